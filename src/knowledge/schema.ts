@@ -1,0 +1,73 @@
+/**
+ * The shape of `flows/knowledge/*.yaml`, checked with zod when loaded so that a content owner's typo
+ * stops start-up with a readable message instead of producing a wrong answer to a citizen.
+ */
+import { z } from "zod";
+
+const bilingual = z.object({ vi: z.string().min(1), en: z.string().min(1) });
+const bilingualList = z.object({ vi: z.array(z.string().min(1)).default([]), en: z.array(z.string().min(1)).default([]) });
+
+export const NOMINATION_CATEGORIES = [
+  "provincial_agency",
+  "district",
+  "commune",
+  "business",
+  "official_initiative",
+  "agency_head",
+  "entrepreneur_scientist",
+  "citizen",
+] as const;
+export const nominationCategorySchema = z.enum(NOMINATION_CATEGORIES);
+export type NominationCategory = z.infer<typeof nominationCategorySchema>;
+
+/** Ids are shown to nobody but travel in button payloads, so they stay short and ASCII. */
+const idSchema = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)?$/, "ASCII lower-case, dots and dashes only").max(40);
+
+export const targetSchema = z.object({
+  value: z.number(),
+  unit: z.string().min(1),
+  /** The plan says "tối thiểu" (at least). */
+  atLeast: z.boolean().default(false),
+});
+
+export const entrySchema = z.object({
+  id: idSchema,
+  topic: bilingual,
+  targets: z.array(targetSchema).default([]),
+  deadline: z.number().int().optional(),
+  /** The plan's own words, verbatim (checked against the source by the fidelity test). */
+  quote: z.string().min(10),
+  answer: bilingual,
+  keywords: bilingualList.default({ vi: [], en: [] }),
+  category: nominationCategorySchema.optional(),
+});
+
+export const levelSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/).max(40),
+  order: z.number().int(),
+  name: bilingual,
+  /** How the source is named in answers: "Kế hoạch 154/KH-UBND — {source}". */
+  source: bilingual,
+  /** The plan's own heading for the level, used as the lead-in of a nomination criterion. */
+  lead: bilingual.optional(),
+  aliases: bilingualList,
+  category: nominationCategorySchema.optional(),
+});
+
+export const knowledgeFileSchema = z.object({
+  level: levelSchema,
+  entries: z.array(entrySchema).min(1),
+});
+
+export const vocabularySchema = z.object({
+  synonyms: z.array(z.object({ terms: z.array(z.string().min(1)).min(1), means: z.string().min(1) })),
+  stopwords: bilingualList,
+  generic: bilingualList,
+  otherPlaces: z.array(z.string().min(1)),
+  offTopic: z.array(z.string().min(1)),
+  documentNumbers: z.array(z.string().regex(/^\d+$/)),
+});
+
+export type Entry = z.infer<typeof entrySchema>;
+export type Level = z.infer<typeof levelSchema>;
+export type Vocabulary = z.infer<typeof vocabularySchema>;

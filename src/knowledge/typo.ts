@@ -1,0 +1,38 @@
+/**
+ * Typo tolerance for single syllables: phone keyboards swap and drop letters ("dihn" for "dinh",
+ * "chuyn" for "chuyen"). Optimal string alignment distance counts a swap of neighbours as one edit,
+ * which plain Levenshtein counts as two.
+ */
+
+/** Edit distance with adjacent transpositions; stops early once `max` is exceeded. */
+export function typoDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push(new Array<number>(b.length + 1).fill(0));
+  for (let i = 0; i <= a.length; i++) rows[i]![0] = i;
+  for (let j = 0; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * How many typos a syllable of this length may carry: none for short syllables, where one edit
+ * turns one real word into another ("xa" → "xe"), one from four letters, two from nine. Callers only
+ * apply it to syllables the knowledge base does not know, so a real word is never "corrected".
+ */
+export function typoBudget(term: string): number {
+  if (/^\d+$/.test(term)) return 0;
+  if (term.length >= 9) return 2;
+  if (term.length >= 4) return 1;
+  return 0;
+}

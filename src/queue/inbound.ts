@@ -1,0 +1,84 @@
+/**
+ * The inbound path: webhooks call `accept` (dedupe + enqueue, no database, milliseconds); the
+ * workers call the conversation's handler for each message in per-chat order and hand the replies
+ * to the outbound queue.
+ */
+import type { ConnectionOptions } from "bullmq";
+import type { Logger } from "pino";
+import type { Redis } from "ioredis";
+import type { Db } from "../db/client.js";
+import { inboundMessageSchema, type InboundMessage, type OutboundJob, type Reply } from "../channels/types.js";
+import { PartitionedQueue, safeJobId } from "./partitioned-queue.js";
+
+/** How long a platform update id is remembered (Telegram keeps undelivered updates for 24 h). */
+export const DEDUPE_TTL_SECONDS = 24 * 60 * 60;
+
+export type AcceptResult = "queued" | "duplicate";
+
+/** Turns one inbound message into the replies to send. Throwing makes BullMQ retry the job. */
+export type MessageHandler = (msg: InboundMessage) => Promise<Reply[]>;
+
+export interface InboundQueueDeps {
+  prefix: string;
+  partitions: number;
+  /** Fail-fast connection used by webhooks. */
+  redis: Redis;
+  connection: ConnectionOptions;
+}
+
+export class InboundQueue {
+  readonly queue: PartitionedQueue<InboundMessage>;
+
+  constructor(private readonly deps: InboundQueueDeps) {
+    this.queue = new PartitionedQueue<InboundMessage>({
+      name: "inbound",
+      partitions: deps.partitions,
+      prefix: deps.prefix,
+      connection: deps.connection,
+      defaultJobOptions: { attempts: 5, backoff: { type: "exponential", delay: 1_000 }, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
+    });
+  }
+
+  /**
+   * Remembers the update id for 24 h and enqueues the message; a repeat (the platform retrying,
+   * or the same update reaching two web processes) is reported as a duplicate and not enqueued.
+   * Throws when Redis is unreachable, so the webhook can answer 503 and the platform retries.
+   */
+  async accept(msg: InboundMessage): Promise<AcceptResult> {
+    const seenKey = `${this.deps.prefix}:seen:${msg.channel}:${msg.messageId}`;
+    const fresh = await this.deps.redis.set(seenKey, "1", "EX", DEDUPE_TTL_SECONDS, "NX");
+    if (fresh !== "OK") return "duplicate";
+    try {
+      await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, { jobId: safeJobId(msg.channel, msg.messageId) });
+    } catch (err) {
+      // Not enqueued: forget the id so the platform's retry is accepted.
+      await this.deps.redis.del(seenKey).catch(() => {});
+      throw err;
+    }
+    return "queued";
+  }
+
+  /**
+   * Starts the partition workers. A message already processed (recorded in PostgreSQL, which
+   * survives a Redis restart) is skipped; replies go out through `enqueueReplies`.
+   */
+  startWorkers(opts: { db: Db; logger: Logger; handle: MessageHandler; enqueueReplies: (job: OutboundJob) => Promise<void>; connection: ConnectionOptions }) {
+    const { db, logger, handle, enqueueReplies } = opts;
+    return this.queue.startWorkers(
+      async (job) => {
+        const parsed = inboundMessageSchema.safeParse(job.data);
+        if (!parsed.success) {
+          logger.error({ jobId: job.id }, "dropping a malformed inbound job");
+          return;
+        }
+        const msg = parsed.data;
+        const key = `${msg.channel}:${msg.messageId}`;
+        if (await db.processedUpdate.findUnique({ where: { key } })) return;
+        const replies = await handle(msg);
+        if (replies.length) await enqueueReplies({ channel: msg.channel, chatId: msg.chatId, key: msg.messageId, replies, platform: msg.platform });
+        await db.processedUpdate.create({ data: { key } }).catch(() => {});
+      },
+      { connection: opts.connection, lockDuration: 60_000, stalledInterval: 15_000, maxStalledCount: 2 },
+    );
+  }
+}

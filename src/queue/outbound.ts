@@ -1,0 +1,114 @@
+/**
+ * Outbound queues, one per channel, partitioned by chat so replies keep their order. The worker
+ * owns the platform's rate limits and retries; every delivered part is remembered so a retried
+ * job never sends a message twice.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ConnectionOptions, Worker } from "bullmq";
+import type { Logger } from "pino";
+import type { Redis } from "ioredis";
+import { PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter, type ChannelName, type OutboundJob } from "../channels/types.js";
+import { PartitionedQueue, safeJobId } from "./partitioned-queue.js";
+import { RateLimiter } from "./rate-limiter.js";
+
+/** Longest wait we honour inline for a 429 before handing the job back to BullMQ's backoff. */
+const MAX_INLINE_RETRY_AFTER_MS = 60_000;
+/** Inline attempts for 5xx/network errors (keeps per-chat order); then BullMQ retries the job. */
+const INLINE_ATTEMPTS = 4;
+
+export interface OutboundDeps {
+  prefix: string;
+  partitions: number;
+  connection: ConnectionOptions;
+  /** Worker-side connection for bookkeeping (sent markers, rate limits). */
+  redis: Redis;
+  logger: Logger;
+}
+
+export class OutboundQueues {
+  private readonly queues = new Map<ChannelName, PartitionedQueue<OutboundJob>>();
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly deps: OutboundDeps, channels: readonly ChannelName[]) {
+    this.limiter = new RateLimiter(deps.redis, deps.prefix);
+    for (const ch of channels) {
+      this.queues.set(
+        ch,
+        new PartitionedQueue<OutboundJob>({
+          name: `out-${ch}`,
+          partitions: deps.partitions,
+          prefix: deps.prefix,
+          connection: deps.connection,
+          defaultJobOptions: { attempts: 8, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
+        }),
+      );
+    }
+  }
+
+  /** Queues the replies of one processed update; the same key is queued once. */
+  async enqueue(job: OutboundJob): Promise<void> {
+    const q = this.queues.get(job.channel);
+    if (!q) throw new Error(`channel ${job.channel} is not enabled`);
+    await q.add(job.chatId, "send", job, { jobId: safeJobId("out", `${job.channel}:${job.key}`) });
+  }
+
+  async depth(): Promise<number> {
+    let n = 0;
+    for (const q of this.queues.values()) n += await q.depth();
+    return n;
+  }
+
+  /** Starts the senders for every enabled channel adapter. */
+  startWorkers(adapters: ChannelAdapter[], onUnreachable: (channel: ChannelName, chatId: string) => Promise<void>): Worker[] {
+    const workers: Worker[] = [];
+    for (const adapter of adapters) {
+      const q = this.queues.get(adapter.name);
+      if (!q) continue;
+      workers.push(...q.startWorkers(async (job) => this.deliver(adapter, job.data, onUnreachable), { connection: this.deps.connection, lockDuration: 120_000 }));
+    }
+    return workers;
+  }
+
+  private async deliver(adapter: ChannelAdapter, job: OutboundJob, onUnreachable: (channel: ChannelName, chatId: string) => Promise<void>): Promise<void> {
+    const { redis, prefix, logger } = this.deps;
+    const sentKey = (part: string) => `${prefix}:sent:${job.channel}:${job.key}:${part}`;
+    if (adapter.beforeSend && (await redis.set(sentKey("pre"), "1", "EX", 86_400, "NX")) === "OK") {
+      await adapter.beforeSend(job).catch((err: unknown) => logger.warn({ channel: job.channel, err: String(err) }, "beforeSend failed"));
+    }
+    for (let index = 0; index < job.replies.length; index++) {
+      if (await redis.exists(sentKey(String(index)))) continue;
+      const reply = job.replies[index]!;
+      for (let attempt = 1; ; attempt++) {
+        await this.limiter.take(`${job.channel}:all`, adapter.limits.globalPerSecond, adapter.limits.globalPerSecond);
+        await this.limiter.take(`${job.channel}:chat:${job.chatId}`, adapter.limits.perChatPerSecond, adapter.limits.perChatBurst);
+        try {
+          await adapter.send(job.chatId, reply, { key: job.key, index, platform: job.platform });
+          break;
+        } catch (err) {
+          if (err instanceof RetryAfterError && err.retryAfterMs <= MAX_INLINE_RETRY_AFTER_MS) {
+            logger.warn({ channel: job.channel, retryAfterMs: err.retryAfterMs }, "rate limited by the platform; waiting");
+            await sleep(err.retryAfterMs);
+            attempt--; // a 429 is the platform pacing us, not a failure
+            continue;
+          }
+          if (err instanceof RecipientUnreachableError) {
+            logger.info({ channel: job.channel, chatId: job.chatId }, "recipient unreachable; not retrying");
+            await onUnreachable(job.channel, job.chatId).catch(() => {});
+            return;
+          }
+          if (err instanceof PermanentSendError) {
+            logger.error({ channel: job.channel, chatId: job.chatId, err: err.message }, "message refused by the platform; skipped");
+            break;
+          }
+          if (attempt >= INLINE_ATTEMPTS) throw err;
+          await sleep(Math.min(500 * 2 ** attempt, 8_000) * (0.75 + Math.random() * 0.5));
+        }
+      }
+      await redis.set(sentKey(String(index)), "1", "EX", 86_400);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * A BullMQ queue split into N partitions by a key (the chat), each drained by one worker with
+ * concurrency 1: two messages of one chat are never processed at once and keep their order,
+ * while different chats run in parallel across partitions.
+ */
+import { createHash } from "node:crypto";
+import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions, type ConnectionOptions } from "bullmq";
+
+/** FNV-1a: cheap, stable across processes and versions (unlike a JS hash of a Map). */
+export function partitionOf(key: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % partitions;
+}
+
+/** BullMQ job ids may not contain ":"; platform ids can contain anything. */
+export function safeJobId(prefix: string, raw: string): string {
+  return /^[A-Za-z0-9_.-]{1,80}$/.test(raw) ? `${prefix}-${raw}` : `${prefix}-${createHash("sha1").update(raw).digest("hex")}`;
+}
+
+export interface PartitionedQueueOptions {
+  name: string;
+  partitions: number;
+  /** Queue/worker key prefix in Redis (deployment prefix). */
+  prefix: string;
+  connection: ConnectionOptions;
+  defaultJobOptions?: JobsOptions;
+}
+
+export class PartitionedQueue<T> {
+  readonly queues: Queue[];
+  private workers: Worker[] = [];
+
+  constructor(private readonly opts: PartitionedQueueOptions) {
+    this.queues = Array.from({ length: opts.partitions }, (_, i) =>
+      new Queue(`${opts.name}-${i}`, { connection: opts.connection, prefix: opts.prefix, defaultJobOptions: opts.defaultJobOptions }),
+    );
+    for (const q of this.queues) q.on("error", () => {});
+  }
+
+  /** Adds a job to the partition of `key`. With `jobId`, a job already stored under that id is not added again. */
+  async add(key: string, name: string, data: T, opts: JobsOptions = {}): Promise<void> {
+    await this.queues[partitionOf(key, this.opts.partitions)]!.add(name, data as never, opts);
+  }
+
+  /** Starts one worker per partition (concurrency 1 each, which is what keeps per-key order). */
+  startWorkers(processor: Processor<T>, opts: Omit<WorkerOptions, "connection" | "prefix" | "concurrency"> & { connection: ConnectionOptions }): Worker[] {
+    this.workers = this.queues.map((q) => {
+      const w = new Worker<T>(q.name, processor, { ...opts, prefix: this.opts.prefix, concurrency: 1 });
+      w.on("error", () => {});
+      return w as Worker;
+    });
+    return this.workers;
+  }
+
+  /** Jobs waiting, active and delayed across partitions (for metrics and benchmarks). */
+  async depth(): Promise<number> {
+    const counts = await Promise.all(this.queues.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")));
+    return counts.reduce((n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), 0);
+  }
+
+  async closeWorkers(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    this.workers = [];
+  }
+
+  async close(): Promise<void> {
+    await this.closeWorkers();
+    await Promise.all(this.queues.map((q) => q.close()));
+  }
+}

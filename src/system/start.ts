@@ -1,0 +1,186 @@
+/**
+ * Builds and starts the whole system from a validated Config: embedded PostgreSQL/Redis when no
+ * URLs are given, migrations, queues, channels, HTTP server and workers. main.ts and the tests
+ * call the same function, so tests exercise exactly what production runs.
+ */
+import type { Server } from "node:http";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import type { Worker } from "bullmq";
+import type { Logger } from "pino";
+import type { Config } from "../config/schema.js";
+import { createDb, type Db } from "../db/client.js";
+import { startEmbeddedPostgres } from "../db/embedded.js";
+import { applyMigrations } from "../db/migrate.js";
+import { ensureRedis } from "../redis/embedded.js";
+import { createFailFastRedis, createWorkerRedis, type Redis } from "../redis/connection.js";
+import { InboundQueue, type MessageHandler } from "../queue/inbound.js";
+import { OutboundQueues } from "../queue/outbound.js";
+import { EventBus } from "../queue/events.js";
+import { OutboxRelay } from "../queue/outbox.js";
+import { createHttpApp } from "../server/app.js";
+import { createWebchatAdapter } from "../channels/webchat/adapter.js";
+import { createWebchatRoutes } from "../channels/webchat/routes.js";
+import type { ChannelModule } from "../channels/registry.js";
+import type { ChannelAdapter, ChannelName } from "../channels/types.js";
+import { loadLocales, type Translator } from "../i18n/locales.js";
+import express from "express";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface System {
+  /** Base URL of the HTTP server (role web/all), e.g. http://127.0.0.1:3000 */
+  url?: string;
+  config: Config;
+  db: Db;
+  redis: Redis;
+  inbound: InboundQueue;
+  outbound: OutboundQueues;
+  events: EventBus;
+  outbox: OutboxRelay;
+  i18n: Translator;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Stops everything this system started, exactly once. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** Listen on this port instead of config.port (tests pass 0). */
+  port?: number;
+  host?: string;
+}
+
+/** @example const system = await startSystem(parseConfig(process.env), { logger }) */
+export async function startSystem(config: Config, opts: StartOptions): Promise<System> {
+  const { logger } = opts;
+  const cleanups: Array<() => Promise<void>> = [];
+  const runCleanups = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err: String(err) }, "shutdown step failed"));
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/pg`, port: config.embeddedPgPort, database: "cds", logger });
+      cleanups.push(() => pg.stop());
+      databaseUrl = pg.url;
+    }
+    let redisUrl = config.redisUrl;
+    if (!redisUrl) {
+      const r = await ensureRedis({ dataDir: `${config.dataDir}/redis`, port: config.embeddedRedisPort, logger });
+      cleanups.push(() => r.stop());
+      redisUrl = r.url;
+    }
+    const applied = await applyMigrations(databaseUrl);
+    if (applied.length) logger.info({ applied }, "database migrations applied");
+
+    const db = createDb(databaseUrl);
+    cleanups.push(() => db.$disconnect());
+    const redis = await createFailFastRedis(redisUrl);
+    cleanups.push(async () => void redis.disconnect());
+    const workerRedis = createWorkerRedis(redisUrl);
+    cleanups.push(async () => void workerRedis.disconnect());
+    const connection = { url: redisUrl, maxRetriesPerRequest: null };
+    // Producers fail fast while Redis is down (webhooks answer 503); workers wait it out.
+    const producerConnection = { url: redisUrl, enableOfflineQueue: false, connectTimeout: 2_000 };
+    const prefix = config.redisPrefix;
+    const i18n = loadLocales(`${ROOT}locales`);
+
+    // Channels: the web chat always; Telegram and Zalo when their tokens are set.
+    const channels = new Map<ChannelName, ChannelModule>();
+    channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix) });
+    if (!config.telegram) logger.info("Telegram is off (TELEGRAM_BOT_TOKEN is not set)");
+    if (!config.zalo) logger.info("Zalo is off (ZALO_BOT_TOKEN is not set)");
+
+    const inbound = new InboundQueue({ prefix, partitions: config.inboundPartitions, redis, connection: producerConnection });
+    const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, redis: workerRedis, logger }, [...channels.keys()]);
+    const events = new EventBus({ prefix, connection: producerConnection, logger });
+    const outbox = new OutboxRelay({ db, events, logger });
+    cleanups.push(() => inbound.queue.close());
+    cleanups.push(() => outbound.close());
+    cleanups.push(() => events.close());
+
+    const handle: MessageHandler = async (msg) => [{ text: i18n.t("vi", "core.echo", { text: msg.text ?? "" }) }];
+
+    let url: string | undefined;
+    let closeServer: (() => Promise<void>) | undefined;
+    if (config.role !== "worker") {
+      const routers = [
+        { path: "/", router: createWebchatRoutes({ inbound, redis, prefix, pagePath: `${ROOT}src/channels/webchat/page.html` }) },
+        { path: "/chat/assets", router: express.Router().use(express.static(`${ROOT}src/channels/webchat`, { index: false, extensions: [] })) },
+      ];
+      for (const [name, ch] of channels) if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
+      const app = createHttpApp({
+        logger,
+        routers,
+        readiness: async () => {
+          const [pgOk, redisOk] = await Promise.all([
+            db.$queryRaw`select 1`.then(() => "ok" as const, () => "down" as const),
+            redis.ping().then(() => "ok" as const, () => "down" as const),
+          ]);
+          return { postgres: pgOk, redis: redisOk };
+        },
+      });
+      const server: Server = app.listen(opts.port ?? config.port, opts.host ?? "0.0.0.0");
+      await once(server, "listening");
+      server.keepAliveTimeout = 65_000;
+      const addr = server.address();
+      url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : config.port}`;
+      // Closed before anything else on shutdown: stop accepting, then drain the workers.
+      closeServer = () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        });
+      for (const ch of channels.values()) {
+        if (ch.start) {
+          await ch.start();
+          if (ch.stop) cleanups.push(() => ch.stop!());
+        }
+      }
+    }
+
+    if (config.role !== "web") {
+      const workers: Worker[] = [];
+      workers.push(...inbound.startWorkers({ db, logger, handle, enqueueReplies: (job) => outbound.enqueue(job), connection }));
+      const adapters: ChannelAdapter[] = [...channels.values()].map((c) => c.adapter);
+      workers.push(
+        ...outbound.startWorkers(adapters, async (channel, chatId) => {
+          await db.person.updateMany({ where: { channel, chatId }, data: { unreachableAt: new Date() } });
+        }),
+      );
+      workers.push(events.start());
+      outbox.start();
+      cleanups.push(() => outbox.stop());
+      // Workers are closed first on shutdown (cleanups run in reverse): they finish their current job.
+      cleanups.push(async () => {
+        await Promise.all(workers.map((w) => w.close()));
+      });
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      config,
+      db,
+      redis,
+      inbound,
+      outbound,
+      events,
+      outbox,
+      i18n,
+      databaseUrl,
+      redisUrl,
+      stop: () =>
+        (stopping ??= (async () => {
+          await closeServer?.().catch(() => {});
+          await runCleanups();
+        })()),
+    };
+  } catch (err) {
+    await runCleanups();
+    throw err;
+  }
+}

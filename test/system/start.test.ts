@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSystem, WebchatUser, type TestSystem } from "../support/system.js";
+
+describe("the system as started by npm start", () => {
+  let t: TestSystem;
+  beforeAll(async () => {
+    t = await startTestSystem();
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("is live and ready when PostgreSQL and Redis answer", async () => {
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ postgres: "ok", redis: "ok" });
+  });
+
+  it("serves the web chat page with security headers and a request id", async () => {
+    const res = await fetch(`${t.url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Chuyển đổi số");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("answers a web chat message through the queues", async () => {
+    const user = new WebchatUser(t.url);
+    const replies = await user.ask("xin chào");
+    expect(replies.length).toBeGreaterThan(0);
+  });
+
+  it("rejects a malformed web chat message with 400 and a tiny body limit with 413", async () => {
+    const bad = await fetch(`${t.url}/chat/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(bad.status).toBe(400);
+    const big = await fetch(`${t.url}/chat/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "x".repeat(40_000) }) });
+    expect(big.status).toBe(413);
+  });
+
+  it("records each migration once: a second start applies nothing", async () => {
+    const { applyMigrations } = await import("../../src/db/migrate.js");
+    expect(await applyMigrations(t.database.url)).toEqual([]);
+  });
+});
