@@ -66,6 +66,8 @@ export const vocabularySchema = z.object({
   otherPlaces: z.array(z.string().min(1)),
   offTopic: z.array(z.string().min(1)),
   documentNumbers: z.array(z.string().regex(/^\d+$/)),
+  compounds: z.array(z.string().min(1)).default([]),
+  planNames: z.array(z.string().min(1)).default([]),
 });
 
 export type Entry = z.infer<typeof entrySchema>;

@@ -75,7 +75,8 @@ export class InboundQueue {
         const key = `${msg.channel}:${msg.messageId}`;
         if (await db.processedUpdate.findUnique({ where: { key } })) return;
         const replies = await handle(msg);
-        if (replies.length) await enqueueReplies({ channel: msg.channel, chatId: msg.chatId, key: msg.messageId, replies, platform: msg.platform });
+        // A button press must be answered (answerCallbackQuery) even when it produces no message.
+        if (replies.length || msg.platform?.callbackQueryId) await enqueueReplies({ channel: msg.channel, chatId: msg.chatId, key: msg.messageId, replies, platform: msg.platform });
         await db.processedUpdate.create({ data: { key } }).catch(() => {});
       },
       { connection: opts.connection, lockDuration: 60_000, stalledInterval: 15_000, maxStalledCount: 2 },

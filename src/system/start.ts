@@ -22,7 +22,9 @@ import { createHttpApp } from "../server/app.js";
 import { createWebchatAdapter } from "../channels/webchat/adapter.js";
 import { createWebchatRoutes } from "../channels/webchat/routes.js";
 import type { ChannelModule } from "../channels/registry.js";
-import type { ChannelAdapter, ChannelName } from "../channels/types.js";
+import type { ChannelAdapter, ChannelName, InboundMessage, Reply } from "../channels/types.js";
+import { compose, type Middleware } from "../conversation/pipeline.js";
+import { createThrottle } from "../conversation/throttle.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
 import express from "express";
 
@@ -87,30 +89,55 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const prefix = config.redisPrefix;
     const i18n = loadLocales(`${ROOT}locales`);
 
+    const inbound = new InboundQueue({ prefix, partitions: config.inboundPartitions, redis, connection: producerConnection });
+    cleanups.push(() => inbound.queue.close());
+
+    // ---- modules (each block is owned by one concern; keep edits inside your block) ----
     // Channels: the web chat always; Telegram and Zalo when their tokens are set.
     const channels = new Map<ChannelName, ChannelModule>();
     channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix) });
-    if (!config.telegram) logger.info("Telegram is off (TELEGRAM_BOT_TOKEN is not set)");
-    if (!config.zalo) logger.info("Zalo is off (ZALO_BOT_TOKEN is not set)");
 
-    const inbound = new InboundQueue({ prefix, partitions: config.inboundPartitions, redis, connection: producerConnection });
+    // [telegram] channel (issue 4)
+    if (!config.telegram) logger.info("Telegram is off (TELEGRAM_BOT_TOKEN is not set)");
+    // [/telegram]
+
+    // [zalo] channel (issue 5)
+    if (!config.zalo) logger.info("Zalo is off (ZALO_BOT_TOKEN is not set)");
+    // [/zalo]
+
     const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, redis: workerRedis, logger }, [...channels.keys()]);
     const events = new EventBus({ prefix, connection: producerConnection, logger });
     const outbox = new OutboxRelay({ db, events, logger });
-    cleanups.push(() => inbound.queue.close());
     cleanups.push(() => outbound.close());
     cleanups.push(() => events.close());
 
-    const handle: MessageHandler = async (msg) => [{ text: i18n.t("vi", "core.echo", { text: msg.text ?? "" }) }];
+    const middlewares: Middleware[] = [createThrottle({ redis: workerRedis, prefix, i18n })];
+    const extraRouters: Array<{ path: string; router: express.Router }> = [];
+
+    // [review] reviewers, admin panel, notifications (issue 8)
+    // [/review]
+
+    // [self-reports] (issue 7)
+    // [/self-reports]
+
+    // [conversation] engine and flows (issue 6)
+    const final = async (msg: InboundMessage): Promise<Reply[]> => [{ text: i18n.t("vi", "core.echo", { text: msg.text ?? "" }) }];
+    // [/conversation]
+
+    const handle: MessageHandler = compose(middlewares, final);
 
     let url: string | undefined;
     let closeServer: (() => Promise<void>) | undefined;
     if (config.role !== "worker") {
       const routers = [
         { path: "/", router: createWebchatRoutes({ inbound, redis, prefix, pagePath: `${ROOT}src/channels/webchat/page.html` }) },
-        { path: "/chat/assets", router: express.Router().use(express.static(`${ROOT}src/channels/webchat`, { index: false, extensions: [] })) },
+        { path: "/chat/assets", router: express.Router().use(express.static(`${ROOT}src/channels/webchat/assets`, { index: false, extensions: [] })) },
       ];
-      for (const [name, ch] of channels) if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
+      for (const [name, ch] of channels) {
+        if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
+        if (ch.routes) routers.push({ path: "/", router: ch.routes });
+      }
+      routers.push(...extraRouters);
       const app = createHttpApp({
         logger,
         routers,

@@ -1,0 +1,113 @@
+/**
+ * The vocabulary of the plan, prepared once for fast question analysis: every phrase list of
+ * `vocabulary.yaml` and every level alias turned into folded syllable sequences, plus the set of
+ * syllables the knowledge base knows (to tell a typo or an off-topic word from a known one).
+ */
+import type { KnowledgeBase, KnowledgeEntry } from "./knowledge-base.js";
+import { exactForm, normalizeVietnamese, syllables } from "./normalize.js";
+import type { Lang } from "../i18n/locales.js";
+
+/** How a span of the question is read. */
+export type Role = "stop" | "generic" | "level" | "content";
+
+export interface Phrase {
+  tokens: string[];
+  role: Role;
+  /** The level a level alias names. */
+  level?: string;
+}
+
+export interface Synonym {
+  terms: string[][];
+  means: string[];
+}
+
+export interface Lexicon {
+  /** Phrases by first syllable, longest first, per language of the question. */
+  phrases: Record<Lang, Map<string, Phrase[]>>;
+  stopwords: Record<Lang, Set<string>>;
+  synonyms: Synonym[];
+  otherPlaces: { folded: string[]; exact: string[] }[];
+  offTopic: { folded: string[]; exact: string[] }[];
+  documentNumbers: Set<string>;
+  planNames: string[][];
+  /** Folded syllables of the Vietnamese and of the English text of the knowledge base. */
+  known: Record<Lang, Set<string>>;
+}
+
+/** Folded syllables of a phrase as written in YAML. */
+export function phraseTokens(text: string): string[] {
+  return syllables(normalizeVietnamese(text));
+}
+
+function phraseIndex(list: Phrase[]): Map<string, Phrase[]> {
+  const index = new Map<string, Phrase[]>();
+  for (const p of list) {
+    const first = p.tokens[0];
+    if (first === undefined) continue;
+    const bucket = index.get(first) ?? [];
+    bucket.push(p);
+    index.set(first, bucket);
+  }
+  for (const bucket of index.values()) bucket.sort((a, b) => b.tokens.length - a.tokens.length);
+  return index;
+}
+
+/** The searchable Vietnamese and English text of an entry. */
+export function entryTexts(entry: KnowledgeEntry, lang: Lang): string[] {
+  const vi = [entry.topic.vi, entry.quote, entry.answer.vi, ...entry.sharedKeywords.vi];
+  const en = [entry.topic.en, entry.answer.en, ...entry.sharedKeywords.en];
+  return lang === "vi" ? vi : en;
+}
+
+/**
+ * Prepares the lexicon. Multi-syllable stopwords ("bao nhiêu") and generic words ("chỉ tiêu") go
+ * in the phrase table so that they are recognised before their syllables are read one by one.
+ */
+export function buildLexicon(base: KnowledgeBase): Lexicon {
+  const v = base.vocabulary;
+  const phrases = { vi: [] as Phrase[], en: [] as Phrase[] };
+  const stopwords = { vi: new Set<string>(), en: new Set<string>() };
+  for (const lang of ["vi", "en"] as const) {
+    for (const w of v.stopwords[lang]) {
+      const tokens = phraseTokens(w);
+      if (tokens.length === 1) stopwords[lang].add(tokens[0]!);
+      else if (tokens.length > 1) phrases[lang].push({ tokens, role: "stop" });
+    }
+    for (const w of v.generic[lang]) phrases[lang].push({ tokens: phraseTokens(w), role: "generic" });
+    for (const level of base.levels) {
+      if (level.id === "ke-hoach") continue;
+      for (const alias of level.aliases[lang]) phrases[lang].push({ tokens: phraseTokens(alias), role: "level", level: level.id });
+    }
+  }
+  for (const w of v.compounds) phrases.vi.push({ tokens: phraseTokens(w), role: "content" });
+
+  const known = { vi: new Set<string>(), en: new Set<string>() };
+  for (const e of base.entries) {
+    for (const lang of ["vi", "en"] as const) for (const text of entryTexts(e, lang)) phraseTokens(text).forEach((t) => known[lang].add(t));
+  }
+  const placeForms = (w: string) => ({ folded: phraseTokens(w), exact: syllables(exactForm(w)) });
+  return {
+    phrases: { vi: phraseIndex(phrases.vi), en: phraseIndex(phrases.en) },
+    stopwords,
+    synonyms: v.synonyms.map((s) => ({ terms: s.terms.map(phraseTokens), means: phraseTokens(s.means) })),
+    otherPlaces: v.otherPlaces.map(placeForms),
+    offTopic: v.offTopic.map(placeForms),
+    documentNumbers: new Set(v.documentNumbers),
+    planNames: v.planNames.map(phraseTokens),
+    known,
+  };
+}
+
+/** Whether `phrase` occurs in `tokens` at `at`. */
+export function phraseAt(tokens: readonly string[], phrase: readonly string[], at: number): boolean {
+  if (phrase.length === 0 || at + phrase.length > tokens.length) return false;
+  for (let i = 0; i < phrase.length; i++) if (tokens[at + i] !== phrase[i]) return false;
+  return true;
+}
+
+/** Whether `phrase` occurs anywhere in `tokens`. */
+export function containsPhrase(tokens: readonly string[], phrase: readonly string[]): boolean {
+  for (let i = 0; i + phrase.length <= tokens.length; i++) if (phraseAt(tokens, phrase, i)) return true;
+  return false;
+}

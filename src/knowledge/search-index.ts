@@ -1,0 +1,143 @@
+/**
+ * Finds the entries a question is about. MiniSearch ranks entries by BM25 over Vietnamese
+ * syllables, syllable pairs (Vietnamese words are mostly two syllables: "hồ sơ", "định danh") and
+ * exact-diacritics forms, with fuzzy matching for typos. On top of the ranking, each entry gets a
+ * coverage: how many of the things the question asks about it really speaks of. Coverage, not the
+ * raw score, decides whether the bot may answer: a high score on one shared word is no answer.
+ */
+import MiniSearch from "minisearch";
+import type { KnowledgeEntry } from "./knowledge-base.js";
+import { entryTexts, phraseTokens } from "./lexicon.js";
+import { exactForm, foldDiacritics, syllables } from "./normalize.js";
+import type { ParsedQuestion, Unit } from "./question.js";
+import { typoBudget } from "./typo.js";
+
+interface IndexedEntry {
+  id: string;
+  topic: string;
+  keywords: string[];
+  quote: string;
+  answer: string;
+  exact: string;
+}
+
+export interface Candidate {
+  entry: KnowledgeEntry;
+  /** Share of the question's units the entry covers, 0–1. */
+  coverage: number;
+  /** MiniSearch relevance, only comparable within one question. */
+  score: number;
+}
+
+/** Syllables plus syllable pairs of a text, so that word order within a compound counts. */
+function syllablesAndPairs(text: string): string[] {
+  const tokens = phraseTokens(text);
+  const pairs = tokens.slice(1).map((t, i) => `${tokens[i]}_${t}`);
+  return [...tokens, ...pairs];
+}
+
+/** Only syllables that carry diacritics, marked with "~" so they match only exact-diacritics query terms. */
+function exactSyllables(text: string): string[] {
+  return syllables(exactForm(text))
+    .filter((t) => foldDiacritics(t) !== t)
+    .map((t) => `~${t}`);
+}
+
+interface EntryVocabulary {
+  tokens: Set<string>;
+  pairs: Set<string>;
+}
+
+function vocabularyOf(entry: KnowledgeEntry): EntryVocabulary {
+  const tokens = new Set<string>();
+  const pairs = new Set<string>();
+  const texts = [...entryTexts(entry, "vi"), ...entryTexts(entry, "en"), ...entry.targets.map((t) => String(t.value))];
+  for (const text of texts) {
+    const ts = phraseTokens(text);
+    ts.forEach((t, i) => {
+      tokens.add(t);
+      if (i > 0) pairs.add(`${ts[i - 1]}_${t}`);
+    });
+  }
+  return { tokens, pairs };
+}
+
+/** The in-memory index over the entries of the plan. */
+export class SearchIndex {
+  private readonly search: MiniSearch<IndexedEntry>;
+  private readonly vocabularies = new Map<string, EntryVocabulary>();
+  private readonly byId = new Map<string, KnowledgeEntry>();
+
+  constructor(private readonly entries: KnowledgeEntry[]) {
+    this.search = new MiniSearch<IndexedEntry>({
+      fields: ["topic", "keywords", "quote", "answer", "exact"],
+      tokenize: (text, field) => (field === "exact" ? exactSyllables(text) : syllablesAndPairs(text)),
+      processTerm: (term) => term,
+      searchOptions: {
+        tokenize: (text) => text.split(" "),
+        processTerm: (term) => term,
+        boost: { topic: 3, keywords: 3, exact: 1.5, quote: 1, answer: 0.7 },
+        fuzzy: (term) => (term.startsWith("~") || term.includes("_") ? false : typoBudget(term) > 0 ? 1 : false),
+        prefix: false,
+      },
+    });
+    this.search.addAll(
+      entries.map((e) => ({
+        id: e.id,
+        topic: `${e.topic.vi}\n${e.topic.en}`,
+        keywords: [...e.sharedKeywords.vi, ...e.sharedKeywords.en].join("\n"),
+        quote: e.quote,
+        answer: `${e.answer.vi}\n${e.answer.en}`,
+        exact: [e.topic.vi, e.quote, ...e.sharedKeywords.vi].join("\n"),
+      })),
+    );
+    for (const e of entries) {
+      this.vocabularies.set(e.id, vocabularyOf(e));
+      this.byId.set(e.id, e);
+    }
+  }
+
+  /**
+   * Every entry with its coverage and score, best first. The knowledge base is small (tens of
+   * entries), so coverage is computed for all of them: no right answer is lost to a ranking cut-off.
+   */
+  candidates(question: ParsedQuestion): Candidate[] {
+    const scores = new Map<string, number>();
+    if (question.searchTerms.length) {
+      for (const r of this.search.search(question.searchTerms.join(" "))) scores.set(String(r.id), r.score);
+    }
+    const result = this.entries.map((entry) => ({
+      entry,
+      coverage: this.coverage(question, entry),
+      score: scores.get(entry.id) ?? 0,
+    }));
+    return result.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+  }
+
+  /** Share of the question's units that the entry speaks of. */
+  private coverage(question: ParsedQuestion, entry: KnowledgeEntry): number {
+    if (question.units.length === 0) return 0;
+    const vocabulary = this.vocabularies.get(entry.id)!;
+    let covered = 0;
+    for (const unit of question.units) if (covers(unit, question, vocabulary)) covered++;
+    return covered / question.units.length;
+  }
+}
+
+/**
+ * A syllable counts when the entry has it and, for a short Vietnamese syllable, also has it next to
+ * the same neighbour: "đỏ" in "sổ đỏ" is not the "độ" of "mức độ 4".
+ */
+function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabulary): boolean {
+  if (unit.kind === "synonym") {
+    if (unit.means.length === 1) return vocabulary.tokens.has(unit.means[0]!);
+    for (let i = 1; i < unit.means.length; i++) if (vocabulary.pairs.has(`${unit.means[i - 1]}_${unit.means[i]}`)) return true;
+    return unit.original.length > 1 && unit.original.every((t) => vocabulary.tokens.has(t));
+  }
+  const { token, position } = unit;
+  if (!vocabulary.tokens.has(token)) return false;
+  if (question.lang === "en" || token.length >= 4 || /\d/.test(token)) return true;
+  const prev = question.tokens[position - 1];
+  const next = question.tokens[position + 1];
+  return (prev !== undefined && vocabulary.pairs.has(`${prev}_${token}`)) || (next !== undefined && vocabulary.pairs.has(`${token}_${next}`));
+}

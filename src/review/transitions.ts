@@ -1,0 +1,114 @@
+/**
+ * The one place where a submission's status may change. Every transition is a conditional update
+ * (`where status = from`), so two reviewers deciding at once cannot both win, and writes its
+ * audit row in the same transaction.
+ *
+ *   submitted ──claim──▶ in_review ──approve──▶ approved
+ *       ▲                    │  ├──reject───▶ rejected
+ *       │                    │  └──request_info──▶ needs_info ──answer──▶ submitted
+ *       └──────release───────┘
+ *   submitted | in_review | needs_info ──withdraw (by the submitter)──▶ withdrawn
+ */
+import type { Prisma } from "../db/client.js";
+import type { Db } from "../db/client.js";
+
+export type Status = "submitted" | "in_review" | "needs_info" | "approved" | "rejected" | "withdrawn";
+export type SubjectType = "nomination" | "self_report";
+export type Action = "claim" | "release" | "approve" | "reject" | "request_info" | "answer" | "withdraw" | "verify" | "flag";
+
+/** action → the states it may start from, and the state it leads to. */
+export const TRANSITIONS: Record<Action, { from: readonly Status[]; to: Status }> = {
+  claim: { from: ["submitted"], to: "in_review" },
+  release: { from: ["in_review"], to: "submitted" },
+  // A reviewer may decide straight from the pool (the card's "Duyệt" without "Nhận xử lý").
+  approve: { from: ["submitted", "in_review"], to: "approved" },
+  reject: { from: ["submitted", "in_review"], to: "rejected" },
+  request_info: { from: ["submitted", "in_review"], to: "needs_info" },
+  answer: { from: ["needs_info"], to: "submitted" },
+  withdraw: { from: ["submitted", "in_review", "needs_info"], to: "withdrawn" },
+  // Self-reports: verified = approved, flagged = rejected (flagged reports leave the figures).
+  verify: { from: ["submitted", "in_review"], to: "approved" },
+  flag: { from: ["submitted", "in_review", "approved"], to: "rejected" },
+};
+
+export const DECIDED: readonly Status[] = ["approved", "rejected", "withdrawn"];
+
+export interface Actor {
+  /** Reviewer id, or undefined for the submitter/system. */
+  reviewerId?: string;
+  /** What the audit log shows: a reviewer's name, "submitter" or "system". */
+  label: string;
+}
+
+export type TransitionResult =
+  | { ok: true; from: Status; to: Status; code: string }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "conflict"; current: Status; decidedBy?: string; claimedBy?: string };
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Moves a nomination or self-report along `action` if its current state allows it; otherwise
+ * reports the state it is in (and who decided), so the losing reviewer can be told.
+ *
+ * @example await transition(db, { subject: "nomination", id, action: "approve", actor: { reviewerId, label: "Lan" } })
+ */
+export async function transition(
+  db: Db | Tx,
+  args: { subject: SubjectType; id: string; action: Action; actor: Actor; note?: string; expectFrom?: readonly Status[] },
+): Promise<TransitionResult> {
+  const rule = TRANSITIONS[args.action];
+  const from = args.expectFrom ? rule.from.filter((s) => args.expectFrom!.includes(s)) : rule.from;
+  const run = async (tx: Tx): Promise<TransitionResult> => {
+    const table = args.subject === "nomination" ? "Nomination" : "SelfReport";
+    const now = new Date();
+    const decides = DECIDED.includes(rule.to) && args.action !== "withdraw";
+    // One conditional UPDATE: PostgreSQL serialises concurrent updates of the row, and the loser
+    // re-checks the WHERE against the winner's committed status, matching nothing.
+    const rows = await tx.$queryRawUnsafe<Array<{ old: Status; code: string }>>(
+      `update "${table}" t set status = $1::"SubmissionStatus", "updatedAt" = $2
+         ${args.subject === "nomination" && args.action === "claim" ? `, "claimedById" = $5::uuid, "claimedAt" = $2` : ""}
+         ${args.subject === "nomination" && args.action === "release" ? `, "claimedById" = null, "claimedAt" = null` : ""}
+         ${decides ? `, "decidedById" = $5::uuid, "decidedAt" = $2, "decisionNote" = $6` : ""}
+         ${args.subject === "self_report" && args.action === "flag" ? `, flagged = true` : ""}
+         ${args.subject === "self_report" && args.action === "verify" ? `, flagged = false` : ""}
+       from (select id, status as old from "${table}" where id = $3::uuid for update) o
+       where t.id = o.id and o.old = any($4::"SubmissionStatus"[])
+       returning o.old as old, t.code as code`,
+      rule.to,
+      now,
+      args.id,
+      from,
+      args.actor.reviewerId ?? null,
+      args.note ?? null,
+    );
+    const row = rows[0];
+    if (!row) {
+      const cur = await tx.$queryRawUnsafe<Array<{ status: Status; decided: string | null; claimed: string | null }>>(
+        args.subject === "nomination"
+          ? `select n.status, d.name as decided, c.name as claimed from "Nomination" n left join "Reviewer" d on d.id = n."decidedById" left join "Reviewer" c on c.id = n."claimedById" where n.id = $1::uuid`
+          : `select s.status, d.name as decided, null as claimed from "SelfReport" s left join "Reviewer" d on d.id = s."decidedById" where s.id = $1::uuid`,
+        args.id,
+      );
+      const c = cur[0];
+      if (!c) return { ok: false, reason: "not_found" };
+      return { ok: false, reason: "conflict", current: c.status, decidedBy: c.decided ?? undefined, claimedBy: c.claimed ?? undefined };
+    }
+    await tx.auditLog.create({
+      data: {
+        reviewerId: args.actor.reviewerId,
+        actor: args.actor.label,
+        subjectType: args.subject,
+        subjectId: args.id,
+        code: row.code,
+        action: args.action,
+        fromStatus: row.old,
+        toStatus: rule.to,
+        note: args.note,
+      },
+    });
+    return { ok: true, from: row.old, to: rule.to, code: row.code };
+  };
+  // Inside a caller's transaction, join it; otherwise open one.
+  return "$transaction" in db ? (db as Db).$transaction(run) : run(db as Tx);
+}
