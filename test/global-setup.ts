@@ -43,6 +43,9 @@ export default async function setup(project: TestProject) {
   for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
   await admin.query(`create database "${templateDb}"`);
   await applyMigrations(withDatabase(adminUrl, templateDb));
+  // The migration engine's pool may still hold connections to the template, and PostgreSQL only
+  // clones a template nobody is connected to.
+  await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [templateDb]);
 
   let redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
   if (!redisUrl) {

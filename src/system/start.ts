@@ -128,16 +128,20 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     let url: string | undefined;
     let closeServer: (() => Promise<void>) | undefined;
-    if (config.role !== "worker") {
-      const routers = [
-        { path: "/", router: createWebchatRoutes({ inbound, redis, prefix, pagePath: `${ROOT}src/channels/webchat/page.html` }) },
-        { path: "/chat/assets", router: express.Router().use(express.static(`${ROOT}src/channels/webchat/assets`, { index: false, extensions: [] })) },
-      ];
-      for (const [name, ch] of channels) {
-        if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
-        if (ch.routes) routers.push({ path: "/", router: ch.routes });
+    // Every role serves /healthz and /readyz (container probes); only web/all serve the rest.
+    {
+      const routers: Array<{ path: string; router: express.Router }> = [];
+      if (config.role !== "worker") {
+        routers.push(
+          { path: "/", router: createWebchatRoutes({ inbound, redis, prefix, pagePath: `${ROOT}src/channels/webchat/page.html` }) },
+          { path: "/chat/assets", router: express.Router().use(express.static(`${ROOT}src/channels/webchat/assets`, { index: false, extensions: [] })) },
+        );
+        for (const [name, ch] of channels) {
+          if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
+          if (ch.routes) routers.push({ path: "/", router: ch.routes });
+        }
+        routers.push(...extraRouters);
       }
-      routers.push(...extraRouters);
       const app = createHttpApp({
         logger,
         routers,
@@ -161,7 +165,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
-      for (const ch of channels.values()) {
+      for (const ch of config.role === "worker" ? [] : channels.values()) {
         if (ch.start) {
           await ch.start();
           if (ch.stop) cleanups.push(() => ch.stop!());
