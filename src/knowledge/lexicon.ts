@@ -26,6 +26,8 @@ export interface Lexicon {
   /** Phrases by first syllable, longest first, per language of the question. */
   phrases: Record<Lang, Map<string, Phrase[]>>;
   stopwords: Record<Lang, Set<string>>;
+  /** Stopwords with their diacritics: typed with accents, "hồ" (of "hồ sơ") is not the stopword "hở". */
+  exactStopwords: Set<string>;
   synonyms: Synonym[];
   otherPlaces: { folded: string[]; exact: string[] }[];
   offTopic: { folded: string[]; exact: string[] }[];
@@ -33,6 +35,12 @@ export interface Lexicon {
   planNames: string[][];
   /** Folded syllables of the Vietnamese and of the English text of the knowledge base. */
   known: Record<Lang, Set<string>>;
+  /** Adjacent syllable pairs ("ho_so") used anywhere in the knowledge base: the plan's words. */
+  knownPairs: Set<string>;
+  /** Syllables of every phrase of vocabulary.yaml: real words, never "corrected" as typos. */
+  vocabularyWords: Set<string>;
+  /** Phrases read as one word, masked before looking for place names. */
+  compounds: string[][];
 }
 
 /** Folded syllables of a phrase as written in YAML. */
@@ -68,10 +76,14 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   const v = base.vocabulary;
   const phrases = { vi: [] as Phrase[], en: [] as Phrase[] };
   const stopwords = { vi: new Set<string>(), en: new Set<string>() };
+  const exactStopwords = new Set<string>();
   for (const lang of ["vi", "en"] as const) {
     for (const w of v.stopwords[lang]) {
       const tokens = phraseTokens(w);
-      if (tokens.length === 1) stopwords[lang].add(tokens[0]!);
+      if (tokens.length === 1) {
+        stopwords[lang].add(tokens[0]!);
+        exactStopwords.add(exactForm(w));
+      }
       else if (tokens.length > 1) phrases[lang].push({ tokens, role: "stop" });
     }
     for (const w of v.generic[lang]) phrases[lang].push({ tokens: phraseTokens(w), role: "generic" });
@@ -83,19 +95,34 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   for (const w of v.compounds) phrases.vi.push({ tokens: phraseTokens(w), role: "content" });
 
   const known = { vi: new Set<string>(), en: new Set<string>() };
+  const knownPairs = new Set<string>();
   for (const e of base.entries) {
-    for (const lang of ["vi", "en"] as const) for (const text of entryTexts(e, lang)) phraseTokens(text).forEach((t) => known[lang].add(t));
+    for (const lang of ["vi", "en"] as const) {
+      for (const text of entryTexts(e, lang)) {
+        const tokens = phraseTokens(text);
+        tokens.forEach((t, i) => {
+          known[lang].add(t);
+          if (i > 0) knownPairs.add(`${tokens[i - 1]}_${t}`);
+        });
+      }
+    }
   }
   const placeForms = (w: string) => ({ folded: phraseTokens(w), exact: syllables(exactForm(w)) });
   return {
     phrases: { vi: phraseIndex(phrases.vi), en: phraseIndex(phrases.en) },
     stopwords,
+    exactStopwords,
     synonyms: v.synonyms.map((s) => ({ terms: s.terms.map(phraseTokens), means: phraseTokens(s.means) })),
     otherPlaces: v.otherPlaces.map(placeForms),
     offTopic: v.offTopic.map(placeForms),
     documentNumbers: new Set(v.documentNumbers),
     planNames: v.planNames.map(phraseTokens),
     known,
+    knownPairs,
+    compounds: v.compounds.map(phraseTokens),
+    vocabularyWords: new Set(
+      [...v.synonyms.flatMap((x) => x.terms), ...v.stopwords.vi, ...v.stopwords.en, ...v.generic.vi, ...v.generic.en, ...v.otherPlaces, ...v.offTopic, ...v.compounds].flatMap(phraseTokens),
+    ),
   };
 }
 

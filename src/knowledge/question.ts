@@ -7,11 +7,13 @@
 import type { Lang } from "../i18n/locales.js";
 import { containsPhrase, phraseAt, type Lexicon, type Role } from "./lexicon.js";
 import { exactForm, foldDiacritics, hasDiacritics, syllables } from "./normalize.js";
-import { typoBudget, typoDistance } from "./typo.js";
+import { isNeighbourKeySlip, isSwap, typoBudget, typoDistance } from "./typo.js";
 
 /** One thing the question asks about, which a good answer must cover. */
 export type Unit =
-  | { kind: "token"; token: string; position: number }
+  /** One word of one or more syllables ("hồ sơ công việc" is read as syllable pairs the plan uses). */
+  | { kind: "words"; tokens: string[]; exact: (string | undefined)[]; position: number }
+  /** An abbreviation or synonym, covered by what it means or by its own letters. */
   | { kind: "synonym"; means: string[]; original: string[] };
 
 export interface ParsedQuestion {
@@ -50,16 +52,23 @@ function detectLang(raw: string, tokens: string[], lexicon: Lexicon): Lang {
 }
 
 /** Replaces a syllable nobody in the plan uses by the closest one that is used, if it is close. */
-function correctTypo(token: string, lang: Lang, lexicon: Lexicon): string {
+function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon): string {
   const known = lexicon.known[lang];
-  if (known.has(token) || lexicon.stopwords[lang].has(token)) return token;
+  if (known.has(token) || lexicon.stopwords[lang].has(token) || lexicon.vocabularyWords.has(token)) return token;
+  // A short syllable typed with its diacritics is a deliberate word, not a slip of the keyboard.
+  if (token.length <= 4 && typed !== token) return token;
   const budget = typoBudget(token);
-  if (budget === 0) return token;
+  if (budget === 0) {
+    if (token.length !== 3) return token;
+    for (const candidate of known) if (isSwap(token, candidate)) return candidate;
+    return token;
+  }
   let best = token;
   let bestDistance = budget + 1;
   for (const candidate of known) {
     if (Math.abs(candidate.length - token.length) > budget) continue;
     const d = typoDistance(token, candidate, budget);
+    if (token.length === 4 && d === 1 && candidate.length === token.length && !isSwap(token, candidate) && !isNeighbourKeySlip(token, candidate)) continue;
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
@@ -70,6 +79,19 @@ function correctTypo(token: string, lang: Lang, lexicon: Lexicon): string {
 
 function mentionsAny(folded: string[], exact: string[], list: { folded: string[]; exact: string[] }[], accents: boolean): boolean {
   return list.some((p) => (accents ? containsPhrase(exact, p.exact) : containsPhrase(folded, p.folded)));
+}
+
+/** Hides compounds ("Việt Nam") so that their syllables are not read as a place ("Nam Định"). */
+function maskCompounds(folded: string[], exact: string[], compounds: string[][]): { folded: string[]; exact: string[] } {
+  const f = [...folded];
+  const e = [...exact];
+  for (const c of compounds) {
+    for (let i = 0; i + c.length <= f.length; i++) {
+      if (!phraseAt(folded, c, i)) continue;
+      for (let k = 0; k < c.length; k++) f[i + k] = e[i + k] = "·";
+    }
+  }
+  return { folded: f, exact: e };
 }
 
 /** A document number ("kế hoạch 200", "nghị quyết số 12") that is not one of the plan's own. */
@@ -96,12 +118,13 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   const exactTokens = syllables(exactForm(raw));
   const rawFolded = exactTokens.map(foldDiacritics);
   const lang = detectLang(raw, rawFolded, lexicon);
-  const tokens = rawFolded.map((t) => correctTypo(t, lang, lexicon));
+  const tokens = rawFolded.map((t, i) => correctTypo(t, exactTokens[i]!, lang, lexicon));
   const accents = hasDiacritics(raw);
 
   let outside: ParsedQuestion["outside"];
-  if (mentionsAny(rawFolded, exactTokens, lexicon.otherPlaces, accents)) outside = "other-place";
-  else if (mentionsAny(rawFolded, exactTokens, lexicon.offTopic, accents)) outside = "off-topic";
+  const masked = maskCompounds(rawFolded, exactTokens, lexicon.compounds);
+  if (mentionsAny(masked.folded, masked.exact, lexicon.otherPlaces, accents)) outside = "other-place";
+  else if (mentionsAny(masked.folded, masked.exact, lexicon.offTopic, accents)) outside = "off-topic";
   else if (namesOtherDocument(tokens, lexicon)) outside = "other-document";
 
   const roles: Role[] = new Array<Role>(tokens.length).fill("content");
@@ -115,7 +138,9 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       i += phrase.tokens.length;
     } else {
       const t = tokens[i]!;
-      roles[i] = lexicon.stopwords[lang].has(t) ? "stop" : "content";
+      const exact = exactTokens[i]!;
+      const accented = foldDiacritics(exact) !== exact;
+      roles[i] = (accented ? lexicon.exactStopwords.has(exact) : lexicon.stopwords[lang].has(t)) ? "stop" : "content";
       i++;
     }
   }
@@ -131,14 +156,25 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
         expansions.push(...synonym.means);
         const span = term.map((_, k) => i + k);
         if (span.some((p) => taken.has(p)) || !span.some((p) => roles[p] === "content")) continue;
+        if (units.some((u) => u.kind === "synonym" && u.means.join(" ") === synonym.means.join(" "))) {
+          span.forEach((p) => taken.add(p));
+          continue;
+        }
         span.forEach((p) => taken.add(p));
         units.push({ kind: "synonym", means: synonym.means, original: term });
       }
     }
   }
-  tokens.forEach((token, position) => {
-    if (roles[position] === "content" && !taken.has(position)) units.push({ kind: "token", token, position });
-  });
+  const free = (p: number) => roles[p] === "content" && !taken.has(p);
+  for (let start = 0; start < tokens.length; start++) {
+    if (!free(start)) continue;
+    let end = start;
+    while (free(end + 1) && lexicon.knownPairs.has(`${tokens[end]}_${tokens[end + 1]}`)) end++;
+    const span = tokens.slice(start, end + 1);
+    const exact = span.map((t, k) => (exactTokens[start + k] !== undefined && foldDiacritics(exactTokens[start + k]!) === t ? exactTokens[start + k] : undefined));
+    units.push({ kind: "words", tokens: span, exact, position: start });
+    start = end;
+  }
 
   const namesPlan = lexicon.planNames.some((p) => containsPhrase(tokens, p));
   const searchTerms = new Set<string>();

@@ -15,7 +15,7 @@ import { typoBudget } from "./typo.js";
 interface IndexedEntry {
   id: string;
   topic: string;
-  keywords: string[];
+  keywords: string;
   quote: string;
   answer: string;
   exact: string;
@@ -46,11 +46,14 @@ function exactSyllables(text: string): string[] {
 interface EntryVocabulary {
   tokens: Set<string>;
   pairs: Set<string>;
+  /** Syllables with their diacritics, to tell "lương" (salary) from "lượng" (quality). */
+  exact: Set<string>;
 }
 
 function vocabularyOf(entry: KnowledgeEntry): EntryVocabulary {
   const tokens = new Set<string>();
   const pairs = new Set<string>();
+  const exact = new Set<string>(entryTexts(entry, "vi").flatMap((t) => syllables(exactForm(t))));
   const texts = [...entryTexts(entry, "vi"), ...entryTexts(entry, "en"), ...entry.targets.map((t) => String(t.value))];
   for (const text of texts) {
     const ts = phraseTokens(text);
@@ -59,7 +62,7 @@ function vocabularyOf(entry: KnowledgeEntry): EntryVocabulary {
       if (i > 0) pairs.add(`${ts[i - 1]}_${t}`);
     });
   }
-  return { tokens, pairs };
+  return { tokens, pairs, exact };
 }
 
 /** The in-memory index over the entries of the plan. */
@@ -119,25 +122,37 @@ export class SearchIndex {
     if (question.units.length === 0) return 0;
     const vocabulary = this.vocabularies.get(entry.id)!;
     let covered = 0;
-    for (const unit of question.units) if (covers(unit, question, vocabulary)) covered++;
+    for (const unit of question.units) covered += covers(unit, question, vocabulary);
     return covered / question.units.length;
   }
 }
 
 /**
- * A syllable counts when the entry has it and, for a short Vietnamese syllable, also has it next to
- * the same neighbour: "đỏ" in "sổ đỏ" is not the "độ" of "mức độ 4".
+ * How well the entry speaks of one unit, 0–1. A word of several syllables counts fully when the
+ * entry has its syllable pairs. A short Vietnamese syllable counts when the entry also has it next to
+ * the same neighbour: "đỏ" in "sổ đỏ" is not the "độ" of "mức độ 4". A syllable typed with
+ * diacritics that the entry only has with other diacritics ("lương" vs "lượng") counts half.
  */
-function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabulary): boolean {
+function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabulary): number {
   if (unit.kind === "synonym") {
-    if (unit.means.length === 1) return vocabulary.tokens.has(unit.means[0]!);
-    for (let i = 1; i < unit.means.length; i++) if (vocabulary.pairs.has(`${unit.means[i - 1]}_${unit.means[i]}`)) return true;
-    return unit.original.length > 1 && unit.original.every((t) => vocabulary.tokens.has(t));
+    if (unit.original.every((t) => vocabulary.tokens.has(t)) && (unit.original.length > 1 || unit.original[0]!.length >= 2)) return 1;
+    if (unit.means.length === 1) return vocabulary.tokens.has(unit.means[0]!) ? 1 : 0;
+    for (let i = 1; i < unit.means.length; i++) if (vocabulary.pairs.has(`${unit.means[i - 1]}_${unit.means[i]}`)) return 1;
+    return 0;
   }
-  const { token, position } = unit;
-  if (!vocabulary.tokens.has(token)) return false;
-  if (question.lang === "en" || token.length >= 4 || /\d/.test(token)) return true;
+  const accentPenalty = unit.exact.some((e) => e !== undefined && foldDiacritics(e) !== e && !vocabulary.exact.has(e)) ? 0.5 : 1;
+  const { tokens, position } = unit;
+  if (!tokens.every((t) => vocabulary.tokens.has(t))) return 0;
+  if (tokens.length > 1) {
+    for (let i = 1; i < tokens.length; i++) if (!vocabulary.pairs.has(`${tokens[i - 1]}_${tokens[i]}`)) return 0.5 * accentPenalty;
+    return accentPenalty;
+  }
+  const token = tokens[0]!;
+  if (question.lang === "en" || token.length >= 4 || /\d/.test(token)) return accentPenalty;
   const prev = question.tokens[position - 1];
   const next = question.tokens[position + 1];
-  return (prev !== undefined && vocabulary.pairs.has(`${prev}_${token}`)) || (next !== undefined && vocabulary.pairs.has(`${token}_${next}`));
+  const paired = (prev !== undefined && vocabulary.pairs.has(`${prev}_${token}`)) || (next !== undefined && vocabulary.pairs.has(`${token}_${next}`));
+  const exact = unit.exact[0];
+  const exactlyTyped = exact !== undefined && foldDiacritics(exact) !== exact && vocabulary.exact.has(exact);
+  return paired || exactlyTyped ? accentPenalty : 0;
 }

@@ -36,3 +36,30 @@ export function typoBudget(term: string): number {
   if (term.length >= 4) return 1;
   return 0;
 }
+
+/**
+ * Whether two equally long syllables differ only by letters swapped ("dihn"/"dinh"). For four-letter
+ * syllables only such swaps and dropped or doubled letters count as typos: a replaced letter is as
+ * likely another real word ("chao" is not "chap", "binh" is not "tinh").
+ */
+export function isSwap(a: string, b: string): boolean {
+  return a.length === b.length && a !== b && [...a].sort().join("") === [...b].sort().join("");
+}
+
+const KEY_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+/** Whether `key` sits next to `other` on a QWERTY phone keyboard (same row, one key apart). */
+function neighbourKeys(key: string, other: string): boolean {
+  return KEY_ROWS.some((row) => {
+    const i = row.indexOf(key);
+    const j = row.indexOf(other);
+    return i >= 0 && j >= 0 && Math.abs(i - j) === 1;
+  });
+}
+
+/** Whether two equally long syllables differ by one letter typed with the key next to it ("lonh"/"long"). */
+export function isNeighbourKeySlip(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diffs = [...a].map((c, i) => [c, b[i]!] as const).filter(([x, y]) => x !== y);
+  return diffs.length === 1 && neighbourKeys(diffs[0]![0], diffs[0]![1]);
+}

@@ -1,0 +1,146 @@
+/**
+ * Turns entries into what the user reads: short, quoted, sourced, in the user's language. Texts are
+ * plain (no HTML) so every channel can show them; a single answer stays well under Zalo's limits.
+ */
+import type { Lang } from "../i18n/locales.js";
+import type { KnowledgeEntry } from "./knowledge-base.js";
+import type { Level } from "./schema.js";
+import type { Wording } from "./wording.js";
+
+export interface AnswerChoice {
+  id: string;
+  label: string;
+}
+
+export interface KnowledgeAnswer {
+  /** false = no confident answer: the caller offers the menu or forwards the question to an official. */
+  answered: boolean;
+  kind: "entry" | "level-list" | "ambiguous" | "none";
+  text: string;
+  sources: string[];
+  choices?: AnswerChoice[];
+}
+
+/** Longest text of a single-entry answer, so it fits a phone screen. */
+export const ENTRY_ANSWER_LIMIT = 800;
+
+export class AnswerComposer {
+  constructor(
+    private readonly say: Wording,
+    private readonly levels: Map<string, Level>,
+  ) {}
+
+  source(entry: KnowledgeEntry, lang: Lang): string {
+    return this.say(lang, "source", { source: this.level(entry.level).source[lang] });
+  }
+
+  levelName(levelId: string, lang: Lang): string {
+    return this.level(levelId).name[lang];
+  }
+
+  /** "60%" or "tối thiểu 90%": the figures of an entry as the plan states them. */
+  figure(entry: KnowledgeEntry, lang: Lang): string {
+    return entry.targets
+      .map((t) => this.say(lang, t.atLeast ? "target_at_least" : "target_plain", { value: t.value, unit: t.unit }))
+      .join(", ");
+  }
+
+  /** One entry: the short answer (figure and level), one quoted sentence, the source. */
+  entry(entry: KnowledgeEntry, lang: Lang, preface?: string): KnowledgeAnswer {
+    const source = this.source(entry, lang);
+    const lines = [preface, entry.answer[lang], this.say(lang, "quote", { quote: entry.quote }), this.say(lang, "source_line", { sources: source })];
+    let text = lines.filter(Boolean).join("\n");
+    if (text.length > ENTRY_ANSWER_LIMIT) {
+      text = [preface, entry.answer[lang], this.say(lang, "source_line", { sources: source })].filter(Boolean).join("\n");
+    }
+    return { answered: true, kind: "entry", text, sources: [source] };
+  }
+
+  /** Entries of one level as a numbered list with choices, for "chỉ tiêu cấp xã". */
+  levelList(levelId: string, entries: KnowledgeEntry[], lang: Lang): KnowledgeAnswer {
+    const level = this.level(levelId);
+    const title = levelId === "ke-hoach" ? this.say(lang, "plan_list_title") : this.say(lang, "level_list_title", { level: level.name[lang] });
+    const lines = entries.map((e, i) => {
+      const figure = this.figure(e, lang);
+      return `${i + 1}. ${figure ? `${figure} — ` : ""}${e.topic[lang]}`;
+    });
+    return {
+      answered: true,
+      kind: "level-list",
+      text: [title, ...lines, this.say(lang, "choose_detail")].join("\n"),
+      sources: [this.say(lang, "source", { source: level.source[lang] })],
+      choices: entries.map((e) => ({ id: e.id, label: this.label(e, lang) })),
+    };
+  }
+
+  /**
+   * One topic that the plan sets at several levels ("hồ sơ công việc": tỉnh 90%, huyện 80%, xã 60%):
+   * every level's figure is a fact from the plan, so this is an answer, with choices for details.
+   */
+  acrossLevels(entries: KnowledgeEntry[], lang: Lang, preface?: string): KnowledgeAnswer {
+    const sources = entries.map((e) => this.source(e, lang));
+    const figures = new Set(entries.map((e) => this.figure(e, lang)));
+    const choices = entries.map((e) => ({ id: e.id, label: this.label(e, lang) }));
+    if (figures.size === 1) {
+      const first = entries[0]!;
+      const names = entries.map((e) => this.levelName(e.level, lang)).join(", ");
+      const text = [
+        preface,
+        first.answer[lang],
+        this.say(lang, "same_for_levels", { levels: names }),
+        this.say(lang, "quote", { quote: first.quote }),
+        this.say(lang, "source_line", { sources: sources.join("; ") }),
+      ].filter(Boolean).join("\n");
+      return { answered: true, kind: "entry", text, sources, choices };
+    }
+    const lines = entries.map((e, i) => `${i + 1}. ${e.answer[lang]}`);
+    const text = [preface, this.say(lang, "by_level"), ...lines, this.say(lang, "source_line", { sources: this.say(lang, "plan") })].filter(Boolean).join("\n");
+    return { answered: true, kind: "ambiguous", text, sources, choices };
+  }
+
+  /** Several different things might be meant: offer them, claim none. */
+  ambiguous(entries: KnowledgeEntry[], lang: Lang): KnowledgeAnswer {
+    const lines = entries.map((e, i) => `${i + 1}. ${this.label(e, lang)}`);
+    return {
+      answered: false,
+      kind: "ambiguous",
+      text: [this.say(lang, "ambiguous"), ...lines].join("\n"),
+      sources: [],
+      choices: entries.map((e) => ({ id: e.id, label: this.label(e, lang) })),
+    };
+  }
+
+  /** Several levels named and nothing else: ask which one. */
+  chooseLevel(levelIds: string[], lang: Lang): KnowledgeAnswer {
+    const choices = levelIds.map((id) => ({ id, label: this.levelName(id, lang) }));
+    return {
+      answered: false,
+      kind: "ambiguous",
+      text: [this.say(lang, "ambiguous"), ...choices.map((c, i) => `${i + 1}. ${c.label}`)].join("\n"),
+      sources: [],
+      choices,
+    };
+  }
+
+  /** The honest "not in the plan", with the offer the caller acts on. */
+  none(lang: Lang): KnowledgeAnswer {
+    return { answered: false, kind: "none", text: `${this.say(lang, "not_in_plan")}\n${this.say(lang, "offer")}`, sources: [] };
+  }
+
+  unknownId(lang: Lang): KnowledgeAnswer {
+    return { answered: false, kind: "none", text: `${this.say(lang, "unknown_id")}\n${this.say(lang, "offer")}`, sources: [] };
+  }
+
+  /** A button label: level, topic and figure, short enough for a keyboard button. */
+  label(entry: KnowledgeEntry, lang: Lang): string {
+    const figure = this.figure(entry, lang);
+    const prefix = entry.level === "ke-hoach" ? "" : `${this.levelName(entry.level, lang)}: `;
+    return `${prefix}${entry.topic[lang]}${figure ? ` (${figure})` : ""}`;
+  }
+
+  private level(id: string): Level {
+    const level = this.levels.get(id);
+    if (!level) throw new Error(`unknown level ${id}`);
+    return level;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Question answering over Plan 154/KH-UBND. The rule everything here serves: answer from the plan,
+ * precisely, or say honestly that the plan does not say — never a guess dressed as an answer.
+ */
+import { join, resolve } from "node:path";
+import type { Lang, Translator } from "../i18n/locales.js";
+import { AnswerComposer, type AnswerChoice, type KnowledgeAnswer } from "./answer.js";
+import { loadKnowledgeBase, type KnowledgeEntry } from "./knowledge-base.js";
+import { buildLexicon, type Lexicon } from "./lexicon.js";
+import { parseQuestion, type ParsedQuestion } from "./question.js";
+import type { Level, NominationCategory } from "./schema.js";
+import { SearchIndex, type Candidate } from "./search-index.js";
+import { loadWording, wordingFrom, type Wording } from "./wording.js";
+
+/** Coverage from which an entry answers the question. */
+const CONFIDENT = 0.6;
+/** Coverage from which an entry is worth offering as a choice when nothing is confident. */
+const PLAUSIBLE = 0.34;
+/** Two different entries this close in score, at equal coverage, make the question ambiguous. */
+const TIE = 0.97;
+const PLAN_IDENTITY = "ke-hoach.so-hieu";
+
+export interface Knowledge {
+  /** Answers a question in the user's language (an English question is answered in English). */
+  ask(question: string, lang: Lang): KnowledgeAnswer;
+  /** The browsing menu: tỉnh, huyện, xã, doanh nghiệp, cá nhân, về kế hoạch. */
+  levels(lang: Lang): AnswerChoice[];
+  /** The entries of one level, as choices. */
+  entriesOf(levelId: string, lang: Lang): AnswerChoice[];
+  /** One entry's answer, or a level's list, by id. */
+  show(id: string, lang: Lang): KnowledgeAnswer;
+  /** The plan's criterion text for a nomination category, quoted verbatim, with a one-line lead-in. */
+  criterionFor(category: NominationCategory, lang: Lang): string;
+  /** Number of entries. */
+  size(): number;
+}
+
+export interface KnowledgeOptions {
+  /** The knowledge folder, usually "flows/knowledge". */
+  dir: string;
+  /** The application's translator; without it `locales/<lang>/knowledge.yaml` is read directly. */
+  translator?: Translator;
+  /** Where the locales live when no translator is given; defaults to `<dir>/../../locales`. */
+  localesDir?: string;
+}
+
+class PlanKnowledge implements Knowledge {
+  private readonly byId = new Map<string, KnowledgeEntry>();
+  private readonly levelById = new Map<string, Level>();
+  private readonly compose: AnswerComposer;
+
+  constructor(
+    private readonly levelList: Level[],
+    private readonly entries: KnowledgeEntry[],
+    private readonly lexicon: Lexicon,
+    private readonly index: SearchIndex,
+    private readonly say: Wording,
+  ) {
+    for (const e of entries) this.byId.set(e.id, e);
+    for (const l of levelList) this.levelById.set(l.id, l);
+    this.compose = new AnswerComposer(say, this.levelById);
+  }
+
+  size(): number {
+    return this.entries.length;
+  }
+
+  levels(lang: Lang): AnswerChoice[] {
+    return this.levelList.map((l) => ({ id: l.id, label: l.name[lang] }));
+  }
+
+  entriesOf(levelId: string, lang: Lang): AnswerChoice[] {
+    return this.entries.filter((e) => e.level === levelId).map((e) => ({ id: e.id, label: this.compose.label(e, lang) }));
+  }
+
+  show(id: string, lang: Lang): KnowledgeAnswer {
+    const entry = this.byId.get(id);
+    if (entry) return this.compose.entry(entry, lang);
+    if (this.levelById.has(id)) return this.compose.levelList(id, this.entries.filter((e) => e.level === id), lang);
+    return this.compose.unknownId(lang);
+  }
+
+  criterionFor(category: NominationCategory, lang: Lang): string {
+    const level = this.levelList.find((l) => l.category === category);
+    const entries = level ? this.entries.filter((e) => e.level === level.id) : this.entries.filter((e) => e.category === category);
+    const first = entries[0];
+    if (!first) throw new Error(`no criterion for nomination category ${category}`);
+    const lead = level?.lead?.[lang] ?? first.topic[lang];
+    return `${this.say(lang, "criterion_lead", { lead: lead.charAt(0).toLowerCase() + lead.slice(1) })}\n${entries.map((e) => `“${e.quote}”`).join("\n")}`;
+  }
+
+  ask(question: string, lang: Lang): KnowledgeAnswer {
+    const parsed = parseQuestion(question, this.lexicon);
+    const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
+    if (parsed.outside) return this.compose.none(answerLang);
+
+    const levels = parsed.levels;
+    if (parsed.units.length === 0) {
+      if (levels.length === 1) return this.show(levels[0]!, answerLang);
+      if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
+      if (parsed.namesPlan) return this.show(PLAN_IDENTITY, answerLang);
+      return this.compose.none(answerLang);
+    }
+    return this.answerFrom(this.index.candidates(parsed), parsed, answerLang);
+  }
+
+  private answerFrom(all: Candidate[], parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
+    const levels = parsed.levels;
+    const inLevel = levels.length ? all.filter((c) => levels.includes(c.entry.level)) : [];
+    const inLevelBest = inLevel[0];
+    const useLevel = inLevelBest !== undefined && inLevelBest.coverage >= CONFIDENT;
+    const pool = useLevel ? inLevel : all;
+    const best = pool[0];
+    if (!best || best.coverage < CONFIDENT) {
+      const plausible = distinctTopics(pool.filter((c) => c.coverage >= PLAUSIBLE && c.score > 0)).slice(0, 3);
+      if (plausible.length >= 2) return this.compose.ambiguous(plausible.map((c) => c.entry), lang);
+      return this.compose.none(lang);
+    }
+
+    const equal = pool.filter((c) => c.coverage === best.coverage);
+    const sameTopic = equal.filter((c) => c.entry.topicKey === best.entry.topicKey);
+    const rivals = distinctTopics(equal).filter((c) => c.score >= best.score * TIE);
+    if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => c.entry), lang);
+
+    const mismatch =
+      levels.length && !useLevel && best.entry.level !== "ke-hoach"
+        ? this.say(lang, "level_mismatch", { asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ") })
+        : undefined;
+    if (sameTopic.length > 1) {
+      if (parsed.provinceHint) {
+        const provincial = sameTopic.find((c) => c.entry.level === "tinh");
+        if (provincial) return this.compose.entry(provincial.entry, lang);
+      }
+      const ordered = sameTopic.map((c) => c.entry).sort((a, b) => this.levelById.get(a.level)!.order - this.levelById.get(b.level)!.order);
+      return this.compose.acrossLevels(ordered, lang, mismatch);
+    }
+    return this.compose.entry(best.entry, lang, mismatch);
+  }
+}
+
+/** The best candidate of each topic, in order. */
+function distinctTopics(candidates: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return candidates.filter((c) => !seen.has(c.entry.topicKey) && (seen.add(c.entry.topicKey), true));
+}
+
+/**
+ * Loads the knowledge base and builds its in-memory index.
+ *
+ * @example
+ * const knowledge = loadKnowledge({ dir: "flows/knowledge" });
+ * knowledge.ask("chi tieu ho so cong viec cap xa", "vi").text
+ */
+export function loadKnowledge(opts: KnowledgeOptions): Knowledge {
+  const base = loadKnowledgeBase(opts.dir);
+  const say = opts.translator ? wordingFrom(opts.translator) : loadWording(opts.localesDir ?? join(resolve(opts.dir), "..", "..", "locales"));
+  return new PlanKnowledge(base.levels, base.entries, buildLexicon(base), new SearchIndex(base.entries), say);
+}
