@@ -20,6 +20,9 @@ declare module "vitest" {
   }
 }
 
+/** A test database older than this belongs to a run that was killed before its teardown. */
+const STALE_AFTER_SECONDS = 6 * 60 * 60;
+
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
@@ -35,12 +38,19 @@ export default async function setup(project: TestProject) {
     stops.push(() => embedded.stop());
     adminUrl = embedded.url;
   }
-  const templateDb = `cds_tpl_${randomBytes(4).toString("hex")}`;
+  // The creation time is part of the name ("z" + epoch seconds in base 36), so a run can tell
+  // leftovers of killed runs from the live databases of runs going on at the same time.
+  const templateDb = `cds_tpl_z${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  // Leftovers of runs that were killed before their teardown.
-  const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'cds_tpl_%' or datname like 'cds_t_%'");
-  for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+  // Leftovers of runs killed before their teardown: names carry their creation time (seconds),
+  // and only those older than six hours are dropped, never a run still going in parallel.
+  const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname ~ '^cds_(tpl|t)_[0-9]+_'");
+  const cutoff = Math.floor(Date.now() / 1000) - 6 * 3600;
+  for (const { datname } of stale.rows) {
+    const created = Number(datname.split("_")[2]);
+    if (created < cutoff) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+  }
   await admin.query(`create database "${templateDb}"`);
   await applyMigrations(withDatabase(adminUrl, templateDb));
   // The migration engine's pool may still hold connections to the template, and PostgreSQL only

@@ -27,6 +27,8 @@ export const envSchema = z
     TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
     TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
     TELEGRAM_REVIEW_CHAT_ID: optionalString,
+    /** Telegram's documented bot-wide cap is about 30 messages/s; raise only for a test server. */
+    TELEGRAM_MAX_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(30),
     ZALO_BOT_TOKEN: optionalString,
     ZALO_WEBHOOK_SECRET: secret,
     ZALO_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
@@ -64,7 +66,7 @@ export interface Config {
   embeddedRedisPort: number;
   redisPrefix: string;
   role: Role;
-  telegram?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling"; reviewChatId?: string };
+  telegram?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling"; reviewChatId?: string; maxPerSecond: number };
   zalo?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling" };
   maxSubmissionsPerDay: number;
   evidenceMaxBytes: number;
@@ -110,7 +112,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     redisPrefix: e.REDIS_PREFIX,
     role: role.data,
     telegram: e.TELEGRAM_BOT_TOKEN
-      ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""), mode: e.TELEGRAM_MODE, reviewChatId: e.TELEGRAM_REVIEW_CHAT_ID }
+      ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""), mode: e.TELEGRAM_MODE, reviewChatId: e.TELEGRAM_REVIEW_CHAT_ID, maxPerSecond: e.TELEGRAM_MAX_PER_SECOND }
       : undefined,
     zalo: e.ZALO_BOT_TOKEN
       ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT.replace(/\/$/, ""), mode: e.ZALO_MODE }

@@ -1,0 +1,104 @@
+/**
+ * Benchmark plumbing: servers run in child processes (so the load generator does not share their
+ * event loop), a scratch database per run, and a figure type the runner prints as a table.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+export interface Figure {
+  group: string;
+  name: string;
+  value: number;
+  unit: string;
+  /** The figure divided by the named baseline measured in the same run. */
+  ratio?: { to: string; value: number };
+  note?: string;
+}
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+export const ADMIN_DB_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export interface ChildServer {
+  port: number;
+  url: string;
+  proc: ChildProcess;
+  /** Extra words after READY <port> (e.g. start-up ms). */
+  extra: string[];
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `bench/servers/<script>` under tsx and waits for its `READY <port>` line. */
+export async function startChild(script: string, env: Record<string, string> = {}, args: string[] = []): Promise<ChildServer> {
+  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}bench/servers/${script}`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => reject(new Error(`${script} did not start in 60 s`)), 60_000);
+    proc.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const m = buf.match(/READY [^\n]*/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    proc.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  const [, port, ...extra] = line.trim().split(/\s+/);
+  return {
+    port: Number(port),
+    url: `http://127.0.0.1:${port}`,
+    proc,
+    extra,
+    rssMb() {
+      try {
+        const kb = Number(readFileSync(`/proc/${proc.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+        return kb / 1024;
+      } catch {
+        return 0;
+      }
+    },
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+    },
+  };
+}
+
+/** A fresh database on the benchmark's PostgreSQL server, dropped by `drop()`. */
+export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `cds_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: ADMIN_DB_URL });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const u = new URL(ADMIN_DB_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const a = new pg.Client({ connectionString: ADMIN_DB_URL });
+      await a.connect();
+      await a.query(`drop database if exists "${name}" with (force)`).catch(() => {});
+      await a.end();
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,69 @@
+/**
+ * `POST /webhooks/zalo`: checks the shared secret, reads the event, and hands it to the inbound
+ * queue — no database work and no calls to Zalo in the request, so Zalo (which is reported to
+ * give up after about 2 s) gets its answer in milliseconds. Redis down → 503, so Zalo retries.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import express, { type Router } from "express";
+import type { Logger } from "pino";
+import type { InboundQueue } from "../../queue/inbound.js";
+import { zaloEventToInbound } from "./event.js";
+
+export const ZALO_SECRET_HEADER = "x-bot-api-secret-token";
+
+export interface ZaloWebhookDeps {
+  /** The `secret_token` given to setWebhook. */
+  secret: string;
+  inbound: Pick<InboundQueue, "accept">;
+  logger: Logger;
+}
+
+/**
+ * Compares in constant time. Hashing both sides first makes the lengths equal, so neither the
+ * content nor the length of the secret leaks through timing.
+ */
+export function secretMatches(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** @example routers.push({ path: "/webhooks/zalo", router: createZaloWebhook({ secret, inbound, logger }) }) */
+export function createZaloWebhook(deps: ZaloWebhookDeps): Router {
+  const router = express.Router();
+  const log = deps.logger.child({ channel: "zalo" });
+  router.post(
+    "/",
+    (req, res, next) => {
+      // Checked before the body is even parsed: a stranger costs us a hash, nothing more.
+      if (!secretMatches(req.get(ZALO_SECRET_HEADER), deps.secret)) {
+        res.status(401).json({ ok: false, error: "unauthorized" });
+        return;
+      }
+      next();
+    },
+    // Any content type: Zalo sends JSON, and an empty probe may come without a Content-Type.
+    express.json({ limit: "256kb", type: () => true }),
+    async (req, res) => {
+      const outcome = zaloEventToInbound(req.body);
+      if (outcome.kind === "invalid") {
+        log.warn({ problem: outcome.problem }, "Zalo event rejected by validation");
+        res.status(400).json({ ok: false, error: "invalid_event" });
+        return;
+      }
+      if (outcome.kind === "ignored") {
+        res.status(200).json({ ok: true });
+        return;
+      }
+      try {
+        const result = await deps.inbound.accept(outcome.message);
+        res.status(200).json({ ok: true, status: result });
+      } catch (err) {
+        log.error({ messageId: outcome.message.messageId, err: (err as Error).message }, "could not enqueue a Zalo event; Zalo will retry");
+        res.status(503).json({ ok: false, error: "unavailable" });
+      }
+    },
+  );
+  return router;
+}
