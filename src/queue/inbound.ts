@@ -40,21 +40,18 @@ export class InboundQueue {
   }
 
   /**
-   * Remembers the update id for 24 h and enqueues the message; a repeat (the platform retrying,
-   * or the same update reaching two web processes) is reported as a duplicate and not enqueued.
-   * Throws when Redis is unreachable, so the webhook can answer 503 and the platform retries.
+   * Enqueues the message unless its update id was seen in the last 24 h; a repeat (the platform
+   * retrying, or the same update reaching two web processes at once) is reported as a duplicate.
+   * The job id carries the update id, so two concurrent deliveries still make one job, and the
+   * "seen" mark is written only after the job is stored: a Redis failure in between can never
+   * turn a retried delivery into a dropped one. Throws when Redis is unreachable, so the webhook
+   * answers 503 and the platform retries.
    */
   async accept(msg: InboundMessage): Promise<AcceptResult> {
     const seenKey = `${this.deps.prefix}:seen:${msg.channel}:${msg.messageId}`;
-    const fresh = await this.deps.redis.set(seenKey, "1", "EX", DEDUPE_TTL_SECONDS, "NX");
-    if (fresh !== "OK") return "duplicate";
-    try {
-      await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, { jobId: safeJobId(msg.channel, msg.messageId) });
-    } catch (err) {
-      // Not enqueued: forget the id so the platform's retry is accepted.
-      await this.deps.redis.del(seenKey).catch(() => {});
-      throw err;
-    }
+    if ((await this.deps.redis.exists(seenKey)) === 1) return "duplicate";
+    await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, { jobId: safeJobId(msg.channel, msg.messageId) });
+    await this.deps.redis.set(seenKey, "1", "EX", DEDUPE_TTL_SECONDS);
     return "queued";
   }
 
@@ -79,7 +76,9 @@ export class InboundQueue {
         if (replies.length || msg.platform?.callbackQueryId) await enqueueReplies({ channel: msg.channel, chatId: msg.chatId, key: msg.messageId, replies, platform: msg.platform });
         await db.processedUpdate.create({ data: { key } }).catch(() => {});
       },
-      { connection: opts.connection, lockDuration: 60_000, stalledInterval: 15_000, maxStalledCount: 2 },
+      // A killed worker's job is picked up again once its lock lapses (lockDuration), so keep it short;
+      // live workers renew it every lockDuration / 2.
+      { connection: opts.connection, lockDuration: 20_000, stalledInterval: 10_000, maxStalledCount: 2 },
     );
   }
 }

@@ -4,7 +4,7 @@
  * job never sends a message twice.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ConnectionOptions, Worker } from "bullmq";
+import type { ConnectionOptions, Queue, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import { PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter, type ChannelName, type OutboundJob } from "../channels/types.js";
@@ -50,6 +50,11 @@ export class OutboundQueues {
     const q = this.queues.get(job.channel);
     if (!q) throw new Error(`channel ${job.channel} is not enabled`);
     await q.add(job.chatId, "send", job, { jobId: safeJobId("out", `${job.channel}:${job.key}`) });
+  }
+
+  /** The BullMQ queues behind every channel's partitions (for the admin queue dashboard). */
+  get bullQueues(): Queue[] {
+    return [...this.queues.values()].flatMap((q) => q.queues);
   }
 
   async depth(): Promise<number> {

@@ -41,9 +41,10 @@ export interface Actor {
 }
 
 export type TransitionResult =
-  | { ok: true; from: Status; to: Status; code: string }
+  | { ok: true; from: Status; to: Status; code: string; auditId: bigint }
   | { ok: false; reason: "not_found" }
-  | { ok: false; reason: "conflict"; current: Status; decidedBy?: string; claimedBy?: string };
+  /** `lastActor` is who made the latest change (e.g. the reviewer who asked for information). */
+  | { ok: false; reason: "conflict"; current: Status; decidedBy?: string; claimedBy?: string; lastActor?: string };
 
 type Tx = Prisma.TransactionClient;
 
@@ -68,12 +69,14 @@ export async function transition(
     const rows = await tx.$queryRawUnsafe<Array<{ old: Status; code: string }>>(
       `update "${table}" t set status = $1::"SubmissionStatus", "updatedAt" = $2
          ${args.subject === "nomination" && args.action === "claim" ? `, "claimedById" = $5::uuid, "claimedAt" = $2` : ""}
-         ${args.subject === "nomination" && args.action === "release" ? `, "claimedById" = null, "claimedAt" = null` : ""}
+         ${args.subject === "nomination" && (args.action === "release" || args.action === "answer") ? `, "claimedById" = null, "claimedAt" = null` : ""}
          ${decides ? `, "decidedById" = $5::uuid, "decidedAt" = $2, "decisionNote" = $6` : ""}
          ${args.subject === "self_report" && args.action === "flag" ? `, flagged = true` : ""}
          ${args.subject === "self_report" && args.action === "verify" ? `, flagged = false` : ""}
        from (select id, status as old from "${table}" where id = $3::uuid for update) o
        where t.id = o.id and o.old = any($4::"SubmissionStatus"[])
+         -- $5/$6 are used by some actions only; naming them here keeps the parameter count fixed.
+         and ($5::uuid is null or $5::uuid is not null) and ($6::text is null or $6::text is not null)
        returning o.old as old, t.code as code`,
       rule.to,
       now,
@@ -92,9 +95,10 @@ export async function transition(
       );
       const c = cur[0];
       if (!c) return { ok: false, reason: "not_found" };
-      return { ok: false, reason: "conflict", current: c.status, decidedBy: c.decided ?? undefined, claimedBy: c.claimed ?? undefined };
+      const last = await tx.auditLog.findFirst({ where: { subjectType: args.subject, subjectId: args.id }, orderBy: { id: "desc" }, select: { actor: true } });
+      return { ok: false, reason: "conflict", current: c.status, decidedBy: c.decided ?? undefined, claimedBy: c.claimed ?? undefined, lastActor: last?.actor };
     }
-    await tx.auditLog.create({
+    const audit = await tx.auditLog.create({
       data: {
         reviewerId: args.actor.reviewerId,
         actor: args.actor.label,
@@ -107,7 +111,7 @@ export async function transition(
         note: args.note,
       },
     });
-    return { ok: true, from: row.old, to: rule.to, code: row.code };
+    return { ok: true, from: row.old, to: rule.to, code: row.code, auditId: audit.id };
   };
   // Inside a caller's transaction, join it; otherwise open one.
   return "$transaction" in db ? (db as Db).$transaction(run) : run(db as Tx);

@@ -1,0 +1,180 @@
+/**
+ * Who may use the admin panel: one-time sign-in links become a server-side session (only the
+ * hash of the session id is stored), carried in an httpOnly SameSite cookie, with a per-session
+ * CSRF token that every form posts back. Authorisation is checked on every route by these
+ * handlers, never by hiding links.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import express, { type Request, type RequestHandler, type Response } from "express";
+import type { Redis } from "ioredis";
+import type { Config } from "../config/schema.js";
+import type { Db } from "../db/client.js";
+import { html, renderPage, type PageReviewer } from "./layout.js";
+
+export const SESSION_COOKIE = "cds_admin";
+/** A working day plus margin; a stolen laptop's session dies by the next morning. */
+const SESSION_TTL_MS = 12 * 3_600_000;
+/** Sign-in attempts per IP per window before the panel says "try later". */
+const SIGNIN_LIMIT = 10;
+const SIGNIN_WINDOW_S = 15 * 60;
+
+export interface AdminAuthDeps {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  config: Config;
+}
+
+export interface AdminAuth {
+  /** Lets a signed-in, active reviewer through and sets `res.locals.reviewer = { id, name, role }`. */
+  requireReviewer: RequestHandler;
+  /** Like requireReviewer, and the reviewer must be an admin (403 otherwise). */
+  requireAdmin: RequestHandler;
+  /** The CSRF token of the current session, for a hidden `_csrf` field. */
+  csrfToken(res: Response): string;
+  /** Rejects a state-changing request whose `_csrf` field (or X-CSRF-Token header) does not match the session (403). */
+  verifyCsrf: RequestHandler;
+  /** Exchanges a one-time sign-in token for a session cookie; false when the token is unknown, used, expired or its reviewer inactive. */
+  signIn(token: string, res: Response): Promise<boolean>;
+  /** Ends the current session (server side and cookie). */
+  signOut(req: Request, res: Response): Promise<void>;
+  /** False once `ip` failed to sign in too often within the window (guessing links is pointless, and noisy). */
+  allowSignInAttempt(ip: string): Promise<boolean>;
+  /** Counts a failed sign-in of `ip`. */
+  recordFailedSignIn(ip: string): Promise<void>;
+}
+
+/** SHA-256 hex: what the database keeps instead of a token or session id. */
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * @example const auth = createAdminAuth({ db, redis, prefix, config }); router.get("/", auth.requireReviewer, showQueue)
+ */
+export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
+  const { db, redis, prefix, config } = deps;
+  const secure = (config.publicUrl ?? "").startsWith("https:");
+  const urlencoded = express.urlencoded({ extended: false, limit: "64kb" });
+  const signInKey = (ip: string) => `${prefix}:admin:signin-failures:${hashSecret(ip).slice(0, 16)}`;
+
+  const refuse = (req: Request, res: Response) => {
+    if (req.method === "GET" || req.method === "HEAD") {
+      renderPage(res, {
+        title: "Vui lòng đăng nhập",
+        status: 401,
+        body: html`<div class="card"><p>Trang này chỉ dành cho người duyệt đã đăng nhập.</p>
+          <p>Để nhận đường dẫn đăng nhập dùng một lần (hiệu lực 15 phút), quý anh/chị nhắn <b>/dangnhap</b> cho bot trên Telegram,
+          hoặc đề nghị quản trị viên chạy <code>npm run admin -- login-link --name "Họ tên"</code>.</p></div>`,
+      });
+    } else {
+      res.status(401).type("text/plain").send("Chưa đăng nhập.");
+    }
+  };
+
+  async function currentSession(req: Request): Promise<{ reviewer: PageReviewer; csrf: string } | undefined> {
+    const sid = readCookie(req, SESSION_COOKIE);
+    if (!sid || sid.length > 128) return undefined;
+    const session = await db.adminSession.findUnique({ where: { idHash: hashSecret(sid) }, include: { reviewer: true } });
+    if (!session || session.expiresAt <= new Date() || !session.reviewer.active) return undefined;
+    return { reviewer: { id: session.reviewer.id, name: session.reviewer.name, role: session.reviewer.role }, csrf: session.csrfToken };
+  }
+
+  const requireReviewer: RequestHandler = (req, res, next) => {
+    currentSession(req).then((s) => {
+      if (!s) return refuse(req, res);
+      res.locals.reviewer = s.reviewer;
+      res.locals.csrf = s.csrf;
+      next();
+    }, next);
+  };
+
+  const requireAdmin: RequestHandler = (req, res, next) => {
+    requireReviewer(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      if ((res.locals.reviewer as PageReviewer).role !== "admin") {
+        return renderPage(res, { title: "Không có quyền", status: 403, reviewer: res.locals.reviewer, body: html`<p>Chức năng này chỉ dành cho quản trị viên.</p>` });
+      }
+      next();
+    });
+  };
+
+  const verifyCsrf: RequestHandler = (req, res, next) => {
+    const check = () => {
+      const expected = typeof res.locals.csrf === "string" ? res.locals.csrf : "";
+      const body = req.body as Record<string, unknown> | undefined;
+      const sent = (typeof body?._csrf === "string" ? body._csrf : undefined) ?? req.get("x-csrf-token") ?? "";
+      if (!expected || !sent || !sameSecret(sent, expected)) {
+        res.status(403).type("text/plain").send("Phiên làm việc không hợp lệ (CSRF). Vui lòng tải lại trang rồi thử lại.");
+        return;
+      }
+      next();
+    };
+    if (req.body === undefined) urlencoded(req, res, (err?: unknown) => (err ? next(err) : check()));
+    else check();
+  };
+
+  return {
+    requireReviewer,
+    requireAdmin,
+    verifyCsrf,
+    csrfToken: (res) => (typeof res.locals.csrf === "string" ? res.locals.csrf : ""),
+
+    async signIn(token, res) {
+      if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return false;
+      const now = new Date();
+      const tokenHash = hashSecret(token);
+      // Conditional update: of two requests racing with the same link, exactly one consumes it.
+      const used = await db.loginToken.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+      if (used.count !== 1) return false;
+      const row = await db.loginToken.findUnique({ where: { tokenHash }, include: { reviewer: true } });
+      if (!row || !row.reviewer.active) return false;
+      const sid = randomBytes(32).toString("base64url");
+      await db.adminSession.create({
+        data: { idHash: hashSecret(sid), reviewerId: row.reviewerId, csrfToken: randomBytes(24).toString("base64url"), expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
+      });
+      // Old sessions are swept here rather than by a job: sign-ins are rare and the table stays tiny.
+      await db.adminSession.deleteMany({ where: { expiresAt: { lt: now } } });
+      res.cookie(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", secure, path: "/admin", maxAge: SESSION_TTL_MS });
+      return true;
+    },
+
+    async signOut(req, res) {
+      const sid = readCookie(req, SESSION_COOKIE);
+      if (sid) await db.adminSession.deleteMany({ where: { idHash: hashSecret(sid) } });
+      res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure, path: "/admin" });
+    },
+
+    async allowSignInAttempt(ip) {
+      return Number((await redis.get(signInKey(ip))) ?? 0) < SIGNIN_LIMIT;
+    },
+
+    async recordFailedSignIn(ip) {
+      const count = await redis.incr(signInKey(ip));
+      if (count === 1) await redis.expire(signInKey(ip), SIGNIN_WINDOW_S);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The admin panel's page shell and its one escaping rule: every interpolated value is HTML-escaped
+ * unless it was built by `html` itself or wrapped in `raw()`, so user-supplied text (a nominee
+ * called `<script>`) is always shown as text.
+ */
+import type { Response } from "express";
+
+/** A string known to be safe HTML (built by `html` or deliberately trusted through `raw`). */
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+/** Escapes the five characters that matter in HTML text and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/** Trusts `s` as HTML. Only for markup the code itself wrote, never for user input. */
+export function raw(s: string): SafeHtml {
+  return new SafeHtml(s);
+}
+
+function render(v: unknown): string {
+  if (v === null || v === undefined || v === false) return "";
+  if (v instanceof SafeHtml) return v.value;
+  if (Array.isArray(v)) return v.map(render).join("");
+  return escapeHtml(String(v));
+}
+
+/**
+ * A tagged template that escapes every interpolation; arrays are joined, null/undefined/false
+ * render as nothing (so `${cond && html`...`}` works).
+ *
+ * @example html`<td>${nomination.nomineeName}</td>`
+ */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+  let out = strings[0] ?? "";
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? "");
+  return new SafeHtml(out);
+}
+
+export interface PageReviewer {
+  id: string;
+  name: string;
+  role: "reviewer" | "admin";
+}
+
+const CSS = `
+*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1c2430;background:#f4f6f9}
+header{background:#0b4f8a;color:#fff;padding:.6rem 1rem}header a{color:#fff}header .brand{font-weight:600;margin-right:1rem}
+nav{display:flex;flex-wrap:wrap;gap:.25rem .9rem;align-items:center}nav a{text-decoration:none;opacity:.92}nav a:hover{text-decoration:underline}
+nav .who{margin-left:auto;font-size:.9em;opacity:.85}nav form{display:inline}nav button{background:none;border:1px solid #fff8;color:#fff;border-radius:4px;padding:.1rem .5rem;cursor:pointer}
+main{padding:1rem;max-width:1200px;margin:0 auto}h1{font-size:1.35rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:1.4rem 0 .6rem}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #e2e6ec;padding:.45rem .5rem;text-align:left;vertical-align:top}th{background:#eef2f7;font-weight:600}
+.table-wrap{overflow-x:auto;border:1px solid #e2e6ec;border-radius:6px}
+.badge{display:inline-block;border-radius:10px;padding:0 .5rem;font-size:.85em;background:#e7ecf3;white-space:nowrap}
+.s-submitted{background:#fff3cd}.s-in_review{background:#d9ecff}.s-needs_info{background:#ffe2cc}.s-approved{background:#d4f5dd}.s-rejected{background:#f9d6d5}.s-withdrawn{background:#e2e2e2}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin-bottom:1rem}form.filters label{display:flex;flex-direction:column;font-size:.85em}
+input,select,textarea,button{font:inherit}input,select,textarea{padding:.35rem;border:1px solid #b8c2cf;border-radius:4px;background:#fff}textarea{width:100%;min-height:4.5rem}
+.btn{display:inline-block;background:#0b4f8a;color:#fff;border:0;border-radius:4px;padding:.45rem .9rem;cursor:pointer;text-decoration:none}.btn.secondary{background:#5b6b7f}.btn.danger{background:#b42318}.btn.ok{background:#1a7f37}
+.counts{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}.counts a{text-decoration:none;color:inherit}
+.card{background:#fff;border:1px solid #e2e6ec;border-radius:6px;padding:1rem;margin-bottom:1rem}
+dl.fields{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.35rem .8rem;margin:0}dt{font-weight:600;color:#4a5668}dd{margin:0;white-space:pre-wrap;word-break:break-word}
+.actions{display:flex;flex-wrap:wrap;gap:.8rem}.actions form{flex:1 1 16rem}.notice{padding:.6rem .8rem;border-radius:4px;background:#e7f3ff;margin-bottom:1rem}.notice.error{background:#fde2e1}
+.evidence img{max-width:100%;max-height:320px;border:1px solid #ddd;border-radius:4px;display:block;margin:.3rem 0}
+.muted{color:#677489;font-size:.9em}
+@media (max-width:640px){dl.fields{grid-template-columns:1fr}td,th{padding:.35rem}main{padding:.6rem}}
+`;
+
+/**
+ * Sends a complete panel page. The navigation shows admin-only links to admins only (the routes
+ * check the role again; hiding a link is a courtesy, not the authorisation).
+ *
+ * @example renderPage(res, { title: "Hàng đợi", body: html`<p>…</p>`, reviewer: res.locals.reviewer })
+ */
+export function renderPage(res: Response, page: { title: string; body: SafeHtml; reviewer?: PageReviewer; status?: number }): void {
+  const r = page.reviewer;
+  const csrf = typeof res.locals.csrf === "string" ? res.locals.csrf : "";
+  const nav = r
+    ? html`<nav>
+        <a class="brand" href="/admin">Thi đua Chuyển đổi số</a>
+        <a href="/admin">Hàng đợi</a>
+        <a href="/admin/progress">Tiến độ</a>
+        <a href="/admin/audit">Nhật ký</a>
+        <a href="/admin/export.xlsx">Xuất Excel</a>
+        <a href="/admin/questions">Câu hỏi</a>
+        ${r.role === "admin" && html`<a href="/admin/deletions">Yêu cầu xóa</a><a href="/admin/reviewers">Người duyệt</a><a href="/admin/queues/">Hàng đợi hệ thống</a>`}
+        <span class="who">${r.name} (${r.role === "admin" ? "quản trị" : "người duyệt"})</span>
+        <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Đăng xuất</button></form>
+      </nav>`
+    : html`<nav><span class="brand">Thi đua Chuyển đổi số</span></nav>`;
+  const doc = html`<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin"><title>${page.title} · Quản trị</title><style>${raw(CSS)}</style></head>
+<body><header>${nav}</header><main><h1>${page.title}</h1>${page.body}</main></body></html>`;
+  res.status(page.status ?? 200).set("Cache-Control", "no-store").type("html").send(doc.value);
+}

@@ -1,0 +1,24 @@
+/**
+ * Requests a person makes about their own data and questions: each is one row plus its outbox
+ * event in a single transaction, so the review module is told exactly when the row exists.
+ */
+import type { Db } from "../db/client.js";
+import type { InboundMessage } from "../channels/types.js";
+
+/** "Xóa dữ liệu của tôi": queued for a reviewer, who performs the erasure and notifies the person. */
+export async function requestDeletion(db: Db, args: { personId: string; channel: InboundMessage["channel"]; chatId: string }): Promise<string> {
+  return db.$transaction(async (tx) => {
+    const row = await tx.deletionRequest.create({ data: { personId: args.personId, channel: args.channel, chatId: args.chatId }, select: { id: true } });
+    await tx.outbox.create({ data: { topic: "deletion.requested", payload: { requestId: row.id } } });
+    return row.id;
+  });
+}
+
+/** A question the knowledge base could not answer, stored (after the person agreed) for an official. */
+export async function forwardQuestion(db: Db, args: { personId: string; question: string }): Promise<string> {
+  return db.$transaction(async (tx) => {
+    const row = await tx.forwardedQuestion.create({ data: { personId: args.personId, question: args.question }, select: { id: true } });
+    await tx.outbox.create({ data: { topic: "question.forwarded", payload: { questionId: row.id } } });
+    return row.id;
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * How other concerns plug into the conversation without the engine knowing them: a flow's
+ * submission hooks, extra commands ("/thongke"), and status lookups per code prefix ("TD").
+ */
+import type { Logger } from "pino";
+import type { Choice, InboundMessage, Reply } from "../channels/types.js";
+import type { Db } from "../db/client.js";
+import type { Lang, Translator } from "../i18n/locales.js";
+import type { Answer } from "./session.js";
+
+/** What every hook receives about the person talking. */
+export interface PersonContext {
+  personId: string;
+  channel: InboundMessage["channel"];
+  chatId: string;
+  lang: Lang;
+  db: Db;
+  i18n: Translator;
+  logger: Logger;
+  now: Date;
+}
+
+export interface SubmitContext extends PersonContext {
+  flowId: string;
+  /** Unique per flow run: store it in a unique column so a retried confirmation cannot insert twice. */
+  idempotencyKey: string;
+  answers: Record<string, Answer>;
+}
+
+/** The result of a submission; `text` is shown to the user only after the transaction committed. */
+export interface SubmitResult {
+  code: string;
+  replies: Reply[];
+}
+
+/** A submission refused for a reason the user can understand (e.g. the daily limit); the flow stays at the summary. */
+export class SubmissionRefusedError extends Error {
+  override name = "SubmissionRefusedError";
+  constructor(readonly localeKey: string, readonly vars?: Record<string, string | number>) {
+    super(`submission refused: ${localeKey}`);
+  }
+}
+
+export interface FlowHooks {
+  /**
+   * Before the flow starts: return a locale key (with vars) to refuse politely (e.g. daily limit),
+   * or undefined to go on.
+   */
+  canStart?(ctx: PersonContext): Promise<{ key: string; vars?: Record<string, string | number> } | undefined>;
+  /**
+   * After a step is answered: an optional text to show (e.g. the plan's criterion for a category),
+   * or a warning the user must accept before going on (e.g. a duplicate nominee). A warning has an
+   * id so it is asked only once per run.
+   */
+  afterAnswer?(stepId: string, answers: Record<string, Answer>, ctx: PersonContext): Promise<{ info?: string; warning?: { id: string; text: string } } | undefined>;
+  /** Writes the submission (in one transaction with its outbox row). Throw SubmissionRefusedError to refuse politely. */
+  submit(ctx: SubmitContext): Promise<SubmitResult>;
+}
+
+/** A command handler: `args` is the text after the command word. */
+export type CommandHandler = (args: string, ctx: PersonContext) => Promise<Reply[]>;
+
+/** What a status lookup tells the owner of a code; null = not found (or not theirs: same answer). */
+export interface StatusAnswer {
+  text: string;
+  /** Offered actions; a choice with id `withdraw` asks to withdraw `subject`/`id`. */
+  withdrawable?: { subject: "nomination" | "self_report"; id: string };
+  choices?: Choice[];
+}
+export type StatusLookup = (code: string, ctx: PersonContext) => Promise<StatusAnswer | null>;
+
+/**
+ * A bundle another module registers with `engine.use(plugin)`.
+ *
+ * @example engine.use({ flowHooks: { "self-report": hooks }, commands: { "/thongke": stats }, statusLookups: { TD: lookup } })
+ */
+export interface ConversationPlugin {
+  /** Keyed by the flow file's `submit` name. */
+  flowHooks?: Record<string, FlowHooks>;
+  /** Keyed by the command as typed, lower case, starting with "/" (e.g. "/thongke"); `aliases` maps typed phrases ("thống kê") to a command. */
+  commands?: Record<string, CommandHandler>;
+  aliases?: Record<string, string>;
+  /** Keyed by the two-letter code prefix ("TD"). */
+  statusLookups?: Record<string, StatusLookup>;
+}

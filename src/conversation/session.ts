@@ -1,0 +1,131 @@
+/**
+ * A chat's conversation state, kept in Redis with a 24-hour TTL so a restart, a deploy or a second
+ * worker changes nothing for the user. Read through zod: a corrupt or outdated session is
+ * discarded (the user is told politely), never a crash.
+ */
+import type { Redis } from "ioredis";
+import { z } from "zod";
+
+export const SESSION_TTL_SECONDS = 24 * 60 * 60;
+
+const replySchema = z.object({
+  text: z.string(),
+  choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
+  choiceToken: z.string().optional(),
+});
+
+/** An answer as stored: the value the submission uses and what the summary shows. */
+export const answerSchema = z.object({
+  value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.object({ kind: z.enum(["attachment", "link"]), ref: z.string(), name: z.string().optional() }))]),
+  display: z.string(),
+  /** For choice steps: the option id (null when typed freely). */
+  optionId: z.string().nullable().optional(),
+  skipped: z.boolean().optional(),
+  /** For consent steps: version and time of the consent. */
+  version: z.string().optional(),
+  at: z.number().optional(),
+});
+export type Answer = z.infer<typeof answerSchema>;
+
+export const flowRunSchema = z.object({
+  flowId: z.string(),
+  /** Unique per run: the submission's idempotency key is derived from it. */
+  runId: z.string(),
+  stepId: z.string(),
+  answers: z.record(z.string(), answerSchema),
+  /** Steps answered, in order, for "quay lại". */
+  history: z.array(z.string()),
+  /** Set while a field is being edited from the summary: after it, go back to the summary. */
+  editing: z.boolean().optional(),
+  startedAt: z.number(),
+  /** Warnings the user already accepted (e.g. a duplicate nominee), so they are not asked twice. */
+  accepted: z.array(z.string()).optional(),
+});
+export type FlowRun = z.infer<typeof flowRunSchema>;
+
+/** The question the user's next answer refers to, beyond the flow step itself. */
+export const pendingSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("step") }),
+  z.object({ kind: z.literal("menu") }),
+  z.object({ kind: z.literal("knowledge"), choices: z.array(z.object({ id: z.string(), label: z.string() })) }),
+  z.object({ kind: z.literal("kb-none"), question: z.string().max(2000) }),
+  z.object({ kind: z.literal("forward-consent"), question: z.string().max(2000) }),
+  z.object({ kind: z.literal("cancel-confirm") }),
+  z.object({ kind: z.literal("resume") }),
+  z.object({ kind: z.literal("restart-confirm"), flowId: z.string() }),
+  z.object({ kind: z.literal("warning"), warning: z.string() }),
+  z.object({ kind: z.literal("edit-field"), fields: z.array(z.string()) }),
+  z.object({ kind: z.literal("withdraw-confirm"), subject: z.string(), id: z.string(), code: z.string() }),
+  z.object({ kind: z.literal("status"), choices: z.array(z.object({ id: z.string(), label: z.string() })), withdraw: z.object({ subject: z.string(), id: z.string(), code: z.string() }).optional() }),
+  z.object({ kind: z.literal("delete-confirm") }),
+  z.object({ kind: z.literal("custom"), owner: z.string(), data: z.record(z.string(), z.unknown()).optional(), choices: z.array(z.object({ id: z.string(), label: z.string() })) }),
+]);
+export type Pending = z.infer<typeof pendingSchema>;
+
+export const sessionSchema = z.object({
+  v: z.literal(1),
+  lang: z.enum(["vi", "en"]),
+  personId: z.string(),
+  flow: flowRunSchema.optional(),
+  pending: pendingSchema.optional(),
+  /** The token of the current question's buttons; a press with another token is stale. */
+  token: z.string().optional(),
+  counter: z.number().int(),
+  lastMessageId: z.string().optional(),
+  lastReplies: z.array(replySchema).optional(),
+  updatedAt: z.number(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export type LoadResult = { session: Session; corrupt: false } | { session: undefined; corrupt: boolean };
+
+/** Thrown when a chat's lock cannot be had: the job is retried by the queue. */
+export class SessionBusyError extends Error {
+  override name = "SessionBusyError";
+}
+
+export class SessionStore {
+  constructor(private readonly deps: { redis: Redis; prefix: string; ttlSeconds?: number }) {}
+
+  key(channel: string, chatId: string): string {
+    return `${this.deps.prefix}:sess:${channel}:${chatId}`;
+  }
+
+  async load(channel: string, chatId: string): Promise<LoadResult> {
+    const raw = await this.deps.redis.get(this.key(channel, chatId));
+    if (raw === null) return { session: undefined, corrupt: false };
+    try {
+      const parsed = sessionSchema.safeParse(JSON.parse(raw));
+      if (parsed.success) return { session: parsed.data, corrupt: false };
+    } catch {
+      // fall through
+    }
+    return { session: undefined, corrupt: true };
+  }
+
+  async save(channel: string, chatId: string, session: Session): Promise<void> {
+    await this.deps.redis.set(this.key(channel, chatId), JSON.stringify(session), "EX", this.deps.ttlSeconds ?? SESSION_TTL_SECONDS);
+  }
+
+  /**
+   * Runs `fn` holding the chat's lock, so two messages of one chat are never processed at once
+   * even by two engine instances (the queue already orders them; this guards everything else).
+   */
+  async withLock<T>(channel: string, chatId: string, fn: () => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+    const key = `${this.key(channel, chatId)}:lock`;
+    const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const deadline = Date.now() + (opts.waitMs ?? 20_000);
+    for (;;) {
+      if ((await this.deps.redis.set(key, token, "PX", opts.ttlMs ?? 30_000, "NX")) === "OK") break;
+      if (Date.now() > deadline) throw new SessionBusyError(`chat ${channel}:${chatId} is busy`);
+      await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.deps.redis
+        .eval(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`, 1, key, token)
+        .catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * What reviewers and submitters do to a submission, as transactions: the status change (through
+ * the one transition table), the fields that go with it, and an outbox row announcing it — so the
+ * submitter's notification and the card update happen even if the process dies right after the
+ * commit.
+ */
+import type { Db } from "../db/client.js";
+import { transition, type TransitionResult } from "./transitions.js";
+
+/** What a reviewer may do to a nomination from a card or the panel. */
+export const REVIEW_ACTIONS = ["claim", "release", "approve", "reject", "request_info"] as const;
+export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
+
+/** Actions that must carry the reviewer's note (the submitter reads it). */
+export const NOTE_REQUIRED: readonly ReviewAction[] = ["reject", "request_info"];
+export const MAX_NOTE_LENGTH = 1_000;
+export const MAX_ANSWER_LENGTH = 4_000;
+
+/** Thrown when a rejection or information request comes without a reason, or with one too long. */
+export class NoteRequiredError extends Error {
+  override name = "NoteRequiredError";
+}
+
+export interface Decider {
+  id: string;
+  name: string;
+}
+
+/** The event every successful review action writes to the outbox (handled in review-events.ts). */
+export const DECIDED_TOPIC = "review.decided";
+
+/**
+ * Applies a reviewer's action to a nomination. Two reviewers acting at once: exactly one gets
+ * `ok: true`; the other gets a conflict naming the current status and who acted.
+ *
+ * @example await decideNomination(db, { nominationId, action: "approve", reviewer: { id, name } })
+ */
+export async function decideNomination(
+  db: Db,
+  args: { nominationId: string; action: ReviewAction; reviewer: Decider; note?: string },
+): Promise<TransitionResult> {
+  const note = args.note?.trim() || undefined;
+  if (NOTE_REQUIRED.includes(args.action) && !note) throw new NoteRequiredError(`${args.action} needs a note`);
+  if (note && note.length > MAX_NOTE_LENGTH) throw new NoteRequiredError(`note longer than ${MAX_NOTE_LENGTH}`);
+  return db.$transaction(async (tx) => {
+    const result = await transition(tx, { subject: "nomination", id: args.nominationId, action: args.action, actor: { reviewerId: args.reviewer.id, label: args.reviewer.name }, note });
+    if (!result.ok) return result;
+    if (args.action === "request_info") await tx.nomination.update({ where: { id: args.nominationId }, data: { infoRequestNote: note } });
+    await tx.outbox.create({ data: { topic: DECIDED_TOPIC, payload: { subject: "nomination", id: args.nominationId, action: args.action, auditId: String(result.auditId), code: result.code } } });
+    return result;
+  });
+}
+
+/**
+ * Returns a claimed-but-undecided nomination to the pool on behalf of the system (the 72-hour
+ * service level), only if it is still claimed at `claimedAt` — a newer claim is left alone.
+ */
+export async function releaseStaleClaim(db: Db, nominationId: string, claimedAt: Date): Promise<TransitionResult | undefined> {
+  return db.$transaction(async (tx) => {
+    const n = await tx.nomination.findUnique({ where: { id: nominationId }, select: { status: true, claimedAt: true } });
+    if (!n || n.status !== "in_review" || n.claimedAt?.getTime() !== claimedAt.getTime()) return undefined;
+    const result = await transition(tx, { subject: "nomination", id: nominationId, action: "release", actor: { label: "system" }, note: "quá 72 giờ chưa quyết định" });
+    if (result.ok) await tx.outbox.create({ data: { topic: DECIDED_TOPIC, payload: { subject: "nomination", id: nominationId, action: "release", auditId: String(result.auditId), code: result.code } } });
+    return result;
+  });
+}
+
+/**
+ * Records the submitter's answer to an information request and puts the nomination back in the
+ * queue ("answer": needs_info → submitted), announcing "nomination.answered".
+ */
+export async function answerInfoRequest(db: Db, args: { nominationId: string; text: string; at?: Date }): Promise<TransitionResult> {
+  const text = args.text.trim().slice(0, MAX_ANSWER_LENGTH);
+  const at = (args.at ?? new Date()).toISOString();
+  return db.$transaction(async (tx) => {
+    const result = await transition(tx, { subject: "nomination", id: args.nominationId, action: "answer", actor: { label: "submitter" } });
+    if (!result.ok) return result;
+    // jsonb append in SQL: no read-modify-write race with a second answer.
+    await tx.$executeRaw`update "Nomination" set "infoAnswers" = "infoAnswers" || jsonb_build_array(jsonb_build_object('at', ${at}::text, 'text', ${text}::text)) where id = ${args.nominationId}::uuid`;
+    await tx.outbox.create({ data: { topic: "nomination.answered", payload: { nominationId: args.nominationId, code: result.code, auditId: String(result.auditId) } } });
+    return result;
+  });
+}
+
+/** Verifies or flags a self-report (flagged reports leave the progress figures). */
+export async function decideSelfReport(db: Db, args: { selfReportId: string; action: "verify" | "flag" | "claim"; reviewer: Decider; note?: string }): Promise<TransitionResult> {
+  return transition(db, { subject: "self_report", id: args.selfReportId, action: args.action, actor: { reviewerId: args.reviewer.id, label: args.reviewer.name }, note: args.note?.trim() || undefined });
+}

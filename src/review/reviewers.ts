@@ -1,0 +1,67 @@
+/**
+ * The people who may decide: reviewers and admins, stored in PostgreSQL and managed from the CLI
+ * (`npm run admin -- reviewer add|list|remove`) or the admin panel. Removing a reviewer
+ * deactivates the row, so the audit log keeps naming who decided what.
+ */
+import type { ChannelName } from "../channels/types.js";
+import type { Db } from "../db/client.js";
+
+export type ReviewerRole = "reviewer" | "admin";
+
+export interface ReviewerView {
+  id: string;
+  name: string;
+  role: ReviewerRole;
+  channel: ChannelName | null;
+  externalId: string | null;
+  active: boolean;
+}
+
+/** Thrown when a reviewer command names nobody, or a name/identity is already taken. */
+export class ReviewerError extends Error {
+  override name = "ReviewerError";
+}
+
+const select = { id: true, name: true, role: true, channel: true, externalId: true, active: true } as const;
+
+/**
+ * Adds a reviewer, or reactivates and updates the one with that name.
+ *
+ * @example await addReviewer(db, { name: "Nguyễn Thị Lan", channel: "telegram", externalId: "12345", role: "reviewer" })
+ */
+export async function addReviewer(db: Db, input: { name: string; role?: ReviewerRole; channel?: ChannelName; externalId?: string }): Promise<ReviewerView> {
+  const name = input.name.trim();
+  if (!name || name.length > 120) throw new ReviewerError("name must be 1–120 characters");
+  if ((input.channel === undefined) !== (input.externalId === undefined)) throw new ReviewerError("--channel and --id go together");
+  if (input.channel && input.externalId) {
+    const other = await db.reviewer.findFirst({ where: { channel: input.channel, externalId: input.externalId, NOT: { name } } });
+    if (other) throw new ReviewerError(`that ${input.channel} id already belongs to reviewer "${other.name}"`);
+  }
+  return db.reviewer.upsert({
+    where: { name },
+    create: { name, role: input.role ?? "reviewer", channel: input.channel ?? null, externalId: input.externalId ?? null },
+    update: { role: input.role ?? undefined, channel: input.channel ?? undefined, externalId: input.externalId ?? undefined, active: true },
+    select,
+  });
+}
+
+export async function listReviewers(db: Db): Promise<ReviewerView[]> {
+  return db.reviewer.findMany({ orderBy: [{ active: "desc" }, { name: "asc" }], select });
+}
+
+/** Deactivates a reviewer and ends their panel sessions and unused sign-in links at once. */
+export async function removeReviewer(db: Db, name: string): Promise<ReviewerView> {
+  const found = await db.reviewer.findUnique({ where: { name: name.trim() } });
+  if (!found) throw new ReviewerError(`no reviewer named "${name}"`);
+  return db.$transaction(async (tx) => {
+    await tx.adminSession.deleteMany({ where: { reviewerId: found.id } });
+    await tx.loginToken.deleteMany({ where: { reviewerId: found.id, usedAt: null } });
+    return tx.reviewer.update({ where: { id: found.id }, data: { active: false }, select });
+  });
+}
+
+/** The active reviewer behind a channel identity (a Telegram user id), if any. */
+export async function findActiveReviewer(db: Db, channel: ChannelName, externalId: string): Promise<ReviewerView | undefined> {
+  const r = await db.reviewer.findFirst({ where: { channel, externalId, active: true }, select });
+  return r ?? undefined;
+}
