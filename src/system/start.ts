@@ -21,12 +21,27 @@ import { OutboxRelay } from "../queue/outbox.js";
 import { createHttpApp } from "../server/app.js";
 import { createWebchatAdapter } from "../channels/webchat/adapter.js";
 import { createWebchatRoutes } from "../channels/webchat/routes.js";
+import { createZaloModule } from "../channels/zalo/module.js";
 import type { ChannelModule } from "../channels/registry.js";
 import type { ChannelAdapter, ChannelName, InboundMessage, Reply } from "../channels/types.js";
 import { compose, type Middleware } from "../conversation/pipeline.js";
 import { createThrottle } from "../conversation/throttle.js";
+import { createReviewerMiddleware } from "../review/reviewer-middleware.js";
+import { registerReviewEvents } from "../review/review-events.js";
+import { panelBaseUrl } from "../review/login-links.js";
+import { createAdminAuth } from "../admin/auth.js";
+import { createAdminPanel } from "../admin/panel.js";
+import { createTelegramCards } from "../channels/telegram/cards.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
+import { createEngine, loadFlows } from "../conversation/index.js";
+import { MediaRejectedError } from "../channels/types.js";
+import { loadKnowledge } from "../knowledge/index.js";
+import { createNominationPlugin } from "../nominations/index.js";
+import { checkIndicatorLocales, loadIndicators } from "../self-reports/indicators.js";
+import { createProgressQuestionMiddleware, createSelfReportPlugin } from "../self-reports/conversation.js";
+import { createProgressRoutes } from "../self-reports/admin-routes.js";
 import express from "express";
+import { createTelegramChannel } from "../channels/telegram/channel.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -58,8 +73,16 @@ export interface StartOptions {
 export async function startSystem(config: Config, opts: StartOptions): Promise<System> {
   const { logger } = opts;
   const cleanups: Array<() => Promise<void>> = [];
+  // Each shutdown step gets a bounded time: a connection stuck on a dead server must not keep the
+  // process (and the embedded PostgreSQL it would stop next) alive forever.
   const runCleanups = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err: String(err) }, "shutdown step failed"));
+    for (const [i, fn] of [...cleanups].reverse().entries()) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), 10_000)));
+      const outcome = await Promise.race([fn().catch((err: unknown) => logger.error({ err: String(err) }, "shutdown step failed")), timeout]);
+      clearTimeout(timer);
+      if (outcome === "timeout") logger.warn({ step: cleanups.length - 1 - i, fn: fn.toString().slice(0, 80) }, "shutdown step timed out; continuing");
+    }
   };
   try {
     let databaseUrl = config.databaseUrl;
@@ -98,11 +121,17 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix) });
 
     // [telegram] channel (issue 4)
-    if (!config.telegram) logger.info("Telegram is off (TELEGRAM_BOT_TOKEN is not set)");
+    if (config.telegram) channels.set("telegram", createTelegramChannel({ config: config.telegram, inbound, redis: workerRedis, prefix, logger }));
+    else logger.info("Telegram is off (TELEGRAM_BOT_TOKEN is not set)");
     // [/telegram]
 
     // [zalo] channel (issue 5)
     if (!config.zalo) logger.info("Zalo is off (ZALO_BOT_TOKEN is not set)");
+    else {
+      // The numbered list's lead-in follows the language the person chose (Person.language).
+      const zaloLangOf = async (chatId: string) => ((await db.person.findFirst({ where: { channel: "zalo", chatId }, select: { language: true } }))?.language === "en" ? "en" : "vi") as "vi" | "en";
+      channels.set("zalo", createZaloModule({ config: config.zalo, inbound, i18n, langOf: zaloLangOf, redis: workerRedis, prefix, logger }));
+    }
     // [/zalo]
 
     const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, redis: workerRedis, logger }, [...channels.keys()]);
@@ -115,13 +144,76 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const extraRouters: Array<{ path: string; router: express.Router }> = [];
 
     // [review] reviewers, admin panel, notifications (issue 8)
+    // Runs right after the throttle: card presses, reviewers' reasons, /dangnhap and answers to
+    // information requests never reach the conversation engine.
+    const pokeOutbox = () => outbox.poke();
+    middlewares.push(createReviewerMiddleware({ db, redis: workerRedis, prefix, i18n, panelUrl: panelBaseUrl(config), logger, pokeOutbox }));
+    registerReviewEvents({
+      db,
+      redis: workerRedis,
+      prefix,
+      i18n,
+      events,
+      enqueue: (job) => outbound.enqueue(job),
+      cards: config.telegram ? createTelegramCards({ token: config.telegram.token, apiRoot: config.telegram.apiRoot }) : undefined,
+      reviewChatId: config.telegram?.reviewChatId,
+      telegramEnabled: channels.has("telegram"),
+      logger,
+      pokeOutbox,
+    });
+    extraRouters.push({
+      path: "/admin",
+      router: createAdminPanel({
+        db,
+        auth: createAdminAuth({ db, redis: workerRedis, prefix, config }),
+        i18n,
+        config,
+        enqueue: (job) => outbound.enqueue(job),
+        pokeOutbox,
+        queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
+        logger,
+      }),
+    });
     // [/review]
 
     // [self-reports] (issue 7)
+    // Indicators are validated here (zod + locale keys): a broken indicators.yaml stops start-up.
+    const selfReportIndicators = loadIndicators(`${ROOT}flows/self-report/indicators.yaml`);
+    checkIndicatorLocales(selfReportIndicators, i18n);
+    middlewares.push(createProgressQuestionMiddleware({ db, indicators: selfReportIndicators, i18n }));
+    extraRouters.push({
+      path: "/admin/progress",
+      router: createProgressRoutes({ db, indicators: selfReportIndicators, requireReviewer: createAdminAuth({ db, redis: workerRedis, prefix, config }).requireReviewer }),
+    });
+    // Registered with the engine in the [conversation] block (engine.use).
+    const selfReportPlugin = createSelfReportPlugin({ indicators: selfReportIndicators });
     // [/self-reports]
 
     // [conversation] engine and flows (issue 6)
-    const final = async (msg: InboundMessage): Promise<Reply[]> => [{ text: i18n.t("vi", "core.echo", { text: msg.text ?? "" }) }];
+    // Flows and knowledge are validated here: a broken file stops start-up with file, step and reason.
+    const knowledge = loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n });
+    const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
+    const engine = createEngine({
+      db,
+      redis: workerRedis,
+      prefix,
+      i18n,
+      knowledge,
+      flows,
+      config: { maxSubmissionsPerDay: config.maxSubmissionsPerDay, evidenceMaxBytes: config.evidenceMaxBytes },
+      fetchMedia: async (channel, ref, maxBytes) => {
+        const adapter = channels.get(channel)?.adapter;
+        if (!adapter?.fetchMedia) throw new MediaRejectedError("unavailable");
+        return adapter.fetchMedia(ref, maxBytes);
+      },
+      pokeOutbox: () => outbox.poke(),
+      logger: logger.child({ module: "conversation" }),
+    });
+    engine.use(createNominationPlugin({ knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
+    engine.use(selfReportPlugin);
+    engine.use(selfReportPlugin);
+    for (const f of engine.flowsWithoutHooks()) logger.warn({ flow: f }, "flow has no registered submit hooks; it is not offered");
+    const final = (msg: InboundMessage): Promise<Reply[]> => engine.handle(msg);
     // [/conversation]
 
     const handle: MessageHandler = compose(middlewares, final);

@@ -1,0 +1,86 @@
+/**
+ * Redis crashes and comes back while Telegram keeps delivering updates: the webhook answers 503
+ * during the outage (Telegram retries), and afterwards every update is processed exactly once.
+ * Redis runs with AOF fsync=always, as docker-compose.yml configures it for production.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeTelegram } from "../support/fake-telegram.js";
+import { startPrivateRedis, type PrivateRedis } from "../support/private-redis.js";
+import { startTestSystem, WebchatUser, type TestSystem } from "../support/system.js";
+import { newChatId, postUpdate, SECRET, textUpdate } from "../channels/telegram/updates.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("Redis restarted while updates arrive", () => {
+  let fake: FakeTelegram;
+  let redis: PrivateRedis;
+  let t: TestSystem;
+  beforeAll(async () => {
+    fake = await new FakeTelegram("123:abc").start();
+    redis = await startPrivateRedis();
+    t = await startTestSystem({ REDIS_URL: redis.url, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await redis?.stop();
+    await fake?.stop();
+  });
+
+  it("answers 503 during the outage and processes every update exactly once afterwards", async () => {
+    // How many messages one "/start" produces, measured before any fault.
+    const control = newChatId();
+    expect((await postUpdate(t.url, textUpdate(control, "/start"))).status).toBe(200);
+    await fake.waitFor("sendMessage", { chatId: control });
+    await sleep(500);
+    const perUpdate = fake.callsOf("sendMessage", control).length;
+
+    const chats = Array.from({ length: 40 }, () => newChatId());
+    const updates = chats.map((c) => textUpdate(c, "/start"));
+    const statuses: number[] = [];
+    // Telegram's behaviour: redeliver an update until the webhook answers 200.
+    const deliver = async (u: unknown) => {
+      for (;;) {
+        const s = await postUpdate(t.url, u).then((r) => r.status, () => 0);
+        statuses.push(s);
+        if (s === 200) return;
+        await sleep(300);
+      }
+    };
+    const deliveries: Promise<void>[] = [];
+    for (let i = 0; i < updates.length; i++) {
+      if (i === 10) await redis.stop();
+      if (i === 30) await redis.start();
+      deliveries.push(deliver(updates[i]));
+      await sleep(100);
+    }
+    await Promise.all(deliveries);
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+
+    for (const c of chats) await fake.waitFor("sendMessage", { chatId: c, count: perUpdate, timeoutMs: 45_000 });
+    await sleep(2_000);
+    for (const c of chats) expect(fake.callsOf("sendMessage", c).length, `chat ${c}`).toBe(perUpdate);
+  });
+
+  it("keeps a submission confirmed before the crash and still queues it for review", async () => {
+    const user = new WebchatUser(t.url);
+    for (const step of ["đề cử", "đồng ý", "8", "Nguyễn Văn Bền", "Thôn Làng Ngòi", "yen son"]) await user.ask(step);
+    await user.ask("Hướng dẫn hơn 200 hộ dân trong thôn cài đặt VNeID mức 2 và thanh toán không dùng tiền mặt.");
+    for (const step of ["bỏ qua", "Trần Thị Bình", "0912 345 678", "người dân cùng địa bàn"]) await user.ask(step);
+    const done = await user.ask("xác nhận");
+    const code = done.map((m) => m.text).join("\n").match(/DC-\d{4}-\d{6}/)?.[0];
+    expect(code).toBeTruthy();
+    await redis.stop();
+    await sleep(1_000);
+    await redis.start();
+    const row = await t.system.db.nomination.findUnique({ where: { code: code! } });
+    expect(row).not.toBeNull();
+    // The outbox row is published once Redis is back (or already was).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const pending = await t.system.db.outbox.count({ where: { publishedAt: null } });
+      if (pending === 0) break;
+      if (Date.now() > deadline) throw new Error(`${pending} outbox rows never published`);
+      await sleep(200);
+    }
+  });
+});
