@@ -7,6 +7,7 @@ import type { Translator, Lang } from "../i18n/locales.js";
 import type { Middleware } from "./pipeline.js";
 
 export function createThrottle(deps: { redis: Redis; prefix: string; i18n: Translator; limit?: number; windowSeconds?: number; langOf?: (channel: string, chatId: string) => Promise<Lang> }): Middleware {
+  // 20 messages in 10 s is more than anyone taps through a flow; beyond that it is a flood.
   const limit = deps.limit ?? 20;
   const windowSeconds = deps.windowSeconds ?? 10;
   return async (msg, next) => {
