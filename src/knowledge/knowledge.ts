@@ -99,6 +99,7 @@ class PlanKnowledge implements Knowledge {
       if (levels.length === 1) return this.show(levels[0]!, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
       if (parsed.namesPlan) return this.show(PLAN_IDENTITY, answerLang);
+      if (parsed.provinceAlone) return this.show("tinh", answerLang);
       return this.compose.none(answerLang);
     }
     return this.answerFrom(this.index.candidates(parsed), parsed, answerLang);
@@ -118,6 +119,12 @@ class PlanKnowledge implements Knowledge {
     }
 
     const equal = pool.filter((c) => c.coverage === best.coverage);
+    // "tiêu chí khen thưởng cá nhân": what was asked fits every entry of the level alike, so the
+    // question is about the level as a whole.
+    if (useLevel && levels.length === 1) {
+      const ofLevel = this.entries.filter((e) => e.level === levels[0]);
+      if (ofLevel.length > 1 && ofLevel.every((e) => equal.some((c) => c.entry === e))) return this.show(levels[0]!, lang);
+    }
     const sameTopic = equal.filter((c) => c.entry.topicKey === best.entry.topicKey);
     const rivals = distinctTopics(equal).filter((c) => c.score >= best.score * TIE);
     if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => c.entry), lang);

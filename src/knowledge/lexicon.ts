@@ -15,6 +15,8 @@ export interface Phrase {
   role: Role;
   /** The level a level alias names. */
   level?: string;
+  /** The alias with its diacritics ("quận"), to tell it from a word typed with others ("quan"). */
+  exact?: string[];
 }
 
 export interface Synonym {
@@ -41,6 +43,20 @@ export interface Lexicon {
   vocabularyWords: Set<string>;
   /** Phrases read as one word, masked before looking for place names. */
   compounds: string[][];
+  /** Syllables with their diacritics used anywhere in the Vietnamese text or vocabulary: "kỹ", "hòa". */
+  knownExact: Set<string>;
+  /** Adjacent syllable pairs of the knowledge base and of the vocabulary: context for typo correction. */
+  contextPairs: Set<string>;
+  /** Document kinds ("kế hoạch", "nq") with the numbers of that kind the plan cites. */
+  documents: { words: string[][]; numbers: Set<string> }[];
+  /** "bao nhiêu", "mấy", "how many": right before a level name, a count the plan never gives. */
+  countWords: string[][];
+  /** Titles of office ("chủ tịch") and the "là ai" that asks for the person holding one. */
+  personTitles: string[][];
+  personQuestions: string[][];
+  /** "cách", "hướng dẫn"… with a service action ("cài", "tra cứu"): a how-to the plan does not give. */
+  howTo: string[][];
+  serviceActions: string[][];
 }
 
 /** Folded syllables of a phrase as written in YAML. */
@@ -89,7 +105,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     for (const w of v.generic[lang]) phrases[lang].push({ tokens: phraseTokens(w), role: "generic" });
     for (const level of base.levels) {
       if (level.id === "ke-hoach") continue;
-      for (const alias of level.aliases[lang]) phrases[lang].push({ tokens: phraseTokens(alias), role: "level", level: level.id });
+      for (const alias of level.aliases[lang]) phrases[lang].push({ tokens: phraseTokens(alias), role: "level", level: level.id, exact: syllables(exactForm(alias)) });
     }
   }
   for (const w of v.compounds) phrases.vi.push({ tokens: phraseTokens(w), role: "content" });
@@ -107,6 +123,21 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       }
     }
   }
+  const knownExact = new Set<string>();
+  for (const e of base.entries) for (const text of entryTexts(e, "vi")) syllables(exactForm(text)).forEach((t) => knownExact.add(t));
+  const vocabularyPhrases = [
+    ...v.synonyms.flatMap((x) => [...x.terms, x.means]),
+    ...v.stopwords.vi,
+    ...v.generic.vi,
+    ...v.compounds,
+    ...base.levels.flatMap((l) => l.aliases.vi),
+  ];
+  const contextPairs = new Set(knownPairs);
+  for (const w of vocabularyPhrases) {
+    syllables(exactForm(w)).forEach((t) => knownExact.add(t));
+    const tokens = phraseTokens(w);
+    tokens.forEach((t, i) => i > 0 && contextPairs.add(`${tokens[i - 1]}_${t}`));
+  }
   const placeForms = (w: string) => ({ folded: phraseTokens(w), exact: syllables(exactForm(w)) });
   return {
     phrases: { vi: phraseIndex(phrases.vi), en: phraseIndex(phrases.en) },
@@ -120,8 +151,31 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     known,
     knownPairs,
     compounds: v.compounds.map(phraseTokens),
+    knownExact,
+    contextPairs,
+    documents: v.documents.map((d) => ({ words: d.words.map(phraseTokens), numbers: new Set(d.numbers) })),
+    countWords: v.countWords.map(phraseTokens),
+    personTitles: v.personTitles.map(phraseTokens),
+    personQuestions: v.personQuestions.map(phraseTokens),
+    howTo: v.howTo.map(phraseTokens),
+    serviceActions: v.serviceActions.map(phraseTokens),
     vocabularyWords: new Set(
-      [...v.synonyms.flatMap((x) => x.terms), ...v.stopwords.vi, ...v.stopwords.en, ...v.generic.vi, ...v.generic.en, ...v.otherPlaces, ...v.offTopic, ...v.compounds].flatMap(phraseTokens),
+      [
+        ...v.synonyms.flatMap((x) => x.terms),
+        ...v.stopwords.vi,
+        ...v.stopwords.en,
+        ...v.generic.vi,
+        ...v.generic.en,
+        ...v.otherPlaces,
+        ...v.offTopic,
+        ...v.compounds,
+        ...base.levels.flatMap((l) => [...l.aliases.vi, ...l.aliases.en]),
+        ...v.countWords,
+        ...v.personTitles,
+        ...v.personQuestions,
+        ...v.howTo,
+        ...v.serviceActions,
+      ].flatMap(phraseTokens),
     ),
   };
 }

@@ -5,9 +5,10 @@
  * when it is plainly about something else (another province, another document, land tax…).
  */
 import type { Lang } from "../i18n/locales.js";
-import { containsPhrase, phraseAt, type Lexicon, type Role } from "./lexicon.js";
+import { containsPhrase, phraseAt, type Lexicon, type Phrase, type Role } from "./lexicon.js";
 import { exactForm, foldDiacritics, hasDiacritics, syllables } from "./normalize.js";
-import { isNeighbourKeySlip, isSwap, typoBudget, typoDistance } from "./typo.js";
+import { spellingVariants, telexReadings, vniReading } from "./input-method.js";
+import { isNeighbourKeySlip, isSwap, typoBudget, typoDistance, withinOneEdit } from "./typo.js";
 
 /** One thing the question asks about, which a good answer must cover. */
 export type Unit =
@@ -26,9 +27,13 @@ export interface ParsedQuestion {
   levels: string[];
   /** "tỉnh" said in passing: a hint for the provincial level, never enough to answer. */
   provinceHint: boolean;
+  /** Numbers stated as a percentage ("70%", "70 phần trăm"): a figure to check, not a different fact. */
+  percentages: string[];
+  /** "tỉnh" on its own (not "tỉnh Tuyên Quang"): with nothing else asked, the provincial level. */
+  provinceAlone: boolean;
   units: Unit[];
   /** Why the question is outside the plan, if it plainly is. */
-  outside?: "other-place" | "off-topic" | "other-document";
+  outside?: "other-place" | "off-topic" | "other-document" | "count" | "person" | "how-to";
   /** The question only names the plan ("kế hoạch 154 là gì"). */
   namesPlan: boolean;
   /** Terms for the full-text index: syllables, bigrams ("a_b") and exact forms ("~xã"). */
@@ -55,6 +60,12 @@ function detectLang(raw: string, tokens: string[], lexicon: Lexicon): Lang {
 function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon): string {
   const known = lexicon.known[lang];
   if (known.has(token) || lexicon.stopwords[lang].has(token) || lexicon.vocabularyWords.has(token)) return token;
+  // Roman numerals ("khóa XVIII") are numbers: "xviii" is not a typo for "xvii".
+  if (isRomanNumeral(token)) return token;
+  if (lang === "vi" && typed === token) {
+    const swapped = /i$/.test(token) ? token.replace(/i$/, "y") : /y$/.test(token) ? token.replace(/y$/, "i") : undefined;
+    if (swapped && known.has(swapped)) return swapped;
+  }
   // A short syllable typed with its diacritics is a deliberate word, not a slip of the keyboard.
   if (token.length <= 4 && typed !== token) return token;
   const budget = typoBudget(token);
@@ -94,18 +105,166 @@ function maskCompounds(folded: string[], exact: string[], compounds: string[][])
   return { folded: f, exact: e };
 }
 
-/** A document number ("kế hoạch 200", "nghị quyết số 12") that is not one of the plan's own. */
+/** Whether a synonym means a word every entry shares ("CĐS" = "chuyển đổi số"): then it asks about nothing in particular. */
+function isGenericPhrase(means: string[], lang: Lang, lexicon: Lexicon): boolean {
+  return (lexicon.phrases[lang].get(means[0]!) ?? lexicon.phrases.vi.get(means[0]!) ?? []).some((p) => p.role === "generic" && p.tokens.join(" ") === means.join(" "));
+}
+
+/**
+ * A document number ("kế hoạch 200", "nghị quyết số 12", "quyết định 154") that is not one of the
+ * plan's own: each kind of document the plan cites has its own numbers (Kế hoạch 154 and 55,
+ * Nghị quyết 48); a kind it never cites (quyết định, công văn…) with any number is another document.
+ */
 function namesOtherDocument(tokens: string[], lexicon: Lexicon): boolean {
+  const isYear = (n: string) => n.length === 4 && n.startsWith("20");
   for (let i = 0; i < tokens.length; i++) {
     for (const word of DOCUMENT_WORDS) {
       if (!phraseAt(tokens, word, i)) continue;
-      for (const j of [i + word.length, i + word.length + 1, i - 1]) {
+      const kind = lexicon.documents.find((d) => d.words.some((w) => w.join(" ") === word.join(" ")));
+      const after = [i + word.length, i + word.length + 1];
+      for (const j of word.length === 1 ? [...after, i - 1] : after) {
         const n = tokens[j];
-        if (n && /^\d+$/.test(n) && !(n.length === 4 && n.startsWith("20")) && !lexicon.documentNumbers.has(n)) return true;
+        if (!n || !/^\d+$/.test(n) || isYear(n)) continue;
+        const ownNumber = kind ? kind.numbers.has(n) : lexicon.documents.length === 0 && lexicon.documentNumbers.has(n);
+        // "48-NQ/TU và 55/KH": a number before an abbreviation may belong to the previous document.
+        if (!ownNumber && !(j === i - 1 && kind && lexicon.documentNumbers.has(n))) return true;
       }
     }
   }
   return false;
+}
+
+/** "xvii", "xviii": a roman numeral of three letters or more (shorter ones are Vietnamese syllables). */
+export function isRomanNumeral(token: string): boolean {
+  return token.length >= 3 && /^x{0,3}(ix|iv|v?i{0,3})$/.test(token);
+}
+
+/** Whether a token is a word the question reader knows in that language. */
+function isKnown(token: string, lang: Lang, lexicon: Lexicon): boolean {
+  return lexicon.known[lang].has(token) || lexicon.stopwords[lang].has(token) || lexicon.vocabularyWords.has(token);
+}
+
+/**
+ * Reads Telex and VNI remnants ("caaps", "xa4") as the syllables they spell, when the typed token is
+ * no word and its reading is one. Returns the folded and exact forms per position.
+ */
+function readInputMethods(folded: string[], exact: string[], lexicon: Lexicon): { folded: string[]; exact: string[] } {
+  const f = [...folded];
+  const e = [...exact];
+  folded.forEach((t, i) => {
+    if (exact[i] !== t || isKnown(t, "vi", lexicon) || isKnown(t, "en", lexicon)) return;
+    const readings = [vniReading(t), ...telexReadings(t)].filter((r): r is string => r !== undefined);
+    const reading = readings.find((r) => isKnown(r, "vi", lexicon));
+    if (reading) f[i] = e[i] = reading;
+  });
+  return { folded: f, exact: e };
+}
+
+/** Puts an accented syllable in the spelling the plan uses ("kĩ"→"kỹ", "hoà"→"hòa") when it knows only that one. */
+function canonicalSpelling(exact: string[], lexicon: Lexicon): string[] {
+  return exact.map((t) => {
+    if (foldDiacritics(t) === t || lexicon.knownExact.has(t)) return t;
+    return spellingVariants(t).find((v) => lexicon.knownExact.has(v)) ?? t;
+  });
+}
+
+/**
+ * A second look at syllables still unknown after correction: the closest syllable, one edit away,
+ * that forms a word of the plan with its neighbour ("chỉ têu" → "chỉ tiêu", "công vệc" → "công việc").
+ * Short syllables get this chance only here, where the neighbour vouches for the reading.
+ */
+function correctInContext(tokens: string[], lang: Lang, lexicon: Lexicon): string[] {
+  if (lang !== "vi") return tokens;
+  const out = [...tokens];
+  tokens.forEach((t, i) => {
+    if (t.length < 2 || /\d/.test(t) || isRomanNumeral(t) || isKnown(t, lang, lexicon)) return;
+    const prev = out[i - 1];
+    const next = tokens[i + 1];
+    let best: string | undefined;
+    for (const candidate of lexicon.known.vi) {
+      if (Math.abs(candidate.length - t.length) > 1 || !withinOneEdit(t, candidate)) continue;
+      // A dropped or doubled letter, swapped letters or the key next door: not any other letter ("tân" is not "bản").
+      if (candidate.length === t.length && !isSwap(t, candidate) && !isNeighbourKeySlip(t, candidate)) continue;
+      const fits = (prev !== undefined && lexicon.contextPairs.has(`${prev}_${candidate}`)) || (next !== undefined && lexicon.contextPairs.has(`${candidate}_${next}`));
+      if (fits) {
+        if (best !== undefined) return; // two readings fit: leave the syllable as typed
+        best = candidate;
+      }
+    }
+    if (best) out[i] = best;
+  });
+  return out;
+}
+
+/** Whether a phrase of `list` starts at `i`; returns its length or 0. */
+function phraseLengthAt(tokens: string[], list: string[][], i: number): number {
+  for (const p of list) if (phraseAt(tokens, p, i)) return p.length;
+  return 0;
+}
+
+/**
+ * Questions whose answer no plan contains, whatever words they share with it: how many communes
+ * there are ("bao nhiêu xã"), who holds an office ("chủ tịch tỉnh là ai"), how to use a service
+ * ("cách cài VNeID").
+ */
+function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon): ParsedQuestion["outside"] {
+  for (let i = 0; i < tokens.length; i++) {
+    const n = phraseLengthAt(tokens, lexicon.countWords, i);
+    if (!n || roles[i + n] !== "level") continue;
+    // "bao nhiêu xã" counts communes; "how many commune work files" only qualifies the files.
+    let end = i + n;
+    while (roles[end] === "level") end++;
+    if (roles[end] !== "content") return "count";
+  }
+  if (lexicon.personTitles.some((p) => containsPhrase(tokens, p)) && lexicon.personQuestions.some((p) => containsPhrase(tokens, p))) return "person";
+  if (lexicon.howTo.some((p) => containsPhrase(tokens, p)) && lexicon.serviceActions.some((p) => containsPhrase(tokens, p))) return "how-to";
+  return undefined;
+}
+
+/**
+ * Whether a level alias matched without diacritics was typed, with diacritics, as another word the
+ * plan uses: "quan" in "nhiệm vụ quan trọng" is not "quận". A misspelt alias ("cấp xả") still counts.
+ */
+function typedAsOtherWord(phrase: Phrase, exact: string[], at: number, accents: boolean, lexicon: Lexicon): boolean {
+  if (!accents || phrase.role !== "level" || !phrase.exact) return false;
+  return phrase.exact.some((e, k) => {
+    const typed = exact[at + k];
+    return typed !== undefined && typed !== e && lexicon.knownExact.has(typed);
+  });
+}
+
+/** Whether a synonym or abbreviation of the vocabulary starts at `i` ("sso", "vneid"). */
+function synonymAt(tokens: string[], i: number, lexicon: Lexicon): boolean {
+  return lexicon.synonyms.some((s) => s.terms.some((t) => phraseAt(tokens, t, i)));
+}
+
+/**
+ * Marks a name right after a place level ("xã Minh Xuân", "thị trấn Vĩnh Lộc") as part of the level:
+ * up to three syllables that make no word of the plan with their neighbours, ending where the
+ * question words start. The plan's criteria are the same for every commune or district, so the
+ * name adds nothing to look up. Unaccented names may contain a stopword ("minh" / "mình").
+ */
+function markPlaceNames(tokens: string[], roles: Role[], levels: string[], lexicon: Lexicon): void {
+  if (levels.every((l) => l === "doanh-nghiep" || l === "ca-nhan")) return;
+  const nameLike = (k: number): boolean => {
+    const t = tokens[k];
+    if (t === undefined || roles[k] !== "content" || /\d/.test(t) || synonymAt(tokens, k, lexicon)) return false;
+    const next = tokens[k + 1];
+    const prev = tokens[k - 1];
+    if (next !== undefined && lexicon.contextPairs.has(`${t}_${next}`)) return false;
+    return !(prev !== undefined && roles[k - 1] !== "level" && lexicon.contextPairs.has(`${prev}_${t}`));
+  };
+  for (let i = 1; i < tokens.length; i++) {
+    if (roles[i - 1] !== "level" || roles[i] === "level") continue;
+    let end = i;
+    while (end - i < 3) {
+      if (nameLike(end)) end++;
+      else if (roles[end] === "stop" && end + 1 - i < 3 && nameLike(end + 1)) end += 2;
+      else break;
+    }
+    const nameEndsQuestion = end === tokens.length || roles[end] !== "content";
+    if (end > i && nameEndsQuestion) for (let k = i; k < end; k++) roles[k] = "level";
+  }
 }
 
 /**
@@ -115,10 +274,16 @@ function namesOtherDocument(tokens: string[], lexicon: Lexicon): boolean {
  * @example parseQuestion("chi tieu cap xa", lexicon).levels // ["xa"]
  */
 export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
-  const exactTokens = syllables(exactForm(raw));
+  const typed = syllables(exactForm(raw));
+  const read = readInputMethods(typed.map(foldDiacritics), typed, lexicon);
+  const exactTokens = canonicalSpelling(read.exact, lexicon);
   const rawFolded = exactTokens.map(foldDiacritics);
   const lang = detectLang(raw, rawFolded, lexicon);
-  const tokens = rawFolded.map((t, i) => correctTypo(t, exactTokens[i]!, lang, lexicon));
+  const tokens = correctInContext(
+    rawFolded.map((t, i) => correctTypo(t, exactTokens[i]!, lang, lexicon)),
+    lang,
+    lexicon,
+  );
   const accents = hasDiacritics(raw);
 
   let outside: ParsedQuestion["outside"];
@@ -128,12 +293,15 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   else if (namesOtherDocument(tokens, lexicon)) outside = "other-document";
 
   const roles: Role[] = new Array<Role>(tokens.length).fill("content");
+  /** Which compound ("kỹ năng số") a syllable belongs to, -1 for none: a compound is a unit of its own. */
+  const compound: number[] = new Array<number>(tokens.length).fill(-1);
   const levels: string[] = [];
   const index = lexicon.phrases[lang];
   for (let i = 0; i < tokens.length; ) {
-    const phrase = index.get(tokens[i]!)?.find((p) => phraseAt(tokens, p.tokens, i));
+    const phrase = index.get(tokens[i]!)?.find((p) => phraseAt(tokens, p.tokens, i) && !typedAsOtherWord(p, exactTokens, i, accents, lexicon));
     if (phrase) {
       for (let k = 0; k < phrase.tokens.length; k++) roles[i + k] = phrase.role;
+      if (phrase.role === "content") for (let k = 0; k < phrase.tokens.length; k++) compound[i + k] = i;
       if (phrase.level && !levels.includes(phrase.level)) levels.push(phrase.level);
       i += phrase.tokens.length;
     } else {
@@ -144,6 +312,8 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       i++;
     }
   }
+  if (lang === "vi") markPlaceNames(tokens, roles, levels, lexicon);
+  outside ??= outsideByForm(tokens, roles, lexicon);
   const provinceHint = tokens.some((t, i) => t === "tinh" && roles[i] === "generic") || tokens.includes("province") || tokens.includes("provincial");
 
   const units: Unit[] = [];
@@ -155,6 +325,10 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
         if (!phraseAt(tokens, term, i)) continue;
         expansions.push(...synonym.means);
         const span = term.map((_, k) => i + k);
+        if (isGenericPhrase(synonym.means, lang, lexicon)) {
+          span.forEach((p) => roles[p] === "content" && (roles[p] = "generic"));
+          continue;
+        }
         if (span.some((p) => taken.has(p)) || !span.some((p) => roles[p] === "content")) continue;
         if (units.some((u) => u.kind === "synonym" && u.means.join(" ") === synonym.means.join(" "))) {
           span.forEach((p) => taken.add(p));
@@ -169,7 +343,9 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   for (let start = 0; start < tokens.length; start++) {
     if (!free(start)) continue;
     let end = start;
-    while (free(end + 1) && lexicon.knownPairs.has(`${tokens[end]}_${tokens[end + 1]}`)) end++;
+    const joins = (k: number) =>
+      compound[k] === -1 && compound[k + 1] === -1 ? lexicon.knownPairs.has(`${tokens[k]}_${tokens[k + 1]}`) : compound[k] === compound[k + 1];
+    while (lang === "vi" && free(end + 1) && joins(end)) end++;
     const span = tokens.slice(start, end + 1);
     const exact = span.map((t, k) => (exactTokens[start + k] !== undefined && foldDiacritics(exactTokens[start + k]!) === t ? exactTokens[start + k] : undefined));
     units.push({ kind: "words", tokens: span, exact, position: start });
@@ -188,5 +364,8 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   expansions.forEach((t) => searchTerms.add(t));
   for (let i = 0; i + 1 < expansions.length; i++) searchTerms.add(`${expansions[i]}_${expansions[i + 1]}`);
 
-  return { lang, tokens, roles, levels, provinceHint, units, outside, namesPlan, searchTerms: [...searchTerms] };
+  const asksCriteria = [["chi", "tieu"], ["tieu", "chi"], ["muc", "tieu"], ["targets"], ["criteria"]].some((p) => containsPhrase(tokens, p));
+  const provinceAlone = asksCriteria && tokens.some((t, i) => t === "tinh" && roles[i] === "generic" && tokens[i + 1] !== "tuyen" && tokens[i - 1] !== "ubnd" && tokens[i - 1] !== "ban");
+  const percentages = [...raw.normalize("NFC").toLowerCase().matchAll(/(\d+)\s*(?:%|phần trăm|phan tram|percent)/g)].map((m) => m[1]!);
+  return { lang, tokens, roles, levels, provinceHint, provinceAlone, percentages, units, outside, namesPlan, searchTerms: [...searchTerms] };
 }

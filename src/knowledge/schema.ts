@@ -68,6 +68,12 @@ export const vocabularySchema = z.object({
   documentNumbers: z.array(z.string().regex(/^\d+$/)),
   compounds: z.array(z.string().min(1)).default([]),
   planNames: z.array(z.string().min(1)).default([]),
+  documents: z.array(z.object({ words: z.array(z.string().min(1)).min(1), numbers: z.array(z.string().regex(/^\d+$/)) })).default([]),
+  countWords: z.array(z.string().min(1)).default([]),
+  personTitles: z.array(z.string().min(1)).default([]),
+  personQuestions: z.array(z.string().min(1)).default([]),
+  howTo: z.array(z.string().min(1)).default([]),
+  serviceActions: z.array(z.string().min(1)).default([]),
 });
 
 export type Entry = z.infer<typeof entrySchema>;

@@ -9,7 +9,7 @@ import MiniSearch from "minisearch";
 import type { KnowledgeEntry } from "./knowledge-base.js";
 import { entryTexts, phraseTokens } from "./lexicon.js";
 import { exactForm, foldDiacritics, syllables } from "./normalize.js";
-import type { ParsedQuestion, Unit } from "./question.js";
+import { isRomanNumeral, type ParsedQuestion, type Unit } from "./question.js";
 import { typoBudget } from "./typo.js";
 
 interface IndexedEntry {
@@ -65,11 +65,20 @@ function vocabularyOf(entry: KnowledgeEntry): EntryVocabulary {
   return { tokens, pairs, exact };
 }
 
+/** Coverage ceiling of an entry that lacks a number the question names: below confidence. */
+const NUMBER_MISSED = 0.5;
+
+function isNumber(token: string): boolean {
+  return /^\d+$/.test(token) || isRomanNumeral(token);
+}
+
 /** The in-memory index over the entries of the plan. */
 export class SearchIndex {
   private readonly search: MiniSearch<IndexedEntry>;
   private readonly vocabularies = new Map<string, EntryVocabulary>();
   private readonly byId = new Map<string, KnowledgeEntry>();
+  /** Accented syllables used anywhere in the knowledge base. */
+  private readonly allExact = new Set<string>();
 
   constructor(private readonly entries: KnowledgeEntry[]) {
     this.search = new MiniSearch<IndexedEntry>({
@@ -95,7 +104,9 @@ export class SearchIndex {
       })),
     );
     for (const e of entries) {
-      this.vocabularies.set(e.id, vocabularyOf(e));
+      const vocabulary = vocabularyOf(e);
+      this.vocabularies.set(e.id, vocabulary);
+      vocabulary.exact.forEach((t) => this.allExact.add(t));
       this.byId.set(e.id, e);
     }
   }
@@ -122,8 +133,17 @@ export class SearchIndex {
     if (question.units.length === 0) return 0;
     const vocabulary = this.vocabularies.get(entry.id)!;
     let covered = 0;
-    for (const unit of question.units) covered += covers(unit, question, vocabulary);
-    return covered / question.units.length;
+    let missesNumber = false;
+    for (const unit of question.units) {
+      const c = covers(unit, question, vocabulary, this.allExact);
+      covered += c;
+      if (c === 0 && unit.kind === "words" && unit.tokens.length === 1 && isNumber(unit.tokens[0]!) && !question.percentages.includes(unit.tokens[0]!)) missesNumber = true;
+    }
+    const coverage = covered / question.units.length;
+    // A number the entry does not have ("mức độ 3", "khóa XVIII") is a different fact, however much
+    // else matches: never a confident answer. A percentage is a figure to check ("có phải 70%
+    // không"): the plan's own figure answers it.
+    return missesNumber ? Math.min(coverage, NUMBER_MISSED) : coverage;
   }
 }
 
@@ -131,16 +151,21 @@ export class SearchIndex {
  * How well the entry speaks of one unit, 0–1. A word of several syllables counts fully when the
  * entry has its syllable pairs. A short Vietnamese syllable counts when the entry also has it next to
  * the same neighbour: "đỏ" in "sổ đỏ" is not the "độ" of "mức độ 4". A syllable typed with
- * diacritics that the entry only has with other diacritics ("lương" vs "lượng") counts half.
+ * diacritics that the entry only has with other diacritics counts half, and not at all when no entry
+ * has it with those diacritics ("lương" vs "lượng").
  */
-function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabulary): number {
+function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabulary, allExact: Set<string>): number {
   if (unit.kind === "synonym") {
     if (unit.original.every((t) => vocabulary.tokens.has(t)) && (unit.original.length > 1 || unit.original[0]!.length >= 2)) return 1;
     if (unit.means.length === 1) return vocabulary.tokens.has(unit.means[0]!) ? 1 : 0;
     for (let i = 1; i < unit.means.length; i++) if (vocabulary.pairs.has(`${unit.means[i - 1]}_${unit.means[i]}`)) return 1;
     return 0;
   }
-  const accentPenalty = unit.exact.some((e) => e !== undefined && foldDiacritics(e) !== e && !vocabulary.exact.has(e)) ? 0.5 : 1;
+  const accented = (e: string | undefined): e is string => e !== undefined && foldDiacritics(e) !== e;
+  // A lone syllable typed with diacritics the plan never uses ("lương" beside "lực lượng") is another
+  // word; inside a word of several syllables ("ký năng sô") it is a slip, and the word still counts.
+  if (unit.tokens.length === 1 && accented(unit.exact[0]) && !allExact.has(unit.exact[0])) return 0;
+  const accentPenalty = unit.exact.some((e) => accented(e) && !vocabulary.exact.has(e) && allExact.has(e)) ? 0.5 : 1;
   const { tokens, position } = unit;
   if (!tokens.every((t) => vocabulary.tokens.has(t))) return 0;
   if (tokens.length > 1) {

@@ -63,3 +63,21 @@ export function isNeighbourKeySlip(a: string, b: string): boolean {
   const diffs = [...a].map((c, i) => [c, b[i]!] as const).filter(([x, y]) => x !== y);
   return diffs.length === 1 && neighbourKeys(diffs[0]![0], diffs[0]![1]);
 }
+
+/**
+ * Whether `a` and `b` are at most one edit apart (a letter replaced, added, dropped, or two
+ * neighbours swapped): the same answer as `typoDistance(a, b, 1) <= 1`, in one pass without tables.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
