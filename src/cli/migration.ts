@@ -1,37 +1,46 @@
 /**
- * `npm run db:migration -- <name>`: writes the next migration (the SQL from the existing
- * migrations to prisma/schema.prisma) using the WebAssembly schema engine, which works offline.
- * Needs a PostgreSQL server in DATABASE_URL; the diff runs in a scratch database it creates and drops.
+ * `npm run db:migration -- <name> [--from <git revision>]`: writes the next migration — the SQL
+ * from the schema at the git revision (default HEAD, i.e. what the existing migrations produce)
+ * to the working prisma/schema.prisma — using the WebAssembly schema engine, which works offline.
+ * Hand-written SQL (triggers, functions, partial indexes) goes in its own migration by hand.
+ * Needs a PostgreSQL server in DATABASE_URL; it only connects to a scratch database it creates.
  */
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { defaultMigrationPaths, diffSchemaAgainstMigrations } from "../db/migrate.js";
+import { defaultMigrationPaths, diffSchemas } from "../db/migrate.js";
 
-const name = process.argv[2];
+const args = process.argv.slice(2);
+const name = args.find((a) => !a.startsWith("--") && args[args.indexOf(a) - 1] !== "--from");
+const fromRev = args.includes("--from") ? args[args.indexOf("--from") + 1] : "HEAD";
 const url = process.env.DATABASE_URL;
 if (!name || !/^[a-z0-9_]+$/.test(name) || !url) {
-  process.stderr.write("usage: DATABASE_URL=postgresql://... npm run db:migration -- <snake_case_name>\n");
+  process.stderr.write("usage: DATABASE_URL=postgresql://... npm run db:migration -- <snake_case_name> [--from <git revision>]\n");
   process.exit(2);
 }
 const paths = defaultMigrationPaths();
-// Diffing from the migrations replays them in a shadow database: make a scratch one so the
-// server's own databases are never touched.
-const shadow = `cds_shadow_${Date.now()}`;
+let fromSchema: string | undefined;
+try {
+  fromSchema = execFileSync("git", ["show", `${fromRev}:prisma/schema.prisma`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+} catch {
+  fromSchema = undefined; // no committed schema yet: the first migration
+}
+const scratch = `cds_migration_${Date.now()}`;
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
-await admin.query(`create database "${shadow}"`);
-const shadowUrl = new URL(url);
-shadowUrl.pathname = `/${shadow}`;
+await admin.query(`create database "${scratch}"`);
+const scratchUrl = new URL(url);
+scratchUrl.pathname = `/${scratch}`;
 let sql: string;
 try {
-  sql = await diffSchemaAgainstMigrations(shadowUrl.toString(), paths);
+  sql = await diffSchemas(scratchUrl.toString(), fromSchema, paths);
 } finally {
-  await admin.query(`drop database if exists "${shadow}" with (force)`);
+  await admin.query(`drop database if exists "${scratch}" with (force)`);
   await admin.end();
 }
 if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
-  process.stdout.write("schema and migrations agree: nothing to write\n");
+  process.stdout.write(`schema and ${fromRev} agree: nothing to write\n`);
   process.exit(0);
 }
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);

@@ -104,16 +104,17 @@ export async function applyMigrations(connectionString: string, paths = defaultM
 }
 
 /**
- * The SQL that takes the database described by the existing migrations to the current schema —
- * the body of the next migration (empty when they agree).
+ * The SQL from one schema to another — the body of the next migration (empty when they agree).
+ * `fromSchema` is the schema the existing migrations produce (the committed prisma/schema.prisma);
+ * comparing two datamodels needs no database introspection, which the WebAssembly engine cannot
+ * do on PostgreSQL (it fails on the catalogue's "char" columns). Without it, the diff starts from
+ * an empty database (the first migration).
  */
-export async function diffSchemaAgainstMigrations(connectionString: string, paths = defaultMigrationPaths()): Promise<string> {
+export async function diffSchemas(connectionString: string, fromSchema: string | undefined, paths = defaultMigrationPaths()): Promise<string> {
   return withEngine(connectionString, paths, async (engine) => {
-    const list = migrationList(paths);
-    const from = list.migrationDirectories.length ? { tag: "migrations" as const, ...list } : { tag: "empty" as const };
     const schema = readFileSync(paths.schemaPath, "utf8");
     const result = await engine.diff({
-      from,
+      from: fromSchema === undefined ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: paths.schemaPath, content: fromSchema }] },
       to: { tag: "schemaDatamodel", files: [{ path: paths.schemaPath, content: schema }] },
       script: true,
       exitCode: null,
