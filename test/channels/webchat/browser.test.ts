@@ -1,0 +1,48 @@
+/**
+ * The local web chat in a real headless browser (Debian's chromium, playwright-core): a citizen
+ * opens the page, sees the menu, taps a choice and asks a question without diacritics.
+ */
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSystem, type TestSystem } from "../../support/system.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+describe("the web chat in a browser", () => {
+  let t: TestSystem;
+  let browser: Browser;
+  beforeAll(async () => {
+    t = await startTestSystem();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it("greets with the menu, follows a tapped choice and answers a typed question", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 780 }, locale: "vi-VN" });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await page.goto(t.url);
+    // The page sends /start on first visit: the menu arrives as buttons.
+    const firstChoice = page.locator(".choices button").first();
+    await firstChoice.waitFor({ timeout: 15_000 });
+    const botCount = await page.locator(".msg.bot").count();
+    await page.locator(".choices button", { hasText: /Hỏi đáp/ }).first().click();
+    await page.waitForFunction((n) => document.querySelectorAll(".msg.bot").length > n, botCount, { timeout: 15_000 });
+
+    await page.fill("#text", "chi tieu ho so cong viec cap xa");
+    await page.click("#send");
+    await page.waitForFunction(() => [...document.querySelectorAll(".msg.bot")].some((e) => e.textContent?.includes("60%")), undefined, { timeout: 15_000 });
+    // What the user typed is shown as text, never as HTML.
+    await page.fill("#text", "<img src=x onerror=alert(1)>");
+    await page.click("#send");
+    await expect(page.locator(".msg.me").last().textContent()).resolves.toBe("<img src=x onerror=alert(1)>");
+    expect(await page.locator(".msg img").count()).toBe(0);
+    expect(errors, errors.join("\n")).toEqual([]);
+  });
+});
