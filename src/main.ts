@@ -48,6 +48,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  // If whatever started us (npm, a shell, a supervisor) dies without passing the signal on, we
+  // are re-parented: shut down rather than leave an orphaned bot and embedded PostgreSQL behind.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown("parent exited");
+  }, 1_000).unref();
 }
 
 void main();
