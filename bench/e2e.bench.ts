@@ -6,8 +6,7 @@
  */
 import { Queue } from "bullmq";
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
-import { percentile, REDIS_URL, scratchDatabase, sleep, startChild, type Figure } from "./harness.js";
+import { deleteRedisPrefix, percentile, REDIS_URL, scratchDatabase, sleep, startChild, type Figure } from "./harness.js";
 import { telegramUpdate } from "./webhook.bench.js";
 
 const SECRET = "bench-secret-123";
@@ -116,14 +115,7 @@ export async function benchEndToEnd(): Promise<Figure[]> {
   } finally {
     await Promise.all([web.stop(), worker.stop(), fake.stop()]);
     await db.drop();
-    const r = new Redis(REDIS_URL);
-    let cursor = "0";
-    do {
-      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await r.unlink(...keys);
-    } while (cursor !== "0");
-    r.disconnect();
+    await deleteRedisPrefix(prefix);
   }
   return figures;
 }

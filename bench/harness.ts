@@ -102,3 +102,16 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Removes every Redis key a benchmark run created under its prefix. */
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const r = new Redis(REDIS_URL);
+  let cursor = "0";
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await r.unlink(...keys);
+  } while (cursor !== "0");
+  r.disconnect();
+}

@@ -4,7 +4,7 @@
  * bare express process started the same way.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, sleep, type Figure } from "./harness.js";
@@ -29,6 +29,9 @@ async function timeToReady(script: string, env: Record<string, string>, path: st
 
 export async function benchStartup(): Promise<Figure[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "cds-bench-data-"));
+  // As root, the embedded PostgreSQL runs as the `postgres` user, which must be able to reach its
+  // data directory (mkdtemp makes it private).
+  chmodSync(dataDir, 0o755);
   const env = { DATA_DIR: dataDir, DATABASE_URL: "", EMBEDDED_PG_PORT: "54359" };
   try {
     const bare = await timeToReady(`${ROOT}bench/servers/bare-express-port.ts`, {}, "/webhooks/x", 39123);

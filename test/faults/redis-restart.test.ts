@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import { startPrivateRedis, type PrivateRedis } from "../support/private-redis.js";
 import { startTestSystem, WebchatUser, type TestSystem } from "../support/system.js";
+import { codeIn, fillNominationUntilSummary } from "../support/nomination.js";
 import { newChatId, postUpdate, SECRET, textUpdate } from "../channels/telegram/updates.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,11 +64,8 @@ describe("Redis restarted while updates arrive", () => {
 
   it("keeps a submission confirmed before the crash and still queues it for review", async () => {
     const user = new WebchatUser(t.url);
-    for (const step of ["đề cử", "đồng ý", "8", "Nguyễn Văn Bền", "Thôn Làng Ngòi", "yen son"]) await user.ask(step);
-    await user.ask("Hướng dẫn hơn 200 hộ dân trong thôn cài đặt VNeID mức 2 và thanh toán không dùng tiền mặt.");
-    for (const step of ["bỏ qua", "Trần Thị Bình", "0912 345 678", "người dân cùng địa bàn"]) await user.ask(step);
-    const done = await user.ask("xác nhận");
-    const code = done.map((m) => m.text).join("\n").match(/DC-\d{4}-\d{6}/)?.[0];
+    await fillNominationUntilSummary(user);
+    const code = codeIn(await user.ask("xác nhận"));
     expect(code).toBeTruthy();
     await redis.stop();
     await sleep(1_000);

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { inject } from "vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeIn, fillNominationUntilSummary } from "../support/nomination.js";
 import { startTestSystem, WebchatUser, type TestSystem } from "../support/system.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -41,9 +42,7 @@ describe("a worker killed mid-job", () => {
 
   it("is retried by another worker: one reply, one nomination", async () => {
     const user = new WebchatUser(t.url);
-    for (const step of ["đề cử", "đồng ý", "8", "Ma Thị Hoa", "Thôn Nà Ta", "yen son"]) await user.ask(step, 100);
-    await user.ask("Mở lớp hướng dẫn phụ nữ trong xã dùng điện thoại thông minh để nộp hồ sơ trực tuyến.", 100);
-    for (const step of ["bỏ qua", "Nông Văn Lực", "0977 111 222", "cùng thôn"]) await user.ask(step, 100);
+    await fillNominationUntilSummary(user, { nominee: "Ma Thị Hoa" }, 100);
 
     // Hold the Nomination table so the confirmation's transaction blocks inside the worker.
     const blocker = new pg.Client({ connectionString: t.database.url });
@@ -61,7 +60,7 @@ describe("a worker killed mid-job", () => {
     const replies = await user.next(1, 60_000);
     await sleep(3_000);
     const all = [...replies, ...(await user.next(0))];
-    const codes = all.map((m) => m.text.match(/DC-\d{4}-\d{6}/)?.[0]).filter(Boolean);
+    const codes = all.map((m) => codeIn([m])).filter(Boolean);
     expect(codes).toHaveLength(1);
     expect(await t.database.db.nomination.count()).toBe(1);
     expect(await t.database.db.outbox.count({ where: { topic: "nomination.submitted" } })).toBe(1);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import { startTestSystem, WebchatUser, type TestSystem } from "../support/system.js";
+import { codeIn, fillNominationUntilSummary } from "../support/nomination.js";
 import { newChatId, postUpdate, SECRET, textUpdate, user } from "../channels/telegram/updates.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,15 +67,8 @@ describe("hostile input", () => {
 
   it("normalises names typed in decomposed Unicode with control characters", async () => {
     const web = new WebchatUser(t.url);
-    for (const step of ["đề cử", "đồng ý", "8"]) await web.ask(step);
-    const decomposed = "Nguye\u0302\u0303n\u0007 Thi\u0323 Ha\u0300\u200b";
-    await web.ask(decomposed);
-    await web.ask("Thôn Đồng Bừng");
-    await web.ask("yen son");
-    await web.ask("Dạy bà con trong thôn dùng ứng dụng VNeID và dịch vụ công trực tuyến mức độ 4.");
-    for (const step of ["bỏ qua", "Lương Văn Tuấn", "0912 000 111", "con cháu"]) await web.ask(step);
-    const done = await web.ask("xác nhận");
-    const code = done.map((m) => m.text).join("\n").match(/DC-\d{4}-\d{6}/)?.[0];
+    await fillNominationUntilSummary(web, { nominee: "Nguye\u0302\u0303n\u0007 Thi\u0323 Ha\u0300\u200b" });
+    const code = codeIn(await web.ask("xác nhận"));
     expect(code).toBeTruthy();
     const row = await t.system.db.nomination.findUniqueOrThrow({ where: { code: code! } });
     expect(row.nomineeName).toBe("Nguyễn Thị Hà".normalize("NFC"));

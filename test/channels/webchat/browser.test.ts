@@ -2,18 +2,17 @@
  * The local web chat in a real headless browser (Debian's chromium, playwright-core): a citizen
  * opens the page, sees the menu, taps a choice and asks a question without diacritics.
  */
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../support/browser.js";
 import { startTestSystem, type TestSystem } from "../../support/system.js";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe("the web chat in a browser", () => {
   let t: TestSystem;
   let browser: Browser;
   beforeAll(async () => {
     t = await startTestSystem();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
