@@ -96,6 +96,8 @@ export async function submitNomination(db: Db, input: NominationInput, opts: { m
       await tx.attachment.createMany({ data: links.map((url) => ({ nominationId: nomination.id, kind: "link", url })) });
     }
     await tx.outbox.create({ data: { topic: "nomination.submitted", payload: { nominationId: nomination.id, code } } });
+    // The person's latest consent, so "what did I agree to, and when" has one answer per person.
+    await tx.person.update({ where: { id: input.personId }, data: { consentAt: input.consentAt, consentVersion: input.consentVersion } });
     return { ...nomination, created: true };
   });
 }
@@ -116,5 +118,14 @@ export async function storePendingEvidence(db: Db, file: { kind: "photo" | "docu
 export async function discardPendingEvidence(db: Db, ids: string[]): Promise<number> {
   if (!ids.length) return 0;
   const r = await db.attachment.deleteMany({ where: { id: { in: ids }, nominationId: null } });
+  return r.count;
+}
+
+/**
+ * Deletes evidence whose flow was abandoned: a session expires after 24 h without a word, so a
+ * pending file older than `olderThanMs` can never be linked to a nomination any more.
+ */
+export async function discardAbandonedEvidence(db: Db, now: Date, olderThanMs = 25 * 3_600_000): Promise<number> {
+  const r = await db.attachment.deleteMany({ where: { nominationId: null, createdAt: { lt: new Date(now.getTime() - olderThanMs) } } });
   return r.count;
 }

@@ -51,6 +51,7 @@ export async function submitSelfReport(db: Db, indicators: IndicatorSet, input: 
     // The year of the code is the year in Vietnam (UTC+7, no daylight saving).
     const code = await allocateCode(tx, "TD", new Date(now.getTime() + 7 * 3_600_000).getUTCFullYear());
     const previous = await tx.selfReport.findFirst({ where: { personId: input.personId, current: true }, select: { id: true, code: true } });
+    await tx.person.update({ where: { id: input.personId }, data: { consentAt: input.consentAt, consentVersion: input.consentVersion } });
     if (previous) await tx.selfReport.update({ where: { id: previous.id }, data: { current: false } });
     const created = await tx.selfReport.create({
       data: {

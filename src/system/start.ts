@@ -33,6 +33,7 @@ import { createAdminAuth } from "../admin/auth.js";
 import { createAdminPanel } from "../admin/panel.js";
 import { createTelegramCards } from "../channels/telegram/cards.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
+import { discardAbandonedEvidence } from "../nominations/submissions.js";
 import { createEngine, loadFlows } from "../conversation/index.js";
 import { MediaRejectedError } from "../channels/types.js";
 import { loadKnowledge } from "../knowledge/index.js";
@@ -276,6 +277,16 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       );
       workers.push(events.start());
       outbox.start();
+      // Evidence files of flows abandoned for over a day are deleted (personal data kept no longer
+      // than needed); every worker may run it, the delete is idempotent.
+      const sweep = setInterval(() => {
+        discardAbandonedEvidence(db, new Date()).then(
+          (n) => n && logger.info({ deleted: n }, "abandoned evidence deleted"),
+          (err: unknown) => logger.warn({ err: String(err) }, "evidence sweep failed"),
+        );
+      }, 3_600_000);
+      sweep.unref();
+      cleanups.push(async () => clearInterval(sweep));
       cleanups.push(() => outbox.stop());
       // Workers are closed first on shutdown (cleanups run in reverse): they finish their current job.
       cleanups.push(async () => {
