@@ -68,7 +68,8 @@ export async function benchEndToEnd(): Promise<Figure[]> {
     OUTBOUND_PARTITIONS: "32",
   };
   const web = await startChild("system.ts", env, ["--role", "web"]);
-  const worker = await startChild("system.ts", { ...env, PORT: "0" }, ["--role", "worker"]);
+  // Worker processes (BENCH_WORKERS, default 1): the deployment scales out with more `--role worker`.
+  const workers = await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) }, () => startChild("system.ts", { ...env, PORT: "0" }, ["--role", "worker"])));
   let chat = 1_000_000;
   try {
     // Warm-up: the first messages compile flows, open pools.
@@ -84,7 +85,7 @@ export async function benchEndToEnd(): Promise<Figure[]> {
       const sample = async () => {
         depths.push(await queueDepth(prefix, partitions).catch(() => -1));
         rssWeb = Math.max(rssWeb, web.rssMb());
-        rssWorker = Math.max(rssWorker, worker.rssMb());
+        rssWorker = Math.max(rssWorker, ...workers.map((w) => w.rssMb()));
       };
       const runSeconds = rate === 200 ? seconds : Math.min(seconds, 20);
       await drive(web.url, rate, runSeconds, chat, sentAt, sample);
@@ -103,7 +104,7 @@ export async function benchEndToEnd(): Promise<Figure[]> {
       }
       const stats = (await (await fetch(`${fake.url}/stats`)).json()) as { first: Record<string, number> };
       const lat = [...sentAt].map(([c, t]) => (stats.first[c] ?? NaN) - t).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-      const G = `end to end @ ${rate} updates/s for ${runSeconds} s (fake Bot API 100 ms)`;
+      const G = `end to end @ ${rate} updates/s for ${runSeconds} s (fake Bot API 100 ms, ${workers.length} worker process${workers.length > 1 ? "es" : ""})`;
       figures.push({ group: G, name: "p50 receipt → reply", value: percentile(lat, 50), unit: "ms" });
       figures.push({ group: G, name: "p95 receipt → reply", value: percentile(lat, 95), unit: "ms", ratio: { to: "one Bot API round trip (100 ms)", value: percentile(lat, 95) / 100 } });
       figures.push({ group: G, name: "p99 receipt → reply", value: percentile(lat, 99), unit: "ms" });
@@ -113,7 +114,7 @@ export async function benchEndToEnd(): Promise<Figure[]> {
       figures.push({ group: G, name: "RSS web / worker (max)", value: Math.round(rssWeb), unit: "MB", note: `worker ${Math.round(rssWorker)} MB` });
     }
   } finally {
-    await Promise.all([web.stop(), worker.stop(), fake.stop()]);
+    await Promise.all([web.stop(), ...workers.map((w) => w.stop()), fake.stop()]);
     await db.drop();
     await deleteRedisPrefix(prefix);
   }

@@ -47,14 +47,15 @@ export interface Choice {
   label: string;
 }
 
-/** One message to show the user. Choices become buttons (Telegram) or a numbered list (Zalo, web). */
+/**
+ * One message to show the user. `text` is always plain text: each renderer escapes it for its
+ * platform (HTML on Telegram). Choices become buttons (Telegram, web) or a numbered list (Zalo).
+ */
 export interface Reply {
   text: string;
   choices?: Choice[];
   /** Identifies the question the choices answer; echoed back in InboundMessage.choice.token. */
   choiceToken?: string;
-  /** Marks text that is safe HTML built from escaped parts; otherwise text is plain and escaped by the renderer. */
-  format?: "plain";
   media?: { url: string; caption?: string };
 }
 

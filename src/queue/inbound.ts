@@ -3,7 +3,7 @@
  * workers call the conversation's handler for each message in per-chat order and hand the replies
  * to the outbound queue.
  */
-import type { ConnectionOptions } from "bullmq";
+import type { ConnectionOptions, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import type { Db } from "../db/client.js";
@@ -59,7 +59,7 @@ export class InboundQueue {
    * Starts the partition workers. A message already processed (recorded in PostgreSQL, which
    * survives a Redis restart) is skipped; replies go out through `enqueueReplies`.
    */
-  startWorkers(opts: { db: Db; logger: Logger; handle: MessageHandler; enqueueReplies: (job: OutboundJob) => Promise<void>; connection: ConnectionOptions }) {
+  startWorkers(opts: { db: Db; logger: Logger; handle: MessageHandler; enqueueReplies: (job: OutboundJob) => Promise<void>; connection: ConnectionOptions }): Promise<Worker[]> {
     const { db, logger, handle, enqueueReplies } = opts;
     return this.queue.startWorkers(
       async (job) => {

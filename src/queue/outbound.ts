@@ -64,12 +64,12 @@ export class OutboundQueues {
   }
 
   /** Starts the senders for every enabled channel adapter. */
-  startWorkers(adapters: ChannelAdapter[], onUnreachable: (channel: ChannelName, chatId: string) => Promise<void>): Worker[] {
+  async startWorkers(adapters: ChannelAdapter[], onUnreachable: (channel: ChannelName, chatId: string) => Promise<void>): Promise<Worker[]> {
     const workers: Worker[] = [];
     for (const adapter of adapters) {
       const q = this.queues.get(adapter.name);
       if (!q) continue;
-      workers.push(...q.startWorkers(async (job) => this.deliver(adapter, job.data, onUnreachable), { connection: this.deps.connection, lockDuration: 120_000 }));
+      workers.push(...(await q.startWorkers(async (job) => this.deliver(adapter, job.data, onUnreachable), { connection: this.deps.connection, lockDuration: 120_000 })));
     }
     return workers;
   }

@@ -46,8 +46,13 @@ export class PartitionedQueue<T> {
     await this.queues[partitionOf(key, this.opts.partitions)]!.add(name, data as never, opts);
   }
 
-  /** Starts one worker per partition (concurrency 1 each, which is what keeps per-key order). */
-  startWorkers(processor: Processor<T>, opts: Omit<WorkerOptions, "connection" | "prefix" | "concurrency"> & { connection: ConnectionOptions }): Worker[] {
+  /**
+   * Starts one worker per partition. Each partition queue is limited to one job at a time across
+   * every process (BullMQ's global concurrency), which is what keeps per-key order when several
+   * `--role worker` processes drain the same partitions.
+   */
+  async startWorkers(processor: Processor<T>, opts: Omit<WorkerOptions, "connection" | "prefix" | "concurrency"> & { connection: ConnectionOptions }): Promise<Worker[]> {
+    await Promise.all(this.queues.map((q) => q.setGlobalConcurrency(1)));
     this.workers = this.queues.map((q) => {
       const w = new Worker<T>(q.name, processor, { ...opts, prefix: this.opts.prefix, concurrency: 1 });
       w.on("error", () => {});

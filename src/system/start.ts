@@ -268,12 +268,12 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     if (config.role !== "web") {
       const workers: Worker[] = [];
-      workers.push(...inbound.startWorkers({ db, logger, handle, enqueueReplies: (job) => outbound.enqueue(job), connection }));
+      workers.push(...(await inbound.startWorkers({ db, logger, handle, enqueueReplies: (job) => outbound.enqueue(job), connection })));
       const adapters: ChannelAdapter[] = [...channels.values()].map((c) => c.adapter);
       workers.push(
-        ...outbound.startWorkers(adapters, async (channel, chatId) => {
+        ...(await outbound.startWorkers(adapters, async (channel, chatId) => {
           await db.person.updateMany({ where: { channel, chatId }, data: { unreachableAt: new Date() } });
-        }),
+        })),
       );
       workers.push(events.start());
       outbox.start();
