@@ -49,7 +49,7 @@ async function drive(url: string, rate: number, seconds: number, firstChat: numb
 export async function benchEndToEnd(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const seconds = Number(process.env.BENCH_E2E_SECONDS ?? 60);
-  const rates = (process.env.BENCH_E2E_RATES ?? "200,50,800").split(",").map(Number);
+  const rates = (process.env.BENCH_E2E_RATES ?? "50,150,200,800").split(",").map(Number);
   const partitions = 16;
   const fake = await startChild("fake-platform.ts");
   const db = await scratchDatabase();

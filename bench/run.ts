@@ -43,5 +43,7 @@ for (const f of all) {
 }
 process.stdout.write(`${lines.join("\n")}\n`);
 const meta = { date: new Date().toISOString(), node: process.version, command: "npm run bench", cpus: (await import("node:os")).cpus().length };
-writeFileSync(`${ROOT}bench/results.json`, `${JSON.stringify({ ...meta, figures: all }, null, 2)}\n`);
+// A partial run (BENCH_ONLY) must not overwrite the figures of the last full run.
+const out = only ? "bench/results.partial.json" : "bench/results.json";
+writeFileSync(`${ROOT}${out}`, `${JSON.stringify({ ...meta, only, figures: all }, null, 2)}\n`);
 process.exit(0);
