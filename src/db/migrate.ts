@@ -44,13 +44,19 @@ function instantiateWasm(): Promise<void> {
 async function withEngine<T>(connectionString: string, paths: MigrationPaths, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   await instantiateWasm();
   const schema = readFileSync(paths.schemaPath, "utf8");
-  const adapterFactory = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
+  // Our own pool, so it can be closed afterwards: the engine does not close its connections, and
+  // an idle one cut later (embedded PostgreSQL stopping) would crash the process with an
+  // unhandled 'error' event.
+  const pool = new pg.Pool({ connectionString, max: 2 });
+  pool.on("error", () => {});
+  const adapterFactory = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
   // The engine reports progress through this callback; it carries SQL, not personal data.
   const engine = await glue.SchemaEngine.new({ datamodels: [[paths.schemaPath, schema]] }, () => {}, adapterFactory);
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    await pool.end().catch(() => {});
   }
 }
 

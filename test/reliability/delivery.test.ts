@@ -5,34 +5,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../support/fake-telegram.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { startTestSystem, type TestSystem } from "../support/system.js";
+import { startTestCluster, startTestSystem, type TestCluster, type TestSystem } from "../support/system.js";
 import { newChatId, postUpdate, SECRET, textUpdate } from "../channels/telegram/updates.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("the same update delivered 5 times concurrently to two web processes", () => {
   let fake: FakeTelegram;
-  let database: TestDatabase;
-  const systems: TestSystem[] = [];
+  let cluster: TestCluster;
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    database = await createTestDatabase();
-    const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, REDIS_PREFIX: `dup${Date.now().toString(36)}` };
-    systems.push(await startTestSystem(env, { role: "web", database }));
-    systems.push(await startTestSystem(env, { role: "web", database }));
-    systems.push(await startTestSystem(env, { role: "worker", database }));
+    cluster = await startTestCluster(["web", "web", "worker"], { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url });
   });
   afterAll(async () => {
-    for (const s of systems) await s.stop();
-    await database?.drop();
+    await cluster?.stop();
     await fake?.stop();
   });
 
   it("gets one reply", async () => {
     const chat = newChatId();
     const update = textUpdate(chat, "chỉ tiêu hồ sơ công việc cấp xã");
-    const statuses = await Promise.all(Array.from({ length: 5 }, (_, i) => postUpdate(systems[i % 2]!.url, update).then((r) => r.status)));
+    const statuses = await Promise.all(Array.from({ length: 5 }, (_, i) => postUpdate(cluster.systems[i % 2]!.url, update).then((r) => r.status)));
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     const [first] = await fake.waitFor("sendMessage", { chatId: chat });
     expect(String(first!.body.text)).toContain("60%");
@@ -98,19 +91,13 @@ describe("a Bot API answering 429 and 500 in bursts", () => {
 
 describe("two worker processes draining the same queues", () => {
   let fake: FakeTelegram;
-  let database: TestDatabase;
-  const systems: TestSystem[] = [];
+  let cluster: TestCluster;
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    database = await createTestDatabase();
-    const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, REDIS_PREFIX: `two${Date.now().toString(36)}`, INBOUND_PARTITIONS: "2", OUTBOUND_PARTITIONS: "2" };
-    systems.push(await startTestSystem(env, { role: "web", database }));
-    systems.push(await startTestSystem(env, { role: "worker", database }));
-    systems.push(await startTestSystem(env, { role: "worker", database }));
+    cluster = await startTestCluster(["web", "worker", "worker"], { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, INBOUND_PARTITIONS: "2", OUTBOUND_PARTITIONS: "2" });
   });
   afterAll(async () => {
-    for (const s of systems) await s.stop();
-    await database?.drop();
+    await cluster?.stop();
     await fake?.stop();
   });
 
@@ -118,7 +105,7 @@ describe("two worker processes draining the same queues", () => {
     fake.delayMs = 50; // slow sends, so a second process would overtake if it could
     const chat = newChatId();
     for (const text of ["đề cử", "đồng ý", "8", "Nguyễn Văn An", "Thôn Làng Ngòi"]) {
-      expect((await postUpdate(systems[0]!.url, textUpdate(chat, text))).status).toBe(200);
+      expect((await postUpdate(cluster.systems[0]!.url, textUpdate(chat, text))).status).toBe(200);
     }
     await fake.waitFor("sendMessage", { chatId: chat, count: 5, timeoutMs: 30_000 });
     await sleep(1_000);

@@ -96,3 +96,30 @@ export class WebchatUser {
     return first;
   }
 }
+
+export interface TestCluster {
+  systems: TestSystem[];
+  database: TestDatabase;
+  stop(): Promise<void>;
+}
+
+/**
+ * Several processes' worth of the system (e.g. two `web` and one `worker`) sharing one database
+ * and one Redis prefix, as a scaled-out deployment runs.
+ *
+ * @example const c = await startTestCluster(["web", "web", "worker"], { TELEGRAM_BOT_TOKEN: … })
+ */
+export async function startTestCluster(roles: Array<"all" | "web" | "worker">, env: Record<string, string> = {}): Promise<TestCluster> {
+  const database = await createTestDatabase();
+  const shared = { REDIS_PREFIX: `c${randomBytes(5).toString("hex")}`, ...env };
+  const systems: TestSystem[] = [];
+  for (const role of roles) systems.push(await startTestSystem(shared, { role, database }));
+  return {
+    systems,
+    database,
+    async stop() {
+      for (const s of systems) await s.stop();
+      await database.drop();
+    },
+  };
+}
