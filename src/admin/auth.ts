@@ -9,7 +9,8 @@ import express, { type Request, type RequestHandler, type Response } from "expre
 import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
 import type { Db } from "../db/client.js";
-import { html, renderPage, type PageReviewer } from "./layout.js";
+import type { Translator } from "../i18n/locales.js";
+import { html, panelText, renderPage, type PageReviewer } from "./layout.js";
 
 export const SESSION_COOKIE = "cds_admin";
 /** A working day plus margin; a stolen laptop's session dies by the next morning. */
@@ -23,6 +24,8 @@ export interface AdminAuthDeps {
   redis: Redis;
   prefix: string;
   config: Config;
+  /** The wording of the sign-in and refusal pages (`admin.auth.*`). */
+  i18n: Translator;
 }
 
 export interface AdminAuth {
@@ -73,10 +76,11 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * @example const auth = createAdminAuth({ db, redis, prefix, config }); router.get("/", auth.requireReviewer, showQueue)
+ * @example const auth = createAdminAuth({ db, redis, prefix, config, i18n }); router.get("/", auth.requireReviewer, showQueue)
  */
 export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
-  const { db, redis, prefix, config } = deps;
+  const { db, redis, prefix, config, i18n } = deps;
+  const text = panelText(i18n);
   const secure = (config.publicUrl ?? "").startsWith("https:");
   const urlencoded = express.urlencoded({ extended: false, limit: "64kb" });
   const signInKey = (ip: string) => `${prefix}:admin:signin-failures:${hashSecret(ip).slice(0, 16)}`;
@@ -84,14 +88,14 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   const refuse = (req: Request, res: Response) => {
     if (req.method === "GET" || req.method === "HEAD") {
       renderPage(res, {
-        title: "Vui lòng đăng nhập",
+        i18n,
+        title: text.t("auth.sign_in_title"),
         status: 401,
-        body: html`<div class="card"><p>Trang này chỉ dành cho người duyệt đã đăng nhập.</p>
-          <p>Để nhận đường dẫn đăng nhập dùng một lần (hiệu lực 15 phút), quý anh/chị nhắn <b>/dangnhap</b> cho bot trên Telegram,
-          hoặc đề nghị quản trị viên chạy <code>npm run admin -- login-link --name "Họ tên"</code>.</p></div>`,
+        body: html`<div class="card"><p>${text.t("auth.sign_in_only")}</p>
+          <p>${text.h("auth.sign_in_how", { command: html`<b>/dangnhap</b>`, cli: html`<code>npm run admin -- login-link --name "${text.t("auth.cli_name")}"</code>` })}</p></div>`,
       });
     } else {
-      res.status(401).type("text/plain").send("Chưa đăng nhập.");
+      res.status(401).type("text/plain").send(text.t("auth.not_signed_in"));
     }
   };
 
@@ -116,7 +120,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     requireReviewer(req, res, (err?: unknown) => {
       if (err) return next(err);
       if ((res.locals.reviewer as PageReviewer).role !== "admin") {
-        return renderPage(res, { title: "Không có quyền", status: 403, reviewer: res.locals.reviewer, body: html`<p>Chức năng này chỉ dành cho quản trị viên.</p>` });
+        return renderPage(res, { i18n, title: text.t("auth.forbidden_title"), status: 403, reviewer: res.locals.reviewer, body: html`<p>${text.t("auth.admins_only")}</p>` });
       }
       next();
     });
@@ -128,7 +132,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       const body = req.body as Record<string, unknown> | undefined;
       const sent = (typeof body?._csrf === "string" ? body._csrf : undefined) ?? req.get("x-csrf-token") ?? "";
       if (!expected || !sent || !sameSecret(sent, expected)) {
-        res.status(403).type("text/plain").send("Phiên làm việc không hợp lệ (CSRF). Vui lòng tải lại trang rồi thử lại.");
+        res.status(403).type("text/plain").send(text.t("auth.bad_csrf"));
         return;
       }
       next();

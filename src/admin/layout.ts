@@ -1,9 +1,10 @@
 /**
  * The admin panel's page shell and its one escaping rule: every interpolated value is HTML-escaped
  * unless it was built by `html` itself or wrapped in `raw()`, so user-supplied text (a nominee
- * called `<script>`) is always shown as text.
+ * called `<script>`) is always shown as text. Its wording comes from `locales/<lang>/admin.yaml`.
  */
 import type { Response } from "express";
+import type { Lang, Translator, Vars } from "../i18n/locales.js";
 
 /** A string known to be safe HTML (built by `html` or deliberately trusted through `raw`). */
 export class SafeHtml {
@@ -42,6 +43,31 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(out);
 }
 
+/** The panel speaks Vietnamese; there is no language switch. */
+export const PANEL_LANG: Lang = "vi";
+
+/** The panel's wording, read from the `admin.*` locale keys. */
+export interface PanelText {
+  /** Plain text: escaped like any other value wherever it is interpolated. */
+  t(key: string, vars?: Vars): string;
+  /**
+   * A string whose placeholders take markup: the locale text is escaped, then each `{name}` is
+   * filled with its value escaped (or as-is when it is `SafeHtml`, e.g. built by `html`).
+   *
+   * @example text.h("progress.based_on", { count: html`<b>${reports}</b>` })
+   */
+  h(key: string, vars: Record<string, unknown>): SafeHtml;
+}
+
+/** @example const text = panelText(i18n); text.t("queue.title") */
+export function panelText(i18n: Translator, lang: Lang = PANEL_LANG): PanelText {
+  return {
+    t: (key, vars) => i18n.t(lang, `admin.${key}`, vars),
+    h: (key, vars) =>
+      new SafeHtml(escapeHtml(i18n.t(lang, `admin.${key}`)).replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? render(vars[name]) : m))),
+  };
+}
+
 export interface PageReviewer {
   id: string;
   name: string;
@@ -74,27 +100,28 @@ dl.fields{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.35rem .
  * Sends a complete panel page. The navigation shows admin-only links to admins only (the routes
  * check the role again; hiding a link is a courtesy, not the authorisation).
  *
- * @example renderPage(res, { title: "Hàng đợi", body: html`<p>…</p>`, reviewer: res.locals.reviewer })
+ * @example renderPage(res, { i18n, title: text.t("queue.title"), body: html`<p>…</p>`, reviewer: res.locals.reviewer })
  */
-export function renderPage(res: Response, page: { title: string; body: SafeHtml; reviewer?: PageReviewer; status?: number }): void {
+export function renderPage(res: Response, page: { i18n: Translator; title: string; body: SafeHtml; reviewer?: PageReviewer; status?: number }): void {
+  const text = panelText(page.i18n);
   const r = page.reviewer;
   const csrf = typeof res.locals.csrf === "string" ? res.locals.csrf : "";
   const nav = r
     ? html`<nav>
-        <a class="brand" href="/admin">Thi đua Chuyển đổi số</a>
-        <a href="/admin">Hàng đợi</a>
-        <a href="/admin/progress">Tiến độ</a>
-        <a href="/admin/audit">Nhật ký</a>
-        <a href="/admin/export.xlsx">Xuất Excel</a>
-        <a href="/admin/questions">Câu hỏi</a>
-        ${r.role === "admin" && html`<a href="/admin/deletions">Yêu cầu xóa</a><a href="/admin/reviewers">Người duyệt</a><a href="/admin/queues/">Hàng đợi hệ thống</a>`}
-        <span class="who">${r.name} (${r.role === "admin" ? "quản trị" : "người duyệt"})</span>
-        <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Đăng xuất</button></form>
+        <a class="brand" href="/admin">${text.t("brand")}</a>
+        <a href="/admin">${text.t("nav.queue")}</a>
+        <a href="/admin/progress">${text.t("nav.progress")}</a>
+        <a href="/admin/audit">${text.t("nav.audit")}</a>
+        <a href="/admin/export.xlsx">${text.t("nav.export")}</a>
+        <a href="/admin/questions">${text.t("nav.questions")}</a>
+        ${r.role === "admin" && html`<a href="/admin/deletions">${text.t("nav.deletions")}</a><a href="/admin/reviewers">${text.t("nav.reviewers")}</a><a href="/admin/queues/">${text.t("nav.system_queues")}</a>`}
+        <span class="who">${text.h("nav.who", { name: r.name, role: text.t(r.role === "admin" ? "nav.role_admin" : "nav.role_reviewer") })}</span>
+        <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">${text.t("nav.logout")}</button></form>
       </nav>`
-    : html`<nav><span class="brand">Thi đua Chuyển đổi số</span></nav>`;
+    : html`<nav><span class="brand">${text.t("brand")}</span></nav>`;
   const doc = html`<!doctype html>
-<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="same-origin"><title>${page.title} · Quản trị</title><style>${raw(CSS)}</style></head>
+<html lang="${PANEL_LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin"><title>${text.h("page_title", { title: page.title })}</title><style>${raw(CSS)}</style></head>
 <body><header>${nav}</header><main><h1>${page.title}</h1>${page.body}</main></body></html>`;
   res.status(page.status ?? 200).set("Cache-Control", "no-store").type("html").send(doc.value);
 }

@@ -20,7 +20,7 @@ import { addReviewer, listReviewers, removeReviewer, ReviewerError } from "../re
 import type { TransitionResult } from "../review/transitions.js";
 import type { AdminAuth } from "./auth.js";
 import { toCsv, toXlsx } from "./export.js";
-import { html, raw, renderPage, type PageReviewer, type SafeHtml } from "./layout.js";
+import { html, panelText, raw, renderPage, type PageReviewer, type SafeHtml } from "./layout.js";
 import { CATEGORIES, countByStatus, filtersQuery, listNominations, parseFilters, STATUSES } from "./queue-filters.js";
 
 export interface AdminPanelDeps {
@@ -54,6 +54,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
   const { db, auth, i18n } = deps;
   const log = deps.logger.child({ concern: "admin" });
   const router = express.Router();
+  const { t, h } = panelText(i18n);
   const st = (s: string) => i18n.t("vi", `review.status.${s}`);
   const cat = (c: string) => i18n.t("vi", `review.category.${c}`);
   const who = (res: Response) => res.locals.reviewer as PageReviewer;
@@ -71,7 +72,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
     route(async (req, res) => {
       const ip = req.ip ?? "unknown";
       if (!(await auth.allowSignInAttempt(ip))) {
-        renderPage(res, { title: "Tạm khóa đăng nhập", status: 429, body: html`<p>Quá nhiều lần thử đăng nhập. Vui lòng thử lại sau 15 phút.</p>` });
+        renderPage(res, { i18n, title: t("login.locked_title"), status: 429, body: html`<p>${t("login.locked")}</p>` });
         return;
       }
       const token = typeof req.query.token === "string" ? req.query.token : "";
@@ -81,10 +82,11 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       }
       await auth.recordFailedSignIn(ip);
       renderPage(res, {
-        title: "Đường dẫn không hợp lệ",
+        i18n,
+        title: t("login.invalid_title"),
         status: 401,
-        body: html`<div class="card"><p>Đường dẫn đăng nhập không đúng, đã được dùng hoặc đã hết hạn (hiệu lực 15 phút, dùng một lần).</p>
-          <p>Quý anh/chị vui lòng nhắn <b>/dangnhap</b> cho bot trên Telegram để nhận đường dẫn mới.</p></div>`,
+        body: html`<div class="card"><p>${t("login.invalid")}</p>
+          <p>${h("login.invalid_how", { command: html`<b>/dangnhap</b>` })}</p></div>`,
       });
     }),
   );
@@ -111,21 +113,21 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
       const body = html`${notice(req)}
         <div class="counts">
-          <a href="/admin${filtersQuery({ ...f, status: undefined })}"><span class="badge">Tất cả: ${total}</span></a>
-          ${STATUSES.map((s) => html`<a href="/admin${filtersQuery({ ...f, status: s })}"><span class="badge s-${s}">${st(s)}: ${counts[s] ?? 0}</span></a>`)}
+          <a href="/admin${filtersQuery({ ...f, status: undefined })}"><span class="badge">${t("queue.count", { label: t("common.all"), count: total })}</span></a>
+          ${STATUSES.map((s) => html`<a href="/admin${filtersQuery({ ...f, status: s })}"><span class="badge s-${s}">${t("queue.count", { label: st(s), count: counts[s] ?? 0 })}</span></a>`)}
         </div>
         <form class="filters" method="get" action="/admin">
-          <label>Trạng thái<select name="status">${option("", "Tất cả", !f.status)}${STATUSES.map((s) => option(s, st(s), f.status === s))}</select></label>
-          <label>Loại<select name="category">${option("", "Tất cả", !f.category)}${CATEGORIES.map((c) => option(c, cat(c), f.category === c))}</select></label>
-          <label>Địa bàn<input name="locality" value="${f.locality ?? ""}" placeholder="VD: Hàm Yên"></label>
-          <label>Từ ngày<input type="date" name="from" value="${f.from ?? ""}"></label>
-          <label>Đến ngày<input type="date" name="to" value="${f.to ?? ""}"></label>
-          <button class="btn" type="submit">Lọc</button>
-          <a class="btn secondary" href="/admin/export.xlsx${filtersQuery(f)}">Xuất Excel</a>
-          <a class="btn secondary" href="/admin/export.csv${filtersQuery(f)}">Xuất CSV</a>
+          <label>${t("queue.status")}<select name="status">${option("", t("common.all"), !f.status)}${STATUSES.map((s) => option(s, st(s), f.status === s))}</select></label>
+          <label>${t("queue.category")}<select name="category">${option("", t("common.all"), !f.category)}${CATEGORIES.map((c) => option(c, cat(c), f.category === c))}</select></label>
+          <label>${t("queue.locality")}<input name="locality" value="${f.locality ?? ""}" placeholder="${t("queue.locality_example")}"></label>
+          <label>${t("queue.from")}<input type="date" name="from" value="${f.from ?? ""}"></label>
+          <label>${t("queue.to")}<input type="date" name="to" value="${f.to ?? ""}"></label>
+          <button class="btn" type="submit">${t("common.filter")}</button>
+          <a class="btn secondary" href="/admin/export.xlsx${filtersQuery(f)}">${t("queue.export_xlsx")}</a>
+          <a class="btn secondary" href="/admin/export.csv${filtersQuery(f)}">${t("queue.export_csv")}</a>
         </form>
         <div class="table-wrap"><table>
-          <thead><tr><th>Mã hồ sơ</th><th>Ngày gửi</th><th>Loại</th><th>Được đề cử</th><th>Địa bàn</th><th>Trạng thái</th><th>Người xử lý</th></tr></thead>
+          <thead><tr><th>${t("queue.col_code")}</th><th>${t("queue.col_date")}</th><th>${t("queue.col_category")}</th><th>${t("queue.col_nominee")}</th><th>${t("queue.col_locality")}</th><th>${t("queue.col_status")}</th><th>${t("queue.col_handler")}</th></tr></thead>
           <tbody>${
             rows.length
               ? rows.map(
@@ -133,20 +135,20 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
                     <td>${n.nomineeName}<div class="muted">${n.nomineeUnit}</div></td><td>${n.locality}</td><td>${badge(n.status)}</td>
                     <td>${n.decidedBy?.name ?? n.claimedBy?.name ?? ""}</td></tr>`,
                 )
-              : html`<tr><td colspan="7" class="muted">Không có hồ sơ nào phù hợp.</td></tr>`
+              : html`<tr><td colspan="7" class="muted">${t("queue.empty")}</td></tr>`
           }</tbody></table></div>
-        <h2>Tự đánh giá chờ xác minh</h2>${await selfReportTable(res)}`;
-      renderPage(res, { title: "Hàng đợi hồ sơ", body, reviewer: who(res) });
+        <h2>${t("self_reports.heading")}</h2>${await selfReportTable(res)}`;
+      renderPage(res, { i18n, title: t("queue.title"), body, reviewer: who(res) });
     }),
   );
 
   async function selfReportTable(res: Response): Promise<SafeHtml> {
     const reports = await db.selfReport.findMany({ where: { status: { in: ["submitted", "in_review"] } }, orderBy: { createdAt: "asc" }, take: 50 });
-    if (!reports.length) return html`<p class="muted">Không có bản tự đánh giá nào chờ xác minh.</p>`;
-    return html`<div class="table-wrap"><table><thead><tr><th>Mã</th><th>Ngày gửi</th><th>Cấp</th><th>Đơn vị</th><th>Trạng thái</th><th></th></tr></thead><tbody>${reports.map(
+    if (!reports.length) return html`<p class="muted">${t("self_reports.empty")}</p>`;
+    return html`<div class="table-wrap"><table><thead><tr><th>${t("self_reports.col_code")}</th><th>${t("self_reports.col_date")}</th><th>${t("self_reports.col_level")}</th><th>${t("self_reports.col_unit")}</th><th>${t("self_reports.col_status")}</th><th></th></tr></thead><tbody>${reports.map(
       (r) => html`<tr><td>${r.code}</td><td>${vnTime(r.createdAt)}</td><td>${r.level}</td><td>${r.unit}</td><td>${badge(r.status)}</td>
-        <td><form method="post" action="/admin/sr/${r.code}/verify" style="display:inline">${csrfField(res)}<button class="btn ok" type="submit">Xác minh</button></form>
-        <form method="post" action="/admin/sr/${r.code}/flag" style="display:inline">${csrfField(res)}<button class="btn danger" type="submit">Đánh dấu sai</button></form></td></tr>`,
+        <td><form method="post" action="/admin/sr/${r.code}/verify" style="display:inline">${csrfField(res)}<button class="btn ok" type="submit">${t("self_reports.verify")}</button></form>
+        <form method="post" action="/admin/sr/${r.code}/flag" style="display:inline">${csrfField(res)}<button class="btn danger" type="submit">${t("self_reports.flag")}</button></form></td></tr>`,
     )}</tbody></table></div>`;
   }
 
@@ -157,16 +159,16 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       const code = String(req.params.code);
       const action = String(req.params.action);
       if (!CODE_RE.test(code) || (action !== "verify" && action !== "flag")) {
-        res.status(404).type("text/plain").send("Không tìm thấy.");
+        res.status(404).type("text/plain").send(t("common.not_found"));
         return;
       }
       const sr = await db.selfReport.findUnique({ where: { code }, select: { id: true } });
       if (!sr) {
-        res.status(404).type("text/plain").send("Không tìm thấy.");
+        res.status(404).type("text/plain").send(t("common.not_found"));
         return;
       }
       const r = await decideSelfReport(db, { selfReportId: sr.id, action, reviewer: who(res) });
-      res.redirect(303, `/admin?msg=${encodeURIComponent(r.ok ? `Đã cập nhật ${code}.` : `Không thực hiện được với ${code}.`)}${r.ok ? "" : "&err=1"}`);
+      res.redirect(303, `/admin?msg=${encodeURIComponent(r.ok ? t("self_reports.updated", { code }) : t("self_reports.failed", { code }))}${r.ok ? "" : "&err=1"}`);
     }),
   );
 
@@ -181,75 +183,75 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
           })
         : null;
       if (!n) {
-        renderPage(res, { title: "Không tìm thấy hồ sơ", status: 404, reviewer: who(res), body: html`<p><a href="/admin">Về hàng đợi</a></p>` });
+        renderPage(res, { i18n, title: t("detail.not_found_title"), status: 404, reviewer: who(res), body: html`<p><a href="/admin">${t("detail.back_to_queue")}</a></p>` });
         return;
       }
       const audits = await db.auditLog.findMany({ where: { subjectType: "nomination", subjectId: n.id }, orderBy: { id: "asc" } });
       const answers = Array.isArray(n.infoAnswers) ? (n.infoAnswers as Array<{ at?: string; text?: string }>) : [];
       const open = n.status === "submitted" || n.status === "in_review";
       const actionForm = (action: ReviewAction, label: string, cls: string, withNote: boolean) => html`<form method="post" action="/admin/n/${n.code}/${action}">${csrfField(res)}
-          ${withNote && html`<label>${action === "reject" ? "Lý do từ chối (gửi cho người đề cử)" : "Nội dung cần bổ sung (gửi cho người đề cử)"}<textarea name="note" required maxlength="1000"></textarea></label>`}
+          ${withNote && html`<label>${t(action === "reject" ? "detail.reject_reason" : "detail.info_needed")}<textarea name="note" required maxlength="1000"></textarea></label>`}
           <button class="btn ${cls}" type="submit">${label}</button></form>`;
       const evidence = n.attachments.map((a) =>
         a.url && !IMAGE_TYPES.has(a.mime ?? "")
-          ? html`<li>Liên kết: <span>${a.url}</span></li>`
+          ? html`<li>${t("detail.evidence_link")} <span>${a.url}</span></li>`
           : IMAGE_TYPES.has(a.mime ?? "")
-            ? html`<li><a href="/admin/n/${n.code}/files/${a.id}"><img src="/admin/n/${n.code}/files/${a.id}" alt="${a.fileName ?? "ảnh minh chứng"}"></a></li>`
-            : html`<li><a href="/admin/n/${n.code}/files/${a.id}?download=1">${a.fileName ?? "tệp minh chứng"}</a> <span class="muted">${a.mime ?? ""} ${a.size ? `${Math.ceil(a.size / 1024)} KB` : ""}</span></li>`,
+            ? html`<li><a href="/admin/n/${n.code}/files/${a.id}"><img src="/admin/n/${n.code}/files/${a.id}" alt="${a.fileName ?? t("detail.evidence_image")}"></a></li>`
+            : html`<li><a href="/admin/n/${n.code}/files/${a.id}?download=1">${a.fileName ?? t("detail.evidence_file")}</a> <span class="muted">${a.mime ?? ""} ${a.size ? `${Math.ceil(a.size / 1024)} KB` : ""}</span></li>`,
       );
       const body = html`${notice(req)}
-        <p><a href="/admin">← Hàng đợi</a></p>
+        <p><a href="/admin">${t("detail.back")}</a></p>
         <div class="card"><dl class="fields">
-          <dt>Mã hồ sơ</dt><dd>${n.code}</dd>
-          <dt>Trạng thái</dt><dd>${badge(n.status)} ${n.decidedBy ? html`bởi ${n.decidedBy.name} lúc ${vnTime(n.decidedAt)}` : n.claimedBy ? html`đang do ${n.claimedBy.name} xử lý` : ""}</dd>
-          <dt>Ngày gửi</dt><dd>${vnTime(n.createdAt)}</dd>
-          <dt>Loại</dt><dd>${cat(n.category)}</dd>
-          <dt>Được đề cử</dt><dd>${n.nomineeName}</dd>
-          <dt>Cơ quan, đơn vị</dt><dd>${n.nomineeUnit}</dd>
-          <dt>Địa bàn</dt><dd>${n.locality}</dd>
-          <dt>Thành tích</dt><dd>${n.achievements}</dd>
-          <dt>Người đề cử</dt><dd>${n.nominatorName} · ${n.nominatorPhone}</dd>
-          <dt>Quan hệ với người được đề cử</dt><dd>${n.relation}</dd>
-          <dt>Đồng ý xử lý dữ liệu</dt><dd>${vnTime(n.consentAt)} (phiên bản ${n.consentVersion})</dd>
-          ${n.infoRequestNote && html`<dt>Yêu cầu bổ sung</dt><dd>${n.infoRequestNote}</dd>`}
-          ${answers.map((a) => html`<dt>Bổ sung ${a.at ? vnTime(new Date(a.at)) : ""}</dt><dd>${a.text ?? ""}</dd>`)}
-          ${n.decisionNote && html`<dt>Ghi chú quyết định</dt><dd>${n.decisionNote}</dd>`}
-          ${n.erasedAt && html`<dt>Dữ liệu cá nhân</dt><dd>Đã xóa theo yêu cầu lúc ${vnTime(n.erasedAt)}</dd>`}
+          <dt>${t("detail.code")}</dt><dd>${n.code}</dd>
+          <dt>${t("detail.status")}</dt><dd>${badge(n.status)} ${n.decidedBy ? t("detail.decided_by", { name: n.decidedBy.name, time: vnTime(n.decidedAt) }) : n.claimedBy ? t("detail.claimed_by", { name: n.claimedBy.name }) : ""}</dd>
+          <dt>${t("detail.date")}</dt><dd>${vnTime(n.createdAt)}</dd>
+          <dt>${t("detail.category")}</dt><dd>${cat(n.category)}</dd>
+          <dt>${t("detail.nominee")}</dt><dd>${n.nomineeName}</dd>
+          <dt>${t("detail.unit")}</dt><dd>${n.nomineeUnit}</dd>
+          <dt>${t("detail.locality")}</dt><dd>${n.locality}</dd>
+          <dt>${t("detail.achievements")}</dt><dd>${n.achievements}</dd>
+          <dt>${t("detail.nominator")}</dt><dd>${n.nominatorName} · ${n.nominatorPhone}</dd>
+          <dt>${t("detail.relation")}</dt><dd>${n.relation}</dd>
+          <dt>${t("detail.consent")}</dt><dd>${t("detail.consent_value", { time: vnTime(n.consentAt), version: n.consentVersion })}</dd>
+          ${n.infoRequestNote && html`<dt>${t("detail.info_request")}</dt><dd>${n.infoRequestNote}</dd>`}
+          ${answers.map((a) => html`<dt>${t("detail.info_answer", { time: a.at ? vnTime(new Date(a.at)) : "" })}</dt><dd>${a.text ?? ""}</dd>`)}
+          ${n.decisionNote && html`<dt>${t("detail.decision_note")}</dt><dd>${n.decisionNote}</dd>`}
+          ${n.erasedAt && html`<dt>${t("detail.personal_data")}</dt><dd>${t("detail.erased_at", { time: vnTime(n.erasedAt) })}</dd>`}
         </dl></div>
-        <h2>Minh chứng (${n.attachments.length})</h2>
-        <ul class="evidence">${evidence.length ? evidence : html`<li class="muted">Không có minh chứng.</li>`}</ul>
-        ${open && html`<h2>Xử lý</h2><div class="actions">
-          ${n.status === "submitted" && actionForm("claim", "Nhận xử lý", "", false)}
-          ${n.status === "in_review" && actionForm("release", "Trả về hàng đợi", "secondary", false)}
-          ${actionForm("approve", "Duyệt", "ok", false)}
-          ${actionForm("reject", "Từ chối", "danger", true)}
-          ${actionForm("request_info", "Yêu cầu bổ sung", "secondary", true)}
+        <h2>${t("detail.evidence", { count: n.attachments.length })}</h2>
+        <ul class="evidence">${evidence.length ? evidence : html`<li class="muted">${t("detail.no_evidence")}</li>`}</ul>
+        ${open && html`<h2>${t("detail.actions")}</h2><div class="actions">
+          ${n.status === "submitted" && actionForm("claim", t("detail.claim"), "", false)}
+          ${n.status === "in_review" && actionForm("release", t("detail.release"), "secondary", false)}
+          ${actionForm("approve", t("detail.approve"), "ok", false)}
+          ${actionForm("reject", t("detail.reject"), "danger", true)}
+          ${actionForm("request_info", t("detail.request_info"), "secondary", true)}
         </div>`}
-        ${n.status === "approved" && html`<h2>Gương điển hình</h2><form method="post" action="/admin/n/${n.code}/publishable">${csrfField(res)}
+        ${n.status === "approved" && html`<h2>${t("detail.showcase")}</h2><form method="post" action="/admin/n/${n.code}/publishable">${csrfField(res)}
           <input type="hidden" name="value" value="${n.publishable ? "0" : "1"}">
-          <p>${n.publishable ? "Hồ sơ đang được giới thiệu trong mục “Gương điển hình” của bot." : "Hồ sơ chưa được giới thiệu trong mục “Gương điển hình”."}</p>
-          <button class="btn ${n.publishable ? "secondary" : "ok"}" type="submit">${n.publishable ? "Thôi giới thiệu" : "Giới thiệu là gương điển hình"}</button></form>`}
-        <h2>Nhật ký xử lý</h2>${auditTable(audits)}`;
-      renderPage(res, { title: `Hồ sơ ${n.code}`, body, reviewer: who(res) });
+          <p>${t(n.publishable ? "detail.showcase_on" : "detail.showcase_off")}</p>
+          <button class="btn ${n.publishable ? "secondary" : "ok"}" type="submit">${t(n.publishable ? "detail.unpublish" : "detail.publish")}</button></form>`}
+        <h2>${t("detail.history")}</h2>${auditTable(audits)}`;
+      renderPage(res, { i18n, title: t("detail.title", { code: n.code }), body, reviewer: who(res) });
     }),
   );
 
   function auditTable(rows: Array<{ id: bigint; at: Date; actor: string; code: string | null; action: string; fromStatus: string | null; toStatus: string | null; note: string | null }>): SafeHtml {
     const label = (s: string | null) => (s && (STATUSES as readonly string[]).includes(s) ? st(s) : (s ?? ""));
-    return html`<div class="table-wrap"><table><thead><tr><th>Thời gian</th><th>Mã</th><th>Người thực hiện</th><th>Thao tác</th><th>Từ → Đến</th><th>Ghi chú</th></tr></thead><tbody>${
+    return html`<div class="table-wrap"><table><thead><tr><th>${t("audit.col_time")}</th><th>${t("audit.col_code")}</th><th>${t("audit.col_actor")}</th><th>${t("audit.col_action")}</th><th>${t("audit.col_transition")}</th><th>${t("audit.col_note")}</th></tr></thead><tbody>${
       rows.length
         ? rows.map(
             (a) => html`<tr><td>${vnTime(a.at)}</td><td>${a.code && CODE_RE.test(a.code) && a.code.startsWith("DC") ? html`<a href="/admin/n/${a.code}">${a.code}</a>` : (a.code ?? "")}</td><td>${a.actor}</td><td>${a.action}</td><td>${label(a.fromStatus)} → ${label(a.toStatus)}</td><td>${a.note ?? ""}</td></tr>`,
           )
-        : html`<tr><td colspan="6" class="muted">Chưa có thao tác nào.</td></tr>`
+        : html`<tr><td colspan="6" class="muted">${t("audit.empty")}</td></tr>`
     }</tbody></table></div>`;
   }
 
   const describe = (code: string, r: TransitionResult): { msg: string; err: boolean } => {
-    if (r.ok) return { msg: `Đã cập nhật hồ sơ ${code}: ${st(r.to)}.`, err: false };
-    if (r.reason === "not_found") return { msg: `Không tìm thấy hồ sơ ${code}.`, err: true };
+    if (r.ok) return { msg: t("decision.updated", { code, status: st(r.to) }), err: false };
+    if (r.reason === "not_found") return { msg: t("decision.not_found", { code }), err: true };
     const by = r.decidedBy ?? r.claimedBy ?? r.lastActor;
-    return { msg: `Hồ sơ ${code} đã ở trạng thái “${st(r.current)}”${by ? ` (do ${by} xử lý)` : ""}; thao tác không được thực hiện.`, err: true };
+    return { msg: t("decision.conflict", { code, status: st(r.current), by: by ? t("decision.conflict_by", { name: by }) : "" }), err: true };
   };
 
   router.post(
@@ -260,7 +262,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       const action = String(req.params.action);
       const n = CODE_RE.test(code) ? await db.nomination.findUnique({ where: { code }, select: { id: true, status: true } }) : null;
       if (!n) {
-        res.status(404).type("text/plain").send("Không tìm thấy hồ sơ.");
+        res.status(404).type("text/plain").send(t("decision.nomination_not_found"));
         return;
       }
       const back = (msg: string, err: boolean) => res.redirect(303, `/admin/n/${code}?msg=${encodeURIComponent(msg)}${err ? "&err=1" : ""}`);
@@ -271,11 +273,11 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
         if (updated.count) {
           await db.auditLog.create({ data: { reviewerId: who(res).id, actor: who(res).name, subjectType: "nomination", subjectId: n.id, code, action: value ? "publish" : "unpublish", fromStatus: "approved", toStatus: "approved" } });
         }
-        back(updated.count ? (value ? "Đã đưa vào mục Gương điển hình." : "Đã thôi giới thiệu.") : "Chỉ hồ sơ đã duyệt mới được giới thiệu.", !updated.count);
+        back(t(updated.count ? (value ? "decision.published" : "decision.unpublished") : "decision.publish_approved_only"), !updated.count);
         return;
       }
       if (!(REVIEW_ACTIONS as readonly string[]).includes(action)) {
-        res.status(404).type("text/plain").send("Không có thao tác này.");
+        res.status(404).type("text/plain").send(t("decision.unknown_action"));
         return;
       }
       try {
@@ -285,7 +287,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
         const d = describe(code, r);
         back(d.msg, d.err);
       } catch (err) {
-        if (err instanceof NoteRequiredError) return back("Vui lòng ghi lý do hoặc nội dung cần bổ sung (tối đa 1000 ký tự).", true);
+        if (err instanceof NoteRequiredError) return back(t("decision.note_required"), true);
         throw err;
       }
     }),
@@ -298,7 +300,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       const id = String(req.params.id);
       const a = /^[0-9a-f-]{36}$/.test(id) ? await db.attachment.findFirst({ where: { id, nomination: { code } } }) : null;
       if (!a?.data) {
-        res.status(404).type("text/plain").send("Không tìm thấy tệp.");
+        res.status(404).type("text/plain").send(t("decision.file_not_found"));
         return;
       }
       const image = IMAGE_TYPES.has(a.mime ?? "") && req.query.download !== "1";
@@ -316,9 +318,9 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
     route(async (req, res) => {
       const code = typeof req.query.code === "string" && CODE_RE.test(req.query.code.trim()) ? req.query.code.trim() : undefined;
       const rows = await db.auditLog.findMany({ where: code ? { code } : {}, orderBy: { id: "desc" }, take: 300 });
-      const body = html`<form class="filters" method="get" action="/admin/audit"><label>Mã hồ sơ<input name="code" value="${code ?? ""}" placeholder="DC-2026-000001"></label><button class="btn" type="submit">Lọc</button></form>
+      const body = html`<form class="filters" method="get" action="/admin/audit"><label>${t("audit.code")}<input name="code" value="${code ?? ""}" placeholder="DC-2026-000001"></label><button class="btn" type="submit">${t("common.filter")}</button></form>
         ${auditTable(rows)}`;
-      renderPage(res, { title: "Nhật ký xử lý", body, reviewer: who(res) });
+      renderPage(res, { i18n, title: t("audit.title"), body, reviewer: who(res) });
     }),
   );
 
@@ -348,10 +350,10 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
     "/questions",
     route(async (_req, res) => {
       const rows = await db.forwardedQuestion.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
-      const body = html`<div class="table-wrap"><table><thead><tr><th>Thời gian</th><th>Câu hỏi</th><th>Đã trả lời</th></tr></thead><tbody>${
-        rows.length ? rows.map((q) => html`<tr><td>${vnTime(q.createdAt)}</td><td>${q.question}</td><td>${q.answered ? "Có" : "Chưa"}</td></tr>`) : html`<tr><td colspan="3" class="muted">Chưa có câu hỏi nào.</td></tr>`
+      const body = html`<div class="table-wrap"><table><thead><tr><th>${t("questions.col_time")}</th><th>${t("questions.col_question")}</th><th>${t("questions.col_answered")}</th></tr></thead><tbody>${
+        rows.length ? rows.map((q) => html`<tr><td>${vnTime(q.createdAt)}</td><td>${q.question}</td><td>${t(q.answered ? "questions.answered_yes" : "questions.answered_no")}</td></tr>`) : html`<tr><td colspan="3" class="muted">${t("questions.empty")}</td></tr>`
       }</tbody></table></div>`;
-      renderPage(res, { title: "Câu hỏi chuyển tới cán bộ", body, reviewer: who(res) });
+      renderPage(res, { i18n, title: t("questions.title"), body, reviewer: who(res) });
     }),
   );
 
@@ -361,18 +363,18 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
     auth.requireAdmin,
     route(async (req, res) => {
       const rows = await listReviewers(db);
-      const body = html`${notice(req)}<div class="table-wrap"><table><thead><tr><th>Họ tên</th><th>Vai trò</th><th>Kênh</th><th>Trạng thái</th><th></th></tr></thead><tbody>${rows.map(
-        (r) => html`<tr><td>${r.name}</td><td>${r.role === "admin" ? "Quản trị" : "Người duyệt"}</td><td>${r.channel ? `${r.channel}: ${r.externalId}` : ""}</td><td>${r.active ? "Đang hoạt động" : "Đã ngừng"}</td>
-          <td>${r.active && html`<form method="post" action="/admin/reviewers/link" style="display:inline">${csrfField(res)}<input type="hidden" name="name" value="${r.name}"><button class="btn secondary" type="submit">Tạo đường dẫn đăng nhập</button></form>
-          <form method="post" action="/admin/reviewers/remove" style="display:inline">${csrfField(res)}<input type="hidden" name="name" value="${r.name}"><button class="btn danger" type="submit">Ngừng</button></form>`}</td></tr>`,
+      const body = html`${notice(req)}<div class="table-wrap"><table><thead><tr><th>${t("reviewers.col_name")}</th><th>${t("reviewers.col_role")}</th><th>${t("reviewers.col_channel")}</th><th>${t("reviewers.col_status")}</th><th></th></tr></thead><tbody>${rows.map(
+        (r) => html`<tr><td>${r.name}</td><td>${t(r.role === "admin" ? "reviewers.role_admin" : "reviewers.role_reviewer")}</td><td>${r.channel ? `${r.channel}: ${r.externalId}` : ""}</td><td>${t(r.active ? "reviewers.active" : "reviewers.inactive")}</td>
+          <td>${r.active && html`<form method="post" action="/admin/reviewers/link" style="display:inline">${csrfField(res)}<input type="hidden" name="name" value="${r.name}"><button class="btn secondary" type="submit">${t("reviewers.make_link")}</button></form>
+          <form method="post" action="/admin/reviewers/remove" style="display:inline">${csrfField(res)}<input type="hidden" name="name" value="${r.name}"><button class="btn danger" type="submit">${t("reviewers.remove")}</button></form>`}</td></tr>`,
       )}</tbody></table></div>
-        <h2>Thêm người duyệt</h2>
+        <h2>${t("reviewers.add_heading")}</h2>
         <form class="filters" method="post" action="/admin/reviewers">${csrfField(res)}
-          <label>Họ tên<input name="name" required maxlength="120"></label>
-          <label>Vai trò<select name="role"><option value="reviewer">Người duyệt</option><option value="admin">Quản trị</option></select></label>
-          <label>Telegram ID (không bắt buộc)<input name="telegramId" pattern="-?[0-9]{1,20}"></label>
-          <button class="btn" type="submit">Thêm</button></form>`;
-      renderPage(res, { title: "Người duyệt", body, reviewer: who(res) });
+          <label>${t("reviewers.name")}<input name="name" required maxlength="120"></label>
+          <label>${t("reviewers.role")}<select name="role"><option value="reviewer">${t("reviewers.role_reviewer")}</option><option value="admin">${t("reviewers.role_admin")}</option></select></label>
+          <label>${t("reviewers.telegram_id")}<input name="telegramId" pattern="-?[0-9]{1,20}"></label>
+          <button class="btn" type="submit">${t("reviewers.add")}</button></form>`;
+      renderPage(res, { i18n, title: t("reviewers.title"), body, reviewer: who(res) });
     }),
   );
 
@@ -386,7 +388,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       try {
         const r = await addReviewer(db, { name: b.name ?? "", role: b.role === "admin" ? "admin" : "reviewer", ...(telegramId && /^-?\d{1,20}$/.test(telegramId) ? { channel: "telegram" as const, externalId: telegramId } : {}) });
         await db.auditLog.create({ data: { reviewerId: who(res).id, actor: who(res).name, subjectType: "reviewer", subjectId: r.id, action: "reviewer_add", note: r.role } });
-        res.redirect(303, `/admin/reviewers?msg=${encodeURIComponent(`Đã thêm ${r.name}.`)}`);
+        res.redirect(303, `/admin/reviewers?msg=${encodeURIComponent(t("reviewers.added", { name: r.name }))}`);
       } catch (err) {
         if (!(err instanceof ReviewerError)) throw err;
         res.redirect(303, `/admin/reviewers?err=1&msg=${encodeURIComponent(err.message)}`);
@@ -403,7 +405,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       try {
         const r = await removeReviewer(db, name);
         await db.auditLog.create({ data: { reviewerId: who(res).id, actor: who(res).name, subjectType: "reviewer", subjectId: r.id, action: "reviewer_remove" } });
-        res.redirect(303, `/admin/reviewers?msg=${encodeURIComponent(`Đã ngừng quyền của ${r.name}.`)}`);
+        res.redirect(303, `/admin/reviewers?msg=${encodeURIComponent(t("reviewers.removed", { name: r.name }))}`);
       } catch (err) {
         if (!(err instanceof ReviewerError)) throw err;
         res.redirect(303, `/admin/reviewers?err=1&msg=${encodeURIComponent(err.message)}`);
@@ -419,11 +421,11 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       const name = String((req.body as Record<string, unknown>)?.name ?? "");
       const r = await db.reviewer.findFirst({ where: { name, active: true } });
       if (!r) {
-        res.redirect(303, `/admin/reviewers?err=1&msg=${encodeURIComponent("Không tìm thấy người duyệt.")}`);
+        res.redirect(303, `/admin/reviewers?err=1&msg=${encodeURIComponent(t("reviewers.not_found"))}`);
         return;
       }
       const { url } = await createLoginLink(db, r.id, panelBaseUrl(deps.config));
-      renderPage(res, { title: "Đường dẫn đăng nhập", reviewer: who(res), body: html`<div class="card"><p>Gửi đường dẫn sau cho <b>${r.name}</b> qua kênh an toàn. Đường dẫn dùng một lần, hiệu lực 15 phút:</p><p><code>${url}</code></p></div>` });
+      renderPage(res, { i18n, title: t("reviewers.link_title"), reviewer: who(res), body: html`<div class="card"><p>${h("reviewers.link_send", { name: html`<b>${r.name}</b>` })}</p><p><code>${url}</code></p></div>` });
     }),
   );
 
@@ -432,16 +434,16 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
     auth.requireAdmin,
     route(async (req, res) => {
       const rows = await db.deletionRequest.findMany({ orderBy: { createdAt: "desc" }, take: 200, include: { person: { select: { _count: { select: { nominations: true } } } } } });
-      const body = html`${notice(req)}<p class="muted">Thực hiện yêu cầu sẽ xóa họ tên, số điện thoại, minh chứng và nội dung bổ sung của người yêu cầu; thông tin người được đề cử chỉ được giữ lại với hồ sơ đã duyệt.</p>
-        <div class="table-wrap"><table><thead><tr><th>Thời gian</th><th>Kênh</th><th>Số hồ sơ</th><th>Trạng thái</th><th></th></tr></thead><tbody>${
+      const body = html`${notice(req)}<p class="muted">${t("deletions.explain")}</p>
+        <div class="table-wrap"><table><thead><tr><th>${t("deletions.col_time")}</th><th>${t("deletions.col_channel")}</th><th>${t("deletions.col_nominations")}</th><th>${t("deletions.col_status")}</th><th></th></tr></thead><tbody>${
           rows.length
             ? rows.map(
-                (d) => html`<tr><td>${vnTime(d.createdAt)}</td><td>${d.channel}</td><td>${d.person?._count.nominations ?? 0}</td><td>${d.status === "done" ? `Đã xóa ${vnTime(d.doneAt)}` : "Chờ xử lý"}</td>
-                  <td>${d.status === "requested" && html`<form method="post" action="/admin/deletions/${d.id}/erase">${csrfField(res)}<button class="btn danger" type="submit">Xóa dữ liệu</button></form>`}</td></tr>`,
+                (d) => html`<tr><td>${vnTime(d.createdAt)}</td><td>${d.channel}</td><td>${d.person?._count.nominations ?? 0}</td><td>${d.status === "done" ? t("deletions.done", { time: vnTime(d.doneAt) }) : t("deletions.pending")}</td>
+                  <td>${d.status === "requested" && html`<form method="post" action="/admin/deletions/${d.id}/erase">${csrfField(res)}<button class="btn danger" type="submit">${t("deletions.erase")}</button></form>`}</td></tr>`,
               )
-            : html`<tr><td colspan="5" class="muted">Không có yêu cầu nào.</td></tr>`
+            : html`<tr><td colspan="5" class="muted">${t("deletions.empty")}</td></tr>`
         }</tbody></table></div>`;
-      renderPage(res, { title: "Yêu cầu xóa dữ liệu", body, reviewer: who(res) });
+      renderPage(res, { i18n, title: t("deletions.title"), body, reviewer: who(res) });
     }),
   );
 
@@ -451,16 +453,16 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
     auth.verifyCsrf,
     route(async (req, res) => {
       if (!/^[0-9a-f-]{36}$/.test(String(req.params.id))) {
-        res.status(404).type("text/plain").send("Không tìm thấy.");
+        res.status(404).type("text/plain").send(t("common.not_found"));
         return;
       }
       try {
         const r = await performDeletion({ db, i18n, enqueue: deps.enqueue }, String(req.params.id), who(res));
         log.info({ requestId: req.params.id, adminId: who(res).id, nominations: r.nominations }, "personal data erased");
-        res.redirect(303, `/admin/deletions?msg=${encodeURIComponent("Đã xóa dữ liệu và thông báo cho người yêu cầu.")}`);
+        res.redirect(303, `/admin/deletions?msg=${encodeURIComponent(t("deletions.erased"))}`);
       } catch (err) {
         if (!(err instanceof DeletionRequestError)) throw err;
-        res.redirect(303, `/admin/deletions?err=1&msg=${encodeURIComponent("Yêu cầu không còn chờ xử lý.")}`);
+        res.redirect(303, `/admin/deletions?err=1&msg=${encodeURIComponent(t("deletions.not_pending"))}`);
       }
     }),
   );

@@ -1,7 +1,9 @@
 /**
  * Measures answer quality on a question set (`test/knowledge/dev-set.yaml`, or a held-out set kept
  * elsewhere): an in-scope question is correct when answered confidently with every required fact;
- * an out-of-scope question is correct only when no confident answer is given.
+ * an out-of-scope question is correct only when no confident answer is given. A question the plan
+ * answers in two different ways (`kind: ambiguous`) is correct only when both are offered as choices,
+ * with no confident pick; it counts as in scope.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -13,6 +15,8 @@ const caseSchema = z.object({
   cat: z.string().default("general"),
   must: z.array(z.string()).default([]),
   answered: z.boolean().default(true),
+  /** "ambiguous": the answer must offer choices (each fact of `must` among them), not answer confidently. */
+  kind: z.literal("ambiguous").optional(),
 });
 export type EvalCase = z.infer<typeof caseSchema>;
 
@@ -33,7 +37,7 @@ export interface EvalReport {
 
 /** Anything that answers questions: the knowledge base, or a baseline in the benchmark. */
 export interface Answerer {
-  ask(question: string, lang: "vi" | "en"): { answered: boolean; text: string };
+  ask(question: string, lang: "vi" | "en"): { answered: boolean; text: string; kind?: string };
 }
 
 /** Reads and validates a question set. */
@@ -52,8 +56,10 @@ export function statesFact(text: string, fact: string): boolean {
 export function evaluate(knowledge: Answerer, cases: EvalCase[]): EvalReport {
   const results = cases.map((c): EvalResult => {
     const answer = knowledge.ask(c.q, "vi");
-    const missing = c.answered ? c.must.filter((f) => !statesFact(answer.text, f)) : [];
-    const correct = c.answered ? answer.answered && missing.length === 0 : !answer.answered;
+    const missing = c.answered || c.kind ? c.must.filter((f) => !statesFact(answer.text, f)) : [];
+    const correct = c.kind
+      ? !answer.answered && answer.kind === c.kind && missing.length === 0
+      : c.answered ? answer.answered && missing.length === 0 : !answer.answered;
     return { case: c, correct, answered: answer.answered, text: answer.text, missing };
   });
   const byCategory = new Map<string, { correct: number; total: number }>();
@@ -62,7 +68,7 @@ export function evaluate(knowledge: Answerer, cases: EvalCase[]): EvalReport {
   for (const r of results) {
     const bucket = byCategory.get(r.case.cat) ?? { correct: 0, total: 0 };
     bucket.total++;
-    const scope = r.case.answered ? inScope : outOfScope;
+    const scope = r.case.answered || r.case.kind ? inScope : outOfScope;
     scope.total++;
     if (r.correct) {
       bucket.correct++;

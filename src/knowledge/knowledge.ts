@@ -16,8 +16,13 @@ import { loadWording, wordingFrom, type Wording } from "./wording.js";
 const CONFIDENT = 0.6;
 /** Coverage from which an entry is worth offering as a choice when nothing is confident. */
 const PLAUSIBLE = 0.34;
-/** Two different entries this close in score, at equal coverage, make the question ambiguous. */
-const TIE = 0.97;
+/**
+ * Two entries of different topics at equal coverage whose scores are this close make the question
+ * ambiguous: the ranking between them then rests on text length and word counts, not on meaning
+ * ("phân tích dữ liệu": the data-analysis platform or the data-analysis skills). The plan's answer
+ * is offered as choices, never picked.
+ */
+const AMBIGUITY_MARGIN = 0.92;
 const PLAN_IDENTITY = "ke-hoach.so-hieu";
 
 export interface Knowledge {
@@ -126,8 +131,8 @@ class PlanKnowledge implements Knowledge {
       if (ofLevel.length > 1 && ofLevel.every((e) => equal.some((c) => c.entry === e))) return this.show(levels[0]!, lang);
     }
     const sameTopic = equal.filter((c) => c.entry.topicKey === best.entry.topicKey);
-    const rivals = distinctTopics(equal).filter((c) => c.score >= best.score * TIE);
-    if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => c.entry), lang);
+    const rivals = distinctTopics(equal).filter((c) => c.score >= best.score * AMBIGUITY_MARGIN);
+    if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => this.firstLevelOf(c.entry, equal)), lang);
 
     const mismatch =
       levels.length && !useLevel && best.entry.level !== "ke-hoach"
@@ -142,6 +147,12 @@ class PlanKnowledge implements Knowledge {
       return this.compose.acrossLevels(ordered, lang, mismatch);
     }
     return this.compose.entry(best.entry, lang, mismatch);
+  }
+
+  /** Of a topic set at several levels, the entry of the highest level among the candidates: the choice to offer. */
+  private firstLevelOf(entry: KnowledgeEntry, candidates: Candidate[]): KnowledgeEntry {
+    const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
+    return candidates.map((c) => c.entry).filter((e) => e.topicKey === entry.topicKey).reduce((a, b) => (order(b) < order(a) ? b : a), entry);
   }
 }
 

@@ -47,12 +47,14 @@ export class PartitionedQueue<T> {
   }
 
   /**
-   * Starts one worker per partition. Each partition queue is limited to one job at a time across
-   * every process (BullMQ's global concurrency), which is what keeps per-key order when several
-   * `--role worker` processes drain the same partitions.
+   * Starts one worker per partition, concurrency 1. Within one worker process that keeps per-key
+   * order. With several worker processes the partitions are shared and two messages of one chat
+   * may run at once in different processes; the conversation engine's per-chat session lock keeps
+   * the session consistent, but strict reply order across processes is not guaranteed. (BullMQ's
+   * global concurrency would give it, but in bullmq 6.7 a worker with it set spins at 100 % CPU
+   * after Redis loses its data — see test/channels/telegram/redis-outage.test.ts.)
    */
   async startWorkers(processor: Processor<T>, opts: Omit<WorkerOptions, "connection" | "prefix" | "concurrency"> & { connection: ConnectionOptions }): Promise<Worker[]> {
-    await Promise.all(this.queues.map((q) => q.setGlobalConcurrency(1)));
     this.workers = this.queues.map((q) => {
       const w = new Worker<T>(q.name, processor, { ...opts, prefix: this.opts.prefix, concurrency: 1 });
       w.on("error", () => {});

@@ -166,7 +166,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       path: "/admin",
       router: createAdminPanel({
         db,
-        auth: createAdminAuth({ db, redis: workerRedis, prefix, config }),
+        auth: createAdminAuth({ db, redis: workerRedis, prefix, config, i18n }),
         i18n,
         config,
         enqueue: (job) => outbound.enqueue(job),
@@ -184,7 +184,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     middlewares.push(createProgressQuestionMiddleware({ db, indicators: selfReportIndicators, i18n }));
     extraRouters.push({
       path: "/admin/progress",
-      router: createProgressRoutes({ db, indicators: selfReportIndicators, requireReviewer: createAdminAuth({ db, redis: workerRedis, prefix, config }).requireReviewer }),
+      router: createProgressRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: createAdminAuth({ db, redis: workerRedis, prefix, config, i18n }).requireReviewer }),
     });
     // Registered with the engine in the [conversation] block (engine.use).
     const selfReportPlugin = createSelfReportPlugin({ indicators: selfReportIndicators });
