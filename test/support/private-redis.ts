@@ -39,18 +39,21 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       r.disconnect();
     }
   };
+  // A process killed by a signal has exitCode null and signalCode set.
+  const running = () => proc !== undefined && proc.exitCode === null && proc.signalCode === null;
   const handle: PrivateRedis = {
     url: `redis://127.0.0.1:${port}`,
     async start() {
+      if (running()) return;
       // AOF with fsync on every write, as production runs Redis (docker-compose.yml): a restart
       // must not lose queued jobs.
       proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir, "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
       for (let i = 0; i < 100 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 50));
     },
     async stop() {
-      if (!proc || proc.exitCode !== null) return;
+      if (!running()) return;
       const exited = new Promise((r) => proc!.once("exit", r));
-      proc.kill("SIGKILL"); // a crash, not a clean shutdown
+      proc!.kill("SIGKILL"); // a crash, not a clean shutdown
       await exited;
     },
   };
