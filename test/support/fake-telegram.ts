@@ -47,7 +47,7 @@ export class FakeTelegram {
       const call: RecordedCall = { method, body, at: Date.now() };
       this.calls.push(call);
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-      const scripted = this.scripts.get(method)?.shift();
+      const scripted = this.scripts.get(`${method}:${String(body.chat_id ?? "")}`)?.shift() ?? this.scripts.get(method)?.shift();
       if (scripted) {
         res.status(scripted.status).json(scripted.body);
         return;
@@ -90,6 +90,11 @@ export class FakeTelegram {
   /** The next calls of `method` get these responses, in order; later calls are answered normally. */
   script(method: string, ...responses: ScriptedResponse[]): void {
     this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...responses]);
+  }
+
+  /** Like `script`, for calls to one chat only (other chats' traffic cannot consume the script). */
+  scriptFor(method: string, chatId: string | number, ...responses: ScriptedResponse[]): void {
+    this.script(`${method}:${chatId}`, ...responses);
   }
 
   /** A 429 as Telegram sends it. */

@@ -107,7 +107,7 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
 
   it("on a 429 the message is sent again after retry_after, exactly once", async () => {
     const chat = newChatId();
-    fake.script("sendMessage", FakeTelegram.tooManyRequests(1));
+    fake.scriptFor("sendMessage", chat, FakeTelegram.tooManyRequests(1));
     await postUpdate(t.url, textUpdate(chat, "xin chào"));
     const [first, second] = await fake.waitFor("sendMessage", { chatId: chat, count: 2, timeoutMs: 15_000 });
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
