@@ -148,6 +148,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     // Runs right after the throttle: card presses, reviewers' reasons, /dangnhap and answers to
     // information requests never reach the conversation engine.
     const pokeOutbox = () => outbox.poke();
+    // One sign-in/session guard for every /admin router (the progress pages use it too).
+    const adminAuth = createAdminAuth({ db, redis: workerRedis, prefix, config, i18n });
     middlewares.push(createReviewerMiddleware({ db, redis: workerRedis, prefix, i18n, panelUrl: panelBaseUrl(config), logger, pokeOutbox }));
     registerReviewEvents({
       db,
@@ -166,7 +168,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       path: "/admin",
       router: createAdminPanel({
         db,
-        auth: createAdminAuth({ db, redis: workerRedis, prefix, config, i18n }),
+        auth: adminAuth,
         i18n,
         config,
         enqueue: (job) => outbound.enqueue(job),
@@ -184,7 +186,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     middlewares.push(createProgressQuestionMiddleware({ db, indicators: selfReportIndicators, i18n }));
     extraRouters.push({
       path: "/admin/progress",
-      router: createProgressRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: createAdminAuth({ db, redis: workerRedis, prefix, config, i18n }).requireReviewer }),
+      router: createProgressRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: adminAuth.requireReviewer }),
     });
     // Registered with the engine in the [conversation] block (engine.use).
     const selfReportPlugin = createSelfReportPlugin({ indicators: selfReportIndicators });
