@@ -5,6 +5,7 @@
  */
 import { Queue, Worker, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { Logger } from "pino";
+import { assertWorkerConnection } from "../redis/connection.js";
 
 export type EventHandler = (payload: Record<string, unknown>, meta: { jobId: string; attempt: number }) => Promise<void>;
 
@@ -13,7 +14,8 @@ export class EventBus {
   private readonly handlers = new Map<string, EventHandler>();
   private worker?: Worker;
 
-  constructor(private readonly opts: { prefix: string; connection: ConnectionOptions; logger: Logger }) {
+  /** `connection` adds events (fail fast); `workerConnection` runs the handlers (waits out outages). */
+  constructor(private readonly opts: { prefix: string; connection: ConnectionOptions; workerConnection: ConnectionOptions; logger: Logger }) {
     this.queue = new Queue("events", {
       connection: opts.connection,
       prefix: opts.prefix,
@@ -34,6 +36,7 @@ export class EventBus {
   }
 
   start(concurrency = 8): Worker {
+    assertWorkerConnection(this.opts.workerConnection);
     this.worker = new Worker(
       "events",
       async (job) => {
@@ -44,7 +47,7 @@ export class EventBus {
         }
         await handler(job.data as Record<string, unknown>, { jobId: String(job.id), attempt: job.attemptsMade + 1 });
       },
-      { connection: this.opts.connection, prefix: this.opts.prefix, concurrency },
+      { connection: this.opts.workerConnection, prefix: this.opts.prefix, concurrency },
     );
     this.worker.on("error", () => {});
     this.worker.on("failed", (job, err) => this.opts.logger.error({ topic: job?.name, jobId: job?.id, err: err.message }, "event handler failed"));

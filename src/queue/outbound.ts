@@ -19,7 +19,10 @@ const INLINE_ATTEMPTS = 4;
 export interface OutboundDeps {
   prefix: string;
   partitions: number;
+  /** Fail-fast connection for adding jobs. */
   connection: ConnectionOptions;
+  /** Offline-queue connection for the senders (see bullConnections). */
+  workerConnection: ConnectionOptions;
   /** Worker-side connection for bookkeeping (sent markers, rate limits). */
   redis: Redis;
   logger: Logger;
@@ -69,7 +72,7 @@ export class OutboundQueues {
     for (const adapter of adapters) {
       const q = this.queues.get(adapter.name);
       if (!q) continue;
-      workers.push(...(await q.startWorkers(async (job) => this.deliver(adapter, job.data, onUnreachable), { connection: this.deps.connection, lockDuration: 120_000 })));
+      workers.push(...(await q.startWorkers(async (job) => this.deliver(adapter, job.data, onUnreachable), { connection: this.deps.workerConnection, lockDuration: 120_000 })));
     }
     return workers;
   }

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions, type ConnectionOptions } from "bullmq";
+import { assertWorkerConnection } from "../redis/connection.js";
 
 /** FNV-1a: cheap, stable across processes and versions (unlike a JS hash of a Map). */
 export function partitionOf(key: string, partitions: number): number {
@@ -55,6 +56,7 @@ export class PartitionedQueue<T> {
    * after Redis loses its data — see test/channels/telegram/redis-outage.test.ts.)
    */
   async startWorkers(processor: Processor<T>, opts: Omit<WorkerOptions, "connection" | "prefix" | "concurrency"> & { connection: ConnectionOptions }): Promise<Worker[]> {
+    assertWorkerConnection(opts.connection);
     this.workers = this.queues.map((q) => {
       const w = new Worker<T>(q.name, processor, { ...opts, prefix: this.opts.prefix, concurrency: 1 });
       w.on("error", () => {});

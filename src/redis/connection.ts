@@ -4,6 +4,7 @@
  * maxRetriesPerRequest: null for its blocking connections).
  */
 import { Redis, type RedisOptions } from "ioredis";
+import type { ConnectionOptions } from "bullmq";
 
 export type { Redis };
 
@@ -23,4 +24,27 @@ export function createWorkerRedis(url: string, extra: RedisOptions = {}): Redis 
   const r = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000), ...extra });
   r.on("error", () => {});
   return r;
+}
+
+/**
+ * The two kinds of BullMQ connection options. Producers (webhooks adding jobs) fail fast so the
+ * platform gets a 503 and retries. Workers must use the offline queue: with it off, a command
+ * issued while the socket is down is rejected synchronously with an error BullMQ does not treat
+ * as a connection error, and a worker that was between jobs when Redis went away retries
+ * moveToActive in a pure microtask loop — 100 % CPU, timers starved, so ioredis's reconnect timer
+ * never runs and the process never recovers (reproduced with bullmq 6.7; test/queue/worker-outage).
+ */
+export function bullConnections(url: string): { producer: ConnectionOptions; worker: ConnectionOptions } {
+  return {
+    producer: { url, enableOfflineQueue: false, connectTimeout: 2_000 },
+    worker: { url, maxRetriesPerRequest: null, enableOfflineQueue: true },
+  };
+}
+
+/** Refuses, at start-up, to run a BullMQ worker on a connection that would spin during an outage. */
+export function assertWorkerConnection(connection: unknown): void {
+  const c = connection as Partial<RedisOptions> | undefined;
+  if (c && typeof c === "object" && (c.enableOfflineQueue === false || (c.maxRetriesPerRequest !== undefined && c.maxRetriesPerRequest !== null))) {
+    throw new Error("a BullMQ worker needs a connection with the offline queue on and maxRetriesPerRequest: null (see bullConnections)");
+  }
 }

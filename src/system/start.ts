@@ -13,7 +13,7 @@ import { createDb, type Db } from "../db/client.js";
 import { startEmbeddedPostgres } from "../db/embedded.js";
 import { applyMigrations } from "../db/migrate.js";
 import { ensureRedis } from "../redis/embedded.js";
-import { createFailFastRedis, createWorkerRedis, type Redis } from "../redis/connection.js";
+import { bullConnections, createFailFastRedis, createWorkerRedis, type Redis } from "../redis/connection.js";
 import { InboundQueue, type MessageHandler } from "../queue/inbound.js";
 import { OutboundQueues } from "../queue/outbound.js";
 import { EventBus } from "../queue/events.js";
@@ -107,9 +107,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     cleanups.push(async () => void redis.disconnect());
     const workerRedis = createWorkerRedis(redisUrl);
     cleanups.push(async () => void workerRedis.disconnect());
-    const connection = { url: redisUrl, maxRetriesPerRequest: null };
     // Producers fail fast while Redis is down (webhooks answer 503); workers wait it out.
-    const producerConnection = { url: redisUrl, enableOfflineQueue: false, connectTimeout: 2_000 };
+    const { producer: producerConnection, worker: connection } = bullConnections(redisUrl);
     const prefix = config.redisPrefix;
     const i18n = loadLocales(`${ROOT}locales`);
 
@@ -135,8 +134,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     }
     // [/zalo]
 
-    const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, redis: workerRedis, logger }, [...channels.keys()]);
-    const events = new EventBus({ prefix, connection: producerConnection, logger });
+    const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, workerConnection: connection, redis: workerRedis, logger }, [...channels.keys()]);
+    const events = new EventBus({ prefix, connection: producerConnection, workerConnection: connection, logger });
     const outbox = new OutboxRelay({ db, events, logger });
     cleanups.push(() => outbound.close());
     cleanups.push(() => events.close());
