@@ -65,7 +65,7 @@ export async function benchEndToEnd(): Promise<Figure[]> {
     // Telegram, not of us; the benchmark lifts it (the default stays 30).
     TELEGRAM_MAX_PER_SECOND: "2000",
     INBOUND_PARTITIONS: String(partitions),
-    OUTBOUND_PARTITIONS: "32",
+    OUTBOUND_PARTITIONS: process.env.BENCH_OUTBOUND_PARTITIONS ?? "32",
   };
   const web = await startChild("system.ts", env, ["--role", "web"]);
   // Worker processes (BENCH_WORKERS, default 1): the deployment scales out with more `--role worker`.
@@ -88,9 +88,12 @@ export async function benchEndToEnd(): Promise<Figure[]> {
         rssWorker = Math.max(rssWorker, ...workers.map((w) => w.rssMb()));
       };
       const runSeconds = rate === 200 ? seconds : Math.min(seconds, 20);
+      const cpu0 = [web, ...workers, fake].map((p) => p.cpuSeconds());
+      const t0 = Date.now();
       await drive(web.url, rate, runSeconds, chat, sentAt, sample);
       chat += rate * runSeconds + 10;
       const loadEnded = Date.now();
+      const cpuShare = [web, ...workers, fake].map((p, i) => (p.cpuSeconds() - cpu0[i]!) / ((loadEnded - t0) / 1000));
       let drainedAt = NaN;
       for (;;) {
         const stats = (await (await fetch(`${fake.url}/stats`)).json()) as { first: Record<string, number> };
@@ -111,6 +114,8 @@ export async function benchEndToEnd(): Promise<Figure[]> {
       figures.push({ group: G, name: "replied", value: lat.length, unit: `of ${sentAt.size}` });
       figures.push({ group: G, name: "drain after load stops", value: Number.isFinite(drainedAt) ? drainedAt - loadEnded : NaN, unit: "ms" });
       figures.push({ group: G, name: "max queue depth", value: Math.max(0, ...depths), unit: "jobs", note: `per second: ${depths.join(" ")}` });
+      const sends = ((await (await fetch(`${fake.url}/stats`)).json()) as { sends: number }).sends;
+      figures.push({ group: G, name: "CPU of one core: web / worker(s) / fake API", value: Math.round(cpuShare[0]! * 100), unit: "%", note: `worker ${cpuShare.slice(1, -1).map((c) => Math.round(c * 100)).join(" + ")} %, fake Bot API ${Math.round(cpuShare.at(-1)! * 100)} %, ${(sends / Math.max(1, sentAt.size)).toFixed(2)} sendMessage per update` });
       figures.push({ group: G, name: "RSS web / worker (max)", value: Math.round(rssWeb), unit: "MB", note: `worker ${Math.round(rssWorker)} MB` });
     }
   } finally {

@@ -29,12 +29,16 @@ export interface ChildServer {
   /** Extra words after READY <port> (e.g. start-up ms). */
   extra: string[];
   rssMb(): number;
+  /** CPU seconds (user + system) the process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
 /** Starts `bench/servers/<script>` under tsx and waits for its `READY <port>` line. */
 export async function startChild(script: string, env: Record<string, string> = {}, args: string[] = []): Promise<ChildServer> {
-  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}bench/servers/${script}`, ...args], {
+  // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of every server process (for finding hot spots).
+  const prof = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR] : [];
+  const proc = spawn(process.execPath, [...prof, "--import", "tsx", `${ROOT}bench/servers/${script}`, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "inherit"],
@@ -64,6 +68,15 @@ export async function startChild(script: string, env: Record<string, string> = {
         return kb / 1024;
       } catch {
         return 0;
+      }
+    },
+    cpuSeconds() {
+      try {
+        // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name) are utime and stime in ticks.
+        const f = readFileSync(`/proc/${proc.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        return (Number(f[11]) + Number(f[12])) / 100;
+      } catch {
+        return NaN;
       }
     },
     async stop() {

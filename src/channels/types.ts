@@ -113,5 +113,7 @@ export interface ChannelAdapter {
   send(chatId: string, reply: Reply, ctx: { key: string; index: number; platform?: OutboundJob["platform"] }): Promise<void>;
   /** Called once before a job's replies (e.g. answerCallbackQuery, remove an answered keyboard, typing). Errors are logged, not retried. */
   beforeSend?(job: OutboundJob): Promise<void>;
+  /** Whether `beforeSend` has anything to do for this job (saves a Redis round trip when not); default yes. */
+  needsBeforeSend?(job: OutboundJob): boolean;
   fetchMedia?(ref: MediaRef, maxBytes: number): Promise<FetchedMedia>;
 }

@@ -80,15 +80,21 @@ export class OutboundQueues {
   private async deliver(adapter: ChannelAdapter, job: OutboundJob, onUnreachable: (channel: ChannelName, chatId: string) => Promise<void>): Promise<void> {
     const { redis, prefix, logger } = this.deps;
     const sentKey = (part: string) => `${prefix}:sent:${job.channel}:${job.key}:${part}`;
-    if (adapter.beforeSend && (await redis.set(sentKey("pre"), "1", "EX", 86_400, "NX")) === "OK") {
+    // One round trip tells which replies an earlier attempt of this job already delivered.
+    const delivered = job.replies.length ? await redis.mget(job.replies.map((_, i) => sentKey(String(i)))) : [];
+    // At most once: the marker is taken before the platform call (a lost answerCallbackQuery is
+    // harmless; a repeated one is an error at Telegram). Skipped when the adapter has nothing to do.
+    if (adapter.beforeSend && !delivered.some(Boolean) && (adapter.needsBeforeSend?.(job) ?? true) && (await redis.set(sentKey("pre"), "1", "EX", 86_400, "NX")) === "OK") {
       await adapter.beforeSend(job).catch((err: unknown) => logger.warn({ channel: job.channel, err: String(err) }, "beforeSend failed"));
     }
     for (let index = 0; index < job.replies.length; index++) {
-      if (await redis.exists(sentKey(String(index)))) continue;
+      if (delivered[index]) continue;
       const reply = job.replies[index]!;
       for (let attempt = 1; ; attempt++) {
-        await this.limiter.take(`${job.channel}:all`, adapter.limits.globalPerSecond, adapter.limits.globalPerSecond);
-        await this.limiter.take(`${job.channel}:chat:${job.chatId}`, adapter.limits.perChatPerSecond, adapter.limits.perChatBurst);
+        await this.limiter.take(
+          { bucket: `${job.channel}:all`, perSecond: adapter.limits.globalPerSecond, burst: adapter.limits.globalPerSecond },
+          { bucket: `${job.channel}:chat:${job.chatId}`, perSecond: adapter.limits.perChatPerSecond, burst: adapter.limits.perChatBurst },
+        );
         try {
           await adapter.send(job.chatId, reply, { key: job.key, index, platform: job.platform });
           break;

@@ -2,33 +2,56 @@
  * Token buckets in Redis, shared by every worker process: Telegram allows ~30 messages/s per bot
  * and about one per second per chat, whichever process sends them.
  */
+import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 
-// KEYS[1] bucket; ARGV: rate per second, burst, now ms. Returns ms to wait (0 = token taken).
-const TAKE = `
-local rate = tonumber(ARGV[1]); local burst = tonumber(ARGV[2]); local now = tonumber(ARGV[3])
-local b = redis.call('HMGET', KEYS[1], 't', 'ts')
-local tokens = tonumber(b[1]) or burst
-local ts = tonumber(b[2]) or now
-tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
-if tokens >= 1 then
-  redis.call('HSET', KEYS[1], 't', tokens - 1, 'ts', now)
-  redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
-  return 0
+// KEYS: the buckets; ARGV: now ms, then rate per second and burst of each bucket.
+// All or nothing: a token is taken from every bucket, or from none (no token is burnt in the
+// bot-wide bucket while the chat's bucket makes us wait). Returns ms to wait (0 = tokens taken).
+const TAKE_ALL = `
+local now = tonumber(ARGV[1])
+local wait = 0
+local state = {}
+for i, key in ipairs(KEYS) do
+  local rate = tonumber(ARGV[i * 2]); local burst = tonumber(ARGV[i * 2 + 1])
+  local b = redis.call('HMGET', key, 't', 'ts')
+  local tokens = math.min(burst, (tonumber(b[1]) or burst) + (now - (tonumber(b[2]) or now)) * rate / 1000)
+  if tokens < 1 then wait = math.max(wait, math.ceil((1 - tokens) * 1000 / rate)) end
+  state[i] = { tokens, math.ceil(burst * 1000 / rate) + 1000 }
 end
-redis.call('HSET', KEYS[1], 't', tokens, 'ts', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
-return math.ceil((1 - tokens) * 1000 / rate)
+for i, key in ipairs(KEYS) do
+  local tokens = state[i][1]
+  if wait == 0 then tokens = tokens - 1 end
+  redis.call('HSET', key, 't', tokens, 'ts', now)
+  redis.call('PEXPIRE', key, state[i][2])
+end
+return wait
 `;
+const TAKE_ALL_SHA = createHash("sha1").update(TAKE_ALL).digest("hex");
+
+export interface Bucket {
+  bucket: string;
+  perSecond: number;
+  burst: number;
+}
 
 export class RateLimiter {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
-  /** Waits until a token of `bucket` is available, then takes it. */
-  async take(bucket: string, perSecond: number, burst: number): Promise<void> {
+  /** Waits until every bucket has a token, then takes one from each — one Redis round trip per try. */
+  async take(...buckets: Bucket[]): Promise<void> {
+    const keys = buckets.map((b) => `${this.prefix}:rl:${b.bucket}`);
     for (;;) {
-      const wait = Number(await this.redis.eval(TAKE, 1, `${this.prefix}:rl:${bucket}`, perSecond, burst, Date.now()));
+      const args = [Date.now(), ...buckets.flatMap((b) => [b.perSecond, b.burst])];
+      let wait: number;
+      try {
+        // EVALSHA sends 40 bytes instead of the script; Redis forgets scripts on restart (NOSCRIPT).
+        wait = Number(await this.redis.evalsha(TAKE_ALL_SHA, keys.length, ...keys, ...args));
+      } catch (err) {
+        if (!String((err as Error).message).includes("NOSCRIPT")) throw err;
+        wait = Number(await this.redis.eval(TAKE_ALL, keys.length, ...keys, ...args));
+      }
       if (wait <= 0) return;
       await sleep(wait);
     }

@@ -269,7 +269,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     if (config.role !== "web") {
       const workers: Worker[] = [];
-      workers.push(...(await inbound.startWorkers({ db, logger, handle, enqueueReplies: (job) => outbound.enqueue(job), connection })));
+      workers.push(...(await inbound.startWorkers({ redis: workerRedis, logger, handle, enqueueReplies: (job) => outbound.enqueue(job), connection })));
       const adapters: ChannelAdapter[] = [...channels.values()].map((c) => c.adapter);
       workers.push(
         ...(await outbound.startWorkers(adapters, async (channel, chatId) => {

@@ -59,6 +59,8 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): ChannelAdapter
       }
     },
 
+    needsBeforeSend: (job) => typeof job.platform?.callbackQueryId === "string" || (job.platform?.removeKeyboard === true && typeof job.platform?.messageId === "number"),
+
     async beforeSend(job: OutboundJob) {
       const callbackQueryId = job.platform?.callbackQueryId;
       if (typeof callbackQueryId === "string") {
