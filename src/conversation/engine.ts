@@ -827,11 +827,10 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   async function handle(msg: InboundMessage): Promise<Reply[]> {
-    return store.withLock(msg.channel, msg.chatId, async () => {
-      const loaded = await store.load(msg.channel, msg.chatId);
+    return store.transact(msg.channel, msg.chatId, async (loaded) => {
       let session = loaded.session;
       // A retried job (the worker died after we saved): give the same replies, change nothing.
-      if (session?.lastMessageId === msg.messageId && session.lastReplies) return session.lastReplies;
+      if (session?.lastMessageId === msg.messageId && session.lastReplies) return { value: session.lastReplies };
       const now = clock();
       const firstContact = !session;
       const previousAt = session?.updatedAt;
@@ -848,8 +847,7 @@ export function createEngine(deps: EngineDeps): Engine {
       session.lastMessageId = msg.messageId;
       session.lastReplies = turn.replies;
       session.updatedAt = now;
-      await store.save(msg.channel, msg.chatId, session);
-      return turn.replies;
+      return { value: turn.replies, save: session };
     });
   }
 

@@ -7,5 +7,6 @@ export type { AnswerChoice, KnowledgeAnswer } from "./answer.js";
 export type { NominationCategory } from "./schema.js";
 export { NOMINATION_CATEGORIES } from "./schema.js";
 export { loadKnowledge, type Knowledge, type KnowledgeOptions } from "./knowledge.js";
+export { withAnswerCache } from "./answer-cache.js";
 export { KnowledgeFileError } from "./knowledge-base.js";
 export { normalizeVietnamese } from "./normalize.js";

@@ -139,14 +139,14 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
     const text = msg.text?.trim();
     if (!text) return next();
 
-    const pendingRaw = await redis.get(reasonKey(msg));
+    // Both states are read in one round trip: this runs before every text message.
+    const [pendingRaw, awaiting] = await redis.mget(reasonKey(msg), awaitingAnswerKey(prefix, msg.channel, msg.chatId));
     if (pendingRaw) return onReason(msg, JSON.parse(pendingRaw) as { action: ReviewAction; code: string }, text);
 
     const command = fold(text).split(/\s+/)[0]?.replace(/@\w+$/, "");
     if (command === "/dangnhap" || command === "/login") return onSignInRequest(msg);
 
     if (!text.startsWith("/")) {
-      const awaiting = await redis.get(awaitingAnswerKey(prefix, msg.channel, msg.chatId));
       if (awaiting) {
         const replies = await onAnswer(msg, awaiting, text);
         if (replies.length) return replies;

@@ -36,7 +36,7 @@ import { loadLocales, type Translator } from "../i18n/locales.js";
 import { discardAbandonedEvidence } from "../nominations/submissions.js";
 import { createEngine, loadFlows } from "../conversation/index.js";
 import { MediaRejectedError } from "../channels/types.js";
-import { loadKnowledge } from "../knowledge/index.js";
+import { loadKnowledge, withAnswerCache } from "../knowledge/index.js";
 import { createNominationPlugin } from "../nominations/index.js";
 import { checkIndicatorLocales, loadIndicators } from "../self-reports/indicators.js";
 import { createProgressQuestionMiddleware, createSelfReportPlugin } from "../self-reports/conversation.js";
@@ -193,7 +193,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     // [conversation] engine and flows (issue 6)
     // Flows and knowledge are validated here: a broken file stops start-up with file, step and reason.
-    const knowledge = loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n });
+    const knowledge = withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n }));
     const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
     const engine = createEngine({
       db,
