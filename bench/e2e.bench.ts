@@ -10,6 +10,8 @@ import { deleteRedisPrefix, percentile, REDIS_URL, scratchDatabase, sleep, start
 import { telegramUpdate } from "./webhook.bench.js";
 
 const SECRET = "bench-secret-123";
+/** The worker runs as docker-compose.yml runs it (heap cap); BENCH_WORKER_NODE_OPTIONS overrides. */
+const WORKER_NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? "--max-old-space-size=256";
 
 async function queueDepth(prefix: string, partitions: number): Promise<number> {
   const names = [...Array.from({ length: partitions }, (_, i) => `inbound-${i}`), ...Array.from({ length: partitions }, (_, i) => `out-telegram-${i}`)];
@@ -69,7 +71,7 @@ export async function benchEndToEnd(): Promise<Figure[]> {
   };
   const web = await startChild("system.ts", env, ["--role", "web"]);
   // Worker processes (BENCH_WORKERS, default 1): the deployment scales out with more `--role worker`.
-  const workers = await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) }, () => startChild("system.ts", { ...env, PORT: "0" }, ["--role", "worker"])));
+  const workers = await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) }, () => startChild("system.ts", { ...env, PORT: "0", NODE_OPTIONS: WORKER_NODE_OPTIONS }, ["--role", "worker"])));
   let chat = 1_000_000;
   try {
     // Warm-up: the first messages compile flows, open pools.

@@ -10,3 +10,11 @@ process.stdout.write(`READY ${new URL(system.url!).port} ${Math.round(performanc
 process.on("SIGTERM", () => {
   void system.stop().then(() => process.exit(0));
 });
+// BENCH_MEMLOG=1: where the memory goes (heap, external buffers, wasm) every 5 s, on stderr.
+if (process.env.BENCH_MEMLOG) {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mb = (x: number) => Math.round(x / 1048576);
+    process.stderr.write(`MEM ${process.argv.slice(2).join(" ")} rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}\n`);
+  }, 5_000).unref();
+}

@@ -4,7 +4,6 @@
  * maxRetriesPerRequest: null for its blocking connections).
  */
 import { Redis, type RedisOptions } from "ioredis";
-import type { ConnectionOptions } from "bullmq";
 
 export type { Redis };
 
@@ -33,23 +32,42 @@ export function createWorkerRedis(url: string, extra: RedisOptions = {}): Redis 
 }
 
 /**
- * The two kinds of BullMQ connection options. Producers (webhooks adding jobs) fail fast so the
- * platform gets a 503 and retries. Workers must use the offline queue: with it off, a command
- * issued while the socket is down is rejected synchronously with an error BullMQ does not treat
- * as a connection error, and a worker that was between jobs when Redis went away retries
- * moveToActive in a pure microtask loop — 100 % CPU, timers starved, so ioredis's reconnect timer
- * never runs and the process never recovers (reproduced with bullmq 6.7; test/queue/worker-outage).
+ * The two BullMQ connections of a process, each shared by all its queues or all its workers.
+ * Producers (webhooks adding jobs) fail fast so the platform gets a 503 and retries. Workers must
+ * use the offline queue: with it off, a command issued while the socket is down is rejected
+ * synchronously with an error BullMQ does not treat as a connection error, and a worker that was
+ * between jobs when Redis went away retries moveToActive in a pure microtask loop — 100 % CPU,
+ * timers starved, so ioredis's reconnect timer never runs and the process never recovers
+ * (reproduced with bullmq 6.7; test/queue/worker-outage).
+ * Shared, because every BullMQ connection loads its ~130 Lua scripts as commands and holds its own
+ * buffers: one client per partition queue cost a worker process about 50 connections. Each worker
+ * still gets its own blocking connection (BullMQ duplicates the shared one for that).
  */
-export function bullConnections(url: string): { producer: ConnectionOptions; worker: ConnectionOptions } {
+export interface BullConnections {
+  producer: Redis;
+  worker: Redis;
+  close(): Promise<void>;
+}
+
+export function bullConnections(url: string): BullConnections {
+  const retryStrategy = (n: number) => Math.min(n * 200, 2_000);
+  const producer = new Redis(url, { enableOfflineQueue: false, connectTimeout: 2_000, maxRetriesPerRequest: 1, retryStrategy });
+  const worker = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, retryStrategy });
+  producer.on("error", () => {});
+  worker.on("error", () => {});
   return {
-    producer: { url, enableOfflineQueue: false, connectTimeout: 2_000 },
-    worker: { url, maxRetriesPerRequest: null, enableOfflineQueue: true },
+    producer,
+    worker,
+    async close() {
+      producer.disconnect();
+      worker.disconnect();
+    },
   };
 }
 
 /** Refuses, at start-up, to run a BullMQ worker on a connection that would spin during an outage. */
 export function assertWorkerConnection(connection: unknown): void {
-  const c = connection as Partial<RedisOptions> | undefined;
+  const c = (connection instanceof Redis ? connection.options : connection) as Partial<RedisOptions> | undefined;
   if (c && typeof c === "object" && (c.enableOfflineQueue === false || (c.maxRetriesPerRequest !== undefined && c.maxRetriesPerRequest !== null))) {
     throw new Error("a BullMQ worker needs a connection with the offline queue on and maxRetriesPerRequest: null (see bullConnections)");
   }

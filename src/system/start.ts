@@ -108,7 +108,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const workerRedis = createWorkerRedis(redisUrl);
     cleanups.push(async () => void workerRedis.disconnect());
     // Producers fail fast while Redis is down (webhooks answer 503); workers wait it out.
-    const { producer: producerConnection, worker: connection } = bullConnections(redisUrl);
+    const bull = bullConnections(redisUrl);
+    // Registered first, so it runs last: after every queue and worker using them has closed.
+    cleanups.push(() => bull.close());
+    const { producer: producerConnection, worker: connection } = bull;
     const prefix = config.redisPrefix;
     const i18n = loadLocales(`${ROOT}locales`);
 

@@ -49,7 +49,8 @@ function runChild(url: string, mode: "safe" | "failfast"): Run {
 
 /** Kills Redis while a job is in flight, restarts it 2 s later, then adds a second job. */
 async function outage(redis: PrivateRedis, run: Run): Promise<{ secondDone: boolean; ticksAfterRestart: number }> {
-  const q = new PartitionedQueue<{ ms: number }>({ name: "outage", partitions: 4, prefix: "wo", connection: bullConnections(redis.url).producer });
+  const bull = bullConnections(redis.url);
+  const q = new PartitionedQueue<{ ms: number }>({ name: "outage", partitions: 4, prefix: "wo", connection: bull.producer });
   try {
     expect(await run.waitFor("ready", 20_000)).toBe(true);
     await q.add("chat-1", "job", { ms: 800 }, { jobId: "first" });
@@ -72,6 +73,7 @@ async function outage(redis: PrivateRedis, run: Run): Promise<{ secondDone: bool
     return { secondDone: await run.waitFor("done second", 8_000), ticksAfterRestart };
   } finally {
     await q.close().catch(() => {});
+    await bull.close();
   }
 }
 
@@ -100,8 +102,10 @@ describe("workers through a Redis crash", () => {
   }, 60_000);
 
   it("a worker cannot be started on fail-fast options", () => {
-    const { producer, worker } = bullConnections("redis://127.0.0.1:1");
-    expect(() => assertWorkerConnection(producer)).toThrow(/offline queue/);
-    expect(() => assertWorkerConnection(worker)).not.toThrow();
+    const bull = bullConnections("redis://127.0.0.1:1");
+    expect(() => assertWorkerConnection(bull.producer)).toThrow(/offline queue/);
+    expect(() => assertWorkerConnection(bull.worker)).not.toThrow();
+    expect(() => assertWorkerConnection({ enableOfflineQueue: false })).toThrow(/offline queue/);
+    void bull.close();
   });
 });

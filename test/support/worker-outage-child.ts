@@ -24,7 +24,8 @@ if (mode === "safe") {
 } else {
   // The configuration this project used to have for its senders: the producer's fail-fast options
   // on a worker (bypassing the guard in PartitionedQueue.startWorkers).
-  for (const queue of q.queues) new Worker(queue.name, processor, { connection: producer, prefix: "wo", stalledInterval: 1_000 }).on("error", () => {});
+  const failFast = { url, enableOfflineQueue: false, connectTimeout: 2_000 };
+  for (const queue of q.queues) new Worker(queue.name, processor, { connection: failFast, prefix: "wo", stalledInterval: 1_000 }).on("error", () => {});
 }
 setInterval(() => process.stdout.write("tick\n"), 100);
 process.stdout.write("ready\n");
