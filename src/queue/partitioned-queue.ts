@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions, type ConnectionOptions } from "bullmq";
+import { Redis } from "ioredis";
 import { assertWorkerConnection } from "../redis/connection.js";
 
 /** FNV-1a: cheap, stable across processes and versions (unlike a JS hash of a Map). */
@@ -34,6 +35,7 @@ export interface PartitionedQueueOptions {
 export class PartitionedQueue<T> {
   readonly queues: Queue[];
   private workers: Worker[] = [];
+  private stopListening = () => {};
 
   constructor(private readonly opts: PartitionedQueueOptions) {
     this.queues = Array.from({ length: opts.partitions }, (_, i) =>
@@ -48,15 +50,23 @@ export class PartitionedQueue<T> {
   }
 
   /**
-   * Starts one worker per partition, concurrency 1. Within one worker process that keeps per-key
-   * order. With several worker processes the partitions are shared and two messages of one chat
-   * may run at once in different processes; the conversation engine's per-chat session lock keeps
-   * the session consistent, but strict reply order across processes is not guaranteed. (BullMQ's
-   * global concurrency would give it, but in bullmq 6.7 a worker with it set spins at 100 % CPU
-   * after Redis loses its data — see test/channels/telegram/redis-outage.test.ts.)
+   * Starts one worker per partition. Each partition runs one job at a time across every process
+   * (BullMQ's global concurrency), which keeps per-key order when several `--role worker`
+   * processes drain the same partitions, and concurrency 1 in this process. (Global concurrency
+   * was once reverted for a worker spin after a Redis restart; the spin was the fail-fast
+   * connection options on workers — see bullConnections — and is gone with them.)
    */
   async startWorkers(processor: Processor<T>, opts: Omit<WorkerOptions, "connection" | "prefix" | "concurrency"> & { connection: ConnectionOptions }): Promise<Worker[]> {
     assertWorkerConnection(opts.connection);
+    const limitGlobally = () => Promise.all(this.queues.map((q) => q.setGlobalConcurrency(1)));
+    await limitGlobally();
+    // The limit lives in Redis: a Redis that comes back without its data has forgotten it.
+    if (this.opts.connection instanceof Redis) {
+      const connection = this.opts.connection;
+      const onReady = () => void limitGlobally().catch(() => {});
+      connection.on("ready", onReady);
+      this.stopListening = () => connection.off("ready", onReady);
+    }
     this.workers = this.queues.map((q) => {
       const w = new Worker<T>(q.name, processor, { ...opts, prefix: this.opts.prefix, concurrency: 1 });
       w.on("error", () => {});
@@ -72,6 +82,7 @@ export class PartitionedQueue<T> {
   }
 
   async closeWorkers(): Promise<void> {
+    this.stopListening();
     await Promise.all(this.workers.map((w) => w.close()));
     this.workers = [];
   }

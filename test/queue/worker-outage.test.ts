@@ -47,8 +47,8 @@ function runChild(url: string, mode: "safe" | "failfast"): Run {
   };
 }
 
-/** Kills Redis while a job is in flight, restarts it 2 s later, then adds a second job. */
-async function outage(redis: PrivateRedis, run: Run): Promise<{ secondDone: boolean; ticksAfterRestart: number }> {
+/** Kills Redis while a job is in flight, restarts it 2 s later (empty with `wipe`), then adds a second job. */
+async function outage(redis: PrivateRedis, run: Run, opts: { wipe?: boolean } = {}): Promise<{ secondDone: boolean; ticksAfterRestart: number }> {
   const bull = bullConnections(redis.url);
   const q = new PartitionedQueue<{ ms: number }>({ name: "outage", partitions: 4, prefix: "wo", connection: bull.producer });
   try {
@@ -56,6 +56,7 @@ async function outage(redis: PrivateRedis, run: Run): Promise<{ secondDone: bool
     await q.add("chat-1", "job", { ms: 800 }, { jobId: "first" });
     expect(await run.waitFor("busy first", 10_000)).toBe(true);
     await redis.stop();
+    if (opts.wipe) redis.wipe();
     await sleep(2_000);
     await redis.start();
     const mark = run.lines.length;
@@ -90,6 +91,14 @@ describe("workers through a Redis crash", () => {
     run = runChild(redis.url, "safe");
     const r = await outage(redis, run);
     expect(r.ticksAfterRestart).toBeGreaterThanOrEqual(5); // 10 expected in 1 s
+    expect(r.secondDone).toBe(true);
+  }, 60_000);
+
+  it("keep working when Redis comes back without its data", async () => {
+    redis = await startPrivateRedis();
+    run = runChild(redis.url, "safe");
+    const r = await outage(redis, run, { wipe: true });
+    expect(r.ticksAfterRestart).toBeGreaterThanOrEqual(5);
     expect(r.secondDone).toBe(true);
   }, 60_000);
 

@@ -89,3 +89,29 @@ describe("a Bot API answering 429 and 500 in bursts", () => {
   });
 });
 
+
+describe("two worker processes draining the same queues", () => {
+  let fake: FakeTelegram;
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    fake = await new FakeTelegram("123:abc").start();
+    cluster = await startTestCluster(["web", "worker", "worker"], { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, INBOUND_PARTITIONS: "2", OUTBOUND_PARTITIONS: "2" });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await fake?.stop();
+  });
+
+  it("still answers one chat's messages in the order they were sent", async () => {
+    fake.delayMs = 50; // slow sends, so a second process would overtake if it could
+    const chat = newChatId();
+    for (const text of ["đề cử", "đồng ý", "8", "Nguyễn Văn An", "Thôn Làng Ngòi"]) {
+      expect((await postUpdate(cluster.systems[0]!.url, textUpdate(chat, text))).status).toBe(200);
+    }
+    await fake.waitFor("sendMessage", { chatId: chat, count: 5, timeoutMs: 30_000 });
+    await sleep(1_000);
+    const steps = fake.callsOf("sendMessage", chat).map((c) => Number(String(c.body.text).match(/Bước (\d+)\//)?.[1] ?? NaN)).filter((n) => !Number.isNaN(n));
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(steps.length).toBeGreaterThanOrEqual(4);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -21,6 +21,8 @@ export interface PrivateRedis {
   url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Deletes the stopped server's data: the next start comes up empty, as Redis without persistence does. */
+  wipe(): void;
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
@@ -49,6 +51,11 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       // must not lose queued jobs.
       proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir, "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
       for (let i = 0; i < 100 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 50));
+    },
+    wipe() {
+      if (running()) throw new Error("stop the server before wiping its data");
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
     },
     async stop() {
       if (!running()) return;
