@@ -74,9 +74,10 @@ export async function benchEndToEnd(): Promise<Figure[]> {
   const workers = await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) }, () => startChild("system.ts", { ...env, PORT: "0", NODE_OPTIONS: WORKER_NODE_OPTIONS }, ["--role", "worker"])));
   let chat = 1_000_000;
   try {
-    // Warm-up: the first messages compile flows, open pools.
-    await drive(web.url, 20, 2, chat, new Map(), async () => {});
-    chat += 100;
+    // Warm-up, as a long-running deployment is: 5 s at 50/s lets V8 optimise the hot paths and the
+    // pools open (a cold worker thrown straight into 200/s queues for its first second or two).
+    await drive(web.url, 50, 5, chat, new Map(), async () => {});
+    chat += 300;
     await sleep(3000);
     for (const rate of rates) {
       await fetch(`${fake.url}/reset`, { method: "POST" });
