@@ -194,34 +194,38 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const selfReportPlugin = createSelfReportPlugin({ indicators: selfReportIndicators });
     // [/self-reports]
 
-    // [conversation] engine and flows (issue 6)
-    // Flows and knowledge are validated here: a broken file stops start-up with file, step and reason.
-    const knowledge = withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n }));
-    const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
-    const engine = createEngine({
-      db,
-      redis: workerRedis,
-      prefix,
-      i18n,
-      knowledge,
-      flows,
-      config: { maxSubmissionsPerDay: config.maxSubmissionsPerDay, evidenceMaxBytes: config.evidenceMaxBytes },
-      fetchMedia: async (channel, ref, maxBytes) => {
-        const adapter = channels.get(channel)?.adapter;
-        if (!adapter?.fetchMedia) throw new MediaRejectedError("unavailable");
-        return adapter.fetchMedia(ref, maxBytes);
-      },
-      pokeOutbox: () => outbox.poke(),
-      logger: logger.child({ module: "conversation" }),
-    });
-    engine.use(createNominationPlugin({ knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
-    engine.use(selfReportPlugin);
-    engine.use(selfReportPlugin);
-    for (const f of engine.flowsWithoutHooks()) logger.warn({ flow: f }, "flow has no registered submit hooks; it is not offered");
-    const final = (msg: InboundMessage): Promise<Reply[]> => engine.handle(msg);
-    // [/conversation]
+    // Only processes that run workers need the conversation engine (a web process only enqueues);
+    // skipping it saves a web process the knowledge index and flows, ~50 MB.
+    let handle: MessageHandler | undefined;
+    if (config.role !== "web") {
+      // [conversation] engine and flows (issue 6)
+      // Flows and knowledge are validated here: a broken file stops start-up with file, step and reason.
+      const knowledge = withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n }));
+      const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
+      const engine = createEngine({
+        db,
+        redis: workerRedis,
+        prefix,
+        i18n,
+        knowledge,
+        flows,
+        config: { maxSubmissionsPerDay: config.maxSubmissionsPerDay, evidenceMaxBytes: config.evidenceMaxBytes },
+        fetchMedia: async (channel, ref, maxBytes) => {
+          const adapter = channels.get(channel)?.adapter;
+          if (!adapter?.fetchMedia) throw new MediaRejectedError("unavailable");
+          return adapter.fetchMedia(ref, maxBytes);
+        },
+        pokeOutbox: () => outbox.poke(),
+        logger: logger.child({ module: "conversation" }),
+      });
+      engine.use(createNominationPlugin({ knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
+      engine.use(selfReportPlugin);
+      for (const f of engine.flowsWithoutHooks()) logger.warn({ flow: f }, "flow has no registered submit hooks; it is not offered");
+      const final = (msg: InboundMessage): Promise<Reply[]> => engine.handle(msg);
+      // [/conversation]
 
-    const handle: MessageHandler = compose(middlewares, final);
+      handle = compose(middlewares, final);
+    }
 
     let url: string | undefined;
     let closeServer: (() => Promise<void>) | undefined;
@@ -272,7 +276,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     if (config.role !== "web") {
       const workers: Worker[] = [];
-      workers.push(...(await inbound.startWorkers({ redis: workerRedis, logger, handle, enqueueReplies: (job) => outbound.enqueue(job), connection })));
+      workers.push(...(await inbound.startWorkers({ redis: workerRedis, logger, handle: handle!, enqueueReplies: (job) => outbound.enqueue(job), connection })));
       const adapters: ChannelAdapter[] = [...channels.values()].map((c) => c.adapter);
       workers.push(
         ...(await outbound.startWorkers(adapters, async (channel, chatId) => {
