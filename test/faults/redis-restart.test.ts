@@ -80,5 +80,11 @@ describe("Redis restarted while updates arrive", () => {
       if (Date.now() > deadline) throw new Error(`${pending} outbox rows never published`);
       await sleep(200);
     }
+    // And the workers take new work after this second crash too (once the web chat accepts again:
+    // its fail-fast client reconnects on its own timer and answers 503 until then).
+    const after = new WebchatUser(t.url);
+    const accepted = Date.now() + 10_000;
+    while ((await after.say("chỉ tiêu cấp xã")).status !== 202 && Date.now() < accepted) await sleep(200);
+    expect((await after.next(1, 15_000)).length).toBeGreaterThan(0);
   });
 });
