@@ -46,18 +46,45 @@ export function createWorkerRedis(url: string, extra: RedisOptions = {}): Redis 
 export interface BullConnections {
   producer: Redis;
   worker: Redis;
+  /**
+   * Resolves once every BullMQ client of this process has had time to reconnect after Redis came
+   * back (bounded by `maxMs`). Closing a worker whose blocking client is still between ioredis
+   * reconnect attempts waits forever for an 'end' that never comes (the pattern of bullmq issue
+   * #4585); the blocking clients are BullMQ's own duplicates of `worker`, with its retry strategy,
+   * so they are back at most one retry period after it.
+   */
+  settled(maxMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Longest pause between reconnect attempts (retryStrategy below). */
+const MAX_RETRY_MS = 2_000;
+
 export function bullConnections(url: string): BullConnections {
-  const retryStrategy = (n: number) => Math.min(n * 200, 2_000);
+  const retryStrategy = (n: number) => Math.min(n * 200, MAX_RETRY_MS);
   const producer = new Redis(url, { enableOfflineQueue: false, connectTimeout: 2_000, maxRetriesPerRequest: 1, retryStrategy });
   const worker = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, retryStrategy });
   producer.on("error", () => {});
   worker.on("error", () => {});
+  let readyAt = 0;
+  let reconnected = false;
+  worker.on("ready", () => {
+    if (readyAt) reconnected = true;
+    readyAt = Date.now();
+  });
   return {
     producer,
     worker,
+    async settled(maxMs = 3_000) {
+      const deadline = Date.now() + maxMs;
+      for (;;) {
+        // Only after a reconnect: at first start-up every client connects at once.
+        const settledAt = worker.status === "ready" ? (reconnected ? readyAt + MAX_RETRY_MS + 500 : 0) : Infinity;
+        const now = Date.now();
+        if (now >= settledAt || now >= deadline) return;
+        await new Promise((r) => setTimeout(r, Math.min(100, deadline - now)));
+      }
+    },
     async close() {
       producer.disconnect();
       worker.disconnect();

@@ -297,11 +297,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       cleanups.push(async () => clearInterval(sweep));
       cleanups.push(() => outbox.stop());
       // Workers are closed first on shutdown (cleanups run in reverse): they finish their current job.
-      // A shutdown begun within a second or two of Redis coming back can wait here until the step's
-      // time bound: a BullMQ blocking client still between ioredis reconnect attempts never emits the
-      // 'end' its close waits for (the pattern of bullmq issue #4585). Jobs left active are
-      // recovered as stalled by the other workers; nothing is lost.
+      // Right after Redis came back, closing waits until BullMQ's blocking clients have reconnected
+      // (see BullConnections.settled): closed mid-reconnect, one never reports its end.
       cleanups.push(async () => {
+        await bull.settled();
         await Promise.all(workers.map((w) => w.close()));
       });
     }
