@@ -44,7 +44,8 @@ describe("reviewing nominations from Telegram cards", () => {
     const buttons = (card.body.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
     expect(buttons.map((b) => b.text)).toEqual(["Nhận xử lý", "Duyệt", "Từ chối", "Yêu cầu bổ sung"]);
     expect(buttons.map((b) => b.callback_data)).toContain(`rv|approve.${n.code}`);
-    expect(await t.system.db.reviewCard.count({ where: { nominationId: n.id } })).toBe(3);
+    // A card's row is written once Telegram has answered with its message id, just after the send.
+    await eventually(async () => (await t.system.db.reviewCard.count({ where: { nominationId: n.id } })) === 3);
   });
 
   it("approving from a card notifies the submitter once and turns every card into the outcome", async () => {
