@@ -307,9 +307,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** Asks the current step again (with where the user is), optionally after a lead text. */
   function promptCurrent(turn: Turn, lead?: string) {
-    const run = turn.session.flow!;
-    const flow = deps.flows.get(run.flowId)!;
-    const step = stepOf(flow, run.stepId)!;
+    const { run, flow, step } = currentStep(turn);
     const { n, total } = position(flow, run);
     const parts: string[] = [];
     if (lead) parts.push(lead);
@@ -413,10 +411,15 @@ export function createEngine(deps: EngineDeps): Engine {
     promptCurrent(turn);
   }
 
-  async function handleStepChoice(turn: Turn, id: string) {
+  /** The flow run in progress, its flow and the step it waits on (only called while a flow runs). */
+  function currentStep(turn: Turn): { run: FlowRun; flow: LoadedFlow; step: Step } {
     const run = turn.session.flow!;
     const flow = deps.flows.get(run.flowId)!;
-    const step = stepOf(flow, run.stepId)!;
+    return { run, flow, step: stepOf(flow, run.stepId)! };
+  }
+
+  async function handleStepChoice(turn: Turn, id: string) {
+    const { flow, step } = currentStep(turn);
     if (id === "_skip") return skip(turn, flow, step);
     const option = optionsOf(turn, flow, step).find((o) => o.id === id);
     if (!option) return promptCurrent(turn, t(turn, "conversation.invalid.choice"));
@@ -463,9 +466,7 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   async function handleStepText(turn: Turn, text: string) {
-    const run = turn.session.flow!;
-    const flow = deps.flows.get(run.flowId)!;
-    const step = stepOf(flow, run.stepId)!;
+    const { run, flow, step } = currentStep(turn);
     const n = normalizeVietnamese(text);
     if ((WORDS.back as readonly string[]).includes(n)) return goBack(turn);
     if ((WORDS.skip as readonly string[]).includes(n)) return skip(turn, flow, step);

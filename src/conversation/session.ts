@@ -95,10 +95,6 @@ export class SessionStore {
     return parseSession(await this.deps.redis.get(this.key(channel, chatId)));
   }
 
-  async save(channel: string, chatId: string, session: Session): Promise<void> {
-    await this.deps.redis.set(this.key(channel, chatId), JSON.stringify(session), "EX", this.deps.ttlSeconds ?? SESSION_TTL_SECONDS);
-  }
-
   /**
    * Runs `fn` holding the chat's lock, with the chat's session loaded, and saves the session `fn`
    * returns — so two messages of one chat are never processed at once even by two engine
@@ -124,17 +120,15 @@ export class SessionStore {
     }
     const unlock = () =>
       redis.eval(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`, 1, lockKey, token).catch(() => 0);
-    let released = false;
+    let out: { value: T; save?: Session };
     try {
-      const out = await fn(parseSession(raw));
-      if (out.save) {
-        released = true;
-        await Promise.all([redis.set(key, JSON.stringify(out.save), "EX", this.deps.ttlSeconds ?? SESSION_TTL_SECONDS), unlock()]);
-      }
-      return out.value;
-    } finally {
-      if (!released) await unlock();
+      out = await fn(parseSession(raw));
+    } catch (err) {
+      await unlock();
+      throw err;
     }
+    await Promise.all([out.save && redis.set(key, JSON.stringify(out.save), "EX", this.deps.ttlSeconds ?? SESSION_TTL_SECONDS), unlock()]);
+    return out.value;
   }
 }
 
