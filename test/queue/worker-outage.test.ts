@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import { assertWorkerConnection, bullConnections } from "../../src/redis/connection.js";
 import { PartitionedQueue } from "../../src/queue/partitioned-queue.js";
@@ -100,6 +101,15 @@ describe("workers through a Redis crash", () => {
     const r = await outage(redis, run, { wipe: true });
     expect(r.ticksAfterRestart).toBeGreaterThanOrEqual(5);
     expect(r.secondDone).toBe(true);
+    // The one-job-per-partition limit lived in the lost data; the workers set it again.
+    const bull = bullConnections(redis.url);
+    const partition = new Queue("outage-0", { connection: bull.producer, prefix: "wo" });
+    try {
+      expect(await partition.getGlobalConcurrency()).toBe(1);
+    } finally {
+      await partition.close();
+      await bull.close();
+    }
   }, 60_000);
 
   it("control: the fail-fast producer options on a worker stall the process (why the guard exists)", async () => {
