@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-export const CHANNELS = ["telegram", "zalo", "webchat"] as const;
+export const CHANNELS = ["telegram", "zalo", "webchat", "zalo_oa"] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
 export const mediaRefSchema = z.object({
