@@ -93,8 +93,19 @@ dl.fields{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.35rem .
 .actions{display:flex;flex-wrap:wrap;gap:.8rem}.actions form{flex:1 1 16rem}.notice{padding:.6rem .8rem;border-radius:4px;background:#e7f3ff;margin-bottom:1rem}.notice.error{background:#fde2e1}
 .evidence img{max-width:100%;max-height:320px;border:1px solid #ddd;border-radius:4px;display:block;margin:.3rem 0}
 .muted{color:#677489;font-size:.9em}
+.banner{background:#fdecea;border:1px solid #e0a4a0;color:#8a1c14;padding:.6rem .8rem;border-radius:6px;margin:.4rem 0 .8rem;font-weight:600}
+dd.warn{color:#8a1c14}
 @media (max-width:640px){dl.fields{grid-template-columns:1fr}td,th{padding:.35rem}main{padding:.6rem}}
 `;
+
+/**
+ * Warnings every panel page shows on top (e.g. "OA cần cấp quyền lại"), put in `res.locals.banners`
+ * by a middleware of the concern that knows (channels/zalo-oa/admin-banner.ts).
+ */
+function bannersOf(res: Response): string[] {
+  const b: unknown = res.locals.banners;
+  return Array.isArray(b) ? b.filter((x): x is string => typeof x === "string") : [];
+}
 
 /**
  * Sends a complete panel page. The navigation shows admin-only links to admins only (the routes
@@ -122,6 +133,6 @@ export function renderPage(res: Response, page: { i18n: Translator; title: strin
   const doc = html`<!doctype html>
 <html lang="${PANEL_LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin"><title>${text.h("page_title", { title: page.title })}</title><style>${raw(CSS)}</style></head>
-<body><header>${nav}</header><main><h1>${page.title}</h1>${page.body}</main></body></html>`;
+<body><header>${nav}</header><main>${bannersOf(res).map((b) => html`<div class="banner" role="alert">${b}</div>`)}<h1>${page.title}</h1>${page.body}</main></body></html>`;
   res.status(page.status ?? 200).set("Cache-Control", "no-store").type("html").send(doc.value);
 }

@@ -179,7 +179,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       const n = CODE_RE.test(code)
         ? await db.nomination.findUnique({
             where: { code },
-            include: { attachments: { select: { id: true, kind: true, mime: true, fileName: true, size: true, url: true } }, claimedBy: { select: { name: true } }, decidedBy: { select: { name: true } } },
+            include: { attachments: { select: { id: true, kind: true, mime: true, fileName: true, size: true, url: true } }, claimedBy: { select: { name: true } }, decidedBy: { select: { name: true } }, person: { select: { channel: true, unreachableAt: true } } },
           })
         : null;
       if (!n) {
@@ -217,6 +217,7 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
           ${answers.map((a) => html`<dt>${t("detail.info_answer", { time: a.at ? vnTime(new Date(a.at)) : "" })}</dt><dd>${a.text ?? ""}</dd>`)}
           ${n.decisionNote && html`<dt>${t("detail.decision_note")}</dt><dd>${n.decisionNote}</dd>`}
           ${n.erasedAt && html`<dt>${t("detail.personal_data")}</dt><dd>${t("detail.erased_at", { time: vnTime(n.erasedAt) })}</dd>`}
+          ${n.person?.unreachableAt && html`<dt>${t("detail.reachability")}</dt><dd class="warn">${t("detail.unreachable", { channel: t(`channel_names.${n.person.channel}`), time: vnTime(n.person.unreachableAt) })}</dd>`}
         </dl></div>
         <h2>${t("detail.evidence", { count: n.attachments.length })}</h2>
         <ul class="evidence">${evidence.length ? evidence : html`<li class="muted">${t("detail.no_evidence")}</li>`}</ul>

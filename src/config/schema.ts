@@ -33,6 +33,20 @@ export const envSchema = z
     ZALO_WEBHOOK_SECRET: secret,
     ZALO_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
     ZALO_MODE: z.enum(["webhook", "polling"]).default("webhook"),
+    /** Zalo Official Account (OA API v3): the channel is on when the app id is set. */
+    ZALO_OA_APP_ID: optionalString,
+    /** The key of the webhook MAC (X-ZEvent-Signature); see docs/zalo-oa.md for which key Zalo means. */
+    ZALO_OA_SECRET_KEY: optionalString,
+    /** The app secret, sent as the `secret_key` header of token calls. */
+    ZALO_OA_APP_SECRET: optionalString,
+    ZALO_OA_API_ROOT: z.url().default("https://openapi.zalo.me"),
+    ZALO_OA_OAUTH_ROOT: z.url().default("https://oauth.zaloapp.com"),
+    /** Encrypts the stored OA token pair (AES-256-GCM): 32 bytes as 64 hex characters or base64. */
+    ZALO_OA_TOKEN_KEY: optionalString,
+    /** The PKCE code verifier whose challenge is saved in the Zalo console (43–128 characters). */
+    ZALO_OA_CODE_VERIFIER: optionalString,
+    /** The callback URL saved in the console, where Zalo sends the admin after consent. */
+    ZALO_OA_REDIRECT_URI: optionalUrl,
     /** Most submissions (nominations + self-reports) one person may send per day. */
     MAX_SUBMISSIONS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(5),
     /** Largest evidence file accepted, in bytes (default 10 MB). */
@@ -47,7 +61,21 @@ export const envSchema = z
     if (env.ZALO_BOT_TOKEN && env.ZALO_MODE === "webhook" && !env.ZALO_WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["ZALO_WEBHOOK_SECRET"], message: "is required when ZALO_BOT_TOKEN is set (webhook mode)" });
     }
+    if (env.ZALO_OA_APP_ID) {
+      for (const key of ["ZALO_OA_SECRET_KEY", "ZALO_OA_APP_SECRET", "ZALO_OA_TOKEN_KEY"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when ZALO_OA_APP_ID is set" });
+      }
+      if (env.ZALO_OA_TOKEN_KEY && !parseTokenKey(env.ZALO_OA_TOKEN_KEY)) ctx.addIssue({ code: "custom", path: ["ZALO_OA_TOKEN_KEY"], message: "must be 32 bytes: 64 hex characters or 44 base64 characters" });
+      if (env.ZALO_OA_CODE_VERIFIER && !/^[A-Za-z0-9._~-]{43,128}$/.test(env.ZALO_OA_CODE_VERIFIER)) ctx.addIssue({ code: "custom", path: ["ZALO_OA_CODE_VERIFIER"], message: "must be 43–128 characters of A–Z, a–z, 0–9, -, ., _, ~" });
+    }
   });
+
+/** The 32-byte AES key from ZALO_OA_TOKEN_KEY (hex or base64), or undefined when it is not 32 bytes. */
+export function parseTokenKey(value: string): Buffer | undefined {
+  const v = value.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, "hex") : Buffer.from(v, "base64");
+  return key.length === 32 ? key : undefined;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -68,6 +96,8 @@ export interface Config {
   role: Role;
   telegram?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling"; reviewChatId?: string; maxPerSecond: number };
   zalo?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling" };
+  /** Zalo Official Account; absent when ZALO_OA_APP_ID is unset. */
+  zaloOa?: { appId: string; secretKey: string; appSecret: string; apiRoot: string; oauthRoot: string; tokenKey: Buffer; codeVerifier?: string; redirectUri?: string };
   maxSubmissionsPerDay: number;
   evidenceMaxBytes: number;
   inboundPartitions: number;
@@ -116,6 +146,18 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
       : undefined,
     zalo: e.ZALO_BOT_TOKEN
       ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT.replace(/\/$/, ""), mode: e.ZALO_MODE }
+      : undefined,
+    zaloOa: e.ZALO_OA_APP_ID
+      ? {
+          appId: e.ZALO_OA_APP_ID,
+          secretKey: e.ZALO_OA_SECRET_KEY!,
+          appSecret: e.ZALO_OA_APP_SECRET!,
+          apiRoot: e.ZALO_OA_API_ROOT.replace(/\/$/, ""),
+          oauthRoot: e.ZALO_OA_OAUTH_ROOT.replace(/\/$/, ""),
+          tokenKey: parseTokenKey(e.ZALO_OA_TOKEN_KEY!)!,
+          codeVerifier: e.ZALO_OA_CODE_VERIFIER,
+          redirectUri: e.ZALO_OA_REDIRECT_URI,
+        }
       : undefined,
     maxSubmissionsPerDay: e.MAX_SUBMISSIONS_PER_DAY,
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,

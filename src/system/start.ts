@@ -22,6 +22,7 @@ import { createHttpApp } from "../server/app.js";
 import { createWebchatAdapter } from "../channels/webchat/adapter.js";
 import { createWebchatRoutes } from "../channels/webchat/routes.js";
 import { createZaloModule } from "../channels/zalo/module.js";
+import { createOaModule, type OaChannel } from "../channels/zalo-oa/module.js";
 import type { ChannelModule } from "../channels/registry.js";
 import type { ChannelAdapter, ChannelName, InboundMessage, Reply } from "../channels/types.js";
 import { compose, type Middleware } from "../conversation/pipeline.js";
@@ -57,6 +58,8 @@ export interface System {
   events: EventBus;
   outbox: OutboxRelay;
   i18n: Translator;
+  /** The Zalo OA channel when enabled: its authorisation status is what the metrics read. */
+  zaloOa?: OaChannel;
   databaseUrl: string;
   redisUrl: string;
   /** Stops everything this system started, exactly once. */
@@ -136,6 +139,29 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       channels.set("zalo", createZaloModule({ config: config.zalo, inbound, i18n, langOf: zaloLangOf, redis: workerRedis, prefix, logger }));
     }
     // [/zalo]
+
+    // [zalo-oa] Zalo Official Account channel (issue 21), beside the Bot Platform
+    let zaloOa: OaChannel | undefined;
+    if (!config.zaloOa) logger.info("Zalo OA is off (ZALO_OA_APP_ID is not set)");
+    else {
+      const oaLangOf = async (chatId: string) => ((await db.person.findFirst({ where: { channel: "zalo_oa", chatId }, select: { language: true } }))?.language === "en" ? "en" : "vi") as "vi" | "en";
+      zaloOa = createOaModule({
+        config: config.zaloOa,
+        db,
+        redis,
+        workerRedis,
+        prefix,
+        inbound,
+        i18n,
+        langOf: oaLangOf,
+        logger,
+        // The alert goes out through the outbound queue, built just below.
+        alerts: { enqueue: (job) => outbound.enqueue(job), telegramEnabled: !!config.telegram },
+      });
+      channels.set("zalo_oa", zaloOa);
+      cleanups.push(() => zaloOa!.stop!());
+    }
+    // [/zalo-oa]
 
     const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, workerConnection: connection, redis: workerRedis, logger }, [...channels.keys()]);
     const events = new EventBus({ prefix, connection: producerConnection, workerConnection: connection, logger });
@@ -220,6 +246,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       });
       engine.use(createNominationPlugin({ knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
       engine.use(selfReportPlugin);
+      // [zalo-oa] anonymous OA visitors get Q&A only; people back after an unreachable spell are told to look up their submission
+      // Right after the throttle: an anonymous visitor's message never reaches code that stores people.
+      if (zaloOa) middlewares.splice(1, 0, ...zaloOa.middlewares(knowledge));
+      // [/zalo-oa]
       for (const f of engine.flowsWithoutHooks()) logger.warn({ flow: f }, "flow has no registered submit hooks; it is not offered");
       const final = (msg: InboundMessage): Promise<Reply[]> => engine.handle(msg);
       // [/conversation]
@@ -284,6 +314,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         })),
       );
       workers.push(events.start());
+      zaloOa?.startTokenCheck();
       outbox.start();
       // Evidence files of flows abandoned for over a day are deleted (personal data kept no longer
       // than needed); every worker may run it, the delete is idempotent.
@@ -316,6 +347,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       events,
       outbox,
       i18n,
+      zaloOa,
       databaseUrl,
       redisUrl,
       stop: () =>
