@@ -100,7 +100,8 @@ dd.warn{color:#8a1c14}
 
 /**
  * Warnings every panel page shows on top (e.g. "OA cần cấp quyền lại"), put in `res.locals.banners`
- * by a middleware of the concern that knows (channels/zalo-oa/admin-banner.ts).
+ * by a middleware of the concern that knows (channels/zalo-oa/admin-banner.ts). Shown to signed-in
+ * reviewers only: the sign-in page tells strangers nothing about the system's state.
  */
 function bannersOf(res: Response): string[] {
   const b: unknown = res.locals.banners;
@@ -133,6 +134,6 @@ export function renderPage(res: Response, page: { i18n: Translator; title: strin
   const doc = html`<!doctype html>
 <html lang="${PANEL_LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin"><title>${text.h("page_title", { title: page.title })}</title><style>${raw(CSS)}</style></head>
-<body><header>${nav}</header><main>${bannersOf(res).map((b) => html`<div class="banner" role="alert">${b}</div>`)}<h1>${page.title}</h1>${page.body}</main></body></html>`;
+<body><header>${nav}</header><main>${(r ? bannersOf(res) : []).map((b) => html`<div class="banner" role="alert">${b}</div>`)}<h1>${page.title}</h1>${page.body}</main></body></html>`;
   res.status(page.status ?? 200).set("Cache-Control", "no-store").type("html").send(doc.value);
 }
