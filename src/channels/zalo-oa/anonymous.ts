@@ -6,7 +6,6 @@
 import type { Middleware } from "../../conversation/pipeline.js";
 import type { Lang, Translator } from "../../i18n/locales.js";
 import type { Knowledge } from "../../knowledge/index.js";
-import type { Reply } from "../types.js";
 
 /** @example middlewares.push(createAnonymousQa({ knowledge, i18n })) */
 export function createAnonymousQa(deps: { knowledge: Pick<Knowledge, "ask">; i18n: Translator }): Middleware {
@@ -17,14 +16,14 @@ export function createAnonymousQa(deps: { knowledge: Pick<Knowledge, "ask">; i18
     const note = deps.i18n.t(lang, "zalo_oa.anonymous_note");
     if (!text) return [{ text: note }];
     const answer = deps.knowledge.ask(text, lang);
-    const replies: Reply[] = [];
+    let body: string;
     if (answer.answered || answer.choices?.length) {
       // Choices cannot be pressed or numbered here (no session): they are topics to ask next.
       const topics = answer.choices?.length ? `\n\n${deps.i18n.t(lang, "zalo_oa.anonymous_related")}\n${answer.choices.map((c) => `– ${c.label}`).join("\n")}` : "";
-      replies.push({ text: `${answer.text}${topics}` });
-    } else replies.push({ text: deps.i18n.t(lang, "zalo_oa.anonymous_no_answer") });
-    replies.push({ text: note });
-    return replies;
+      body = `${answer.text}${topics}`;
+    } else body = deps.i18n.t(lang, "zalo_oa.anonymous_no_answer");
+    // One message: the answer and what an anonymous visitor can do, together.
+    return [{ text: `${body}\n\n${note}` }];
   };
 }
 
