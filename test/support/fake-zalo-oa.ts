@@ -29,7 +29,7 @@ export interface OaSent {
   at: number;
 }
 
-type Scripted = { error: number; message: string; delayMs?: number; httpStatus?: number };
+type Scripted = { error: number; message: string; delayMs?: number; httpStatus?: number; pass?: number };
 
 export const OA_ERRORS = {
   rateLimited: { error: -32, message: "reached limit call api" },
@@ -94,10 +94,10 @@ export class FakeZaloOa {
     return exp !== undefined && exp > Date.now();
   }
 
-  /** Answers the next `times` calls to `path` with an error envelope (HTTP 200 unless told). */
-  failNext(path: string, answer: Scripted, times = 1): void {
+  /** Answers the next `times` calls to `path` with an error envelope (HTTP 200 unless told), after letting `after` calls through. */
+  failNext(path: string, answer: Scripted, times = 1, after = 0): void {
     const list = this.scripted.get(path) ?? [];
-    for (let i = 0; i < times; i++) list.push(answer);
+    for (let i = 0; i < times; i++) list.push({ ...answer, pass: i === 0 ? after : 0 });
     this.scripted.set(path, list);
   }
 
@@ -164,7 +164,8 @@ export class FakeZaloOa {
       const exp = this.access.get(token);
       if (exp === undefined) return answer(-216, "Access token is invalid");
       if (exp <= Date.now()) return answer(-220, "Access token has expired or has been removed");
-      const scripted = this.scripted.get(path)?.shift();
+      const queue = this.scripted.get(path);
+      const scripted = queue?.[0] && (queue[0].pass ?? 0) > 0 ? (queue[0].pass!--, undefined) : queue?.shift();
       if (scripted) {
         if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
         if (scripted.httpStatus) {
