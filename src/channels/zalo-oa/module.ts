@@ -19,6 +19,7 @@ import { createOaAdapter } from "./adapter.js";
 import { createOaAdminBanner } from "./admin-banner.js";
 import { createReauthAlert } from "./alerts.js";
 import { createAnonymousQa } from "./anonymous.js";
+import { createConsentPage } from "./consent-page.js";
 import { OaClient } from "./client.js";
 import { OaReauthRequiredError } from "./errors.js";
 import { plainDownload, type MediaDownloader } from "./evidence.js";
@@ -99,6 +100,7 @@ export function createOaModule(deps: OaModuleDeps): OaChannel {
   const routes = express.Router();
   routes.use(OA_WEBHOOK_PATH, webhook);
   routes.use(createOaAdminBanner({ tokens, i18n: deps.i18n }));
+  routes.use(createConsentPage());
 
   let timer: NodeJS.Timeout | undefined;
   const check = () => {

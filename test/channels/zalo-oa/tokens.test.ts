@@ -256,4 +256,13 @@ describe("the admin panel while the OA needs re-consent", () => {
     expect((await t.system.zaloOa!.status()).state).toBe("ok");
     expect(await page()).not.toContain("OA cần cấp quyền lại");
   });
+
+  it("the consent callback page shows the exchange command, escaped, and never caches", async () => {
+    const res = await fetch(`${t.url}/zalo-oa/callback?code=abc<script>&oa_id=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const page = await res.text();
+    expect(page).toContain("npm run zalo-oa -- exchange abc&lt;script&gt;");
+    expect((await fetch(`${t.url}/zalo-oa/callback`)).status).toBe(400);
+  });
 });

@@ -18,20 +18,35 @@ import { macCandidates } from "../../../src/channels/zalo-oa/signature.js";
 import type { InboundMessage } from "../../../src/channels/types.js";
 import { startTestSystem, type TestSystem } from "../../support/system.js";
 import { FakeZaloOa, oaMsgId, OaUser, textOf } from "../../support/fake-zalo-oa.js";
+import { FakeZalo, ZaloUser } from "../../support/fake-zalo.js";
 
 describe("the Zalo OA webhook", () => {
   let fake: FakeZaloOa;
+  let botFake: FakeZalo;
   let t: TestSystem;
   beforeAll(async () => {
     fake = await new FakeZaloOa().start();
+    botFake = await new FakeZalo().start();
     const env = fake.env();
-    t = await startTestSystem(env);
+    // The Bot Platform channel runs in the same system: both Zalo products at once.
+    t = await startTestSystem({ ...env, ZALO_BOT_TOKEN: "123:abc", ZALO_WEBHOOK_SECRET: "zalo-secret-both", ZALO_API_ROOT: botFake.url });
     const pair = fake.issuePair();
     await runZaloOaCommand(["set-tokens", "--access", pair.access, "--refresh", pair.refresh], env, { db: t.database.db, out: () => {} });
   });
   afterAll(async () => {
     await t?.stop();
     await fake?.stop();
+    await botFake?.stop();
+  });
+
+  it("runs beside the Zalo Bot Platform: each answers on its own channel", async () => {
+    const oaUser = new OaUser(t.url, fake);
+    const botUser = new ZaloUser(t.url, botFake, "zalo-secret-both");
+    const [oa, bot] = await Promise.all([oaUser.say("xin chào"), botUser.say("xin chào")]);
+    expect(textOf(oa)).toContain("trợ lý tự động");
+    expect(bot.join("\n")).toContain("trợ lý tự động");
+    expect(bot.join("\n")).toMatch(/^1\. /m); // numbered list on the Bot Platform, buttons on the OA
+    expect(oa.at(-1)!.buttons?.length).toBe(5);
   });
 
   const inboundJobs = async () => (await Promise.all(t.system.inbound.queue.queues.map((q) => q.getJobCounts()))).reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
