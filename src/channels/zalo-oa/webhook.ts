@@ -92,6 +92,9 @@ export function createOaWebhook(deps: OaWebhookDeps): Router {
         const event: FollowEvent = { userId: outcome.userId, followed: outcome.followed, at: outcome.at, ...(outcome.source ? { source: outcome.source } : {}) };
         if (deps.onFollow) await deps.onFollow(event);
         else log.info({ followed: event.followed }, "Zalo OA follow event (subscriptions not built yet)");
+        // A new follower is greeted like someone who said hello: the greeting says they are talking
+        // to an automated assistant and shows the menu (following opens Zalo's reply window).
+        if (event.followed) await deps.inbound.accept({ channel: "zalo_oa", chatId: event.userId.slice(0, 128), userId: event.userId.slice(0, 128), messageId: outcome.key.slice(0, 200), at: event.at, text: "/start" });
         return;
       }
       case "message": {

@@ -71,6 +71,8 @@ describe("a citizen on the Zalo OA", () => {
     expect(textOf(evidence)).toMatch(/ảnh|minh chứng/i);
     const photo = await u.attach("image", `${fake.url}/media/photo.jpg`);
     expect(textOf(photo)).toContain("1/5");
+    const pdf = await u.attach("file", `${fake.url}/media/report.pdf`, { name: "bao-cao.pdf", size: "521" });
+    expect(textOf(pdf)).toContain("2/5");
     await u.say("xong");
     await u.say("Trần Thị Bình");
     const relation = await u.say("0912 345 678");
@@ -84,7 +86,7 @@ describe("a citizen on the Zalo OA", () => {
     const row = await t.database.db.nomination.findUniqueOrThrow({ where: { code: code! }, include: { attachments: true, person: true } });
     expect(row).toMatchObject({ category: "citizen", nomineeName: "Nguyễn Văn Bền", nominatorPhone: "+84912345678" });
     expect(row.person).toMatchObject({ channel: "zalo_oa", externalId: u.userId, chatId: u.userId });
-    expect(row.attachments.map((a) => a.mime)).toEqual(["image/jpeg"]);
+    expect(row.attachments.map((a) => a.mime).sort()).toEqual(["application/pdf", "image/jpeg"]);
 
     // A reviewer approves it; the decision reaches the citizen on the OA.
     const reviewer = await addReviewer(t.database.db, { name: "Lê Thị Duyệt" });
@@ -97,10 +99,15 @@ describe("a citizen on the Zalo OA", () => {
     const u = new OaUser(t.url, fake);
     await u.say("menu");
     await u.press(/Tự đánh giá/);
-    await u.press("Đồng ý");
+    // A button's label typed without diacritics works like the button.
+    const typed = await u.say("dong y");
+    expect(textOf(typed)).toMatch(/Bước 2|tư cách|đối tượng/i);
+    const pressed: string[] = [];
     const pressOrSay = async (label: RegExp, typed: string): Promise<OaSent[]> => {
       const last = [...fake.sentTo(u.userId)].reverse().find((s) => s.buttons?.length);
-      return last?.buttons?.some((b) => label.test(b.title)) ? u.press(label) : u.say(typed);
+      if (!last?.buttons?.some((b) => label.test(b.title))) return u.say(typed);
+      pressed.push(String(label));
+      return u.press(label);
     };
     await pressOrSay(/cán bộ|công chức/i, "1");
     await pressOrSay(/xã/i, "cap xa");
@@ -119,6 +126,8 @@ describe("a citizen on the Zalo OA", () => {
     const row = await t.database.db.selfReport.findUniqueOrThrow({ where: { code: code! }, include: { person: true } });
     expect(row).toMatchObject({ respondentType: "official", level: "commune", unit: "UBND xã Kim Phú" });
     expect(row.person!.channel).toBe("zalo_oa");
+    // Most answers went through buttons (hidden-query payloads), not typed text.
+    expect(pressed.length, JSON.stringify(pressed)).toBeGreaterThanOrEqual(4);
   });
 
   it("a decision after the 7-day window marks the person unreachable, keeps the decision, and tells them when they are back", async () => {

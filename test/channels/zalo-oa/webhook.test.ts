@@ -159,7 +159,7 @@ describe("the Zalo OA webhook", () => {
 });
 
 describe("follow and unfollow", () => {
-  it("reach the subscriptions hook once per delivery (Zalo retries are absorbed) and count as an interaction", async () => {
+  it("reach the subscriptions hook once per delivery (Zalo retries are absorbed), count as an interaction, and a follow is greeted", async () => {
     const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
     const prefix = `oaf${randomBytes(4).toString("hex")}`;
     const follows: FollowEvent[] = [];
@@ -196,7 +196,8 @@ describe("follow and unfollow", () => {
         { userId: "9007199254740993123", followed: false, at: 1700000100000, source: "oa_profile" },
       ]);
       expect(interactions[0]).toEqual(["9007199254740993123", 1700000000000]);
-      expect(accepted).toEqual([]);
+      // The new follower is greeted once (the menu with the automated-assistant notice); an unfollow sends nothing.
+      expect(accepted).toEqual([{ channel: "zalo_oa", chatId: "9007199254740993123", userId: "9007199254740993123", messageId: "follow:9007199254740993123:1700000000000", at: 1700000000000, text: "/start" }]);
     } finally {
       server.close();
       redis.disconnect();
