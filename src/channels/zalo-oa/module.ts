@@ -92,7 +92,7 @@ export function createOaModule(deps: OaModuleDeps): OaChannel {
     candidates: macCandidates({ secretKey: config.secretKey, appSecret: config.appSecret }),
     inbound: deps.inbound,
     recordInteraction: (userId, at) => webhookWindows.recordInteraction(userId, at),
-    firstTime: async (key) => (await deps.redis.set(`${deps.prefix}:seen:zalo_oa:${key}`, "1", "EX", 86_400, "NX")) === "OK",
+    firstTime: async (key) => (await deps.redis.set(`${deps.prefix}:zalo_oa:subscription-seen:${key}`, "1", "EX", 86_400, "NX")) === "OK",
     ...(deps.onFollow ? { onFollow: deps.onFollow } : {}),
     logger,
   });

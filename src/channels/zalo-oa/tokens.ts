@@ -11,7 +11,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { OaApiError, OaNetworkError, OaReauthRequiredError } from "./errors.js";
 import type { OaOAuthClient } from "./oauth.js";
-import type { OaTokenStore, StoredTokens } from "./token-store.js";
+import { TokenDecryptError, type OaTokenStore, type StoredTokens } from "./token-store.js";
 
 /** Refresh this long before the access token expires: 25 h tokens are refreshed at about 20 h. */
 export const DEFAULT_REFRESH_AHEAD_MS = 5 * 3_600_000;
@@ -63,7 +63,15 @@ export class OaTokens {
 
   private async load(fresh = false): Promise<StoredTokens | undefined> {
     if (!fresh && this.cached && this.now() - this.cached.at < CACHE_MS) return this.cached.tokens;
-    const tokens = await this.deps.store.read();
+    let tokens: StoredTokens | undefined;
+    try {
+      tokens = await this.deps.store.read();
+    } catch (err) {
+      if (!(err instanceof TokenDecryptError)) throw err;
+      // ZALO_OA_TOKEN_KEY changed (or the row was tampered with): only a new consent helps.
+      this.lastState = "needs_reauth";
+      throw new OaReauthRequiredError(`${err.message}: run auth-url and exchange again, or restore the key`);
+    }
     this.cached = tokens ? { tokens, at: this.now() } : undefined;
     this.lastState = !tokens ? "missing" : tokens.needsReauthAt ? "needs_reauth" : "ok";
     return tokens;

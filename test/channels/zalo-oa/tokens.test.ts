@@ -66,6 +66,11 @@ describe("OA tokens", () => {
     expect(JSON.stringify(row)).not.toContain(pair.refresh);
     expect(await store.read()).toMatchObject({ accessToken: pair.access, refreshToken: pair.refresh });
     await expect(new OaTokenStore(database.db, fake.appId, randomBytes(32)).read()).rejects.toThrow(TokenDecryptError);
+    // A process started with another key cannot send and says the OA needs a new consent.
+    store = new OaTokenStore(database.db, fake.appId, randomBytes(32));
+    const wrongKey = tokensFor();
+    await expect(wrongKey.accessToken()).rejects.toThrow(OaReauthRequiredError);
+    expect(wrongKey.state).toBe("needs_reauth");
   });
 
   it("uses a fresh token as it is, and refreshes one that is due (~20 h old) exactly once, persisting the new pair first", async () => {

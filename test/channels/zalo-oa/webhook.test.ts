@@ -126,6 +126,16 @@ describe("the Zalo OA webhook", () => {
     expect(textOf(await u.collect())).toMatch(/xã|Kế hoạch/);
   });
 
+  it("greets a new follower (the automated-assistant notice and the menu) once, however often Zalo delivers the follow", async () => {
+    const u = new OaUser(t.url, fake);
+    const follow = { event_name: "follow", oa_id: fake.oaId, follower: { id: u.userId }, source: "oa_profile", timestamp: String(Date.now()) };
+    expect((await u.post(follow)).status).toBe(200);
+    expect((await u.post(follow)).status).toBe(200);
+    const greeting = await u.collect(800);
+    expect(greeting.filter((m) => m.text?.includes("trợ lý tự động"))).toHaveLength(1);
+    expect(greeting.at(-1)!.buttons?.length).toBe(5);
+  });
+
   it("acknowledges unknown events, echoes and delivery receipts with 200 and sends nothing", async () => {
     const u = new OaUser(t.url, fake);
     for (const event_name of ["user_click_something_new", "oa_send_text", "user_seen_message", "user_received_message", "add_user_to_tag"]) {
