@@ -11,6 +11,7 @@ import type { Config } from "../config/schema.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import { html, panelText, renderPage, type PageReviewer } from "./layout.js";
+import { redisKeys } from "../redis/keys.js";
 
 export const SESSION_COOKIE = "cds_admin";
 /** A working day plus margin; a stolen laptop's session dies by the next morning. */
@@ -83,7 +84,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   const text = panelText(i18n);
   const secure = (config.publicUrl ?? "").startsWith("https:");
   const urlencoded = express.urlencoded({ extended: false, limit: "64kb" });
-  const signInKey = (ip: string) => `${prefix}:admin:signin-failures:${hashSecret(ip).slice(0, 16)}`;
+  const signInKey = (ip: string) => redisKeys.adminSignInFailures(prefix, hashSecret(ip).slice(0, 16));
 
   const refuse = (req: Request, res: Response) => {
     if (req.method === "GET" || req.method === "HEAD") {

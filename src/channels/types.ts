@@ -41,6 +41,12 @@ export const inboundMessageSchema = z.object({
 });
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 
+/**
+ * The choice token of reviewer card buttons (`rv|approve.DC-2026-000001`): such presses belong to
+ * the review module, never to a user's conversation, and their keyboards stay (a card is shared).
+ */
+export const REVIEW_CHOICE_TOKEN = "rv";
+
 export interface Choice {
   /** Short ASCII id (fits Telegram's 64-byte callback_data together with the token). */
   id: string;

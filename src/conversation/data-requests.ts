@@ -4,12 +4,13 @@
  */
 import type { Db } from "../db/client.js";
 import type { InboundMessage } from "../channels/types.js";
+import { writeOutbox } from "../queue/outbox.js";
 
 /** "Xóa dữ liệu của tôi": queued for a reviewer, who performs the erasure and notifies the person. */
 export async function requestDeletion(db: Db, args: { personId: string; channel: InboundMessage["channel"]; chatId: string }): Promise<string> {
   return db.$transaction(async (tx) => {
     const row = await tx.deletionRequest.create({ data: { personId: args.personId, channel: args.channel, chatId: args.chatId }, select: { id: true } });
-    await tx.outbox.create({ data: { topic: "deletion.requested", payload: { requestId: row.id } } });
+    await writeOutbox(tx, "deletion.requested", { requestId: row.id });
     return row.id;
   });
 }
@@ -18,7 +19,7 @@ export async function requestDeletion(db: Db, args: { personId: string; channel:
 export async function forwardQuestion(db: Db, args: { personId: string; question: string }): Promise<string> {
   return db.$transaction(async (tx) => {
     const row = await tx.forwardedQuestion.create({ data: { personId: args.personId, question: args.question }, select: { id: true } });
-    await tx.outbox.create({ data: { topic: "question.forwarded", payload: { questionId: row.id } } });
+    await writeOutbox(tx, "question.forwarded", { questionId: row.id });
     return row.id;
   });
 }

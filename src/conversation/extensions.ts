@@ -1,9 +1,10 @@
 /**
  * How other concerns plug into the conversation without the engine knowing them: a flow's
- * submission hooks, extra commands ("/thongke"), and status lookups per code prefix ("TD").
+ * submission hooks, extra commands ("/thongke") with their words and menu items, status lookups
+ * and withdrawals per code prefix ("TD"), the person's submission list, and evidence storage.
  */
 import type { Logger } from "pino";
-import type { Choice, InboundMessage, Reply } from "../channels/types.js";
+import type { InboundMessage, Reply } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Lang, Translator } from "../i18n/locales.js";
 import type { Answer } from "./session.js";
@@ -60,26 +61,55 @@ export interface FlowHooks {
 /** A command handler: `args` is the text after the command word. */
 export type CommandHandler = (args: string, ctx: PersonContext) => Promise<Reply[]>;
 
+/** A command another module adds ("/thongke"): what it does, the words that also run it, its menu item. */
+export interface CommandSpec {
+  run: CommandHandler;
+  /** Locale key of a word list ("selfreport.words.stats"): typing one of them runs the command too. */
+  words?: string;
+  /** Shown in the main menu; lower `order` is higher (flows use 20–39, core items 10 and 60+). */
+  menu?: { label: string; order: number };
+}
+
 /** What a status lookup tells the owner of a code; null = not found (or not theirs: same answer). */
 export interface StatusAnswer {
   text: string;
-  /** Offered actions; a choice with id `withdraw` asks to withdraw `subject`/`id`. */
-  withdrawable?: { subject: "nomination" | "self_report"; id: string };
-  choices?: Choice[];
+  /** Whether the owner may still withdraw it (then "Rút hồ sơ" is offered; the plugin's `withdraw` does it). */
+  withdrawable?: boolean;
 }
 export type StatusLookup = (code: string, ctx: PersonContext) => Promise<StatusAnswer | null>;
+
+/** Withdraws the owner's submission `code`; false when it is no longer possible (decided, not theirs). */
+export type Withdrawal = (code: string, ctx: PersonContext) => Promise<boolean>;
+
+/** One line of "hồ sơ của tôi". */
+export interface SubmissionLine {
+  code: string;
+  at: Date;
+  text: string;
+}
+
+/** Keeps evidence files from the moment they arrive until the submission links them (or the flow is abandoned). */
+export interface EvidenceStore {
+  store(file: { kind: "photo" | "document"; bytes: Buffer; mime: string; fileName?: string }): Promise<string>;
+  discard(ids: string[]): Promise<void>;
+}
 
 /**
  * A bundle another module registers with `engine.use(plugin)`.
  *
- * @example engine.use({ flowHooks: { "self-report": hooks }, commands: { "/thongke": stats }, statusLookups: { TD: lookup } })
+ * @example engine.use({ flowHooks: { "self-report": hooks }, commands: { "/thongke": { run, words: "selfreport.words.stats" } }, statusLookups: { TD: lookup } })
  */
 export interface ConversationPlugin {
   /** Keyed by the flow file's `submit` name. */
   flowHooks?: Record<string, FlowHooks>;
-  /** Keyed by the command as typed, lower case, starting with "/" (e.g. "/thongke"); `aliases` maps typed phrases ("thống kê") to a command. */
-  commands?: Record<string, CommandHandler>;
-  aliases?: Record<string, string>;
+  /** Keyed by the command as typed, lower case, starting with "/" (e.g. "/thongke"). */
+  commands?: Record<string, CommandSpec>;
   /** Keyed by the two-letter code prefix ("TD"). */
   statusLookups?: Record<string, StatusLookup>;
+  /** Keyed by the two-letter code prefix, for codes whose status answer is `withdrawable`. */
+  withdrawals?: Record<string, Withdrawal>;
+  /** The person's own submissions, for "hồ sơ của tôi". */
+  submissions?: (ctx: PersonContext) => Promise<SubmissionLine[]>;
+  /** Where media steps keep files (one plugin provides it). */
+  evidence?: EvidenceStore;
 }

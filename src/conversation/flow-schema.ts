@@ -7,7 +7,7 @@
  * Every step: `id`, `kind`, `prompt` (locale key), optional `hint`, `label` (summary name),
  * `optional` ("bỏ qua" allowed), `when: { step, in: [...] | notIn: [...] }` (branching on an
  * earlier answer). Kinds and their own fields: text {min, max}; choice {options: [{id, label}] |
- * optionsFile, free, show, min, max}; yesno; phone; email; date {past, future}; number {min, max,
+ * optionsFile, optionsFor, free, show, min, max}; yesno; phone; email; date {past, future}; number {min, max,
  * integer}; media {max, links}; consent {version}; confirm (the summary; must be last).
  */
 import { z } from "zod";
@@ -46,6 +46,8 @@ export const stepSchema = z.discriminatedUnion("kind", [
       options: z.array(optionSchema).min(1).optional(),
       /** Or a data file under flows/ (a YAML list of {id, vi, en, aliases?}), editable without code. */
       optionsFile: z.string().regex(/^[A-Za-z0-9_\/-]+\.ya?ml$/).optional(),
+      /** With optionsFile: offer only the rows whose `for` lists the answer of this earlier step (e.g. the level). */
+      optionsFor: id.optional(),
       /** Accept a typed answer that matches no option (kept as typed; id null). */
       free: z.boolean().default(false),
       /** Show the options as buttons/list (false for long lists matched from free text). */
@@ -78,6 +80,8 @@ export const flowSchema = z
     triggers: z.array(z.string().min(1)).default([]),
     /** Shown once when the flow starts. */
     intro: localeKey.optional(),
+    /** The main menu item that starts the flow; lower `order` is higher in the menu. */
+    menu: z.object({ label: localeKey, order: z.number().int() }).strict().optional(),
     /** Name of the hooks (registered in code) that submit the answers. */
     submit: z.string().regex(/^[a-z][a-z0-9-]*$/),
     steps: z.array(stepSchema).min(1),
@@ -90,6 +94,8 @@ export interface LoadedOption {
   id: string;
   label: { vi: string; en: string } | string;
   aliases?: string[];
+  /** Answers of the step's `optionsFor` step this option is offered for (absent: all; empty: none). */
+  for?: string[];
 }
 
 export interface LoadedFlow extends FlowFile {
@@ -100,5 +106,5 @@ export interface LoadedFlow extends FlowFile {
 
 /** The rows of an options file. */
 export const optionsFileSchema = z.array(
-  z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), vi: z.string().min(1), en: z.string().min(1), aliases: z.array(z.string()).optional() }).strict(),
+  z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), vi: z.string().min(1), en: z.string().min(1), aliases: z.array(z.string()).optional(), for: z.array(z.string()).optional() }).strict(),
 ).min(1);

@@ -63,6 +63,7 @@ export function loadFlowFile(path: string, opts: LoadFlowsOptions): LoadedFlow {
   };
   needKey(undefined, flow.title);
   needKey(undefined, flow.intro);
+  needKey(undefined, flow.menu?.label);
   flow.steps.forEach((step, i) => {
     if (seen.has(step.id)) throw new FlowError(file, step.id, "step id is used twice");
     needKey(step.id, step.prompt);
@@ -89,7 +90,14 @@ export function loadFlowFile(path: string, opts: LoadFlowsOptions): LoadedFlow {
         if (!existsSync(dataPath)) throw new FlowError(file, step.id, `options file ${step.optionsFile} does not exist`);
         const rows = optionsFileSchema.safeParse(parse(readFileSync(dataPath, "utf8")));
         if (!rows.success) throw new FlowError(file, step.id, `options file ${step.optionsFile}: ${rows.error.issues[0]!.path.join(".")}: ${rows.error.issues[0]!.message}`);
-        options.set(step.id, rows.data.map((r) => ({ id: r.id, label: { vi: r.vi, en: r.en }, aliases: r.aliases })));
+        options.set(step.id, rows.data.map((r) => ({ id: r.id, label: { vi: r.vi, en: r.en }, aliases: r.aliases, for: r.for })));
+      }
+      if (step.optionsFor) {
+        const by = seen.get(step.optionsFor);
+        if (!by || by.kind !== "choice" || !step.optionsFile) throw new FlowError(file, step.id, `optionsFor must name an earlier choice step and go with optionsFile`);
+        const ids = new Set((options.get(by.id) ?? []).map((o) => o.id));
+        const bad = (options.get(step.id) ?? []).flatMap((r) => r.for ?? []).find((v) => !ids.has(v));
+        if (bad) throw new FlowError(file, step.id, `option "for" value ${bad} is not an option of ${by.id}`);
       }
     }
     seen.set(step.id, step);

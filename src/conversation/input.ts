@@ -2,7 +2,7 @@
  * What a typed answer means: cleaning free text, and the validators of each step kind. Every
  * failure carries a locale key, so the user is told precisely and politely what to fix.
  */
-import { normalizeVietnamese } from "../knowledge/index.js";
+import { fold } from "../i18n/fold.js";
 
 export type Invalid = { ok: false; reason: string; vars?: Record<string, string | number> };
 export type Valid<T> = { ok: true; value: T };
@@ -88,7 +88,7 @@ const NUMBER_WORDS: Record<string, number> = { mot: 1, hai: 2, ba: 3, bon: 4, tu
 
 /** "2", "số 2", "so 2", "hai", "2." → 2; anything else → null. */
 export function choiceNumber(text: string): number | null {
-  const n = normalizeVietnamese(text).replace(/^(so|muc|chon|number|no)\s+/, "");
+  const n = fold(text).replace(/^(so|muc|chon|number|no)\s+/, "");
   if (/^\d{1,3}$/.test(n)) return Number(n);
   return NUMBER_WORDS[n] ?? null;
 }
@@ -101,19 +101,20 @@ export interface Matchable {
 
 /**
  * Matches a typed answer to one of `choices`: by its number, by its label or an alias with or
- * without diacritics, or by a unique prefix or unique containing phrase. Ambiguity is no match.
+ * without diacritics, or (unless `loose` is false) by a unique prefix or unique containing phrase.
+ * Ambiguity is no match.
  *
  * @example matchChoice("hai", choices) // the second choice
  */
-export function matchChoice<T extends Matchable>(text: string, choices: readonly T[], opts: { numbers?: boolean } = {}): T | null {
+export function matchChoice<T extends Matchable>(text: string, choices: readonly T[], opts: { numbers?: boolean; loose?: boolean } = {}): T | null {
   const num = opts.numbers === false ? null : choiceNumber(text);
   if (num !== null) return choices[num - 1] ?? null;
-  const q = normalizeVietnamese(text);
+  const q = fold(text);
   if (!q) return null;
-  const forms = (c: T) => [c.label, ...(c.aliases ?? [])].map(normalizeVietnamese);
+  const forms = (c: T) => [c.label, ...(c.aliases ?? [])].map((f) => fold(f));
   const exact = choices.filter((c) => forms(c).includes(q));
   if (exact.length === 1) return exact[0]!;
-  if (q.length < 2) return null;
+  if (q.length < 2 || opts.loose === false) return null;
   const prefix = choices.filter((c) => forms(c).some((f) => f.startsWith(q)));
   if (prefix.length === 1) return prefix[0]!;
   if (q.length < 3) return null;

@@ -5,6 +5,7 @@
  */
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { redisKeys } from "../redis/keys.js";
 
 export const SESSION_TTL_SECONDS = 24 * 60 * 60;
 
@@ -43,11 +44,17 @@ export const flowRunSchema = z.object({
 });
 export type FlowRun = z.infer<typeof flowRunSchema>;
 
-/** The question the user's next answer refers to, beyond the flow step itself. */
+const choicesSchema = z.array(z.object({ id: z.string(), label: z.string() }));
+
+/**
+ * The question the user's next answer refers to, beyond the flow step itself. Each kind's choices
+ * and handling live in one table (pending-questions.ts).
+ */
 export const pendingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("step") }),
   z.object({ kind: z.literal("menu") }),
-  z.object({ kind: z.literal("knowledge"), choices: z.array(z.object({ id: z.string(), label: z.string() })) }),
+  z.object({ kind: z.literal("knowledge"), choices: choicesSchema }),
+  z.object({ kind: z.literal("entry") }),
   z.object({ kind: z.literal("kb-none"), question: z.string().max(2000) }),
   z.object({ kind: z.literal("forward-consent"), question: z.string().max(2000) }),
   z.object({ kind: z.literal("cancel-confirm") }),
@@ -55,16 +62,17 @@ export const pendingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("restart-confirm"), flowId: z.string() }),
   z.object({ kind: z.literal("warning"), warning: z.string() }),
   z.object({ kind: z.literal("edit-field"), fields: z.array(z.string()) }),
-  z.object({ kind: z.literal("withdraw-confirm"), subject: z.string(), id: z.string(), code: z.string() }),
-  z.object({ kind: z.literal("status"), choices: z.array(z.object({ id: z.string(), label: z.string() })), withdraw: z.object({ subject: z.string(), id: z.string(), code: z.string() }).optional() }),
+  z.object({ kind: z.literal("withdraw-confirm"), code: z.string() }),
+  z.object({ kind: z.literal("status"), code: z.string() }),
   z.object({ kind: z.literal("delete-confirm") }),
-  z.object({ kind: z.literal("custom"), owner: z.string(), data: z.record(z.string(), z.unknown()).optional(), choices: z.array(z.object({ id: z.string(), label: z.string() })) }),
 ]);
 export type Pending = z.infer<typeof pendingSchema>;
 
 export const sessionSchema = z.object({
   v: z.literal(1),
   lang: z.enum(["vi", "en"]),
+  /** Set once the user chose a language (/ngonngu, the menu): then the text typed no longer switches it. */
+  langChosen: z.boolean().optional(),
   personId: z.string(),
   flow: flowRunSchema.optional(),
   pending: pendingSchema.optional(),
@@ -73,6 +81,8 @@ export const sessionSchema = z.object({
   counter: z.number().int(),
   lastMessageId: z.string().optional(),
   lastReplies: z.array(replySchema).optional(),
+  /** The knowledge list shown last: its buttons stay usable after one item was read. */
+  browse: z.object({ token: z.string(), text: z.string(), choices: choicesSchema }).optional(),
   updatedAt: z.number(),
 });
 export type Session = z.infer<typeof sessionSchema>;
@@ -88,7 +98,7 @@ export class SessionStore {
   constructor(private readonly deps: { redis: Redis; prefix: string; ttlSeconds?: number }) {}
 
   key(channel: string, chatId: string): string {
-    return `${this.deps.prefix}:sess:${channel}:${chatId}`;
+    return redisKeys.session(this.deps.prefix, channel, chatId);
   }
 
   async load(channel: string, chatId: string): Promise<LoadResult> {
@@ -105,7 +115,7 @@ export class SessionStore {
   async transact<T>(channel: string, chatId: string, fn: (loaded: LoadResult) => Promise<{ value: T; save?: Session }>, opts: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
     const { redis } = this.deps;
     const key = this.key(channel, chatId);
-    const lockKey = `${key}:lock`;
+    const lockKey = redisKeys.sessionLock(this.deps.prefix, channel, chatId);
     const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
     const deadline = Date.now() + (opts.waitMs ?? 20_000);
     let raw: string | null;

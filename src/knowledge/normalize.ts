@@ -5,7 +5,8 @@
  * so that a match survives missing accents while a match with the right accents can still score higher.
  */
 
-const COMBINING_MARKS = /\p{M}+/gu;
+import { fold, stripDiacritics } from "../i18n/fold.js";
+
 /** Anything that is neither a letter nor a digit separates words ("60%", "154/KH-UBND", "xã,"). */
 const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
@@ -22,9 +23,7 @@ export function exactForm(text: string): string {
  * Drops diacritics from an already lower-cased string; "đ" is a letter of its own in Unicode, not a
  * "d" with a mark, so it is mapped by hand.
  */
-export function foldDiacritics(text: string): string {
-  return text.normalize("NFD").replace(COMBINING_MARKS, "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFC");
-}
+export const foldDiacritics: (text: string) => string = stripDiacritics;
 
 /**
  * NFC, lower case, diacritics folded (đ→d), punctuation → spaces, whitespace collapsed. The
@@ -32,9 +31,7 @@ export function foldDiacritics(text: string): string {
  *
  * @example normalizeVietnamese("Chỉ tiêu  cấp Xã?") // "chi tieu cap xa"
  */
-export function normalizeVietnamese(text: string): string {
-  return foldDiacritics(exactForm(text));
-}
+export const normalizeVietnamese: (text: string) => string = fold;
 
 /** Whether the text carries any Vietnamese diacritic (then the writer is certainly writing Vietnamese). */
 export function hasDiacritics(text: string): boolean {

@@ -1,14 +1,16 @@
 /**
  * The nomination flow's hooks for the conversation engine: the plan's criterion after the category,
- * the duplicate-nominee warning, the daily limit, the submission, and "/trangthai DC-…".
- * The flow's steps themselves live in flows/nomination.yaml.
+ * the duplicate-nominee warning, the daily limit, the submission, "/trangthai DC-…" and its
+ * withdrawal, the submitter's list for "hồ sơ của tôi", evidence storage, and the published
+ * examples ("Gương điển hình"). The flow's steps themselves live in flows/nomination.yaml.
  */
-import type { ConversationPlugin, FlowHooks, StatusLookup } from "../conversation/extensions.js";
+import type { CommandSpec, ConversationPlugin, FlowHooks, PersonContext, StatusLookup } from "../conversation/extensions.js";
+import type { Db } from "../db/client.js";
 import { SubmissionRefusedError } from "../conversation/extensions.js";
 import type { Answer } from "../conversation/session.js";
 import { NOMINATION_CATEGORIES, type Knowledge, type NominationCategory } from "../knowledge/index.js";
-import { nominationStatusFor } from "./lookup.js";
-import { DailyLimitError, recentNominationOfSameNominee, submissionsToday, submitNomination, NOMINATION_CODE_PREFIX } from "./submissions.js";
+import { nominationStatusFor, publishedExamples, withdrawNomination } from "./lookup.js";
+import { DailyLimitError, discardPendingEvidence, recentNominationOfSameNominee, storePendingEvidence, submissionsToday, submitNomination, NOMINATION_CODE_PREFIX } from "./submissions.js";
 
 /** The steps of flows/nomination.yaml this module reads (a renamed step fails loudly at submit). */
 export const NOMINATION_STEPS = {
@@ -25,6 +27,7 @@ export const NOMINATION_STEPS = {
 } as const;
 
 export interface NominationPluginDeps {
+  db: Db;
   knowledge: Knowledge;
   maxSubmissionsPerDay: number;
 }
@@ -36,7 +39,7 @@ function required(answers: Record<string, Answer>, id: string): Answer {
 }
 
 /**
- * @example engine.use(createNominationPlugin({ knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }))
+ * @example engine.use(createNominationPlugin({ db, knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }))
  */
 export function createNominationPlugin(deps: NominationPluginDeps): ConversationPlugin {
   const hooks: FlowHooks = {
@@ -101,15 +104,47 @@ export function createNominationPlugin(deps: NominationPluginDeps): Conversation
     },
   };
 
+  const date = (d: Date, ctx: PersonContext) => d.toLocaleDateString(ctx.lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" });
+  const statusName = (status: string, ctx: PersonContext) => ctx.i18n.t(ctx.lang, `nomination.status_name.${status}`);
+
   const status: StatusLookup = async (code, ctx) => {
     const s = await nominationStatusFor(ctx.db, code, ctx.personId);
     if (!s) return null;
-    const date = s.createdAt.toLocaleDateString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh" });
-    return {
-      text: ctx.i18n.t(ctx.lang, "nomination.status", { code: s.code, status: ctx.i18n.t(ctx.lang, `nomination.status_name.${s.status}`), date }),
-      withdrawable: s.withdrawable ? { subject: "nomination", id: s.id } : undefined,
-    };
+    return { text: ctx.i18n.t(ctx.lang, "nomination.status", { code: s.code, status: statusName(s.status, ctx), date: date(s.createdAt, ctx) }), withdrawable: s.withdrawable };
   };
 
-  return { flowHooks: { nomination: hooks }, statusLookups: { [NOMINATION_CODE_PREFIX]: status } };
+  const examples: CommandSpec = {
+    words: "nomination.words.examples",
+    menu: { label: "conversation.menu.examples", order: 50 },
+    async run(_args, ctx) {
+      const t = (key: string, vars?: Record<string, string | number>) => ctx.i18n.t(ctx.lang, key, vars);
+      const rows = await publishedExamples(ctx.db, 5);
+      if (!rows.length) return [{ text: t("conversation.examples.none") }];
+      const lines = rows.map((r, i) => {
+        const short = [...r.achievements].length > 220 ? `${[...r.achievements].slice(0, 217).join("")}…` : r.achievements;
+        return t("conversation.examples.item", { n: i + 1, name: r.nomineeName, unit: r.nomineeUnit, category: t(`nomination.category.${r.category}`), achievements: short });
+      });
+      return [{ text: [t("conversation.examples.title"), ...lines].join("\n\n") }];
+    },
+  };
+
+  return {
+    flowHooks: { nomination: hooks },
+    statusLookups: { [NOMINATION_CODE_PREFIX]: status },
+    withdrawals: {
+      [NOMINATION_CODE_PREFIX]: async (code, ctx) => {
+        const s = await nominationStatusFor(ctx.db, code, ctx.personId);
+        return s ? (await withdrawNomination(ctx.db, s.id, ctx.personId)).ok : false;
+      },
+    },
+    submissions: async (ctx) => {
+      const rows = await ctx.db.nomination.findMany({ where: { personId: ctx.personId, erasedAt: null }, orderBy: { createdAt: "desc" }, take: 20, select: { code: true, nomineeName: true, status: true, createdAt: true } });
+      return rows.map((r) => ({ code: r.code, at: r.createdAt, text: ctx.i18n.t(ctx.lang, "nomination.mine_line", { code: r.code, name: r.nomineeName, date: date(r.createdAt, ctx), status: statusName(r.status, ctx) }) }));
+    },
+    evidence: {
+      store: (file) => storePendingEvidence(deps.db, file),
+      discard: async (ids) => void (await discardPendingEvidence(deps.db, ids)),
+    },
+    commands: { "/guongdienhinh": examples },
+  };
 }

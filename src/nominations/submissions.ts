@@ -8,6 +8,7 @@ import type { Db, Prisma } from "../db/client.js";
 import { allocateCode } from "../db/codes.js";
 import { normalizeVietnamese } from "../knowledge/index.js";
 import type { NominationCategory } from "../knowledge/index.js";
+import { writeOutbox } from "../queue/outbox.js";
 
 export const NOMINATION_CODE_PREFIX = "DC";
 /** A second nomination of the same nominee by the same person within this window is flagged. */
@@ -95,7 +96,7 @@ export async function submitNomination(db: Db, input: NominationInput, opts: { m
     if (links.length) {
       await tx.attachment.createMany({ data: links.map((url) => ({ nominationId: nomination.id, kind: "link", url })) });
     }
-    await tx.outbox.create({ data: { topic: "nomination.submitted", payload: { nominationId: nomination.id, code } } });
+    await writeOutbox(tx, "nomination.submitted", { nominationId: nomination.id, code });
     // The person's latest consent, so "what did I agree to, and when" has one answer per person.
     await tx.person.update({ where: { id: input.personId }, data: { consentAt: input.consentAt, consentVersion: input.consentVersion } });
     return { ...nomination, created: true };

@@ -6,12 +6,13 @@
 import { Queue, Worker, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { Logger } from "pino";
 import { assertWorkerConnection } from "../redis/connection.js";
+import { eventSchemas, isEventTopic, type EventMap, type EventTopic } from "./event-map.js";
 
-export type EventHandler = (payload: Record<string, unknown>, meta: { jobId: string; attempt: number }) => Promise<void>;
+export type EventHandler<T extends EventTopic = EventTopic> = (payload: EventMap[T], meta: { jobId: string; attempt: number }) => Promise<void>;
 
 export class EventBus {
   readonly queue: Queue;
-  private readonly handlers = new Map<string, EventHandler>();
+  private readonly handlers = new Map<EventTopic, EventHandler<never>>();
   private worker?: Worker;
 
   /** `connection` adds events (fail fast); `workerConnection` runs the handlers (waits out outages). */
@@ -25,13 +26,13 @@ export class EventBus {
   }
 
   /** Registers the handler of a topic (one per topic; registering twice is a wiring bug). */
-  on(topic: string, handler: EventHandler): void {
+  on<T extends EventTopic>(topic: T, handler: EventHandler<T>): void {
     if (this.handlers.has(topic)) throw new Error(`event topic ${topic} already has a handler`);
-    this.handlers.set(topic, handler);
+    this.handlers.set(topic, handler as EventHandler<never>);
   }
 
   /** Publishes an event; `jobId` makes a repeated publish of the same event a no-op. */
-  async publish(topic: string, payload: Record<string, unknown>, opts: JobsOptions = {}): Promise<void> {
+  async publish<T extends EventTopic>(topic: T, payload: EventMap[T], opts: JobsOptions = {}): Promise<void> {
     await this.queue.add(topic, payload, opts);
   }
 
@@ -40,12 +41,18 @@ export class EventBus {
     this.worker = new Worker(
       "events",
       async (job) => {
-        const handler = this.handlers.get(job.name);
-        if (!handler) {
-          this.opts.logger.warn({ topic: job.name }, "no handler for event; dropped");
+        const topic = job.name;
+        const handler = isEventTopic(topic) ? this.handlers.get(topic) : undefined;
+        if (!isEventTopic(topic) || !handler) {
+          this.opts.logger.warn({ topic }, "no handler for event; dropped");
           return;
         }
-        await handler(job.data as Record<string, unknown>, { jobId: String(job.id), attempt: job.attemptsMade + 1 });
+        const payload = eventSchemas[topic].safeParse(job.data);
+        if (!payload.success) {
+          this.opts.logger.error({ topic, jobId: job.id }, "event payload does not match its schema; dropped");
+          return;
+        }
+        await (handler as EventHandler)(payload.data, { jobId: String(job.id), attempt: job.attemptsMade + 1 });
       },
       { connection: this.opts.workerConnection, prefix: this.opts.prefix, concurrency },
     );

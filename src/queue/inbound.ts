@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import { inboundMessageSchema, type InboundMessage, type OutboundJob, type Reply } from "../channels/types.js";
 import { PartitionedQueue, safeJobId } from "./partitioned-queue.js";
+import { redisKeys } from "../redis/keys.js";
 
 /** How long a platform update id is remembered (Telegram keeps undelivered updates for 24 h). */
 export const DEDUPE_TTL_SECONDS = 24 * 60 * 60;
@@ -47,7 +48,7 @@ export class InboundQueue {
    * answers 503 and the platform retries.
    */
   async accept(msg: InboundMessage): Promise<AcceptResult> {
-    const seenKey = `${this.deps.prefix}:seen:${msg.channel}:${msg.messageId}`;
+    const seenKey = redisKeys.seen(this.deps.prefix, msg.channel, msg.messageId);
     if ((await this.deps.redis.exists(seenKey)) === 1) return "duplicate";
     await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, { jobId: safeJobId(msg.channel, msg.messageId) });
     await this.deps.redis.set(seenKey, "1", "EX", DEDUPE_TTL_SECONDS);
@@ -72,7 +73,7 @@ export class InboundQueue {
           return;
         }
         const msg = parsed.data;
-        const doneKey = `${this.deps.prefix}:processed:${msg.channel}:${msg.messageId}`;
+        const doneKey = redisKeys.processed(this.deps.prefix, msg.channel, msg.messageId);
         if ((await redis.exists(doneKey)) === 1) return;
         const replies = await handle(msg);
         // A button press must be answered (answerCallbackQuery) even when it produces no message.

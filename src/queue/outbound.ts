@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import { PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter, type ChannelName, type OutboundJob } from "../channels/types.js";
 import { PartitionedQueue, safeJobId } from "./partitioned-queue.js";
 import { RateLimiter } from "./rate-limiter.js";
+import { redisKeys } from "../redis/keys.js";
 
 /** Longest wait we honour inline for a 429 before handing the job back to BullMQ's backoff. */
 const MAX_INLINE_RETRY_AFTER_MS = 60_000;
@@ -79,7 +80,7 @@ export class OutboundQueues {
 
   private async deliver(adapter: ChannelAdapter, job: OutboundJob, onUnreachable: (channel: ChannelName, chatId: string) => Promise<void>): Promise<void> {
     const { redis, prefix, logger } = this.deps;
-    const sentKey = (part: string) => `${prefix}:sent:${job.channel}:${job.key}:${part}`;
+    const sentKey = (part: string) => redisKeys.sent(prefix, job.channel, job.key, part);
     // One round trip tells which replies an earlier attempt of this job already delivered.
     const delivered = job.replies.length ? await redis.mget(job.replies.map((_, i) => sentKey(String(i)))) : [];
     // At most once: the marker is taken before the platform call (a lost answerCallbackQuery is

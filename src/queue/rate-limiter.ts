@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
+import { redisKeys } from "../redis/keys.js";
 
 // KEYS: the buckets; ARGV: now ms, then rate per second and burst of each bucket.
 // All or nothing: a token is taken from every bucket, or from none (no token is burnt in the
@@ -41,7 +42,7 @@ export class RateLimiter {
 
   /** Waits until every bucket has a token, then takes one from each — one Redis round trip per try. */
   async take(...buckets: Bucket[]): Promise<void> {
-    const keys = buckets.map((b) => `${this.prefix}:rl:${b.bucket}`);
+    const keys = buckets.map((b) => redisKeys.rateBucket(this.prefix, b.bucket));
     for (;;) {
       const args = [Date.now(), ...buckets.flatMap((b) => [b.perSecond, b.burst])];
       let wait: number;

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import type { Status } from "./transitions.js";
+import { REVIEW_CHOICE_TOKEN } from "../channels/types.js";
 
 /** The part of the Telegram channel the review module needs (src/channels/telegram/cards.ts). */
 export interface CardSender {
@@ -16,7 +17,7 @@ export interface CardSender {
 }
 
 /** Callback data token of card buttons: `rv|<action>.<code>`. */
-export const CARD_TOKEN = "rv";
+export const CARD_TOKEN = REVIEW_CHOICE_TOKEN;
 export const CARD_ACTIONS = { claim: "claim", approve: "approve", reject: "reject", info: "request_info" } as const;
 export type CardAction = keyof typeof CARD_ACTIONS;
 

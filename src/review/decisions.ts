@@ -6,6 +6,8 @@
  */
 import type { Db } from "../db/client.js";
 import { transition, type TransitionResult } from "./transitions.js";
+import { writeOutbox } from "../queue/outbox.js";
+import type { EventTopic } from "../queue/event-map.js";
 
 /** What a reviewer may do to a nomination from a card or the panel. */
 export const REVIEW_ACTIONS = ["claim", "release", "approve", "reject", "request_info"] as const;
@@ -27,7 +29,7 @@ export interface Decider {
 }
 
 /** The event every successful review action writes to the outbox (handled in review-events.ts). */
-export const DECIDED_TOPIC = "review.decided";
+export const DECIDED_TOPIC = "review.decided" satisfies EventTopic;
 
 /**
  * Applies a reviewer's action to a nomination. Two reviewers acting at once: exactly one gets
@@ -46,7 +48,7 @@ export async function decideNomination(
     const result = await transition(tx, { subject: "nomination", id: args.nominationId, action: args.action, actor: { reviewerId: args.reviewer.id, label: args.reviewer.name }, note });
     if (!result.ok) return result;
     if (args.action === "request_info") await tx.nomination.update({ where: { id: args.nominationId }, data: { infoRequestNote: note } });
-    await tx.outbox.create({ data: { topic: DECIDED_TOPIC, payload: { subject: "nomination", id: args.nominationId, action: args.action, auditId: String(result.auditId), code: result.code } } });
+    await writeOutbox(tx, DECIDED_TOPIC, { subject: "nomination", id: args.nominationId, action: args.action, auditId: String(result.auditId), code: result.code });
     return result;
   });
 }
@@ -60,7 +62,7 @@ export async function releaseStaleClaim(db: Db, nominationId: string, claimedAt:
     const n = await tx.nomination.findUnique({ where: { id: nominationId }, select: { status: true, claimedAt: true } });
     if (!n || n.status !== "in_review" || n.claimedAt?.getTime() !== claimedAt.getTime()) return undefined;
     const result = await transition(tx, { subject: "nomination", id: nominationId, action: "release", actor: { label: "system" }, note: "quá 72 giờ chưa quyết định" });
-    if (result.ok) await tx.outbox.create({ data: { topic: DECIDED_TOPIC, payload: { subject: "nomination", id: nominationId, action: "release", auditId: String(result.auditId), code: result.code } } });
+    if (result.ok) await writeOutbox(tx, DECIDED_TOPIC, { subject: "nomination", id: nominationId, action: "release", auditId: String(result.auditId), code: result.code });
     return result;
   });
 }
@@ -77,7 +79,7 @@ export async function answerInfoRequest(db: Db, args: { nominationId: string; te
     if (!result.ok) return result;
     // jsonb append in SQL: no read-modify-write race with a second answer.
     await tx.$executeRaw`update "Nomination" set "infoAnswers" = "infoAnswers" || jsonb_build_array(jsonb_build_object('at', ${at}::text, 'text', ${text}::text)) where id = ${args.nominationId}::uuid`;
-    await tx.outbox.create({ data: { topic: "nomination.answered", payload: { nominationId: args.nominationId, code: result.code, auditId: String(result.auditId) } } });
+    await writeOutbox(tx, "nomination.answered", { nominationId: args.nominationId, code: result.code, auditId: String(result.auditId) });
     return result;
   });
 }

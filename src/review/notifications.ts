@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { ChannelName, OutboundJob } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import { LANGS, type Lang, type Translator } from "../i18n/locales.js";
+import { redisKeys } from "../redis/keys.js";
 
 export interface NotifyDeps {
   db: Db;
@@ -23,7 +24,7 @@ export const AWAITING_ANSWER_TTL_S = 14 * 24 * 3_600;
 
 /** The Redis key naming the nomination whose information request a chat is answering. */
 export function awaitingAnswerKey(prefix: string, channel: string, chatId: string): string {
-  return `${prefix}:review:awaiting:${channel}:${chatId}`;
+  return redisKeys.reviewAwaiting(prefix, channel, chatId);
 }
 
 const NOTIFY_KEY: Record<string, string | undefined> = { approve: "review.notify.approved", reject: "review.notify.rejected", request_info: "review.notify.needs_info" };

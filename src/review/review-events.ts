@@ -35,11 +35,6 @@ export interface ReviewEventDeps {
   pokeOutbox?: () => void;
 }
 
-function str(v: unknown): string {
-  if (typeof v !== "string" || !v) throw new Error("event payload lacks a required id");
-  return v;
-}
-
 /** Registers every review handler on the event bus. */
 export function registerReviewEvents(deps: ReviewEventDeps): void {
   const { db, events, logger } = deps;
@@ -47,7 +42,7 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
   const cardDeps = deps.cards ? { db, i18n: deps.i18n, cards: deps.cards, reviewChatId: deps.reviewChatId, logger: log } : undefined;
 
   events.on("nomination.submitted", async (payload) => {
-    const nominationId = str(payload.nominationId);
+    const { nominationId } = payload;
     const n = await db.nomination.findUnique({ where: { id: nominationId }, select: { createdAt: true } });
     if (!n) return;
     if (cardDeps) await sendCards(cardDeps, nominationId);
@@ -56,17 +51,16 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
   });
 
   events.on("nomination.answered", async (payload) => {
-    const nominationId = str(payload.nominationId);
+    const { nominationId, auditId } = payload;
     if (cardDeps) await refreshCards(cardDeps, nominationId);
-    const auditId = typeof payload.auditId === "string" ? payload.auditId : undefined;
-    const at = auditId ? (await db.auditLog.findUnique({ where: { id: BigInt(auditId) }, select: { at: true } }))?.at : undefined;
+    const at = (await db.auditLog.findUnique({ where: { id: BigInt(auditId) }, select: { at: true } }))?.at;
     await scheduleReminder(events, nominationId, at ?? new Date(), deps.remindAfterMs);
   });
 
   events.on(DECIDED_TOPIC, async (payload) => {
-    const id = str(payload.id);
+    const { id } = payload;
     if (payload.subject !== "nomination") return;
-    await notifySubmitter(deps, id, str(payload.auditId));
+    await notifySubmitter(deps, id, payload.auditId);
     if (cardDeps) await refreshCards(cardDeps, id);
     if (payload.action === "claim") {
       const n = await db.nomination.findUnique({ where: { id }, select: { claimedAt: true, status: true } });
@@ -75,7 +69,7 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
   });
 
   events.on(SLA_TOPIC, async (payload) => {
-    const job = payload as unknown as SlaJob;
+    const job: SlaJob = payload;
     if (job.kind === "release") {
       const r = await releaseStaleClaim(db, job.nominationId, new Date(job.claimedAt));
       if (r?.ok) {
@@ -98,9 +92,7 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
   });
 
   // These appear in the admin panel straight from their tables; the events only mark them in the log.
-  for (const topic of ["selfreport.submitted", "deletion.requested", "question.forwarded"]) {
-    events.on(topic, async (payload) => {
-      log.info({ topic, id: payload.selfReportId ?? payload.requestId ?? payload.questionId }, "listed in the admin panel");
-    });
-  }
+  events.on("selfreport.submitted", async ({ selfReportId }) => log.info({ topic: "selfreport.submitted", id: selfReportId }, "listed in the admin panel"));
+  events.on("deletion.requested", async ({ requestId }) => log.info({ topic: "deletion.requested", id: requestId }, "listed in the admin panel"));
+  events.on("question.forwarded", async ({ questionId }) => log.info({ topic: "question.forwarded", id: questionId }, "listed in the admin panel"));
 }

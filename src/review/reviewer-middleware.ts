@@ -12,12 +12,14 @@ import type { InboundMessage, Reply } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import type { Middleware } from "../conversation/pipeline.js";
+import { fold as foldText } from "../i18n/fold.js";
 import { CARD_ACTIONS, CARD_TOKEN, type CardAction } from "./cards.js";
 import { answerInfoRequest, decideNomination, MAX_NOTE_LENGTH, type ReviewAction } from "./decisions.js";
 import { createLoginLink } from "./login-links.js";
 import { awaitingAnswerKey, langOf } from "./notifications.js";
 import { findActiveReviewer, type ReviewerView } from "./reviewers.js";
 import type { TransitionResult } from "./transitions.js";
+import { redisKeys } from "../redis/keys.js";
 
 export interface ReviewerMiddlewareDeps {
   db: Db;
@@ -29,20 +31,19 @@ export interface ReviewerMiddlewareDeps {
   logger: Logger;
   /** Nudges the outbox relay after a decision, so notifications go out at once. */
   pokeOutbox?: () => void;
+  /** Whether text is a command ("đề cử", "trạng thái …", "/menu"): it passes on even while an answer is awaited. */
+  isCommand?: (text: string) => boolean;
 }
 
 /** How long the bot waits for a reviewer's reason after "Từ chối" / "Yêu cầu bổ sung". */
 const REASON_TTL_S = 30 * 60;
 const CODE_RE = /^(DC|TD)-\d{4}-\d{6}$/;
 
-/** Folds Vietnamese diacritics and case, so "Hủy", "huy" and "HỦY" read alike. */
-function fold(s: string): string {
-  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().trim();
-}
+/** Folded the engine's way, keeping the "/" of a command, so "Hủy", "huy" and "HỦY" read alike. */
+const fold = (s: string) => foldText(s, "/");
 
 const CANCEL = new Set(["huy", "/huy", "cancel", "/cancel"]);
 const SKIP = new Set(["bo qua", "skip"]);
-const COMMAND_WORDS = ["de cu", "tu danh gia", "trang thai", "thong ke", "quay lai", "xac nhan", "menu"];
 
 /**
  * @example middlewares.push(createReviewerMiddleware({ db, redis, prefix, i18n, panelUrl, logger }))
@@ -51,7 +52,7 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
   const { db, redis, prefix, i18n } = deps;
   const log = deps.logger.child({ concern: "review" });
   const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
-  const reasonKey = (msg: InboundMessage) => `${prefix}:review:reason:${msg.channel}:${msg.userId}`;
+  const reasonKey = (msg: InboundMessage) => redisKeys.reviewReason(prefix, msg.channel, msg.userId);
 
   const describe = (code: string, action: ReviewAction, r: TransitionResult): Reply[] => {
     if (r.ok) return [{ text: t(`review.reviewer.done_${action}`, { code }) }];
@@ -120,12 +121,12 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
       return [];
     }
     const folded = fold(text);
-    // Commands typed as words keep working while an answer is awaited.
-    if (COMMAND_WORDS.some((w) => folded === w || folded.startsWith(`${w} `))) return [];
     if (SKIP.has(folded) || CANCEL.has(folded)) {
       await redis.del(key);
       return [{ text: i18n.t(lang, "review.notify.answer_skipped", { code: n.code }) }];
     }
+    // Commands typed as words keep working while an answer is awaited.
+    if (deps.isCommand?.(text)) return [];
     const result = await answerInfoRequest(db, { nominationId, text, at: new Date(msg.at) });
     await redis.del(key);
     if (!result.ok) return []; // no longer waiting (withdrawn, decided): the engine handles the text

@@ -4,12 +4,13 @@
  * from the state they watch, and the handlers re-check that state, so repeats are harmless.
  */
 import type { EventBus } from "../queue/events.js";
+import type { EventMap, EventTopic } from "../queue/event-map.js";
 
-export const SLA_TOPIC = "review.sla";
+export const SLA_TOPIC = "review.sla" satisfies EventTopic;
 export const REMIND_AFTER_MS = 48 * 3_600_000;
 export const RELEASE_AFTER_MS = 72 * 3_600_000;
 
-export type SlaJob = { kind: "remind"; nominationId: string; since: string } | { kind: "release"; nominationId: string; claimedAt: string };
+export type SlaJob = EventMap["review.sla"];
 
 /** Schedules the 48-hour reminder for a nomination that (re-)entered the pool at `since`. */
 export async function scheduleReminder(events: EventBus, nominationId: string, since: Date, delayMs = REMIND_AFTER_MS): Promise<void> {

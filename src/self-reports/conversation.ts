@@ -33,6 +33,8 @@ function required(answers: Record<string, Answer>, id: string): Answer {
   return a;
 }
 
+const dateOf = (d: Date, lang: string) => d.toLocaleDateString(lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" });
+
 /** @example engine.use(createSelfReportPlugin({ indicators })) */
 export function createSelfReportPlugin(deps: SelfReportPluginDeps): ConversationPlugin {
   const { indicators } = deps;
@@ -77,18 +79,25 @@ export function createSelfReportPlugin(deps: SelfReportPluginDeps): Conversation
     const r = await ctx.db.selfReport.findFirst({ where: { code, personId: ctx.personId }, select: { code: true, status: true, current: true, unit: true, level: true, createdAt: true } });
     if (!r) return null;
     const t = (key: string, vars?: Record<string, string | number>) => ctx.i18n.t(ctx.lang, key, vars);
-    const date = r.createdAt.toLocaleDateString(ctx.lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" });
-    const text = t("selfreport.status.text", { code: r.code, date, unit: r.unit, level: t(`selfreport.level_name.${r.level}`), status: t(`selfreport.status.${r.status}`) });
+    const text = t("selfreport.status.text", { code: r.code, date: dateOf(r.createdAt, ctx.lang), unit: r.unit, level: t(`selfreport.level_name.${r.level}`), status: t(`selfreport.status.${r.status}`) });
     return { text: `${text}\n${t(r.current ? "selfreport.status.current" : "selfreport.status.superseded")}` };
   };
 
   return {
     flowHooks: { [SELF_REPORT_FLOW]: hooks },
     statusLookups: { [SELF_REPORT_CODE_PREFIX]: status },
-    commands: {
-      "/thongke": async (_args, ctx) => [{ text: await progressMessage({ db: ctx.db, indicators, i18n: ctx.i18n }, { personId: ctx.personId, lang: ctx.lang }) }],
+    submissions: async (ctx) => {
+      const rows = await ctx.db.selfReport.findMany({ where: { personId: ctx.personId }, orderBy: { createdAt: "desc" }, take: 20, select: { code: true, unit: true, status: true, createdAt: true } });
+      const t = (key: string, vars?: Record<string, string | number>) => ctx.i18n.t(ctx.lang, key, vars);
+      return rows.map((r) => ({ code: r.code, at: r.createdAt, text: t("selfreport.status.line", { code: r.code, unit: r.unit, date: dateOf(r.createdAt, ctx.lang), status: t(`selfreport.status.${r.status}`) }) }));
     },
-    aliases: { "thống kê": "/thongke", "thong ke": "/thongke", "/stats": "/thongke", "stats": "/thongke" },
+    commands: {
+      "/thongke": {
+        words: "selfreport.words.stats",
+        menu: { label: "conversation.menu.stats", order: 40 },
+        run: async (_args, ctx) => [{ text: await progressMessage({ db: ctx.db, indicators, i18n: ctx.i18n }, { personId: ctx.personId, lang: ctx.lang }) }],
+      },
+    },
   };
 }
 

@@ -4,18 +4,11 @@
  * purpose: it must name the asker's unit and ask for a share, so ordinary questions about the
  * plan's targets still go to the knowledge base.
  */
+import { fold as foldText } from "../i18n/fold.js";
 import type { IndicatorSet } from "./indicators.js";
 
-/** Lower case, no diacritics, đ → d, single spaces. */
-function fold(s: string): string {
-  return s
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[đĐ]/g, "d")
-    .toLowerCase()
-    .replace(/[^a-z0-9%]+/g, " ")
-    .trim();
-}
+/** Folded text that keeps "%" (a share typed as "60%" is part of the question). */
+const fold = (s: string) => foldText(s, "%");
 
 const OWN_UNIT = /\b(don vi|co quan|xa|phuong|huyen|so|ubnd|doanh nghiep|htx|hop tac xa) (cua )?(toi|minh|em|chung toi|chung em)\b|\b(my|our) (unit|agency|office|commune|district)\b/;
 const ASKS_SHARE = /%|\bphan tram\b|\bti le\b|\bty le\b|\bbao nhieu\b|\bdat (duoc )?(muc )?nao\b|\bpercent|\bhow (far|many|much)\b|\bshare\b/;

@@ -7,6 +7,7 @@ import { allocateCode } from "../db/codes.js";
 import type { Db } from "../db/client.js";
 import { scoreAnswers, type IndicatorSet, type Level, type RespondentType } from "./indicators.js";
 import { unitKey } from "./unit-key.js";
+import { writeOutbox } from "../queue/outbox.js";
 
 export interface SelfReportInput {
   personId: string;
@@ -71,7 +72,7 @@ export async function submitSelfReport(db: Db, indicators: IndicatorSet, input: 
       },
       select: { id: true },
     });
-    await tx.outbox.create({ data: { topic: "selfreport.submitted", payload: { selfReportId: created.id, code } } });
+    await writeOutbox(tx, "selfreport.submitted", { selfReportId: created.id, code });
     return { id: created.id, code, supersededCode: previous?.code ?? null, duplicate: false };
   });
 }

@@ -2,6 +2,7 @@
  * The grouping key of a unit name: people type the same unit many ways ("UBND xã Tân Trào",
  * "Ủy ban nhân dân xã Tân Trào", "ubnd xa tan trao"), and the figures must add them up together.
  */
+import { fold } from "../i18n/fold.js";
 
 const SPELLED_OUT: Array<[RegExp, string]> = [
   [/\buy ban nhan dan\b/g, "ubnd"],
@@ -12,13 +13,7 @@ const SPELLED_OUT: Array<[RegExp, string]> = [
 
 /** @example unitKey("Ủy ban nhân dân  xã Tân Trào.") // "ubnd xa tan trao" */
 export function unitKey(unit: string): string {
-  let s = unit
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[đĐ]/g, "d")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
+  let s = fold(unit);
   for (const [re, short] of SPELLED_OUT) s = s.replace(re, short);
   return s.slice(0, 200);
 }

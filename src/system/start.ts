@@ -35,7 +35,7 @@ import { createAdminPanel } from "../admin/panel.js";
 import { createTelegramCards } from "../channels/telegram/cards.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
 import { discardAbandonedEvidence } from "../nominations/submissions.js";
-import { createEngine, loadFlows } from "../conversation/index.js";
+import { createEngine, loadFlows, Vocabulary } from "../conversation/index.js";
 import { MediaRejectedError } from "../channels/types.js";
 import { loadKnowledge, withAnswerCache } from "../knowledge/index.js";
 import { createNominationPlugin } from "../nominations/index.js";
@@ -170,6 +170,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     cleanups.push(() => events.close());
 
     const middlewares: Middleware[] = [createThrottle({ redis: workerRedis, prefix, i18n })];
+    // Flows are validated here: a broken file stops start-up with file, step and reason. Their
+    // triggers and the locales' words tell middlewares waiting for free text what is a command.
+    const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
+    const vocabulary = new Vocabulary(i18n, flows);
     const extraRouters: Array<{ path: string; router: express.Router }> = [];
 
     // [review] reviewers, admin panel, notifications (issue 8)
@@ -178,7 +182,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const pokeOutbox = () => outbox.poke();
     // One sign-in/session guard for every /admin router (the progress pages use it too).
     const adminAuth = createAdminAuth({ db, redis: workerRedis, prefix, config, i18n });
-    middlewares.push(createReviewerMiddleware({ db, redis: workerRedis, prefix, i18n, panelUrl: panelBaseUrl(config), logger, pokeOutbox }));
+    middlewares.push(createReviewerMiddleware({ db, redis: workerRedis, prefix, i18n, panelUrl: panelBaseUrl(config), logger, pokeOutbox, isCommand: (text) => vocabulary.isCommand(text) }));
     registerReviewEvents({
       db,
       redis: workerRedis,
@@ -225,9 +229,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     let handle: MessageHandler | undefined;
     if (config.role !== "web") {
       // [conversation] engine and flows (issue 6)
-      // Flows and knowledge are validated here: a broken file stops start-up with file, step and reason.
+      // The knowledge is validated here: a broken file stops start-up with file, entry and reason.
       const knowledge = withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n }));
-      const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
       const engine = createEngine({
         db,
         redis: workerRedis,
@@ -235,6 +238,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         i18n,
         knowledge,
         flows,
+        vocabulary,
         config: { maxSubmissionsPerDay: config.maxSubmissionsPerDay, evidenceMaxBytes: config.evidenceMaxBytes },
         fetchMedia: async (channel, ref, maxBytes) => {
           const adapter = channels.get(channel)?.adapter;
@@ -244,7 +248,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         pokeOutbox: () => outbox.poke(),
         logger: logger.child({ module: "conversation" }),
       });
-      engine.use(createNominationPlugin({ knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
+      engine.use(createNominationPlugin({ db, knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
       engine.use(selfReportPlugin);
       // [zalo-oa] anonymous OA visitors get Q&A only; people back after an unreachable spell are told to look up their submission
       // Right after the throttle: an anonymous visitor's message never reaches code that stores people.

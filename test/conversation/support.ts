@@ -40,7 +40,7 @@ export function buildEngine(opts: EngineOptions & { prefix: string }): Engine {
     logger: createLogger({ level: (process.env.TEST_LOG_LEVEL as "silent") ?? "silent" }),
     ...opts,
   });
-  engine.use(createNominationPlugin({ knowledge, maxSubmissionsPerDay: maxPerDay }));
+  engine.use(createNominationPlugin({ db: opts.db, knowledge, maxSubmissionsPerDay: maxPerDay }));
   return engine;
 }
 

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../src/db/client.js";
+import { writeOutbox } from "../../src/queue/outbox.js";
 
 let seq = Math.floor(Math.random() * 900_000);
 
@@ -49,7 +50,7 @@ export async function submitNomination(db: Db, opts: SubmitOptions = {}): Promis
         attachments: opts.attachments ? { create: opts.attachments.map((a) => ({ kind: a.mime.startsWith("image/") ? "photo" : "document", mime: a.mime, fileName: a.fileName, size: a.data.length, data: new Uint8Array(a.data) })) } : undefined,
       },
     });
-    await tx.outbox.create({ data: { topic: "nomination.submitted", payload: { nominationId: n.id, code } } });
+    await writeOutbox(tx, "nomination.submitted", { nominationId: n.id, code });
     return { id: n.id, code, personId: person.id };
   });
 }

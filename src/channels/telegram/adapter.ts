@@ -15,6 +15,7 @@ import { escapeHtml } from "./html.js";
 import { inlineKeyboard, numberedList } from "./keyboard.js";
 import { fetchTelegramMedia } from "./media.js";
 import { splitMessage } from "./message-parts.js";
+import { redisKeys } from "../../redis/keys.js";
 
 export interface TelegramAdapterDeps {
   api: Api;
@@ -81,7 +82,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): ChannelAdapter
 
   /** Sends a part unless an earlier attempt of the same job already delivered it. */
   async function deliverOnce(part: string, sendIt: () => Promise<unknown>): Promise<void> {
-    const marker = `${prefix}:sent:telegram:part:${part}`;
+    const marker = redisKeys.sent(prefix, "telegram", "part", part);
     if (await redis.exists(marker)) return;
     await call(sendIt);
     await redis.set(marker, "1", "EX", PART_MARKER_TTL_SECONDS);

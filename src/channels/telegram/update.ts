@@ -4,11 +4,8 @@
  * anything else Telegram adds later passes through untouched.
  */
 import { z } from "zod";
-import type { InboundMessage, MediaRef } from "../types.js";
+import { REVIEW_CHOICE_TOKEN, type InboundMessage, type MediaRef } from "../types.js";
 import { decodeCallbackData } from "./callback-data.js";
-
-/** Reviewer card buttons carry this token; their cards are edited by the review module, not here. */
-export const REVIEW_TOKEN = "rv";
 
 const userSchema = z.looseObject({
   id: z.number().int(),
@@ -116,7 +113,7 @@ export function toInboundMessage(update: TelegramUpdate, opts: UpdateMappingOpti
     const inReviewChat = opts.reviewChatId !== undefined && chatId === opts.reviewChatId;
     if (chat && chat.type !== "private" && !inReviewChat) return { kind: "ignore", reason: "group_chat" };
     const choice = decodeCallbackData(q.data ?? "");
-    const platform: NonNullable<InboundMessage["platform"]> = { callbackQueryId: q.id, removeKeyboard: choice.token !== REVIEW_TOKEN && q.message !== undefined };
+    const platform: NonNullable<InboundMessage["platform"]> = { callbackQueryId: q.id, removeKeyboard: choice.token !== REVIEW_CHOICE_TOKEN && q.message !== undefined };
     if (q.message) platform.messageId = q.message.message_id;
     return {
       kind: "message",

@@ -5,6 +5,7 @@
  */
 import type { Redis } from "ioredis";
 import type { ChannelAdapter, Reply } from "../types.js";
+import { redisKeys } from "../../redis/keys.js";
 
 export interface WebchatMessage {
   seq: number;
@@ -17,7 +18,7 @@ const KEEP = 200;
 const TTL_SECONDS = 24 * 60 * 60;
 
 export function webchatKeys(prefix: string, chatId: string) {
-  return { list: `${prefix}:webchat:${chatId}:out`, seq: `${prefix}:webchat:${chatId}:seq` };
+  return { list: redisKeys.webchatOut(prefix, chatId), seq: redisKeys.webchatSeq(prefix, chatId) };
 }
 
 /** The outbound side: "sending" is appending to the chat's list. */

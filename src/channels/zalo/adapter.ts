@@ -10,6 +10,7 @@ import { MediaRejectedError, PermanentSendError, RecipientUnreachableError, Retr
 import { ZaloApiError, type ZaloClient } from "./client.js";
 import { downloadZaloPhoto } from "./evidence.js";
 import { renderZaloText, ZALO_TEXT_LIMIT } from "./rendering.js";
+import { redisKeys } from "../../redis/keys.js";
 
 /** Zalo publishes neither quotas nor a retry_after: a 429 waits this long before the same message is tried again. */
 export const DEFAULT_ZALO_RETRY_AFTER_MS = 2_000;
@@ -56,7 +57,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ChannelAdapter {
     async send(chatId, reply, ctx) {
       const parts = await render(chatId, reply);
       const multi = parts.length + (reply.media ? 1 : 0) > 1;
-      const partKey = (i: number) => `${deps.prefix}:sent:zalo:${ctx.key}:${ctx.index}:p${i}`;
+      const partKey = (i: number) => redisKeys.sent(deps.prefix, "zalo", ctx.key, `${ctx.index}:p${i}`);
       let n = 0;
       const deliver = async (fn: () => Promise<unknown>) => {
         const i = n++;

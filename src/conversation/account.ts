@@ -1,0 +1,89 @@
+/**
+ * What a person does about their own things: the status of a code (only its owner learns
+ * anything), withdrawing a submission, listing their submissions, asking for their data to be
+ * deleted, forwarding an unanswered question to an official, and choosing the language.
+ */
+import { parseCode } from "../db/codes.js";
+import type { Lang } from "../i18n/locales.js";
+import type { Kit, Turn } from "./context.js";
+import { forwardQuestion, requestDeletion } from "./data-requests.js";
+
+export interface AccountActions {
+  /** "trạng thái DC-…", or a bare code: its status, with "Rút hồ sơ" when still possible. */
+  status(turn: Turn, text: string): Promise<void>;
+  /** "rút hồ sơ DC-…": asks to confirm. */
+  askWithdraw(turn: Turn, text: string): Promise<void>;
+  withdraw(turn: Turn, code: string): Promise<void>;
+  /** "hồ sơ của tôi": every submission of the person, newest first, with its status. */
+  mine(turn: Turn): Promise<void>;
+  askDeletion(turn: Turn): void;
+  requestDeletion(turn: Turn): Promise<void>;
+  forward(turn: Turn, question: string): Promise<void>;
+  /** Switches (or toggles) the language; a choice the text typed no longer overrides. */
+  setLanguage(turn: Turn, to?: Lang): Promise<void>;
+}
+
+/** The most submissions "hồ sơ của tôi" lists (the newest). */
+const MINE_LIMIT = 10;
+
+export function createAccountActions(k: Kit): AccountActions {
+  const { db } = k.deps;
+
+  async function lookup(turn: Turn, text: string, how: string) {
+    const parsed = parseCode(text);
+    if (!parsed) {
+      k.say(turn, k.t(turn, how));
+      return undefined;
+    }
+    const answer = await k.registry.lookups.get(parsed.prefix)?.(parsed.code, k.person(turn));
+    if (!answer) k.say(turn, k.t(turn, "conversation.status.not_found", { code: parsed.code }));
+    return answer ? { ...answer, code: parsed.code } : undefined;
+  }
+
+  return {
+    async status(turn, text) {
+      const answer = await lookup(turn, text, "conversation.status.how");
+      if (!answer) return;
+      if (answer.withdrawable && k.registry.withdrawals.has(answer.code.slice(0, 2))) return k.questions.ask(turn, answer.text, { kind: "status", code: answer.code });
+      k.say(turn, answer.text);
+    },
+    async askWithdraw(turn, text) {
+      const answer = await lookup(turn, text, "conversation.withdraw.how");
+      if (!answer) return;
+      if (!answer.withdrawable) return k.say(turn, k.t(turn, "conversation.withdraw.not_possible", { code: answer.code }));
+      k.questions.ask(turn, k.t(turn, "conversation.withdraw.confirm", { code: answer.code }), { kind: "withdraw-confirm", code: answer.code });
+    },
+    async withdraw(turn, code) {
+      const done = (await k.registry.withdrawals.get(code.slice(0, 2))?.(code, k.person(turn))) ?? false;
+      if (done) k.log(turn).info({ code }, "submission withdrawn by its submitter");
+      k.say(turn, k.t(turn, done ? "conversation.withdraw.done" : "conversation.withdraw.not_possible", { code }));
+    },
+    async mine(turn) {
+      const ctx = k.person(turn);
+      const lines = (await Promise.all(k.registry.submissionLists.map((list) => list(ctx)))).flat().sort((a, b) => b.at.getTime() - a.at.getTime());
+      if (!lines.length) return k.menu.show(turn, k.t(turn, "conversation.mine.none"));
+      k.say(turn, [k.t(turn, "conversation.mine.title"), ...lines.slice(0, MINE_LIMIT).map((l) => `• ${l.text}`), k.t(turn, "conversation.status.how")].join("\n"));
+    },
+    askDeletion(turn) {
+      k.questions.ask(turn, k.t(turn, "conversation.deletion.confirm"), { kind: "delete-confirm" });
+    },
+    async requestDeletion(turn) {
+      await requestDeletion(db, { personId: turn.session.personId, channel: turn.msg.channel, chatId: turn.msg.chatId });
+      k.deps.pokeOutbox?.();
+      k.log(turn).info("deletion requested");
+      k.say(turn, k.t(turn, "conversation.deletion.queued"));
+    },
+    async forward(turn, question) {
+      await forwardQuestion(db, { personId: turn.session.personId, question });
+      k.deps.pokeOutbox?.();
+      k.say(turn, k.t(turn, "conversation.forward.done"));
+    },
+    async setLanguage(turn, to) {
+      turn.lang = to ?? (turn.lang === "vi" ? "en" : "vi");
+      turn.session.lang = turn.lang;
+      turn.session.langChosen = true;
+      await db.person.update({ where: { id: turn.session.personId }, data: { language: turn.lang } });
+      k.menu.show(turn, k.t(turn, "conversation.language_set"));
+    },
+  };
+}

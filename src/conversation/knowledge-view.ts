@@ -1,0 +1,67 @@
+/**
+ * The plan's knowledge in the chat: answers to typed questions, browsing levels and their entries
+ * from the menu, and the offer to forward a question the plan does not answer. A list stays
+ * usable after one of its items was read (its buttons keep working, and every entry offers the
+ * way back to the list), so reading a second item never means asking again.
+ */
+import type { AnswerChoice, Knowledge } from "../knowledge/index.js";
+import type { Kit, Turn } from "./context.js";
+
+export interface KnowledgeView {
+  /** Answers a typed question; on a first contact with nothing found, greets with the menu instead. */
+  answer(turn: Turn, question: string, firstContact: boolean): void;
+  /** The levels to browse (the menu's "Hỏi đáp"). */
+  levels(turn: Turn): void;
+  /** Opens a choice of a shown list: a level's entries or one entry. */
+  open(turn: Turn, choice: AnswerChoice | undefined): void;
+  /** Shows the last list again. */
+  reshow(turn: Turn): void;
+  /** Whether a button press belongs to the last list shown (then it is not stale). */
+  isListToken(turn: Turn, token: string): boolean;
+}
+
+export function createKnowledgeView(k: Kit): KnowledgeView {
+  const kb = (): Knowledge => k.deps.knowledge;
+
+  function list(turn: Turn, text: string, choices: AnswerChoice[]) {
+    k.questions.ask(turn, text, { kind: "knowledge", choices });
+    turn.session.browse = { token: turn.session.token!, text, choices };
+  }
+
+  function show(turn: Turn, answer: ReturnType<Knowledge["show"]>) {
+    if (answer.choices?.length) return list(turn, answer.text, answer.choices);
+    // One entry of a list: the way back to it goes with the text.
+    if (turn.session.browse) return k.questions.ask(turn, answer.text, { kind: "entry" });
+    k.say(turn, answer.text);
+  }
+
+  const self: KnowledgeView = {
+    answer(turn, question, firstContact) {
+      const answer = kb().ask(question, turn.lang);
+      if (answer.kind !== "none") {
+        turn.session.browse = undefined; // a new answer: the old list is no longer what "back" means
+        return show(turn, answer);
+      }
+      if (firstContact) return k.menu.show(turn, k.t(turn, "conversation.welcome"));
+      k.questions.ask(turn, answer.text, { kind: "kb-none", question: question.slice(0, 2000) });
+    },
+    levels(turn) {
+      list(turn, k.t(turn, "conversation.ask_intro"), kb().levels(turn.lang));
+    },
+    open(turn, choice) {
+      if (!choice) return k.menu.show(turn);
+      if (kb().levels(turn.lang).some((l) => l.id === choice.id)) {
+        const entries = kb().entriesOf(choice.id, turn.lang);
+        if (entries.length) return list(turn, kb().show(choice.id, turn.lang).text, entries);
+      }
+      show(turn, kb().show(choice.id, turn.lang));
+    },
+    reshow(turn) {
+      const b = turn.session.browse;
+      if (!b) return k.menu.show(turn);
+      list(turn, b.text, b.choices);
+    },
+    isListToken: (turn, token) => turn.session.browse?.token === token,
+  };
+  return self;
+}

@@ -1,0 +1,31 @@
+/**
+ * Which language to reply in. The platform's setting is only a first guess (an en-US phone is
+ * common in Vietnam); after that the reply follows the language the person types, until they
+ * choose one themselves (/ngonngu, the menu), which always wins.
+ */
+import { fold, stripDiacritics } from "../i18n/fold.js";
+import type { Lang } from "../i18n/locales.js";
+import type { Vocabulary } from "./vocabulary.js";
+
+/** The first guess for a new person, from the platform's language code. */
+export function languageOfHint(hint: string | undefined): Lang {
+  return hint?.toLowerCase().startsWith("en") ? "en" : "vi";
+}
+
+/**
+ * The language a text is written in, or undefined when it does not tell (a number, a name, "ok",
+ * a command). Any Vietnamese diacritic means Vietnamese; otherwise the marker words of
+ * `conversation.words.markers` decide.
+ *
+ * @example languageOfText("What are the targets for communes?", vocab) // "en"
+ * @example languageOfText("chi tieu cap xa la gi", vocab) // "vi"
+ */
+export function languageOfText(text: string, vocab: Vocabulary): Lang | undefined {
+  const t = text.normalize("NFC").toLowerCase().trim();
+  if (!t || t.startsWith("/")) return undefined;
+  if (stripDiacritics(t) !== t) return "vi";
+  const { vi, en } = vocab.markerCounts(fold(t));
+  if (en > vi) return "en";
+  if (vi > en) return "vi";
+  return undefined;
+}

@@ -1,0 +1,88 @@
+/**
+ * Where typed text goes: commands and the words that stand for them ("menu", "hủy", "thống kê",
+ * "hồ sơ của tôi", a bare code), flow triggers ("đề cử"), the answer to a pending question, the
+ * current flow step, and — for everything else — the plan's knowledge. A command nobody knows
+ * gets the list of commands, never a search of the plan.
+ */
+import { fold } from "../i18n/fold.js";
+import type { Kit, Turn } from "./context.js";
+import { cleanText } from "./input.js";
+import type { WordList } from "./vocabulary.js";
+
+export interface Router {
+  onText(turn: Turn, raw: string, firstContact: boolean): Promise<void>;
+  /** Runs a registered command ("/thongke") with the text after it. */
+  runCommand(turn: Turn, command: string, args: string): Promise<void>;
+}
+
+/** A reference code on its own ("DC-2026-000001"), as pasted after "Tra cứu hồ sơ". */
+const BARE_CODE = /^[A-Za-z]{2}-?\d{4}-?\d{6}$/;
+
+/** Word lists a slash command may be written with ("/huy", "/trangthai …"), so it is not unknown. */
+const SLASH_LISTS: readonly WordList[] = ["menu", "help", "cancel", "language", "english", "vietnamese", "deletion", "status", "withdraw", "ask", "mine", "back", "skip", "done"];
+
+export function createRouter(k: Kit): Router {
+  /** A registered command named by a slash ("/thongke") or by one of its words ("thống kê"). */
+  function commandOf(slash: string | null, folded: string): string | undefined {
+    if (slash && k.registry.commands.has(slash)) return slash;
+    for (const [command, spec] of k.registry.commands) if (spec.words && k.vocab.is(spec.words, folded)) return command;
+    return undefined;
+  }
+
+  /** Every slash command a user can type, for the reply to an unknown one. */
+  function knownCommands(): string[] {
+    const words = [...SLASH_LISTS.flatMap((l) => k.vocab.words(l)), ...[...k.deps.flows.values()].filter((f) => k.registry.available(f.id)).flatMap((f) => f.triggers), ...k.registry.commands.keys()];
+    return [...new Set(words.filter((w) => w.startsWith("/")))];
+  }
+
+  const self: Router = {
+    async runCommand(turn, command, args) {
+      const spec = k.registry.commands.get(command);
+      if (!spec) return k.menu.show(turn);
+      turn.replies.push(...(await spec.run(args, k.person(turn))));
+    },
+
+    async onText(turn, raw, firstContact) {
+      const text = cleanText(raw);
+      const n = fold(text);
+      const slash = text.startsWith("/") ? text.split(/\s+/)[0]!.toLowerCase().replace(/@\w+$/, "") : null;
+      const s = turn.session;
+      const v = k.vocab;
+
+      if (!n) return k.menu.show(turn);
+      if (v.is("menu", n)) return k.menu.show(turn, firstContact ? k.t(turn, "conversation.welcome") : undefined);
+      if (v.is("help", n)) return k.menu.show(turn, k.t(turn, "conversation.help"));
+      if (v.is("cancel", n)) return k.runner.askCancel(turn);
+      if (v.is("english", n)) return k.account.setLanguage(turn, "en");
+      if (v.is("vietnamese", n)) return k.account.setLanguage(turn, "vi");
+      if (v.is("language", n)) return k.account.setLanguage(turn);
+      if (slash && v.is("ask", fold(slash))) {
+        const q = text.slice(slash.length).trim();
+        return q ? k.knowledge.answer(turn, q, false) : k.say(turn, k.t(turn, "conversation.ask_how"));
+      }
+      if (v.after("status", n) !== null || BARE_CODE.test(text)) return k.account.status(turn, text);
+      if (v.after("withdraw", n) !== null) return k.account.askWithdraw(turn, text);
+      if (v.after("deletion", n) !== null) return k.account.askDeletion(turn);
+      if (v.is("mine", n)) return k.account.mine(turn);
+      const command = commandOf(slash, n);
+      if (command) return self.runCommand(turn, command, slash ? text.slice(slash.length).trim() : "");
+      const flowId = v.flowTriggered(n);
+      if (flowId) return k.runner.start(turn, flowId);
+      if (slash && !SLASH_LISTS.some((l) => v.is(l, fold(slash)))) {
+        k.say(turn, k.t(turn, "conversation.unknown_command", { command: slash, commands: knownCommands().join(", ") }));
+        return s.flow && s.pending?.kind === "step" ? k.runner.prompt(turn) : k.menu.show(turn);
+      }
+
+      if (s.pending && s.pending.kind !== "step") {
+        if (await k.questions.answerTyped(turn, text)) return;
+        if (k.questions.isBlocking(turn)) return k.questions.remind(turn);
+        // The user moved on: the open question is dropped and the text handled as usual.
+        s.pending = undefined;
+      }
+      if (s.flow && s.pending?.kind === "step") return k.runner.onText(turn, text);
+      if (v.is("greeting", n)) return k.menu.show(turn, k.t(turn, "conversation.welcome"));
+      return k.knowledge.answer(turn, text, firstContact);
+    },
+  };
+  return self;
+}

@@ -1,0 +1,36 @@
+/**
+ * Every Redis key the application writes, in one place: a newcomer sees at a glance what lives in
+ * Redis, and two concerns can never pick the same name by accident. Every key starts with the
+ * deployment's prefix (REDIS_PREFIX), so several deployments can share one Redis.
+ */
+
+/**
+ * The key templates, each a function of the prefix and the parts that name the key.
+ *
+ * @example redisKeys.session("cds", "zalo", "12345") // "cds:sess:zalo:12345"
+ */
+export const redisKeys = {
+  /** A chat's conversation session (JSON, 24 h). */
+  session: (prefix: string, channel: string, chatId: string) => `${prefix}:sess:${channel}:${chatId}`,
+  /** The lock held while one message of the chat is processed. */
+  sessionLock: (prefix: string, channel: string, chatId: string) => `${prefix}:sess:${channel}:${chatId}:lock`,
+  /** Messages of a chat in one flood window. */
+  flood: (prefix: string, channel: string, chatId: string, window: number) => `${prefix}:flood:${channel}:${chatId}:${window}`,
+  /** An inbound update already accepted (webhook deduplication, 24 h). */
+  seen: (prefix: string, channel: string, messageId: string) => `${prefix}:seen:${channel}:${messageId}`,
+  /** An inbound update whose job ran to the end. */
+  processed: (prefix: string, channel: string, messageId: string) => `${prefix}:processed:${channel}:${messageId}`,
+  /** One delivered reply (or part) of an outbound job. */
+  sent: (prefix: string, channel: string, jobKey: string, part: string) => `${prefix}:sent:${channel}:${jobKey}:${part}`,
+  /** A token bucket of the outbound rate limiter. */
+  rateBucket: (prefix: string, bucket: string) => `${prefix}:rl:${bucket}`,
+  /** The review action whose reason a reviewer is typing. */
+  reviewReason: (prefix: string, channel: string, userId: string) => `${prefix}:review:reason:${channel}:${userId}`,
+  /** The nomination whose information request a chat is answering. */
+  reviewAwaiting: (prefix: string, channel: string, chatId: string) => `${prefix}:review:awaiting:${channel}:${chatId}`,
+  /** Failed panel sign-ins from one (hashed) address. */
+  adminSignInFailures: (prefix: string, ipHash: string) => `${prefix}:admin:signin-failures:${ipHash}`,
+  /** The web chat's outgoing message list and its sequence counter. */
+  webchatOut: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:out`,
+  webchatSeq: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:seq`,
+} as const;
