@@ -140,6 +140,8 @@ export function createPendingQuestions(k: Kit): PendingQuestions {
       // A one-shot question is over once answered; a list (menu, knowledge) is replaced by what it opens.
       if (p.kind !== "step") turn.session.pending = undefined;
       await spec(p).onChoice(k, turn, p, id);
+      // A side question answered during a flow (delete my data? withdraw?): back to the step.
+      if (!turn.session.pending && turn.session.flow) k.runner.prompt(turn);
     },
     async answerTyped(turn, text) {
       const p = turn.session.pending;

@@ -76,8 +76,9 @@ export function createRouter(k: Kit): Router {
       if (s.pending && s.pending.kind !== "step") {
         if (await k.questions.answerTyped(turn, text)) return;
         if (k.questions.isBlocking(turn)) return k.questions.remind(turn);
-        // The user moved on: the open question is dropped and the text handled as usual.
-        s.pending = undefined;
+        // The user moved on: the open question is dropped and the text handled as usual (in a
+        // flow, as the answer to its step again).
+        s.pending = s.flow ? { kind: "step" } : undefined;
       }
       if (s.flow && s.pending?.kind === "step") return k.runner.onText(turn, text);
       if (v.is("greeting", n)) return k.menu.show(turn, k.t(turn, "conversation.welcome"));

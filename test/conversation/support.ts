@@ -12,12 +12,15 @@ import { loadLocales } from "../../src/i18n/locales.js";
 import { loadKnowledge } from "../../src/knowledge/index.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { createNominationPlugin } from "../../src/nominations/index.js";
+import { createSelfReportPlugin } from "../../src/self-reports/conversation.js";
+import { loadIndicators } from "../../src/self-reports/indicators.js";
 import type { Db } from "../../src/db/client.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const i18n = loadLocales(`${ROOT}locales`);
 export const knowledge = loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n });
 export const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
+export const indicators = loadIndicators(`${ROOT}flows/self-report/indicators.yaml`);
 
 export function testRedis(): Redis {
   return new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
@@ -41,6 +44,7 @@ export function buildEngine(opts: EngineOptions & { prefix: string }): Engine {
     ...opts,
   });
   engine.use(createNominationPlugin({ db: opts.db, knowledge, maxSubmissionsPerDay: maxPerDay }));
+  engine.use(createSelfReportPlugin({ indicators }));
   return engine;
 }
 
