@@ -110,3 +110,15 @@ export function fakeFetchMedia(files: Record<string, FetchedMedia>) {
     return f;
   };
 }
+
+/**
+ * How many steps a flow asks for the given answers, counted straight from the flow file (a step
+ * applies when it has no condition or its condition holds): the expected "Bước n/total".
+ */
+export function stepsFor(flowId: string, answers: Record<string, string>): number {
+  const flow = flows.get(flowId)!;
+  return flow.steps.filter((s) => !s.when || (answers[s.when.step] !== undefined && (s.when.in ? s.when.in.includes(answers[s.when.step]!) : !s.when.notIn!.includes(answers[s.when.step]!)))).length;
+}
+
+/** The nomination walked by `toSummary` (a citizen, evidence skipped): its step total. */
+export const NOMINATION_STEPS = stepsFor("nomination", { category: "citizen" });

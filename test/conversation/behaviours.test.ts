@@ -1,0 +1,196 @@
+/**
+ * What a person meets when they do not follow the script: unknown commands, writing in another
+ * language, pasting a bare code, asking for their own submissions, typing a menu item's words,
+ * asking something new while a question is open, pressing old buttons, browsing a list, and the
+ * step counter and choices of the self-report for each kind of respondent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { buildEngine, ChatDriver, flows, i18n, newPrefix, stepsFor, testRedis, toSummary } from "./support.js";
+
+const text = ChatDriver.text;
+const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
+
+describe("the engine when people do not follow the script", () => {
+  let database: TestDatabase;
+  let redis: Redis;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    redis = testRedis();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await database?.drop();
+  });
+  const engine = () => buildEngine({ db: database.db, redis, prefix: newPrefix() });
+
+  it("answers an unknown command with the list of commands, not with a search of the plan", async () => {
+    const chat = new ChatDriver(engine());
+    await chat.say("xin chào");
+    const r = text(await chat.say("/abc"));
+    expect(r).toContain("chưa hiểu lệnh /abc");
+    for (const command of ["/start", "/decu", "/tudanhgia", "/thongke", "/trangthai", "/huy"]) expect(r).toContain(command);
+    expect(r).not.toContain(t("conversation.forward.offer"));
+  });
+
+  it("replies in the language typed: an English phone asking in Vietnamese gets Vietnamese, until /ngonngu chooses", async () => {
+    const chat = new ChatDriver(engine());
+    const first = await chat.send(chat.message({ text: "hello", languageHint: "en-US" }));
+    expect(text(first)).toContain("Welcome");
+    const vi = text(await chat.say("chỉ tiêu hồ sơ công việc cấp xã là gì?"));
+    expect(vi).toContain("cấp xã");
+    expect(vi).not.toMatch(/\bcommune\b/i);
+    const en = text(await chat.say("what are the targets for communes?"));
+    expect(en).toMatch(/commune/i);
+    // Chosen explicitly: Vietnamese text no longer switches it back.
+    await chat.say("/ngonngu");
+    const menu = text(await chat.say("/ngonngu"));
+    expect(menu).toContain("Switched to English");
+    expect(text(await chat.say("menu"))).toContain("How can I help");
+    expect(text(await chat.say("xin chào"))).toContain("How can I help");
+  });
+
+  it("shows the status of a bare reference code to its owner, and to no one else", async () => {
+    const owner = new ChatDriver(engine());
+    await toSummary(owner, "Hoàng Văn Mã");
+    const code = /DC-\d{4}-\d{6}/.exec(text(await owner.say("xác nhận")))![0];
+    const mine = text(await owner.say(code));
+    expect(mine).toContain(code);
+    expect(mine).toContain(t("nomination.status_name.submitted"));
+    const other = new ChatDriver(engine());
+    expect(text(await other.say(code))).toContain(t("conversation.status.not_found", { code }));
+  });
+
+  it("lists “hồ sơ của tôi” with each submission's status, newest first", async () => {
+    const chat = new ChatDriver(engine());
+    expect(text(await chat.say("hồ sơ của tôi"))).toContain(t("conversation.mine.none"));
+    await toSummary(chat, "Đặng Thị Một");
+    const first = /DC-\d{4}-\d{6}/.exec(text(await chat.say("xác nhận")))![0];
+    await toSummary(chat, "Đặng Thị Hai");
+    const second = /DC-\d{4}-\d{6}/.exec(text(await chat.say("xác nhận")))![0];
+    const list = text(await chat.say("ho so cua toi"));
+    expect(list).toContain(t("conversation.mine.title"));
+    expect(list.indexOf(second)).toBeGreaterThan(-1);
+    expect(list.indexOf(second)).toBeLessThan(list.indexOf(first));
+    expect(list).toContain("Đặng Thị Một");
+    expect(list).toContain(t("nomination.status_name.submitted"));
+    // The same from the menu.
+    await chat.say("menu");
+    expect(text(await chat.press("mine"))).toContain(first);
+  });
+
+  it("reaches the same feature from the typed words as from the menu (gương điển hình, thống kê)", async () => {
+    const chat = new ChatDriver(engine());
+    const menu = (await chat.say("menu")).at(-1)!.choices!;
+    for (const label of [t("conversation.menu.examples"), t("conversation.menu.stats")]) {
+      const id = menu.find((c) => c.label === label)!.id;
+      await chat.say("menu");
+      const fromMenu = text(await chat.press(id));
+      const typed = text(await chat.say(label.toLowerCase()));
+      expect(typed).toBe(fromMenu);
+      expect(typed).not.toContain("154/KH-UBND, mục");
+    }
+    expect(text(await chat.say("guong dien hinh"))).toContain(t("conversation.examples.none"));
+  });
+
+  it("answers a new question while “forward to an official?” is open, and drops the offer", async () => {
+    const chat = new ChatDriver(engine());
+    await chat.say("xin chào");
+    await chat.say("giá vàng hôm nay bao nhiêu");
+    const consent = await chat.press("forward");
+    expect(text(consent)).toContain(t("conversation.forward.consent"));
+    const answer = text(await chat.say("chỉ tiêu hồ sơ công việc cấp xã"));
+    expect(answer).toContain("154/KH-UBND");
+    expect(answer).not.toContain(t("conversation.choose_one"));
+    expect(await database.db.forwardedQuestion.count({ where: { question: "giá vàng hôm nay bao nhiêu" } })).toBe(0);
+  });
+
+  it("makes an old keyboard harmless after the user typed the answer instead: the current question comes back", async () => {
+    const chat = new ChatDriver(engine());
+    const consent = await chat.say("đề cử");
+    const oldToken = consent.at(-1)!.choiceToken!;
+    const category = await chat.say("đồng ý");
+    const r = await chat.press("no", oldToken);
+    expect(text(r)).toContain(t("conversation.stale"));
+    expect(r.at(-1)).toEqual(category.at(-1));
+    expect(text(await chat.say("8"))).toContain(t("conversation.step", { n: 3, total: stepsFor("nomination", { category: "citizen" }) }));
+  });
+
+  it("keeps a knowledge list browsable: a second item from the same list, and “back to the list”", async () => {
+    const chat = new ChatDriver(engine());
+    await chat.say("menu");
+    await chat.press("ask");
+    const list = await chat.press("2");
+    const listToken = list.at(-1)!.choiceToken!;
+    const entries = list.at(-1)!.choices!;
+    expect(entries.length).toBeGreaterThan(1);
+    const one = await chat.press("0");
+    expect(one.at(-1)!.choices!.map((c) => c.label)).toEqual([t("conversation.back_to_list")]);
+    const two = text(await chat.press("1", listToken));
+    expect(two).not.toContain(t("conversation.stale"));
+    expect(two).not.toBe(text(one));
+    const again = await chat.say(t("conversation.back_to_list"));
+    expect(again.at(-1)!.choices).toEqual(entries);
+  });
+
+  it("counts the self-report's steps for the respondent: a citizen's total only shrinks, and ends at n = total", async () => {
+    for (const [respondent, n] of [["citizen", "2"], ["business", "3"], ["official", "1"]] as const) {
+      const chat = new ChatDriver(engine());
+      const seen: Array<[number, number]> = [];
+      const record = (r: string) => {
+        const m = /Bước (\d+)\/(\d+)/.exec(r);
+        if (m) seen.push([Number(m[1]), Number(m[2])]);
+        return r;
+      };
+      record(text(await chat.say("tự đánh giá")));
+      record(text(await chat.say("1")));
+      record(text(await chat.say(n)));
+      let last = await chat.say("3"); // commune level
+      record(text(last));
+      const total = stepsFor("self-report", { respondent, level: "commune", basic_skills: "not_yet", data_skills: "not_yet" });
+      for (let i = 0; i < 20 && !text(last).includes(t("selfreport.summary")); i++) {
+        // The last option of every question ("not yet"), typed text where there is none.
+        const options = last.at(-1)!.choices ?? [];
+        last = await chat.say(options.length ? String(options.length) : "Ủy ban nhân dân xã Tân Trào");
+        record(text(last));
+      }
+      expect(seen.at(-1), respondent).toEqual([total, total]);
+      for (let i = 1; i < seen.length; i++) {
+        expect(seen[i]![0], `${respondent} step numbers go up by one`).toBe(seen[i - 1]![0] + 1);
+        expect(seen[i]![1], `${respondent} totals never grow`).toBeLessThanOrEqual(seen[i - 1]![1]);
+      }
+    }
+  });
+
+  it("offers a commune or district unit only the places of its level (no “Cấp tỉnh”, no “Ngoài tỉnh”)", async () => {
+    const flow = flows.get("self-report")!;
+    const levels = flow.options.get("level")!.map((o) => o.id);
+    for (const [i, level] of levels.entries()) {
+      const chat = new ChatDriver(engine());
+      await chat.say("tự đánh giá");
+      await chat.say("1");
+      await chat.say("2");
+      const r = await chat.say(String(i + 1));
+      if (level === "province") {
+        expect(text(r), level).toContain(t("selfreport.ask.unit"));
+        continue;
+      }
+      const labels = r.at(-1)!.choices!.map((c) => c.label);
+      expect(labels, level).not.toContain("Cấp tỉnh (Tuyên Quang)");
+      expect(labels, level).not.toContain("Ngoài tỉnh hoặc ở nước ngoài");
+      expect(labels, level).toContain("Huyện Yên Sơn");
+    }
+  });
+
+  it("shows “Bỏ qua” at an empty evidence step and only “Xong” once evidence was added", async () => {
+    const chat = new ChatDriver(engine());
+    await toSummary(chat);
+    await chat.say("sửa 6");
+    const empty = chat.last!.choices!.map((c) => c.label);
+    expect(empty).toEqual([t("conversation.skip")]);
+    const added = await chat.say("https://baotuyenquang.com.vn/bai-viet");
+    expect(added.at(-1)!.choices!.map((c) => c.label)).toEqual([t("conversation.media.done")]);
+    expect(text(await chat.say("1"))).toContain(t("nomination.summary"));
+  });
+});
