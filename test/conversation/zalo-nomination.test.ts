@@ -1,6 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, type TestSystem } from "../support/system.js";
-import { FakeZalo, ZaloUser } from "../support/fake-zalo.js";
+import { FakeZalo, numberedOptions, ZaloUser } from "../support/fake-zalo.js";
+import { flows, stepsFor } from "./support.js";
+
+/**
+ * Walks a flow on Zalo answering with a number wherever the bot shows a numbered list (`#n`
+ * picks the n-th option and fails if no list was shown) and typing only where it shows none.
+ */
+async function walk(u: ZaloUser, start: string, answers: string[]): Promise<string> {
+  let shown = (await u.say(start)).join("\n");
+  for (const a of answers) {
+    const options = numberedOptions(shown);
+    if (a.startsWith("#")) expect(options.length, `a list before ${a} in: ${shown.slice(-300)}`).toBeGreaterThanOrEqual(Number(a.slice(1)));
+    else expect(options, `typed “${a}” where numbers were offered: ${shown.slice(-300)}`).toEqual([]);
+    shown = (await u.say(a.startsWith("#") ? a.slice(1) : a)).join("\n");
+  }
+  return shown;
+}
 
 const SECRET = "zalo-secret-nom";
 
@@ -18,8 +34,9 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
 
   it("goes from “de cu” to the code with a photo as evidence, then reports the status", async () => {
     const u = new ZaloUser(t.url, fake, SECRET);
-    expect((await u.say("de cu")).join("\n")).toContain("Bước 1/11");
-    expect((await u.say("1")).join("\n")).toContain("Bước 2/11");
+    const total = stepsFor("nomination", { category: "business" });
+    expect((await u.say("de cu")).join("\n")).toContain(`Bước 1/${total}`);
+    expect((await u.say("1")).join("\n")).toContain(`Bước 2/${total}`);
     expect((await u.say("so 4")).join("\n")).toContain("Theo Kế hoạch 154/KH-UBND");
     await u.say("Hợp tác xã Chè Xanh");
     await u.say("bo qua");
@@ -40,5 +57,23 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
     expect(row!.attachments[0]!.mime).toBe("image/jpeg");
     const status = (await u.say(`/trangthai ${code}`, 2_500)).join("\n");
     expect(status).toContain(code);
+  });
+
+  it("completes a nomination answering only with numbers wherever numbers are offered", async () => {
+    const u = new ZaloUser(t.url, fake, SECRET);
+    const achievements = "Số hóa toàn bộ hồ sơ một cửa của xã, 95% thủ tục được nộp trực tuyến trong năm 2024.";
+    // consent, category (commune collective), name, parent unit (skip by number), locality (typed: no list), achievements, evidence (skip by number), nominator, phone, relation, summary (confirm by number)
+    const done = await walk(u, "đề cử", ["#1", "#3", "UBND xã Tân Trào", "#1", "Sơn Dương", achievements, "#1", "Hà Thị Số", "0977 111 222", "#2", "#1"]);
+    const code = /DC-\d{4}-\d{6}/.exec(done)![0];
+    expect(await t.database.db.nomination.findUnique({ where: { code } })).toMatchObject({ category: "commune", nomineeName: "UBND xã Tân Trào", localityId: "tq-son-duong", relation: "Đồng nghiệp" });
+  });
+
+  it("completes a self-report answering only with numbers wherever numbers are offered", async () => {
+    const u = new ZaloUser(t.url, fake, SECRET);
+    const citizenSteps = flows.get("self-report")!.steps.filter((s) => s.when?.step === "respondent" && s.when.in?.includes("citizen")).length;
+    // consent, respondent (citizen), level (commune), locality (a numbered list of the commune's districts), unit (typed), each citizen question, summary (confirm)
+    const done = await walk(u, "tự đánh giá", ["#1", "#2", "#3", "#1", "Xã Tân Trào", ...Array.from({ length: citizenSteps }, () => "#1"), "#1"]);
+    const code = /TD-\d{4}-\d{6}/.exec(done)![0];
+    expect(await t.database.db.selfReport.findUnique({ where: { code } })).toMatchObject({ respondentType: "citizen", level: "commune", localityId: "tq-city" });
   });
 });
