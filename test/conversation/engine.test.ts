@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { MediaRejectedError } from "../../src/channels/types.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { ACHIEVEMENTS, buildEngine, ChatDriver, newPrefix, testRedis, toSummary } from "./support.js";
+import { ACHIEVEMENTS, buildEngine, ChatDriver, newPrefix, NOMINATION_STEPS, testRedis, toSummary } from "./support.js";
+
+/** Steps of the nomination as these tests walk it (a citizen), counted from flows/nomination.yaml. */
+const TOTAL = NOMINATION_STEPS;
 
 const text = ChatDriver.text;
 
@@ -22,7 +25,7 @@ describe("the conversation engine", () => {
   it("shows where the user is and re-asks an invalid answer with a specific message, keeping earlier answers", async () => {
     const chat = new ChatDriver(engine());
     const first = await chat.say("đề cử");
-    expect(text(first)).toContain("Bước 1/11");
+    expect(text(first)).toContain(`Bước 1/${TOTAL}`);
     await chat.say("đồng ý");
     await chat.say("số 8");
     await chat.say("Nguyễn Văn An");
@@ -30,18 +33,18 @@ describe("the conversation engine", () => {
     await chat.say("Yên Sơn");
     const short = await chat.say("Giỏi lắm");
     expect(text(short)).toContain("ít nhất 30 ký tự");
-    expect(text(short)).toContain("Bước 6/11");
+    expect(text(short)).toContain(`Bước 6/${TOTAL}`);
     await chat.say(ACHIEVEMENTS);
     await chat.say("bỏ qua");
     await chat.say("Trần Thị Bình");
     const phone = await chat.say("12345");
     expect(text(phone)).toContain("Số điện thoại chưa đúng");
-    expect(text(phone)).toContain("Bước 9/11");
+    expect(text(phone)).toContain(`Bước 9/${TOTAL}`);
     await chat.say("+84 912.345.678");
     const summary = await chat.say("Đồng nghiệp");
     expect(text(summary)).toContain("Nguyễn Văn An");
     expect(text(summary)).toContain("+84912345678");
-    expect(text(summary)).toContain("Bước 11/11");
+    expect(text(summary)).toContain(`Bước 11/${TOTAL}`);
   });
 
   it("goes back one step with “quay lại” and shows the answer given there", async () => {
@@ -51,10 +54,10 @@ describe("the conversation engine", () => {
     await chat.say("Cá nhân: người dân tích cực ứng dụng, lan tỏa chuyển đổi số");
     await chat.say("Nguyễn Văn An");
     const back = await chat.say("quay lại");
-    expect(text(back)).toContain("Bước 3/11");
+    expect(text(back)).toContain(`Bước 3/${TOTAL}`);
     expect(text(back)).toContain("Nguyễn Văn An");
     const again = await chat.say("Nguyễn Văn Bình");
-    expect(text(again)).toContain("Bước 4/11");
+    expect(text(again)).toContain(`Bước 4/${TOTAL}`);
   });
 
   it("edits a field picked by number from the summary, then returns to the summary", async () => {
@@ -120,13 +123,13 @@ describe("the conversation engine", () => {
     clock.now += 31 * 60_000;
     const resume = await chat.say("Nguyễn Văn An");
     expect(text(resume)).toContain("quay lại");
-    expect(text(resume)).toContain("3/11");
+    expect(text(resume)).toContain(`3/${TOTAL}`);
     const cont = await chat.say("tiếp tục");
-    expect(text(cont)).toContain("Bước 3/11");
+    expect(text(cont)).toContain(`Bước 3/${TOTAL}`);
     clock.now += 40 * 60_000;
     await chat.say("x");
     const restart = await chat.press("restart");
-    expect(text(restart)).toContain("Bước 1/11");
+    expect(text(restart)).toContain(`Bước 1/${TOTAL}`);
   });
 
   it("forgets a session after its TTL: the next message starts fresh", async () => {
@@ -159,7 +162,7 @@ describe("the conversation engine", () => {
     const restarted = buildEngine({ db: database.db, redis: testRedis(), prefix });
     first.engine = restarted;
     const next = await first.say("Nguyễn Văn An");
-    expect(text(next)).toContain("Bước 4/11");
+    expect(text(next)).toContain(`Bước 4/${TOTAL}`);
   });
 
   it("returns the stored replies for a message processed twice (a retried job) without re-processing", async () => {
@@ -179,10 +182,10 @@ describe("the conversation engine", () => {
     await chat.say("đồng ý");
     await chat.say("8");
     const [a, b] = await Promise.all([chat.say("Nguyễn Văn An"), chat.say("Thôn Làng Ngòi")]);
-    expect(text(a)).toContain("Bước 4/11");
-    expect(text(b)).toContain("Bước 5/11");
+    expect(text(a)).toContain(`Bước 4/${TOTAL}`);
+    expect(text(b)).toContain(`Bước 5/${TOTAL}`);
     const summaryPath = await chat.say("Yên Sơn");
-    expect(text(summaryPath)).toContain("Bước 6/11");
+    expect(text(summaryPath)).toContain(`Bước 6/${TOTAL}`);
   });
 
   it("answers unsupported content politely and keeps the current step", async () => {
@@ -312,10 +315,10 @@ describe("the conversation engine", () => {
     const chat = new ChatDriver(engine());
     await chat.send(chat.message({ text: "hello", languageHint: "en" }));
     const start = await chat.say("nominate");
-    expect(text(start)).toContain("Step 1/11");
+    expect(text(start)).toContain(`Step 1/${TOTAL}`);
     await chat.say("I agree");
     const criterion = await chat.say("citizen actively applying");
-    expect(text(criterion)).toContain("Step 3/11");
+    expect(text(criterion)).toContain(`Step 3/${TOTAL}`);
     const how = await chat.say("/trangthai");
     expect(text(how)).toContain("status DC-");
     const vi = await chat.say("tiếng việt");

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, WebchatUser, type TestSystem } from "../support/system.js";
 
+import { NOMINATION_STEPS } from "./support.js";
+
+const TOTAL = NOMINATION_STEPS;
+
 const ACHIEVEMENTS = "Hướng dẫn hơn 300 hộ dân trong thôn cài đặt VNeID và nộp hồ sơ dịch vụ công trực tuyến, tổ chức lớp học kỹ năng số mỗi tuần.";
 
 /** Answers the nomination flow up to the summary, as a citizen typing on a phone would. */
@@ -88,7 +92,7 @@ describe("a citizen nominates through the web chat", () => {
     await user.ask("8");
     await Promise.all([user.say("Nguyễn Văn Song"), user.say("Thôn Song Song")]);
     const replies = await user.next(2);
-    expect(replies.map((r) => r.text).join("\n")).toContain("Bước 5/11");
+    expect(replies.map((r) => r.text).join("\n")).toContain(`Bước 5/${TOTAL}`);
     const next = await user.ask("quay lại");
     expect(next.at(-1)!.text).toContain("Thôn Song Song");
   });
@@ -106,7 +110,7 @@ describe("a restart between two steps", () => {
       const again = new WebchatUser(second.url);
       Object.assign(again, { chatId: user.chatId });
       const next = await again.ask("8");
-      expect(next.map((r) => r.text).join("\n")).toContain("Bước 3/11");
+      expect(next.map((r) => r.text).join("\n")).toContain(`Bước 3/${TOTAL}`);
     } finally {
       await second.stop();
       await first.database.drop();

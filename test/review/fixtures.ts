@@ -55,13 +55,22 @@ export async function submitNomination(db: Db, opts: SubmitOptions = {}): Promis
   });
 }
 
-/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls `check` until it returns a truthy value. After `timeoutMs` it fails naming the condition
+ * (`what`, or the check's own source) and the last value it gave, so a red test says
+ * what it was waiting for.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what?: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   for (;;) {
     const v = await check();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
+    last = v;
+    if (Date.now() > deadline) {
+      const condition = what ?? check.toString().replace(/\s+/g, " ").slice(0, 300);
+      throw new Error(`eventually: not met within ${timeoutMs} ms: ${condition} (last result: ${JSON.stringify(last)})`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, WebchatUser, type TestSystem } from "../support/system.js";
+import { i18n } from "../conversation/support.js";
 
 describe("the system as started by npm start", () => {
   let t: TestSystem;
@@ -29,7 +30,10 @@ describe("the system as started by npm start", () => {
   it("answers a web chat message through the queues", async () => {
     const user = new WebchatUser(t.url);
     const replies = await user.ask("xin chào");
-    expect(replies.length).toBeGreaterThan(0);
+    const menu = replies.at(-1)!;
+    expect(menu.text).toContain(i18n.t("vi", "conversation.welcome"));
+    expect(menu.text).toContain(i18n.t("vi", "conversation.menu.title"));
+    expect(menu.choices!.map((c) => c.label)).toEqual(expect.arrayContaining([i18n.t("vi", "conversation.menu.nominate"), i18n.t("vi", "conversation.menu.selfreport"), i18n.t("vi", "conversation.menu.status")]));
   });
 
   it("rejects a malformed web chat message with 400 and a tiny body limit with 413", async () => {

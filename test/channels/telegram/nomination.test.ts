@@ -3,6 +3,11 @@ import { FakeTelegram } from "../../support/fake-telegram.js";
 import { startTestSystem, type TestSystem } from "../../support/system.js";
 import { SECRET, TelegramUser } from "./updates.js";
 
+import { NOMINATION_STEPS } from "../../conversation/support.js";
+
+/** Steps of the nomination as walked here (a citizen), counted from flows/nomination.yaml. */
+const TOTAL = NOMINATION_STEPS;
+
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(4_000, 3)]);
 
 describe("a full nomination on Telegram with buttons and a photo as evidence", () => {
@@ -20,9 +25,9 @@ describe("a full nomination on Telegram with buttons and a photo as evidence", (
 
   it("goes from /decu to a code; pressing an old button again neither changes the answer nor submits twice", async () => {
     const u = new TelegramUser(t.url, fake);
-    expect((await u.say("/decu")).join("\n")).toContain("Bước 1/11");
+    expect((await u.say("/decu")).join("\n")).toContain(`Bước 1/${TOTAL}`);
     const consent = await u.press(/./);
-    expect(consent.join("\n")).toContain("Bước 2/11");
+    expect(consent.join("\n")).toContain(`Bước 2/${TOTAL}`);
     const category = u.button(/doanh nghiệp|hợp tác xã/i);
     await u.press(/doanh nghiệp|hợp tác xã/i);
     await u.say("Hợp tác xã Chè Xanh");
