@@ -4,26 +4,15 @@
  * asking something new while a question is open, pressing old buttons, browsing a list, and the
  * step counter and choices of the self-report for each kind of respondent.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { buildEngine, ChatDriver, flows, i18n, newPrefix, stepsFor, testRedis, toSummary } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { buildEngine, ChatDriver, flows, i18n, newPrefix, stepsFor, toSummary, engineServices } from "./support.js";
 
 const text = ChatDriver.text;
 const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
 
 describe("the engine when people do not follow the script", () => {
-  let database: TestDatabase;
-  let redis: Redis;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = testRedis();
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await database?.drop();
-  });
-  const engine = () => buildEngine({ db: database.db, redis, prefix: newPrefix() });
+  const services = engineServices();
+  const engine = () => buildEngine({ db: services.db, redis: services.redis, prefix: newPrefix() });
 
   it("answers an unknown command with the list of commands, not with a search of the plan", async () => {
     const chat = new ChatDriver(engine());
@@ -103,7 +92,7 @@ describe("the engine when people do not follow the script", () => {
     const answer = text(await chat.say("chỉ tiêu hồ sơ công việc cấp xã"));
     expect(answer).toContain("154/KH-UBND");
     expect(answer).not.toContain(t("conversation.choose_one"));
-    expect(await database.db.forwardedQuestion.count({ where: { question: "giá vàng hôm nay bao nhiêu" } })).toBe(0);
+    expect(await services.db.forwardedQuestion.count({ where: { question: "giá vàng hôm nay bao nhiêu" } })).toBe(0);
   });
 
   it("makes an old keyboard harmless after the user typed the answer instead: the current question comes back", async () => {

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
+import { describe, expect, it } from "vitest";
 import { MediaRejectedError } from "../../src/channels/types.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { ACHIEVEMENTS, buildEngine, ChatDriver, newPrefix, NOMINATION_STEPS, testRedis, toSummary } from "./support.js";
+import { ACHIEVEMENTS, buildEngine, ChatDriver, newPrefix, NOMINATION_STEPS, testRedis, toSummary, engineServices } from "./support.js";
 
 /** Steps of the nomination as these tests walk it (a citizen), counted from flows/nomination.yaml. */
 const TOTAL = NOMINATION_STEPS;
@@ -10,17 +8,8 @@ const TOTAL = NOMINATION_STEPS;
 const text = ChatDriver.text;
 
 describe("the conversation engine", () => {
-  let database: TestDatabase;
-  let redis: Redis;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = testRedis();
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await database?.drop();
-  });
-  const engine = (extra: Partial<Parameters<typeof buildEngine>[0]> = {}) => buildEngine({ db: database.db, redis, prefix: newPrefix(), ...extra });
+  const services = engineServices();
+  const engine = (extra: Partial<Parameters<typeof buildEngine>[0]> = {}) => buildEngine({ db: services.db, redis: services.redis, prefix: newPrefix(), ...extra });
 
   it("shows where the user is and re-asks an invalid answer with a specific message, keeping earlier answers", async () => {
     const chat = new ChatDriver(engine());
@@ -155,11 +144,11 @@ describe("the conversation engine", () => {
 
   it("resumes where the user was in a new engine instance (a crash between two steps)", async () => {
     const prefix = newPrefix();
-    const first = new ChatDriver(buildEngine({ db: database.db, redis, prefix }));
+    const first = new ChatDriver(buildEngine({ db: services.db, redis: services.redis, prefix }));
     await first.say("đề cử");
     await first.say("đồng ý");
     await first.say("8");
-    const restarted = buildEngine({ db: database.db, redis: testRedis(), prefix });
+    const restarted = buildEngine({ db: services.db, redis: testRedis(), prefix });
     first.engine = restarted;
     const next = await first.say("Nguyễn Văn An");
     expect(text(next)).toContain(`Bước 4/${TOTAL}`);
@@ -198,8 +187,8 @@ describe("the conversation engine", () => {
 
   it("discards a corrupt session politely", async () => {
     const prefix = newPrefix();
-    const chat = new ChatDriver(buildEngine({ db: database.db, redis, prefix }));
-    await redis.set(`${prefix}:sess:webchat:${chat.chatId}`, "{not json", "EX", 60);
+    const chat = new ChatDriver(buildEngine({ db: services.db, redis: services.redis, prefix }));
+    await services.redis.set(`${prefix}:sess:webchat:${chat.chatId}`, "{not json", "EX", 60);
     const r = await chat.say("menu");
     expect(text(r)).toContain("không đọc được");
     expect(text(r)).toContain("Đề cử điển hình");
@@ -234,7 +223,7 @@ describe("the conversation engine", () => {
     await chat.say("Đồng nghiệp");
     const done = await chat.say("xác nhận");
     const code = /DC-\d{4}-\d{6}/.exec(text(done))![0];
-    const row = await database.db.nomination.findUnique({ where: { code }, include: { attachments: true } });
+    const row = await services.db.nomination.findUnique({ where: { code }, include: { attachments: true } });
     expect(row!.attachments.map((a) => a.kind).sort()).toEqual(["link", "photo"]);
     expect(row!.attachments.find((a) => a.kind === "photo")!.size).toBe(png.length);
   });
@@ -249,9 +238,9 @@ describe("the conversation engine", () => {
     await chat.press("forward");
     const ok = await chat.say("đồng ý");
     expect(text(ok)).toContain("Đã chuyển câu hỏi");
-    const q = await database.db.forwardedQuestion.findFirst({ where: { question: "giá vàng hôm nay bao nhiêu" } });
+    const q = await services.db.forwardedQuestion.findFirst({ where: { question: "giá vàng hôm nay bao nhiêu" } });
     expect(q).not.toBeNull();
-    expect(await database.db.outbox.count({ where: { topic: "question.forwarded", payload: { equals: { questionId: q!.id } } } })).toBe(1);
+    expect(await services.db.outbox.count({ where: { topic: "question.forwarded", payload: { equals: { questionId: q!.id } } } })).toBe(1);
   });
 
   it("switches language with /ngonngu and remembers it", async () => {
@@ -260,7 +249,7 @@ describe("the conversation engine", () => {
     expect(text(r)).toContain("Switched to English");
     const menu = await chat.say("/menu");
     expect(text(menu)).toContain("How can I help");
-    const person = await database.db.person.findFirst({ where: { externalId: chat.chatId } });
+    const person = await services.db.person.findFirst({ where: { externalId: chat.chatId } });
     expect(person!.language).toBe("en");
   });
 
@@ -271,10 +260,10 @@ describe("the conversation engine", () => {
     expect(text(ask)).toContain("Nghị định 13/2023");
     const done = await chat.say("có");
     expect(text(done)).toContain("Đã tiếp nhận yêu cầu xóa dữ liệu");
-    const person = await database.db.person.findFirst({ where: { externalId: chat.chatId } });
-    const req = await database.db.deletionRequest.findFirst({ where: { personId: person!.id } });
+    const person = await services.db.person.findFirst({ where: { externalId: chat.chatId } });
+    const req = await services.db.deletionRequest.findFirst({ where: { personId: person!.id } });
     expect(req).toMatchObject({ status: "requested", channel: "webchat", chatId: chat.chatId });
-    expect(await database.db.outbox.count({ where: { topic: "deletion.requested", payload: { equals: { requestId: req!.id } } } })).toBe(1);
+    expect(await services.db.outbox.count({ where: { topic: "deletion.requested", payload: { equals: { requestId: req!.id } } } })).toBe(1);
   });
 
   it("browses the plan from the menu: levels, then a level's entries, then one entry", async () => {
@@ -305,10 +294,10 @@ describe("the conversation engine", () => {
     await chat.say("Na Hang");
     await chat.say(ACHIEVEMENTS);
     await chat.media({ kind: "document", fileId: "doc" });
-    expect(await database.db.attachment.count({ where: { fileName: "bang-khen.pdf", nominationId: null } })).toBe(1);
+    expect(await services.db.attachment.count({ where: { fileName: "bang-khen.pdf", nominationId: null } })).toBe(1);
     await chat.say("hủy");
     await chat.say("có");
-    expect(await database.db.attachment.count({ where: { fileName: "bang-khen.pdf" } })).toBe(0);
+    expect(await services.db.attachment.count({ where: { fileName: "bang-khen.pdf" } })).toBe(0);
   });
 
   it("runs the flow in English with English labels typed, and explains how to look up a status", async () => {

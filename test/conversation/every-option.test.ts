@@ -5,14 +5,12 @@
  * ("bỏ qua", "xong", "quay lại", "hủy"). Nothing here is listed by hand: steps, options and words
  * come from the loaded flow files, the locales and the replies the bot rendered.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
+import { describe, expect, it } from "vitest";
 import type { Reply } from "../../src/channels/types.js";
 import { renderZaloText } from "../../src/channels/zalo/rendering.js";
 import type { LoadedFlow, Step } from "../../src/conversation/index.js";
 import { stripDiacritics } from "../../src/i18n/fold.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { buildEngine, ChatDriver, flows, i18n, newPrefix, testRedis } from "./support.js";
+import { buildEngine, ChatDriver, flows, i18n, newPrefix, engineServices } from "./support.js";
 
 type Channel = "zalo" | "telegram" | "webchat";
 const CHANNELS: Channel[] = ["zalo", "telegram", "webchat"];
@@ -70,16 +68,7 @@ function sampleAnswer(step: Step): string {
 }
 
 describe("every option the bot shows is accepted, on every step of every flow, on every channel", () => {
-  let database: TestDatabase;
-  let redis: Redis;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = testRedis();
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await database?.drop();
-  });
+  const services = engineServices();
 
   /** Gives one answer form and returns the replies; a pressed button uses the current question's token. */
   const give = (chat: ChatDriver, f: { form: string; press?: boolean }, id: string) => (f.press ? chat.press(id) : chat.say(f.form));
@@ -87,7 +76,7 @@ describe("every option the bot shows is accepted, on every step of every flow, o
   for (const flow of flows.values()) {
     for (const channel of CHANNELS) {
       it(`${flow.id} on ${channel}`, async () => {
-        const engine = buildEngine({ db: database.db, redis, prefix: newPrefix(), maxPerDay: 50 });
+        const engine = buildEngine({ db: services.db, redis: services.redis, prefix: newPrefix(), maxPerDay: 50 });
         const covered = new Set<string>();
         // Walks choose a different option at every branching step until every step was visited.
         for (let walk = 0; walk < 6 && covered.size < flow.steps.length; walk++) {
@@ -236,7 +225,7 @@ describe("every option the bot shows is accepted, on every step of every flow, o
     for (const channel of CHANNELS) {
       it(`the ${q.name} question on ${channel}`, async () => {
         const clock = { now: Date.now() };
-        const engine = buildEngine({ db: database.db, redis, prefix: newPrefix(), clock: () => clock.now });
+        const engine = buildEngine({ db: services.db, redis: services.redis, prefix: newPrefix(), clock: () => clock.now });
         const probe = new ChatDriver(engine, channel, clock);
         const choices = (await q.open(probe, clock)).at(-1)!.choices!;
         expect(choices.map((c) => c.id).sort()).toEqual(Object.keys(q.expect).sort());

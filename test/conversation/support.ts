@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import type { InboundMessage, MediaRef, FetchedMedia, Reply } from "../../src/channels/types.js";
 import { createEngine, loadFlows, type Engine, type EngineDeps } from "../../src/conversation/index.js";
 import { loadLocales } from "../../src/i18n/locales.js";
@@ -15,6 +15,7 @@ import { createNominationPlugin } from "../../src/nominations/index.js";
 import { createSelfReportPlugin } from "../../src/self-reports/conversation.js";
 import { loadIndicators } from "../../src/self-reports/indicators.js";
 import type { Db } from "../../src/db/client.js";
+import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const i18n = loadLocales(`${ROOT}locales`);
@@ -122,3 +123,31 @@ export function stepsFor(flowId: string, answers: Record<string, string>): numbe
 
 /** The nomination walked by `toSummary` (a citizen, evidence skipped): its step total. */
 export const NOMINATION_STEPS = stepsFor("nomination", { category: "citizen" });
+
+/**
+ * A private test database and a Redis connection for the enclosing `describe`, opened before its
+ * tests and closed after them. Read `db`/`redis` inside tests (they exist only then).
+ */
+export function engineServices(): { readonly db: Db; readonly redis: Redis; readonly database: TestDatabase } {
+  let database: TestDatabase | undefined;
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    redis = testRedis();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await database?.drop();
+  });
+  return {
+    get db() {
+      return database!.db;
+    },
+    get redis() {
+      return redis!;
+    },
+    get database() {
+      return database!;
+    },
+  };
+}

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { buildEngine, ChatDriver, newPrefix, testRedis, toSummary } from "../conversation/support.js";
+import { describe, expect, it } from "vitest";
+import { buildEngine, ChatDriver, engineServices, newPrefix, toSummary } from "../conversation/support.js";
 import { submitNomination, vietnamYear } from "../../src/nominations/index.js";
 import { formatCode } from "../../src/db/codes.js";
 
@@ -9,17 +7,8 @@ const text = ChatDriver.text;
 const codeIn = (s: string) => /DC-\d{4}-\d{6}/.exec(s)?.[0];
 
 describe("nominations", () => {
-  let database: TestDatabase;
-  let redis: Redis;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = testRedis();
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await database?.drop();
-  });
-  const engine = (extra: Partial<Parameters<typeof buildEngine>[0]> = {}) => buildEngine({ db: database.db, redis, prefix: newPrefix(), ...extra });
+  const database = engineServices();
+  const engine = (extra: Partial<Parameters<typeof buildEngine>[0]> = {}) => buildEngine({ db: database.db, redis: database.redis, prefix: newPrefix(), ...extra });
 
   it("gives sequential codes of the current year, never reused, and one nomination per confirmation", async () => {
     const pokes: number[] = [];
