@@ -119,9 +119,15 @@ describe("reviewing nominations from Telegram cards", () => {
     expect(messagesTo(submitter)[0]).toContain("Đề nghị gửi ảnh giấy khen cấp huyện");
     expect((await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("needs_info");
 
+    // A command typed meanwhile (words from the locales) is answered, not taken as the answer.
+    await say(submitter, "hồ sơ của tôi");
+    await eventually(async () => messagesTo(submitter).length >= 2, 10_000, "the submitter's own list");
+    expect(messagesTo(submitter)[1]).toContain(n.code);
+    expect((await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("needs_info");
+
     await say(submitter, "Giấy khen số 123/QĐ-UBND ngày 5/3/2026 của UBND huyện Yên Sơn");
-    await eventually(async () => messagesTo(submitter).length >= 2);
-    expect(messagesTo(submitter)[1]).toContain(`Đã nhận thông tin bổ sung cho hồ sơ ${n.code}`);
+    await eventually(async () => messagesTo(submitter).length >= 3);
+    expect(messagesTo(submitter)[2]).toContain(`Đã nhận thông tin bổ sung cho hồ sơ ${n.code}`);
     const row = await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } });
     expect(row.status).toBe("submitted");
     expect(row.infoAnswers).toEqual([expect.objectContaining({ text: "Giấy khen số 123/QĐ-UBND ngày 5/3/2026 của UBND huyện Yên Sơn" })]);
