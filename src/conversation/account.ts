@@ -26,6 +26,7 @@ export interface AccountActions {
 /** The most submissions "hồ sơ của tôi" lists (the newest). */
 const MINE_LIMIT = 10;
 
+/** @example k.account = createAccountActions(k); await k.account.status(turn, "DC-2026-000001") */
 export function createAccountActions(k: Kit): AccountActions {
   const { db } = k.deps;
 

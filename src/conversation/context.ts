@@ -77,7 +77,11 @@ export interface Kit {
   router: Router;
 }
 
-/** The kit's own tools; the parts are attached by the engine right after. */
+/**
+ * The kit's own tools; the parts are attached by the engine right after.
+ *
+ * @example const k = kitTools(deps, registry, vocab) as Kit; k.menu = createMenu(k);
+ */
 export function kitTools(deps: EngineDeps, registry: PluginRegistry, vocab: Vocabulary): Pick<Kit, "deps" | "registry" | "vocab" | "t" | "say" | "ask" | "person" | "log"> {
   const log = (turn: Turn) => deps.logger.child({ channel: turn.msg.channel, chatId: turn.msg.chatId, messageId: turn.msg.messageId, personId: turn.session.personId });
   return {

@@ -26,6 +26,7 @@ export interface EvidenceIntake {
   discard(turn: Turn, run: FlowRun): Promise<void>;
 }
 
+/** @example k.evidence = createEvidenceIntake(k); await k.evidence.onMedia(turn, msg.media) */
 export function createEvidenceIntake(k: Kit): EvidenceIntake {
   const maxBytes = () => k.deps.config.evidenceMaxBytes;
   const mb = () => Math.floor(maxBytes() / 1_048_576);

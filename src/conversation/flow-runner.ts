@@ -40,6 +40,7 @@ export interface FlowRunner {
   abandon(turn: Turn): Promise<void>;
 }
 
+/** @example k.runner = createFlowRunner(k); await k.runner.start(turn, "nomination") */
 export function createFlowRunner(k: Kit): FlowRunner {
   const view = (turn: Turn): StepView => ({ lang: turn.lang, t: (key, vars) => k.t(turn, key, vars), vocab: k.vocab, now: turn.now });
   const stepOf = (flow: LoadedFlow, id: string) => flow.steps.find((s) => s.id === id);

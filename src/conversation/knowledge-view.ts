@@ -20,6 +20,7 @@ export interface KnowledgeView {
   isListToken(turn: Turn, token: string): boolean;
 }
 
+/** @example k.knowledge = createKnowledgeView(k); k.knowledge.answer(turn, "chỉ tiêu cấp xã", false) */
 export function createKnowledgeView(k: Kit): KnowledgeView {
   const kb = (): Knowledge => k.deps.knowledge;
 

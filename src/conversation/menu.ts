@@ -23,6 +23,7 @@ interface Item {
 const FLOW = "flow:";
 const COMMAND = "cmd:";
 
+/** @example k.menu = createMenu(k); k.menu.show(turn, k.t(turn, "conversation.welcome")) */
 export function createMenu(k: Kit): Menu {
   function items(turn: Turn): Item[] {
     const list: Item[] = [

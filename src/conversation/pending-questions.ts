@@ -127,6 +127,7 @@ export interface PendingQuestions {
 const spec = (p: Pending) => PENDING_KINDS[p.kind] as PendingKind<Pending>;
 const buttons = (m: Matchable[]): Choice[] => m.map(({ id, label }) => ({ id, label }));
 
+/** @example k.questions = createPendingQuestions(k); k.questions.ask(turn, text, { kind: "delete-confirm" }) */
 export function createPendingQuestions(k: Kit): PendingQuestions {
   const self: PendingQuestions = {
     ask(turn, text, pending) {

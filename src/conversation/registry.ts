@@ -5,6 +5,7 @@
 import type { CommandSpec, ConversationPlugin, EvidenceStore, FlowHooks, PersonContext, StatusLookup, SubmissionLine, Withdrawal } from "./extensions.js";
 import type { LoadedFlow } from "./flow-schema.js";
 
+/** @example const registry = new PluginRegistry(flows); registry.use(createSelfReportPlugin({ indicators })) */
 export class PluginRegistry {
   readonly hooks = new Map<string, FlowHooks>();
   readonly commands = new Map<string, CommandSpec>();

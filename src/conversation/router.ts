@@ -21,6 +21,7 @@ const BARE_CODE = /^[A-Za-z]{2}-?\d{4}-?\d{6}$/;
 /** Word lists a slash command may be written with ("/huy", "/trangthai …"), so it is not unknown. */
 const SLASH_LISTS: readonly WordList[] = ["menu", "help", "cancel", "language", "english", "vietnamese", "deletion", "status", "withdraw", "ask", "mine", "back", "skip", "done"];
 
+/** @example k.router = createRouter(k); await k.router.onText(turn, "thống kê", false) */
 export function createRouter(k: Kit): Router {
   /** A registered command named by a slash ("/thongke") or by one of its words ("thống kê"). */
   function commandOf(slash: string | null, folded: string): string | undefined {

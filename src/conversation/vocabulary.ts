@@ -15,6 +15,7 @@ export type WordList =
 /** Lists whose words, typed on their own or before more text, are commands (not answers). */
 const COMMAND_LISTS: readonly WordList[] = ["menu", "help", "language", "english", "vietnamese", "deletion", "status", "withdraw", "ask", "mine", "back", "confirm"];
 
+/** @example const vocab = new Vocabulary(i18n, flows); vocab.is("skip", fold("Bỏ qua")) // true */
 export class Vocabulary {
   private readonly cache = new Map<string, { raw: string[]; folded: Set<string> }>();
   private readonly extra = new Set<string>();
@@ -67,7 +68,7 @@ export class Vocabulary {
     return [...this.extra].some((k) => this.entry(k).folded.has(folded));
   }
 
-  /** The language whose marker words the text uses more (text without diacritics), if any. */
+  /** How many marker words of each language (`conversation.words.markers`) folded text contains. */
   markerCounts(folded: string): Record<"vi" | "en", number> {
     const padded = ` ${folded} `;
     const count = (lang: "vi" | "en") => this.i18n.t(lang, "conversation.words.markers").split("\n").filter((m) => padded.includes(` ${fold(m)} `)).length;
