@@ -64,4 +64,15 @@ describe("flow files are checked at start-up", () => {
     const err = failure(load(head + `  - { id: loc, kind: choice, prompt: nomination.ask.locality, optionsFile: data/places.yaml }\n` + summary, { "data/places.yaml": "- { id: a, vi: A }\n" }));
     expect(err.reason).toContain("data/places.yaml");
   });
+
+  it("rejects a place offered for a level that is not an option, and a menu item without its text", () => {
+    const level = `  - { id: level, kind: choice, prompt: selfreport.ask.level, options: [{ id: district, label: selfreport.level.district }] }\n`;
+    const places = { "data/places.yaml": "- { id: a, vi: A, en: A, for: [district] }\n- { id: b, vi: B, en: B, for: [galaxy] }\n" };
+    const byLevel = failure(load(head + level + `  - { id: loc, kind: choice, prompt: nomination.ask.locality, optionsFile: data/places.yaml, optionsFor: level }\n` + summary, places));
+    expect(byLevel.step).toBe("loc");
+    expect(byLevel.reason).toContain("galaxy is not an option of level");
+    const menu = failure(load(head.replace("submit:", "menu: { label: conversation.menu.no_such_item, order: 1 }\nsubmit:") + summary));
+    expect(menu.message).toContain("conversation.menu.no_such_item");
+  });
 });
+
