@@ -10,7 +10,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { InboundMessage, Reply } from "../channels/types.js";
 import type { Db } from "../db/client.js";
-import type { Translator } from "../i18n/locales.js";
+import { LANGS, type Translator } from "../i18n/locales.js";
 import type { Middleware } from "../conversation/pipeline.js";
 import { fold as foldText } from "../i18n/fold.js";
 import { CARD_ACTIONS, CARD_TOKEN, type CardAction } from "./cards.js";
@@ -42,8 +42,6 @@ const CODE_RE = /^(DC|TD)-\d{4}-\d{6}$/;
 /** Folded the engine's way, keeping the "/" of a command, so "Hủy", "huy" and "HỦY" read alike. */
 const fold = (s: string) => foldText(s, "/");
 
-const CANCEL = new Set(["huy", "/huy", "cancel", "/cancel"]);
-const SKIP = new Set(["bo qua", "skip"]);
 
 /**
  * @example middlewares.push(createReviewerMiddleware({ db, redis, prefix, i18n, panelUrl, logger }))
@@ -52,6 +50,10 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
   const { db, redis, prefix, i18n } = deps;
   const log = deps.logger.child({ concern: "review" });
   const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
+  // "hủy" and "bỏ qua" in every language, from the same word lists the conversation uses.
+  const wordSet = (list: string) => new Set(LANGS.flatMap((lang) => i18n.t(lang, `conversation.words.${list}`).split("\n")).map((w) => fold(w)));
+  const CANCEL = wordSet("cancel");
+  const SKIP = wordSet("skip");
   const reasonKey = (msg: InboundMessage) => redisKeys.reviewReason(prefix, msg.channel, msg.userId);
 
   const describe = (code: string, action: ReviewAction, r: TransitionResult): Reply[] => {
