@@ -17,6 +17,7 @@ import { createPendingQuestions } from "./pending-questions.js";
 import { PluginRegistry } from "./registry.js";
 import { createRouter } from "./router.js";
 import { SessionStore } from "./session.js";
+import { takesFreeText } from "./step-input.js";
 import { Vocabulary } from "./vocabulary.js";
 
 export type { EngineDeps } from "./context.js";
@@ -68,9 +69,15 @@ export function createEngine(deps: EngineDeps): Engine {
     if (current) turn.replies.push(current);
   }
 
-  /** Follows the language typed, unless the person chose one; the person's row follows too (notifications use it). */
+  /**
+   * Follows the language typed, unless the person chose one; the person's row follows too
+   * (notifications use it). A step's own words (a Vietnamese name typed by an English speaker)
+   * say nothing about the language the person reads.
+   */
   async function followTypedLanguage(turn: Turn, text: string) {
     if (turn.session.langChosen) return;
+    const step = turn.session.flow && turn.session.pending?.kind === "step" ? k.runner.current(turn).step : undefined;
+    if (step && (takesFreeText(step) || (step.kind === "choice" && step.free))) return;
     const lang = languageOfText(text, vocab);
     if (!lang || lang === turn.lang) return;
     turn.lang = turn.session.lang = lang;

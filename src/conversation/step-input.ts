@@ -74,6 +74,11 @@ export function stepChoices(v: StepView, flow: LoadedFlow, step: Step, answers: 
   return step.optional ? [...shown, skip] : shown;
 }
 
+/** Whether the step's answer is the person's own words (a name, a unit, a phone number), not one of its choices. */
+export function takesFreeText(step: Step): boolean {
+  return step.kind !== "choice" && step.kind !== "yesno" && step.kind !== "consent" && step.kind !== "confirm";
+}
+
 /** The evidence items of a media answer. */
 export function evidenceItems(answer: Answer | undefined): Array<{ kind: "attachment" | "link"; ref: string; name?: string }> {
   return Array.isArray(answer?.value) ? answer.value : [];
@@ -94,8 +99,7 @@ export function parseStepText(v: StepView, flow: LoadedFlow, step: Step, run: Fl
     return field ? { kind: "edit", stepId: field.id } : { kind: "invalid", key: "conversation.invalid.choice" };
   }
   // Free-text steps take only exact picks: a unit called "Bộ …" must not read as "Bỏ qua".
-  const freeText = step.kind !== "choice" && step.kind !== "yesno" && step.kind !== "consent" && step.kind !== "confirm";
-  const hit = matchChoice(text, stepChoices(v, flow, step, run.answers), { loose: !freeText });
+  const hit = matchChoice(text, stepChoices(v, flow, step, run.answers), { loose: !takesFreeText(step) });
   if (hit?.id === SKIP) return { kind: "skip" };
   if (hit?.id === DONE) return { kind: "done" };
   if (hit) return { kind: "option", option: hit };

@@ -40,6 +40,14 @@ describe("the engine when people do not follow the script", () => {
     expect(text(await chat.say("xin chào"))).toContain("How can I help");
   });
 
+  it("keeps English for an English speaker who types a Vietnamese name in a flow", async () => {
+    const chat = new ChatDriver(engine());
+    await chat.send(chat.message({ text: "nominate", languageHint: "en" }));
+    await chat.say("I agree");
+    await chat.say("8");
+    expect(text(await chat.say("Nguyễn Thị Hằng"))).toContain(i18n.t("en", "nomination.ask.nominee_unit"));
+  });
+
   it("shows the status of a bare reference code to its owner, and to no one else", async () => {
     const owner = new ChatDriver(engine());
     await toSummary(owner, "Hoàng Văn Mã");
