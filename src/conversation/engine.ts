@@ -64,9 +64,10 @@ export function createEngine(deps: EngineDeps): Engine {
   function onStalePress(turn: Turn, token: string, id: string) {
     const browse = turn.session.browse;
     if (browse && k.knowledge.isListToken(turn, token)) return k.knowledge.open(turn, browse.choices[Number(id)]);
-    k.say(turn, k.t(turn, "conversation.stale"));
+    const stale = k.t(turn, "conversation.stale");
     const current = turn.session.lastReplies?.filter((r) => r.choiceToken === turn.session.token).at(-1);
-    if (current) turn.replies.push(current);
+    // One message: the note above the question still open, with its buttons.
+    turn.replies.push(current ? { ...current, text: `${stale}\n\n${current.text}` } : { text: stale });
   }
 
   /**
