@@ -12,8 +12,10 @@ export type WordList =
   | "back" | "skip" | "cancel" | "menu" | "help" | "language" | "english" | "vietnamese" | "done" | "greeting" | "deletion"
   | "status" | "withdraw" | "ask" | "mine" | "edit" | "confirm" | "yes" | "no" | "continue" | "restart" | "stop" | "forward" | "list";
 
-/** Lists whose words, typed on their own or before more text, are commands (not answers). */
+/** Lists whose words, typed on their own, are commands (not answers). */
 const COMMAND_LISTS: readonly WordList[] = ["menu", "help", "language", "english", "vietnamese", "deletion", "status", "withdraw", "ask", "mine", "back", "confirm"];
+/** Lists whose words are commands also before more text ("trạng thái DC-…"); others only alone, so "hướng dẫn 200 hộ dân…" stays an answer. */
+const ARGUMENT_LISTS: readonly WordList[] = ["status", "withdraw", "deletion"];
 
 /** @example const vocab = new Vocabulary(i18n, flows); vocab.is("skip", fold("Bỏ qua")) // true */
 export class Vocabulary {
@@ -64,7 +66,7 @@ export class Vocabulary {
   isCommand(text: string): boolean {
     if (text.trim().startsWith("/")) return true;
     const folded = fold(text);
-    if (COMMAND_LISTS.some((l) => this.after(l, folded) !== null) || this.flowTriggered(folded)) return true;
+    if (COMMAND_LISTS.some((l) => this.is(l, folded)) || ARGUMENT_LISTS.some((l) => this.after(l, folded) !== null) || this.flowTriggered(folded)) return true;
     return [...this.extra].some((k) => this.entry(k).folded.has(folded));
   }
 
