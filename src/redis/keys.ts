@@ -33,4 +33,12 @@ export const redisKeys = {
   /** The web chat's outgoing message list and its sequence counter. */
   webchatOut: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:out`,
   webchatSeq: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:seq`,
+  /** A Zalo OA follow already greeted (its event may arrive twice). */
+  zaloOaSubscriptionSeen: (prefix: string, key: string) => `${prefix}:zalo_oa:subscription-seen:${key}`,
+  /** The lock one process holds while it refreshes the OA token pair. */
+  zaloOaRefreshLock: (prefix: string, appId: string) => `${prefix}:zalo_oa:refresh-lock:${appId}`,
+  /** When a Zalo OA user last wrote (the free reply window). */
+  zaloOaInteraction: (prefix: string, userId: string) => `${prefix}:zalo_oa:interaction:${userId}`,
+  /** The re-consent alert already sent for a token that stopped working at `since`. */
+  zaloOaReauthAlerted: (prefix: string, since: number) => `${prefix}:zalo_oa:reauth-alerted:${since}`,
 } as const;

@@ -14,6 +14,7 @@ import { ANONYMOUS_CHAT_PREFIX } from "./event.js";
 import { fetchOaEvidence, type MediaDownloader } from "./evidence.js";
 import { renderOaReply, OA_TEXT_LIMIT } from "./rendering.js";
 import type { OaWindows } from "./windows.js";
+import { redisKeys } from "../../redis/keys.js";
 
 /** After -32 (call quota reached), wait this long before trying the same message again. */
 export const OA_BACKOFF_MS = 30_000;
@@ -74,7 +75,7 @@ export function createOaAdapter(deps: OaAdapterDeps): ChannelAdapter {
     async send(chatId, reply, ctx) {
       const anonymous = chatId.startsWith(ANONYMOUS_CHAT_PREFIX);
       const messages = renderOaReply(reply, await words(chatId), { buttons: !anonymous });
-      const partKey = (i: number) => `${deps.prefix}:sent:zalo_oa:${ctx.key}:${ctx.index}:p${i}`;
+      const partKey = (i: number) => redisKeys.sent(deps.prefix, "zalo_oa", ctx.key, `${ctx.index}:p${i}`);
       const multi = messages.length + (reply.media ? 1 : 0) > 1;
       let n = 0;
       const deliver = async (fn: () => Promise<unknown>) => {

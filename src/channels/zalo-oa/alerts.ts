@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Db } from "../../db/client.js";
 import type { Translator } from "../../i18n/locales.js";
 import type { OutboundJob } from "../types.js";
+import { redisKeys } from "../../redis/keys.js";
 
 export interface ReauthAlertDeps {
   db: Db;
@@ -24,7 +25,7 @@ export interface ReauthAlertDeps {
 export function createReauthAlert(deps: ReauthAlertDeps): (incident: { since: Date; reason: string }) => Promise<void> {
   return async ({ since, reason }) => {
     // One alert per incident: the first process to notice sends it.
-    const first = await deps.redis.set(`${deps.prefix}:zalo_oa:reauth-alerted:${since.getTime()}`, "1", "EX", 30 * 86_400, "NX");
+    const first = await deps.redis.set(redisKeys.zaloOaReauthAlerted(deps.prefix, since.getTime()), "1", "EX", 30 * 86_400, "NX");
     if (first !== "OK") return;
     deps.logger.error({ channel: "zalo_oa", since }, "OA cần cấp quyền lại: the Zalo OA admin must grant access again");
     if (!deps.telegramEnabled || !deps.enqueue) return;

@@ -30,6 +30,7 @@ import { OaTokenStore } from "./token-store.js";
 import { OaTokens, type OaTokenStatus } from "./tokens.js";
 import { createOaWebhook, type FollowEvent } from "./webhook.js";
 import { OaWindows } from "./windows.js";
+import { redisKeys } from "../../redis/keys.js";
 
 /** The URL path of the OA webhook (the channel's name has an underscore; URLs use a hyphen). */
 export const OA_WEBHOOK_PATH = "/webhooks/zalo-oa";
@@ -92,7 +93,7 @@ export function createOaModule(deps: OaModuleDeps): OaChannel {
     candidates: macCandidates({ secretKey: config.secretKey, appSecret: config.appSecret }),
     inbound: deps.inbound,
     recordInteraction: (userId, at) => webhookWindows.recordInteraction(userId, at),
-    firstTime: async (key) => (await deps.redis.set(`${deps.prefix}:zalo_oa:subscription-seen:${key}`, "1", "EX", 86_400, "NX")) === "OK",
+    firstTime: async (key) => (await deps.redis.set(redisKeys.zaloOaSubscriptionSeen(deps.prefix, key), "1", "EX", 86_400, "NX")) === "OK",
     ...(deps.onFollow ? { onFollow: deps.onFollow } : {}),
     logger,
   });

@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import { OaApiError, OaNetworkError, OaReauthRequiredError } from "./errors.js";
 import type { OaOAuthClient } from "./oauth.js";
 import { TokenDecryptError, type OaTokenStore, type StoredTokens } from "./token-store.js";
+import { redisKeys } from "../../redis/keys.js";
 
 /** Refresh this long before the access token expires: 25 h tokens are refreshed at about 20 h. */
 export const DEFAULT_REFRESH_AHEAD_MS = 5 * 3_600_000;
@@ -54,7 +55,7 @@ export class OaTokens {
 
   constructor(private readonly deps: OaTokensDeps) {
     this.log = deps.logger.child({ channel: "zalo_oa", module: "tokens" });
-    this.lockKey = `${deps.prefix}:zalo_oa:refresh-lock:${deps.store.appId}`;
+    this.lockKey = redisKeys.zaloOaRefreshLock(deps.prefix, deps.store.appId);
   }
 
   private now(): number {

@@ -7,6 +7,7 @@
 import type { Redis } from "ioredis";
 import type { OaClient } from "./client.js";
 import { OaApiError } from "./errors.js";
+import { redisKeys } from "../../redis/keys.js";
 
 export const FREE_WINDOW_MS = 48 * 3_600_000;
 export const BILLED_WINDOW_MS = 7 * 24 * 3_600_000;
@@ -25,7 +26,7 @@ export class OaWindows {
   constructor(private readonly deps: OaWindowsDeps) {}
 
   private key(userId: string): string {
-    return `${this.deps.prefix}:zalo_oa:interaction:${userId}`;
+    return redisKeys.zaloOaInteraction(this.deps.prefix, userId);
   }
 
   private now(): number {
