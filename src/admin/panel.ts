@@ -21,6 +21,8 @@ import type { TransitionResult } from "../review/transitions.js";
 import type { AdminAuth } from "./auth.js";
 import { toCsv, toXlsx } from "./export.js";
 import { html, panelText, raw, renderPage, type PageReviewer, type SafeHtml } from "./layout.js";
+import { questionMetrics } from "../questions/metrics.js";
+import { formatDuration } from "../questions/admin-routes.js";
 import { CATEGORIES, countByStatus, filtersQuery, listNominations, parseFilters, STATUSES } from "./queue-filters.js";
 
 export interface AdminPanelDeps {
@@ -108,10 +110,11 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
     "/",
     route(async (req, res) => {
       const f = parseFilters(req.query as Record<string, unknown>);
-      const [rows, counts] = await Promise.all([listNominations(db, f, 300), countByStatus(db, f)]);
+      const [rows, counts, questions] = await Promise.all([listNominations(db, f, 300), countByStatus(db, f), questionMetrics(db)]);
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
       const body = html`${notice(req)}
+        <p class="muted"><a href="/admin/questions">${t("inbox.dashboard", { open: questions.open, median: formatDuration(t, questions.medianSecondsToAnswer) })}</a></p>
         <div class="counts">
           <a href="/admin${filtersQuery({ ...f, status: undefined })}"><span class="badge">${t("queue.count", { label: t("common.all"), count: total })}</span></a>
           ${STATUSES.map((s) => html`<a href="/admin${filtersQuery({ ...f, status: s })}"><span class="badge s-${s}">${t("queue.count", { label: st(s), count: counts[s] ?? 0 })}</span></a>`)}
@@ -344,17 +347,6 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
         .set("Cache-Control", "no-store")
         .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .send(await toXlsx(rows, i18n));
-    }),
-  );
-
-  router.get(
-    "/questions",
-    route(async (_req, res) => {
-      const rows = await db.forwardedQuestion.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
-      const body = html`<div class="table-wrap"><table><thead><tr><th>${t("questions.col_time")}</th><th>${t("questions.col_question")}</th><th>${t("questions.col_answered")}</th></tr></thead><tbody>${
-        rows.length ? rows.map((q) => html`<tr><td>${vnTime(q.createdAt)}</td><td>${q.question}</td><td>${t(q.answered ? "questions.answered_yes" : "questions.answered_no")}</td></tr>`) : html`<tr><td colspan="3" class="muted">${t("questions.empty")}</td></tr>`
-      }</tbody></table></div>`;
-      renderPage(res, { i18n, title: t("questions.title"), body, reviewer: who(res) });
     }),
   );
 

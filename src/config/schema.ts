@@ -51,6 +51,10 @@ export const envSchema = z
     MAX_SUBMISSIONS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(5),
     /** Largest evidence file accepted, in bytes (default 10 MB). */
     EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    /** Hours a forwarded question may wait unanswered before officials are reminded. */
+    QUESTION_REMIND_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
+    /** The unit named to citizens in answers given on Telegram, prefilled in the panel's answer form. */
+    ANSWER_UNIT: z.string().trim().min(1).max(200).default("Sở Nội vụ tỉnh Tuyên Quang"),
     INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(16),
     OUTBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   })
@@ -102,6 +106,7 @@ export interface Config {
   evidenceMaxBytes: number;
   inboundPartitions: number;
   outboundPartitions: number;
+  questions: { remindAfterHours: number; answerUnit: string };
 }
 
 export class ConfigError extends Error {
@@ -163,5 +168,6 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     inboundPartitions: e.INBOUND_PARTITIONS,
     outboundPartitions: e.OUTBOUND_PARTITIONS,
+    questions: { remindAfterHours: e.QUESTION_REMIND_HOURS, answerUnit: e.ANSWER_UNIT },
   };
 }

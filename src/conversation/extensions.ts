@@ -95,6 +95,13 @@ export interface EvidenceStore {
 }
 
 /**
+ * Asked, in registration order, only after the plan's knowledge declined a question; the first
+ * reply given is shown instead of the decline (with the same "forward to an official" offer).
+ * Never consulted when the plan answers: the plan's answer always wins.
+ */
+export type FallbackAnswerer = (question: string, ctx: PersonContext) => Promise<Reply | null>;
+
+/**
  * A bundle another module registers with `engine.use(plugin)`.
  *
  * @example engine.use({ flowHooks: { "self-report": hooks }, commands: { "/thongke": { run, words: "selfreport.words.stats" } }, statusLookups: { TD: lookup } })
@@ -112,4 +119,6 @@ export interface ConversationPlugin {
   submissions?: (ctx: PersonContext) => Promise<SubmissionLine[]>;
   /** Where media steps keep files (one plugin provides it). */
   evidence?: EvidenceStore;
+  /** Second opinions when the plan has none (e.g. officials' published FAQ answers). */
+  fallbackAnswerers?: FallbackAnswerer[];
 }

@@ -11,6 +11,7 @@
 import type { ChannelName, OutboundJob } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
+import { eraseQuestionsOf } from "../questions/erasure.js";
 import { langOf } from "./notifications.js";
 
 export const ERASED = "[đã xóa]";
@@ -46,7 +47,7 @@ export async function performDeletion(
       await tx.attachment.deleteMany({ where: { nominationId: { in: ids } } });
       await tx.nomination.updateMany({ where: { id: { in: ids } }, data: { nominatorName: ERASED, nominatorPhone: ERASED, infoAnswers: [], erasedAt: now } });
       await tx.nomination.updateMany({ where: { id: { in: undecided } }, data: { nomineeName: ERASED, nomineeUnit: ERASED, achievements: ERASED, publishable: false } });
-      await tx.forwardedQuestion.updateMany({ where: { personId: req.personId }, data: { question: ERASED } });
+      await eraseQuestionsOf(tx, req.personId, ERASED, now);
       await tx.person.update({ where: { id: req.personId }, data: { displayName: null } });
     }
     await tx.auditLog.create({

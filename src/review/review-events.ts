@@ -94,5 +94,5 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
   // These appear in the admin panel straight from their tables; the events only mark them in the log.
   events.on("selfreport.submitted", async ({ selfReportId }) => log.info({ topic: "selfreport.submitted", id: selfReportId }, "listed in the admin panel"));
   events.on("deletion.requested", async ({ requestId }) => log.info({ topic: "deletion.requested", id: requestId }, "listed in the admin panel"));
-  events.on("question.forwarded", async ({ questionId }) => log.info({ topic: "question.forwarded", id: questionId }, "listed in the admin panel"));
+  // (Forwarded questions have their own handlers: src/questions/events.ts.)
 }

@@ -42,6 +42,15 @@ import { createNominationPlugin } from "../nominations/index.js";
 import { checkIndicatorLocales, loadIndicators } from "../self-reports/indicators.js";
 import { createProgressQuestionMiddleware, createSelfReportPlugin } from "../self-reports/conversation.js";
 import { createProgressRoutes } from "../self-reports/admin-routes.js";
+import { createOfficialMiddleware } from "../questions/official-middleware.js";
+import { registerQuestionEvents } from "../questions/events.js";
+import { createQuestionRoutes } from "../questions/admin-routes.js";
+import { createMyQuestionsPlugin } from "../questions/my-questions.js";
+import { createFaqSignal } from "../faq/signal.js";
+import { imitatesPlanQuote, planMarkers } from "../faq/answer.js";
+import { LiveFaq } from "../faq/live.js";
+import { createFaqPlugin } from "../faq/plugin.js";
+import { createFaqRoutes } from "../faq/admin-routes.js";
 import express from "express";
 import { createTelegramChannel } from "../channels/telegram/channel.js";
 
@@ -211,6 +220,33 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     });
     // [/review]
 
+    // [questions] inbox and official FAQ (issue 18)
+    // Officials' card presses and their next message (answer, original, reason) never reach the engine.
+    middlewares.push(createOfficialMiddleware({ db, redis: workerRedis, prefix, i18n, answerUnit: config.questions.answerUnit, logger, pokeOutbox }));
+    registerQuestionEvents({
+      db,
+      i18n,
+      events,
+      enqueue: (job) => outbound.enqueue(job),
+      cards: config.telegram ? createTelegramCards({ token: config.telegram.token, apiRoot: config.telegram.apiRoot }) : undefined,
+      reviewChatId: config.telegram?.reviewChatId,
+      telegramEnabled: channels.has("telegram"),
+      remindAfterHours: config.questions.remindAfterHours,
+      logger,
+    });
+    const faqSignal = createFaqSignal(workerRedis, prefix);
+    const faqStore = { db, signal: faqSignal, planMarkers: planMarkers(i18n) };
+    extraRouters.push({ path: "/admin/questions", router: createQuestionRoutes({ db, auth: adminAuth, i18n, answerUnit: config.questions.answerUnit, pokeOutbox, logger }) });
+    extraRouters.push({ path: "/admin/faq", router: createFaqRoutes({ db, auth: adminAuth, i18n, store: faqStore, logger }) });
+    // Registered with the engine in the [conversation] block: each worker process keeps its own
+    // index and reloads it when the shared version counter moves (no restart).
+    const faqPlugin = () => {
+      const markers = faqStore.planMarkers;
+      const faq = new LiveFaq({ db, signal: faqSignal, isServable: (e) => ![e.question, e.answer, e.unit].some((s) => imitatesPlanQuote(markers, s)), logger });
+      return [createFaqPlugin({ faq, i18n }), createMyQuestionsPlugin()];
+    };
+    // [/questions]
+
     // [self-reports] (issue 7)
     // Indicators are validated here (zod + locale keys): a broken indicators.yaml stops start-up.
     const selfReportIndicators = loadIndicators(`${ROOT}flows/self-report/indicators.yaml`);
@@ -250,6 +286,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       });
       engine.use(createNominationPlugin({ db, knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
       engine.use(selfReportPlugin);
+      for (const p of faqPlugin()) engine.use(p);
       // [zalo-oa] anonymous OA visitors get Q&A only; people back after an unreachable spell are told to look up their submission
       // Right after the throttle: an anonymous visitor's message never reaches code that stores people.
       if (zaloOa) middlewares.splice(1, 0, ...zaloOa.middlewares(knowledge));
