@@ -82,6 +82,17 @@ export class WebchatUser {
     return got;
   }
 
+  /** Fetches whatever arrived since the last read (possibly nothing), e.g. a message the bot sent on its own. */
+  async poll(): Promise<WebchatUser["received"]> {
+    const res = await fetch(`${this.baseUrl}/chat/api/messages?chatId=${this.chatId}&since=${this.since}`);
+    const body = (await res.json()) as { messages: WebchatUser["received"] };
+    for (const m of body.messages) {
+      this.since = Math.max(this.since, m.seq);
+      this.received.push(m);
+    }
+    return body.messages;
+  }
+
   /** Sends a text and returns the replies that arrive for it (waits for the first, then briefly for more). */
   async ask(text: string, settleMs = 300): Promise<WebchatUser["received"]> {
     await this.say(text);
