@@ -1,7 +1,8 @@
 /**
  * The official's answer back to the citizen: once, on the channel they asked on, in their
  * language, through the outbound queue. The outbound job key is derived from the question, so a
- * retried event sends nothing twice; `deliveredAt` records that it went out.
+ * retried event sends nothing twice; `deliveredAt` records that it went out. A dismissed question
+ * gets a polite note instead, so no question ends in silence.
  */
 import type { Logger } from "pino";
 import type { ChannelName, OutboundJob } from "../channels/types.js";
@@ -52,4 +53,22 @@ export async function deliverAnswer(deps: DeliveryDeps, answeredId: string): Pro
     sent += 1;
   }
   return sent;
+}
+
+/**
+ * Tells the person that their question is outside what the officials answer (without the
+ * officials' internal reason), once. Safe to call again.
+ */
+export async function deliverDismissal(deps: DeliveryDeps, questionId: string): Promise<boolean> {
+  const q = await deps.db.forwardedQuestion.findUnique({ where: { id: questionId } });
+  if (!q || q.status !== "dismissed" || q.deliveredAt || q.erasedAt || !q.channel || !q.chatId) return false;
+  const text = deps.i18n.t(langOf(q.language), "questions.notify.dismissed", { question: preview(q.question) });
+  try {
+    await deps.enqueue({ channel: q.channel as ChannelName, chatId: q.chatId, key: `question-dismissed-${q.id}`, replies: [{ text }] });
+  } catch (err) {
+    deps.logger.warn({ questionId: q.id, channel: q.channel, err: (err as Error).message }, "dismissal of a forwarded question not queued");
+    return false;
+  }
+  await deps.db.forwardedQuestion.updateMany({ where: { id: q.id, deliveredAt: null }, data: { deliveredAt: new Date() } });
+  return true;
 }

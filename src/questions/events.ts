@@ -1,7 +1,8 @@
 /**
  * The inbox's reactions to domain events (all idempotent — a job may run twice): a forwarded
  * question gets its officials' cards and a reminder after the configured hours; every action
- * updates the cards, and an answer (or a duplicate of an answered question) goes to the citizen.
+ * updates the cards; an answer (or a duplicate of an answered question) goes to the citizen, and a
+ * dismissal is announced to them politely.
  */
 import type { Logger } from "pino";
 import type { OutboundJob } from "../channels/types.js";
@@ -10,7 +11,7 @@ import type { Translator } from "../i18n/locales.js";
 import type { EventBus } from "../queue/events.js";
 import type { CardSender } from "../review/cards.js";
 import { officialChats, refreshQuestionCards, sendQuestionCards } from "./cards.js";
-import { deliverAnswer } from "./delivery.js";
+import { deliverAnswer, deliverDismissal } from "./delivery.js";
 import { OPEN_STATUSES, QUESTION_DECIDED_TOPIC, shortId, type QuestionStatus } from "./transitions.js";
 
 export const QUESTION_FORWARDED_TOPIC = "question.forwarded";
@@ -59,6 +60,7 @@ export function registerQuestionEvents(deps: QuestionEventDeps): void {
       const sent = await deliverAnswer({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, questionId);
       log.info({ questionId, sent }, "answer sent to the citizen");
     }
+    if (payload.action === "dismiss") await deliverDismissal({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, questionId);
     if (payload.action === "duplicate") {
       const q = await db.forwardedQuestion.findUnique({ where: { id: questionId }, select: { duplicateOfId: true } });
       // The original already answered: this asker gets that answer now (otherwise when it is answered).

@@ -111,6 +111,8 @@ export async function actOnQuestion(db: Db, args: QuestionActionArgs): Promise<Q
       const by = byId ? (await tx.reviewer.findUnique({ where: { id: byId }, select: { name: true } }))?.name : undefined;
       return { ok: false, reason: "conflict", current: cur.status, by };
     }
+    // Questions that repeated this one now repeat its original, so one answer reaches them all.
+    if (args.action === "duplicate") await tx.forwardedQuestion.updateMany({ where: { duplicateOfId: args.questionId }, data: { duplicateOfId } });
     const note = args.action === "answer" ? `${unit}: ${text}` : args.action === "dismiss" ? text : args.action === "duplicate" ? `#${shortId(duplicateOfId!)}` : undefined;
     const auditId = await recordAction(tx, { actor: args.actor, subjectType: "question", subjectId: args.questionId, action: args.action, from: before.status, to: rule.to, note });
     await tx.outbox.create({ data: { topic: QUESTION_DECIDED_TOPIC, payload: { questionId: args.questionId, action: args.action, auditId: String(auditId) } } });

@@ -113,6 +113,16 @@ describe("the questions inbox", () => {
     for (const u of [a.user, b.user, c.user]) await eventually(async () => (await answersTo(u, 0)).length >= 1, 15_000);
     for (const u of [a.user, b.user, c.user]) expect(await answersTo(u)).toHaveLength(1);
     expect((await answersTo(c.user))[0]).toContain("An official of Sở Nội vụ tỉnh Tuyên Quang answered your question: Dự kiến tháng 12/2026.");
+    // A question marked as a repeat of another repeat-bearing question hands its repeats over.
+    const x = await forwardOnWeb(t, "Có hỗ trợ sửa máy tính cho nhà văn hóa không?");
+    const y = await forwardOnWeb(t, "Nhà văn hóa thôn có được sửa máy tính miễn phí không?");
+    const z = await forwardOnWeb(t, "Máy tính nhà văn hóa hỏng thì báo ai?");
+    expect((await actOnQuestion(t.system.db, { questionId: z.id, action: "duplicate", actor: lan, duplicateOfId: y.id })).ok).toBe(true);
+    expect((await actOnQuestion(t.system.db, { questionId: y.id, action: "duplicate", actor: lan, duplicateOfId: x.id })).ok).toBe(true);
+    expect((await actOnQuestion(t.system.db, { questionId: x.id, action: "answer", actor: lan, text: "Có, qua Tổ công nghệ số cộng đồng.", unit: UNIT })).ok).toBe(true);
+    t.system.outbox.poke();
+    for (const u of [x.user, y.user, z.user]) await eventually(async () => (await answersTo(u, 0)).length >= 1, 15_000);
+    for (const u of [x.user, y.user, z.user]) expect(await answersTo(u)).toHaveLength(1);
     // Nothing can mark a question a duplicate of itself.
     await expect(actOnQuestion(t.system.db, { questionId: a.id, action: "duplicate", actor: lan, duplicateOfId: a.id })).rejects.toThrow(/duplicate_target/);
   });
@@ -126,6 +136,14 @@ describe("the questions inbox", () => {
     await eventually(async () => (await t.system.db.forwardedQuestion.findUniqueOrThrow({ where: { id } })).status === "dismissed");
     const audit = await t.system.db.auditLog.findFirstOrThrow({ where: { subjectId: id, action: "dismiss" } });
     expect(audit).toMatchObject({ actor: "Phạm Văn Minh", fromStatus: "new", toStatus: "dismissed", note: "Không thuộc phong trào thi đua chuyển đổi số", subjectType: "question" });
+    // The citizen is told, once, politely — without the officials' internal reason.
+    await eventually(async () => (await user.poll(), texts(user).some((x) => x.includes("không thuộc phạm vi phong trào"))), 15_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    await user.poll();
+    const notes = texts(user).filter((x) => x.includes("không thuộc phạm vi phong trào"));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain("Giá vé xe buýt");
+    expect(notes[0]).not.toContain("Không thuộc phong trào thi đua chuyển đổi số");
     for (const typed of ["câu hỏi của tôi", "cau hoi cua toi", "/cauhoi"]) {
       const list = (await user.ask(typed)).map((m) => m.text).join("\n");
       expect(list).toContain("Giá vé xe buýt Tuyên Quang đi Hà Nội");
