@@ -81,6 +81,10 @@ describe("an FAQ entry's life, seen by the running bot", () => {
     const audits = await t.system.db.auditLog.findMany({ where: { subjectType: "faq_entry", subjectId: id }, orderBy: { id: "asc" } });
     expect(audits.map((a) => a.action)).toEqual(["faq_propose", "faq_publish", "faq_edit", "faq_retire"]);
     expect(audits[3]!.note).toBe("Quy định đã thay đổi");
+    const list = await (await reviewer.get("/admin/faq")).text();
+    expect(list).toContain(QUESTION);
+    expect((await fetch(`${t.url}/admin/faq`, { redirect: "manual" })).status).not.toBe(200);
+    expect((await fetch(`${t.url}/admin/faq/${id}/publish`, { method: "POST", redirect: "manual" })).status).not.toBe(303);
     const page = await (await admin.get(`/admin/faq/${id}`)).text();
     expect(page).toContain("Đã thôi dùng");
     expect(page).toContain("từ 01/6/2025");
