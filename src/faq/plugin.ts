@@ -13,7 +13,11 @@ export function createFaqPlugin(deps: { faq: LiveFaq; i18n: Translator }): Conve
   return {
     fallbackAnswerers: [
       async (question, ctx) => {
-        const hit = await deps.faq.search(question);
+        // A failing FAQ lookup must not cost the citizen the plan's honest decline and the offer to forward.
+        const hit = await deps.faq.search(question).catch((err: unknown) => {
+          ctx.logger.warn({ err: (err as Error).name }, "faq lookup failed; the plan's decline is shown");
+          return undefined;
+        });
         if (!hit) return null;
         ctx.logger.info({ faqEntryId: hit.entry.id, coverage: Math.round(hit.entryCoverage * 100) / 100 }, "answered from an official FAQ entry");
         return { text: formatFaqAnswer(deps.i18n, ctx.lang, hit.entry) };
