@@ -127,7 +127,8 @@ export function createQuestionRoutes(deps: QuestionRoutesDeps): Router {
           ${q.answer && html`<dt>${t("inbox.answer")}</dt><dd>${q.answer}</dd><dt>${t("inbox.answer_unit")}</dt><dd>${q.answerUnit ?? ""} — ${t("inbox.answered_by", { name: (q.answeredById && names.get(q.answeredById)) || "", time: vnTime(q.answeredAt) })}</dd>
             <dt>${t("inbox.delivered")}</dt><dd>${q.deliveredAt ? t("inbox.delivered_at", { time: vnTime(q.deliveredAt) }) : t("inbox.not_delivered")}</dd>`}
           ${q.duplicateOfId && html`<dt>${t("inbox.duplicate_of")}</dt><dd><a href="/admin/questions/${q.duplicateOfId}">#${shortId(q.duplicateOfId)}</a></dd>`}
-          ${q.dismissReason && html`<dt>${t("inbox.dismiss_reason")}</dt><dd>${q.dismissReason}</dd>`}
+          ${q.dismissReason && html`<dt>${t("inbox.dismiss_reason")}</dt><dd>${q.dismissReason}</dd>
+            <dt>${t("inbox.delivered")}</dt><dd>${q.deliveredAt ? t("inbox.delivered_at", { time: vnTime(q.deliveredAt) }) : t("inbox.not_delivered")}</dd>`}
           ${q.erasedAt && html`<dt></dt><dd>${t("inbox.erased", { time: vnTime(q.erasedAt) })}</dd>`}
         </dl></div>
         ${open && html`<h2>${t("inbox.actions")}</h2><div class="actions">
