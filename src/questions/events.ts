@@ -60,6 +60,8 @@ export function registerQuestionEvents(deps: QuestionEventDeps): void {
       const sent = await deliverAnswer({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, questionId);
       log.info({ questionId, sent }, "answer sent to the citizen");
     }
+    // Back in the shared inbox: its own reminder, counted from now.
+    if (payload.action === "release") await events.publish(QUESTION_SLA_TOPIC, { questionId }, { delay: hours * 3_600_000, jobId: `question-remind-${questionId}-${String(payload.auditId ?? "")}` });
     if (payload.action === "dismiss") await deliverDismissal({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, questionId);
     if (payload.action === "duplicate") {
       const q = await db.forwardedQuestion.findUnique({ where: { id: questionId }, select: { duplicateOfId: true } });
