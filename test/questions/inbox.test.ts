@@ -173,6 +173,14 @@ describe("the questions inbox", () => {
     expect(job.delay).toBe(6 * 3_600_000);
     await t.system.events.publish("question.sla", { questionId: id }, { jobId: `test-remind-${id}` });
     await eventually(async () => toChat(GROUP).some((m) => m.includes(`Nhắc việc: câu hỏi #${shortId(id)}`) && m.includes("6 giờ")));
+    // An official who starts answering and cancels hands it back, with a fresh reminder.
+    await postUpdate(t.url, callbackUpdate(LAN, `qa|ans.${id}`));
+    await eventually(async () => (await t.system.db.forwardedQuestion.findUniqueOrThrow({ where: { id } })).status === "claimed");
+    await postUpdate(t.url, textUpdate(LAN, "hủy"));
+    await eventually(async () => (await t.system.db.forwardedQuestion.findUniqueOrThrow({ where: { id } })).status === "new");
+    const release = await t.system.db.auditLog.findFirstOrThrow({ where: { subjectId: id, action: "release" } });
+    expect(await eventually(() => t.system.events.queue.getJob(`question-remind-${id}-${release.id}`), 15_000)).toBeTruthy();
+    await eventually(async () => toChat(LAN).some((m) => m.includes(`Đã hủy thao tác với câu hỏi #${shortId(id)}`)));
     // An answered question reminds nobody.
     await actOnQuestion(t.system.db, { questionId: id, action: "answer", actor: lan, text: "Trưởng thôn.", unit: UNIT });
     const before = toChat(LAN).filter((m) => m.includes("Nhắc việc") && m.includes(shortId(id))).length;
