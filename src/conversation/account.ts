@@ -75,7 +75,7 @@ export function createAccountActions(k: Kit): AccountActions {
       k.say(turn, k.t(turn, "conversation.deletion.queued"));
     },
     async forward(turn, question) {
-      await forwardQuestion(db, { personId: turn.session.personId, question });
+      await forwardQuestion(db, { personId: turn.session.personId, question, language: turn.lang });
       k.deps.pokeOutbox?.();
       k.say(turn, k.t(turn, "conversation.forward.done"));
     },

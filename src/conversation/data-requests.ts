@@ -16,11 +16,11 @@ export async function requestDeletion(db: Db, args: { personId: string; channel:
 }
 
 /** A question the knowledge base could not answer, stored (after the person agreed) for an official. */
-export async function forwardQuestion(db: Db, args: { personId: string; question: string }): Promise<string> {
+export async function forwardQuestion(db: Db, args: { personId: string; question: string; language?: string }): Promise<string> {
   return db.$transaction(async (tx) => {
     // Where and in which language the person asked: the official's answer goes back there.
     const person = await tx.person.findUnique({ where: { id: args.personId }, select: { channel: true, chatId: true, language: true } });
-    const row = await tx.forwardedQuestion.create({ data: { personId: args.personId, question: args.question, channel: person?.channel, chatId: person?.chatId, language: person?.language ?? "vi" }, select: { id: true } });
+    const row = await tx.forwardedQuestion.create({ data: { personId: args.personId, question: args.question, channel: person?.channel, chatId: person?.chatId, language: args.language ?? person?.language ?? "vi" }, select: { id: true } });
     await writeOutbox(tx, "question.forwarded", { questionId: row.id });
     return row.id;
   });

@@ -8,8 +8,12 @@ import type { AnswerChoice, Knowledge } from "../knowledge/index.js";
 import type { Kit, Turn } from "./context.js";
 
 export interface KnowledgeView {
-  /** Answers a typed question; on a first contact with nothing found, greets with the menu instead. */
-  answer(turn: Turn, question: string, firstContact: boolean): void;
+  /**
+   * Answers a typed question; when the plan declines, a plugged-in second opinion (officials' FAQ)
+   * may answer instead, still offering to forward; on a first contact with nothing found, greets
+   * with the menu.
+   */
+  answer(turn: Turn, question: string, firstContact: boolean): Promise<void>;
   /** The levels to browse (the menu's "Hỏi đáp"). */
   levels(turn: Turn): void;
   /** Opens a choice of a shown list: a level's entries or one entry. */
@@ -37,14 +41,18 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
   }
 
   const self: KnowledgeView = {
-    answer(turn, question, firstContact) {
+    async answer(turn, question, firstContact) {
       const answer = kb().ask(question, turn.lang);
       if (answer.kind !== "none") {
         turn.session.browse = undefined; // a new answer: the old list is no longer what "back" means
         return show(turn, answer);
       }
-      if (firstContact) return k.menu.show(turn, k.t(turn, "conversation.welcome"));
-      k.questions.ask(turn, answer.text, { kind: "kb-none", question: question.slice(0, 2000) });
+      // The plan declined: only now may a plugin answer (the plan's answer always wins).
+      let text: string | undefined;
+      for (const f of k.registry.fallbacks) if ((text = (await f(question, k.person(turn)))?.text)) break;
+      if (!text && firstContact) return k.menu.show(turn, k.t(turn, "conversation.welcome"));
+      if (text) turn.session.browse = undefined;
+      k.questions.ask(turn, text ?? answer.text, { kind: "kb-none", question: question.slice(0, 2000) });
     },
     levels(turn) {
       list(turn, k.t(turn, "conversation.ask_intro"), kb().levels(turn.lang));

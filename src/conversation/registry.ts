@@ -2,7 +2,7 @@
  * What the plugged-in modules contributed, gathered in one place: the engine looks a flow's hooks,
  * a command, a code's status lookup or the evidence store up here and never imports a domain module.
  */
-import type { CommandSpec, ConversationPlugin, EvidenceStore, FlowHooks, PersonContext, StatusLookup, SubmissionLine, Withdrawal } from "./extensions.js";
+import type { CommandSpec, ConversationPlugin, EvidenceStore, FallbackAnswerer, FlowHooks, PersonContext, StatusLookup, SubmissionLine, Withdrawal } from "./extensions.js";
 import type { LoadedFlow } from "./flow-schema.js";
 
 /** @example const registry = new PluginRegistry(flows); registry.use(createSelfReportPlugin({ indicators })) */
@@ -12,6 +12,8 @@ export class PluginRegistry {
   readonly lookups = new Map<string, StatusLookup>();
   readonly withdrawals = new Map<string, Withdrawal>();
   readonly submissionLists: Array<(ctx: PersonContext) => Promise<SubmissionLine[]>> = [];
+  /** Asked in order when the plan declines a question (see FallbackAnswerer). */
+  readonly fallbacks: FallbackAnswerer[] = [];
   evidence?: EvidenceStore;
 
   constructor(private readonly flows: Map<string, LoadedFlow>) {}
@@ -23,6 +25,7 @@ export class PluginRegistry {
     for (const [k, v] of Object.entries(plugin.statusLookups ?? {})) this.lookups.set(k.toUpperCase(), v);
     for (const [k, v] of Object.entries(plugin.withdrawals ?? {})) this.withdrawals.set(k.toUpperCase(), v);
     if (plugin.submissions) this.submissionLists.push(plugin.submissions);
+    this.fallbacks.push(...(plugin.fallbackAnswerers ?? []));
     if (plugin.evidence) this.evidence = plugin.evidence;
   }
 

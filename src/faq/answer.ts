@@ -5,7 +5,7 @@
  */
 import type { Lang, Translator } from "../i18n/locales.js";
 import { LANGS } from "../i18n/locales.js";
-import { normalizeVietnamese } from "../knowledge/index.js";
+import { fold } from "../i18n/fold.js";
 
 export interface FaqAnswerEntry {
   question: string;
@@ -37,14 +37,14 @@ export function planMarkers(i18n: Translator): string[] {
   const out = new Set<string>();
   for (const lang of LANGS) {
     const quote = i18n.t(lang, "knowledge.quote", { quote: "\u0000" }).split("\u0000")[0]!.replace(/[“"«]\s*$/, "");
-    out.add(normalizeVietnamese(quote));
-    out.add(normalizeVietnamese(i18n.t(lang, "knowledge.source_line", { sources: i18n.t(lang, "knowledge.plan") })));
+    out.add(fold(quote));
+    out.add(fold(i18n.t(lang, "knowledge.source_line", { sources: i18n.t(lang, "knowledge.plan") })));
   }
   return [...out].filter((m) => m.length >= 6);
 }
 
 /** Whether a text imitates the way the bot quotes the plan. */
 export function imitatesPlanQuote(markers: readonly string[], text: string): boolean {
-  const folded = normalizeVietnamese(text);
+  const folded = fold(text);
   return markers.some((m) => folded.includes(m));
 }

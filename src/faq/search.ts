@@ -4,7 +4,7 @@
  * words are in it (the coverage check), so a loosely related question gets the plan's honest
  * decline rather than an official's answer to something else.
  */
-import { normalizeVietnamese } from "../knowledge/index.js";
+import { fold } from "../i18n/fold.js";
 
 /** Share of the entry's content words the question must contain. */
 export const MIN_ENTRY_COVERAGE = 0.6;
@@ -15,7 +15,7 @@ export const MIN_SHARED = 2;
 
 /**
  * Words that carry no topic (question words, particles, pronouns), folded; matched after
- * normalizeVietnamese, so typing with or without diacritics is the same.
+ * the one fold (src/i18n/fold.ts), so typing with or without diacritics is the same.
  */
 const FUNCTION_WORDS = new Set(
   "a ah a a ai bao gio bao nhieu bi bang cac cai can cho chi chu co con cua cung da dang day de den deu di do duoc gi gium giup ha hay hoi khi khong ko k la lam lai len ma minh mot muon nao nay neu nhe nhi nhu nhung o oi ong ba anh chi em toi tui ra roi sao se the thi thoi tren trong tu tai va van vay vi voi vo xin xem dau hoac hien nay ban bot quy vui long cam on nhieu what how when where who why is are the a an of to for in on do does can i my you please".split(" "),
@@ -23,7 +23,7 @@ const FUNCTION_WORDS = new Set(
 
 /** The content words of a text: folded syllables without function words. */
 export function contentWords(text: string): Set<string> {
-  const words = normalizeVietnamese(text).split(" ").filter((w) => w && !FUNCTION_WORDS.has(w));
+  const words = fold(text).split(" ").filter((w) => w && !FUNCTION_WORDS.has(w));
   return new Set(words);
 }
 

@@ -4,6 +4,7 @@
  * and only when the plan had no answer). A Redis that lost the counter reads as a change too.
  */
 import type { Redis } from "ioredis";
+import { redisKeys } from "../redis/keys.js";
 
 export interface FaqSignal {
   /** Announces a committed change. */
@@ -14,7 +15,7 @@ export interface FaqSignal {
 
 /** @example const signal = createFaqSignal(redis, prefix) */
 export function createFaqSignal(redis: Redis, prefix: string): FaqSignal {
-  const key = `${prefix}:faq:version`;
+  const key = redisKeys.faqVersion(prefix);
   return {
     async bump() {
       await redis.incr(key);

@@ -5,6 +5,7 @@
  * FAQ entries are written cleaned by an admin (no personal data) and are not touched.
  */
 import type { Prisma } from "../db/client.js";
+import { writeOutbox } from "../queue/outbox.js";
 import { QUESTION_DECIDED_TOPIC } from "./transitions.js";
 
 /** Erases the personal data of every question `personId` forwarded, inside the erasure's transaction. */
@@ -12,6 +13,6 @@ export async function eraseQuestionsOf(tx: Prisma.TransactionClient, personId: s
   const rows = await tx.forwardedQuestion.findMany({ where: { personId }, select: { id: true } });
   if (!rows.length) return 0;
   await tx.forwardedQuestion.updateMany({ where: { personId }, data: { question: erased, chatId: null, erasedAt: now } });
-  await tx.outbox.createMany({ data: rows.map((r) => ({ topic: QUESTION_DECIDED_TOPIC, payload: { questionId: r.id, action: "erase" } })) });
+  for (const r of rows) await writeOutbox(tx, QUESTION_DECIDED_TOPIC, { questionId: r.id, action: "erase" });
   return rows.length;
 }

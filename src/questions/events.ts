@@ -14,8 +14,8 @@ import { officialChats, refreshQuestionCards, sendQuestionCards } from "./cards.
 import { deliverAnswer, deliverDismissal } from "./delivery.js";
 import { OPEN_STATUSES, QUESTION_DECIDED_TOPIC, shortId, type QuestionStatus } from "./transitions.js";
 
-export const QUESTION_FORWARDED_TOPIC = "question.forwarded";
-export const QUESTION_SLA_TOPIC = "question.sla";
+export const QUESTION_FORWARDED_TOPIC = "question.forwarded" as const;
+export const QUESTION_SLA_TOPIC = "question.sla" as const;
 /** Default hours a question may wait before officials are reminded (QUESTION_REMIND_HOURS). */
 export const DEFAULT_REMIND_HOURS = 48;
 
@@ -32,11 +32,6 @@ export interface QuestionEventDeps {
   logger: Logger;
 }
 
-function str(v: unknown): string {
-  if (typeof v !== "string" || !v) throw new Error("event payload lacks a required id");
-  return v;
-}
-
 /** Registers every inbox handler on the event bus. */
 export function registerQuestionEvents(deps: QuestionEventDeps): void {
   const { db, events } = deps;
@@ -44,8 +39,7 @@ export function registerQuestionEvents(deps: QuestionEventDeps): void {
   const hours = deps.remindAfterHours ?? DEFAULT_REMIND_HOURS;
   const cardDeps = deps.cards ? { db, i18n: deps.i18n, cards: deps.cards, reviewChatId: deps.reviewChatId, logger: log } : undefined;
 
-  events.on(QUESTION_FORWARDED_TOPIC, async (payload) => {
-    const questionId = str(payload.questionId);
+  events.on(QUESTION_FORWARDED_TOPIC, async ({ questionId }) => {
     const q = await db.forwardedQuestion.findUnique({ where: { id: questionId }, select: { id: true } });
     if (!q) return;
     if (cardDeps) await sendQuestionCards(cardDeps, questionId);
@@ -54,7 +48,7 @@ export function registerQuestionEvents(deps: QuestionEventDeps): void {
   });
 
   events.on(QUESTION_DECIDED_TOPIC, async (payload) => {
-    const questionId = str(payload.questionId);
+    const { questionId } = payload;
     if (cardDeps) await refreshQuestionCards(cardDeps, questionId);
     if (payload.action === "answer") {
       const sent = await deliverAnswer({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, questionId);
@@ -70,8 +64,7 @@ export function registerQuestionEvents(deps: QuestionEventDeps): void {
     }
   });
 
-  events.on(QUESTION_SLA_TOPIC, async (payload) => {
-    const questionId = str(payload.questionId);
+  events.on(QUESTION_SLA_TOPIC, async ({ questionId }) => {
     const q = await db.forwardedQuestion.findUnique({ where: { id: questionId }, select: { status: true } });
     if (!q || !OPEN_STATUSES.includes(q.status as QuestionStatus) || !deps.telegramEnabled) return;
     const text = deps.i18n.t("vi", "questions.reminder", { ref: shortId(questionId), hours });

@@ -41,7 +41,9 @@ export async function myQuestions(ctx: PersonContext): Promise<Reply[]> {
 /** @example engine.use(createMyQuestionsPlugin()) */
 export function createMyQuestionsPlugin(): ConversationPlugin {
   return {
-    commands: { "/cauhoi": (_args, ctx) => myQuestions(ctx), "/myquestions": (_args, ctx) => myQuestions(ctx) },
-    aliases: { "câu hỏi của tôi": "/cauhoi", "xem câu hỏi của tôi": "/cauhoi", "câu hỏi đã gửi": "/cauhoi", "my questions": "/myquestions" },
+    commands: {
+      // Not a menu item (the menu stays short on Zalo): the help text and the forwarding confirmation name it.
+      "/cauhoi": { run: (_args, ctx) => myQuestions(ctx), words: "questions.words.mine" },
+    },
   };
 }

@@ -10,6 +10,9 @@ import type { InboundMessage, Reply } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import type { Middleware } from "../conversation/pipeline.js";
+import { fold as foldText } from "../i18n/fold.js";
+import { LANGS } from "../i18n/locales.js";
+import { redisKeys } from "../redis/keys.js";
 import { findActiveReviewer, type ReviewerView } from "../review/reviewers.js";
 import { QUESTION_CARD_ACTIONS, QUESTION_CARD_TOKEN, type QuestionCardAction } from "./cards.js";
 import { actOnQuestion, findByShortId, MAX_ANSWER_LENGTH, MAX_REASON_LENGTH, QuestionInputError, shortId, type QuestionAction, type QuestionResult } from "./transitions.js";
@@ -29,10 +32,7 @@ export interface OfficialMiddlewareDeps {
 const PENDING_TTL_S = 60 * 60;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function fold(s: string): string {
-  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().trim();
-}
-const CANCEL = new Set(["huy", "/huy", "cancel", "/cancel"]);
+const fold = (s: string) => foldText(s, "/");
 
 type Pending = { action: QuestionCardAction; questionId: string };
 
@@ -41,7 +41,9 @@ export function createOfficialMiddleware(deps: OfficialMiddlewareDeps): Middlewa
   const { db, redis, i18n } = deps;
   const log = deps.logger.child({ concern: "questions" });
   const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
-  const pendingKey = (msg: InboundMessage) => `${deps.prefix}:questions:pending:${msg.channel}:${msg.userId}`;
+  const pendingKey = (msg: InboundMessage) => redisKeys.questionPending(deps.prefix, msg.channel, msg.userId);
+  // "hủy" from the same word list as the conversation and the review reasons.
+  const CANCEL = new Set(LANGS.flatMap((lang) => i18n.t(lang, "conversation.words.cancel").split("\n")).map((w) => fold(w)));
 
   const describe = (ref: string, action: QuestionAction, r: QuestionResult): Reply[] => {
     if (r.ok) return [{ text: t(`questions.official.done_${action}`, { ref }) }];

@@ -10,6 +10,7 @@
  *   new | claimed ──dismiss (with a reason)──▶ dismissed   ("không liên quan")
  */
 import type { Db, Prisma } from "../db/client.js";
+import { writeOutbox } from "../queue/outbox.js";
 import { recordAction, type InboxActor } from "./audit.js";
 
 export type QuestionStatus = "new" | "claimed" | "answered" | "duplicate" | "dismissed";
@@ -33,7 +34,7 @@ export const MAX_REASON_LENGTH = 1_000;
 export const MAX_UNIT_LENGTH = 200;
 
 /** The event every successful action writes to the outbox (handled in events.ts). */
-export const QUESTION_DECIDED_TOPIC = "question.decided";
+export const QUESTION_DECIDED_TOPIC = "question.decided" as const;
 
 /** Thrown for an action that lacks what it needs (an empty answer, no reason, itself as the original). */
 export class QuestionInputError extends Error {
@@ -115,7 +116,7 @@ export async function actOnQuestion(db: Db, args: QuestionActionArgs): Promise<Q
     if (args.action === "duplicate") await tx.forwardedQuestion.updateMany({ where: { duplicateOfId: args.questionId }, data: { duplicateOfId } });
     const note = args.action === "answer" ? `${unit}: ${text}` : args.action === "dismiss" ? text : args.action === "duplicate" ? `#${shortId(duplicateOfId!)}` : undefined;
     const auditId = await recordAction(tx, { actor: args.actor, subjectType: "question", subjectId: args.questionId, action: args.action, from: before.status, to: rule.to, note });
-    await tx.outbox.create({ data: { topic: QUESTION_DECIDED_TOPIC, payload: { questionId: args.questionId, action: args.action, auditId: String(auditId) } } });
+    await writeOutbox(tx, QUESTION_DECIDED_TOPIC, { questionId: args.questionId, action: args.action, auditId: String(auditId) });
     return { ok: true, from: before.status, to: rule.to, auditId };
   });
 }

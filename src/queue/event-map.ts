@@ -30,6 +30,10 @@ export const eventSchemas = {
   "selfreport.submitted": z.object({ selfReportId: id, code: id }),
   "deletion.requested": z.object({ requestId: id }),
   "question.forwarded": z.object({ questionId: id }),
+  /** An official acted on a forwarded question, or its asker's data was erased (cards updated, the answer delivered). */
+  "question.decided": z.object({ questionId: id, action: z.enum(["claim", "release", "answer", "duplicate", "dismiss", "erase"]), auditId: id.optional() }),
+  /** A forwarded question's reminder came due (delayed job, not written to the outbox). */
+  "question.sla": z.object({ questionId: id }),
 } as const;
 
 /** Topic → payload. */

@@ -28,6 +28,10 @@ export const redisKeys = {
   reviewReason: (prefix: string, channel: string, userId: string) => `${prefix}:review:reason:${channel}:${userId}`,
   /** The nomination whose information request a chat is answering. */
   reviewAwaiting: (prefix: string, channel: string, chatId: string) => `${prefix}:review:awaiting:${channel}:${chatId}`,
+  /** The question card action whose text (answer, original, reason) an official is typing. */
+  questionPending: (prefix: string, channel: string, userId: string) => `${prefix}:questions:pending:${channel}:${userId}`,
+  /** The version of the published FAQ; every process reloads its FAQ index when it moves. */
+  faqVersion: (prefix: string) => `${prefix}:faq:version`,
   /** Failed panel sign-ins from one (hashed) address. */
   adminSignInFailures: (prefix: string, ipHash: string) => `${prefix}:admin:signin-failures:${ipHash}`,
   /** The web chat's outgoing message list and its sequence counter. */
