@@ -1,16 +1,14 @@
 /**
  * The knowledge base says what the plan says: every quote is the plan's own words, and every
  * percentage and date of the plan is in the knowledge base, under the level the plan puts it.
- * The seed lives beside the repository (`<repo>/../shared/seed`), never inside it.
+ * The plan's text ships in the repository: flows/source/ke-hoach-154.txt (provenance in its README).
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadKnowledgeBase } from "../../src/knowledge/knowledge-base.js";
 
-const seedDir = fileURLToPath(new URL("../../../shared/seed/", import.meta.url));
-const seedFile = readdirSync(seedDir).find((f) => f.startsWith("000_") && f.endsWith(".txt"))!;
-const seed = readFileSync(`${seedDir}${seedFile}`, "utf8").normalize("NFC");
+const seed = readFileSync(fileURLToPath(new URL("../../flows/source/ke-hoach-154.txt", import.meta.url)), "utf8").normalize("NFC");
 const base = loadKnowledgeBase(fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)));
 
 /** The plan's sections by level, cut at the plan's own headings. */

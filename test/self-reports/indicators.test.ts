@@ -9,7 +9,8 @@ import { loadLocales } from "../../src/i18n/locales.js";
 import { checkIndicatorLocales, IndicatorsError, indicatorSetFrom, loadIndicators, scoreAnswers } from "../../src/self-reports/indicators.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SEED = process.env.PLAN_SEED_PATH ?? "/work/shared/seed/000_ac92fb23a44b1756.txt";
+/** The plan's text as shipped in the repository (provenance: flows/source/README.md). */
+const SEED = `${ROOT}flows/source/ke-hoach-154.txt`;
 const indicators = loadIndicators(`${ROOT}flows/self-report/indicators.yaml`);
 
 describe("self-report indicators", () => {
