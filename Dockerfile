@@ -1,28 +1,31 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: dependencies and the generated Prisma client in a build stage, then a slim
-# runtime with production dependencies only, running as a non-root user.
+# Multi-stage build: dependencies, the generated Prisma client and the compiled JavaScript in a
+# build stage; then a slim runtime with production dependencies only (no tsx, no TypeScript, no
+# prisma CLI) running dist/ as a non-root user.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
-COPY prisma.config.ts tsconfig.json ./
-# postinstall runs `prisma generate` (offline-safe, see prisma/generate.ts)
+COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
+COPY tools ./tools
+# postinstall runs `prisma generate` (offline-safe, see prisma/generate.mjs) into src/generated/
 RUN npm ci --no-audit --no-fund
 COPY src ./src
-COPY flows ./flows
-COPY locales ./locales
-RUN npx tsc --noEmit -p .
+# tsc compiles src/ (and the generated client) into dist/ and copies the web chat's assets
+RUN node tools/build.mjs
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/app/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY prisma ./prisma
-COPY prisma.config.ts ./
-# tsx and prisma are runtime dependencies (the service runs TypeScript directly and generates its client)
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/src ./src
+# --ignore-scripts: postinstall would only skip `prisma generate` (the client is compiled in dist/)
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY tools ./tools
+# Migrations are applied at start-up (src/db/migrate.ts reads prisma/schema.prisma and prisma/migrations)
+COPY prisma/schema.prisma ./prisma/schema.prisma
+COPY prisma/migrations ./prisma/migrations
 COPY flows ./flows
 COPY locales ./locales
 RUN mkdir -p /app/data && chown -R node:node /app/data
@@ -30,6 +33,8 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# Role: all (default), web or worker — e.g. `docker run ... image --role worker`
-ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+# Role: all (default: HTTP here, WORKERS=auto worker child processes), web or worker,
+# e.g. `docker run ... image --role worker`. CLIs: `docker compose exec web node dist/cli/admin.js …`
+# (or `npm run admin -- …`: tools/launch.mjs runs dist/ as it is when src/ is absent).
+ENTRYPOINT ["node", "--enable-source-maps", "dist/main.js"]
 CMD ["--role", "all"]
