@@ -34,7 +34,7 @@ export default async function setup(project: TestProject) {
   const stops: Array<() => Promise<void>> = [];
   let adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: "data/test-pg", port: 54339, database: "postgres", logger });
+    const embedded = await startEmbeddedPostgres({ dataDir: "data/test-pg", port: 54339, database: "postgres", logger, relocateIfUnreachable: true });
     stops.push(() => embedded.stop());
     adminUrl = embedded.url;
   }

@@ -1,16 +1,22 @@
 /**
  * The zero-configuration database: with no DATABASE_URL, an embedded PostgreSQL (binaries shipped
  * in the npm package) keeps its data under ./data/pg between runs. As root it runs as a
- * `postgres` system user, which PostgreSQL insists on.
+ * `postgres` system user, which PostgreSQL insists on; where that user cannot reach ./data (a
+ * clone in /root, a `mktemp -d` folder), the cluster lives under /var/lib instead.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { Logger } from "pino";
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The data directory actually used (see relocation below). */
+  dataDir: string;
+  /** The postmaster's process id, for a supervisor that must stop it if we are killed. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -28,15 +34,35 @@ function alive(pid: number): boolean {
  * above its data directory; say so plainly instead of letting initdb fail with "Permission denied".
  */
 function assertReachableByPostgresUser(dataDir: string): void {
+  const blocked = blockingFolder(dataDir);
+  if (blocked) throw new Error(`The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${blocked}. Choose another DATA_DIR or run: chmod o+x ${blocked}`);
+}
+
+/** The first folder above `dataDir` that others may not enter, if any. */
+function blockingFolder(dataDir: string): string | undefined {
   let dir = dirname(resolve(dataDir));
   for (;;) {
-    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir}. Choose another DATA_DIR or run: chmod o+x ${dir}`);
-    }
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return;
+    if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/** Where relocated clusters live: a folder root owns and anyone may traverse. */
+export const RELOCATED_PG_ROOT = "/var/lib/cds-tuyenquang-bot";
+
+/**
+ * The data directory to use as root: `dataDir` itself when the postgres user can reach it (or when
+ * it was chosen explicitly: then an unreachable one is an error worth stating); otherwise a folder
+ * under /var/lib keyed by the requested path, so two clones on one machine never share a cluster
+ * and the same clone finds its data again on the next start.
+ */
+export function postgresDataDir(dataDir: string, opts: { relocate: boolean }): { dir: string; relocatedFrom?: string } {
+  if (process.getuid?.() !== 0 || !opts.relocate || !blockingFolder(dataDir)) return { dir: dataDir };
+  const requested = resolve(dataDir);
+  const key = createHash("sha256").update(requested).digest("hex").slice(0, 16);
+  return { dir: join(RELOCATED_PG_ROOT, key, "pg"), relocatedFrom: requested };
 }
 
 /** A postgres left running by a killed earlier run holds the data directory's lock: stop it first. */
@@ -55,8 +81,18 @@ async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<voi
  *
  * @example const pg = await startEmbeddedPostgres({ dataDir: "data/pg", port: 54329, database: "cds", logger })
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database: string; logger: Logger }): Promise<EmbeddedDatabase> {
-  const { dataDir, port, database, logger } = opts;
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database: string;
+  logger: Logger;
+  /** As root, move the cluster under /var/lib when the postgres user cannot reach dataDir (DATA_DIR unset). */
+  relocateIfUnreachable?: boolean;
+}): Promise<EmbeddedDatabase> {
+  const { port, database, logger } = opts;
+  const placed = postgresDataDir(opts.dataDir, { relocate: opts.relocateIfUnreachable ?? false });
+  const dataDir = placed.dir;
+  if (placed.relocatedFrom) logger.info({ requested: placed.relocatedFrom, dataDir }, "the postgres user cannot reach the data folder; the embedded PostgreSQL keeps its data here instead");
   // The package installs process exit hooks (async-exit-hook) that end the process with code 0,
   // hiding failures (a failed test run exits 0) and racing our own shutdown. We stop PostgreSQL
   // ourselves, so the hooks it adds while loading are removed again.
@@ -93,6 +129,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   let stopped = false;
   return {
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`,
+    dataDir,
+    pid: (server as unknown as { process?: { pid?: number } }).process?.pid,
     async stop() {
       if (stopped) return;
       stopped = true;

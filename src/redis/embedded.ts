@@ -15,6 +15,8 @@ export class RedisUnavailableError extends Error {
 
 export interface EmbeddedRedis {
   url: string;
+  /** The redis-server's process id when this process started it. */
+  pid?: number;
   /** Stops the server only if this process started it. */
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function ensureRedis(opts: { dataDir: string; port: number; logger:
   let stopped = false;
   return {
     url: own,
+    pid: child.pid,
     async stop() {
       if (stopped || child.exitCode !== null) return;
       stopped = true;
