@@ -17,7 +17,7 @@ export const envSchema = z
     DATABASE_URL: optionalUrl,
     REDIS_URL: optionalUrl,
     /** Where the embedded PostgreSQL/Redis keep their data when the URLs above are unset. */
-    DATA_DIR: z.string().default("./data"),
+    DATA_DIR: optionalString,
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
     /** Prefix for every Redis key and BullMQ queue, so several deployments can share one Redis. */
@@ -55,6 +55,12 @@ export const envSchema = z
     QUESTION_REMIND_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
     /** The unit named to citizens in answers given on Telegram, prefilled in the panel's answer form. */
     ANSWER_UNIT: z.string().trim().min(1).max(200).default("Sở Nội vụ tỉnh Tuyên Quang"),
+    /** Worker child processes of role `all`: "auto" = cores − 1 (at least 1); 0 = one process does everything. */
+    WORKERS: z.union([z.literal("auto"), z.coerce.number().int().min(0).max(64)]).default("auto"),
+    /** Bearer token for GET /metrics on the main port; without it (and without METRICS_PORT) /metrics is off. */
+    METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
+    /** Serve /metrics on this separate port (keep it off the public network) instead of the main one. */
+    METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
     INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(16),
     OUTBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   })
@@ -107,6 +113,11 @@ export interface Config {
   inboundPartitions: number;
   outboundPartitions: number;
   questions: { remindAfterHours: number; answerUnit: string };
+  /** Worker child processes for role `all` (see src/system/worker-pool.ts). */
+  workers: "auto" | number;
+  metrics: { token?: string; port?: number };
+  /** DATA_DIR was set: the embedded PostgreSQL must use it even where it cannot reach it. */
+  dataDirExplicit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -141,7 +152,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    dataDir: e.DATA_DIR,
+    dataDir: e.DATA_DIR ?? "./data",
+    dataDirExplicit: e.DATA_DIR !== undefined,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     embeddedRedisPort: e.EMBEDDED_REDIS_PORT,
     redisPrefix: e.REDIS_PREFIX,
@@ -169,5 +181,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     inboundPartitions: e.INBOUND_PARTITIONS,
     outboundPartitions: e.OUTBOUND_PARTITIONS,
     questions: { remindAfterHours: e.QUESTION_REMIND_HOURS, answerUnit: e.ANSWER_UNIT },
+    workers: e.WORKERS,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   };
 }

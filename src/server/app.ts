@@ -6,12 +6,18 @@ import { randomUUID } from "node:crypto";
 import express, { type Express, type Router, type ErrorRequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
+import { metricsHandler, metricsMiddleware } from "../metrics/http.js";
+import type { Metrics } from "../metrics/metrics.js";
 
 export interface HttpDeps {
   logger: Logger;
   /** Resolves when PostgreSQL and Redis both answer; rejects with the failing part otherwise. */
   readiness: () => Promise<Record<string, "ok" | "down">>;
   routers: Array<{ path: string; router: Router }>;
+  /** Request durations and webhook outcomes are counted here for every router. */
+  metrics?: Metrics;
+  /** GET /metrics is served, to this bearer token only, when set. */
+  metricsToken?: string;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -24,6 +30,7 @@ export function createHttpApp(deps: HttpDeps): Express {
       strictTransportSecurity: false,
     }),
   );
+  if (deps.metrics) app.use(metricsMiddleware(deps.metrics));
   app.use((req, res, next) => {
     const incoming = req.get("x-request-id");
     const id = incoming && /^[A-Za-z0-9_-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -40,6 +47,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     const ok = Object.values(parts).every((v) => v === "ok");
     res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", ...parts });
   });
+
+  if (deps.metrics && deps.metricsToken) app.get("/metrics", metricsHandler(deps.metrics, deps.metricsToken));
 
   for (const { path, router } of deps.routers) app.use(path, router);
 

@@ -53,8 +53,14 @@ import { createFaqPlugin } from "../faq/plugin.js";
 import { createFaqRoutes } from "../faq/admin-routes.js";
 import express from "express";
 import { createTelegramChannel } from "../channels/telegram/channel.js";
+import { createMetrics, type Metrics } from "../metrics/metrics.js";
+import { instrumentAdapter, instrumentKnowledge, instrumentWorkers } from "../metrics/instrument.js";
+import { registerStateGauges } from "../metrics/state.js";
+import { startMetricsServer } from "../metrics/http.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The web chat's page and assets sit beside its code (the build copies them into dist/). */
+const WEBCHAT = fileURLToPath(new URL("../channels/webchat/", import.meta.url));
 
 export interface System {
   /** Base URL of the HTTP server (role web/all), e.g. http://127.0.0.1:3000 */
@@ -71,6 +77,12 @@ export interface System {
   zaloOa?: OaChannel;
   databaseUrl: string;
   redisUrl: string;
+  /** This process's metrics (instruments and registry); other processes' are added with addSource. */
+  metrics: Metrics;
+  /** Base URL of the separate metrics server when METRICS_PORT is set. */
+  metricsUrl?: string;
+  /** Embedded PostgreSQL/Redis servers this process started (worker children stop them if it is killed). */
+  embeddedPids: number[];
   /** Stops everything this system started, exactly once. */
   stop(): Promise<void>;
 }
@@ -80,11 +92,15 @@ export interface StartOptions {
   /** Listen on this port instead of config.port (tests pass 0). */
   port?: number;
   host?: string;
+  /** The metrics to count into; by default a registry of this process labelled with its role. */
+  metrics?: Metrics;
 }
 
 /** @example const system = await startSystem(parseConfig(process.env), { logger }) */
 export async function startSystem(config: Config, opts: StartOptions): Promise<System> {
   const { logger } = opts;
+  const metrics = opts.metrics ?? createMetrics({ process: config.role });
+  const embeddedPids: number[] = [];
   const cleanups: Array<() => Promise<void>> = [];
   // Each shutdown step gets a bounded time: a connection stuck on a dead server must not keep the
   // process (and the embedded PostgreSQL it would stop next) alive forever.
@@ -100,14 +116,16 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/pg`, port: config.embeddedPgPort, database: "cds", logger });
+      const pg = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/pg`, port: config.embeddedPgPort, database: "cds", logger, relocateIfUnreachable: !config.dataDirExplicit });
       cleanups.push(() => pg.stop());
+      if (pg.pid) embeddedPids.push(pg.pid);
       databaseUrl = pg.url;
     }
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
       const r = await ensureRedis({ dataDir: `${config.dataDir}/redis`, port: config.embeddedRedisPort, logger });
       cleanups.push(() => r.stop());
+      if (r.pid) embeddedPids.push(r.pid);
       redisUrl = r.url;
     }
     const applied = await applyMigrations(databaseUrl);
@@ -266,7 +284,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     if (config.role !== "web") {
       // [conversation] engine and flows (issue 6)
       // The knowledge is validated here: a broken file stops start-up with file, entry and reason.
-      const knowledge = withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n }));
+      const knowledge = instrumentKnowledge(withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n })), metrics);
       const engine = createEngine({
         db,
         redis: workerRedis,
@@ -298,6 +316,23 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       handle = compose(middlewares, final);
     }
 
+    const readiness = async () => {
+      const [pgOk, redisOk] = await Promise.all([
+        db.$queryRaw`select 1`.then(() => "ok" as const, () => "down" as const),
+        redis.ping().then(() => "ok" as const, () => "down" as const),
+      ]);
+      return { postgres: pgOk, redis: redisOk };
+    };
+    // Queue depths and the review backlog are read at scrape time by the web side only, so each
+    // series exists once however many worker processes run.
+    if (config.role !== "worker") registerStateGauges(metrics, { db, queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue], readiness });
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== undefined) {
+      const server = await startMetricsServer(metrics, { port: config.metrics.port, host: opts.host ?? "0.0.0.0", token: config.metrics.token });
+      cleanups.push(() => server.close());
+      metricsUrl = `http://127.0.0.1:${server.port}`;
+    }
+
     let url: string | undefined;
     let closeServer: (() => Promise<void>) | undefined;
     // Every role serves /healthz and /readyz (container probes); only web/all serve the rest.
@@ -305,8 +340,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       const routers: Array<{ path: string; router: express.Router }> = [];
       if (config.role !== "worker") {
         routers.push(
-          { path: "/", router: createWebchatRoutes({ inbound, redis, prefix, pagePath: `${ROOT}src/channels/webchat/page.html` }) },
-          { path: "/chat/assets", router: express.Router().use(express.static(`${ROOT}src/channels/webchat/assets`, { index: false, extensions: [] })) },
+          { path: "/", router: createWebchatRoutes({ inbound, redis, prefix, pagePath: `${WEBCHAT}page.html` }) },
+          { path: "/chat/assets", router: express.Router().use(express.static(`${WEBCHAT}assets`, { index: false, extensions: [] })) },
         );
         for (const [name, ch] of channels) {
           if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
@@ -317,13 +352,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       const app = createHttpApp({
         logger,
         routers,
-        readiness: async () => {
-          const [pgOk, redisOk] = await Promise.all([
-            db.$queryRaw`select 1`.then(() => "ok" as const, () => "down" as const),
-            redis.ping().then(() => "ok" as const, () => "down" as const),
-          ]);
-          return { postgres: pgOk, redis: redisOk };
-        },
+        readiness,
+        metrics,
+        // On the main port only behind the token; with METRICS_PORT they are served there instead.
+        metricsToken: config.metrics.port === undefined ? config.metrics.token : undefined,
       });
       const server: Server = app.listen(opts.port ?? config.port, opts.host ?? "0.0.0.0");
       await once(server, "listening");
@@ -348,7 +380,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     if (config.role !== "web") {
       const workers: Worker[] = [];
       workers.push(...(await inbound.startWorkers({ redis: workerRedis, logger, handle: handle!, enqueueReplies: (job) => outbound.enqueue(job), connection })));
-      const adapters: ChannelAdapter[] = [...channels.values()].map((c) => c.adapter);
+      const adapters: ChannelAdapter[] = [...channels.values()].map((c) => instrumentAdapter(c.adapter, metrics));
       workers.push(
         ...(await outbound.startWorkers(adapters, async (channel, chatId) => {
           await db.person.updateMany({ where: { channel, chatId }, data: { unreachableAt: new Date() } });
@@ -356,6 +388,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       );
       workers.push(events.start());
       zaloOa?.startTokenCheck();
+      instrumentWorkers(workers, metrics);
       outbox.start();
       // Evidence files of flows abandoned for over a day are deleted (personal data kept no longer
       // than needed); every worker may run it, the delete is idempotent.
@@ -391,6 +424,9 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       zaloOa,
       databaseUrl,
       redisUrl,
+      metrics,
+      metricsUrl,
+      embeddedPids,
       stop: () =>
         (stopping ??= (async () => {
           await closeServer?.().catch(() => {});
