@@ -1,12 +1,20 @@
 /**
  * Entry point: the only place that reads the environment. Parses the config (refusing to start
  * with a readable list of problems), starts the system for the chosen role and shuts it down
- * exactly once on SIGINT/SIGTERM.
+ * exactly once on SIGINT/SIGTERM. Role `all` with WORKERS ≠ 0 serves HTTP here and runs the
+ * workers in child processes (this same file, `--role worker`, see src/system/worker-pool.ts).
  */
+import { fileURLToPath } from "node:url";
 import { ConfigError, parseConfig } from "./config/schema.js";
 import { createLogger } from "./logging/logger.js";
+import { createMetrics } from "./metrics/metrics.js";
 import { RedisUnavailableError } from "./redis/embedded.js";
 import { startSystem } from "./system/start.js";
+import { superviseFromParent, WorkerPool, workerCount } from "./system/worker-pool.js";
+
+/** Forked by a WorkerPool: an IPC channel to the parent and a slot number (not merely any IPC, as under pm2). */
+const workerIndex = process.env.CDS_WORKER_INDEX;
+const supervised = typeof process.send === "function" && workerIndex !== undefined;
 
 async function main(): Promise<void> {
   let config;
@@ -19,11 +27,15 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel }).child(supervised ? { worker: Number(workerIndex) } : {});
   const startedAt = performance.now();
+  const workers = config.role === "all" ? workerCount(config.workers) : 0;
+  // With worker children this process is the web side; they are the workers.
+  const ownConfig = workers > 0 ? { ...config, role: "web" as const } : config;
+  const metrics = createMetrics({ process: supervised ? `worker-${workerIndex}` : ownConfig.role });
   let system;
   try {
-    system = await startSystem(config, { logger });
+    system = await startSystem(ownConfig, { logger, metrics });
   } catch (err) {
     if (err instanceof RedisUnavailableError) {
       process.stderr.write(`\n${err.message}\n\n`);
@@ -32,7 +44,26 @@ async function main(): Promise<void> {
     logger.fatal({ err: (err as Error).message }, "start-up failed");
     process.exit(1);
   }
-  logger.info({ role: config.role, url: system.url, ms: Math.round(performance.now() - startedAt) }, system.url ? `ready: web chat at ${system.url.replace("127.0.0.1", "localhost")}/ and admin at /admin` : "worker ready");
+
+  let pool: WorkerPool | undefined;
+  if (workers > 0) {
+    // Children use the PostgreSQL and Redis this process resolved (embedded ones included) and
+    // never run migrations again; their HTTP side only answers health probes, on a free port.
+    pool = new WorkerPool({
+      size: workers,
+      entry: fileURLToPath(import.meta.url),
+      args: ["--role", "worker"],
+      env: { ...process.env, DATABASE_URL: system.databaseUrl, REDIS_URL: system.redisUrl, PORT: "0", METRICS_PORT: "", CDS_REAP_PIDS: system.embeddedPids.join(",") },
+      logger,
+    });
+    system.metrics.addSource(() => pool!.collectMetrics());
+    await pool.start();
+  }
+  const url = system.url?.replace("127.0.0.1", "localhost");
+  logger.info(
+    { role: config.role, workers, url: system.url, ms: Math.round(performance.now() - startedAt) },
+    config.role === "worker" ? "worker ready" : `ready: web chat at ${url}/ and admin at /admin`,
+  );
 
   let shuttingDown = false;
   const shutdown = (signal: string) => {
@@ -41,13 +72,40 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    system.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    // Workers first (they finish their jobs while PostgreSQL and Redis are still here), then the rest.
+    (pool?.stop() ?? Promise.resolve())
+      .then(() => system.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
-  process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  if (supervised) {
+    // A terminal's Ctrl-C reaches the whole process group: the parent decides when children stop
+    // (it sends SIGTERM after closing its HTTP side), so SIGINT is not a child's cue.
+    process.on("SIGINT", () => {});
+    superviseFromParent({
+      snapshot: () => system.metrics.snapshot(),
+      onParentGone: () => {
+        shutdown("parent exited");
+        // The parent was killed before it could stop its embedded PostgreSQL/Redis: stop them too,
+        // once our own jobs are done (SIGINT is PostgreSQL's fast shutdown; both ignore repeats).
+        const orphans = (process.env.CDS_REAP_PIDS ?? "").split(",").filter(Boolean).map(Number);
+        process.once("exit", () => {
+          for (const pid of orphans) {
+            try {
+              process.kill(pid, "SIGINT");
+            } catch {
+              // already gone
+            }
+          }
+        });
+      },
+    });
+  } else {
+    process.on("SIGINT", () => shutdown("SIGINT"));
+  }
   // If whatever started us (npm, a shell, a supervisor) dies without passing the signal on, we
   // are re-parented: shut down rather than leave an orphaned bot and embedded PostgreSQL behind.
   const parent = process.ppid;
