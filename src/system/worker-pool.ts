@@ -90,7 +90,7 @@ export class WorkerPool {
           const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
           child.kill("SIGTERM");
           const timer = setTimeout(() => {
-            this.opts.logger.warn({ worker: slot.index, pid: child.pid }, "worker process did not stop in time; killing it");
+            this.opts.logger.warn({ worker: slot.index, childPid: child.pid }, "worker process did not stop in time; killing it");
             child.kill("SIGKILL");
           }, this.opts.stopTimeoutMs ?? 30_000);
           await exited;
@@ -107,11 +107,11 @@ export class WorkerPool {
     const child = fork(this.opts.entry, this.opts.args, { env: { ...this.opts.env, CDS_WORKER_INDEX: String(slot.index) }, stdio: "inherit" });
     slot.child = child;
     slot.startedAt = Date.now();
-    logger.info({ worker: slot.index, pid: child.pid }, "worker process started");
+    logger.info({ worker: slot.index, childPid: child.pid }, "worker process started");
     const ready = new Promise<void>((resolve) => {
       child.on("message", (msg: FromChild) => {
         if (msg?.type === "ready") {
-          logger.info({ worker: slot.index, pid: child.pid }, "worker process ready");
+          logger.info({ worker: slot.index, childPid: child.pid }, "worker process ready");
           resolve();
         }
       });
@@ -122,7 +122,7 @@ export class WorkerPool {
       const lived = Date.now() - slot.startedAt;
       slot.failures = lived >= this.backoff.resetAfterMs ? 1 : slot.failures + 1;
       const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (slot.failures - 1));
-      logger.error({ worker: slot.index, pid: child.pid, code, signal, restartInMs: delay }, "worker process exited; restarting");
+      logger.error({ worker: slot.index, childPid: child.pid, code, signal, restartInMs: delay }, "worker process exited; restarting");
       slot.restartTimer = setTimeout(() => {
         if (!this.stopping) void this.spawn(slot);
       }, delay);

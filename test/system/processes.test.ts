@@ -1,0 +1,159 @@
+/**
+ * The process model of `npm start` (role all): the compiled entry point serves HTTP and forks
+ * WORKERS child processes that do the work; a crashed child comes back (with growing delays when
+ * it keeps crashing); SIGTERM stops every child exactly once; and a SIGKILLed parent leaves no
+ * child behind. The real dist/main.js runs against the test database and Redis.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { createLogger } from "../../src/logging/logger.js";
+import { WorkerPool, workerCount } from "../../src/system/worker-pool.js";
+import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { WebchatUser } from "../support/system.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+type LogLine = { pid: number; childPid?: number; msg: string; worker?: number; signal?: string; url?: string; role?: string };
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `npm start` as the README runs it (tools/launch.mjs builds dist/ when stale), with its JSON logs. */
+class Started {
+  readonly logs: LogLine[] = [];
+  readonly proc: ChildProcess;
+  constructor(env: Record<string, string>) {
+    this.proc = spawn(process.execPath, ["tools/launch.mjs", "main.js"], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "info", PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    let buf = "";
+    this.proc.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split("\n");
+      buf = lines.pop()!;
+      for (const l of lines) if (l.startsWith("{")) this.logs.push(JSON.parse(l) as LogLine);
+    });
+  }
+  async waitFor(pred: (l: LogLine) => boolean, count = 1, timeoutMs = 60_000): Promise<LogLine[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = this.logs.filter(pred);
+      if (got.length >= count) return got;
+      if (this.proc.exitCode !== null) throw new Error(`npm start exited (${this.proc.exitCode}) before the expected log`);
+      if (Date.now() > deadline) throw new Error(`timed out; logs: ${this.logs.map((l) => l.msg).join(" | ")}`);
+      await sleep(50);
+    }
+  }
+}
+
+describe("npm start (role all) with worker processes", () => {
+  let database: TestDatabase;
+  const running: Started[] = [];
+  const start = (workers: string) => {
+    const s = new Started({ DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), REDIS_PREFIX: `t${randomBytes(5).toString("hex")}`, WORKERS: workers, INBOUND_PARTITIONS: "4", OUTBOUND_PARTITIONS: "4", TELEGRAM_BOT_TOKEN: "", ZALO_BOT_TOKEN: "" });
+    running.push(s);
+    return s;
+  };
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    for (const s of running.splice(0)) if (s.proc.exitCode === null) s.proc.kill("SIGKILL");
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("answers through its workers, restarts a crashed one, and stops each exactly once on SIGTERM", async () => {
+    const s = start("2");
+    const [ready] = await s.waitFor((l) => l.msg.startsWith("ready:"));
+    const parentPid = ready!.pid;
+    const children = (await s.waitFor((l) => l.msg === "worker process ready", 2)).map((l) => l.childPid!);
+    expect(new Set(children).size).toBe(2);
+    expect(children).not.toContain(parentPid);
+    const url = ready!.url!;
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect((await new WebchatUser(url).ask("xin chào", 0)).length).toBeGreaterThan(0);
+
+    // A worker dies as in an out-of-memory kill: the parent brings a new one up, and work goes on.
+    const victim = children[0]!;
+    process.kill(victim, "SIGKILL");
+    await s.waitFor((l) => l.msg === "worker process exited; restarting");
+    const again = await s.waitFor((l) => l.msg === "worker process ready", 3, 30_000);
+    const replacement = again.at(-1)!.childPid!;
+    expect([victim, ...children]).not.toContain(replacement);
+    expect((await new WebchatUser(url).ask("chỉ tiêu cấp xã", 0)).length).toBeGreaterThan(0);
+
+    const live = [children[1]!, replacement];
+    const exited = new Promise<number | null>((r) => s.proc.once("exit", (code) => r(code)));
+    s.proc.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    for (const pid of live) {
+      expect(alive(pid)).toBe(false);
+      expect(s.logs.filter((l) => l.pid === pid && l.msg === "shutting down")).toHaveLength(1);
+    }
+    expect(s.logs.filter((l) => l.pid === parentPid && l.msg === "shutting down")).toHaveLength(1);
+    // No restart once the shutdown began.
+    expect(s.logs.filter((l) => l.msg === "worker process started")).toHaveLength(3);
+  });
+
+  it("leaves no worker behind when npm start is killed with SIGKILL", async () => {
+    const s = start("2");
+    await s.waitFor((l) => l.msg.startsWith("ready:"));
+    const children = (await s.waitFor((l) => l.msg === "worker process ready", 2)).map((l) => l.childPid!);
+    s.proc.kill("SIGKILL");
+    const deadline = Date.now() + 20_000;
+    while (children.some(alive) && Date.now() < deadline) await sleep(100);
+    expect(children.filter(alive)).toEqual([]);
+    // They noticed the parent was gone and shut down properly (closing their jobs), not just died.
+    for (const pid of children) expect(s.logs.some((l) => l.pid === pid && l.msg === "shutting down" && l.signal === "parent exited")).toBe(true);
+  });
+
+  it("WORKERS=0 keeps everything in one process", async () => {
+    const s = start("0");
+    const [ready] = await s.waitFor((l) => l.msg.startsWith("ready:"));
+    expect((await new WebchatUser(ready!.url!).ask("xin chào", 0)).length).toBeGreaterThan(0);
+    expect(s.logs.filter((l) => l.msg === "worker process started")).toHaveLength(0);
+    const exited = new Promise<number | null>((r) => s.proc.once("exit", (code) => r(code)));
+    s.proc.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
+
+describe("the worker pool", () => {
+  it("WORKERS=auto leaves one core to HTTP and never runs fewer than one worker", () => {
+    for (let cores = 1; cores <= 64; cores++) expect(workerCount("auto", cores)).toBe(Math.max(1, cores - 1));
+    expect(workerCount(0, 8)).toBe(0);
+    expect(workerCount(3, 2)).toBe(3);
+  });
+
+  it("restarts a child that keeps crashing with growing delays, and stops restarting on stop()", async () => {
+    const lines: Array<{ msg: string; restartInMs?: number; time: number }> = [];
+    const sink = { write: (s: string) => void lines.push(JSON.parse(s)) } as unknown as NodeJS.WritableStream;
+    const pool = new WorkerPool({
+      size: 1,
+      entry: `${ROOT}test/support/crashing-child.mjs`,
+      args: [],
+      env: {},
+      logger: createLogger({ level: "info", destination: sink }),
+      backoff: { initialMs: 50, maxMs: 400, resetAfterMs: 60_000 },
+    });
+    await pool.start();
+    const deadline = Date.now() + 20_000;
+    while (lines.filter((l) => l.msg === "worker process exited; restarting").length < 5 && Date.now() < deadline) await sleep(20);
+    await pool.stop();
+    const delays = lines.filter((l) => l.msg === "worker process exited; restarting").map((l) => l.restartInMs);
+    expect(delays.slice(0, 5)).toEqual([50, 100, 200, 400, 400]);
+    const starts = lines.filter((l) => l.msg === "worker process started").length;
+    await sleep(600);
+    expect(lines.filter((l) => l.msg === "worker process started").length).toBe(starts);
+    expect(pool.pids()).toEqual([]);
+  });
+});
