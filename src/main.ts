@@ -5,11 +5,11 @@
  * workers in child processes (this same file, `--role worker`, see src/system/worker-pool.ts).
  */
 import { fileURLToPath } from "node:url";
-import { ConfigError, parseConfig } from "./config/schema.js";
+import { type Config, ConfigError, parseConfig } from "./config/schema.js";
 import { createLogger } from "./logging/logger.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { RedisUnavailableError } from "./redis/embedded.js";
-import { startSystem } from "./system/start.js";
+import { startSystem, type System } from "./system/start.js";
 import { superviseFromParent, WorkerPool, workerCount } from "./system/worker-pool.js";
 
 /** Forked by a WorkerPool: an IPC channel to the parent and a slot number (not merely any IPC, as under pm2). */
@@ -17,7 +17,7 @@ const workerIndex = process.env.CDS_WORKER_INDEX;
 const supervised = typeof process.send === "function" && workerIndex !== undefined;
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = parseConfig(process.env, process.argv.slice(2));
   } catch (err) {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   // With worker children this process is the web side; they are the workers.
   const ownConfig = workers > 0 ? { ...config, role: "web" as const } : config;
   const metrics = createMetrics({ process: supervised ? `worker-${workerIndex}` : ownConfig.role });
-  let system;
+  let system: System;
   try {
     system = await startSystem(ownConfig, { logger, metrics });
   } catch (err) {

@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
   // Leftovers of runs killed before their teardown: names carry their creation time (seconds),
   // and only those older than six hours are dropped, never a run still going in parallel.
   const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname ~ '^cds_(tpl|t)_[0-9]+_'");
-  const cutoff = Math.floor(Date.now() / 1000) - 6 * 3600;
+  const cutoff = Math.floor(Date.now() / 1000) - STALE_AFTER_SECONDS;
   for (const { datname } of stale.rows) {
     const created = Number(datname.split("_")[2]);
     if (created < cutoff) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});

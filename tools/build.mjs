@@ -7,7 +7,16 @@
  *   import { ensureBuilt } from "./build.mjs"   build only when dist/ is missing or stale
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,7 +40,8 @@ function* walk(dir) {
 /** Newest modification time (ms) over src/ and the build's configuration files. */
 function newestInput() {
   let newest = 0;
-  for (const f of [...walk(SRC), ...CONFIGS.filter(existsSync)]) newest = Math.max(newest, statSync(f).mtimeMs);
+  for (const f of [...walk(SRC), ...CONFIGS.filter(existsSync)])
+    newest = Math.max(newest, statSync(f).mtimeMs);
   return newest;
 }
 
@@ -40,7 +50,8 @@ function newestInput() {
  * image ships dist/ only) is always up to date.
  */
 export function staleReason() {
-  if (!existsSync(SRC)) return existsSync(join(DIST, "main.js")) ? undefined : "neither src/ nor dist/ exists";
+  if (!existsSync(SRC))
+    return existsSync(join(DIST, "main.js")) ? undefined : "neither src/ nor dist/ exists";
   if (!existsSync(STAMP)) return "dist/ has not been built";
   const builtFrom = Number(readFileSync(STAMP, "utf8"));
   return newestInput() > builtFrom ? "src/ changed since the last build" : undefined;
@@ -55,13 +66,22 @@ export function build({ quiet = false } = {}) {
     // typescript exports no "bin" entry: find the package, then its bin/tsc.
     tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
   } catch {
-    throw new Error("dist/ needs building but TypeScript is not installed: run `npm install` (with dev dependencies) first.");
+    throw new Error(
+      "dist/ needs building but TypeScript is not installed: run `npm install` (with dev dependencies) first.",
+    );
   }
   // A clean build: a source file deleted since the last build must not live on in dist/.
   rmSync(DIST, { recursive: true, force: true });
   const t0 = Date.now();
-  const result = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`tsc failed (exit ${result.status})${quiet ? `:\n${result.stdout}${result.stderr}` : ""}`);
+  const result = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], {
+    cwd: ROOT,
+    stdio: quiet ? "pipe" : "inherit",
+    encoding: "utf8",
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `tsc failed (exit ${result.status})${quiet ? `:\n${result.stdout}${result.stderr}` : ""}`,
+    );
   for (const file of walk(SRC)) {
     if (/\.(ts|mts|cts)$/.test(file)) continue;
     const target = join(DIST, relative(SRC, file));

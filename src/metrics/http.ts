@@ -38,11 +38,19 @@ export function metricsMiddleware(metrics: Metrics): RequestHandler {
     res.on("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.statusCode;
-      metrics.httpDuration.observe({ method: req.method, route: routeOf(req, res), status: String(status) }, seconds);
+      metrics.httpDuration.observe(
+        { method: req.method, route: routeOf(req, res), status: String(status) },
+        seconds,
+      );
       const webhook = /^\/webhooks\/([a-z]+)/.exec(req.originalUrl);
       if (webhook && req.method === "POST") {
-        const reason = typeof res.locals.webhookReason === "string" ? res.locals.webhookReason : webhookReason(status);
-        metrics.webhookRequests.inc({ channel: webhook[1]!, outcome: status < 300 ? "ack" : "rejected", reason });
+        const reason =
+          typeof res.locals.webhookReason === "string" ? res.locals.webhookReason : webhookReason(status);
+        metrics.webhookRequests.inc({
+          channel: webhook[1]!,
+          outcome: status < 300 ? "ack" : "rejected",
+          reason,
+        });
       }
     });
     next();
@@ -74,15 +82,23 @@ export function metricsHandler(metrics: Metrics, token: string | undefined): Req
  * A plain HTTP server answering GET /metrics only (METRICS_PORT): Prometheus scrapes it on the
  * private network while the public port serves no metrics at all.
  */
-export async function startMetricsServer(metrics: Metrics, opts: { port: number; host: string; token?: string }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(
+  metrics: Metrics,
+  opts: { port: number; host: string; token?: string },
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
-    if (req.method !== "GET" || url.pathname !== "/metrics" || (opts.token && !tokenMatches(req.headers.authorization, opts.token))) {
+    if (
+      req.method !== "GET" ||
+      url.pathname !== "/metrics" ||
+      (opts.token && !tokenMatches(req.headers.authorization, opts.token))
+    ) {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not_found"}');
       return;
     }
     metrics.expose().then(
-      ({ contentType, body }) => res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" }).end(body),
+      ({ contentType, body }) =>
+        res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" }).end(body),
       () => res.writeHead(500).end(),
     );
   });

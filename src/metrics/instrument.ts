@@ -3,7 +3,12 @@
  * knowledge base), so queue, channel and knowledge code stay free of metrics calls.
  */
 import type { Job, Worker } from "bullmq";
-import { PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter } from "../channels/types.js";
+import {
+  PermanentSendError,
+  RecipientUnreachableError,
+  RetryAfterError,
+  type ChannelAdapter,
+} from "../channels/types.js";
 import type { Knowledge } from "../knowledge/index.js";
 import { queueGroup, type Metrics } from "./metrics.js";
 
@@ -11,7 +16,8 @@ import { queueGroup, type Metrics } from "./metrics.js";
 export function instrumentWorkers(workers: Worker[], metrics: Metrics): void {
   for (const worker of workers) {
     const queue = queueGroup(worker.name);
-    const took = (job: Job) => (job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : undefined);
+    const took = (job: Job) =>
+      job.finishedOn && job.processedOn ? (job.finishedOn - job.processedOn) / 1000 : undefined;
     worker.on("completed", (job) => {
       const s = took(job);
       if (s !== undefined) metrics.jobDuration.observe({ queue, result: "completed" }, s);
@@ -68,7 +74,12 @@ function overriding<T extends object, K extends keyof T>(target: T, key: K, repl
 export function instrumentKnowledge(knowledge: Knowledge, metrics: Metrics): Knowledge {
   const ask: Knowledge["ask"] = (question, lang) => {
     const answer = knowledge.ask(question, lang);
-    const outcome = answer.answered && answer.kind !== "ambiguous" ? "answered" : answer.choices?.length ? "choices" : "declined";
+    const outcome =
+      answer.answered && answer.kind !== "ambiguous"
+        ? "answered"
+        : answer.choices?.length
+          ? "choices"
+          : "declined";
     metrics.qaQuestions.inc({ outcome });
     return answer;
   };

@@ -7,7 +7,15 @@
  * To count something new: add the instrument here (one line, documented name), then call it at the
  * one central place that sees the event (see docs/architecture.md, "Metrics").
  */
-import { AggregatorRegistry, Counter, collectDefaultMetrics, Histogram, type MetricObjectWithValues, type MetricValue, Registry } from "prom-client";
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from "prom-client";
 
 /** What `registry.getMetricsAsJSON()` returns: the form metrics cross process boundaries in. */
 export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
@@ -37,19 +45,56 @@ export function createMetrics(opts: MetricsOptions) {
   const metrics = {
     registry,
     /** Request durations; `route` is the matched express route, "unmatched" otherwise (bounded). */
-    httpDuration: new Histogram({ name: "cds_http_request_duration_seconds", help: "HTTP request duration by route", labelNames: ["method", "route", "status"] as const, buckets: LATENCY_BUCKETS, registers }),
+    httpDuration: new Histogram({
+      name: "cds_http_request_duration_seconds",
+      help: "HTTP request duration by route",
+      labelNames: ["method", "route", "status"] as const,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
     /** Webhook answers: outcome "ack" (reason ok) or "rejected" (reason secret, invalid, too_large, unavailable, …). */
-    webhookRequests: new Counter({ name: "cds_webhook_requests_total", help: "Webhook requests by channel, outcome and reason", labelNames: ["channel", "outcome", "reason"] as const, registers }),
+    webhookRequests: new Counter({
+      name: "cds_webhook_requests_total",
+      help: "Webhook requests by channel, outcome and reason",
+      labelNames: ["channel", "outcome", "reason"] as const,
+      registers,
+    }),
     /** Job durations by queue group (partitions folded: "inbound", "out-telegram", "events") and result. */
-    jobDuration: new Histogram({ name: "cds_job_duration_seconds", help: "Job processing time by queue and result", labelNames: ["queue", "result"] as const, buckets: LATENCY_BUCKETS, registers }),
+    jobDuration: new Histogram({
+      name: "cds_job_duration_seconds",
+      help: "Job processing time by queue and result",
+      labelNames: ["queue", "result"] as const,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
     /** A failed attempt that BullMQ will try again. */
-    jobRetries: new Counter({ name: "cds_job_retries_total", help: "Failed job attempts that will be retried", labelNames: ["queue"] as const, registers }),
+    jobRetries: new Counter({
+      name: "cds_job_retries_total",
+      help: "Failed job attempts that will be retried",
+      labelNames: ["queue"] as const,
+      registers,
+    }),
     /** A job that failed its last attempt (it stays in the failed set for the admin panel). */
-    jobFailures: new Counter({ name: "cds_job_failures_total", help: "Jobs that failed their last attempt", labelNames: ["queue"] as const, registers }),
+    jobFailures: new Counter({
+      name: "cds_job_failures_total",
+      help: "Jobs that failed their last attempt",
+      labelNames: ["queue"] as const,
+      registers,
+    }),
     /** Platform calls sending one reply: outcome sent, rate_limited (429), unreachable, refused, error. */
-    outboundSends: new Counter({ name: "cds_outbound_sends_total", help: "Outbound platform sends by channel and outcome", labelNames: ["channel", "outcome"] as const, registers }),
+    outboundSends: new Counter({
+      name: "cds_outbound_sends_total",
+      help: "Outbound platform sends by channel and outcome",
+      labelNames: ["channel", "outcome"] as const,
+      registers,
+    }),
     /** Questions put to the knowledge base: answered, choices (offered a list to pick from), declined. */
-    qaQuestions: new Counter({ name: "cds_qa_questions_total", help: "Questions to the knowledge base by outcome", labelNames: ["outcome"] as const, registers }),
+    qaQuestions: new Counter({
+      name: "cds_qa_questions_total",
+      help: "Questions to the knowledge base by outcome",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
     /**
      * Add a remote source (a worker child process) whose snapshots are merged into every scrape.
      * @example metrics.addSource(() => pool.collectMetrics())

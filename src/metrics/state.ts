@@ -23,7 +23,10 @@ function tolerant<T>(read: (this: T) => Promise<void>): (this: T) => Promise<voi
 }
 
 /** @example registerStateGauges(metrics, { db, queues: [...inbound.queue.queues, events.queue] }) */
-export function registerStateGauges(metrics: Metrics, deps: { db: Db; queues: Queue[]; readiness: () => Promise<Record<string, "ok" | "down">> }): void {
+export function registerStateGauges(
+  metrics: Metrics,
+  deps: { db: Db; queues: Queue[]; readiness: () => Promise<Record<string, "ok" | "down">> },
+): void {
   const registers = [metrics.registry];
   const { db, queues } = deps;
 
@@ -34,7 +37,8 @@ export function registerStateGauges(metrics: Metrics, deps: { db: Db; queues: Qu
     labelNames: ["dependency"] as const,
     registers,
     async collect() {
-      for (const [dependency, state] of Object.entries(await deps.readiness())) this.set({ dependency }, state === "ok" ? 1 : 0);
+      for (const [dependency, state] of Object.entries(await deps.readiness()))
+        this.set({ dependency }, state === "ok" ? 1 : 0);
     },
   });
 
@@ -58,8 +62,12 @@ export function registerStateGauges(metrics: Metrics, deps: { db: Db; queues: Qu
     registers,
     collect: tolerant(async function () {
       const now = Date.now();
-      const oldest = await Promise.all(queues.map((q) => q.getJobs(["wait", "prioritized"], 0, 0, true).then((jobs) => jobs[0]?.timestamp)));
-      queues.forEach((q, i) => this.set({ queue: q.name }, oldest[i] ? Math.max(0, (now - oldest[i]!) / 1000) : 0));
+      const oldest = await Promise.all(
+        queues.map((q) => q.getJobs(["wait", "prioritized"], 0, 0, true).then((jobs) => jobs[0]?.timestamp)),
+      );
+      queues.forEach((q, i) =>
+        this.set({ queue: q.name }, oldest[i] ? Math.max(0, (now - oldest[i]!) / 1000) : 0),
+      );
     }),
   });
 
@@ -71,7 +79,8 @@ export function registerStateGauges(metrics: Metrics, deps: { db: Db; queues: Qu
     collect: tolerant(async function () {
       const rows = await db.nomination.groupBy({ by: ["status"], _count: { _all: true } });
       // Every status always has a series (0 included), so a rate or a ratio never loses its base.
-      for (const status of STATUSES) this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
+      for (const status of STATUSES)
+        this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
     }),
   });
 
@@ -80,7 +89,11 @@ export function registerStateGauges(metrics: Metrics, deps: { db: Db; queues: Qu
     help: "Age of the oldest submitted nomination no reviewer has claimed (0 when none)",
     registers,
     collect: tolerant(async function (this: Gauge) {
-      const oldest = await db.nomination.findFirst({ where: { status: "submitted" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
+      const oldest = await db.nomination.findFirst({
+        where: { status: "submitted" },
+        orderBy: { createdAt: "asc" },
+        select: { createdAt: true },
+      });
       this.set(oldest ? Math.max(0, (Date.now() - oldest.createdAt.getTime()) / 1000) : 0);
     }),
   });

@@ -90,7 +90,10 @@ export class WorkerPool {
           const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
           child.kill("SIGTERM");
           const timer = setTimeout(() => {
-            this.opts.logger.warn({ worker: slot.index, childPid: child.pid }, "worker process did not stop in time; killing it");
+            this.opts.logger.warn(
+              { worker: slot.index, childPid: child.pid },
+              "worker process did not stop in time; killing it",
+            );
             child.kill("SIGKILL");
           }, this.opts.stopTimeoutMs ?? 30_000);
           await exited;
@@ -104,7 +107,10 @@ export class WorkerPool {
   private spawn(slot: Slot): Promise<void> {
     const { logger } = this.opts;
     // execArgv is inherited: under tsx (npm run dev, tests) the child loads TypeScript the same way.
-    const child = fork(this.opts.entry, this.opts.args, { env: { ...this.opts.env, CDS_WORKER_INDEX: String(slot.index) }, stdio: "inherit" });
+    const child = fork(this.opts.entry, this.opts.args, {
+      env: { ...this.opts.env, CDS_WORKER_INDEX: String(slot.index) },
+      stdio: "inherit",
+    });
     slot.child = child;
     slot.startedAt = Date.now();
     logger.info({ worker: slot.index, childPid: child.pid }, "worker process started");
@@ -122,7 +128,10 @@ export class WorkerPool {
       const lived = Date.now() - slot.startedAt;
       slot.failures = lived >= this.backoff.resetAfterMs ? 1 : slot.failures + 1;
       const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (slot.failures - 1));
-      logger.error({ worker: slot.index, childPid: child.pid, code, signal, restartInMs: delay }, "worker process exited; restarting");
+      logger.error(
+        { worker: slot.index, childPid: child.pid, code, signal, restartInMs: delay },
+        "worker process exited; restarting",
+      );
       slot.restartTimer = setTimeout(() => {
         if (!this.stopping) void this.spawn(slot);
       }, delay);
@@ -158,11 +167,15 @@ export class WorkerPool {
  * says ready, answers metrics requests, and stops when the parent goes away — the channel closes
  * when the parent exits for any reason, SIGKILL included, so no worker outlives its parent.
  */
-export function superviseFromParent(opts: { snapshot: () => Promise<MetricsSnapshot>; onParentGone: () => void }): void {
+export function superviseFromParent(opts: {
+  snapshot: () => Promise<MetricsSnapshot>;
+  onParentGone: () => void;
+}): void {
   process.on("message", (msg: ToChild) => {
     if (msg?.type !== "metrics") return;
     opts.snapshot().then(
-      (snapshot) => process.connected && process.send?.({ type: "metrics", id: msg.id, snapshot } satisfies FromChild),
+      (snapshot) =>
+        process.connected && process.send?.({ type: "metrics", id: msg.id, snapshot } satisfies FromChild),
       () => {},
     );
   });

@@ -24,10 +24,21 @@ describe.runIf(asRoot)("embedded PostgreSQL in a folder the postgres user cannot
     // Another clone gets another cluster.
     expect(postgresDataDir(join(project, "other", "pg"), { relocate: true }).dir).not.toBe(dir);
     const lines: Array<{ msg: string; dataDir?: string }> = [];
-    const logger = createLogger({ level: "info", destination: { write: (s: string) => void lines.push(JSON.parse(s)) } as unknown as NodeJS.WritableStream });
+    const logger = createLogger({
+      level: "info",
+      destination: {
+        write: (s: string) => void lines.push(JSON.parse(s)),
+      } as unknown as NodeJS.WritableStream,
+    });
     const port = 55000 + Math.floor(Math.random() * 1000);
     try {
-      const first = await startEmbeddedPostgres({ dataDir: requested, port, database: "cds", logger, relocateIfUnreachable: true });
+      const first = await startEmbeddedPostgres({
+        dataDir: requested,
+        port,
+        database: "cds",
+        logger,
+        relocateIfUnreachable: true,
+      });
       try {
         expect(first.dataDir).toBe(dir);
         expect(statSync(dir).uid).not.toBe(0); // owned by the postgres user
@@ -39,7 +50,13 @@ describe.runIf(asRoot)("embedded PostgreSQL in a folder the postgres user cannot
         await first.stop();
       }
       expect(lines.filter((l) => l.msg.includes("cannot reach the data folder"))).toHaveLength(1);
-      const second = await startEmbeddedPostgres({ dataDir: requested, port, database: "cds", logger, relocateIfUnreachable: true });
+      const second = await startEmbeddedPostgres({
+        dataDir: requested,
+        port,
+        database: "cds",
+        logger,
+        relocateIfUnreachable: true,
+      });
       try {
         const c = new pg.Client({ connectionString: second.url });
         await c.connect();
@@ -58,7 +75,14 @@ describe.runIf(asRoot)("embedded PostgreSQL in a folder the postgres user cannot
     const project = mkdtempSync(join(tmpdir(), "cds-clone-"));
     try {
       expect(postgresDataDir(join(project, "pg"), { relocate: false }).dir).toBe(join(project, "pg"));
-      await expect(startEmbeddedPostgres({ dataDir: join(project, "pg"), port: 54998, database: "cds", logger: createLogger({ level: "silent" }) })).rejects.toThrow(`chmod o+x ${project}`);
+      await expect(
+        startEmbeddedPostgres({
+          dataDir: join(project, "pg"),
+          port: 54998,
+          database: "cds",
+          logger: createLogger({ level: "silent" }),
+        }),
+      ).rejects.toThrow(`chmod o+x ${project}`);
     } finally {
       rmSync(project, { recursive: true, force: true });
     }

@@ -18,13 +18,21 @@ function samples(text: string) {
     .map((l) => {
       const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(l);
       if (!m) throw new Error(`not an exposition line: ${l}`);
-      const labels = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1]!, x[2]!]));
+      const labels = Object.fromEntries(
+        [...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1]!, x[2]!]),
+      );
       return { name: m[1]!, labels, value: Number(m[3]) };
     });
 }
 
-function value(all: ReturnType<typeof samples>, name: string, labels: Record<string, string> = {}): number | undefined {
-  const hits = all.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+function value(
+  all: ReturnType<typeof samples>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  const hits = all.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
   return hits.length ? hits.reduce((n, s) => n + s.value, 0) : undefined;
 }
 
@@ -34,7 +42,12 @@ describe("Prometheus metrics", () => {
 
   beforeAll(async () => {
     fake = await new FakeTelegram("123:metrics").start();
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, METRICS_TOKEN: TOKEN });
+    t = await startTestSystem({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+      METRICS_TOKEN: TOKEN,
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -43,7 +56,10 @@ describe("Prometheus metrics", () => {
 
   it("are not served without the token (404, as if absent)", async () => {
     expect((await fetch(`${t.url}/metrics`)).status).toBe(404);
-    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(404);
+    expect(
+      (await fetch(`${t.url}/metrics`, { headers: { authorization: "Bearer wrong-token-0123456789" } }))
+        .status,
+    ).toBe(404);
   });
 
   it("show a nomination, the traffic that made it and the work behind it", async () => {
@@ -64,7 +80,11 @@ describe("Prometheus metrics", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain("text/plain");
       all = samples(await res.text());
-      if ((value(all, "cds_outbound_sends_total", { channel: "telegram", outcome: "sent" }) ?? 0) >= 1 && (value(all, "cds_job_duration_seconds_count", { queue: "out-telegram" }) ?? 0) >= 1) break;
+      if (
+        (value(all, "cds_outbound_sends_total", { channel: "telegram", outcome: "sent" }) ?? 0) >= 1 &&
+        (value(all, "cds_job_duration_seconds_count", { queue: "out-telegram" }) ?? 0) >= 1
+      )
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
 
@@ -74,26 +94,52 @@ describe("Prometheus metrics", () => {
     expect(oldest).toBeGreaterThanOrEqual(0);
     expect(oldest).toBeLessThan(120);
 
-    expect(value(all, "cds_webhook_requests_total", { channel: "telegram", outcome: "ack", reason: "ok" })).toBeGreaterThanOrEqual(1);
-    expect(value(all, "cds_webhook_requests_total", { channel: "telegram", outcome: "rejected", reason: "secret" })).toBe(1);
-    expect(value(all, "cds_http_request_duration_seconds_count", { route: "/chat/api/messages", method: "POST" })).toBeGreaterThanOrEqual(10);
+    expect(
+      value(all, "cds_webhook_requests_total", { channel: "telegram", outcome: "ack", reason: "ok" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(all, "cds_webhook_requests_total", {
+        channel: "telegram",
+        outcome: "rejected",
+        reason: "secret",
+      }),
+    ).toBe(1);
+    expect(
+      value(all, "cds_http_request_duration_seconds_count", { route: "/chat/api/messages", method: "POST" }),
+    ).toBeGreaterThanOrEqual(10);
     // A request for an unknown path is folded into one label value, never its URL.
     await fetch(`${t.url}/no/such/${Date.now()}`);
-    const after = samples(await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text());
-    expect(after.some((s) => s.name === "cds_http_request_duration_seconds_count" && s.labels.route === "unmatched")).toBe(true);
+    const after = samples(
+      await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text(),
+    );
+    expect(
+      after.some(
+        (s) => s.name === "cds_http_request_duration_seconds_count" && s.labels.route === "unmatched",
+      ),
+    ).toBe(true);
     expect(after.some((s) => s.labels.route?.startsWith("/no/such"))).toBe(false);
 
     expect(value(all, "cds_outbound_sends_total", { channel: "telegram", outcome: "rate_limited" })).toBe(1);
-    expect(value(all, "cds_outbound_sends_total", { channel: "telegram", outcome: "sent" })).toBeGreaterThanOrEqual(1);
-    expect(value(all, "cds_outbound_sends_total", { channel: "webchat", outcome: "sent" })).toBeGreaterThanOrEqual(10);
+    expect(
+      value(all, "cds_outbound_sends_total", { channel: "telegram", outcome: "sent" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(all, "cds_outbound_sends_total", { channel: "webchat", outcome: "sent" }),
+    ).toBeGreaterThanOrEqual(10);
     expect(value(all, "cds_qa_questions_total", { outcome: "answered" })).toBeGreaterThanOrEqual(1);
-    expect(value(all, "cds_job_duration_seconds_count", { queue: "inbound", result: "completed" })).toBeGreaterThanOrEqual(12);
+    expect(
+      value(all, "cds_job_duration_seconds_count", { queue: "inbound", result: "completed" }),
+    ).toBeGreaterThanOrEqual(12);
     expect(value(all, "cds_job_failures_total")).toBeUndefined();
 
     // Queue depth and age per queue, every partition present even when empty.
     for (let i = 0; i < 4; i++) {
-      expect(value(all, "cds_queue_jobs", { queue: `inbound-${i}`, state: "waiting" })).toBeGreaterThanOrEqual(0);
-      expect(value(all, "cds_queue_oldest_waiting_seconds", { queue: `inbound-${i}` })).toBeGreaterThanOrEqual(0);
+      expect(
+        value(all, "cds_queue_jobs", { queue: `inbound-${i}`, state: "waiting" }),
+      ).toBeGreaterThanOrEqual(0);
+      expect(
+        value(all, "cds_queue_oldest_waiting_seconds", { queue: `inbound-${i}` }),
+      ).toBeGreaterThanOrEqual(0);
     }
     expect(value(all, "cds_queue_jobs", { queue: "out-telegram-0", state: "failed" })).toBe(0);
     expect(value(all, "cds_dependency_up", { dependency: "postgres" })).toBe(1);

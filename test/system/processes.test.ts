@@ -16,7 +16,15 @@ import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { WebchatUser } from "../support/system.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-type LogLine = { pid: number; childPid?: number; msg: string; worker?: number; signal?: string; url?: string; role?: string };
+type LogLine = {
+  pid: number;
+  childPid?: number;
+  msg: string;
+  worker?: number;
+  signal?: string;
+  url?: string;
+  role?: string;
+};
 
 function alive(pid: number): boolean {
   try {
@@ -32,7 +40,11 @@ class Started {
   readonly logs: LogLine[] = [];
   readonly proc: ChildProcess;
   constructor(env: Record<string, string>) {
-    this.proc = spawn(process.execPath, ["tools/launch.mjs", "main.js"], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "info", PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    this.proc = spawn(process.execPath, ["tools/launch.mjs", "main.js"], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: "info", PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let buf = "";
     this.proc.stdout!.on("data", (d: Buffer) => {
       buf += d.toString();
@@ -46,8 +58,10 @@ class Started {
     for (;;) {
       const got = this.logs.filter(pred);
       if (got.length >= count) return got;
-      if (this.proc.exitCode !== null) throw new Error(`npm start exited (${this.proc.exitCode}) before the expected log`);
-      if (Date.now() > deadline) throw new Error(`timed out; logs: ${this.logs.map((l) => l.msg).join(" | ")}`);
+      if (this.proc.exitCode !== null)
+        throw new Error(`npm start exited (${this.proc.exitCode}) before the expected log`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out; logs: ${this.logs.map((l) => l.msg).join(" | ")}`);
       await sleep(50);
     }
   }
@@ -57,7 +71,16 @@ describe("npm start (role all) with worker processes", () => {
   let database: TestDatabase;
   const running: Started[] = [];
   const start = (workers: string) => {
-    const s = new Started({ DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), REDIS_PREFIX: `t${randomBytes(5).toString("hex")}`, WORKERS: workers, INBOUND_PARTITIONS: "4", OUTBOUND_PARTITIONS: "4", TELEGRAM_BOT_TOKEN: "", ZALO_BOT_TOKEN: "" });
+    const s = new Started({
+      DATABASE_URL: database.url,
+      REDIS_URL: inject("redisUrl"),
+      REDIS_PREFIX: `t${randomBytes(5).toString("hex")}`,
+      WORKERS: workers,
+      INBOUND_PARTITIONS: "4",
+      OUTBOUND_PARTITIONS: "4",
+      TELEGRAM_BOT_TOKEN: "",
+      ZALO_BOT_TOKEN: "",
+    });
     running.push(s);
     return s;
   };
@@ -113,7 +136,10 @@ describe("npm start (role all) with worker processes", () => {
     while (children.some(alive) && Date.now() < deadline) await sleep(100);
     expect(children.filter(alive)).toEqual([]);
     // They noticed the parent was gone and shut down properly (closing their jobs), not just died.
-    for (const pid of children) expect(s.logs.some((l) => l.pid === pid && l.msg === "shutting down" && l.signal === "parent exited")).toBe(true);
+    for (const pid of children)
+      expect(
+        s.logs.some((l) => l.pid === pid && l.msg === "shutting down" && l.signal === "parent exited"),
+      ).toBe(true);
   });
 
   it("WORKERS=0 keeps everything in one process", async () => {
@@ -147,9 +173,15 @@ describe("the worker pool", () => {
     });
     await pool.start();
     const deadline = Date.now() + 20_000;
-    while (lines.filter((l) => l.msg === "worker process exited; restarting").length < 5 && Date.now() < deadline) await sleep(20);
+    while (
+      lines.filter((l) => l.msg === "worker process exited; restarting").length < 5 &&
+      Date.now() < deadline
+    )
+      await sleep(20);
     await pool.stop();
-    const delays = lines.filter((l) => l.msg === "worker process exited; restarting").map((l) => l.restartInMs);
+    const delays = lines
+      .filter((l) => l.msg === "worker process exited; restarting")
+      .map((l) => l.restartInMs);
     expect(delays.slice(0, 5)).toEqual([50, 100, 200, 400, 400]);
     const starts = lines.filter((l) => l.msg === "worker process started").length;
     await sleep(600);
