@@ -3,10 +3,12 @@
  * workers and the conversation engine (worker process) to the fake Bot API's sendMessage, which
  * answers after ~100 ms. Latency is from the moment the load generator sent an update to the
  * moment the fake received the first reply for that chat; queue depth is sampled every second.
+ * Measured for the split roles (web + worker processes) and for the default `npm start` (role all
+ * with worker child processes), both compiled as production runs them.
  */
 import { Queue } from "bullmq";
 import { randomBytes } from "node:crypto";
-import { deleteRedisPrefix, percentile, REDIS_URL, scratchDatabase, sleep, startChild, type Figure } from "./harness.js";
+import { cpuSecondsOf, deleteRedisPrefix, percentile, REDIS_URL, rssMbOf, scratchDatabase, sleep, startChild, startMain, type Figure } from "./harness.js";
 import { telegramUpdate } from "./webhook.bench.js";
 
 const SECRET = "bench-secret-123";
@@ -48,16 +50,61 @@ async function drive(url: string, rate: number, seconds: number, firstChat: numb
   await Promise.all(inflight);
 }
 
+/** One measured run: `rate` updates/s for `seconds` through `webUrl`, processed by `workerPids`. */
+async function measure(opts: { label: string; fakeUrl: string; webUrl: string; webPid: number; workerPids: number[]; fakePid: number; prefix: string; partitions: number; rate: number; seconds: number; firstChat: number }): Promise<Figure[]> {
+  const { rate, seconds: runSeconds, workerPids } = opts;
+  await fetch(`${opts.fakeUrl}/reset`, { method: "POST" });
+  const sentAt = new Map<string, number>();
+  const depths: number[] = [];
+  let rssWeb = 0;
+  let rssWorker = 0;
+  const sample = async () => {
+    depths.push(await queueDepth(opts.prefix, opts.partitions).catch(() => -1));
+    rssWeb = Math.max(rssWeb, rssMbOf(opts.webPid));
+    rssWorker = Math.max(rssWorker, ...workerPids.map(rssMbOf));
+  };
+  const pids = [opts.webPid, ...workerPids, opts.fakePid];
+  const cpu0 = pids.map(cpuSecondsOf);
+  const t0 = Date.now();
+  await drive(opts.webUrl, rate, runSeconds, opts.firstChat, sentAt, sample);
+  const loadEnded = Date.now();
+  const cpuShare = pids.map((pid, i) => (cpuSecondsOf(pid) - cpu0[i]!) / ((loadEnded - t0) / 1000));
+  let drainedAt = NaN;
+  for (;;) {
+    const stats = (await (await fetch(`${opts.fakeUrl}/stats`)).json()) as { first: Record<string, number> };
+    const done = Object.keys(stats.first).filter((c) => sentAt.has(c)).length;
+    if (done >= sentAt.size) {
+      drainedAt = Date.now();
+      break;
+    }
+    if (Date.now() - loadEnded > 60_000) break;
+    await sleep(100);
+  }
+  const stats = (await (await fetch(`${opts.fakeUrl}/stats`)).json()) as { first: Record<string, number>; sends: number };
+  const lat = [...sentAt].map(([c, t]) => (stats.first[c] ?? NaN) - t).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const G = `end to end @ ${rate} updates/s for ${runSeconds} s, ${opts.label} (fake Bot API 100 ms)`;
+  const figures: Figure[] = [];
+  figures.push({ group: G, name: "p50 receipt → reply", value: percentile(lat, 50), unit: "ms" });
+  figures.push({ group: G, name: "p95 receipt → reply", value: percentile(lat, 95), unit: "ms", ratio: { to: "one Bot API round trip (100 ms)", value: percentile(lat, 95) / 100 } });
+  figures.push({ group: G, name: "p99 receipt → reply", value: percentile(lat, 99), unit: "ms" });
+  figures.push({ group: G, name: "replied", value: lat.length, unit: `of ${sentAt.size}` });
+  figures.push({ group: G, name: "drain after load stops", value: Number.isFinite(drainedAt) ? drainedAt - loadEnded : NaN, unit: "ms" });
+  figures.push({ group: G, name: "max queue depth", value: Math.max(0, ...depths), unit: "jobs", note: `per second: ${depths.join(" ")}` });
+  figures.push({ group: G, name: "CPU of one core: web / worker(s) / fake API", value: Math.round(cpuShare[0]! * 100), unit: "%", note: `worker ${cpuShare.slice(1, -1).map((c) => Math.round(c * 100)).join(" + ")} %, fake Bot API ${Math.round(cpuShare.at(-1)! * 100)} %, ${(stats.sends / Math.max(1, sentAt.size)).toFixed(2)} sendMessage per update` });
+  figures.push({ group: G, name: "RSS web / worker (max)", value: Math.round(rssWeb), unit: "MB", note: `worker ${Math.round(rssWorker)} MB` });
+  return figures;
+}
+
 export async function benchEndToEnd(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const seconds = Number(process.env.BENCH_E2E_SECONDS ?? 60);
-  const rates = (process.env.BENCH_E2E_RATES ?? "50,150,200,800").split(",").map(Number);
+  const rates = (process.env.BENCH_E2E_RATES ?? "50,150,200,800").split(",").filter(Boolean).map(Number);
+  // The default `npm start` (role all, WORKERS=auto) at the issue's target rate, for `seconds`.
+  const defaultRates = (process.env.BENCH_E2E_DEFAULT_RATES ?? "300").split(",").filter(Boolean).map(Number);
   const partitions = 16;
   const fake = await startChild("fake-platform.ts");
-  const db = await scratchDatabase();
-  const prefix = `bench${randomBytes(3).toString("hex")}`;
-  const env = {
-    DATABASE_URL: db.url,
+  const env = (db: string, prefix: string) => ({
+    DATABASE_URL: db,
     REDIS_URL,
     REDIS_PREFIX: prefix,
     TELEGRAM_BOT_TOKEN: "123:bench",
@@ -68,63 +115,56 @@ export async function benchEndToEnd(): Promise<Figure[]> {
     TELEGRAM_MAX_PER_SECOND: "2000",
     INBOUND_PARTITIONS: String(partitions),
     OUTBOUND_PARTITIONS: process.env.BENCH_OUTBOUND_PARTITIONS ?? "32",
-  };
-  const web = await startChild("system.ts", env, ["--role", "web"]);
-  // Worker processes (BENCH_WORKERS, default 1): the deployment scales out with more `--role worker`.
-  const workers = await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) }, () => startChild("system.ts", { ...env, PORT: "0", NODE_OPTIONS: WORKER_NODE_OPTIONS }, ["--role", "worker"])));
+  });
   let chat = 1_000_000;
-  try {
-    // Warm-up, as a long-running deployment is: 5 s at 50/s lets V8 optimise the hot paths and the
-    // pools open (a cold worker thrown straight into 200/s queues for its first second or two).
-    await drive(web.url, 50, 5, chat, new Map(), async () => {});
+  // Warm-up, as a long-running deployment is: 5 s at 50/s lets V8 optimise the hot paths and the
+  // pools open (a cold worker thrown straight into 200/s queues for its first second or two).
+  const warm = async (url: string) => {
+    await drive(url, 50, 5, chat, new Map(), async () => {});
     chat += 300;
     await sleep(3000);
-    for (const rate of rates) {
-      await fetch(`${fake.url}/reset`, { method: "POST" });
-      const sentAt = new Map<string, number>();
-      const depths: number[] = [];
-      let rssWeb = 0;
-      let rssWorker = 0;
-      const sample = async () => {
-        depths.push(await queueDepth(prefix, partitions).catch(() => -1));
-        rssWeb = Math.max(rssWeb, web.rssMb());
-        rssWorker = Math.max(rssWorker, ...workers.map((w) => w.rssMb()));
-      };
-      const runSeconds = rate === 200 ? seconds : Math.min(seconds, 20);
-      const cpu0 = [web, ...workers, fake].map((p) => p.cpuSeconds());
-      const t0 = Date.now();
-      await drive(web.url, rate, runSeconds, chat, sentAt, sample);
-      chat += rate * runSeconds + 10;
-      const loadEnded = Date.now();
-      const cpuShare = [web, ...workers, fake].map((p, i) => (p.cpuSeconds() - cpu0[i]!) / ((loadEnded - t0) / 1000));
-      let drainedAt = NaN;
-      for (;;) {
-        const stats = (await (await fetch(`${fake.url}/stats`)).json()) as { first: Record<string, number> };
-        const done = Object.keys(stats.first).filter((c) => sentAt.has(c)).length;
-        if (done >= sentAt.size) {
-          drainedAt = Date.now();
-          break;
+  };
+  try {
+    if (rates.length) {
+      const db = await scratchDatabase();
+      const prefix = `bench${randomBytes(3).toString("hex")}`;
+      // Split roles, compiled, as docker-compose.yml runs them: one web, BENCH_WORKERS worker processes.
+      const web = await startMain(["--role", "web"], env(db.url, prefix));
+      const workers = await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) }, () => startMain(["--role", "worker"], { ...env(db.url, prefix), NODE_OPTIONS: WORKER_NODE_OPTIONS })));
+      try {
+        await warm(web.url);
+        for (const rate of rates) {
+          const runSeconds = rate === 200 ? seconds : Math.min(seconds, 20);
+          const label = `split roles: web + ${workers.length} worker process${workers.length > 1 ? "es" : ""}`;
+          figures.push(...(await measure({ label, fakeUrl: fake.url, webUrl: web.url, webPid: web.proc.pid!, workerPids: workers.map((w) => w.proc.pid!), fakePid: fake.proc.pid!, prefix, partitions, rate, seconds: runSeconds, firstChat: chat })));
+          chat += rate * runSeconds + 10;
         }
-        if (Date.now() - loadEnded > 60_000) break;
-        await sleep(100);
+      } finally {
+        await Promise.all([web.stop(), ...workers.map((w) => w.stop())]);
+        await db.drop();
+        await deleteRedisPrefix(prefix);
       }
-      const stats = (await (await fetch(`${fake.url}/stats`)).json()) as { first: Record<string, number> };
-      const lat = [...sentAt].map(([c, t]) => (stats.first[c] ?? NaN) - t).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-      const G = `end to end @ ${rate} updates/s for ${runSeconds} s (fake Bot API 100 ms, ${workers.length} worker process${workers.length > 1 ? "es" : ""})`;
-      figures.push({ group: G, name: "p50 receipt → reply", value: percentile(lat, 50), unit: "ms" });
-      figures.push({ group: G, name: "p95 receipt → reply", value: percentile(lat, 95), unit: "ms", ratio: { to: "one Bot API round trip (100 ms)", value: percentile(lat, 95) / 100 } });
-      figures.push({ group: G, name: "p99 receipt → reply", value: percentile(lat, 99), unit: "ms" });
-      figures.push({ group: G, name: "replied", value: lat.length, unit: `of ${sentAt.size}` });
-      figures.push({ group: G, name: "drain after load stops", value: Number.isFinite(drainedAt) ? drainedAt - loadEnded : NaN, unit: "ms" });
-      figures.push({ group: G, name: "max queue depth", value: Math.max(0, ...depths), unit: "jobs", note: `per second: ${depths.join(" ")}` });
-      const sends = ((await (await fetch(`${fake.url}/stats`)).json()) as { sends: number }).sends;
-      figures.push({ group: G, name: "CPU of one core: web / worker(s) / fake API", value: Math.round(cpuShare[0]! * 100), unit: "%", note: `worker ${cpuShare.slice(1, -1).map((c) => Math.round(c * 100)).join(" + ")} %, fake Bot API ${Math.round(cpuShare.at(-1)! * 100)} %, ${(sends / Math.max(1, sentAt.size)).toFixed(2)} sendMessage per update` });
-      figures.push({ group: G, name: "RSS web / worker (max)", value: Math.round(rssWeb), unit: "MB", note: `worker ${Math.round(rssWorker)} MB` });
+    }
+    if (defaultRates.length) {
+      const db = await scratchDatabase();
+      const prefix = `bench${randomBytes(3).toString("hex")}`;
+      // npm start's default: HTTP in the main process, WORKERS=auto worker child processes.
+      const all = await startMain([], { ...env(db.url, prefix), WORKERS: "auto" });
+      try {
+        await warm(all.url);
+        for (const rate of defaultRates) {
+          const label = `npm start (role all, ${all.children.length} worker child process${all.children.length > 1 ? "es" : ""})`;
+          figures.push(...(await measure({ label, fakeUrl: fake.url, webUrl: all.url, webPid: all.proc.pid!, workerPids: all.children, fakePid: fake.proc.pid!, prefix, partitions, rate, seconds, firstChat: chat })));
+          chat += rate * seconds + 10;
+        }
+      } finally {
+        await all.stop();
+        await db.drop();
+        await deleteRedisPrefix(prefix);
+      }
     }
   } finally {
-    await Promise.all([web.stop(), ...workers.map((w) => w.stop()), fake.stop()]);
-    await db.drop();
-    await deleteRedisPrefix(prefix);
+    await fake.stop();
   }
   return figures;
 }

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 
@@ -31,7 +32,92 @@ export interface ChildServer {
   rssMb(): number;
   /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number;
+  /** Worker child processes it forked (npm start, role all), by pid. */
+  children: number[];
   stop(): Promise<void>;
+}
+
+/** Resident memory of one process, in MB (0 once it is gone). */
+export function rssMbOf(pid: number | undefined): number {
+  try {
+    const kb = Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds (user + system) one process has used so far. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name) are utime and stime in ticks.
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * The service as production runs it: compiled dist/main.js (built first if stale, as `npm start`
+ * does), on a free port, ready when its "ready"/"worker ready" log line appears and, for role all,
+ * when each worker child process reported ready.
+ */
+export async function startMain(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
+  const { ensureBuilt } = (await import(`${ROOT}tools/build.mjs`)) as { ensureBuilt(): void };
+  ensureBuilt();
+  const prof = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR] : [];
+  const proc = spawn(process.execPath, [...prof, `${ROOT}dist/main.js`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const children: number[] = [];
+  // Role all forks WORKERS children (auto: cores − 1, at least 1); the split roles fork none.
+  const role = args[args.indexOf("--role") + 1] ?? "all";
+  const setting = env.WORKERS ?? "auto";
+  const expectedChildren = args.includes("--role") && role !== "all" ? 0 : setting === "auto" ? Math.max(1, availableParallelism() - 1) : Number(setting);
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    let ready: string | undefined;
+    const timer = setTimeout(() => reject(new Error(`dist/main.js ${args.join(" ")} did not start in 60 s`)), 60_000);
+    proc.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split("\n");
+      buf = lines.pop()!;
+      for (const l of lines) {
+        if (!l.startsWith("{")) continue;
+        const log = JSON.parse(l) as { msg: string; url?: string; childPid?: number; level: number };
+        if (log.level >= 50) process.stderr.write(`${l}\n`);
+        if (log.msg === "worker process ready" && log.childPid) children.push(log.childPid);
+        // Worker children log "worker ready" with their own (health) URL: only this process's line counts.
+        if (log.url && (role === "worker" ? log.msg === "worker ready" : log.msg.startsWith("ready:"))) ready = log.url;
+      }
+      if (ready && children.length >= expectedChildren) {
+        clearTimeout(timer);
+        // Keep draining stdout so the process never blocks on a full pipe.
+        proc.stdout!.removeAllListeners("data").resume();
+        resolve(ready);
+      }
+    });
+    proc.once("exit", (code) => reject(new Error(`dist/main.js exited with ${code}`)));
+  });
+  return {
+    port: Number(new URL(url).port),
+    url,
+    proc,
+    extra: [],
+    children,
+    rssMb: () => rssMbOf(proc.pid),
+    cpuSeconds: () => cpuSecondsOf(proc.pid) + children.reduce((n, pid) => n + (cpuSecondsOf(pid) || 0), 0),
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+    },
+  };
 }
 
 /** Starts `bench/servers/<script>` under tsx and waits for its `READY <port>` line. */
@@ -62,23 +148,9 @@ export async function startChild(script: string, env: Record<string, string> = {
     url: `http://127.0.0.1:${port}`,
     proc,
     extra,
-    rssMb() {
-      try {
-        const kb = Number(readFileSync(`/proc/${proc.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-        return kb / 1024;
-      } catch {
-        return 0;
-      }
-    },
-    cpuSeconds() {
-      try {
-        // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name) are utime and stime in ticks.
-        const f = readFileSync(`/proc/${proc.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-        return (Number(f[11]) + Number(f[12])) / 100;
-      } catch {
-        return NaN;
-      }
-    },
+    children: [],
+    rssMb: () => rssMbOf(proc.pid),
+    cpuSeconds: () => cpuSecondsOf(proc.pid),
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once("exit", r));

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, printed as one table of figures with ratios against
  * baselines measured in the same run, and written to bench/results.json.
- * Select groups with BENCH_ONLY=webhook,e2e,knowledge,selfreports,startup.
+ * Select groups with BENCH_ONLY=webhook,e2e,knowledge,selfreports,startup,idle.
  */
 import { writeFileSync } from "node:fs";
 import { ROOT, type Figure } from "./harness.js";
@@ -13,6 +13,7 @@ const suites: Array<[string, () => Promise<Bench>]> = [
   ["knowledge", async () => (await import("./knowledge.bench.js")).benchKnowledge as Bench],
   ["selfreports", async () => (await import("./self-reports.bench.js")).benchSelfReports as Bench],
   ["startup", async () => (await import("./startup.bench.js")).benchStartup as Bench],
+  ["idle", async () => (await import("./idle.bench.js")).benchIdle as Bench],
   ["webhook", async () => (await import("./webhook.bench.js")).benchWebhooks as Bench],
   ["e2e", async () => (await import("./e2e.bench.js")).benchEndToEnd as Bench],
 ];

@@ -5,6 +5,7 @@
  * workers in child processes (this same file, `--role worker`, see src/system/worker-pool.ts).
  */
 import { fileURLToPath } from "node:url";
+import v8 from "node:v8";
 import { type Config, ConfigError, parseConfig } from "./config/schema.js";
 import { createLogger } from "./logging/logger.js";
 import { createMetrics } from "./metrics/metrics.js";
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
   const workers = config.role === "all" ? workerCount(config.workers) : 0;
   // With worker children this process is the web side; they are the workers.
   const ownConfig = workers > 0 ? { ...config, role: "web" as const } : config;
+  // The Prisma client compiles its WebAssembly query compiler on the first query; optimised
+  // (TurboFan) code for it costs ~50 MB of RSS. A process that only serves HTTP queries the
+  // database rarely (admin pages, probes, metrics), so baseline code is plenty there; processes
+  // that run the workers keep the optimising tier for throughput.
+  if (ownConfig.role === "web") v8.setFlagsFromString("--liftoff-only");
   const metrics = createMetrics({ process: supervised ? `worker-${workerIndex}` : ownConfig.role });
   let system: System;
   try {

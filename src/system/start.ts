@@ -31,17 +31,13 @@ import { createReviewerMiddleware } from "../review/reviewer-middleware.js";
 import { registerReviewEvents } from "../review/review-events.js";
 import { panelBaseUrl } from "../review/login-links.js";
 import { createAdminAuth } from "../admin/auth.js";
-import { createAdminPanel } from "../admin/panel.js";
 import { createTelegramCards } from "../channels/telegram/cards.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
 import { discardAbandonedEvidence } from "../nominations/submissions.js";
 import { createEngine, loadFlows, Vocabulary } from "../conversation/index.js";
 import { MediaRejectedError } from "../channels/types.js";
-import { loadKnowledge, withAnswerCache } from "../knowledge/index.js";
-import { createNominationPlugin } from "../nominations/index.js";
 import { checkIndicatorLocales, loadIndicators } from "../self-reports/indicators.js";
 import { createProgressQuestionMiddleware, createSelfReportPlugin } from "../self-reports/conversation.js";
-import { createProgressRoutes } from "../self-reports/admin-routes.js";
 import { createOfficialMiddleware } from "../questions/official-middleware.js";
 import { registerQuestionEvents } from "../questions/events.js";
 import { createQuestionRoutes } from "../questions/admin-routes.js";
@@ -223,7 +219,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       logger,
       pokeOutbox,
     });
-    extraRouters.push({
+    // The panel (bull-board, exceljs) is imported only where HTTP is served.
+    if (config.role !== "worker") {
+      const { createAdminPanel } = await import("../admin/panel.js");
+      extraRouters.push({
       path: "/admin",
       router: createAdminPanel({
         db,
@@ -236,6 +235,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         logger,
       }),
     });
+    }
     // [/review]
 
     // [questions] inbox and official FAQ (issue 18)
@@ -270,18 +270,25 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const selfReportIndicators = loadIndicators(`${ROOT}flows/self-report/indicators.yaml`);
     checkIndicatorLocales(selfReportIndicators, i18n);
     middlewares.push(createProgressQuestionMiddleware({ db, indicators: selfReportIndicators, i18n }));
-    extraRouters.push({
-      path: "/admin/progress",
-      router: createProgressRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: adminAuth.requireReviewer }),
-    });
+    if (config.role !== "worker") {
+      const { createProgressRoutes } = await import("../self-reports/admin-routes.js");
+      extraRouters.push({
+        path: "/admin/progress",
+        router: createProgressRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: adminAuth.requireReviewer }),
+      });
+    }
     // Registered with the engine in the [conversation] block (engine.use).
     const selfReportPlugin = createSelfReportPlugin({ indicators: selfReportIndicators });
     // [/self-reports]
 
     // Only processes that run workers need the conversation engine (a web process only enqueues);
-    // skipping it saves a web process the knowledge index and flows, ~50 MB.
+    // skipping it saves a web process the knowledge index and flows, ~50 MB. Likewise the admin
+    // panel (bull-board, exceljs: ~45 MB) is imported only where HTTP is served: role-specific
+    // modules are imported where they run, so each process carries only what it uses.
     let handle: MessageHandler | undefined;
     if (config.role !== "web") {
+      const { loadKnowledge, withAnswerCache } = await import("../knowledge/index.js");
+      const { createNominationPlugin } = await import("../nominations/index.js");
       // [conversation] engine and flows (issue 6)
       // The knowledge is validated here: a broken file stops start-up with file, entry and reason.
       const knowledge = instrumentKnowledge(withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n })), metrics);
