@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     superviseFromParent({
       snapshot: () => system.metrics.snapshot(),
       onParentGone: () => {
+        if (shuttingDown) return;
         shutdown("parent exited");
         // The parent was killed before it could stop its embedded PostgreSQL/Redis: stop them too,
         // once our own jobs are done (SIGINT is PostgreSQL's fast shutdown; both ignore repeats).

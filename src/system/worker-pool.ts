@@ -175,10 +175,16 @@ export function superviseFromParent(opts: {
     if (msg?.type !== "metrics") return;
     opts.snapshot().then(
       (snapshot) =>
-        process.connected && process.send?.({ type: "metrics", id: msg.id, snapshot } satisfies FromChild),
+        process.connected &&
+        process.send?.({ type: "metrics", id: msg.id, snapshot } satisfies FromChild, () => {}),
       () => {},
     );
   });
   process.once("disconnect", opts.onParentGone);
-  process.send?.({ type: "ready" } satisfies FromChild);
+  // The parent may have died while this child was starting (its channel is then already closed).
+  if (!process.connected) {
+    opts.onParentGone();
+    return;
+  }
+  process.send?.({ type: "ready" } satisfies FromChild, (err: Error | null) => err && opts.onParentGone());
 }

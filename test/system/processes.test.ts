@@ -6,6 +6,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -67,7 +70,8 @@ class Started {
   }
 }
 
-describe("npm start (role all) with worker processes", () => {
+// Real processes on a shared 2-core machine: generous time, the assertions are about what happens.
+describe("npm start (role all) with worker processes", { timeout: 120_000 }, () => {
   let database: TestDatabase;
   const running: Started[] = [];
   const start = (workers: string) => {
@@ -86,7 +90,10 @@ describe("npm start (role all) with worker processes", () => {
   };
   beforeAll(async () => {
     database = await createTestDatabase();
-  });
+    // Build dist/ once here (as `npm start` would), so no test's clock includes the compiler.
+    const { ensureBuilt } = (await import(`${ROOT}tools/build.mjs`)) as { ensureBuilt(): void };
+    ensureBuilt();
+  }, 180_000);
   afterEach(async () => {
     for (const s of running.splice(0)) if (s.proc.exitCode === null) s.proc.kill("SIGKILL");
   });
@@ -140,6 +147,42 @@ describe("npm start (role all) with worker processes", () => {
       expect(
         s.logs.some((l) => l.pid === pid && l.msg === "shutting down" && l.signal === "parent exited"),
       ).toBe(true);
+  });
+
+  it("leaves no worker behind when npm start is killed while its workers are still starting", async () => {
+    const s = start("2");
+    const starting = (await s.waitFor((l) => l.msg === "worker process started", 2)).map((l) => l.childPid!);
+    s.proc.kill("SIGKILL");
+    const deadline = Date.now() + 20_000;
+    while (starting.some(alive) && Date.now() < deadline) await sleep(100);
+    expect(starting.filter(alive)).toEqual([]);
+  });
+
+  it("stops the embedded PostgreSQL it started when npm start is killed with SIGKILL", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cds-sigkill-"));
+    chmodSync(dataDir, 0o755); // reachable by the postgres user when run as root
+    const s = new Started({
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      EMBEDDED_PG_PORT: String(56000 + Math.floor(Math.random() * 1000)),
+      REDIS_URL: inject("redisUrl"),
+      REDIS_PREFIX: `t${randomBytes(5).toString("hex")}`,
+      WORKERS: "1",
+      TELEGRAM_BOT_TOKEN: "",
+      ZALO_BOT_TOKEN: "",
+    });
+    running.push(s);
+    try {
+      await s.waitFor((l) => l.msg.startsWith("ready:"), 1, 90_000);
+      const postmaster = Number(readFileSync(join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+      expect(alive(postmaster)).toBe(true);
+      s.proc.kill("SIGKILL");
+      const deadline = Date.now() + 30_000;
+      while (alive(postmaster) && Date.now() < deadline) await sleep(100);
+      expect(alive(postmaster)).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("WORKERS=0 keeps everything in one process", async () => {
