@@ -17,7 +17,31 @@ import { superviseFromParent, WorkerPool, workerCount } from "./system/worker-po
 const workerIndex = process.env.CDS_WORKER_INDEX;
 const supervised = typeof process.send === "function" && workerIndex !== undefined;
 
+/**
+ * The embedded PostgreSQL/Redis a killed parent left running (it passes their pids to its worker
+ * children): stopped with SIGINT, PostgreSQL's fast shutdown; both ignore repeats.
+ */
+function stopParentsEmbeddedServices(): void {
+  for (const pid of (process.env.CDS_REAP_PIDS ?? "").split(",").filter(Boolean).map(Number)) {
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {
+      // already gone
+    }
+  }
+}
+
 async function main(): Promise<void> {
+  // A worker child whose parent dies while it is still starting has taken no job yet: it leaves at
+  // once rather than finishing a start-up nobody needs (the graceful path takes over once ready).
+  let ready = false;
+  if (supervised) {
+    process.once("disconnect", () => {
+      if (ready) return;
+      stopParentsEmbeddedServices();
+      process.exit(0);
+    });
+  }
   let config: Config;
   try {
     config = parseConfig(process.env, process.argv.slice(2));
@@ -28,7 +52,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel }).child(supervised ? { worker: Number(workerIndex) } : {});
+  const logger = createLogger({ level: config.logLevel }).child(
+    supervised ? { worker: Number(workerIndex) } : {},
+  );
   const startedAt = performance.now();
   const workers = config.role === "all" ? workerCount(config.workers) : 0;
   // With worker children this process is the web side; they are the workers.
@@ -59,7 +85,14 @@ async function main(): Promise<void> {
       size: workers,
       entry: fileURLToPath(import.meta.url),
       args: ["--role", "worker"],
-      env: { ...process.env, DATABASE_URL: system.databaseUrl, REDIS_URL: system.redisUrl, PORT: "0", METRICS_PORT: "", CDS_REAP_PIDS: system.embeddedPids.join(",") },
+      env: {
+        ...process.env,
+        DATABASE_URL: system.databaseUrl,
+        REDIS_URL: system.redisUrl,
+        PORT: "0",
+        METRICS_PORT: "",
+        CDS_REAP_PIDS: system.embeddedPids.join(","),
+      },
       logger,
     });
     system.metrics.addSource(() => pool!.collectMetrics());
@@ -91,23 +124,15 @@ async function main(): Promise<void> {
     // A terminal's Ctrl-C reaches the whole process group: the parent decides when children stop
     // (it sends SIGTERM after closing its HTTP side), so SIGINT is not a child's cue.
     process.on("SIGINT", () => {});
+    ready = true;
     superviseFromParent({
       snapshot: () => system.metrics.snapshot(),
       onParentGone: () => {
         if (shuttingDown) return;
         shutdown("parent exited");
         // The parent was killed before it could stop its embedded PostgreSQL/Redis: stop them too,
-        // once our own jobs are done (SIGINT is PostgreSQL's fast shutdown; both ignore repeats).
-        const orphans = (process.env.CDS_REAP_PIDS ?? "").split(",").filter(Boolean).map(Number);
-        process.once("exit", () => {
-          for (const pid of orphans) {
-            try {
-              process.kill(pid, "SIGINT");
-            } catch {
-              // already gone
-            }
-          }
-        });
+        // once our own jobs are done.
+        process.once("exit", stopParentsEmbeddedServices);
       },
     });
   } else {
