@@ -7,6 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { once } from "node:events";
 import type { Request, RequestHandler, Response } from "express";
+import { CHANNELS } from "../channels/types.js";
 import type { Metrics } from "./metrics.js";
 
 /**
@@ -42,8 +43,9 @@ export function metricsMiddleware(metrics: Metrics): RequestHandler {
         { method: req.method, route: routeOf(req, res), status: String(status) },
         seconds,
       );
-      const webhook = /^\/webhooks\/([a-z]+)/.exec(req.originalUrl);
-      if (webhook && req.method === "POST") {
+      const webhook = /^\/webhooks\/([a-z_]+)/.exec(req.originalUrl);
+      // Only known channel names become label values (a scan of /webhooks/<anything> stays bounded).
+      if (webhook && req.method === "POST" && (CHANNELS as readonly string[]).includes(webhook[1]!)) {
         const reason =
           typeof res.locals.webhookReason === "string" ? res.locals.webhookReason : webhookReason(status);
         metrics.webhookRequests.inc({
