@@ -12,7 +12,7 @@ import type { ChannelAdapter, OutboundJob, Reply } from "../types.js";
 import { CallbackDataError } from "./callback-data.js";
 import { isNotModified, toSendError } from "./errors.js";
 import { escapeHtml } from "./html.js";
-import { inlineKeyboard, numberedList } from "./keyboard.js";
+import { inlineKeyboard, numberedList, textWithChoices } from "./keyboard.js";
 import { fetchTelegramMedia } from "./media.js";
 import { splitMessage } from "./message-parts.js";
 import { redisKeys } from "../../redis/keys.js";
@@ -107,6 +107,7 @@ function render(reply: Reply, log: Logger): { parts: string[]; keyboard?: Return
   if (reply.choices?.length) {
     try {
       keyboard = inlineKeyboard(reply.choiceToken ?? "", reply.choices);
+      text = textWithChoices(text, reply.choices);
     } catch (err) {
       if (!(err instanceof CallbackDataError)) throw err;
       log.error({ token: reply.choiceToken, err: err.message }, "choices do not fit Telegram buttons; sent as a numbered list");
