@@ -1,6 +1,6 @@
 /**
- * `npm run eval:qa [-- path/to/questions.yaml] [--verbose]`: accuracy of the knowledge answers per
- * category on the development set (default) or any question set in the same format.
+ * `npm run eval:qa [-- [--file] path/to/questions.yaml] [--verbose]`: accuracy of the knowledge
+ * answers per category on the development set (default) or any question set in the same format.
  */
 import { resolve } from "node:path";
 import { loadKnowledge } from "../knowledge/index.js";
@@ -8,7 +8,9 @@ import { evaluate, loadEvalCases } from "../knowledge/evaluation.js";
 
 const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
-const path = resolve(args.find((a) => !a.startsWith("--")) ?? "test/knowledge/dev-set.yaml");
+const fileAt = args.indexOf("--file");
+const named = fileAt >= 0 ? args[fileAt + 1] : args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--file");
+const path = resolve(named ?? "test/knowledge/dev-set.yaml");
 const knowledge = loadKnowledge({ dir: resolve("flows/knowledge") });
 const report = evaluate(knowledge, loadEvalCases(path));
 
