@@ -15,7 +15,7 @@ export interface AnswerChoice {
 export interface KnowledgeAnswer {
   /** false = no confident answer: the caller offers the menu or forwards the question to an official. */
   answered: boolean;
-  kind: "entry" | "level-list" | "ambiguous" | "none";
+  kind: "entry" | "level-list" | "list" | "ambiguous" | "none";
   text: string;
   sources: string[];
   choices?: AnswerChoice[];
@@ -60,10 +60,9 @@ export class AnswerComposer {
   levelList(levelId: string, entries: KnowledgeEntry[], lang: Lang): KnowledgeAnswer {
     const level = this.level(levelId);
     const title = levelId === "ke-hoach" ? this.say(lang, "plan_list_title") : this.say(lang, "level_list_title", { level: level.name[lang] });
-    const lines = entries.map((e, i) => {
-      const figure = this.figure(e, lang);
-      return `${i + 1}. ${figure ? `${figure} — ` : ""}${e.topic[lang]}`;
-    });
+    // Each entry's short answer, not its topic: the figure and the plan's key words ("mã QR code")
+    // are in the answer, and a list is only an answer if it states them.
+    const lines = entries.map((e, i) => `${i + 1}. ${this.withoutLevel(e, lang)}`);
     return {
       answered: true,
       kind: "level-list",
@@ -96,6 +95,64 @@ export class AnswerComposer {
     const lines = entries.map((e, i) => `${i + 1}. ${e.answer[lang]}`);
     const text = [preface, this.say(lang, "by_level"), ...lines, this.say(lang, "source_line", { sources: this.say(lang, "plan") })].filter(Boolean).join("\n");
     return { answered: true, kind: "ambiguous", text, sources, choices };
+  }
+
+  /**
+   * Several entries that together answer the question (every target of a topic, every target at a
+   * figure, the passages of one narrative group): each entry's short answer, numbered, with the
+   * sources, and choices to open an entry's verbatim quote.
+   */
+  many(entries: KnowledgeEntry[], lang: Lang, title: string, preface?: string): KnowledgeAnswer {
+    if (entries.length === 1 && !preface) return this.entry(entries[0]!, lang);
+    const sources = [...new Set(entries.map((e) => this.source(e, lang)))];
+    const lines = entries.map((e, i) => `${i + 1}. ${e.answer[lang]}`);
+    const quote = entries.length === 1 ? this.say(lang, "quote", { quote: entries[0]!.quote }) : undefined;
+    return {
+      answered: true,
+      kind: "list",
+      text: [preface, title, ...lines, quote, this.say(lang, "source_line", { sources: sources.join("; ") })].filter(Boolean).join("\n"),
+      sources,
+      choices: entries.length > 1 ? entries.map((e) => ({ id: e.id, label: this.label(e, lang) })) : undefined,
+    };
+  }
+
+  /**
+   * Topics compared across levels, as a short table: one line per level and topic, and a line for
+   * each level asked about that the plan sets no such target for.
+   */
+  compare(topics: KnowledgeEntry[][], missing: string[], lang: Lang): KnowledgeAnswer {
+    const entries = topics.flat();
+    const sources = [...new Set(entries.map((e) => this.source(e, lang)))];
+    const lines: string[] = [];
+    for (const group of topics) {
+      if (topics.length > 1) lines.push(`• ${group[0]!.topic[lang]}:`);
+      for (const e of group) lines.push(`- ${e.answer[lang]}`);
+    }
+    for (const l of missing) lines.push(`- ${this.say(lang, "not_at_level", { level: this.levelName(l, lang) })}`);
+    return {
+      answered: true,
+      kind: "list",
+      text: [this.say(lang, "compare_title"), ...lines, this.say(lang, "source_line", { sources: sources.join("; ") })].join("\n"),
+      sources,
+      choices: entries.map((e) => ({ id: e.id, label: this.label(e, lang) })),
+    };
+  }
+
+  /** A reply about one of the bot's services rather than the plan: no confident plan answer. */
+  service(key: string, lang: Lang): KnowledgeAnswer {
+    return { answered: false, kind: "none", text: `${this.say(lang, key)}\n${this.say(lang, "offer")}`, sources: [] };
+  }
+
+  /** "ở mức 90%", "dưới 100%": how a figure filter reads. */
+  figureFilter(value: number, compare: "eq" | "below" | "above", lang: Lang): string {
+    return this.say(lang, `figure_${compare}`, { value });
+  }
+
+  /** An entry's short answer without its level prefix ("Cấp xã: 60% …" → "60% …"), for lists of one level. */
+  private withoutLevel(entry: KnowledgeEntry, lang: Lang): string {
+    const text = entry.answer[lang];
+    const prefix = `${this.levelName(entry.level, lang)}: `;
+    return text.toLowerCase().startsWith(prefix.toLowerCase()) ? text.slice(prefix.length) : text;
   }
 
   /** Several different things might be meant: offer them, claim none. */

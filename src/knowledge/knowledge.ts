@@ -10,6 +10,10 @@ import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { parseQuestion, type ParsedQuestion } from "./question.js";
 import type { Level, NominationCategory } from "./schema.js";
 import { SearchIndex, type Candidate } from "./search-index.js";
+import { containsPhrase } from "./lexicon.js";
+import { passes, questionKind, type QuestionKind } from "./question-kind.js";
+import { unwrap } from "./wrapper.js";
+import type { Unit } from "./question.js";
 import { loadWording, wordingFrom, type Wording } from "./wording.js";
 
 /** Coverage from which an entry answers the question. */
@@ -95,19 +99,112 @@ class PlanKnowledge implements Knowledge {
   }
 
   ask(question: string, lang: Lang): KnowledgeAnswer {
-    const parsed = parseQuestion(question, this.lexicon);
+    // The greeting, self-introduction and thanks around a question are not what it asks.
+    const unwrapped = unwrap(question, this.lexicon);
+    const parsed = parseQuestion(unwrapped.question, this.lexicon);
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
     if (parsed.outside) return this.compose.none(answerLang);
+    const service = this.lexicon.services.find((s) => s.words.some((w) => containsPhrase(parsed.tokens, w)) && s.asks.some((a) => containsPhrase(parsed.tokens, a)));
+    if (service) return this.compose.service(service.answer, answerLang);
 
+    const kind = questionKind(parsed, this.lexicon);
+    // "Mình là cán bộ xã, …": a level named only in the introduction still says which level is meant.
+    if (parsed.levels.length === 0 && unwrapped.introductions.length) {
+      const introduced = parseQuestion(unwrapped.introductions.join(" "), this.lexicon).levels;
+      if (introduced.length === 1) parsed.levels = introduced;
+    }
     const levels = parsed.levels;
+    if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
     if (parsed.units.length === 0) {
       if (levels.length === 1) return this.show(levels[0]!, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
+      if (kind.purpose) return this.group("muc-dich", answerLang);
+      if (kind.who) return this.group("yeu-cau", answerLang);
       if (parsed.namesPlan) return this.show(PLAN_IDENTITY, answerLang);
       if (parsed.provinceAlone) return this.show("tinh", answerLang);
       return this.compose.none(answerLang);
     }
-    return this.answerFrom(this.index.candidates(parsed), parsed, answerLang);
+    const candidates = this.index.candidates(parsed);
+    if (kind.compare || levels.length > 1) {
+      const compared = this.compareLevels(candidates, parsed, answerLang);
+      if (compared) return compared;
+    }
+    if (kind.list) {
+      const listed = this.listTopic(candidates, parsed, answerLang);
+      if (listed) return listed;
+    }
+    const answer = this.answerFrom(candidates, parsed, answerLang);
+    // A passage of the plan's narrative asked about as a whole ("mục đích", "yêu cầu"): all of it.
+    const entry = answer.kind === "entry" && answer.choices === undefined ? this.entryOf(answer, candidates) : undefined;
+    if (entry?.group && (kind.list || kind.purpose || kind.who)) return this.group(entry.group, answerLang, entry);
+    return answer;
+  }
+
+  /** "Cấp xã có những chỉ tiêu 100% nào", "chỉ tiêu dưới 100%": the targets at that figure, of the levels asked or all. */
+  private byFigure(figure: NonNullable<QuestionKind["figure"]>, parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
+    const levels = parsed.levels.length ? parsed.levels : this.levelList.filter((l) => this.entries.some((e) => e.level === l.id && e.targets.length)).map((l) => l.id);
+    const atFigure = this.entries.filter((e) => levels.includes(e.level) && e.targets.some((t) => t.unit === "%" && passes(t.value, figure)));
+    const read = this.compose.figureFilter(figure.value, figure.compare, lang);
+    if (atFigure.length === 0) {
+      const names = levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
+      return { ...this.compose.none(lang), text: `${this.say(lang, "figure_none", { figure: read, levels: names })}\n${this.say(lang, "offer")}` };
+    }
+    // Other words of the question may narrow the list ("chỉ tiêu 100% nào về dữ liệu"); when none of
+    // the entries speaks of them, they were only the wording of the question.
+    const covering = atFigure.filter((e) => this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !isNumberUnit(parsed.units[i]!)));
+    const narrowed = covering.length && parsed.units.some((u) => !isNumberUnit(u)) ? covering : atFigure;
+    return this.compose.many(narrowed, lang, this.say(lang, "figure_title", { figure: read }));
+  }
+
+  /**
+   * One topic across levels ("so sánh … giữa tỉnh, huyện, xã", "cấp nào có …"): every level's figure
+   * for the best topics (two when the question fits two equally: basic and analysis skills).
+   */
+  private compareLevels(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer | undefined {
+    const best = candidates[0];
+    if (!best || best.coverage < CONFIDENT) return undefined;
+    const topics = distinctTopics(candidates.filter((c) => c.coverage === best.coverage && c.entry.level !== "ke-hoach"));
+    if (topics.length === 0 || topics.length > 2) return undefined;
+    const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
+    const groups = topics.map((t) => this.entries.filter((e) => e.topicKey === t.entry.topicKey).sort((a, b) => order(a) - order(b)));
+    if (groups.every((g) => g.length < 2) && parsed.levels.length < 2) return undefined;
+    const covered = new Set(groups.flat().map((e) => e.level));
+    const missing = parsed.levels.filter((l) => !covered.has(l) && l !== "ke-hoach");
+    return this.compose.compare(groups, missing, lang);
+  }
+
+  /**
+   * "Các chỉ tiêu về dữ liệu của cấp tỉnh", "LGSP với SSO được nhắc tới trong những chỉ tiêu nào":
+   * every entry that speaks of the topic (within the level asked, when it has any), or, for several
+   * topics joined, the entries that together cover each of them.
+   */
+  private listTopic(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer | undefined {
+    const levels = parsed.levels;
+    const inLevels = candidates.filter((c) => levels.includes(c.entry.level));
+    const scope = levels.length && inLevels.some((c) => c.coverage >= CONFIDENT) ? inLevels : candidates;
+    const confident = scope.filter((c) => c.coverage >= CONFIDENT && c.coverage === scope[0]!.coverage);
+    let chosen = confident.map((c) => c.entry);
+    if (chosen.length < 2 && parsed.units.length >= 2) {
+      // No entry covers everything: the union of entries each covering some unit fully, if every unit is covered.
+      const perUnit = parsed.units.map((_, i) => scope.filter((c) => this.index.unitCoverage(parsed, c.entry)[i]! >= 1).map((c) => c.entry));
+      if (perUnit.every((list) => list.length > 0 && list.length <= 6)) chosen = [...new Set(perUnit.flat())];
+    }
+    if (chosen.length < 2 || chosen.length > 16) return undefined;
+    const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
+    chosen.sort((a, b) => order(a) - order(b));
+    return this.compose.many(chosen, lang, this.say(lang, "list_title"));
+  }
+
+  /** Every passage of a narrative group, the one that matched first. */
+  private group(group: string, lang: Lang, first?: KnowledgeEntry): KnowledgeAnswer {
+    const members = this.entries.filter((e) => e.group === group);
+    const ordered = first ? [first, ...members.filter((e) => e !== first)] : members;
+    return this.compose.many(ordered, lang, this.say(lang, "group_title"));
+  }
+
+  /** The entry a single-entry answer quotes. */
+  private entryOf(answer: KnowledgeAnswer, candidates: Candidate[]): KnowledgeEntry | undefined {
+    return candidates.map((c) => c.entry).find((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
   }
 
   private answerFrom(all: Candidate[], parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
@@ -154,6 +251,11 @@ class PlanKnowledge implements Knowledge {
     const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
     return candidates.map((c) => c.entry).filter((e) => e.topicKey === entry.topicKey).reduce((a, b) => (order(b) < order(a) ? b : a), entry);
   }
+}
+
+/** A bare number ("90" of "90%"): the figure asked about, not a topic. */
+function isNumberUnit(unit: Unit): boolean {
+  return unit.kind === "words" && unit.tokens.length === 1 && /^\d+$/.test(unit.tokens[0]!);
 }
 
 /** The best candidate of each topic, in order. */

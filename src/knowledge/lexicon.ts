@@ -4,7 +4,7 @@
  * syllables the knowledge base knows (to tell a typo or an off-topic word from a known one).
  */
 import type { KnowledgeBase, KnowledgeEntry } from "./knowledge-base.js";
-import { exactForm, normalizeVietnamese, syllables } from "./normalize.js";
+import { exactForm, hasDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
 import type { Lang } from "../i18n/locales.js";
 
 /** How a span of the question is read. */
@@ -57,7 +57,16 @@ export interface Lexicon {
   /** "cách", "hướng dẫn"… with a service action ("cài", "tra cứu"): a how-to the plan does not give. */
   howTo: string[][];
   serviceActions: string[][];
+  /** Words that say what kind of answer is wanted (a list, a comparison, the purpose, who): see question-kind.ts. */
+  kinds: Record<KindName, string[][]>;
+  /** Questions about the bot's own services: a service word with a request word ("đề cử" + "nộp ở đâu"). */
+  services: { words: string[][]; asks: string[][]; answer: string }[];
+  /** Greetings, thanks and self-introductions around a question: see wrapper.ts. */
+  wrappers: Record<"greetings" | "thanks" | "selfIntro" | "address", string[][]>;
 }
+
+/** The kinds of question `vocabulary.yaml` lists words for. */
+export type KindName = "list" | "compare" | "purpose" | "who" | "figureFilter" | "below" | "above";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -109,6 +118,14 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     }
   }
   for (const w of v.compounds) phrases.vi.push({ tokens: phraseTokens(w), role: "content" });
+  // Words asking for a list or a comparison say how to answer, not what about: read like question
+  // words. A word with diacritics is Vietnamese, one without is English.
+  for (const w of [...v.kinds.list, ...v.kinds.compare]) {
+    const tokens = phraseTokens(w);
+    const lang = hasDiacritics(w) ? "vi" : "en";
+    if (tokens.length === 1) stopwords[lang].add(tokens[0]!);
+    else phrases[lang].push({ tokens, role: "stop" });
+  }
 
   const known = { vi: new Set<string>(), en: new Set<string>() };
   const knownPairs = new Set<string>();
@@ -159,6 +176,22 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     personQuestions: v.personQuestions.map(phraseTokens),
     howTo: v.howTo.map(phraseTokens),
     serviceActions: v.serviceActions.map(phraseTokens),
+    services: v.services.map((x) => ({ words: x.words.map(phraseTokens), asks: x.asks.map(phraseTokens), answer: x.answer })),
+    kinds: {
+      list: v.kinds.list.map(phraseTokens),
+      compare: v.kinds.compare.map(phraseTokens),
+      purpose: v.kinds.purpose.map(phraseTokens),
+      who: v.kinds.who.map(phraseTokens),
+      figureFilter: v.kinds.figureFilter.map(phraseTokens),
+      below: v.kinds.below.map(phraseTokens),
+      above: v.kinds.above.map(phraseTokens),
+    },
+    wrappers: {
+      greetings: v.wrappers.greetings.map(phraseTokens),
+      thanks: v.wrappers.thanks.map(phraseTokens),
+      selfIntro: v.wrappers.selfIntro.map(phraseTokens),
+      address: v.wrappers.address.map(phraseTokens),
+    },
     vocabularyWords: new Set(
       [
         ...v.synonyms.flatMap((x) => x.terms),
@@ -175,6 +208,8 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
         ...v.personQuestions,
         ...v.howTo,
         ...v.serviceActions,
+        ...Object.values(v.kinds).flat(),
+        ...v.services.flatMap((x) => [...x.words, ...x.asks]),
       ].flatMap(phraseTokens),
     ),
   };

@@ -40,6 +40,11 @@ export const entrySchema = z.object({
   answer: bilingual,
   keywords: bilingualList.default({ vi: [], en: [] }),
   category: nominationCategorySchema.optional(),
+  /**
+   * Entries of the plan's narrative that answer one question together ("mục đích": the aims are
+   * four passages): a question about the group as a whole gets every passage of it.
+   */
+  group: z.string().regex(/^[a-z0-9-]+$/).optional(),
 });
 
 export const levelSchema = z.object({
@@ -74,6 +79,27 @@ export const vocabularySchema = z.object({
   personQuestions: z.array(z.string().min(1)).default([]),
   howTo: z.array(z.string().min(1)).default([]),
   serviceActions: z.array(z.string().min(1)).default([]),
+  /** Questions about the bot's own services ("nộp hồ sơ đề cử ở đâu"): the service, not a plan target. */
+  services: z.array(z.object({ words: z.array(z.string().min(1)).min(1), asks: z.array(z.string().min(1)).min(1), answer: z.string().min(1) })).default([]),
+  kinds: z
+    .object({
+      list: z.array(z.string().min(1)).default([]),
+      compare: z.array(z.string().min(1)).default([]),
+      purpose: z.array(z.string().min(1)).default([]),
+      who: z.array(z.string().min(1)).default([]),
+      figureFilter: z.array(z.string().min(1)).default([]),
+      below: z.array(z.string().min(1)).default([]),
+      above: z.array(z.string().min(1)).default([]),
+    })
+    .default({ list: [], compare: [], purpose: [], who: [], figureFilter: [], below: [], above: [] }),
+  wrappers: z
+    .object({
+      greetings: z.array(z.string().min(1)).default([]),
+      thanks: z.array(z.string().min(1)).default([]),
+      selfIntro: z.array(z.string().min(1)).default([]),
+      address: z.array(z.string().min(1)).default([]),
+    })
+    .default({ greetings: [], thanks: [], selfIntro: [], address: [] }),
 });
 
 export type Entry = z.infer<typeof entrySchema>;

@@ -128,6 +128,12 @@ export class SearchIndex {
     return result.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
   }
 
+  /** How well the entry speaks of each of the question's units, 0–1, in order. */
+  unitCoverage(question: ParsedQuestion, entry: KnowledgeEntry): number[] {
+    const vocabulary = this.vocabularies.get(entry.id)!;
+    return question.units.map((u) => covers(u, question, vocabulary, this.allExact));
+  }
+
   /** Share of the question's units that the entry speaks of. */
   private coverage(question: ParsedQuestion, entry: KnowledgeEntry): number {
     if (question.units.length === 0) return 0;

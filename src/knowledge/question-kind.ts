@@ -1,0 +1,46 @@
+/**
+ * What kind of answer a question wants, told apart from what it is about. "Cấp xã có những chỉ
+ * tiêu 100% nào" and "cấp xã bao nhiêu % công chức có định danh số" name the same level and figure;
+ * the first wants a list filtered by the figure, the second one figure. The words that tell the
+ * kind live in `vocabulary.yaml` (`kinds`), so the topic search never sees them.
+ */
+import { containsPhrase, phraseAt, type KindName, type Lexicon } from "./lexicon.js";
+import type { ParsedQuestion } from "./question.js";
+
+export interface QuestionKind {
+  /** Every target of a level, or every target about a topic ("liệt kê", "gồm những gì", "các chỉ tiêu về…"). */
+  list: boolean;
+  /** One topic across levels ("so sánh … giữa tỉnh, huyện, xã", "cấp nào có…"). */
+  compare: boolean;
+  /** The aims of the movement ("nhằm mục đích gì"). */
+  purpose: boolean;
+  /** Who takes part, whom the plan concerns. */
+  who: boolean;
+  /** Targets at a figure ("những chỉ tiêu nào ở mức 90%", "chỉ tiêu dưới 100%"). */
+  figure?: { value: number; compare: "eq" | "below" | "above" };
+}
+
+/** "nào", "which": with a figure, a question picking targets by that figure. */
+const WHICH = [["nao"], ["which"], ["what"]];
+
+/**
+ * @example questionKind(parseQuestion("cap xa co nhung chi tieu 100% nao", lexicon), lexicon).figure
+ *   // { value: 100, compare: "eq" }
+ */
+export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind {
+  const has = (name: KindName) => lexicon.kinds[name].some((p) => containsPhrase(q.tokens, p));
+  const list = has("list");
+  const kind: QuestionKind = { list, compare: has("compare"), purpose: has("purpose"), who: has("who") };
+  const percentage = q.percentages[0];
+  if (percentage !== undefined && q.percentages.length === 1 && (list || WHICH.some((w) => containsPhrase(q.tokens, w)) || has("figureFilter"))) {
+    const at = q.tokens.indexOf(percentage);
+    const before = (name: KindName) => at > 0 && lexicon.kinds[name].some((p) => p.length <= at && phraseAt(q.tokens, p, at - p.length));
+    kind.figure = { value: Number(percentage), compare: before("below") ? "below" : before("above") ? "above" : "eq" };
+  }
+  return kind;
+}
+
+/** Whether a target value passes the figure filter. */
+export function passes(value: number, figure: NonNullable<QuestionKind["figure"]>): boolean {
+  return figure.compare === "eq" ? value === figure.value : figure.compare === "below" ? value < figure.value : value > figure.value;
+}
