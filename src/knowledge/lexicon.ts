@@ -57,6 +57,14 @@ export interface Lexicon {
   /** "cách", "hướng dẫn"… with a service action ("cài", "tra cứu"): a how-to the plan does not give. */
   howTo: string[][];
   serviceActions: string[][];
+  /** "hạn", "deadline": with a service action, a deadline the plan does not set. */
+  deadlines: string[][];
+  /** "nhiệm vụ", "vai trò": with one named department, a duty the plan does not assign. */
+  departmentDuties: string[][];
+  /** Department aliases that name all departments, or the one the plan names (Sở Nội vụ). */
+  generalDepartments: string[][];
+  /** Nouns the plan counts with a plain number ("01 điện thoại"): "mấy cái điện thoại" is a question it answers. */
+  countedNouns: Set<string>;
   /** Words that say what kind of answer is wanted (a list, a comparison, the purpose, who): see question-kind.ts. */
   kinds: Record<KindName, string[][]>;
   /** Questions about the bot's own services: a service word with a request word ("đề cử" + "nộp ở đâu"). */
@@ -176,6 +184,10 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     personQuestions: v.personQuestions.map(phraseTokens),
     howTo: v.howTo.map(phraseTokens),
     serviceActions: v.serviceActions.map(phraseTokens),
+    deadlines: v.deadlines.map(phraseTokens),
+    departmentDuties: v.departmentDuties.map(phraseTokens),
+    generalDepartments: v.generalDepartments.map(phraseTokens),
+    countedNouns: countedNouns(base),
     services: v.services.map((x) => ({ words: x.words.map(phraseTokens), asks: x.asks.map(phraseTokens), answer: x.answer })),
     kinds: {
       list: v.kinds.list.map(phraseTokens),
@@ -208,11 +220,26 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
         ...v.personQuestions,
         ...v.howTo,
         ...v.serviceActions,
+        ...v.deadlines,
+        ...v.departmentDuties,
         ...Object.values(v.kinds).flat(),
         ...v.services.flatMap((x) => [...x.words, ...x.asks]),
       ].flatMap(phraseTokens),
     ),
   };
+}
+
+/** The first syllable after each plain number of the plan's text ("01 điện thoại" → "dien"); years and percentages are no counts. */
+function countedNouns(base: KnowledgeBase): Set<string> {
+  const nouns = new Set<string>();
+  for (const e of base.entries) {
+    // "01 điện thoại" is counted; "100% hộ gia đình" is a share of households, which "bao nhiêu hộ" asks too.
+    for (const m of e.quote.normalize("NFC").matchAll(/(?<![\d/])(\d+)\s*%?\s+([\p{L}]+)/gu)) {
+      if (/^(19|20)\d\d$/.test(m[1]!)) continue;
+      nouns.add(normalizeVietnamese(m[2]!));
+    }
+  }
+  return nouns;
 }
 
 /** Whether `phrase` occurs in `tokens` at `at`. */

@@ -33,7 +33,7 @@ export interface ParsedQuestion {
   provinceAlone: boolean;
   units: Unit[];
   /** Why the question is outside the plan, if it plainly is. */
-  outside?: "other-place" | "off-topic" | "other-document" | "count" | "person" | "how-to";
+  outside?: "other-place" | "off-topic" | "other-document" | "count" | "person" | "how-to" | "department";
   /** The question only names the plan ("kế hoạch 154 là gì"). */
   namesPlan: boolean;
   /** Terms for the full-text index: syllables, bigrams ("a_b") and exact forms ("~xã"). */
@@ -207,7 +207,7 @@ function phraseLengthAt(tokens: string[], list: string[][], i: number): number {
  * there are ("bao nhiêu xã"), who holds an office ("chủ tịch tỉnh là ai"), how to use a service
  * ("cách cài VNeID").
  */
-function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon): ParsedQuestion["outside"] {
+function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: Lang, namesDepartment: boolean, asksShare: boolean): ParsedQuestion["outside"] {
   for (let i = 0; i < tokens.length; i++) {
     const n = phraseLengthAt(tokens, lexicon.countWords, i);
     if (!n || roles[i + n] !== "level") continue;
@@ -217,9 +217,29 @@ function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon): Parse
     if (roles[end] !== "content") return "count";
   }
   if (lexicon.personTitles.some((p) => containsPhrase(tokens, p)) && lexicon.personQuestions.some((p) => containsPhrase(tokens, p))) return "person";
-  if (lexicon.howTo.some((p) => containsPhrase(tokens, p)) && lexicon.serviceActions.some((p) => containsPhrase(tokens, p))) return "how-to";
+  const action = lexicon.serviceActions.some((p) => containsPhrase(tokens, p));
+  if (action && lexicon.howTo.some((p) => containsPhrase(tokens, p))) return "how-to";
+  if (action && lexicon.deadlines.some((p) => containsPhrase(tokens, p))) return "how-to";
+  if (lang === "vi" && !asksShare) {
+    // "bao nhiêu tập thể", "mấy doanh nghiệp công nghệ số": a count of things the plan does not
+    // count. Only the plan's own counted nouns ("01 điện thoại") and its targets ("mấy chỉ tiêu") are answers.
+    for (let i = 0; i < tokens.length; i++) {
+      const n = phraseLengthAt(tokens, lexicon.countWords, i);
+      if (!n) continue;
+      let k = i + n;
+      while (CLASSIFIERS.has(tokens[k] ?? "")) k++;
+      const noun = tokens[k];
+      if (noun === undefined || /^\d/.test(noun) || lexicon.countedNouns.has(noun)) continue;
+      if (roles[k] === "content" || (roles[k] === "level" && roles[k + 1] === "content" && roles[k + 2] === "content")) return "count";
+    }
+  }
+  // "Sở Thông tin và Truyền thông có nhiệm vụ gì": the plan gives no department a duty of its own.
+  if (namesDepartment && lexicon.departmentDuties.some((p) => containsPhrase(tokens, p))) return "department";
   return undefined;
 }
+
+/** Classifier words between a count word and its noun ("mấy cái điện thoại"). */
+const CLASSIFIERS = new Set(["cai", "con", "chiec", "tam", "bo"]);
 
 /**
  * Whether a level alias matched without diacritics was typed, with diacritics, as another word the
@@ -296,6 +316,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   /** Which compound ("kỹ năng số") a syllable belongs to, -1 for none: a compound is a unit of its own. */
   const compound: number[] = new Array<number>(tokens.length).fill(-1);
   const levels: string[] = [];
+  let namesDepartment = false;
   const index = lexicon.phrases[lang];
   for (let i = 0; i < tokens.length; ) {
     const phrase = index.get(tokens[i]!)?.find((p) => phraseAt(tokens, p.tokens, i) && !typedAsOtherWord(p, exactTokens, i, accents, lexicon));
@@ -303,6 +324,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       for (let k = 0; k < phrase.tokens.length; k++) roles[i + k] = phrase.role;
       if (phrase.role === "content") for (let k = 0; k < phrase.tokens.length; k++) compound[i + k] = i;
       if (phrase.level && !levels.includes(phrase.level)) levels.push(phrase.level);
+      if (phrase.role === "level" && phrase.tokens[0] === "so" && phrase.tokens.length > 1 && !lexicon.generalDepartments.some((d) => d.join(" ") === phrase.tokens.join(" "))) namesDepartment = true;
       i += phrase.tokens.length;
     } else {
       const t = tokens[i]!;
@@ -313,7 +335,9 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     }
   }
   if (lang === "vi") markPlaceNames(tokens, roles, levels, lexicon);
-  outside ??= outsideByForm(tokens, roles, lexicon);
+  // "bao nhiêu %", "tỷ lệ … bao nhiêu": a share, which is what the plan's targets are.
+  const asksShare = /%|phần trăm|phan tram|percent|t[ỷỉyi] l[ệe]/iu.test(raw.normalize("NFC"));
+  outside ??= outsideByForm(tokens, roles, lexicon, lang, namesDepartment, asksShare);
   const provinceHint = tokens.some((t, i) => t === "tinh" && roles[i] === "generic") || tokens.includes("province") || tokens.includes("provincial");
 
   const units: Unit[] = [];

@@ -79,6 +79,9 @@ export const vocabularySchema = z.object({
   personQuestions: z.array(z.string().min(1)).default([]),
   howTo: z.array(z.string().min(1)).default([]),
   serviceActions: z.array(z.string().min(1)).default([]),
+  deadlines: z.array(z.string().min(1)).default([]),
+  departmentDuties: z.array(z.string().min(1)).default([]),
+  generalDepartments: z.array(z.string().min(1)).default([]),
   /** Questions about the bot's own services ("nộp hồ sơ đề cử ở đâu"): the service, not a plan target. */
   services: z.array(z.object({ words: z.array(z.string().min(1)).min(1), asks: z.array(z.string().min(1)).min(1), answer: z.string().min(1) })).default([]),
   kinds: z
