@@ -62,7 +62,7 @@ export class AnswerComposer {
     const title = levelId === "ke-hoach" ? this.say(lang, "plan_list_title") : this.say(lang, "level_list_title", { level: level.name[lang] });
     // Each entry's short answer, not its topic: the figure and the plan's key words ("mã QR code")
     // are in the answer, and a list is only an answer if it states them.
-    const lines = entries.map((e, i) => `${i + 1}. ${this.withoutLevel(e, lang)}`);
+    const lines = entries.map((e, i) => `${i + 1}. ${this.quoted(e, lang, false)}`);
     return {
       answered: true,
       kind: "level-list",
@@ -105,7 +105,8 @@ export class AnswerComposer {
   many(entries: KnowledgeEntry[], lang: Lang, title: string, preface?: string): KnowledgeAnswer {
     if (entries.length === 1 && !preface) return this.entry(entries[0]!, lang);
     const sources = [...new Set(entries.map((e) => this.source(e, lang)))];
-    const lines = entries.map((e, i) => `${i + 1}. ${e.answer[lang]}`);
+    // The plan's own words, each with its level: a list quotes, it does not paraphrase.
+    const lines = entries.map((e, i) => `${i + 1}. ${this.quoted(e, lang, true)}`);
     const quote = entries.length === 1 ? this.say(lang, "quote", { quote: entries[0]!.quote }) : undefined;
     return {
       answered: true,
@@ -148,11 +149,15 @@ export class AnswerComposer {
     return this.say(lang, `figure_${compare}`, { value });
   }
 
-  /** An entry's short answer without its level prefix ("Cấp xã: 60% …" → "60% …"), for lists of one level. */
-  private withoutLevel(entry: KnowledgeEntry, lang: Lang): string {
-    const text = entry.answer[lang];
-    const prefix = `${this.levelName(entry.level, lang)}: `;
-    return text.toLowerCase().startsWith(prefix.toLowerCase()) ? text.slice(prefix.length) : text;
+  /**
+   * One line of a list: the plan's sentence verbatim (its figures and key words, "mã QR code",
+   * "thiết bị di động", are what the asker checks), after the level when asked for, and in English
+   * with the English short answer beside it (the quote stays Vietnamese: it is the source).
+   */
+  private quoted(entry: KnowledgeEntry, lang: Lang, withLevel: boolean): string {
+    const prefix = withLevel && entry.level !== "ke-hoach" ? `${this.levelName(entry.level, lang)}: ` : "";
+    const quote = `“${entry.quote}”`;
+    return lang === "en" ? `${entry.answer.en} (${quote})` : `${prefix}${quote}`;
   }
 
   /** Several different things might be meant: offer them, claim none. */

@@ -133,11 +133,34 @@ class PlanKnowledge implements Knowledge {
       const listed = this.listTopic(candidates, parsed, answerLang);
       if (listed) return listed;
     }
+    if (kind.list && levels.length === 1) {
+      const whole = this.wholeLevel(candidates, levels[0]!, answerLang);
+      if (whole) return whole;
+    }
     const answer = this.answerFrom(candidates, parsed, answerLang);
-    // A passage of the plan's narrative asked about as a whole ("mục đích", "yêu cầu"): all of it.
     const entry = answer.kind === "entry" && answer.choices === undefined ? this.entryOf(answer, candidates) : undefined;
-    if (entry?.group && (kind.list || kind.purpose || kind.who)) return this.group(entry.group, answerLang, entry);
-    return answer;
+    if (!entry?.group) return answer;
+    // A topic the plan covers with several targets or passages ("kỹ năng số": basic and analysis
+    // skills; "mục đích": four passages): asked about as a whole, all of them; otherwise those the
+    // question fits as well as the one found.
+    const members = this.entries.filter((e) => e.group === entry.group && e.level === entry.level);
+    const wanted = kind.list || kind.purpose || kind.who ? members : members.filter((e) => e === entry || (candidates.find((c) => c.entry === e)?.coverage ?? 0) >= CONFIDENT);
+    if (wanted.length < 2) return answer;
+    return this.compose.many([entry, ...wanted.filter((e) => e !== entry)], answerLang, this.say(answerLang, "group_title"));
+  }
+
+  /**
+   * "HTX cần đạt tiêu chí nào", "tóm tắt bộ chỉ tiêu cho huyện": a list asked of one level whose
+   * other words no entry of that level speaks of is a question about the level as a whole, unless
+   * those words name a target the plan sets at another administrative level (then the answer says
+   * so, through the usual path).
+   */
+  private wholeLevel(candidates: Candidate[], level: string, lang: Lang): KnowledgeAnswer | undefined {
+    if (candidates.some((c) => c.entry.level === level && c.coverage >= CONFIDENT)) return undefined;
+    const elsewhere = candidates.find((c) => c.coverage >= CONFIDENT);
+    const administrative = (l: string) => l === "tinh" || l === "huyen" || l === "xa";
+    if (elsewhere && administrative(level) && administrative(elsewhere.entry.level)) return undefined;
+    return this.show(level, lang);
   }
 
   /** "Cấp xã có những chỉ tiêu 100% nào", "chỉ tiêu dưới 100%": the targets at that figure, of the levels asked or all. */
@@ -195,11 +218,9 @@ class PlanKnowledge implements Knowledge {
     return this.compose.many(chosen, lang, this.say(lang, "list_title"));
   }
 
-  /** Every passage of a narrative group, the one that matched first. */
-  private group(group: string, lang: Lang, first?: KnowledgeEntry): KnowledgeAnswer {
-    const members = this.entries.filter((e) => e.group === group);
-    const ordered = first ? [first, ...members.filter((e) => e !== first)] : members;
-    return this.compose.many(ordered, lang, this.say(lang, "group_title"));
+  /** Every passage of a narrative group of the plan's general part ("mục đích", "yêu cầu"). */
+  private group(group: string, lang: Lang): KnowledgeAnswer {
+    return this.compose.many(this.entries.filter((e) => e.group === group && e.level === "ke-hoach"), lang, this.say(lang, "group_title"));
   }
 
   /** The entry a single-entry answer quotes. */
