@@ -70,7 +70,7 @@ export interface Lexicon {
   /** Questions about the bot's own services: a service word with a request word ("đề cử" + "nộp ở đâu"). */
   services: { words: string[][]; asks: string[][]; answer: string }[];
   /** Greetings, thanks and self-introductions around a question: see wrapper.ts. */
-  wrappers: Record<"greetings" | "thanks" | "selfIntro" | "address", string[][]>;
+  wrappers: Record<"greetings" | "thanks" | "selfIntro" | "introContinuation" | "address", string[][]>;
 }
 
 /** The kinds of question `vocabulary.yaml` lists words for. */
@@ -202,6 +202,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       greetings: v.wrappers.greetings.map(phraseTokens),
       thanks: v.wrappers.thanks.map(phraseTokens),
       selfIntro: v.wrappers.selfIntro.map(phraseTokens),
+      introContinuation: v.wrappers.introContinuation.map(phraseTokens),
       address: v.wrappers.address.map(phraseTokens),
     },
     vocabularyWords: new Set(

@@ -229,7 +229,7 @@ function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: 
       let k = i + n;
       while (CLASSIFIERS.has(tokens[k] ?? "")) k++;
       const noun = tokens[k];
-      if (noun === undefined || /^\d/.test(noun) || lexicon.countedNouns.has(noun)) continue;
+      if (noun === undefined || /^\d/.test(noun) || lexicon.countedNouns.has(noun) || TIME_NOUNS.has(noun)) continue;
       if (roles[k] === "content" || (roles[k] === "level" && roles[k + 1] === "content" && roles[k + 2] === "content")) return "count";
     }
   }
@@ -237,6 +237,9 @@ function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: 
   if (namesDepartment && lexicon.departmentDuties.some((p) => containsPhrase(tokens, p))) return "department";
   return undefined;
 }
+
+/** "ngày mấy", "số mấy, ngày nào": a date or a number of the plan's documents, which it gives. */
+const TIME_NOUNS = new Set(["ngay", "nam", "thang", "gio", "luc"]);
 
 /** Classifier words between a count word and its noun ("mấy cái điện thoại"). */
 const CLASSIFIERS = new Set(["cai", "con", "chiec", "tam", "bo"]);

@@ -100,9 +100,10 @@ export const vocabularySchema = z.object({
       greetings: z.array(z.string().min(1)).default([]),
       thanks: z.array(z.string().min(1)).default([]),
       selfIntro: z.array(z.string().min(1)).default([]),
+      introContinuation: z.array(z.string().min(1)).default([]),
       address: z.array(z.string().min(1)).default([]),
     })
-    .default({ greetings: [], thanks: [], selfIntro: [], address: [] }),
+    .default({ greetings: [], thanks: [], selfIntro: [], introContinuation: [], address: [] }),
 });
 
 export type Entry = z.infer<typeof entrySchema>;

@@ -33,7 +33,8 @@ export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
     if (tokens.length === 0) continue;
     if (isCourtesy(tokens, lexicon)) continue;
     if (startsWithAny(tokens, w.thanks)) continue;
-    if (startsWithAny(skipCourtesy(tokens, lexicon), w.selfIntro)) {
+    const continues = kept.length === 0 && introductions.length > 0 && startsWithAny(tokens, w.introContinuation);
+    if (continues || startsWithAny(skipCourtesy(tokens, lexicon), w.selfIntro)) {
       introductions.push(clause);
       continue;
     }
