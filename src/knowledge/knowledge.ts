@@ -116,7 +116,7 @@ class PlanKnowledge implements Knowledge {
     const levels = parsed.levels;
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
     if (parsed.units.length === 0) {
-      if (levels.length === 1) return this.show(levels[0]!, answerLang);
+      if (levels.length === 1) return this.levelAnswer(levels[0]!, parsed, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
       if (kind.purpose) return this.group("muc-dich", answerLang);
       if (kind.who) return this.group("yeu-cau", answerLang);
@@ -129,24 +129,53 @@ class PlanKnowledge implements Knowledge {
       const compared = this.compareLevels(candidates, parsed, answerLang);
       if (compared) return compared;
     }
-    if (kind.list) {
-      const listed = this.listTopic(candidates, parsed, answerLang);
-      if (listed) return listed;
-    }
     if (kind.list && levels.length === 1) {
       const whole = this.wholeLevel(candidates, levels[0]!, answerLang);
       if (whole) return whole;
     }
+    const joined = parsed.units.length >= 2 && JOINS.some((j) => containsPhrase(parsed.tokens, j));
+    if (kind.list || joined) {
+      const listed = this.listTopic(candidates, parsed, answerLang, kind.list);
+      if (listed) return this.withFigure(listed, parsed, answerLang);
+    }
     const answer = this.answerFrom(candidates, parsed, answerLang);
-    const entry = answer.kind === "entry" && answer.choices === undefined ? this.entryOf(answer, candidates) : undefined;
-    if (!entry?.group) return answer;
+    if (!answer.answered) return answer;
+    const found = answer.choices?.length ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean) : [this.entryOf(answer, candidates)].filter((e): e is KnowledgeEntry => e !== undefined);
+    if (found.length === 0 || !found.some((e) => e.group)) return this.withFigure(answer, parsed, answerLang, found);
     // A topic the plan covers with several targets or passages ("kỹ năng số": basic and analysis
     // skills; "mục đích": four passages): asked about as a whole, all of them; otherwise those the
     // question fits as well as the one found.
-    const members = this.entries.filter((e) => e.group === entry.group && e.level === entry.level);
-    const wanted = kind.list || kind.purpose || kind.who ? members : members.filter((e) => e === entry || (candidates.find((c) => c.entry === e)?.coverage ?? 0) >= CONFIDENT);
-    if (wanted.length < 2) return answer;
-    return this.compose.many([entry, ...wanted.filter((e) => e !== entry)], answerLang, this.say(answerLang, "group_title"));
+    const coverage = (e: KnowledgeEntry) => candidates.find((c) => c.entry === e)?.coverage ?? 0;
+    const whole = kind.list || kind.purpose || kind.who;
+    const siblings = this.entries.filter((e) => !found.includes(e) && found.some((f) => f.group && f.group === e.group && f.level === e.level) && (whole || coverage(e) >= CONFIDENT));
+    if (siblings.length === 0) return this.withFigure(answer, parsed, answerLang, found);
+    const all = [...found, ...siblings];
+    if (new Set(all.map((e) => e.level)).size > 1) {
+      const topics = [...new Set(all.map((e) => e.topicKey))].map((t) => all.filter((e) => e.topicKey === t).sort((a, b) => this.order(a) - this.order(b)));
+      return this.compose.compare(topics, [], answerLang);
+    }
+    return this.compose.many(all, answerLang, this.say(answerLang, "group_title"));
+  }
+
+  private order(e: KnowledgeEntry): number {
+    return this.levelById.get(e.level)!.order;
+  }
+
+  /** A level's list, unless the question asks for a share and the level has no figures ("bao nhiêu % doanh nghiệp…"). */
+  private levelAnswer(level: string, parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
+    if (parsed.asksShare && !this.entries.some((e) => e.level === level && e.targets.length)) return this.compose.none(lang);
+    return this.show(level, lang);
+  }
+
+  /**
+   * The coverage check on figures: a question asking for a share ("bao nhiêu %", "tỷ lệ") is only
+   * answered by entries that state one; a passage without a figure is the nearest text, not an answer.
+   */
+  private withFigure(answer: KnowledgeAnswer, parsed: ParsedQuestion, lang: Lang, found?: KnowledgeEntry[]): KnowledgeAnswer {
+    if (!parsed.asksShare || !answer.answered) return answer;
+    const entries = found ?? (answer.choices ?? []).map((c) => this.byId.get(c.id)).filter((e): e is KnowledgeEntry => e !== undefined);
+    if (entries.length && entries.every((e) => e.targets.length === 0)) return this.compose.none(lang);
+    return answer;
   }
 
   /**
@@ -186,8 +215,11 @@ class PlanKnowledge implements Knowledge {
   private compareLevels(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer | undefined {
     const best = candidates[0];
     if (!best || best.coverage < CONFIDENT) return undefined;
-    const topics = distinctTopics(candidates.filter((c) => c.coverage === best.coverage && c.entry.level !== "ke-hoach"));
-    if (topics.length === 0 || topics.length > 2) return undefined;
+    // The best topics, and a topic of the same group the question fits as well ("kỹ năng số": basic and analysis).
+    const tied = distinctTopics(candidates.filter((c) => c.coverage === best.coverage && c.entry.level !== "ke-hoach"));
+    const grouped = distinctTopics(candidates.filter((c) => c.coverage >= CONFIDENT && c.entry.group && tied.some((t) => t.entry.group === c.entry.group)));
+    const topics = distinctTopics([...tied, ...grouped]);
+    if (topics.length === 0 || topics.length > 3) return undefined;
     const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
     const groups = topics.map((t) => this.entries.filter((e) => e.topicKey === t.entry.topicKey).sort((a, b) => order(a) - order(b)));
     if (groups.every((g) => g.length < 2) && parsed.levels.length < 2) return undefined;
@@ -201,13 +233,16 @@ class PlanKnowledge implements Knowledge {
    * every entry that speaks of the topic (within the level asked, when it has any), or, for several
    * topics joined, the entries that together cover each of them.
    */
-  private listTopic(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer | undefined {
+  private listTopic(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang, whole: boolean): KnowledgeAnswer | undefined {
     const levels = parsed.levels;
     const inLevels = candidates.filter((c) => levels.includes(c.entry.level));
     const scope = levels.length && inLevels.some((c) => c.coverage >= CONFIDENT) ? inLevels : candidates;
-    const confident = scope.filter((c) => c.coverage >= CONFIDENT && c.coverage === scope[0]!.coverage);
+    const top = scope[0]?.coverage ?? 0;
+    const confident = whole ? scope.filter((c) => c.coverage >= CONFIDENT && c.coverage === top) : [];
     let chosen = confident.map((c) => c.entry);
-    if (chosen.length < 2 && parsed.units.length >= 2) {
+    // Every target of the topic, at the levels found: "các chỉ tiêu về dịch vụ công" is three.
+    if (whole) chosen = [...chosen, ...this.entries.filter((e) => !chosen.includes(e) && chosen.some((c) => c.group && c.group === e.group && c.level === e.level))];
+    if (chosen.length < 2 && parsed.units.length >= 2 && top < 1) {
       // No entry covers everything: the union of entries each covering some unit fully, if every unit is covered.
       const perUnit = parsed.units.map((_, i) => scope.filter((c) => this.index.unitCoverage(parsed, c.entry)[i]! >= 1).map((c) => c.entry));
       if (perUnit.every((list) => list.length > 0 && list.length <= 6)) chosen = [...new Set(perUnit.flat())];
@@ -273,6 +308,9 @@ class PlanKnowledge implements Knowledge {
     return candidates.map((c) => c.entry).filter((e) => e.topicKey === entry.topicKey).reduce((a, b) => (order(b) < order(a) ? b : a), entry);
   }
 }
+
+/** "và", "với", "and": two topics joined, each perhaps answered by its own entry. */
+const JOINS = [["va"], ["voi"], ["and"], ["cung"]];
 
 /** A bare number ("90" of "90%"): the figure asked about, not a topic. */
 function isNumberUnit(unit: Unit): boolean {

@@ -119,7 +119,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       }
       else if (tokens.length > 1) phrases[lang].push({ tokens, role: "stop" });
     }
-    for (const w of v.generic[lang]) phrases[lang].push({ tokens: phraseTokens(w), role: "generic" });
+    for (const w of v.generic[lang]) phrases[lang].push({ tokens: phraseTokens(w), role: "generic", exact: syllables(exactForm(w)) });
     for (const level of base.levels) {
       if (level.id === "ke-hoach") continue;
       for (const alias of level.aliases[lang]) phrases[lang].push({ tokens: phraseTokens(alias), role: "level", level: level.id, exact: syllables(exactForm(alias)) });

@@ -20,6 +20,9 @@ export interface QuestionKind {
   figure?: { value: number; compare: "eq" | "below" | "above" };
 }
 
+const PLURAL = [["nhung"], ["cac"]];
+const WHAT = [["gi"], ["nao"]];
+
 /** "nào", "which": with a figure, a question picking targets by that figure. */
 const WHICH = [["nao"], ["which"], ["what"]];
 
@@ -29,7 +32,9 @@ const WHICH = [["nao"], ["which"], ["what"]];
  */
 export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind {
   const has = (name: KindName) => lexicon.kinds[name].some((p) => containsPhrase(q.tokens, p));
-  const list = has("list");
+  // "những yêu cầu gì", "các văn bản nào": a plural with a question word asks for all of them.
+  const plural = PLURAL.some((p) => containsPhrase(q.tokens, p)) && WHAT.some((w) => containsPhrase(q.tokens, w));
+  const list = has("list") || plural;
   const kind: QuestionKind = { list, compare: has("compare"), purpose: has("purpose"), who: has("who") };
   const percentage = q.percentages[0];
   if (percentage !== undefined && q.percentages.length === 1 && (list || WHICH.some((w) => containsPhrase(q.tokens, w)) || has("figureFilter"))) {

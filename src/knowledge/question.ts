@@ -32,6 +32,8 @@ export interface ParsedQuestion {
   /** "tỉnh" on its own (not "tỉnh Tuyên Quang"): with nothing else asked, the provincial level. */
   provinceAlone: boolean;
   units: Unit[];
+  /** "bao nhiêu %", "tỷ lệ": the question asks for a share, so an answer without a figure answers nothing. */
+  asksShare: boolean;
   /** Why the question is outside the plan, if it plainly is. */
   outside?: "other-place" | "off-topic" | "other-document" | "count" | "person" | "how-to" | "department";
   /** The question only names the plan ("kế hoạch 154 là gì"). */
@@ -208,7 +210,7 @@ function phraseLengthAt(tokens: string[], list: string[][], i: number): number {
  * ("cách cài VNeID").
  */
 function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: Lang, namesDepartment: boolean, asksShare: boolean): ParsedQuestion["outside"] {
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < tokens.length && !asksShare; i++) {
     const n = phraseLengthAt(tokens, lexicon.countWords, i);
     if (!n || roles[i + n] !== "level") continue;
     // "bao nhiêu xã" counts communes; "how many commune work files" only qualifies the files.
@@ -249,7 +251,8 @@ const CLASSIFIERS = new Set(["cai", "con", "chiec", "tam", "bo"]);
  * plan uses: "quan" in "nhiệm vụ quan trọng" is not "quận". A misspelt alias ("cấp xả") still counts.
  */
 function typedAsOtherWord(phrase: Phrase, exact: string[], at: number, accents: boolean, lexicon: Lexicon): boolean {
-  if (!accents || phrase.role !== "level" || !phrase.exact) return false;
+  // Generic words too: "đối" (of "đối tượng") is not the "đổi" of "chuyển đổi".
+  if (!accents || (phrase.role !== "level" && phrase.role !== "generic") || !phrase.exact) return false;
   return phrase.exact.some((e, k) => {
     const typed = exact[at + k];
     return typed !== undefined && typed !== e && lexicon.knownExact.has(typed);
@@ -394,5 +397,5 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   const asksCriteria = [["chi", "tieu"], ["tieu", "chi"], ["muc", "tieu"], ["targets"], ["criteria"]].some((p) => containsPhrase(tokens, p));
   const provinceAlone = asksCriteria && tokens.some((t, i) => t === "tinh" && roles[i] === "generic" && tokens[i + 1] !== "tuyen" && tokens[i - 1] !== "ubnd" && tokens[i - 1] !== "ban");
   const percentages = [...raw.normalize("NFC").toLowerCase().matchAll(/(\d+)\s*(?:%|phần trăm|phan tram|percent)/g)].map((m) => m[1]!);
-  return { lang, tokens, roles, levels, provinceHint, provinceAlone, percentages, units, outside, namesPlan, searchTerms: [...searchTerms] };
+  return { lang, tokens, roles, levels, asksShare, provinceHint, provinceAlone, percentages, units, outside, namesPlan, searchTerms: [...searchTerms] };
 }
