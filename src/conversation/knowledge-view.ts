@@ -45,6 +45,12 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
       const answer = kb().ask(question, turn.lang);
       if (answer.kind !== "none") {
         turn.session.browse = undefined; // a new answer: the old list is no longer what "back" means
+        // "Did you mean": none of the offered items may be what was asked, so forwarding is offered too.
+        if (!answer.answered && answer.choices?.length) {
+          k.questions.ask(turn, answer.text, { kind: "knowledge", choices: answer.choices, question: question.slice(0, 2000) });
+          turn.session.browse = { token: turn.session.token!, text: answer.text, choices: answer.choices };
+          return;
+        }
         return show(turn, answer);
       }
       // The plan declined: only now may a plugin answer (the plan's answer always wins).

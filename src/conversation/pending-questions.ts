@@ -46,8 +46,15 @@ export const PENDING_KINDS: { [K in Pending["kind"]]: PendingKind<Of<K>> } = {
   },
   menu: { choices: (k, turn) => k.menu.choices(turn), onChoice: (k, turn, _p, id) => k.menu.onChoice(turn, id), blocking: false, loose: true },
   knowledge: {
-    choices: (_k, _turn, p) => p.choices.map((c, i) => ({ id: String(i), label: c.label })),
-    onChoice: (k, turn, p, id) => k.knowledge.open(turn, p.choices[Number(id)]),
+    // A "did you mean" list (it carries the question) also offers forwarding it to an official.
+    choices: (k, turn, p) => [
+      ...p.choices.map((c, i) => ({ id: String(i), label: c.label })),
+      ...(p.question ? [{ id: "forward", label: k.t(turn, "conversation.forward.offer"), aliases: k.vocab.words("forward") }] : []),
+    ],
+    onChoice: (k, turn, p, id) =>
+      id === "forward" && p.question
+        ? k.questions.ask(turn, k.t(turn, "conversation.forward.consent"), { kind: "forward-consent", question: p.question })
+        : k.knowledge.open(turn, p.choices[Number(id)]),
     blocking: false,
     loose: true,
   },

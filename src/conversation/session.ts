@@ -53,7 +53,8 @@ const choicesSchema = z.array(z.object({ id: z.string(), label: z.string() }));
 export const pendingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("step") }),
   z.object({ kind: z.literal("menu") }),
-  z.object({ kind: z.literal("knowledge"), choices: choicesSchema }),
+  /** `question`: set when the choices are a "did you mean" list, which also offers forwarding it to an official. */
+  z.object({ kind: z.literal("knowledge"), choices: choicesSchema, question: z.string().max(2000).optional() }),
   z.object({ kind: z.literal("entry") }),
   z.object({ kind: z.literal("kb-none"), question: z.string().max(2000) }),
   z.object({ kind: z.literal("forward-consent"), question: z.string().max(2000) }),

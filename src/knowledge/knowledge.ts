@@ -244,7 +244,7 @@ class PlanKnowledge implements Knowledge {
     if (whole) chosen = [...chosen, ...this.entries.filter((e) => !chosen.includes(e) && chosen.some((c) => c.group && c.group === e.group && c.level === e.level))];
     if (chosen.length < 2 && parsed.units.length >= 2 && top < 1) {
       // No entry covers everything: the union of entries each covering some unit fully, if every unit is covered.
-      const perUnit = parsed.units.map((_, i) => scope.filter((c) => this.index.unitCoverage(parsed, c.entry)[i]! >= 1).map((c) => c.entry));
+      const perUnit = parsed.units.map((_, i) => scope.filter((c) => c.units[i]! >= 1).map((c) => c.entry));
       if (perUnit.every((list) => list.length > 0 && list.length <= 6)) chosen = [...new Set(perUnit.flat())];
     }
     if (chosen.length < 2 || chosen.length > 16) return undefined;

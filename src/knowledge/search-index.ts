@@ -27,6 +27,8 @@ export interface Candidate {
   coverage: number;
   /** MiniSearch relevance, only comparable within one question. */
   score: number;
+  /** How well the entry speaks of each of the question's units, 0–1, in order. */
+  units: number[];
 }
 
 /** Syllables plus syllable pairs of a text, so that word order within a compound counts. */
@@ -120,11 +122,10 @@ export class SearchIndex {
     if (question.searchTerms.length) {
       for (const r of this.search.search(question.searchTerms.join(" "))) scores.set(String(r.id), r.score);
     }
-    const result = this.entries.map((entry) => ({
-      entry,
-      coverage: this.coverage(question, entry),
-      score: scores.get(entry.id) ?? 0,
-    }));
+    const result = this.entries.map((entry) => {
+      const units = this.unitCoverage(question, entry);
+      return { entry, coverage: this.coverage(question, units), score: scores.get(entry.id) ?? 0, units };
+    });
     return result.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
   }
 
@@ -135,13 +136,12 @@ export class SearchIndex {
   }
 
   /** Share of the question's units that the entry speaks of. */
-  private coverage(question: ParsedQuestion, entry: KnowledgeEntry): number {
+  private coverage(question: ParsedQuestion, perUnit: number[]): number {
     if (question.units.length === 0) return 0;
-    const vocabulary = this.vocabularies.get(entry.id)!;
     let covered = 0;
     let missesNumber = false;
-    for (const unit of question.units) {
-      const c = covers(unit, question, vocabulary, this.allExact);
+    for (const [i, unit] of question.units.entries()) {
+      const c = perUnit[i]!;
       covered += c;
       if (c === 0 && unit.kind === "words" && unit.tokens.length === 1 && isNumber(unit.tokens[0]!) && !question.percentages.includes(unit.tokens[0]!)) missesNumber = true;
     }

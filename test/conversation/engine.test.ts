@@ -243,6 +243,19 @@ describe("the conversation engine", () => {
     expect(await services.db.outbox.count({ where: { topic: "question.forwarded", payload: { equals: { questionId: q!.id } } } })).toBe(1);
   });
 
+  it("offers forwarding to an official beside a “did you mean” list, and forwards on request", async () => {
+    const chat = new ChatDriver(engine());
+    await chat.say("menu");
+    const choices = await chat.say("phân tích dữ liệu");
+    const ids = choices.at(-1)!.choices!.map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(2);
+    expect(ids.at(-1)).toBe("forward");
+    await chat.press("forward");
+    const ok = await chat.say("đồng ý");
+    expect(text(ok)).toContain("Đã chuyển câu hỏi");
+    expect(await services.db.forwardedQuestion.findFirst({ where: { question: "phân tích dữ liệu" } })).not.toBeNull();
+  });
+
   it("switches language with /ngonngu and remembers it", async () => {
     const chat = new ChatDriver(engine());
     const r = await chat.say("/ngonngu");
