@@ -103,9 +103,10 @@ class PlanKnowledge implements Knowledge {
     const unwrapped = unwrap(question, this.lexicon);
     const parsed = parseQuestion(unwrapped.question, this.lexicon);
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
-    if (parsed.outside) return this.compose.none(answerLang);
+    // The bot's own services first: "hạn nộp hồ sơ đề cử" is no plan question, but it has an answer.
     const service = this.lexicon.services.find((s) => s.words.some((w) => containsPhrase(parsed.tokens, w)) && s.asks.some((a) => containsPhrase(parsed.tokens, a)));
     if (service) return this.compose.service(service.answer, answerLang);
+    if (parsed.outside) return this.compose.none(answerLang);
 
     const kind = questionKind(parsed, this.lexicon);
     // "Mình là cán bộ xã, …": a level named only in the introduction still says which level is meant.

@@ -131,8 +131,10 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   for (const w of [...v.kinds.list, ...v.kinds.compare]) {
     const tokens = phraseTokens(w);
     const lang = hasDiacritics(w) ? "vi" : "en";
-    if (tokens.length === 1) stopwords[lang].add(tokens[0]!);
-    else phrases[lang].push({ tokens, role: "stop" });
+    if (tokens.length === 1) {
+      stopwords[lang].add(tokens[0]!);
+      exactStopwords.add(exactForm(w));
+    } else phrases[lang].push({ tokens, role: "stop" });
   }
 
   const known = { vi: new Set<string>(), en: new Set<string>() };
