@@ -109,10 +109,12 @@ class PlanKnowledge implements Knowledge {
     if (parsed.outside) return this.compose.none(answerLang);
 
     const kind = questionKind(parsed, this.lexicon);
-    // "Mình là cán bộ xã, …": a level named only in the introduction still says which level is meant.
+    // "Mình là cán bộ xã, …": a level named only in the introduction says which level's figure to
+    // give when the topic is set at several levels; it never turns the question into that level's list.
+    let levelHint: string | undefined;
     if (parsed.levels.length === 0 && unwrapped.introductions.length) {
       const introduced = parseQuestion(unwrapped.introductions.join(" "), this.lexicon).levels;
-      if (introduced.length === 1) parsed.levels = introduced;
+      if (introduced.length === 1) levelHint = introduced[0];
     }
     const levels = parsed.levels;
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
@@ -139,7 +141,7 @@ class PlanKnowledge implements Knowledge {
       const listed = this.listTopic(candidates, parsed, answerLang, kind.list);
       if (listed) return this.withFigure(listed, parsed, answerLang);
     }
-    const answer = this.answerFrom(candidates, parsed, answerLang);
+    const answer = this.answerFrom(candidates, parsed, answerLang, levelHint);
     if (!answer.answered) return answer;
     const found = answer.choices?.length ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean) : [this.entryOf(answer, candidates)].filter((e): e is KnowledgeEntry => e !== undefined);
     if (found.length === 0 || !found.some((e) => e.group)) return this.withFigure(answer, parsed, answerLang, found);
@@ -264,7 +266,7 @@ class PlanKnowledge implements Knowledge {
     return candidates.map((c) => c.entry).find((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
   }
 
-  private answerFrom(all: Candidate[], parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
+  private answerFrom(all: Candidate[], parsed: ParsedQuestion, lang: Lang, levelHint?: string): KnowledgeAnswer {
     const levels = parsed.levels;
     const inLevel = levels.length ? all.filter((c) => levels.includes(c.entry.level)) : [];
     const inLevelBest = inLevel[0];
@@ -293,6 +295,8 @@ class PlanKnowledge implements Knowledge {
         ? this.say(lang, "level_mismatch", { asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ") })
         : undefined;
     if (sameTopic.length > 1) {
+      const hinted = levelHint && sameTopic.find((c) => c.entry.level === levelHint);
+      if (hinted) return this.compose.entry(hinted.entry, lang);
       if (parsed.provinceHint) {
         const provincial = sameTopic.find((c) => c.entry.level === "tinh");
         if (provincial) return this.compose.entry(provincial.entry, lang);
