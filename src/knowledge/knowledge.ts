@@ -219,7 +219,8 @@ class PlanKnowledge implements Knowledge {
     const best = candidates[0];
     if (!best || best.coverage < CONFIDENT) return undefined;
     // The best topics, and a topic of the same group the question fits as well ("kỹ năng số": basic and analysis).
-    const tied = distinctTopics(candidates.filter((c) => c.coverage === best.coverage && c.entry.level !== "ke-hoach"));
+    // Among topics the question fits equally, the ranking tells the ones it is about ("digital skills": not every entry with "skills").
+    const tied = distinctTopics(candidates.filter((c) => c.coverage === best.coverage && c.entry.level !== "ke-hoach" && c.score >= best.score * 0.5));
     const grouped = distinctTopics(candidates.filter((c) => c.coverage >= CONFIDENT && c.entry.group && tied.some((t) => t.entry.group === c.entry.group)));
     const topics = distinctTopics([...tied, ...grouped]);
     if (topics.length === 0 || topics.length > 3) return undefined;
