@@ -190,8 +190,7 @@ class PlanKnowledge implements Knowledge {
   private wholeLevel(candidates: Candidate[], level: string, lang: Lang): KnowledgeAnswer | undefined {
     if (candidates.some((c) => c.entry.level === level && c.coverage >= CONFIDENT)) return undefined;
     const elsewhere = candidates.find((c) => c.coverage >= CONFIDENT);
-    const administrative = (l: string) => l === "tinh" || l === "huyen" || l === "xa";
-    if (elsewhere && administrative(level) && administrative(elsewhere.entry.level)) return undefined;
+    if (elsewhere && ADMINISTRATIVE.has(level) && ADMINISTRATIVE.has(elsewhere.entry.level)) return undefined;
     return this.show(level, lang);
   }
 
@@ -291,6 +290,11 @@ class PlanKnowledge implements Knowledge {
     const rivals = distinctTopics(equal).filter((c) => c.score >= best.score * AMBIGUITY_MARGIN);
     if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => this.firstLevelOf(c.entry, equal)), lang);
 
+    // The nearest target of another level is worth showing only when it is exactly what was asked;
+    // otherwise it is a near miss ("kết quả … số hóa ở cấp xã"), and a near miss is declined.
+    // (Only for the administrative levels: "doanh nghiệp", "người dân" are also words inside targets.)
+    const administrative = levels.filter((l) => ADMINISTRATIVE.has(l));
+    if (administrative.length && !useLevel && best.entry.level !== "ke-hoach" && best.coverage < 1 && !levels.includes(best.entry.level)) return this.compose.none(lang);
     const mismatch =
       levels.length && !useLevel && best.entry.level !== "ke-hoach"
         ? this.say(lang, "level_mismatch", { asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ") })
@@ -314,6 +318,9 @@ class PlanKnowledge implements Knowledge {
     return candidates.map((c) => c.entry).filter((e) => e.topicKey === entry.topicKey).reduce((a, b) => (order(b) < order(a) ? b : a), entry);
   }
 }
+
+/** The province's administrative levels, whose targets are set level by level. */
+const ADMINISTRATIVE = new Set(["tinh", "huyen", "xa"]);
 
 /** "và", "với", "and": two topics joined, each perhaps answered by its own entry. */
 const JOINS = [["va"], ["voi"], ["and"], ["cung"]];

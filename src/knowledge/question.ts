@@ -232,7 +232,8 @@ function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: 
       while (CLASSIFIERS.has(tokens[k] ?? "")) k++;
       const noun = tokens[k];
       if (noun === undefined || /^\d/.test(noun) || lexicon.countedNouns.has(noun) || TIME_NOUNS.has(noun)) continue;
-      if (roles[k] === "content" || (roles[k] === "level" && roles[k + 1] === "content" && roles[k + 2] === "content")) return "count";
+      // "bao nhiêu doanh nghiệp công nghệ số": a level's name followed by what it qualifies counts them too.
+      if (roles[k] === "content" || (roles[k] === "level" && k + 1 < tokens.length && roles[k + 1] !== "stop")) return "count";
     }
   }
   // "Sở Thông tin và Truyền thông có nhiệm vụ gì": the plan gives no department a duty of its own.
