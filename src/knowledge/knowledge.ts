@@ -294,7 +294,7 @@ class PlanKnowledge implements Knowledge {
     // otherwise it is a near miss ("kết quả … số hóa ở cấp xã"), and a near miss is declined.
     // (Only for the administrative levels: "doanh nghiệp", "người dân" are also words inside targets.)
     const administrative = levels.filter((l) => ADMINISTRATIVE.has(l));
-    if (administrative.length && !useLevel && best.entry.level !== "ke-hoach" && best.coverage < 1 && !levels.includes(best.entry.level)) return this.compose.none(lang);
+    if (administrative.length && !useLevel && ADMINISTRATIVE.has(best.entry.level) && best.coverage < 1 && !levels.includes(best.entry.level)) return this.compose.none(lang);
     const mismatch =
       levels.length && !useLevel && best.entry.level !== "ke-hoach"
         ? this.say(lang, "level_mismatch", { asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ") })
