@@ -1,0 +1,34 @@
+/**
+ * The two blind sets of issue 14 (written from the plan alone by people who never read the code),
+ * kept as development sets once their first-contact scores were recorded (test/knowledge/SCORES.md).
+ * Their thresholds hold the ground gained on them: ≥ 90% of in-scope questions answered with every
+ * expected fact, and no out-of-scope question answered with confidence.
+ */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadKnowledge } from "../../src/knowledge/index.js";
+import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
+
+const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
+
+for (const name of ["blind-set-a", "blind-set-b"]) {
+  describe(`answers on ${name}`, () => {
+    const cases = loadEvalCases(fileURLToPath(new URL(`./${name}.yaml`, import.meta.url)));
+    const report = evaluate(knowledge, cases);
+    const failures = (scope: boolean) => report.results.filter((r) => r.case.answered === scope && !r.correct).map((r) => `${r.case.q} → ${r.text.slice(0, 120)}`);
+
+    it("has about 150 questions, a fifth of them outside the plan", () => {
+      expect(cases.length).toBeGreaterThanOrEqual(150);
+      expect(cases.filter((c) => !c.answered).length).toBeGreaterThanOrEqual(25);
+    });
+
+    it("answers at least 90% of in-scope questions with every expected fact", () => {
+      const { correct, total } = report.inScope;
+      expect(correct / total, failures(true).join("\n")).toBeGreaterThanOrEqual(0.9);
+    });
+
+    it("never answers a question outside the plan with confidence", () => {
+      expect(failures(false)).toEqual([]);
+    });
+  });
+}

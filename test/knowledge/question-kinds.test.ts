@@ -1,0 +1,153 @@
+/**
+ * Kinds of question, each walked over the whole knowledge base rather than a few examples: the
+ * conversation around a question, lists filtered by figure, comparisons across levels, whole
+ * levels, narrative groups, the bot's own services and the near misses that must be declined.
+ */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadKnowledge } from "../../src/knowledge/index.js";
+import { loadKnowledgeBase } from "../../src/knowledge/knowledge-base.js";
+import { evaluate, loadEvalCases, statesFact } from "../../src/knowledge/evaluation.js";
+
+const dir = fileURLToPath(new URL("../../flows/knowledge/", import.meta.url));
+const knowledge = loadKnowledge({ dir });
+const base = loadKnowledgeBase(dir);
+const levelNames: Record<string, string> = { tinh: "cấp tỉnh", huyen: "cấp huyện", xa: "cấp xã" };
+const administrative = Object.keys(levelNames);
+
+describe("the conversation around a question", () => {
+  const wrappers: [string, string][] = [
+    ["Chào bạn, mình là cán bộ văn phòng UBND, cho mình hỏi ", " nhé, cảm ơn nhiều"],
+    ["Dạ em chào anh chị. Em là chuyên viên phòng Nội vụ, mới được giao việc này. ", " ạ? Em cảm ơn ạ."],
+    ["xin chao ad, toi la can bo, ", ". cam on ad nhieu"],
+  ];
+  const cases = loadEvalCases(fileURLToPath(new URL("./dev-set.yaml", import.meta.url))).filter((c) => !c.kind && !/^[\x00-\x7f]*$/.test(c.q));
+
+  for (const [before, after] of wrappers) {
+    it(`changes no answer of the development set when wrapped in “${before.trim()} … ${after.trim()}”`, () => {
+      const wrapped = evaluate(knowledge, cases.map((c) => ({ ...c, q: `${before}${c.q}${after}` })));
+      const wrong = wrapped.results.filter((r) => !r.correct).map((r) => r.case.q);
+      // Vietnamese wrappers around a question: at most 3% of answers may change (a handful of
+      // questions are fragments that only make sense alone); no out-of-scope question is answered.
+      expect(wrong.length / cases.length, wrong.join("\n")).toBeLessThanOrEqual(0.03);
+      expect(wrapped.results.filter((r) => !r.case.answered && r.answered).map((r) => r.case.q)).toEqual([]);
+    });
+  }
+});
+
+describe("lists filtered by a figure", () => {
+  for (const level of administrative) {
+    const entries = base.entries.filter((e) => e.level === level);
+    const values = [...new Set(entries.flatMap((e) => e.targets.map((t) => t.value)))];
+    for (const value of values) {
+      it(`lists exactly the ${levelNames[level]} targets at ${value}%`, () => {
+        const a = knowledge.ask(`${levelNames[level]} có những chỉ tiêu ${value}% nào`, "vi");
+        expect(a.answered).toBe(true);
+        for (const e of entries) {
+          const at = e.targets.some((t) => t.value === value);
+          expect(a.text.includes(e.quote), `${e.id} ${at ? "missing" : "listed"}`).toBe(at);
+        }
+      });
+    }
+    it(`lists the ${levelNames[level]} targets below 100%`, () => {
+      const a = knowledge.ask(`những chỉ tiêu dưới 100% ở ${levelNames[level]}`, "vi");
+      for (const e of entries) expect(a.text.includes(e.quote), e.id).toBe(e.targets.some((t) => t.value < 100));
+    });
+  }
+
+  it("says so when no target of the level has that figure", () => {
+    const a = knowledge.ask("cấp xã có những chỉ tiêu 70% nào", "vi");
+    expect(a.answered).toBe(false);
+    expect(a.text).toContain("70%");
+  });
+});
+
+describe("comparisons across levels", () => {
+  const topics = [...new Set(base.entries.map((e) => e.topicKey))]
+    .map((t) => base.entries.filter((e) => e.topicKey === t && administrative.includes(e.level)))
+    .filter((group) => group.length >= 2);
+
+  it("has topics set at several levels", () => expect(topics.length).toBeGreaterThanOrEqual(8));
+
+  for (const group of topics) {
+    it(`compares “${group[0]!.topic.vi}” level by level`, () => {
+      const a = knowledge.ask(`so sánh chỉ tiêu ${group[0]!.topic.vi.toLowerCase()} giữa cấp tỉnh, huyện và xã`, "vi");
+      expect(a.answered).toBe(true);
+      for (const e of group) for (const t of e.targets) expect(a.text, e.id).toContain(`${t.value}${t.unit}`);
+      for (const e of group) expect(a.text).toContain(levelNames[e.level]!.replace("cấp", "Cấp"));
+    });
+  }
+});
+
+describe("whole levels and narrative groups", () => {
+  for (const level of knowledge.levels("vi").filter((l) => l.id !== "ke-hoach")) {
+    it(`lists every target of ${level.id} in the plan's words`, () => {
+      const a = knowledge.ask(`liệt kê toàn bộ tiêu chí của ${level.label.toLowerCase()}`, "vi");
+      expect(a.answered).toBe(true);
+      for (const e of base.entries.filter((x) => x.level === level.id)) expect(statesFact(a.text, e.quote), e.id).toBe(true);
+    });
+  }
+
+  const groups = [...new Set(base.entries.filter((e) => e.group).map((e) => `${e.level}/${e.group}`))];
+  for (const key of groups) {
+    const [level, group] = key.split("/");
+    const members = base.entries.filter((e) => e.level === level && e.group === group);
+    it(`answers a list question on ${key} with all ${members.length} of its entries`, () => {
+      const a = knowledge.ask(`các nội dung về ${members[0]!.topic.vi.toLowerCase()}${level === "ke-hoach" ? "" : ` của ${levelNames[level!] ?? level}`} gồm những gì`, "vi");
+      expect(a.answered).toBe(true);
+      for (const e of members) expect(a.text.includes(e.quote), e.id).toBe(true);
+    });
+  }
+
+  it("answers the movement's purpose with its aims, not the plan's number", () => {
+    for (const q of ["phong trào này nhằm mục đích gì", "What is the purpose of the movement?"]) {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered).toBe(true);
+      for (const aim of ["chính quyền số", "kinh tế số", "xã hội số"]) expect(a.text).toContain(aim);
+      expect(a.text).not.toContain("12/8/2022");
+    }
+  });
+});
+
+describe("the bot's own services and near misses", () => {
+  it("points nomination questions to the nomination flow, never to a plan target", () => {
+    for (const q of ["thời hạn nộp hồ sơ đề cử là khi nào?", "nộp hồ sơ đề cử ở đâu", "Where do I submit a nomination?"]) {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered, q).toBe(false);
+      expect(a.sources).toEqual([]);
+      expect(a.text, q).toMatch(/đề cử|nominat/i);
+      expect(a.text).not.toMatch(/\d+%/);
+    }
+  });
+
+  it("answers a commune's smartphone target as a target, not as progress", () => {
+    const a = knowledge.ask("xã tôi cần đạt bao nhiêu % hộ có điện thoại thông minh", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("100%");
+  });
+
+  const declined = [
+    // forms and amounts of award the plan never names
+    ...["bằng khen", "giấy khen", "huân chương", "tiền thưởng", "kinh phí"].map((w) => `${w} cho tập thể xuất sắc trong phong trào là gì`),
+    // counts of things the plan does not count
+    "tỉnh phải có bao nhiêu tập thể được khen thưởng",
+    "đến 2025 có bao nhiêu doanh nghiệp công nghệ số",
+    // one department's own duty
+    "Sở Y tế có nhiệm vụ gì trong phong trào",
+    // a share asked of passages without figures
+    "bao nhiêu % doanh nghiệp phải hoàn thành chuyển đổi số",
+    // a deadline for a citizen's action
+    "What is the deadline to activate a VNeID account?",
+    // a near miss at a level the target is not set for
+    "tỷ lệ kết quả giải quyết thủ tục được số hóa ở cấp xã",
+  ];
+  for (const q of declined) {
+    it(`declines “${q}”`, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
+  }
+
+  it("still answers a department's targets, which are the provincial level's", () => {
+    const a = knowledge.ask("Sở Y tế phải đạt chỉ tiêu gì", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("90%");
+  });
+});
