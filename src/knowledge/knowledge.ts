@@ -11,6 +11,7 @@ import { parseQuestion, type ParsedQuestion } from "./question.js";
 import type { Level, NominationCategory } from "./schema.js";
 import { SearchIndex, type Candidate } from "./search-index.js";
 import { containsPhrase } from "./lexicon.js";
+import { normalizeVietnamese } from "./normalize.js";
 import { passes, questionKind, type QuestionKind } from "./question-kind.js";
 import { unwrap } from "./wrapper.js";
 import type { Unit } from "./question.js";
@@ -118,6 +119,9 @@ class PlanKnowledge implements Knowledge {
     }
     const levels = parsed.levels;
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
+    // "HTX có thuộc đối tượng …": whether a kind of participant is concerned. The plan names its
+    // participants in its requirements; the level's own criteria follow.
+    if (kind.who && parsed.units.length === 0 && levels.length === 1 && levels[0] !== "ca-nhan" && !kind.list) return this.participant(levels[0]!, answerLang);
     if (parsed.units.length === 0) {
       if (levels.length === 1) return this.levelAnswer(levels[0]!, parsed, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
@@ -162,6 +166,14 @@ class PlanKnowledge implements Knowledge {
 
   private order(e: KnowledgeEntry): number {
     return this.levelById.get(e.level)!.order;
+  }
+
+  /** The requirement passages that name a level's participants, then that level's criteria. */
+  private participant(level: string, lang: Lang): KnowledgeAnswer {
+    const aliases = this.levelById.get(level)!.aliases.vi.map((a) => ` ${normalizeVietnamese(a)} `);
+    const naming = this.entries.filter((e) => e.group === "yeu-cau" && aliases.some((a) => ` ${normalizeVietnamese(e.quote)} `.includes(a)));
+    const own = this.entries.filter((e) => e.level === level);
+    return this.compose.many([...naming, ...own], lang, this.say(lang, "group_title"));
   }
 
   /** A level's list, unless the question asks for a share and the level has no figures ("bao nhiêu % doanh nghiệp…"). */

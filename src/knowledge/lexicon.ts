@@ -128,7 +128,10 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   for (const w of v.compounds) phrases.vi.push({ tokens: phraseTokens(w), role: "content" });
   // Words asking for a list or a comparison say how to answer, not what about: read like question
   // words. A word with diacritics is Vietnamese, one without is English.
-  for (const w of [...v.kinds.list, ...v.kinds.compare]) {
+  // Who-words that only frame the question ("có thuộc đối tượng", "nằm trong") are read the same way;
+  // those that are also the plan's words ("tham gia", "áp dụng") stay content.
+  const framing = v.kinds.who.filter((w) => !/tham gia|áp dụng|dành cho|cơ quan|đơn vị|apply|participants/u.test(w));
+  for (const w of [...v.kinds.list, ...v.kinds.compare, ...framing]) {
     const tokens = phraseTokens(w);
     const lang = hasDiacritics(w) ? "vi" : "en";
     if (tokens.length === 1) {
