@@ -19,6 +19,8 @@ import { loadWording, wordingFrom, type Wording } from "./wording.js";
 
 /** Coverage from which an entry answers the question. */
 const CONFIDENT = 0.6;
+/** Coverage from which entries are listed together as the answer. */
+const LIST_CONFIDENT = 0.75;
 /** Coverage from which an entry is worth offering as a choice when nothing is confident. */
 const PLAUSIBLE = 0.34;
 /**
@@ -253,7 +255,8 @@ class PlanKnowledge implements Knowledge {
     const inLevels = candidates.filter((c) => levels.includes(c.entry.level));
     const scope = levels.length && inLevels.some((c) => c.coverage >= CONFIDENT) ? inLevels : candidates;
     const top = scope[0]?.coverage ?? 0;
-    const confident = whole ? scope.filter((c) => c.coverage >= CONFIDENT && c.coverage === top) : [];
+    // A list claims several answers at once, so each must account for most of the question.
+    const confident = whole ? scope.filter((c) => c.coverage >= LIST_CONFIDENT && c.coverage === top) : [];
     let chosen = confident.map((c) => c.entry);
     // Every target of the topic, at the levels found: "các chỉ tiêu về dịch vụ công" is three.
     if (whole) chosen = [...chosen, ...this.entries.filter((e) => !chosen.includes(e) && chosen.some((c) => c.group && c.group === e.group && c.level === e.level))];

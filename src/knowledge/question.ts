@@ -13,7 +13,7 @@ import { isNeighbourKeySlip, isSwap, typoBudget, typoDistance, withinOneEdit } f
 /** One thing the question asks about, which a good answer must cover. */
 export type Unit =
   /** One word of one or more syllables ("hồ sơ công việc" is read as syllable pairs the plan uses). */
-  | { kind: "words"; tokens: string[]; exact: (string | undefined)[]; position: number }
+  | { kind: "words"; tokens: string[]; exact: (string | undefined)[]; position: number; novel?: boolean }
   /** An abbreviation or synonym, covered by what it means or by its own letters. */
   | { kind: "synonym"; means: string[]; original: string[] };
 
@@ -377,9 +377,21 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     const joins = (k: number) =>
       compound[k] === -1 && compound[k + 1] === -1 ? lexicon.knownPairs.has(`${tokens[k]}_${tokens[k + 1]}`) : compound[k] === compound[k + 1];
     while (lang === "vi" && free(end + 1) && joins(end)) end++;
+    // Two lone syllables side by side that make no word of the plan ("thành viên", "hội đồng", "quá
+    // trình") are one word the plan does not use: one unit, which no entry covers, rather than two
+    // syllables each found somewhere in an unrelated word.
+    let novel = false;
+    // Lone: a content syllable that makes a word of the plan with neither neighbour, whatever their role
+    // ("kết" before "nối" read as the stopword "nói" is still the "kết nối" of the plan).
+    const pairs = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && lexicon.knownPairs.has(`${a}_${b}`);
+    const lone = (k: number) => free(k) && compound[k] === -1 && !pairs(tokens[k - 1], tokens[k]) && !pairs(tokens[k], tokens[k + 1]);
+    if (lang === "vi" && end === start && lone(start) && lone(start + 1) && !/\d/.test(tokens[start]! + tokens[start + 1]!) && !synonymAt(tokens, start + 1, lexicon)) {
+      end = start + 1;
+      novel = true;
+    }
     const span = tokens.slice(start, end + 1);
     const exact = span.map((t, k) => (exactTokens[start + k] !== undefined && foldDiacritics(exactTokens[start + k]!) === t ? exactTokens[start + k] : undefined));
-    units.push({ kind: "words", tokens: span, exact, position: start });
+    units.push({ kind: "words", tokens: span, exact, position: start, ...(novel ? { novel } : {}) });
     start = end;
   }
 

@@ -167,6 +167,8 @@ function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabular
     for (let i = 1; i < unit.means.length; i++) if (vocabulary.pairs.has(`${unit.means[i - 1]}_${unit.means[i]}`)) return 1;
     return 0;
   }
+  // A word of two syllables the plan never puts together is not in any entry, whatever its syllables.
+  if (unit.novel) return 0;
   const accented = (e: string | undefined): e is string => e !== undefined && foldDiacritics(e) !== e;
   // A lone syllable typed with diacritics the plan never uses ("lương" beside "lực lượng") is another
   // word; inside a word of several syllables ("ký năng sô") it is a slip, and the word still counts.
