@@ -151,6 +151,8 @@ class PlanKnowledge implements Knowledge {
     if (!answer.answered) return answer;
     const found = answer.choices?.length ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean) : [this.entryOf(answer, candidates)].filter((e): e is KnowledgeEntry => e !== undefined);
     if (found.length === 0 || !found.some((e) => e.group)) return this.withFigure(answer, parsed, answerLang, found);
+    // The nearest entry of another level, introduced as such: it stays alone, with its introduction.
+    if (levels.length && found.every((e) => !levels.includes(e.level))) return this.withFigure(answer, parsed, answerLang, found);
     // A topic the plan covers with several targets or passages ("kỹ năng số": basic and analysis
     // skills; "mục đích": four passages): asked about as a whole, all of them; otherwise those the
     // question fits as well as the one found.
@@ -290,7 +292,8 @@ class PlanKnowledge implements Knowledge {
     const best = pool[0];
     if (!best || best.coverage < CONFIDENT) {
       const plausible = distinctTopics(pool.filter((c) => c.coverage >= PLAUSIBLE && c.score > 0)).slice(0, 3);
-      if (plausible.length >= 2) return this.compose.ambiguous(plausible.map((c) => c.entry), lang);
+      // Choices follow the level asked: "cấp xã …" is offered the commune's entries, not the province's.
+      if (plausible.length >= 2) return this.compose.ambiguous(plausible.map((c) => this.atLevel(c.entry, levels)), lang);
       return this.compose.none(lang);
     }
 
@@ -303,7 +306,7 @@ class PlanKnowledge implements Knowledge {
     }
     const sameTopic = equal.filter((c) => c.entry.topicKey === best.entry.topicKey);
     const rivals = distinctTopics(equal).filter((c) => c.score >= best.score * AMBIGUITY_MARGIN);
-    if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => this.firstLevelOf(c.entry, equal)), lang);
+    if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => (levels.length ? this.atLevel(c.entry, levels) : this.firstLevelOf(c.entry, equal))), lang);
 
     // The nearest target of another level is worth showing only when it is exactly what was asked;
     // otherwise it is a near miss ("kết quả … số hóa ở cấp xã"), and a near miss is declined.
@@ -325,6 +328,12 @@ class PlanKnowledge implements Knowledge {
       return this.compose.acrossLevels(ordered, lang, mismatch);
     }
     return this.compose.entry(best.entry, lang, mismatch);
+  }
+
+  /** The same topic's entry at a level the question names, when the plan sets it there. */
+  private atLevel(entry: KnowledgeEntry, levels: string[]): KnowledgeEntry {
+    if (levels.includes(entry.level)) return entry;
+    return this.entries.find((e) => e.topicKey === entry.topicKey && levels.includes(e.level)) ?? entry;
   }
 
   /** Of a topic set at several levels, the entry of the highest level among the candidates: the choice to offer. */

@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { loadKnowledge } from "../../src/knowledge/index.js";
 import { loadKnowledgeBase } from "../../src/knowledge/knowledge-base.js";
 import { evaluate, loadEvalCases, statesFact } from "../../src/knowledge/evaluation.js";
+import { buildLexicon } from "../../src/knowledge/lexicon.js";
+import { parseQuestion } from "../../src/knowledge/question.js";
 
 const dir = fileURLToPath(new URL("../../flows/knowledge/", import.meta.url));
 const knowledge = loadKnowledge({ dir });
@@ -31,7 +33,7 @@ describe("the conversation around a question", () => {
       // questions are fragments that only make sense alone); no out-of-scope question is answered.
       expect(wrong.length / cases.length, wrong.join("\n")).toBeLessThanOrEqual(0.03);
       expect(wrapped.results.filter((r) => !r.case.answered && r.answered).map((r) => r.case.q)).toEqual([]);
-    });
+    }, 60_000);
   }
 });
 
@@ -107,6 +109,35 @@ describe("whole levels and narrative groups", () => {
       expect(a.text).not.toContain("12/8/2022");
     }
   });
+});
+
+describe("a level the plan does not set the topic for", () => {
+  it("says so before the nearest entry of another level, and adds no more of that level", () => {
+    const a = knowledge.ask("cấp xã trực tuyến", "vi");
+    expect(a.text).toContain("không nêu chỉ tiêu này cho cấp xã");
+    expect(a.text.match(/Cấp tỉnh/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("“did you mean” choices", () => {
+  it("offer the entries of the level the question names, wherever the plan sets the topic there", () => {
+    const lexicon = buildLexicon(base);
+    const questions = ["dev-set", "generalisation-set", "blind-set-a", "blind-set-b"].flatMap((f) => loadEvalCases(fileURLToPath(new URL(`./${f}.yaml`, import.meta.url))).map((c) => c.q));
+    let checked = 0;
+    for (const q of questions) {
+      const a = knowledge.ask(q, "vi");
+      const levels = parseQuestion(q, lexicon).levels;
+      if (a.answered || !a.choices?.length || levels.length !== 1) continue;
+      for (const c of a.choices) {
+        const entry = base.entries.find((e) => e.id === c.id);
+        if (!entry) continue;
+        checked++;
+        const there = base.entries.some((e) => e.topicKey === entry.topicKey && e.level === levels[0]);
+        if (there) expect(entry.level, `${q} → ${c.id}`).toBe(levels[0]);
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe("the bot's own services and near misses", () => {
