@@ -88,7 +88,10 @@ export class TelegramUser {
     const last = withKeyboard.at(-1);
     if (!last) throw new Error("no message with buttons");
     const buttons = (last.body.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> }).inline_keyboard.flat();
-    const b = buttons.find((x) => label.test(x.text));
+    // Choices too long for a button are listed in full in the message, the buttons carry their
+    // numbers: a person reads the list and presses the number.
+    const listed = String(last.body.text ?? "").split("\n").map((l) => /^(\d+)\. (.*)$/.exec(l)).find((m) => m && label.test(m[2]!));
+    const b = buttons.find((x) => label.test(x.text)) ?? (listed ? buttons.find((x) => x.text === listed[1]) : undefined);
     if (!b) throw new Error(`no button ${label} among ${buttons.map((x) => x.text).join(", ")}`);
     return { messageId: (last.result as { message_id: number }).message_id, data: b.callback_data };
   }
