@@ -313,6 +313,11 @@ class PlanKnowledge implements Knowledge {
     // (Only for the administrative levels: "doanh nghiệp", "người dân" are also words inside targets.)
     const administrative = levels.filter((l) => ADMINISTRATIVE.has(l));
     if (administrative.length && !useLevel && ADMINISTRATIVE.has(best.entry.level) && best.coverage < 1 && !levels.includes(best.entry.level)) return this.compose.none(lang);
+    // A group of participants asked about ("doanh nghiệp …") whose nearest entry belongs to another
+    // group ("người dân"): the asked group's own criteria are the answer, not the other's.
+    if (levels.length === 1 && !useLevel && !ADMINISTRATIVE.has(levels[0]!) && best.entry.level !== "ke-hoach" && !ADMINISTRATIVE.has(best.entry.level) && best.entry.level !== levels[0]) {
+      return this.show(levels[0]!, lang);
+    }
     const mismatch =
       levels.length && !useLevel && best.entry.level !== "ke-hoach"
         ? this.say(lang, "level_mismatch", { asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ") })

@@ -169,12 +169,26 @@ describe("the bot's own services and near misses", () => {
     "bao nhiêu % doanh nghiệp phải hoàn thành chuyển đổi số",
     // a deadline for a citizen's action
     "What is the deadline to activate a VNeID account?",
+    // a money amount, asked in English
+    "What is the reward amount for outstanding individuals?",
     // a near miss at a level the target is not set for
     "tỷ lệ kết quả giải quyết thủ tục được số hóa ở cấp xã",
   ];
   for (const q of declined) {
     it(`declines “${q}”`, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
   }
+
+  it("answers a group of participants with its own criteria, not another group's", () => {
+    const a = knowledge.ask("tiêu chí khen thưởng doanh nghiệp công nghệ thông tin", "vi");
+    expect(a.answered).toBe(true);
+    for (const e of base.entries.filter((x) => x.level === "doanh-nghiep")) expect(a.text).toContain(e.quote);
+    expect(a.text).not.toContain("Người dân");
+  });
+
+  it("reads “mấy chỉ tiêu 100%” as the list of targets at that figure", () => {
+    const a = knowledge.ask("cho em hỏi xã em phải đạt mấy chỉ tiêu 100% ạ", "vi");
+    for (const e of base.entries.filter((x) => x.level === "xa" && x.targets.some((t) => t.value === 100))) expect(a.text).toContain(e.quote);
+  });
 
   it("still answers a department's targets, which are the provincial level's", () => {
     const a = knowledge.ask("Sở Y tế phải đạt chỉ tiêu gì", "vi");
