@@ -169,6 +169,9 @@ describe("the bot's own services and near misses", () => {
     "bao nhiêu % doanh nghiệp phải hoàn thành chuyển đổi số",
     // a deadline for a citizen's action
     "What is the deadline to activate a VNeID account?",
+    // procedures the plan does not describe
+    "thủ tục xin cấp chữ ký số chuyên dùng",
+    "How do I get a digital signature certificate?",
     // a money amount, asked in English
     "What is the reward amount for outstanding individuals?",
     // a near miss at a level the target is not set for
