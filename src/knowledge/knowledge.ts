@@ -306,6 +306,11 @@ class PlanKnowledge implements Knowledge {
     }
     const sameTopic = equal.filter((c) => c.entry.topicKey === best.entry.topicKey);
     const rivals = distinctTopics(equal).filter((c) => c.score >= best.score * AMBIGUITY_MARGIN);
+    // Rivals that are passages of one group ("căn cứ": Nghị quyết 48 and Kế hoạch 55) are one answer, not a choice.
+    const group = rivals[0]?.entry.group;
+    if (rivals.length > 1 && group && rivals.every((c) => c.entry.group === group && c.entry.level === rivals[0]!.entry.level)) {
+      return this.compose.many(this.entries.filter((e) => e.group === group && e.level === rivals[0]!.entry.level), lang, this.say(lang, "group_title"));
+    }
     if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => (levels.length ? this.atLevel(c.entry, levels) : this.firstLevelOf(c.entry, equal))), lang);
 
     // The nearest target of another level is worth showing only when it is exactly what was asked;
