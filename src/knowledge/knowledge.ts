@@ -144,7 +144,7 @@ class PlanKnowledge implements Knowledge {
     }
     const joined = parsed.units.length >= 2 && JOINS.some((j) => containsPhrase(parsed.tokens, j));
     if (kind.list || joined) {
-      const listed = this.listTopic(candidates, parsed, answerLang, kind.list);
+      const listed = this.listTopic(candidates, parsed, answerLang, kind.list, joined || /[,;]/.test(unwrapped.question));
       if (listed) return this.withFigure(listed, parsed, answerLang);
     }
     const answer = this.answerFrom(candidates, parsed, answerLang, levelHint);
@@ -252,7 +252,7 @@ class PlanKnowledge implements Knowledge {
    * every entry that speaks of the topic (within the level asked, when it has any), or, for several
    * topics joined, the entries that together cover each of them.
    */
-  private listTopic(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang, whole: boolean): KnowledgeAnswer | undefined {
+  private listTopic(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang, whole: boolean, joined: boolean): KnowledgeAnswer | undefined {
     const levels = parsed.levels;
     const inLevels = candidates.filter((c) => levels.includes(c.entry.level));
     const scope = levels.length && inLevels.some((c) => c.coverage >= CONFIDENT) ? inLevels : candidates;
@@ -262,10 +262,11 @@ class PlanKnowledge implements Knowledge {
     let chosen = confident.map((c) => c.entry);
     // Every target of the topic, at the levels found: "các chỉ tiêu về dịch vụ công" is three.
     if (whole) chosen = [...chosen, ...this.entries.filter((e) => !chosen.includes(e) && chosen.some((c) => c.group && c.group === e.group && c.level === e.level))];
-    if (chosen.length < 2 && parsed.units.length >= 2 && top < 1) {
-      // No entry covers everything: the union of entries each covering some unit fully, if every unit is covered.
+    if (parsed.units.length >= 2 && (top < 1 || (whole && joined))) {
+      // Several topics joined ("dịch vụ công trực tuyến và thủ tục hành chính", "ký số, văn bản điện
+      // tử"): every entry that covers one of them fully, if each is covered by a few entries only.
       const perUnit = parsed.units.map((_, i) => scope.filter((c) => c.units[i]! >= 1).map((c) => c.entry));
-      if (perUnit.every((list) => list.length > 0 && list.length <= 6)) chosen = [...new Set(perUnit.flat())];
+      if (perUnit.every((list) => list.length > 0 && list.length <= 6)) chosen = [...new Set([...chosen, ...perUnit.flat()])];
     }
     if (chosen.length < 2 || chosen.length > 16) return undefined;
     const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
