@@ -6,6 +6,7 @@
 import type { Queue } from "bullmq";
 import { Gauge } from "prom-client";
 import type { Db } from "../db/client.js";
+import { questionMetrics } from "../questions/metrics.js";
 import type { Metrics } from "./metrics.js";
 
 /** SubmissionStatus (prisma/schema.prisma). */
@@ -107,6 +108,30 @@ export function registerStateGauges(
       const rows = await db.selfReport.groupBy({ by: ["respondentType"], _count: { _all: true } });
       this.reset();
       for (const r of rows) this.set({ respondent: r.respondentType }, r._count._all);
+    }),
+  });
+
+  // Forwarded questions (the officials' inbox): how many came in, how many were answered, how many
+  // still wait, and the median time to answer — one query for the three series.
+  new Gauge({
+    name: "cds_questions",
+    help: "Forwarded questions: forwarded (all), answered, open (new or claimed)",
+    labelNames: ["state"] as const,
+    registers,
+    collect: tolerant(async function () {
+      const m = await questionMetrics(db);
+      this.set({ state: "forwarded" }, m.forwarded);
+      this.set({ state: "answered" }, m.answered);
+      this.set({ state: "open" }, m.open);
+    }),
+  });
+
+  new Gauge({
+    name: "cds_question_median_answer_seconds",
+    help: "Median seconds from forwarding a question to an official's answer (0 before the first answer)",
+    registers,
+    collect: tolerant(async function (this: Gauge) {
+      this.set((await questionMetrics(db)).medianSecondsToAnswer ?? 0);
     }),
   });
 }

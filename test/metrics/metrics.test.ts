@@ -90,6 +90,10 @@ describe("Prometheus metrics", () => {
 
     expect(value(all, "cds_nominations", { status: "submitted" })).toBe(1);
     expect(value(all, "cds_nominations", { status: "approved" })).toBe(0);
+    // The officials' inbox: nothing forwarded in this test, so every series is there at zero.
+    expect(value(all, "cds_questions", { state: "forwarded" })).toBe(0);
+    expect(value(all, "cds_questions", { state: "open" })).toBe(0);
+    expect(value(all, "cds_question_median_answer_seconds")).toBe(0);
     const oldest = value(all, "cds_nomination_oldest_unclaimed_seconds")!;
     expect(oldest).toBeGreaterThanOrEqual(0);
     expect(oldest).toBeLessThan(120);
