@@ -53,6 +53,7 @@ import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import { instrumentAdapter, instrumentKnowledge, instrumentWorkers } from "../metrics/instrument.js";
 import { registerStateGauges } from "../metrics/state.js";
 import { startMetricsServer } from "../metrics/http.js";
+import { AnnouncementDispatcher, createAnnouncementRoutes, createSubscriptionPlugin, createSubscriptions, type Subscriptions } from "../announcements/index.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The web chat's page and assets sit beside its code (the build copies them into dist/). */
@@ -71,6 +72,8 @@ export interface System {
   i18n: Translator;
   /** The Zalo OA channel when enabled: its authorisation status is what the metrics read. */
   zaloOa?: OaChannel;
+  /** Announcement subscriptions (for channels' follow/unfollow events and tests). */
+  subscriptions: Subscriptions;
   databaseUrl: string;
   redisUrl: string;
   /** This process's metrics (instruments and registry); other processes' are added with addSource. */
@@ -281,6 +284,35 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const selfReportPlugin = createSelfReportPlugin({ indicators: selfReportIndicators });
     // [/self-reports]
 
+    // [announcements] subscriptions, announcements, dispatcher (issue 19)
+    const subscriptions = createSubscriptions({ db, redis: workerRedis, prefix });
+    let announcementDispatcher: AnnouncementDispatcher | undefined;
+    if (config.role !== "web") {
+      announcementDispatcher = new AnnouncementDispatcher({
+        db,
+        redis: workerRedis,
+        prefix,
+        adapters: new Map([...channels].map(([name, ch]) => [name, ch.adapter])),
+        i18n,
+        logger: logger.child({ module: "announcements" }),
+      });
+    }
+    extraRouters.push({
+      path: "/admin/announcements",
+      router: createAnnouncementRoutes({
+        db,
+        redis: workerRedis,
+        prefix,
+        i18n,
+        requireAdmin: adminAuth.requireAdmin,
+        verifyCsrf: adminAuth.verifyCsrf,
+        csrfToken: adminAuth.csrfToken,
+        channels: [...channels.keys()],
+        poke: () => announcementDispatcher?.poke(),
+      }),
+    });
+    // [/announcements]
+
     // Only processes that run workers need the conversation engine (a web process only enqueues);
     // skipping it saves a web process the knowledge index and flows, ~50 MB. Likewise the admin
     // panel (bull-board, exceljs: ~45 MB) is imported only where HTTP is served: role-specific
@@ -312,6 +344,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       engine.use(createNominationPlugin({ db, knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
       engine.use(selfReportPlugin);
       for (const p of faqPlugin()) engine.use(p);
+      engine.use(createSubscriptionPlugin({ subscriptions, i18n }));
       // [zalo-oa] anonymous OA visitors get Q&A only; people back after an unreachable spell are told to look up their submission
       // Right after the throttle: an anonymous visitor's message never reaches code that stores people.
       if (zaloOa) middlewares.splice(1, 0, ...zaloOa.middlewares(knowledge));
@@ -397,6 +430,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       zaloOa?.startTokenCheck();
       instrumentWorkers(workers, metrics);
       outbox.start();
+      announcementDispatcher?.start();
+      cleanups.push(async () => announcementDispatcher?.stop());
       // Evidence files of flows abandoned for over a day are deleted (personal data kept no longer
       // than needed); every worker may run it, the delete is idempotent.
       const sweep = setInterval(() => {
@@ -429,6 +464,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       outbox,
       i18n,
       zaloOa,
+      subscriptions,
       databaseUrl,
       redisUrl,
       metrics,
