@@ -123,6 +123,7 @@ export function renderPage(res: Response, page: { i18n: Translator; title: strin
         <a class="brand" href="/admin">${text.t("brand")}</a>
         <a href="/admin">${text.t("nav.queue")}</a>
         <a href="/admin/progress">${text.t("nav.progress")}</a>
+        <a href="/admin/leaderboard">${text.t("leaderboard.nav")}</a>
         <a href="/admin/audit">${text.t("nav.audit")}</a>
         <a href="/admin/export.xlsx">${text.t("nav.export")}</a>
         <a href="/admin/questions">${text.t("nav.questions")}</a>

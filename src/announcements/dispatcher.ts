@@ -22,7 +22,7 @@ import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import { startSending } from "./announcements.js";
 import { announcementKeys, MARKER_TTL_SECONDS } from "./keys.js";
-import { luaScript, runScript, takeBroadcastToken } from "./pacing.js";
+import { broadcastDispenser, luaScript, runScript, type TokenDispenser } from "./pacing.js";
 
 export interface DispatcherDeps {
   db: Db;
@@ -38,7 +38,7 @@ export interface DispatcherDeps {
   pollMs?: number;
   /** A claimed row is another worker's to resolve this long after its worker stopped renewing (default 5 s). */
   leaseMs?: number;
-  /** Sends in flight per channel and process (default: a tenth of the channel's messages/s, 1–100). */
+  /** Sends in flight per channel and process (default: a fifth of the channel's messages/s, 1–200). */
   concurrency?: number;
 }
 
@@ -60,7 +60,7 @@ export class AnnouncementDispatcher {
   private loop?: Promise<void>;
   private wake?: () => void;
   private readonly pumps = new Map<string, Promise<void>>();
-  private readonly tokenLocks = new Map<ChannelName, Promise<void>>();
+  private readonly dispensers = new Map<ChannelName, TokenDispenser>();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -151,7 +151,9 @@ export class AnnouncementDispatcher {
   }
 
   private concurrencyOf(adapter: ChannelAdapter): number {
-    return this.deps.concurrency ?? Math.min(100, Math.max(1, Math.ceil(adapter.limits.globalPerSecond / 10)));
+    // Enough sends in flight to keep the platform's rate with ~200 ms per call (a loaded machine):
+    // 30/s → 6, 1,000/s → 200. Only sends in flight at a crash can end up "uncertain".
+    return this.deps.concurrency ?? Math.min(200, Math.max(1, Math.ceil(adapter.limits.globalPerSecond / 5)));
   }
 
   /** Sends one announcement on one channel until nothing is left to claim, it is cancelled, or the dispatcher stops. */
@@ -159,7 +161,7 @@ export class AnnouncementDispatcher {
     const { db, redis, prefix, logger } = this.deps;
     const announcement = await db.announcement.findUniqueOrThrow({ where: { id: announcementId }, select: { text: true, imageUrl: true } });
     const concurrency = this.concurrencyOf(adapter);
-    const batch = Math.max(concurrency * 2, Math.min(500, Math.ceil(adapter.limits.globalPerSecond / 4)));
+    const batch = Math.max(concurrency * 2, Math.min(500, Math.ceil(adapter.limits.globalPerSecond / 2)));
     const leaseMs = this.deps.leaseMs ?? 5_000;
     const channel = adapter.name;
     const log = logger.child({ announcementId: announcementId, channel });
@@ -190,8 +192,13 @@ export class AnnouncementDispatcher {
     };
     const flusher = setInterval(() => void flush().catch((err: unknown) => log.warn({ err: (err as Error).message }, "recording delivery outcomes failed; retried")), 250);
 
-    try {
-      while (this.running && !cancelled && !stopReason) {
+    // Sends pull rows from a local queue that is refilled (one claim at a time) before it runs dry,
+    // so a slow send never holds up the others (no per-batch barrier).
+    const queue: Array<{ id: bigint; personId: string; chatId: string; language: string }> = [];
+    let exhausted = false;
+    let claiming: Promise<void> | undefined;
+    const claim = () =>
+      (claiming ??= (async () => {
         const rows = await db.$queryRawUnsafe<Array<{ id: bigint; personId: string; chatId: string; language: string }>>(
           `with c as (
              select id from "AnnouncementDelivery" where "announcementId" = $1::uuid and channel = $2::"Channel" and state = 'pending' order by id limit $3 for update skip locked
@@ -205,26 +212,36 @@ export class AnnouncementDispatcher {
           this.workerId,
           leaseMs,
         );
-        if (!rows.length) break;
-        let next = 0;
-        const worker = async () => {
-          for (;;) {
-            const row = rows[next++];
-            if (!row) return;
-            const id = String(row.id);
-            if (!this.running) return results.push({ id, state: "pending" }), undefined;
-            if (cancelled) return results.push({ id, state: "cancelled", reason: "cancelled" }), undefined;
-            if (stopReason) return results.push({ id, state: "failed", reason: stopReason }), undefined;
-            const outcome = await this.sendOne(announcementId, adapter, { id, personId: row.personId, chatId: row.chatId, lang: row.language === "en" ? "en" : "vi" }, announcement);
-            if (outcome.reason === "cancelled") cancelled = true;
-            if (outcome.reason === "quota_exceeded") stopReason = "quota_exceeded";
-            results.push(outcome);
-            // Rows not reached yet in this batch take the stop reason too (loop above).
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
-        await flush();
+        if (!rows.length) exhausted = true;
+        queue.push(...rows);
+      })().finally(() => (claiming = undefined)));
+
+    const worker = async () => {
+      for (;;) {
+        if (queue.length < concurrency && !exhausted && this.running && !cancelled && !stopReason) void claim().catch((err: unknown) => log.warn({ err: (err as Error).message }, "claiming deliveries failed; retried"));
+        const row = queue.shift();
+        if (!row) {
+          if (exhausted || !this.running || cancelled || stopReason) return;
+          await (claiming ?? sleep(50)).catch(() => sleep(500));
+          continue;
+        }
+        const id = String(row.id);
+        if (!this.running) results.push({ id, state: "pending" });
+        else if (cancelled) results.push({ id, state: "cancelled", reason: "cancelled" });
+        else if (stopReason) results.push({ id, state: "failed", reason: stopReason });
+        else {
+          const outcome = await this.sendOne(announcementId, adapter, { id, personId: row.personId, chatId: row.chatId, lang: row.language === "en" ? "en" : "vi" }, announcement);
+          if (outcome.reason === "cancelled") cancelled = true;
+          if (outcome.reason === "quota_exceeded") stopReason = "quota_exceeded";
+          results.push(outcome);
+        }
       }
+    };
+
+    try {
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      // Rows claimed but not reached (stopped, cancelled, quota): their outcome is recorded too.
+      for (const row of queue.splice(0)) results.push({ id: String(row.id), state: !this.running ? "pending" : cancelled ? "cancelled" : "failed", reason: !this.running ? undefined : cancelled ? "cancelled" : stopReason });
       if (stopReason) {
         // Zalo answered "quota exceeded": every further send would fail too (and must not be retried).
         await db.announcementDelivery.updateMany({ where: { announcementId, channel, state: "pending" }, data: { state: "failed", reason: stopReason, doneAt: new Date() } });
@@ -241,7 +258,7 @@ export class AnnouncementDispatcher {
     const { redis, prefix, i18n, logger } = this.deps;
     const base = { id: r.id, personId: r.personId };
     for (let attempt = 1; ; attempt++) {
-      await this.token(adapter, r.chatId);
+      await this.token(adapter);
       const gate = Number(
         await runScript(redis, GATE, [announcementKeys.optOut(prefix, r.personId), announcementKeys.cancelled(prefix, announcementId), announcementKeys.attempt(prefix, r.id)], [MARKER_TTL_SECONDS]),
       );
@@ -271,11 +288,10 @@ export class AnnouncementDispatcher {
     }
   }
 
-  /** One token waiter per channel and process, so a hundred concurrent sends do not all poll Redis. */
-  private token(adapter: ChannelAdapter, chatId: string): Promise<void> {
-    const prev = this.tokenLocks.get(adapter.name) ?? Promise.resolve();
-    const next = prev.then(() => takeBroadcastToken(this.deps.redis, this.deps.prefix, adapter.name, chatId, adapter.limits));
-    this.tokenLocks.set(adapter.name, next.catch(() => {}));
-    return next;
+  /** One dispenser per channel and process: the sends in flight share its Redis round trips. */
+  private token(adapter: ChannelAdapter): Promise<void> {
+    let d = this.dispensers.get(adapter.name);
+    if (!d) this.dispensers.set(adapter.name, (d = broadcastDispenser(this.deps.redis, this.deps.prefix, adapter.name, adapter.limits)));
+    return d.take();
   }
 }

@@ -13,8 +13,6 @@ export const announcementKeys = {
   accepted: (prefix: string, deliveryId: string) => `${prefix}:ann:ok:${deliveryId}`,
   /** The bot-wide token bucket of a channel, shared with conversation replies (see src/queue/rate-limiter.ts). */
   channelBucket: (prefix: string, channel: string) => `${prefix}:rl:${channel}:all`,
-  /** The per-chat token bucket, shared with conversation replies. */
-  chatBucket: (prefix: string, channel: string, chatId: string) => `${prefix}:rl:${channel}:chat:${chatId}`,
 } as const;
 
 /** How long delivery markers live: longer than any broadcast can take to be resumed. */

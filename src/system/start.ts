@@ -53,6 +53,7 @@ import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import { instrumentAdapter, instrumentKnowledge, instrumentWorkers } from "../metrics/instrument.js";
 import { registerStateGauges } from "../metrics/state.js";
 import { startMetricsServer } from "../metrics/http.js";
+import { createLeaderboardPlugin, createLeaderboardRoutes, ensureLastMonthSnapshot } from "../leaderboard/index.js";
 import { AnnouncementDispatcher, createAnnouncementRoutes, createSubscriptionPlugin, createSubscriptions, type Subscriptions } from "../announcements/index.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -313,6 +314,13 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     });
     // [/announcements]
 
+    // [leaderboard] emulation leaderboard (issue 19)
+    extraRouters.push({
+      path: "/admin/leaderboard",
+      router: createLeaderboardRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: adminAuth.requireReviewer, verifyCsrf: adminAuth.verifyCsrf, csrfToken: adminAuth.csrfToken }),
+    });
+    // [/leaderboard]
+
     // Only processes that run workers need the conversation engine (a web process only enqueues);
     // skipping it saves a web process the knowledge index and flows, ~50 MB. Likewise the admin
     // panel (bull-board, exceljs: ~45 MB) is imported only where HTTP is served: role-specific
@@ -345,6 +353,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       engine.use(selfReportPlugin);
       for (const p of faqPlugin()) engine.use(p);
       engine.use(createSubscriptionPlugin({ subscriptions, i18n }));
+      engine.use(createLeaderboardPlugin({ indicators: selfReportIndicators, i18n }));
       // [zalo-oa] anonymous OA visitors get Q&A only; people back after an unreachable spell are told to look up their submission
       // Right after the throttle: an anonymous visitor's message never reaches code that stores people.
       if (zaloOa) middlewares.splice(1, 0, ...zaloOa.middlewares(knowledge));
@@ -442,6 +451,16 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       }, 3_600_000);
       sweep.unref();
       cleanups.push(async () => clearInterval(sweep));
+      // Last month's leaderboard snapshot, at the first chance after the month ended (idempotent).
+      const snapshot = () =>
+        ensureLastMonthSnapshot(db, selfReportIndicators).then(
+          (taken) => taken && logger.info("leaderboard snapshot of last month taken"),
+          (err: unknown) => logger.warn({ err: String(err) }, "leaderboard snapshot failed; retried within the hour"),
+        );
+      const snapshots = setInterval(snapshot, 3_600_000);
+      snapshots.unref();
+      void snapshot();
+      cleanups.push(async () => clearInterval(snapshots));
       cleanups.push(() => outbox.stop());
       // Workers are closed first on shutdown (cleanups run in reverse): they finish their current job.
       // Right after Redis came back, closing waits until BullMQ's blocking clients have reconnected
