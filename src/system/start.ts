@@ -53,6 +53,7 @@ import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import { instrumentAdapter, instrumentKnowledge, instrumentWorkers } from "../metrics/instrument.js";
 import { registerStateGauges } from "../metrics/state.js";
 import { startMetricsServer } from "../metrics/http.js";
+import { createLocalityPlugin, createLocalityRoutes, seedLocalities } from "../localities/index.js";
 import { createLeaderboardPlugin, createLeaderboardRoutes, ensureLastMonthSnapshot } from "../leaderboard/index.js";
 import { AnnouncementDispatcher, createAnnouncementRoutes, createSubscriptionPlugin, createSubscriptions, type Subscriptions } from "../announcements/index.js";
 
@@ -314,6 +315,14 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     });
     // [/announcements]
 
+    // [localities] managed locality list (issue 19): seeded from flows/data/localities.yaml on first start
+    await seedLocalities(db, `${ROOT}flows/data/localities.yaml`);
+    extraRouters.push({
+      path: "/admin/localities",
+      router: createLocalityRoutes({ db, i18n, requireAdmin: adminAuth.requireAdmin, verifyCsrf: adminAuth.verifyCsrf, csrfToken: adminAuth.csrfToken }),
+    });
+    // [/localities]
+
     // [leaderboard] emulation leaderboard (issue 19)
     extraRouters.push({
       path: "/admin/leaderboard",
@@ -354,6 +363,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       for (const p of faqPlugin()) engine.use(p);
       engine.use(createSubscriptionPlugin({ subscriptions, i18n }));
       engine.use(createLeaderboardPlugin({ indicators: selfReportIndicators, i18n }));
+      engine.use(createLocalityPlugin({ db, i18n }));
       // [zalo-oa] anonymous OA visitors get Q&A only; people back after an unreachable spell are told to look up their submission
       // Right after the throttle: an anonymous visitor's message never reaches code that stores people.
       if (zaloOa) middlewares.splice(1, 0, ...zaloOa.middlewares(knowledge));

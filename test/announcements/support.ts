@@ -41,5 +41,5 @@ export async function signInAdmin(db: Db, baseUrl: string) {
   const post = (path: string, form: URLSearchParams) =>
     fetch(`${baseUrl}${path}`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: form.toString(), redirect: "manual" });
   const csrf = async (path = "/admin/announcements") => (await (await get(path)).text()).match(/name="_csrf" value="([^"]+)"/)![1]!;
-  return { admin, get, post, csrf };
+  return { admin, cookie, get, post, csrf };
 }
