@@ -60,6 +60,8 @@ export function createSubscriptions(deps: { db: Db; redis: Redis; prefix: string
         create: { personId, topics: list, source, subscribedAt: now },
         update: { topics: list, source, subscribedAt: now, unsubscribedAt: null },
       });
+      // They just wrote to us: reachable again (e.g. unblocked the bot since a failed send).
+      await db.person.updateMany({ where: { id: personId, unreachableAt: { not: null } }, data: { unreachableAt: null } });
       // The marker goes after the row: a broadcast materialised meanwhile reads the new row.
       await redis.del(announcementKeys.optOut(prefix, personId));
       return state(row);
