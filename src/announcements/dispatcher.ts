@@ -34,7 +34,7 @@ export interface DispatcherDeps {
   logger: Logger;
   /** Base URL the platforms fetch images from (PUBLIC_URL). */
   publicUrl?: string;
-  /** How often running announcements are looked for (default 500 ms; poke() wakes it at once). */
+  /** How often running announcements are looked for (default 1 s; poke() wakes it at once). */
   pollMs?: number;
   /** A claimed row is another worker's to resolve this long after its worker stopped renewing (default 5 s). */
   leaseMs?: number;
@@ -42,7 +42,7 @@ export interface DispatcherDeps {
   concurrency?: number;
 }
 
-type Outcome = { id: string; state: "sent" | "failed" | "skipped" | "cancelled" | "pending"; reason?: string; personId?: string };
+type Outcome = { id: string; state: "sent" | "failed" | "skipped" | "cancelled" | "pending"; reason?: string; personId?: string; /** The platform call's duration, seconds. */ seconds?: number };
 
 // Before the platform call, in one round trip: stop if the person opted out or the announcement was
 // cancelled, else record the attempt. KEYS: opt-out, cancelled, attempt. Returns 1, 2 or 0.
@@ -74,7 +74,7 @@ export class AnnouncementDispatcher {
         } catch (err) {
           this.deps.logger.warn({ err: (err as Error).message }, "announcement dispatcher pass failed; will retry");
         }
-        if (this.running) await Promise.race([sleep(this.deps.pollMs ?? 500), new Promise<void>((r) => (this.wake = r))]);
+        if (this.running) await Promise.race([sleep(this.deps.pollMs ?? 1_000), new Promise<void>((r) => (this.wake = r))]);
       }
     })();
   }
@@ -216,6 +216,11 @@ export class AnnouncementDispatcher {
         queue.push(...rows);
       })().finally(() => (claiming = undefined)));
 
+    // Sends in flight follow the platform's round trip: rate × latency × 1.5 (at least 2), so that
+    // a crash leaves as few "uncertain" deliveries as the rate allows; `concurrency` is the ceiling.
+    let inFlight = 0;
+    let latency = 0.05;
+    const allowed = () => Math.min(concurrency, Math.max(2, Math.ceil(adapter.limits.globalPerSecond * latency * 1.5)));
     const worker = async () => {
       for (;;) {
         if (queue.length < concurrency && !exhausted && this.running && !cancelled && !stopReason) void claim().catch((err: unknown) => log.warn({ err: (err as Error).message }, "claiming deliveries failed; retried"));
@@ -230,7 +235,11 @@ export class AnnouncementDispatcher {
         else if (cancelled) results.push({ id, state: "cancelled", reason: "cancelled" });
         else if (stopReason) results.push({ id, state: "failed", reason: stopReason });
         else {
+          while (inFlight >= allowed()) await sleep(2);
+          inFlight++;
           const outcome = await this.sendOne(announcementId, adapter, { id, personId: row.personId, chatId: row.chatId, lang: row.language === "en" ? "en" : "vi" }, announcement);
+          inFlight--;
+          if (outcome.seconds !== undefined) latency = 0.9 * latency + 0.1 * outcome.seconds;
           if (outcome.reason === "cancelled") cancelled = true;
           if (outcome.reason === "quota_exceeded") stopReason = "quota_exceeded";
           results.push(outcome);
@@ -265,10 +274,12 @@ export class AnnouncementDispatcher {
       if (gate === 1) return { ...base, state: "skipped", reason: "unsubscribed" };
       if (gate === 2) return { ...base, state: "cancelled", reason: "cancelled" };
       const reply: Reply = { text: `${a.text}\n\n${i18n.t(r.lang, "announcements.footer")}`, ...(a.imageUrl ? { media: { url: a.imageUrl } } : {}) };
+      const started = performance.now();
       try {
         await adapter.send(r.chatId, reply, { key: `ann:${announcementId}:${r.personId}`, index: 0 });
+        const seconds = (performance.now() - started) / 1000;
         await redis.set(announcementKeys.accepted(prefix, r.id), "1", "EX", MARKER_TTL_SECONDS);
-        return { ...base, state: "sent" };
+        return { ...base, state: "sent", seconds };
       } catch (err) {
         if (err instanceof RecipientUnreachableError) return { ...base, state: "failed", reason: "blocked" };
         if (err instanceof PermanentSendError) return { ...base, state: "failed", reason: "refused" };
