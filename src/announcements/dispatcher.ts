@@ -281,7 +281,9 @@ export class AnnouncementDispatcher {
         await redis.set(announcementKeys.accepted(prefix, r.id), "1", "EX", MARKER_TTL_SECONDS);
         return { ...base, state: "sent", seconds };
       } catch (err) {
-        if (err instanceof RecipientUnreachableError) return { ...base, state: "failed", reason: "blocked" };
+        // Zalo OA refuses proactive messages outside its 7-day window (OutsideWindowError, by name:
+        // the domain does not import a channel's code); the channel marks the person unreachable.
+        if (err instanceof RecipientUnreachableError) return { ...base, state: "failed", reason: err.name === "OutsideWindowError" ? "outside_reply_window" : "blocked" };
         if (err instanceof PermanentSendError) return { ...base, state: "failed", reason: "refused" };
         if (err instanceof RetryAfterError) {
           // Zalo's 429 means the plan's message quota is spent: never retried (docs/zalo facts §8).

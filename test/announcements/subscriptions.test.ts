@@ -76,7 +76,7 @@ describe("subscriptions", () => {
         expect((await u.say(x)).join("\n"), x).toMatch(/Đã hủy nhận tin/);
         expect(await topicsOf(channel, u.chatId), x).toEqual([]);
       }
-    }, 120_000);
+    }, 240_000);
   }
 
   it("subscribes to one topic by naming it, and adds topics", async () => {
