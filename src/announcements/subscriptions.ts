@@ -94,3 +94,17 @@ export function createSubscriptions(deps: { db: Db; redis: Redis; prefix: string
     },
   };
 }
+
+/**
+ * A channel's follow/unfollow (e.g. a Zalo OA's `follow` / `unfollow` events) as a subscription:
+ * following is the person's own request for the account's news, so it subscribes to every topic;
+ * unfollowing unsubscribes at once. The person row is created if the follow is their first contact.
+ *
+ * @example onFollow: (e) => followToSubscription(db, subscriptions, "zalo_oa", e.userId, e.followed)
+ */
+export async function followToSubscription(db: Db, subscriptions: Subscriptions, channel: "zalo_oa", userId: string, followed: boolean): Promise<void> {
+  const id = userId.slice(0, 128);
+  const person = await db.person.upsert({ where: { channel_externalId: { channel, externalId: id } }, create: { channel, externalId: id, chatId: id }, update: {}, select: { id: true } });
+  if (followed) await subscriptions.subscribe(person.id, TOPICS, `${channel}_follow`);
+  else await subscriptions.unsubscribe(person.id);
+}

@@ -55,7 +55,7 @@ import { registerStateGauges } from "../metrics/state.js";
 import { startMetricsServer } from "../metrics/http.js";
 import { createLocalityPlugin, createLocalityRoutes, seedLocalities } from "../localities/index.js";
 import { createLeaderboardPlugin, createLeaderboardRoutes, ensureLastMonthSnapshot } from "../leaderboard/index.js";
-import { AnnouncementDispatcher, createAnnouncementRoutes, createSubscriptionPlugin, createSubscriptions, type Subscriptions } from "../announcements/index.js";
+import { AnnouncementDispatcher, createAnnouncementRoutes, createSubscriptionPlugin, createSubscriptions, followToSubscription, type Subscriptions } from "../announcements/index.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The web chat's page and assets sit beside its code (the build copies them into dist/). */
@@ -168,6 +168,9 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     }
     // [/zalo]
 
+    // Announcement subscriptions (issue 19): created before the channels, whose follow events feed them.
+    const subscriptions = createSubscriptions({ db, redis: workerRedis, prefix });
+
     // [zalo-oa] Zalo Official Account channel (issue 21), beside the Bot Platform
     let zaloOa: OaChannel | undefined;
     if (!config.zaloOa) logger.info("Zalo OA is off (ZALO_OA_APP_ID is not set)");
@@ -185,6 +188,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         logger,
         // The alert goes out through the outbound queue, built just below.
         alerts: { enqueue: (job) => outbound.enqueue(job), telegramEnabled: !!config.telegram },
+        // Following the OA subscribes to its news; unfollowing unsubscribes at once (issue 19).
+        onFollow: (event) => followToSubscription(db, subscriptions, "zalo_oa", event.userId, event.followed),
       });
       channels.set("zalo_oa", zaloOa);
       cleanups.push(() => zaloOa!.stop!());
@@ -287,7 +292,6 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     // [/self-reports]
 
     // [announcements] subscriptions, announcements, dispatcher (issue 19)
-    const subscriptions = createSubscriptions({ db, redis: workerRedis, prefix });
     let announcementDispatcher: AnnouncementDispatcher | undefined;
     if (config.role !== "web") {
       announcementDispatcher = new AnnouncementDispatcher({
