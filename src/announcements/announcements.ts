@@ -26,6 +26,9 @@ export const composeSchema = z.object({
 });
 export type Compose = z.infer<typeof composeSchema>;
 
+/** Every reason a recipient may not be reached (AnnouncementDelivery.reason); each has wording in the admin locales. */
+export const UNREACHED_REASONS = ["blocked", "unsubscribed", "quota_exceeded", "refused", "platform_error", "channel_disabled", "cancelled", "worker_stopped_during_send", "outside_reply_window"] as const;
+
 /** Thrown when an action does not fit the announcement's state (e.g. cancelling a finished one). */
 export class AnnouncementStateError extends Error {
   override name = "AnnouncementStateError";
