@@ -42,14 +42,20 @@ export interface DispatcherDeps {
   concurrency?: number;
 }
 
-type Outcome = { id: string; state: "sent" | "failed" | "skipped" | "cancelled" | "pending"; reason?: string; personId?: string; /** The platform call's duration, seconds. */ seconds?: number };
+type Outcome = { id: string; state: "sent" | "failed" | "skipped" | "cancelled" | "pending" | "uncertain"; reason?: string; personId?: string; /** The platform call's duration, seconds. */ seconds?: number };
 
 // Before the platform call, in one round trip: stop if the person opted out or the announcement was
-// cancelled, else record the attempt. KEYS: opt-out, cancelled, attempt. Returns 1, 2 or 0.
+// cancelled, else take the attempt — once per delivery across all workers (SET NX): a worker that
+// stalled past its lease and comes back finds another's attempt and does not send a second time.
+// KEYS: opt-out, cancelled, attempt, accepted. Returns 0 (go), 1 (opted out), 2 (cancelled),
+// 3 (already attempted and accepted), 4 (already attempted, outcome unknown).
 const GATE = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
-redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
+if not redis.call('SET', KEYS[3], '1', 'EX', ARGV[1], 'NX') then
+  if redis.call('EXISTS', KEYS[4]) == 1 then return 3 end
+  return 4
+end
 return 0
 `);
 
@@ -266,13 +272,24 @@ export class AnnouncementDispatcher {
   private async sendOne(announcementId: string, adapter: ChannelAdapter, r: { id: string; personId: string; chatId: string; lang: "vi" | "en" }, a: { text: string; imageUrl: string | null }): Promise<Outcome> {
     const { redis, prefix, i18n, logger } = this.deps;
     const base = { id: r.id, personId: r.personId };
+    const optOut = announcementKeys.optOut(prefix, r.personId);
+    const cancelledKey = announcementKeys.cancelled(prefix, announcementId);
+    let gated = false;
     for (let attempt = 1; ; attempt++) {
       await this.token(adapter);
-      const gate = Number(
-        await runScript(redis, GATE, [announcementKeys.optOut(prefix, r.personId), announcementKeys.cancelled(prefix, announcementId), announcementKeys.attempt(prefix, r.id)], [MARKER_TTL_SECONDS]),
-      );
-      if (gate === 1) return { ...base, state: "skipped", reason: "unsubscribed" };
-      if (gate === 2) return { ...base, state: "cancelled", reason: "cancelled" };
+      if (!gated) {
+        gated = true;
+        const gate = Number(await runScript(redis, GATE, [optOut, cancelledKey, announcementKeys.attempt(prefix, r.id), announcementKeys.accepted(prefix, r.id)], [MARKER_TTL_SECONDS]));
+        if (gate === 1) return { ...base, state: "skipped", reason: "unsubscribed" };
+        if (gate === 2) return { ...base, state: "cancelled", reason: "cancelled" };
+        if (gate === 3) return { ...base, state: "sent" };
+        if (gate === 4) return { ...base, state: "uncertain", reason: "worker_stopped_during_send" };
+      } else {
+        // A retry (after a 429 or a network error) checks the opt-out and the cancel again.
+        const [o, c] = await redis.mget(optOut, cancelledKey);
+        if (o) return { ...base, state: "skipped", reason: "unsubscribed" };
+        if (c) return { ...base, state: "cancelled", reason: "cancelled" };
+      }
       const reply: Reply = { text: `${a.text}\n\n${i18n.t(r.lang, "announcements.footer")}`, ...(a.imageUrl ? { media: { url: a.imageUrl } } : {}) };
       const started = performance.now();
       try {
