@@ -19,7 +19,7 @@ const OFFER_AFTER = new Set(["nomination", "self-report"]);
 
 /** Every phrase that means "subscribe" or "unsubscribe", in both languages (from the locales). */
 export function subscriptionPhrases(i18n: Translator): { subscribe: string[]; unsubscribe: string[]; topic: Record<Topic, string[]> } {
-  const list = (key: string) => (["vi", "en"] as Lang[]).flatMap((l) => i18n.t(l, key).split("|").map((s) => s.trim()).filter(Boolean));
+  const list = (key: string) => (["vi", "en"] as Lang[]).flatMap((l) => i18n.t(l, key).split("\n").map((s) => s.trim()).filter(Boolean));
   return {
     subscribe: list("announcements.words.subscribe"),
     unsubscribe: list("announcements.words.unsubscribe"),
@@ -54,33 +54,30 @@ export function createSubscriptionPlugin(deps: { subscriptions: Subscriptions; i
     return { replies: [{ text: t(ctx, "subscribed", { topics: topicNames(ctx, s.topics) }) }] };
   }
 
-  const commands: ConversationPlugin["commands"] = {
-    [SUBSCRIBE_COMMAND]: async (args, ctx) => {
+  const commands: NonNullable<ConversationPlugin["commands"]> = {};
+  commands[SUBSCRIBE_COMMAND] = {
+    words: "announcements.words.subscribe",
+    run: async (args, ctx) => {
       const wanted = topicFromText(args, phrases.topic);
       if (wanted) return subscribe(ctx, [wanted], "chat");
       const current = await subscriptions.get(ctx.personId);
       const lead = current.topics.length ? t(ctx, "already", { topics: topicNames(ctx, current.topics) }) : t(ctx, "ask_topics");
       return { replies: [], question: topicQuestion(ctx, lead, false) };
     },
-    [UNSUBSCRIBE_COMMAND]: async (_args, ctx) => {
+  };
+  commands[UNSUBSCRIBE_COMMAND] = {
+    words: "announcements.words.unsubscribe",
+    run: async (_args, ctx) => {
       const { wasSubscribed } = await subscriptions.unsubscribe(ctx.personId);
       ctx.logger.info({ wasSubscribed }, "unsubscribed from announcements");
       return [{ text: t(ctx, wasSubscribed ? "unsubscribed" : "not_subscribed") }];
     },
   };
-  // Typed phrases: "nhận tin", "hủy nhận tin", and "nhận tin <topic>" for each topic's names.
-  const aliases: Record<string, string> = {};
-  for (const p of phrases.subscribe) aliases[p] = SUBSCRIBE_COMMAND;
-  for (const p of phrases.unsubscribe) aliases[p] = UNSUBSCRIBE_COMMAND;
-  for (const topic of TOPICS) {
-    const cmd = `${SUBSCRIBE_COMMAND}_${topic}`;
-    commands[cmd] = (_args, ctx) => subscribe(ctx, [topic], "chat");
-    for (const p of phrases.subscribe) for (const name of phrases.topic[topic]) aliases[`${p} ${name}`] = cmd;
-  }
+  // "nhận tin hạn nộp": one topic at once (word lists announcements.words.subscribe_<topic>).
+  for (const topic of TOPICS) commands[`${SUBSCRIBE_COMMAND}_${topic}`] = { words: `announcements.words.subscribe_${topic}`, run: (_args, ctx) => subscribe(ctx, [topic], "chat") };
 
   return {
     commands,
-    aliases,
     answers: {
       [OWNER]: async (id, data, ctx) => {
         const offer = data?.offer === true;

@@ -5,6 +5,7 @@
  * gets the list of commands, never a search of the plan.
  */
 import { fold } from "../i18n/fold.js";
+import { applyPluginTurn } from "./plugin-questions.js";
 import type { Kit, Turn } from "./context.js";
 import { cleanText } from "./input.js";
 import type { WordList } from "./vocabulary.js";
@@ -40,7 +41,7 @@ export function createRouter(k: Kit): Router {
     async runCommand(turn, command, args) {
       const spec = k.registry.commands.get(command);
       if (!spec) return k.menu.show(turn);
-      turn.replies.push(...(await spec.run(args, k.person(turn))));
+      applyPluginTurn(k, turn, await spec.run(args, k.person(turn)));
     },
 
     async onText(turn, raw, firstContact) {

@@ -18,7 +18,7 @@ const pct = (v: number, lang: Lang) => v.toLocaleString(lang === "vi" ? "vi-VN" 
 /** @example engine.use(createLeaderboardPlugin({ db, indicators, i18n })) */
 export function createLeaderboardPlugin(deps: { indicators: IndicatorSet; i18n: Translator }): ConversationPlugin {
   const { indicators, i18n } = deps;
-  const words = (key: string) => (["vi", "en"] as Lang[]).flatMap((l) => i18n.t(l, key).split("|").map((s) => s.trim()).filter(Boolean));
+  const words = (key: string) => (["vi", "en"] as Lang[]).flatMap((l) => i18n.t(l, key).split("\n").map((s) => s.trim()).filter(Boolean));
   const levelNames = Object.fromEntries(LEVELS.map((l) => [l, words(`leaderboard.level_words.${l}`)])) as Record<Level, string[]>;
 
   function levelOf(args: string): Level | undefined {
@@ -46,13 +46,8 @@ export function createLeaderboardPlugin(deps: { indicators: IndicatorSet; i18n: 
     return [{ text: [t("title"), ...levels.map((l) => section(ctx, l, board.filter((e) => e.level === l))), t("footer")].join("\n\n") }];
   };
 
-  const commands: ConversationPlugin["commands"] = { [LEADERBOARD_COMMAND]: show() };
-  const aliases: Record<string, string> = {};
-  for (const p of words("leaderboard.words")) aliases[p] = LEADERBOARD_COMMAND;
-  for (const level of LEVELS) {
-    const cmd = `${LEADERBOARD_COMMAND}_${level}`;
-    commands[cmd] = show(level);
-    for (const p of words("leaderboard.words")) for (const name of levelNames[level]) aliases[`${p} ${name}`] = cmd;
-  }
-  return { commands, aliases };
+  const commands: NonNullable<ConversationPlugin["commands"]> = { [LEADERBOARD_COMMAND]: { run: show(), words: "leaderboard.words" } };
+  // "xếp hạng cấp xã": one level (word lists leaderboard.words_level.<level>).
+  for (const level of LEVELS) commands[`${LEADERBOARD_COMMAND}_${level}`] = { run: show(level), words: `leaderboard.words_level.${level}` };
+  return { commands };
 }

@@ -14,6 +14,7 @@ const HEADERS: Record<string, keyof LocalityInput> = {
   loai: "kind", kind: "kind", cap: "kind",
   "ten_khac": "aliases", aliases: "aliases", "ten khac": "aliases",
   "hieu_luc": "active", active: "active", "hieu luc": "active",
+  "ap_dung_cho": "levels", levels: "levels", "ap dung cho": "levels",
 };
 /** Vietnamese kind words accepted in the "loai" column. */
 const KIND_WORDS: Record<string, (typeof LOCALITY_KINDS)[number]> = { tinh: "province", huyen: "district", "thanh pho": "city", xa: "commune", phuong: "ward", "dac khu": "special", khac: "other", "thi tran": "commune", "thi xa": "city" };
@@ -78,6 +79,7 @@ export function rowsToLocalities(table: string[][]): LocalityInput[] {
       if (!k) return;
       const v = (cells[j] ?? "").trim();
       if (k === "aliases") raw.aliases = v ? v.split(";").map((s) => s.trim()).filter(Boolean) : [];
+      else if (k === "levels") raw.levels = v ? v.split(";").map((s) => ({ tinh: "province", "cap tinh": "province", huyen: "district", "cap huyen": "district", xa: "commune", "cap xa": "commune" })[fold(s)] ?? fold(s)).filter(Boolean) : [];
       else if (k === "active") raw.active = v === "" ? true : ["1", "co", "yes", "true", "x"].includes(fold(v));
       else if (k === "kind") raw.kind = KIND_WORDS[fold(v)] ?? fold(v);
       else if (k === "nameEn") raw.nameEn = v || undefined;

@@ -22,6 +22,8 @@ export const localityInputSchema = z.object({
   nameEn: z.string().trim().max(120).optional(),
   kind: z.enum(LOCALITY_KINDS),
   aliases: z.array(z.string().trim().min(1).max(120)).max(30).default([]),
+  /** Levels it is offered for (province, district, commune); empty = every level. */
+  levels: z.array(z.enum(["province", "district", "commune"])).default([]),
   active: z.boolean().default(true),
 });
 export type LocalityInput = z.infer<typeof localityInputSchema>;
@@ -41,12 +43,12 @@ export function matchForms(l: { name: string; nameEn?: string | null; aliases: s
 }
 
 /** The active localities as flow options (label per language, aliases for matching). */
-export async function activeLocalityOptions(db: Db): Promise<Array<{ id: string; label: { vi: string; en: string }; aliases: string[] }>> {
+export async function activeLocalityOptions(db: Db): Promise<Array<{ id: string; label: { vi: string; en: string }; aliases: string[]; for?: string[] }>> {
   const rows = await db.locality.findMany({ where: { active: true }, orderBy: [{ sortOrder: "asc" }, { name: "asc" }] });
-  return rows.map((r) => ({ id: r.id, label: { vi: r.name, en: r.nameEn ?? r.name }, aliases: matchForms(r) }));
+  return rows.map((r) => ({ id: r.id, label: { vi: r.name, en: r.nameEn ?? r.name }, aliases: matchForms(r), ...(r.levels.length ? { for: r.levels } : {}) }));
 }
 
-const snapshot = (r: { id: string; name: string; nameEn: string | null; kind: string; aliases: string[]; active: boolean }) => ({ id: r.id, name: r.name, nameEn: r.nameEn, kind: r.kind, aliases: r.aliases, active: r.active });
+const snapshot = (r: { id: string; name: string; nameEn: string | null; kind: string; aliases: string[]; levels: string[]; active: boolean }) => ({ id: r.id, name: r.name, nameEn: r.nameEn, kind: r.kind, aliases: r.aliases, levels: r.levels, active: r.active });
 
 /**
  * Creates or updates localities (an import or one edit), in one transaction with their history.
@@ -68,7 +70,7 @@ export async function upsertLocalities(db: Db, rows: LocalityInput[], opts: { ac
     for (const r of rows) {
       order++;
       const before = existing.get(r.id);
-      const data = { name: r.name, nameEn: r.nameEn ?? null, kind: r.kind, aliases: r.aliases, active: r.active, retiredAt: r.active ? null : (before?.retiredAt ?? new Date()), sortOrder: order };
+      const data = { name: r.name, nameEn: r.nameEn ?? null, kind: r.kind, aliases: r.aliases, levels: r.levels, active: r.active, retiredAt: r.active ? null : (before?.retiredAt ?? new Date()), sortOrder: order };
       if (!before) {
         const created = await tx.locality.create({ data: { id: r.id, ...data, source: opts.source } });
         await tx.localityChange.create({ data: { localityId: r.id, actor: opts.actor, action: "create", after: snapshot(created) } });
@@ -125,7 +127,7 @@ export async function seedLocalities(db: Db, yamlPath: string, source = "flows/d
   const rows = optionsFileSchema.parse(parse(readFileSync(yamlPath, "utf8")));
   const kindOf = (vi: string): LocalityKind => (/^huyện/i.test(vi) ? "district" : /^thành phố/i.test(vi) ? "city" : /^cấp tỉnh|tỉnh/i.test(vi) ? "province" : /^phường/i.test(vi) ? "ward" : /^xã/i.test(vi) ? "commune" : "other");
   const inserted = await db.locality.createMany({
-    data: rows.map((r, i) => ({ id: r.id, name: r.vi, nameEn: r.en, kind: kindOf(r.vi), aliases: r.aliases ?? [], sortOrder: i + 1, source })),
+    data: rows.map((r, i) => ({ id: r.id, name: r.vi, nameEn: r.en, kind: kindOf(r.vi), aliases: r.aliases ?? [], levels: r.for ?? [], sortOrder: i + 1, source })),
     skipDuplicates: true,
   });
   return inserted.count;

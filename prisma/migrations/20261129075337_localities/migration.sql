@@ -5,6 +5,7 @@ CREATE TABLE "Locality" (
     "nameEn" TEXT,
     "kind" TEXT NOT NULL,
     "aliases" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "levels" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "active" BOOLEAN NOT NULL DEFAULT true,
     "retiredAt" TIMESTAMP(3),
     "sortOrder" INTEGER NOT NULL DEFAULT 0,
