@@ -14,6 +14,7 @@ import { createDb, type Db } from "../src/db/client.js";
 import { applyMigrations } from "../src/db/migrate.js";
 import { loadIndicators } from "../src/self-reports/indicators.js";
 import { progressTable } from "../src/self-reports/progress.js";
+import { leaderboard } from "../src/leaderboard/index.js";
 import { submitSelfReport } from "../src/self-reports/submission.js";
 import { generateReports } from "../test/self-reports/generated-reports.js";
 import { scratchDatabase } from "./harness.js";
@@ -95,6 +96,9 @@ export async function benchSelfReports(): Promise<Figure[]> {
       const tally = await median(9, () => progressTable(db, indicators));
       const direct = await median(3, () => directGroupBy(db));
       figures.push({ name: `progress table, ${label} reports`, value: tally, unit: "ms", note: `${rows.length} rows from ${tallyRows} unit-tally rows; target < ${TARGET_MS} ms ${tally < TARGET_MS ? "met" : "MISSED"}` });
+      const board = await leaderboard(db, indicators);
+      const ranking = await median(9, () => leaderboard(db, indicators));
+      figures.push({ name: `leaderboard (every level), ${label} reports`, value: ranking, unit: "ms", note: `${board.length} units, ${board.filter((e) => e.rank !== null).length} ranked; from the same tally` });
       figures.push({ name: `  baseline: GROUP BY on SelfReport, ${label}`, value: direct, unit: "ms", ratio: { to: "tally", value: direct / tally } });
       if (n <= 100_000) {
         const js = await median(3, () => naiveJsLoop(db));

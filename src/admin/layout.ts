@@ -123,10 +123,12 @@ export function renderPage(res: Response, page: { i18n: Translator; title: strin
         <a class="brand" href="/admin">${text.t("brand")}</a>
         <a href="/admin">${text.t("nav.queue")}</a>
         <a href="/admin/progress">${text.t("nav.progress")}</a>
+        <a href="/admin/leaderboard">${text.t("leaderboard.nav")}</a>
         <a href="/admin/audit">${text.t("nav.audit")}</a>
         <a href="/admin/export.xlsx">${text.t("nav.export")}</a>
         <a href="/admin/questions">${text.t("nav.questions")}</a>
         <a href="/admin/faq">${text.t("nav.faq")}</a>
+        ${r.role === "admin" && html`<a href="/admin/announcements">${text.t("announcements.nav")}</a><a href="/admin/localities">${text.t("localities.nav")}</a>`}
         ${r.role === "admin" && html`<a href="/admin/deletions">${text.t("nav.deletions")}</a><a href="/admin/reviewers">${text.t("nav.reviewers")}</a><a href="/admin/queues/">${text.t("nav.system_queues")}</a>`}
         <span class="who">${text.h("nav.who", { name: r.name, role: text.t(r.role === "admin" ? "nav.role_admin" : "nav.role_reviewer") })}</span>
         <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">${text.t("nav.logout")}</button></form>

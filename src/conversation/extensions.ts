@@ -4,7 +4,7 @@
  * and withdrawals per code prefix ("TD"), the person's submission list, and evidence storage.
  */
 import type { Logger } from "pino";
-import type { InboundMessage, Reply } from "../channels/types.js";
+import type { Choice, InboundMessage, Reply } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Lang, Translator } from "../i18n/locales.js";
 import type { Answer } from "./session.js";
@@ -58,8 +58,40 @@ export interface FlowHooks {
   submit(ctx: SubmitContext): Promise<SubmitResult>;
 }
 
+/**
+ * A question a plugin asks with choices (e.g. "which topics?"). The engine shows it, keeps it as the
+ * pending question (kind "plugin"), and hands the chosen id (a press, a number, a label or an alias
+ * typed with or without diacritics) to the plugin's `answers[owner]`. It does not block: typing
+ * something else simply moves on.
+ */
+export interface PluginQuestion {
+  owner: string;
+  text: string;
+  choices: Array<Choice & { aliases?: string[] }>;
+  data?: Record<string, unknown>;
+}
+
+/** What a plugin's command or answer handler returns when it has a follow-up question. */
+export interface PluginTurn {
+  replies: Reply[];
+  question?: PluginQuestion;
+}
+
 /** A command handler: `args` is the text after the command word. */
-export type CommandHandler = (args: string, ctx: PersonContext) => Promise<Reply[]>;
+export type CommandHandler = (args: string, ctx: PersonContext) => Promise<Reply[] | PluginTurn>;
+
+/** Receives the answer to a PluginQuestion: `choiceId` is one of its choices' ids. */
+export type AnswerHandler = (choiceId: string, data: Record<string, unknown> | undefined, ctx: PersonContext) => Promise<PluginTurn>;
+
+/** Runs after a flow's submission committed; may ask one question instead of showing the menu. */
+export type AfterSubmitHook = (flowId: string, ctx: PersonContext) => Promise<PluginQuestion | undefined>;
+
+/**
+ * Live options of a free-text choice step whose list is managed elsewhere (e.g. localities in the
+ * database), read when the step is answered, so a change is used by the next answer without a
+ * restart. `other` formats a typed answer that matches none (e.g. "khác: …").
+ */
+export type ChoiceSource = (ctx: PersonContext) => Promise<{ options: Array<{ id: string; label: { vi: string; en: string }; aliases?: string[]; for?: string[] }>; other?: (typed: string, lang: Lang) => string }>;
 
 /** A command another module adds ("/thongke"): what it does, the words that also run it, its menu item. */
 export interface CommandSpec {
@@ -121,4 +153,10 @@ export interface ConversationPlugin {
   evidence?: EvidenceStore;
   /** Second opinions when the plan has none (e.g. officials' published FAQ answers). */
   fallbackAnswerers?: FallbackAnswerer[];
+  /** Answer handlers of this plugin's questions, keyed by `PluginQuestion.owner`. */
+  answers?: Record<string, AnswerHandler>;
+  /** Called after every committed submission (e.g. to offer announcements once). */
+  afterSubmit?: AfterSubmitHook;
+  /** Live option lists, keyed by the step's `optionsFile` they replace (e.g. "data/localities.yaml"). */
+  choiceSources?: Record<string, ChoiceSource>;
 }

@@ -4,6 +4,7 @@
  * field from the summary, and submitting through the flow's hooks.
  */
 import { randomBytes } from "node:crypto";
+import { askPluginQuestion, questionAfterSubmit } from "./plugin-questions.js";
 import type { Kit, Turn } from "./context.js";
 import { errorKind } from "./context.js";
 import { SubmissionRefusedError } from "./extensions.js";
@@ -149,7 +150,9 @@ export function createFlowRunner(k: Kit): FlowRunner {
       k.deps.pokeOutbox?.();
       end(turn);
       turn.replies.push(...result.replies);
-      k.menu.show(turn);
+      const question = await questionAfterSubmit(k, turn, flow.id);
+      if (question) askPluginQuestion(k, turn, question);
+      else k.menu.show(turn);
     } catch (err) {
       if (err instanceof SubmissionRefusedError) return invalid(turn, err.localeKey, err.vars);
       // Only the error's class and code: a driver message may quote the values being written.
@@ -213,7 +216,16 @@ export function createFlowRunner(k: Kit): FlowRunner {
 
     async onText(turn, text) {
       const { run, flow, step } = self.current(turn);
-      return apply(turn, parseStepText(view(turn), flow, step, run, text));
+      // A list managed elsewhere (localities in the database) is read now: a change applies at once.
+      const source = step.kind === "choice" && step.optionsFile ? k.registry.choiceSources.get(step.optionsFile) : undefined;
+      if (!source) return apply(turn, parseStepText(view(turn), flow, step, run, text));
+      const live = await source(k.person(turn));
+      const input = parseStepText(view(turn), { ...flow, options: new Map(flow.options).set(step.id, live.options) }, step, run, text);
+      if (input.kind === "answer" && input.answer.optionId === null && live.other) {
+        const shown = live.other(String(input.answer.value), turn.lang);
+        return apply(turn, { kind: "answer", answer: { ...input.answer, value: shown, display: shown } });
+      }
+      return apply(turn, input);
     },
 
     async onChoice(turn, id) {

@@ -9,6 +9,7 @@ import type { Matchable } from "./input.js";
 import { matchChoice } from "./input.js";
 import type { Pending } from "./session.js";
 import type { WordList } from "./vocabulary.js";
+import { applyPluginTurn } from "./plugin-questions.js";
 
 type Of<K extends Pending["kind"]> = Extract<Pending, { kind: K }>;
 
@@ -112,6 +113,16 @@ export const PENDING_KINDS: { [K in Pending["kind"]]: PendingKind<Of<K>> } = {
   "delete-confirm": {
     choices: (k, turn) => twoWay(k, turn, yes("conversation.deletion.yes"), no("conversation.no")),
     onChoice: (k, turn, _p, id) => (id === "yes" ? k.account.requestDeletion(turn) : k.say(turn, k.t(turn, "conversation.deletion.kept"))),
+    blocking: false,
+  },
+  plugin: {
+    choices: (_k, _turn, p) => p.choices,
+    async onChoice(k, turn, p, id) {
+      const handler = k.registry.answers.get(p.owner);
+      turn.session.pending = undefined;
+      if (!handler || !p.choices.some((c) => c.id === id)) return k.menu.show(turn);
+      applyPluginTurn(k, turn, await handler(id, p.data, k.person(turn)));
+    },
     blocking: false,
   },
 };

@@ -2,7 +2,7 @@
  * What the plugged-in modules contributed, gathered in one place: the engine looks a flow's hooks,
  * a command, a code's status lookup or the evidence store up here and never imports a domain module.
  */
-import type { CommandSpec, ConversationPlugin, EvidenceStore, FallbackAnswerer, FlowHooks, PersonContext, StatusLookup, SubmissionLine, Withdrawal } from "./extensions.js";
+import type { AfterSubmitHook, AnswerHandler, ChoiceSource, CommandSpec, ConversationPlugin, EvidenceStore, FallbackAnswerer, FlowHooks, PersonContext, StatusLookup, SubmissionLine, Withdrawal } from "./extensions.js";
 import type { LoadedFlow } from "./flow-schema.js";
 
 /** @example const registry = new PluginRegistry(flows); registry.use(createSelfReportPlugin({ indicators })) */
@@ -15,6 +15,9 @@ export class PluginRegistry {
   /** Asked in order when the plan declines a question (see FallbackAnswerer). */
   readonly fallbacks: FallbackAnswerer[] = [];
   evidence?: EvidenceStore;
+  readonly answers = new Map<string, AnswerHandler>();
+  readonly afterSubmits: AfterSubmitHook[] = [];
+  readonly choiceSources = new Map<string, ChoiceSource>();
 
   constructor(private readonly flows: Map<string, LoadedFlow>) {}
 
@@ -27,6 +30,9 @@ export class PluginRegistry {
     if (plugin.submissions) this.submissionLists.push(plugin.submissions);
     this.fallbacks.push(...(plugin.fallbackAnswerers ?? []));
     if (plugin.evidence) this.evidence = plugin.evidence;
+    for (const [k, v] of Object.entries(plugin.answers ?? {})) this.answers.set(k, v);
+    if (plugin.afterSubmit) this.afterSubmits.push(plugin.afterSubmit);
+    for (const [k, v] of Object.entries(plugin.choiceSources ?? {})) this.choiceSources.set(k, v);
   }
 
   /** The flow if its submit hooks are registered (a flow nobody can submit is not offered). */

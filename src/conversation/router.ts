@@ -5,6 +5,7 @@
  * gets the list of commands, never a search of the plan.
  */
 import { fold } from "../i18n/fold.js";
+import { applyPluginTurn } from "./plugin-questions.js";
 import type { Kit, Turn } from "./context.js";
 import { cleanText } from "./input.js";
 import type { WordList } from "./vocabulary.js";
@@ -40,7 +41,7 @@ export function createRouter(k: Kit): Router {
     async runCommand(turn, command, args) {
       const spec = k.registry.commands.get(command);
       if (!spec) return k.menu.show(turn);
-      turn.replies.push(...(await spec.run(args, k.person(turn))));
+      applyPluginTurn(k, turn, await spec.run(args, k.person(turn)));
     },
 
     async onText(turn, raw, firstContact) {
@@ -65,6 +66,9 @@ export function createRouter(k: Kit): Router {
       if (v.after("withdraw", n) !== null) return k.account.askWithdraw(turn, text);
       if (v.after("deletion", n) !== null) return k.account.askDeletion(turn);
       if (v.is("mine", n)) return k.account.mine(turn);
+      // A plugin's open question answered with one of its own choices ("gương điển hình", a topic)
+      // wins over the menu word that reads the same.
+      if (s.pending?.kind === "plugin" && s.pending.choices.some((c) => [c.label, ...(c.aliases ?? [])].some((w) => fold(w) === n)) && (await k.questions.answerTyped(turn, text))) return;
       const command = commandOf(slash, n);
       if (command) return self.runCommand(turn, command, slash ? text.slice(slash.length).trim() : "");
       const flowId = v.flowTriggered(n);

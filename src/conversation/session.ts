@@ -66,6 +66,8 @@ export const pendingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("withdraw-confirm"), code: z.string() }),
   z.object({ kind: z.literal("status"), code: z.string() }),
   z.object({ kind: z.literal("delete-confirm") }),
+  /** A plugin's own question (PluginQuestion): the answer goes to the plugin named `owner`. */
+  z.object({ kind: z.literal("plugin"), owner: z.string(), data: z.record(z.string(), z.unknown()).optional(), choices: z.array(z.object({ id: z.string(), label: z.string(), aliases: z.array(z.string()).optional() })) }),
 ]);
 export type Pending = z.infer<typeof pendingSchema>;
 

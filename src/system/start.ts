@@ -53,6 +53,9 @@ import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import { instrumentAdapter, instrumentKnowledge, instrumentWorkers } from "../metrics/instrument.js";
 import { registerStateGauges } from "../metrics/state.js";
 import { startMetricsServer } from "../metrics/http.js";
+import { createLocalityPlugin, createLocalityRoutes, seedLocalities } from "../localities/index.js";
+import { createLeaderboardPlugin, createLeaderboardRoutes, ensureLastMonthSnapshot } from "../leaderboard/index.js";
+import { AnnouncementDispatcher, createAnnouncementRoutes, createSubscriptionPlugin, createSubscriptions, followToSubscription, type Subscriptions } from "../announcements/index.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The web chat's page and assets sit beside its code (the build copies them into dist/). */
@@ -71,6 +74,8 @@ export interface System {
   i18n: Translator;
   /** The Zalo OA channel when enabled: its authorisation status is what the metrics read. */
   zaloOa?: OaChannel;
+  /** Announcement subscriptions (for channels' follow/unfollow events and tests). */
+  subscriptions: Subscriptions;
   databaseUrl: string;
   redisUrl: string;
   /** This process's metrics (instruments and registry); other processes' are added with addSource. */
@@ -163,6 +168,9 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     }
     // [/zalo]
 
+    // Announcement subscriptions (issue 19): created before the channels, whose follow events feed them.
+    const subscriptions = createSubscriptions({ db, redis: workerRedis, prefix });
+
     // [zalo-oa] Zalo Official Account channel (issue 21), beside the Bot Platform
     let zaloOa: OaChannel | undefined;
     if (!config.zaloOa) logger.info("Zalo OA is off (ZALO_OA_APP_ID is not set)");
@@ -180,6 +188,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         logger,
         // The alert goes out through the outbound queue, built just below.
         alerts: { enqueue: (job) => outbound.enqueue(job), telegramEnabled: !!config.telegram },
+        // Following the OA subscribes to its news; unfollowing unsubscribes at once (issue 19).
+        onFollow: (event) => followToSubscription(db, subscriptions, "zalo_oa", event.userId, event.followed),
       });
       channels.set("zalo_oa", zaloOa);
       cleanups.push(() => zaloOa!.stop!());
@@ -281,6 +291,49 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const selfReportPlugin = createSelfReportPlugin({ indicators: selfReportIndicators });
     // [/self-reports]
 
+    // [announcements] subscriptions, announcements, dispatcher (issue 19)
+    let announcementDispatcher: AnnouncementDispatcher | undefined;
+    if (config.role !== "web") {
+      announcementDispatcher = new AnnouncementDispatcher({
+        db,
+        redis: workerRedis,
+        prefix,
+        adapters: new Map([...channels].map(([name, ch]) => [name, ch.adapter])),
+        i18n,
+        logger: logger.child({ module: "announcements" }),
+      });
+    }
+    extraRouters.push({
+      path: "/admin/announcements",
+      router: createAnnouncementRoutes({
+        db,
+        redis: workerRedis,
+        prefix,
+        i18n,
+        requireAdmin: adminAuth.requireAdmin,
+        verifyCsrf: adminAuth.verifyCsrf,
+        csrfToken: adminAuth.csrfToken,
+        channels: [...channels.keys()],
+        poke: () => announcementDispatcher?.poke(),
+      }),
+    });
+    // [/announcements]
+
+    // [localities] managed locality list (issue 19): seeded from flows/data/localities.yaml on first start
+    await seedLocalities(db, `${ROOT}flows/data/localities.yaml`);
+    extraRouters.push({
+      path: "/admin/localities",
+      router: createLocalityRoutes({ db, i18n, requireAdmin: adminAuth.requireAdmin, verifyCsrf: adminAuth.verifyCsrf, csrfToken: adminAuth.csrfToken }),
+    });
+    // [/localities]
+
+    // [leaderboard] emulation leaderboard (issue 19)
+    extraRouters.push({
+      path: "/admin/leaderboard",
+      router: createLeaderboardRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: adminAuth.requireReviewer, verifyCsrf: adminAuth.verifyCsrf, csrfToken: adminAuth.csrfToken }),
+    });
+    // [/leaderboard]
+
     // Only processes that run workers need the conversation engine (a web process only enqueues);
     // skipping it saves a web process the knowledge index and flows, ~50 MB. Likewise the admin
     // panel (bull-board, exceljs: ~45 MB) is imported only where HTTP is served: role-specific
@@ -312,6 +365,9 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       engine.use(createNominationPlugin({ db, knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
       engine.use(selfReportPlugin);
       for (const p of faqPlugin()) engine.use(p);
+      engine.use(createSubscriptionPlugin({ subscriptions, i18n }));
+      engine.use(createLeaderboardPlugin({ indicators: selfReportIndicators, i18n }));
+      engine.use(createLocalityPlugin({ db, i18n }));
       // [zalo-oa] anonymous OA visitors get Q&A only; people back after an unreachable spell are told to look up their submission
       // Right after the throttle: an anonymous visitor's message never reaches code that stores people.
       if (zaloOa) middlewares.splice(1, 0, ...zaloOa.middlewares(knowledge));
@@ -397,6 +453,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       zaloOa?.startTokenCheck();
       instrumentWorkers(workers, metrics);
       outbox.start();
+      announcementDispatcher?.start();
+      cleanups.push(async () => announcementDispatcher?.stop());
       // Evidence files of flows abandoned for over a day are deleted (personal data kept no longer
       // than needed); every worker may run it, the delete is idempotent.
       const sweep = setInterval(() => {
@@ -407,6 +465,16 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       }, 3_600_000);
       sweep.unref();
       cleanups.push(async () => clearInterval(sweep));
+      // Last month's leaderboard snapshot, at the first chance after the month ended (idempotent).
+      const snapshot = () =>
+        ensureLastMonthSnapshot(db, selfReportIndicators).then(
+          (taken) => taken && logger.info("leaderboard snapshot of last month taken"),
+          (err: unknown) => logger.warn({ err: String(err) }, "leaderboard snapshot failed; retried within the hour"),
+        );
+      const snapshots = setInterval(snapshot, 3_600_000);
+      snapshots.unref();
+      void snapshot();
+      cleanups.push(async () => clearInterval(snapshots));
       cleanups.push(() => outbox.stop());
       // Workers are closed first on shutdown (cleanups run in reverse): they finish their current job.
       // Right after Redis came back, closing waits until BullMQ's blocking clients have reconnected
@@ -429,6 +497,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       outbox,
       i18n,
       zaloOa,
+      subscriptions,
       databaseUrl,
       redisUrl,
       metrics,

@@ -61,7 +61,7 @@ describe("npm run telegram:webhook", () => {
     expect(menus).toHaveLength(2);
     const vi = menus.find((m) => m.body.language_code === undefined)!.body.commands as Array<{ command: string; description: string }>;
     const en = menus.find((m) => m.body.language_code === "en")!.body.commands as Array<{ command: string; description: string }>;
-    expect(vi.map((c) => c.command)).toEqual(["start", "menu", "hoi", "decu", "tudanhgia", "trangthai", "cauhoi", "huy", "ngonngu", "help"]);
+    expect(vi.map((c) => c.command)).toEqual(["start", "menu", "hoi", "decu", "tudanhgia", "trangthai", "cauhoi", "xephang", "nhantin", "huynhantin", "huy", "ngonngu", "help"]);
     expect(en.map((c) => c.command)).toEqual(vi.map((c) => c.command));
     expect(vi.find((c) => c.command === "decu")!.description).toContain("Đề cử");
   });

@@ -1,0 +1,133 @@
+/**
+ * Announcements as data: compose (text, optional image, topics, channels), send now or schedule,
+ * cancel, and read live progress. Starting an announcement fixes its recipients in the same
+ * transaction (one AnnouncementDelivery row per subscribed person: the row is the per-recipient
+ * idempotency key); the dispatcher (dispatcher.ts) then works through the rows.
+ *
+ * States: draft → scheduled → sending → done, and cancelled from any state before done.
+ */
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { CHANNELS, type ChannelName } from "../channels/types.js";
+import type { Db } from "../db/client.js";
+import { announcementKeys, MARKER_TTL_SECONDS } from "./keys.js";
+import { TOPICS } from "./topics.js";
+
+/** Longest text: Zalo takes 2,000 characters per message and Telegram 4,096; the footer needs room. */
+export const MAX_TEXT = 1_800;
+
+export const composeSchema = z.object({
+  text: z.string().trim().min(1).max(MAX_TEXT),
+  imageUrl: z.url({ protocol: /^https$/ }).max(2_000).optional(),
+  topics: z.array(z.enum(TOPICS)).min(1),
+  channels: z.array(z.enum(CHANNELS)).min(1),
+  /** Absent = send now. */
+  sendAt: z.date().optional(),
+});
+export type Compose = z.infer<typeof composeSchema>;
+
+/** Every reason a recipient may not be reached (AnnouncementDelivery.reason); each has wording in the admin locales. */
+export const UNREACHED_REASONS = ["blocked", "unsubscribed", "quota_exceeded", "refused", "platform_error", "channel_disabled", "cancelled", "worker_stopped_during_send", "outside_reply_window"] as const;
+
+/** Thrown when an action does not fit the announcement's state (e.g. cancelling a finished one). */
+export class AnnouncementStateError extends Error {
+  override name = "AnnouncementStateError";
+}
+
+/**
+ * Creates an announcement; it starts at once (status sending) unless `sendAt` is in the future.
+ *
+ * @example const a = await createAnnouncement(db, { text: "Hạn nộp hồ sơ là 30/6", topics: ["deadlines"], channels: ["telegram", "zalo"] }, "admin")
+ */
+export async function createAnnouncement(db: Db, input: Compose, createdBy: string, now = new Date()): Promise<{ id: string; status: string }> {
+  const c = composeSchema.parse(input);
+  const scheduled = c.sendAt && c.sendAt.getTime() > now.getTime();
+  const a = await db.announcement.create({
+    data: { text: c.text, imageUrl: c.imageUrl ?? null, topics: c.topics, channels: c.channels, status: scheduled ? "scheduled" : "draft", sendAt: c.sendAt ?? null, createdBy },
+  });
+  if (!scheduled) await startSending(db, a.id);
+  return { id: a.id, status: scheduled ? "scheduled" : "sending" };
+}
+
+/**
+ * Moves a draft or due scheduled announcement to sending and fixes its recipients: every person
+ * subscribed to one of its topics on one of its channels. People the platform already told us are
+ * unreachable (blocked the bot) are recorded as skipped with the reason, not sent to.
+ * Idempotent: a second call (another worker) finds nothing to start.
+ */
+export async function startSending(db: Db, id: string): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const started = await tx.$executeRaw`update "Announcement" set status = 'sending', "startedAt" = now() where id = ${id}::uuid and status in ('draft', 'scheduled')`;
+    if (!started) return false;
+    await tx.$executeRaw`
+      insert into "AnnouncementDelivery" ("announcementId", "personId", channel, state, reason, "doneAt")
+      select a.id, p.id, p.channel,
+             case when p."unreachableAt" is not null then 'skipped'::"DeliveryState" else 'pending'::"DeliveryState" end,
+             case when p."unreachableAt" is not null then 'blocked' end,
+             case when p."unreachableAt" is not null then now() end
+        from "Announcement" a
+        join "Subscription" s on s.topics && a.topics
+        join "Person" p on p.id = s."personId" and p.channel = any(a.channels)
+       where a.id = ${id}::uuid
+      on conflict ("announcementId", "personId") do nothing`;
+    return true;
+  });
+}
+
+/**
+ * Cancels an announcement that has not finished. The Redis flag stops sends already claimed by a
+ * worker (checked just before each platform call), the update stops the rest.
+ */
+export async function cancelAnnouncement(db: Db, redis: Redis, prefix: string, id: string): Promise<void> {
+  await redis.set(announcementKeys.cancelled(prefix, id), "1", "EX", MARKER_TTL_SECONDS);
+  await db.$transaction(async (tx) => {
+    const n = await tx.$executeRaw`update "Announcement" set status = 'cancelled', "cancelledAt" = now() where id = ${id}::uuid and status in ('draft', 'scheduled', 'sending')`;
+    if (!n) throw new AnnouncementStateError("the announcement has already finished or was cancelled");
+    await tx.$executeRaw`update "AnnouncementDelivery" set state = 'cancelled', reason = 'cancelled', "doneAt" = now() where "announcementId" = ${id}::uuid and state = 'pending'`;
+  });
+}
+
+export interface Progress {
+  status: string;
+  total: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+  uncertain: number;
+  remaining: number;
+  /** Messages per second since the start (sent + failed). */
+  rate: number;
+  /** Seconds to go at that rate; null before the first send or when finished. */
+  etaSeconds: number | null;
+  /** Per channel and reason, the recipients not reached. */
+  unreached: Array<{ channel: ChannelName; state: string; reason: string; count: number }>;
+}
+
+/** @example const p = await announcementProgress(db, id) // { sent: 1200, remaining: 3800, etaSeconds: 4, ... } */
+export async function announcementProgress(db: Db, id: string, now = new Date()): Promise<Progress | null> {
+  const a = await db.announcement.findUnique({ where: { id }, select: { status: true, startedAt: true, finishedAt: true } });
+  if (!a) return null;
+  const rows = await db.$queryRaw<Array<{ channel: ChannelName; state: string; reason: string | null; n: number }>>`
+    select channel::text as channel, state::text as state, reason, count(*)::int as n from "AnnouncementDelivery" where "announcementId" = ${id}::uuid group by 1, 2, 3`;
+  const sum = (...states: string[]) => rows.filter((r) => states.includes(r.state)).reduce((s, r) => s + r.n, 0);
+  const total = rows.reduce((s, r) => s + r.n, 0);
+  const sent = sum("sent");
+  const failed = sum("failed");
+  const remaining = sum("pending", "claimed");
+  const elapsed = a.startedAt ? ((a.finishedAt ?? now).getTime() - a.startedAt.getTime()) / 1000 : 0;
+  const rate = elapsed > 0 ? (sent + failed) / elapsed : 0;
+  return {
+    status: a.status,
+    total,
+    sent,
+    failed,
+    skipped: sum("skipped"),
+    cancelled: sum("cancelled"),
+    uncertain: sum("uncertain"),
+    remaining,
+    rate: Math.round(rate * 10) / 10,
+    etaSeconds: remaining && rate > 0 ? Math.ceil(remaining / rate) : null,
+    unreached: rows.filter((r) => ["failed", "skipped", "uncertain"].includes(r.state)).map((r) => ({ channel: r.channel, state: r.state, reason: r.reason ?? "unknown", count: r.n })),
+  };
+}
