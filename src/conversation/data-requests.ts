@@ -5,6 +5,7 @@
 import type { Db } from "../db/client.js";
 import type { InboundMessage } from "../channels/types.js";
 import { writeOutbox } from "../queue/outbox.js";
+import { cleanText } from "../text/free-text.js";
 
 /** "Xóa dữ liệu của tôi": queued for a reviewer, who performs the erasure and notifies the person. */
 export async function requestDeletion(db: Db, args: { personId: string; channel: InboundMessage["channel"]; chatId: string }): Promise<string> {
@@ -20,7 +21,7 @@ export async function forwardQuestion(db: Db, args: { personId: string; question
   return db.$transaction(async (tx) => {
     // Where and in which language the person asked: the official's answer goes back there.
     const person = await tx.person.findUnique({ where: { id: args.personId }, select: { channel: true, chatId: true, language: true } });
-    const row = await tx.forwardedQuestion.create({ data: { personId: args.personId, question: args.question, channel: person?.channel, chatId: person?.chatId, language: args.language ?? person?.language ?? "vi" }, select: { id: true } });
+    const row = await tx.forwardedQuestion.create({ data: { personId: args.personId, question: cleanText(args.question), channel: person?.channel, chatId: person?.chatId, language: args.language ?? person?.language ?? "vi" }, select: { id: true } });
     await writeOutbox(tx, "question.forwarded", { questionId: row.id });
     return row.id;
   });

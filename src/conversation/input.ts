@@ -3,17 +3,12 @@
  * failure carries a locale key, so the user is told precisely and politely what to fix.
  */
 import { fold } from "../i18n/fold.js";
+import { cleanText } from "../text/free-text.js";
+
+export { cleanText };
 
 export type Invalid = { ok: false; reason: string; vars?: Record<string, string | number> };
 export type Valid<T> = { ok: true; value: T };
-
-// C0/C1 controls except newline and tab; zero-width and bidi controls that hide text.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
-
-/** NFC, control characters stripped, trimmed; stored as typed otherwise (escaping is the renderer's job). */
-export function cleanText(text: string): string {
-  return text.normalize("NFC").replace(CONTROL, "").replace(/[ \t]+\n/g, "\n").trim();
-}
 
 /** Length in user-perceived characters (code points), so Vietnamese counts as people see it. */
 export function charLength(text: string): number {

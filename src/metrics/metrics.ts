@@ -81,6 +81,13 @@ export function createMetrics(opts: MetricsOptions) {
       labelNames: ["queue"] as const,
       registers,
     }),
+    /** An inbound message that failed after every retry (the person was asked to send it again); `error` is the error's class. */
+    inboundFinalFailures: new Counter({
+      name: "cds_inbound_final_failures_total",
+      help: "Inbound messages that failed after every retry, by channel, update kind and error class",
+      labelNames: ["channel", "kind", "error"] as const,
+      registers,
+    }),
     /** Platform calls sending one reply: outcome sent, rate_limited (429), unreachable, refused, error. */
     outboundSends: new Counter({
       name: "cds_outbound_sends_total",

@@ -3,6 +3,7 @@
  * transaction, with its reference code allocated inside it. Nothing here talks to a channel; the
  * conversation shows the code only after this returns, i.e. after the commit.
  */
+import { cleanText } from "../text/free-text.js";
 import { createHash } from "node:crypto";
 import type { Db, Prisma } from "../db/client.js";
 import { allocateCode } from "../db/codes.js";
@@ -108,8 +109,10 @@ export async function submitNomination(db: Db, input: NominationInput, opts: { m
  * Attachment with no nomination; the confirmation links it. Bytes never go to Redis.
  */
 export async function storePendingEvidence(db: Db, file: { kind: "photo" | "document"; bytes: Buffer; mime: string; fileName?: string }): Promise<string> {
+  // A file name is free text chosen by the sender (a NUL in it would make PostgreSQL refuse the row).
+  const fileName = file.fileName !== undefined ? cleanText(file.fileName).slice(0, 255) || undefined : undefined;
   const row = await db.attachment.create({
-    data: { kind: file.kind, mime: file.mime, fileName: file.fileName, size: file.bytes.length, sha256: createHash("sha256").update(file.bytes).digest("hex"), data: new Uint8Array(file.bytes) },
+    data: { kind: file.kind, mime: file.mime, fileName, size: file.bytes.length, sha256: createHash("sha256").update(file.bytes).digest("hex"), data: new Uint8Array(file.bytes) },
     select: { id: true },
   });
   return row.id;

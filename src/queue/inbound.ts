@@ -7,6 +7,7 @@ import type { ConnectionOptions, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import { inboundMessageSchema, type InboundMessage, type OutboundJob, type Reply } from "../channels/types.js";
+import type { FinalFailureHandler } from "./inbound-failure.js";
 import { PartitionedQueue, safeJobId } from "./partitioned-queue.js";
 import { redisKeys } from "../redis/keys.js";
 
@@ -24,6 +25,8 @@ export interface InboundQueueDeps {
   /** Fail-fast connection used by webhooks. */
   redis: Redis;
   connection: ConnectionOptions;
+  /** Attempts per message and the first backoff delay (doubled each retry); default 5 and 1 s. */
+  retry?: { attempts: number; delayMs: number };
 }
 
 export class InboundQueue {
@@ -35,7 +38,7 @@ export class InboundQueue {
       partitions: deps.partitions,
       prefix: deps.prefix,
       connection: deps.connection,
-      defaultJobOptions: { attempts: 5, backoff: { type: "exponential", delay: 1_000 }, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
+      defaultJobOptions: { attempts: deps.retry?.attempts ?? 5, backoff: { type: "exponential", delay: deps.retry?.delayMs ?? 1_000 }, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
     });
   }
 
@@ -63,9 +66,9 @@ export class InboundQueue {
    * job with it. (It used to be a PostgreSQL row: two queries on every message, a fifth of the
    * worker's CPU, for no case the Redis marker misses. Submissions carry their own idempotency keys.)
    */
-  startWorkers(opts: { redis: Redis; logger: Logger; handle: MessageHandler; enqueueReplies: (job: OutboundJob) => Promise<void>; connection: ConnectionOptions }): Promise<Worker[]> {
+  async startWorkers(opts: { redis: Redis; logger: Logger; handle: MessageHandler; enqueueReplies: (job: OutboundJob) => Promise<void>; connection: ConnectionOptions; onFinalFailure?: FinalFailureHandler }): Promise<Worker[]> {
     const { redis, logger, handle, enqueueReplies } = opts;
-    return this.queue.startWorkers(
+    const workers = await this.queue.startWorkers(
       async (job) => {
         const parsed = inboundMessageSchema.safeParse(job.data);
         if (!parsed.success) {
@@ -84,5 +87,17 @@ export class InboundQueue {
       // live workers renew it every lockDuration / 2.
       { connection: opts.connection, lockDuration: 20_000, stalledInterval: 10_000, maxStalledCount: 2 },
     );
+    // The last attempt failed: nobody else will ever answer this message, so say so (see inbound-failure.ts).
+    for (const w of workers) {
+      w.on("failed", (job, err) => {
+        const stalledOut = /stalled more than allowable limit/i.test(err?.message ?? "");
+        if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !stalledOut)) return;
+        const parsed = inboundMessageSchema.safeParse(job.data);
+        if (!parsed.success) return;
+        if (opts.onFinalFailure) void opts.onFinalFailure(parsed.data, err).catch(() => {});
+        else logger.warn({ channel: parsed.data.channel, chatId: parsed.data.chatId, errorClass: err?.name }, "inbound message failed after every retry");
+      });
+    }
+    return workers;
   }
 }

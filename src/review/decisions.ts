@@ -5,6 +5,7 @@
  * commit.
  */
 import type { Db } from "../db/client.js";
+import { cleanText } from "../text/free-text.js";
 import { transition, type TransitionResult } from "./transitions.js";
 import { writeOutbox } from "../queue/outbox.js";
 import type { EventTopic } from "../queue/event-map.js";
@@ -41,7 +42,7 @@ export async function decideNomination(
   db: Db,
   args: { nominationId: string; action: ReviewAction; reviewer: Decider; note?: string },
 ): Promise<TransitionResult> {
-  const note = args.note?.trim() || undefined;
+  const note = (args.note !== undefined ? cleanText(args.note) : "") || undefined;
   if (NOTE_REQUIRED.includes(args.action) && !note) throw new NoteRequiredError(`${args.action} needs a note`);
   if (note && note.length > MAX_NOTE_LENGTH) throw new NoteRequiredError(`note longer than ${MAX_NOTE_LENGTH}`);
   return db.$transaction(async (tx) => {
@@ -72,7 +73,8 @@ export async function releaseStaleClaim(db: Db, nominationId: string, claimedAt:
  * queue ("answer": needs_info → submitted), announcing "nomination.answered".
  */
 export async function answerInfoRequest(db: Db, args: { nominationId: string; text: string; at?: Date }): Promise<TransitionResult> {
-  const text = args.text.trim().slice(0, MAX_ANSWER_LENGTH);
+  // Cleaned like every stored text: a NUL would make PostgreSQL refuse the write and lose the answer.
+  const text = [...cleanText(args.text)].slice(0, MAX_ANSWER_LENGTH).join("");
   const at = (args.at ?? new Date()).toISOString();
   return db.$transaction(async (tx) => {
     const result = await transition(tx, { subject: "nomination", id: args.nominationId, action: "answer", actor: { label: "submitter" } });
@@ -86,5 +88,5 @@ export async function answerInfoRequest(db: Db, args: { nominationId: string; te
 
 /** Verifies or flags a self-report (flagged reports leave the progress figures). */
 export async function decideSelfReport(db: Db, args: { selfReportId: string; action: "verify" | "flag" | "claim"; reviewer: Decider; note?: string }): Promise<TransitionResult> {
-  return transition(db, { subject: "self_report", id: args.selfReportId, action: args.action, actor: { reviewerId: args.reviewer.id, label: args.reviewer.name }, note: args.note?.trim() || undefined });
+  return transition(db, { subject: "self_report", id: args.selfReportId, action: args.action, actor: { reviewerId: args.reviewer.id, label: args.reviewer.name }, note: (args.note !== undefined ? cleanText(args.note) : "") || undefined });
 }

@@ -15,6 +15,7 @@ import { applyMigrations } from "../db/migrate.js";
 import { ensureRedis } from "../redis/embedded.js";
 import { bullConnections, createFailFastRedis, createWorkerRedis, type Redis } from "../redis/connection.js";
 import { InboundQueue, type MessageHandler } from "../queue/inbound.js";
+import { createInboundFailureHandler, createMemoryCounter, type LabelledCounter } from "../queue/inbound-failure.js";
 import { OutboundQueues } from "../queue/outbound.js";
 import { EventBus } from "../queue/events.js";
 import { OutboxRelay } from "../queue/outbox.js";
@@ -84,6 +85,8 @@ export interface System {
   metricsUrl?: string;
   /** Embedded PostgreSQL/Redis servers this process started (worker children stop them if it is killed). */
   embeddedPids: number[];
+  /** Inbound messages that failed after every retry (labels channel, kind, error). */
+  inboundFinalFailures: LabelledCounter;
   /** Stops everything this system started, exactly once. */
   stop(): Promise<void>;
 }
@@ -95,6 +98,10 @@ export interface StartOptions {
   host?: string;
   /** The metrics to count into; by default a registry of this process labelled with its role. */
   metrics?: Metrics;
+  /** Attempts and first backoff of inbound messages (tests shorten them); default 5 and 1 s. */
+  inboundRetry?: { attempts: number; delayMs: number };
+  /** Where final inbound failures are counted besides /metrics (tests read it); in memory otherwise. */
+  counters?: { inboundFinalFailures?: LabelledCounter };
 }
 
 /** @example const system = await startSystem(parseConfig(process.env), { logger }) */
@@ -146,7 +153,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const prefix = config.redisPrefix;
     const i18n = loadLocales(`${ROOT}locales`);
 
-    const inbound = new InboundQueue({ prefix, partitions: config.inboundPartitions, redis, connection: producerConnection });
+    const inbound = new InboundQueue({ prefix, partitions: config.inboundPartitions, redis, connection: producerConnection, retry: opts.inboundRetry });
+    const inboundFinalFailures = opts.counters?.inboundFinalFailures ?? createMemoryCounter();
     cleanups.push(() => inbound.queue.close());
 
     // ---- modules (each block is owned by one concern; keep edits inside your block) ----
@@ -442,7 +450,18 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     if (config.role !== "web") {
       const workers: Worker[] = [];
-      workers.push(...(await inbound.startWorkers({ redis: workerRedis, logger, handle: handle!, enqueueReplies: (job) => outbound.enqueue(job), connection })));
+      const onFinalFailure = createInboundFailureHandler({
+        i18n,
+        langOf: async (msg) => {
+          const p = await db.person.findUnique({ where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } }, select: { language: true } });
+          return p ? (p.language === "en" ? "en" : "vi") : undefined;
+        },
+        enqueue: (job) => outbound.enqueue(job),
+        logger,
+        // Counted where tests read it and in /metrics.
+        counter: { inc: (labels) => (inboundFinalFailures.inc(labels), metrics.inboundFinalFailures.inc(labels)) },
+      });
+      workers.push(...(await inbound.startWorkers({ redis: workerRedis, logger, handle: handle!, enqueueReplies: (job) => outbound.enqueue(job), connection, onFinalFailure })));
       const adapters: ChannelAdapter[] = [...channels.values()].map((c) => instrumentAdapter(c.adapter, metrics));
       workers.push(
         ...(await outbound.startWorkers(adapters, async (channel, chatId) => {
@@ -503,6 +522,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       metrics,
       metricsUrl,
       embeddedPids,
+      inboundFinalFailures,
       stop: () =>
         (stopping ??= (async () => {
           await closeServer?.().catch(() => {});

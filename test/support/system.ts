@@ -3,6 +3,7 @@
  * and a private Redis key prefix, listening on a random loopback port.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
 import { inject } from "vitest";
 import { parseConfig } from "../../src/config/schema.js";
 import { createLogger } from "../../src/logging/logger.js";
@@ -20,14 +21,17 @@ export interface TestSystem {
 /**
  * @example const t = await startTestSystem({ TELEGRAM_BOT_TOKEN: "1:x", TELEGRAM_API_ROOT: fake.url })
  */
-export async function startTestSystem(env: Record<string, string> = {}, opts: { role?: "all" | "web" | "worker"; database?: TestDatabase } = {}): Promise<TestSystem> {
+export async function startTestSystem(env: Record<string, string> = {}, opts: { role?: "all" | "web" | "worker"; database?: TestDatabase; inboundRetry?: { attempts: number; delayMs: number }; logs?: Array<Record<string, unknown>> } = {}): Promise<TestSystem> {
   const database = opts.database ?? (await createTestDatabase());
   const prefix = `t${randomBytes(5).toString("hex")}`;
   const config = parseConfig(
     { NODE_ENV: "test", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), REDIS_PREFIX: prefix, INBOUND_PARTITIONS: "4", OUTBOUND_PARTITIONS: "4", ...env },
     ["--role", opts.role ?? "all"],
   );
-  const system = await startSystem(config, { logger: createLogger({ level: config.logLevel }), port: 0, host: "127.0.0.1" });
+  const logs = opts.logs;
+  // With `logs`, every line at info and above is collected as parsed JSON (for "what was logged" assertions).
+  const logger = logs ? createLogger({ level: "info", destination: new Writable({ write(chunk, _enc, done) { for (const line of String(chunk).split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>); done(); } }) }) : createLogger({ level: config.logLevel });
+  const system = await startSystem(config, { logger, port: 0, host: "127.0.0.1", inboundRetry: opts.inboundRetry });
   return {
     system,
     url: system.url ?? "",

@@ -48,6 +48,13 @@ export function photoUpdate(chatId: number) {
   };
 }
 
+export function documentUpdate(chatId: number, document: { file_id: string; file_name?: string; mime_type?: string; file_size?: number }, extra: Record<string, unknown> = {}) {
+  return {
+    update_id: nextUpdateId++,
+    message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: user(chatId), document: { file_unique_id: `u${document.file_id}`, ...document }, ...extra },
+  };
+}
+
 /** A unique private chat id per test, so assertions on one chat never see another test's calls. */
 let nextChat = 5_000_000 + Math.floor(Math.random() * 1_000_000);
 export function newChatId(): number {
@@ -104,7 +111,7 @@ export class TelegramUser {
     return this.deliver(photoUpdate(this.chatId), settleMs);
   }
 
-  private async deliver(update: unknown, settleMs: number): Promise<string[]> {
+  async deliver(update: unknown, settleMs: number): Promise<string[]> {
     const res = await postUpdate(this.baseUrl, update);
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     const before = this.seen;
