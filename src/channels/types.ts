@@ -34,8 +34,16 @@ export const inboundMessageSchema = z.object({
   /** A button press: the token ties it to the question it answered, so stale buttons are ignored. */
   choice: z.object({ token: z.string().max(64), id: z.string().max(64) }).optional(),
   media: mediaRefSchema.optional(),
-  /** Content the bot cannot read (sticker, voice, ...): answered with a friendly "please type". */
-  unsupported: z.enum(["sticker", "voice", "other"]).optional(),
+  /**
+   * Content the bot cannot read: sticker, voice, ... are answered with a friendly "please type";
+   * "protected" is a sender the platform hides from bots (Zalo's protected users: told once, kindly);
+   * "link" is a link preview whose address the platform did not pass on (asked to paste the link).
+   */
+  unsupported: z.enum(["sticker", "voice", "other", "protected", "link"]).optional(),
+  /** "group" when the message came from a group chat (the bot was addressed there); private otherwise. */
+  chatType: z.enum(["private", "group"]).optional(),
+  /** The message edits an earlier one (Telegram's edited_message): not re-processed, only acknowledged. */
+  edited: z.boolean().optional(),
   /** Platform details the same channel's sender needs later (e.g. a callback query id to answer). */
   platform: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });

@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Lang, Translator } from "../../i18n/locales.js";
 import { MediaRejectedError, PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter, type Reply } from "../types.js";
-import { ZaloApiError, type ZaloClient } from "./client.js";
+import { isRetryableZaloError, ZaloApiError, type ZaloClient } from "./client.js";
 import { downloadZaloPhoto } from "./evidence.js";
 import { renderZaloText, ZALO_TEXT_LIMIT } from "./rendering.js";
 import { redisKeys } from "../../redis/keys.js";
@@ -32,13 +32,17 @@ export interface ZaloAdapterDeps {
 export function createZaloAdapter(deps: ZaloAdapterDeps): ChannelAdapter {
   const retryAfterMs = deps.retryAfterMs ?? DEFAULT_ZALO_RETRY_AFTER_MS;
 
-  /** Maps a Zalo failure to what the outbound worker should do with it. */
+  /**
+   * Maps a Zalo failure to what the outbound worker should do with it, following the docs' error
+   * table: 403 is Zalo's "internal server error" and 408 a timeout, so both are retried like a 5xx;
+   * only a description that says the person blocked the bot means they cannot be reached.
+   */
   const translate = (err: unknown): unknown => {
     if (!(err instanceof ZaloApiError)) return err; // network / 5xx-like: retried by the worker
     if (err.errorCode === 429) return new RetryAfterError(retryAfterMs);
-    if (err.errorCode === 403 || /block/i.test(err.description)) return new RecipientUnreachableError(err.message);
+    if (/block/i.test(err.description)) return new RecipientUnreachableError(err.message);
     // A bad token is an operator's mistake that will be fixed: keep the messages for the retries.
-    if (err.errorCode === 401) return err;
+    if (err.errorCode === 401 || isRetryableZaloError(err)) return err;
     if (err.errorCode >= 400 && err.errorCode < 500) return new PermanentSendError(err.message);
     return err;
   };

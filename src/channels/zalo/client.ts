@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import axios, { type AxiosInstance } from "axios";
 import { z } from "zod";
-import { zaloUpdateSchema, unwrapZaloBody, type ZaloUpdate } from "./event.js";
+import { unwrapZaloBody } from "./event.js";
 
 export const ZALO_API_ROOT = "https://bot-api.zaloplatforms.com";
 
@@ -19,7 +19,11 @@ export class ZaloError extends Error {
   }
 }
 
-/** Zalo answered `ok:false` (with HTTP 200 or an error status). `errorCode` follows HTTP: 400, 401, 403, 404, 408, 429, 5xx. */
+/**
+ * Zalo answered `ok:false` (with HTTP 200 or an error status). The docs' error table ("Bảng mã
+ * lỗi"): 400 bad request (wrong path or method), 401 token invalid, 403 **internal server error**
+ * (sic: not "forbidden"), 404 invalid access request, 408 timeout, 429 quota exceeded; plus 5xx.
+ */
 export class ZaloApiError extends ZaloError {
   override name = "ZaloApiError";
   constructor(method: string, readonly errorCode: number, readonly description: string) {
@@ -43,10 +47,13 @@ export class ZaloInvalidResponseError extends ZaloError {
   }
 }
 
-/** Whether waiting and asking again can help. */
+/** Error codes after which the same request may succeed: the docs' 403 (internal server error), 408 (timeout), 429 (quota), 5xx. */
+export const RETRYABLE_ZALO_CODES: ReadonlySet<number> = new Set([403, 408, 429]);
+
+/** Whether waiting and asking again can help (per the docs' error table, see ZaloApiError). */
 export function isRetryableZaloError(err: unknown): boolean {
   if (err instanceof ZaloNetworkError) return true;
-  if (err instanceof ZaloApiError) return err.errorCode === 429 || err.errorCode >= 500;
+  if (err instanceof ZaloApiError) return RETRYABLE_ZALO_CODES.has(err.errorCode) || err.errorCode >= 500;
   return false;
 }
 
@@ -131,18 +138,17 @@ export class ZaloClient {
   }
 
   /**
-   * Long-polls for ONE update (Zalo returns a single update, not a list, and takes no offset).
-   * An idle poll (error 408) resolves to null instead of throwing.
+   * Long-polls for ONE update (Zalo returns a single update, not a list, and takes no offset), as
+   * raw JSON. An idle poll (error 408) resolves to null instead of throwing.
    */
-  async getUpdates(params: { timeout: number }, opts?: CallOptions): Promise<ZaloUpdate | null> {
+  async getUpdates(params: { timeout: number }, opts?: CallOptions): Promise<unknown> {
     try {
       const result = await this.call("getUpdates", { timeout: String(params.timeout) }, z.unknown(), { ...opts, timeoutMs: this.timeoutMs + params.timeout * 1_000 });
       const unwrapped = unwrapZaloBody(result);
       const first = Array.isArray(unwrapped) ? unwrapped[0] : unwrapped;
-      if (first === undefined || first === null) return null;
-      const parsed = zaloUpdateSchema.safeParse(first);
-      if (!parsed.success) throw new ZaloInvalidResponseError("getUpdates", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-      return parsed.data;
+      // Returned unvalidated: an update taken from Zalo cannot be fetched again, so the caller reads
+      // whatever shape it has (zaloEventToInbound) instead of this throwing it away.
+      return first ?? null;
     } catch (err) {
       if (err instanceof ZaloApiError && err.errorCode === 408) return null;
       throw err;

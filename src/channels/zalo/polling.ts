@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { InboundQueue } from "../../queue/inbound.js";
 import type { ZaloClient } from "./client.js";
 import { zaloEventToInbound } from "./event.js";
+import { logOutcome } from "./webhook.js";
 
 export interface ZaloPollerDeps {
   client: ZaloClient;
@@ -65,11 +66,8 @@ export class ZaloPoller {
   /** An update already taken from Zalo cannot be fetched again: keep trying until Redis takes it. */
   private async hand(update: unknown): Promise<void> {
     const outcome = zaloEventToInbound(update);
-    if (outcome.kind === "invalid") {
-      this.log.warn({ problem: outcome.problem }, "Zalo update rejected by validation");
-      return;
-    }
-    if (outcome.kind === "ignored") return;
+    if (outcome.kind !== "message" || outcome.keys) logOutcome(this.log, outcome);
+    if (outcome.kind !== "message") return;
     for (let attempt = 1; this.running; attempt++) {
       try {
         await this.deps.inbound.accept(outcome.message);

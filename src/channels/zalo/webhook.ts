@@ -4,10 +4,10 @@
  * give up after about 2 s) gets its answer in milliseconds. Redis down → 503, so Zalo retries.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import express, { type Router } from "express";
+import express, { type ErrorRequestHandler, type Router } from "express";
 import type { Logger } from "pino";
 import type { InboundQueue } from "../../queue/inbound.js";
-import { zaloEventToInbound } from "./event.js";
+import { zaloEventToInbound, type ZaloEventOutcome } from "./event.js";
 
 export const ZALO_SECRET_HEADER = "x-bot-api-secret-token";
 
@@ -47,12 +47,9 @@ export function createZaloWebhook(deps: ZaloWebhookDeps): Router {
     express.json({ limit: "256kb", type: () => true }),
     async (req, res) => {
       const outcome = zaloEventToInbound(req.body);
-      if (outcome.kind === "invalid") {
-        log.warn({ problem: outcome.problem }, "Zalo event rejected by validation");
-        res.status(400).json({ ok: false, error: "invalid_event" });
-        return;
-      }
-      if (outcome.kind === "ignored") {
+      if (outcome.kind !== "message" || outcome.keys) logOutcome(log, outcome);
+      if (outcome.kind !== "message") {
+        // Authenticated, so it is Zalo: a 4xx would only invite a redelivery of the same shape.
         res.status(200).json({ ok: true });
         return;
       }
@@ -65,5 +62,22 @@ export function createZaloWebhook(deps: ZaloWebhookDeps): Router {
       }
     },
   );
+  // A body that is not JSON, or too large, from a caller that knew the secret: logged and acknowledged.
+  const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    log.warn({ problem: err.type ?? "unreadable body", status: err.status }, "unreadable Zalo delivery acknowledged");
+    res.status(200).json({ ok: true });
+  };
+  router.use(onError);
   return router;
+}
+
+/**
+ * Shapes we could not (fully) read are logged with their field names only, so a new payload shape
+ * shows up in the logs without anyone's message in them.
+ */
+export function logOutcome(log: Logger, outcome: ZaloEventOutcome): void {
+  if (outcome.kind === "invalid") log.warn({ problem: outcome.problem, keys: outcome.keys }, "unreadable Zalo event acknowledged");
+  else if (outcome.kind === "message" && outcome.keys) log.warn({ chatId: outcome.message.chatId, keys: outcome.keys }, "Zalo message in an unknown shape; the person is asked to type");
+  else if (outcome.kind === "ignored" && outcome.keys) log.info({ reason: outcome.reason, keys: outcome.keys }, "Zalo event ignored");
 }
