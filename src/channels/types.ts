@@ -71,6 +71,11 @@ export interface Reply {
   /** Identifies the question the choices answer; echoed back in InboundMessage.choice.token. */
   choiceToken?: string;
   media?: { url: string; caption?: string };
+  /**
+   * Offers to continue in a private chat with the bot (asked in a group for something personal):
+   * Telegram shows a button opening `t.me/<bot>?start=<start>`; other platforms only show the text.
+   */
+  openPrivate?: { label: string; start: string };
 }
 
 /** What the inbound worker hands the outbound queue for one processed update. */

@@ -5,6 +5,7 @@
  */
 import { parseCode } from "../db/codes.js";
 import type { Lang } from "../i18n/locales.js";
+import { inGroup, sendToPrivateChat } from "./chat-scope.js";
 import type { Kit, Turn } from "./context.js";
 import { forwardQuestion, requestDeletion } from "./data-requests.js";
 
@@ -43,12 +44,14 @@ export function createAccountActions(k: Kit): AccountActions {
 
   return {
     async status(turn, text) {
+      if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       const answer = await lookup(turn, text, "conversation.status.how");
       if (!answer) return;
       if (answer.withdrawable && k.registry.withdrawals.has(answer.code.slice(0, 2))) return k.questions.ask(turn, answer.text, { kind: "status", code: answer.code });
       k.say(turn, answer.text);
     },
     async askWithdraw(turn, text) {
+      if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       const answer = await lookup(turn, text, "conversation.withdraw.how");
       if (!answer) return;
       if (!answer.withdrawable) return k.say(turn, k.t(turn, "conversation.withdraw.not_possible", { code: answer.code }));
@@ -60,12 +63,15 @@ export function createAccountActions(k: Kit): AccountActions {
       k.say(turn, k.t(turn, done ? "conversation.withdraw.done" : "conversation.withdraw.not_possible", { code }));
     },
     async mine(turn) {
+      // The list names the person's submissions and their status: not for the group to read.
+      if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       const ctx = k.person(turn);
       const lines = (await Promise.all(k.registry.submissionLists.map((list) => list(ctx)))).flat().sort((a, b) => b.at.getTime() - a.at.getTime());
       if (!lines.length) return k.menu.show(turn, k.t(turn, "conversation.mine.none"));
       k.say(turn, [k.t(turn, "conversation.mine.title"), ...lines.slice(0, MINE_LIMIT).map((l) => `• ${l.text}`), k.t(turn, "conversation.status.how")].join("\n"));
     },
     askDeletion(turn) {
+      if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       k.questions.ask(turn, k.t(turn, "conversation.deletion.confirm"), { kind: "delete-confirm" });
     },
     async requestDeletion(turn) {

@@ -6,6 +6,7 @@
  */
 import { REVIEW_CHOICE_TOKEN, type InboundMessage, type Reply } from "../channels/types.js";
 import { createAccountActions } from "./account.js";
+import { inGroup, privateChatIdOf, sessionChatKey } from "./chat-scope.js";
 import { kitTools, type EngineDeps, type Kit, type Turn } from "./context.js";
 import { createEvidenceIntake } from "./evidence.js";
 import type { ConversationPlugin } from "./extensions.js";
@@ -87,8 +88,13 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function process(turn: Turn, firstContact: boolean, previousAt: number | undefined) {
     const { msg, session: s } = turn;
+    if (msg.edited) {
+      // An edit is not re-read (the answer was already taken); a person waiting in a flow is told how to change it.
+      if (s.flow && s.pending?.kind === "step") k.say(turn, k.t(turn, "conversation.edited"));
+      return;
+    }
     if (msg.unsupported) {
-      k.say(turn, k.t(turn, "core.unsupported"));
+      k.say(turn, k.t(turn, msg.unsupported === "link" ? "core.unsupported_link" : msg.unsupported === "protected" ? "core.protected_sender" : "core.unsupported"));
       if (s.flow && s.pending?.kind === "step") k.runner.prompt(turn);
       return;
     }
@@ -112,15 +118,16 @@ export function createEngine(deps: EngineDeps): Engine {
   async function personFor(msg: InboundMessage) {
     const p = await db.person.upsert({
       where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } },
-      create: { channel: msg.channel, externalId: msg.userId, chatId: msg.chatId, language: languageOfHint(msg.languageHint) },
-      update: { chatId: msg.chatId },
+      // Met in a group: notifications still go to the person's private chat, never to the group.
+      create: { channel: msg.channel, externalId: msg.userId, chatId: privateChatIdOf(msg), language: languageOfHint(msg.languageHint) },
+      update: inGroup(msg) ? {} : { chatId: msg.chatId },
       select: { id: true, language: true },
     });
     return { id: p.id, language: p.language === "en" ? ("en" as const) : ("vi" as const) };
   }
 
   async function handle(msg: InboundMessage): Promise<Reply[]> {
-    return store.transact(msg.channel, msg.chatId, async (loaded) => {
+    return store.transact(msg.channel, sessionChatKey(msg), async (loaded) => {
       let session = loaded.session;
       // A retried job (the worker died after we saved): give the same replies, change nothing.
       if (session?.lastMessageId === msg.messageId && session.lastReplies) return { value: session.lastReplies };

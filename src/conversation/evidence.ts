@@ -9,6 +9,7 @@ import type { Kit, Turn } from "./context.js";
 import { errorKind } from "./context.js";
 import type { Step } from "./flow-schema.js";
 import type { FlowRun } from "./session.js";
+import { cleanText } from "./input.js";
 import { evidenceItems } from "./step-input.js";
 
 type MediaStep = Extract<Step, { kind: "media" }>;
@@ -49,13 +50,17 @@ export function createEvidenceIntake(k: Kit): EvidenceIntake {
     const name = file.fileName ?? media.fileName;
     const id = await k.registry.evidence.store({ kind: media.kind, bytes: file.bytes, mime: file.mime, fileName: name });
     k.log(turn).info({ attachmentId: id, bytes: file.bytes.length }, "evidence stored");
-    return { kind: "attachment", ref: id, name: name ?? undefined };
+    // A photo has no file name; its caption ("Bằng khen 2025") names it in the summary instead.
+    const caption = turn.msg.text ? cleanText(turn.msg.text).slice(0, 200) : "";
+    return { kind: "attachment", ref: id, name: name ?? (caption || undefined) };
   }
 
   return {
     async onMedia(turn, media) {
       const current = turn.session.flow && turn.session.pending?.kind === "step" ? k.runner.current(turn) : undefined;
       if (current?.step.kind !== "media") {
+        // A photo with a caption outside the evidence step: the caption is what the person said.
+        if (turn.msg.text?.trim()) return k.router.onText(turn, turn.msg.text, false);
         k.say(turn, k.t(turn, "conversation.media.unexpected"));
         if (current) k.runner.prompt(turn);
         return;

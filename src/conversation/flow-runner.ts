@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { askPluginQuestion, questionAfterSubmit } from "./plugin-questions.js";
+import { inGroup, sendToPrivateChat } from "./chat-scope.js";
 import type { Kit, Turn } from "./context.js";
 import { errorKind } from "./context.js";
 import { SubmissionRefusedError } from "./extensions.js";
@@ -170,6 +171,7 @@ export function createFlowRunner(k: Kit): FlowRunner {
     async start(turn, flowId, opts = {}) {
       const flow = k.registry.available(flowId);
       if (!flow) return k.menu.show(turn, k.t(turn, "conversation.flow_unavailable"));
+      if (inGroup(turn.msg)) return sendToPrivateChat(k, turn, flowId);
       const run = turn.session.flow;
       if (run && !opts.force && Object.keys(run.answers).length > 0) {
         const title = k.t(turn, k.deps.flows.get(run.flowId)?.title ?? flow.title);

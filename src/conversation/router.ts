@@ -52,6 +52,12 @@ export function createRouter(k: Kit): Router {
       const v = k.vocab;
 
       if (!n) return k.menu.show(turn);
+      if (slash === "/start") {
+        // "/start nomination": a deep link from a group ("t.me/<bot>?start=nomination") opens that flow here.
+        const arg = text.slice(text.split(/\s+/)[0]!.length).trim();
+        if (arg && k.deps.flows.has(arg)) return k.runner.start(turn, arg);
+        return k.menu.show(turn, firstContact ? k.t(turn, "conversation.welcome") : undefined);
+      }
       if (v.is("menu", n)) return k.menu.show(turn, firstContact ? k.t(turn, "conversation.welcome") : undefined);
       if (v.is("help", n)) return k.menu.show(turn, k.t(turn, "conversation.help"));
       if (v.is("cancel", n)) return k.runner.askCancel(turn);

@@ -37,6 +37,8 @@ export const redisKeys = {
   /** The web chat's outgoing message list and its sequence counter. */
   webchatOut: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:out`,
   webchatSeq: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:seq`,
+  /** A Zalo protected sender already told the assistant cannot read them (90 days). */
+  zaloProtectedTold: (prefix: string, chatId: string, userId: string) => `${prefix}:zalo:protected-told:${chatId}:${userId}`,
   /** A Zalo OA follow already greeted (its event may arrive twice). */
   zaloOaSubscriptionSeen: (prefix: string, key: string) => `${prefix}:zalo_oa:subscription-seen:${key}`,
   /** The lock one process holds while it refreshes the OA token pair. */

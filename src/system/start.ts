@@ -24,6 +24,7 @@ import { createWebchatAdapter } from "../channels/webchat/adapter.js";
 import { createWebchatRoutes } from "../channels/webchat/routes.js";
 import { createZaloModule } from "../channels/zalo/module.js";
 import { createOaModule, type OaChannel } from "../channels/zalo-oa/module.js";
+import { createProtectedSenderNotice } from "../channels/zalo/protected-senders.js";
 import type { ChannelModule } from "../channels/registry.js";
 import type { ChannelAdapter, ChannelName, InboundMessage, Reply } from "../channels/types.js";
 import { compose, type Middleware } from "../conversation/pipeline.js";
@@ -215,6 +216,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     // triggers and the locales' words tell middlewares waiting for free text what is a command.
     const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
     const vocabulary = new Vocabulary(i18n, flows);
+    // [zalo] protected senders are told once, then left in peace (issue 15)
+    if (config.zalo) middlewares.push(createProtectedSenderNotice({ redis: workerRedis, prefix, i18n }));
     const extraRouters: Array<{ path: string; router: express.Router }> = [];
 
     // [review] reviewers, admin panel, notifications (issue 8)

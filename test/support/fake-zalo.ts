@@ -26,6 +26,11 @@ export const ZALO_ANSWERS = {
   okFalseWith200: { status: 200, body: { ok: false, error_code: 400, description: "Bad Request" } },
   badRequest: { status: 400, body: { ok: false, error_code: 400, description: "Bad Request" } },
   blocked: { status: 403, body: { ok: false, error_code: 403, description: "Forbidden: the user blocked the bot" } },
+  /** The docs' error table: 403 is "internal server error" (sic), 408 a timeout — both worth retrying. */
+  internalError403: { status: 403, body: { ok: false, error_code: 403, description: "Internal server error" } },
+  timeout408: { status: 408, body: { ok: false, error_code: 408, description: "Request timeout" } },
+  /** Reported with HTTP 200: branch on `ok`, never on the status. */
+  internalError403With200: { status: 200, body: { ok: false, error_code: 403, description: "Internal server error" } },
   notAnEnvelope: { status: 200, body: { hello: "world" } },
   wrongResult: { status: 200, body: { ok: true, result: { message_id: { nested: true } } } },
 } satisfies Record<string, ScriptedAnswer>;
@@ -275,3 +280,48 @@ export function numberedOptions(text: string): Array<{ n: number; label: string 
 export function withoutDiacritics(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D");
 }
+
+/**
+ * Deliveries as the platform sends them, for the platform-case tests. Shapes come from the docs
+ * (bot.zaloplatforms.com "Webhook" and "Bảng mã lỗi", copied in public repositories), the real
+ * payloads openclaw's fixtures preserve (`photo_url`, `message_type: "CHAT_PHOTO"`, epoch-ms dates),
+ * and the variants defensive parsers in public code accept (photo as object/array, attachments[]).
+ */
+export const ZALO_PAYLOADS = {
+  /** The docs' text example. */
+  text: (chatId: string, text: string, userId = chatId, chatType: "PRIVATE" | "GROUP" = "PRIVATE") => ({
+    event_name: "message.text.received",
+    message: { from: { id: userId, display_name: "Ted", is_bot: false }, chat: { id: chatId, chat_type: chatType }, text, message_id: `${Math.random().toString(16).slice(2, 12)}${Date.now().toString(16)}`.slice(0, 20), date: Date.now() },
+  }),
+  /** A real image event (openclaw PR #51543 fixture): `photo_url`, not the documented `photo`. */
+  imageReal: (chatId: string, url: string) => ({
+    event_name: "message.image.received",
+    message: { date: Date.now(), chat: { chat_type: "PRIVATE", id: chatId }, caption: "", message_id: `img-${Math.random().toString(36).slice(2)}`, message_type: "CHAT_PHOTO", from: { id: chatId, is_bot: false, display_name: "Test User" }, photo_url: url },
+  }),
+  /** The same image in each shape public parsers report: photo as a string (the docs), an object, an array of sizes, attachments[]. */
+  imageShapes: (chatId: string, url: string): Array<{ shape: string; event: unknown }> => {
+    const base = () => ({ date: Date.now(), chat: { chat_type: "PRIVATE", id: chatId }, message_id: `img-${Math.random().toString(36).slice(2)}`, from: { id: chatId, is_bot: false, display_name: "Test User" } });
+    return [
+      { shape: "photo_url", event: { event_name: "message.image.received", message: { ...base(), photo_url: url } } },
+      { shape: "photo string (docs)", event: { event_name: "message.image.received", message: { ...base(), photo: url, caption: "" } } },
+      { shape: "photo object", event: { event_name: "message.image.received", message: { ...base(), photo: { url, width: 1280, height: 960 } } } },
+      { shape: "photo array", event: { event_name: "message.image.received", message: { ...base(), photo: [{ url: `${url}?size=small`, width: 90, height: 90 }, { url, width: 1280, height: 960 }] } } },
+      { shape: "attachments[]", event: { event_name: "message.image.received", message: { ...base(), attachments: [{ type: "image", payload: { url } }] } } },
+    ];
+  },
+  /** The docs: a protected sender's message arrives as this event with no content fields at all. */
+  unsupported: (chatId: string) => ({
+    event_name: "message.unsupported.received",
+    message: { from: { id: chatId, display_name: "Ted", is_bot: false }, chat: { id: chatId, chat_type: "PRIVATE" }, message_id: `un-${Math.random().toString(36).slice(2)}`, date: Date.now() },
+  }),
+  /** A link preview reported under the same event, with the link in a field parsers look for. */
+  linkPreview: (chatId: string, link: string) => ({
+    event_name: "message.unsupported.received",
+    message: { from: { id: chatId, display_name: "Ted", is_bot: false }, chat: { id: chatId, chat_type: "PRIVATE" }, message_id: `ln-${Math.random().toString(36).slice(2)}`, date: Date.now(), message_type: "CHAT_LINK", attachments: [{ type: "link", payload: { url: link, title: "Bài viết" } }] },
+  }),
+  /** A link preview whose address was not passed on. */
+  linkWithoutAddress: (chatId: string) => ({
+    event_name: "message.unsupported.received",
+    message: { from: { id: chatId, display_name: "Ted", is_bot: false }, chat: { id: chatId, chat_type: "PRIVATE" }, message_id: `lx-${Math.random().toString(36).slice(2)}`, date: Date.now(), message_type: "CHAT_LINK" },
+  }),
+};

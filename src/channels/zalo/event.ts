@@ -62,17 +62,20 @@ export function unwrapZaloBody(body: unknown): unknown {
 }
 
 /**
- * The field names of a payload, two levels deep ("event_name,message{chat,from,photo}"): enough to
- * recognise a new shape in the logs, with no value (which could be personal data) in it.
+ * The field names of a payload, three levels deep ("event_name,message{chat{id},photo[2]}"):
+ * enough to recognise a new shape in the logs, with no value (which could be personal data) in it.
  */
-export function sampleKeys(raw: unknown): string {
-  const names = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.keys(v).slice(0, 20).map((k) => k.replace(/[^A-Za-z0-9_.-]/g, "?").slice(0, 40)) : []);
+export function sampleKeys(raw: unknown, depth = 0): string {
   if (Array.isArray(raw)) return `[${raw.length}]`;
-  return names(raw)
+  if (!raw || typeof raw !== "object") return "";
+  return Object.keys(raw)
+    .slice(0, 20)
     .map((k) => {
+      const name = k.replace(/[^A-Za-z0-9_.-]/g, "?").slice(0, 40);
       const inner = (raw as Record<string, unknown>)[k];
-      const sub = names(inner);
-      return sub.length ? `${k}{${sub.join(",")}}` : Array.isArray(inner) ? `${k}[${inner.length}]` : k;
+      if (Array.isArray(inner)) return `${name}[${inner.length}]`;
+      if (inner && typeof inner === "object" && depth < 2) return `${name}{${sampleKeys(inner, depth + 1)}}`;
+      return name;
     })
     .join(",")
     .slice(0, 500);

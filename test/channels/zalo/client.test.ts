@@ -31,13 +31,14 @@ describe("the Zalo Bot API client", () => {
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
   });
 
-  it("never retries a 4xx other than 429", async () => {
-    fake.failNext("sendMessage", ZALO_ANSWERS.badRequest);
-    await expect(client.sendMessage({ chat_id: "c1", text: "x" })).rejects.toMatchObject({ errorCode: 400 });
-    expect(fake.callsOf("sendMessage")).toHaveLength(1);
-    fake.failNext("sendMessage", ZALO_ANSWERS.blocked);
-    await expect(client.sendMessage({ chat_id: "c1", text: "x" })).rejects.toMatchObject({ errorCode: 403 });
-    expect(fake.callsOf("sendMessage")).toHaveLength(2);
+  it("follows the docs' error table: never retries 400, 401 or 404; retries 403 (internal server error), 408 and 429", async () => {
+    for (const [answer, retried] of [[ZALO_ANSWERS.badRequest, false], [{ status: 401, body: { ok: false, error_code: 401, description: "Unauthorized" } }, false], [{ status: 404, body: { ok: false, error_code: 404, description: "Not found" } }, false], [ZALO_ANSWERS.internalError403, true], [ZALO_ANSWERS.timeout408, true], [ZALO_ANSWERS.tooManyRequests, true]] as const) {
+      fake.reset();
+      fake.failNext("sendMessage", answer);
+      const result = await client.sendMessage({ chat_id: "c1", text: "x" }).then(() => "sent", (e: { errorCode?: number }) => e.errorCode);
+      expect(result, String(answer.body.error_code)).toBe(retried ? "sent" : answer.body.error_code);
+      expect(fake.callsOf("sendMessage"), String(answer.body.error_code)).toHaveLength(retried ? 2 : 1);
+    }
   });
 
   it("retries a 429 with growing, jittered waits, then succeeds", async () => {
