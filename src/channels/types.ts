@@ -129,6 +129,8 @@ export interface ChannelAdapter {
   name: ChannelName;
   /** Per-chat send budget: burst and sustained messages per second. */
   limits: { globalPerSecond: number; perChatPerSecond: number; perChatBurst: number };
+  /** A chat's own budget when it differs by chat (Telegram groups allow ~20 a minute); `limits` otherwise. */
+  chatLimit?(chatId: string): { perSecond: number; burst: number };
   send(chatId: string, reply: Reply, ctx: { key: string; index: number; platform?: OutboundJob["platform"] }): Promise<void>;
   /** Called once before a job's replies (e.g. answerCallbackQuery, remove an answered keyboard, typing). Errors are logged, not retried. */
   beforeSend?(job: OutboundJob): Promise<void>;

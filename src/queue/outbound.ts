@@ -88,13 +88,14 @@ export class OutboundQueues {
     if (adapter.beforeSend && !delivered.some(Boolean) && (adapter.needsBeforeSend?.(job) ?? true) && (await redis.set(sentKey("pre"), "1", "EX", 86_400, "NX")) === "OK") {
       await adapter.beforeSend(job).catch((err: unknown) => logger.warn({ channel: job.channel, err: String(err) }, "beforeSend failed"));
     }
+    const chatLimit = adapter.chatLimit?.(job.chatId) ?? { perSecond: adapter.limits.perChatPerSecond, burst: adapter.limits.perChatBurst };
     for (let index = 0; index < job.replies.length; index++) {
       if (delivered[index]) continue;
       const reply = job.replies[index]!;
       for (let attempt = 1; ; attempt++) {
         await this.limiter.take(
           { bucket: `${job.channel}:all`, perSecond: adapter.limits.globalPerSecond, burst: adapter.limits.globalPerSecond },
-          { bucket: `${job.channel}:chat:${job.chatId}`, perSecond: adapter.limits.perChatPerSecond, burst: adapter.limits.perChatBurst },
+          { bucket: `${job.channel}:chat:${job.chatId}`, perSecond: chatLimit.perSecond, burst: chatLimit.burst },
         );
         try {
           await adapter.send(job.chatId, reply, { key: job.key, index, platform: job.platform });

@@ -5,6 +5,7 @@
  * retried event sends no second card.
  */
 import type { Logger } from "pino";
+import { PermanentSendError, RecipientUnreachableError } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import type { Status } from "./transitions.js";
@@ -100,12 +101,14 @@ export async function sendCards(deps: CardDeps, nominationId: string): Promise<v
       const messageId = await deps.cards.sendCard(chatId, card.html, card.buttons);
       await deps.db.reviewCard.create({ data: { nominationId, chatId, messageId } });
     } catch (err) {
-      deps.logger.warn({ nominationId, err: (err as Error).message }, "reviewer card not sent");
-      failures.push(chatId);
+      const final = err instanceof RecipientUnreachableError || err instanceof PermanentSendError;
+      deps.logger.warn({ nominationId, chatId, err: (err as Error).message, final }, final ? "reviewer card cannot be delivered to this chat" : "reviewer card not sent; will retry");
+      if (!final) failures.push(chatId);
     }
   }
-  // One unreachable reviewer must not block the others; a failure is retried only if no card went out at all.
-  if (failures.length && have.size === 0 && (await deps.db.reviewCard.count({ where: { nominationId } })) === 0) throw new Error("no reviewer card could be sent");
+  // Each failed card is retried on its own: the event runs again (with backoff) and skips the chats
+  // that have their card. A chat that can never be reached (blocked, removed) is not retried.
+  if (failures.length) throw new Error(`${failures.length} reviewer card(s) not sent yet; retrying them`);
 }
 
 /** Edits every card of a nomination to its current state (outcome, who decided; no buttons once decided). */

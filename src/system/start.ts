@@ -34,6 +34,8 @@ import { registerReviewEvents } from "../review/review-events.js";
 import { panelBaseUrl } from "../review/login-links.js";
 import { createAdminAuth } from "../admin/auth.js";
 import { createTelegramCards } from "../channels/telegram/cards.js";
+import { createChatMigrations } from "../channels/telegram/migrations.js";
+import { RateLimiter } from "../queue/rate-limiter.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
 import { discardAbandonedEvidence } from "../nominations/submissions.js";
 import { createEngine, loadFlows, Vocabulary } from "../conversation/index.js";
@@ -164,7 +166,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix) });
 
     // [telegram] channel (issue 4)
-    if (config.telegram) channels.set("telegram", createTelegramChannel({ config: config.telegram, inbound, redis: workerRedis, prefix, logger }));
+    if (config.telegram) channels.set("telegram", createTelegramChannel({ config: config.telegram, inbound, redis: workerRedis, prefix, logger, i18n }));
     else logger.info("Telegram is off (TELEGRAM_BOT_TOKEN is not set)");
     // [/telegram]
 
@@ -234,7 +236,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       i18n,
       events,
       enqueue: (job) => outbound.enqueue(job),
-      cards: config.telegram ? createTelegramCards({ token: config.telegram.token, apiRoot: config.telegram.apiRoot }) : undefined,
+      // Cards take their tokens from the outbound worker's buckets (a group allows ~20 messages a minute) and follow upgraded groups.
+      cards: config.telegram
+        ? createTelegramCards({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, limiter: new RateLimiter(workerRedis, prefix), maxPerSecond: config.telegram.maxPerSecond, migrations: createChatMigrations(workerRedis, prefix) })
+        : undefined,
       reviewChatId: config.telegram?.reviewChatId,
       telegramEnabled: channels.has("telegram"),
       logger,

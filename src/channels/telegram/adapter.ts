@@ -10,7 +10,10 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ChannelAdapter, OutboundJob, Reply } from "../types.js";
 import { CallbackDataError } from "./callback-data.js";
-import { isNotModified, toSendError } from "./errors.js";
+import { ChatMigratedError, isNotModified, toSendError } from "./errors.js";
+import type { BotIdentitySource } from "./identity.js";
+import { telegramChatLimit } from "./limits.js";
+import type { ChatMigrations } from "./migrations.js";
 import { escapeHtml } from "./html.js";
 import { inlineKeyboard, numberedList, textWithChoices } from "./keyboard.js";
 import { fetchTelegramMedia } from "./media.js";
@@ -27,14 +30,18 @@ export interface TelegramAdapterDeps {
   logger: Logger;
   /** Bot-wide messages per second (TELEGRAM_MAX_PER_SECOND; Telegram's cap is about 30). */
   maxPerSecond?: number;
+  /** Groups that became supergroups (followed on `migrate_to_chat_id`). */
+  migrations?: ChatMigrations;
+  /** The bot's username, for "continue privately" deep-link buttons. */
+  identity?: BotIdentitySource;
 }
 
 /** How long a delivered part is remembered: as long as the outbound worker remembers whole replies. */
 const PART_MARKER_TTL_SECONDS = 24 * 60 * 60;
 
 /**
- * Telegram's documented limits: about 30 messages per second per bot, and no more than one per
- * second in one chat (a short burst is tolerated).
+ * Telegram's documented limits: about 30 messages per second per bot, about one per second in a
+ * private chat and 20 a minute in a group (see limits.ts); a short burst is tolerated.
  *
  * @example channels.set("telegram", { adapter: createTelegramAdapter({ api, token, apiRoot, redis, prefix, logger }) })
  */
@@ -45,21 +52,19 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): ChannelAdapter
   return {
     name: "telegram",
     limits: { globalPerSecond: deps.maxPerSecond ?? 30, perChatPerSecond: 1, perChatBurst: 3 },
+    chatLimit: telegramChatLimit,
 
-    async send(chatId, reply, ctx) {
-      const { parts, keyboard } = render(reply, log);
-      if (reply.media) {
-        await deliverOnce(`${ctx.key}:${ctx.index}:media`, () => api.sendPhoto(chatId, reply.media!.url, { caption: reply.media!.caption ? escapeHtml(reply.media!.caption.slice(0, 1024)) : undefined, parse_mode: "HTML" }));
-      }
-      for (let i = 0; i < parts.length; i++) {
-        const last = i === parts.length - 1;
-        const sendPart = () => api.sendMessage(chatId, escapeHtml(parts[i]!), { parse_mode: "HTML", link_preview_options: { is_disabled: true }, reply_markup: last && keyboard ? { inline_keyboard: keyboard } : undefined });
-        // A single-part reply is made idempotent by the outbound worker's own marker.
-        if (parts.length === 1 && !reply.media) await call(sendPart);
-        else await deliverOnce(`${ctx.key}:${ctx.index}:${i}`, sendPart);
+    async send(originalChatId, reply, ctx) {
+      const chatId = (await deps.migrations?.resolve(originalChatId)) ?? originalChatId;
+      try {
+        await sendTo(chatId, reply, ctx);
+      } catch (err) {
+        if (!(err instanceof ChatMigratedError) || !deps.migrations) throw err;
+        log.info({ chatId, newChatId: err.newChatId }, "group became a supergroup; following it");
+        await deps.migrations.record(chatId, err.newChatId);
+        await sendTo(err.newChatId, reply, ctx);
       }
     },
-
     needsBeforeSend: (job) => typeof job.platform?.callbackQueryId === "string" || (job.platform?.removeKeyboard === true && typeof job.platform?.messageId === "number"),
 
     async beforeSend(job: OutboundJob) {
@@ -79,6 +84,28 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): ChannelAdapter
 
     fetchMedia: (ref, maxBytes) => fetchTelegramMedia(api, { token: deps.token, apiRoot: deps.apiRoot }, ref, maxBytes),
   };
+
+  /** One Reply to one chat: its parts, the keyboard on the last, or a "continue privately" button. */
+  async function sendTo(chatId: string, reply: Reply, ctx: { key: string; index: number }): Promise<void> {
+    const { parts, keyboard } = render(reply, log);
+    const privateButton = reply.openPrivate ? await deepLinkButton(reply.openPrivate) : undefined;
+    if (reply.media) {
+      await deliverOnce(`${ctx.key}:${ctx.index}:media`, () => api.sendPhoto(chatId, reply.media!.url, { caption: reply.media!.caption ? escapeHtml(reply.media!.caption.slice(0, 1024)) : undefined, parse_mode: "HTML" }));
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const last = i === parts.length - 1;
+      const sendPart = () => api.sendMessage(chatId, escapeHtml(parts[i]!), { parse_mode: "HTML", link_preview_options: { is_disabled: true }, reply_markup: last && (keyboard ?? privateButton) ? { inline_keyboard: (keyboard ?? privateButton)! } : undefined });
+      // A single-part reply is made idempotent by the outbound worker's own marker.
+      if (parts.length === 1 && !reply.media) await call(sendPart);
+      else await deliverOnce(`${ctx.key}:${ctx.index}:${i}`, sendPart);
+    }
+  }
+
+  async function deepLinkButton(open: NonNullable<Reply["openPrivate"]>) {
+    const me = await deps.identity?.get();
+    if (!me?.username) return undefined;
+    return [[{ text: open.label.slice(0, 64), url: `https://t.me/${me.username}?start=${encodeURIComponent(open.start.slice(0, 64))}` }]];
+  }
 
   /** Sends a part unless an earlier attempt of the same job already delivered it. */
   async function deliverOnce(part: string, sendIt: () => Promise<unknown>): Promise<void> {

@@ -16,12 +16,21 @@ export function toSendError(err: unknown): Error {
   if (err instanceof GrammyError) {
     const code = err.error_code;
     if (code === 429) return new RetryAfterError(Math.max(1, err.parameters.retry_after ?? 1) * 1000);
+    if (err.parameters.migrate_to_chat_id !== undefined) return new ChatMigratedError(String(err.parameters.migrate_to_chat_id));
     if (code === 403 || (code === 400 && UNREACHABLE_400.test(err.description))) return new RecipientUnreachableError(`${err.method}: ${code} ${err.description}`);
     if (code >= 400 && code < 500) return new PermanentSendError(`${err.method}: ${code} ${err.description}`);
     return new TelegramUnavailableError(`${err.method}: ${code} ${err.description}`);
   }
   if (err instanceof HttpError) return new TelegramUnavailableError(err.message);
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** The group became a supergroup with a new id: send again there (and remember it). */
+export class ChatMigratedError extends Error {
+  override name = "ChatMigratedError";
+  constructor(readonly newChatId: string) {
+    super(`chat migrated to ${newChatId}`);
+  }
 }
 
 /** Telegram answered 5xx or could not be reached: worth retrying with backoff. */

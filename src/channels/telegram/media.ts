@@ -4,6 +4,8 @@
  * self-hosted Bot API server or the test fake works the same. The size is checked before the
  * download and again while streaming; the type is checked by the file's first bytes, not its name.
  */
+import { readFile, stat } from "node:fs/promises";
+import { isAbsolute, normalize, sep } from "node:path";
 import { GrammyError, type Api } from "grammy";
 import { MediaRejectedError, type FetchedMedia, type MediaRef } from "../types.js";
 import { toSendError } from "./errors.js";
@@ -12,6 +14,7 @@ import { toSendError } from "./errors.js";
 const SIGNATURES: Array<{ mime: string; test: (b: Buffer) => boolean }> = [
   { mime: "image/jpeg", test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { mime: "image/png", test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { mime: "image/gif", test: (b) => b.toString("latin1", 0, 6) === "GIF87a" || b.toString("latin1", 0, 6) === "GIF89a" },
   { mime: "image/webp", test: (b) => b.toString("latin1", 0, 4) === "RIFF" && b.toString("latin1", 8, 12) === "WEBP" },
   { mime: "image/heic", test: (b) => b.toString("latin1", 4, 8) === "ftyp" && /^(heic|heix|hevc|heim|heis|mif1|msf1)$/.test(b.toString("latin1", 8, 12)) },
   { mime: "application/pdf", test: (b) => b.toString("latin1", 0, 5) === "%PDF-" },
@@ -55,13 +58,42 @@ export async function fetchTelegramMedia(api: Api, opts: { token: string; apiRoo
   }
   if (file.file_size !== undefined && file.file_size > maxBytes) throw new MediaRejectedError("too_large");
   if (!file.file_path) throw new MediaRejectedError("unavailable");
-  const res = await fetch(`${opts.apiRoot}/file/bot${opts.token}/${file.file_path.split("/").map(encodeURIComponent).join("/")}`, { signal: AbortSignal.timeout(60_000) });
+  let path = file.file_path;
+  if (isAbsolute(path)) {
+    // A self-hosted Bot API server started with --local answers an absolute path on its own disk
+    // (<dir>/<token>/<kind>/file_N.ext). On the same machine the file is read from there; otherwise
+    // the part after the token directory is what its /file/ endpoint serves.
+    const local = await readLocalFile(path, opts.token, maxBytes);
+    if (local) return finish(local, ref);
+    const marker = `/${opts.token}/`;
+    const at = path.indexOf(marker);
+    if (at < 0) throw new MediaRejectedError("unavailable");
+    path = path.slice(at + marker.length);
+  }
+  const res = await fetch(`${opts.apiRoot}/file/bot${opts.token}/${path.split("/").map(encodeURIComponent).join("/")}`, { signal: AbortSignal.timeout(60_000) });
   if (res.status === 404 || res.status === 400) throw new MediaRejectedError("unavailable");
   if (!res.ok || !res.body) throw new Error(`file download failed: ${res.status}`);
-  const bytes = await readAtMost(res.body, maxBytes);
+  return finish(await readAtMost(res.body, maxBytes), ref);
+}
+
+function finish(bytes: Buffer, ref: MediaRef): FetchedMedia {
   const mime = sniffMime(bytes, ref.mime);
   if (!mime) throw new MediaRejectedError("bad_type");
   return { bytes, mime, fileName: ref.fileName };
+}
+
+/**
+ * The file at an absolute path from a --local Bot API server, or undefined when it is not on this
+ * machine. Only paths inside the server's directory for this bot (containing `/<token>/`) are read,
+ * so a confused server can never make us read another file.
+ */
+async function readLocalFile(path: string, token: string, maxBytes: number): Promise<Buffer | undefined> {
+  const normal = normalize(path);
+  if (normal !== path || !normal.includes(`${sep}${token}${sep}`)) return undefined;
+  const info = await stat(normal).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  if (info.size > maxBytes) throw new MediaRejectedError("too_large");
+  return readFile(normal);
 }
 
 /** Reads a stream, giving up (and cancelling the download) as soon as it passes `maxBytes`. */

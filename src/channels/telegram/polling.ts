@@ -4,11 +4,13 @@
  * once it is enqueued, so a Redis outage delays updates instead of losing them.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { updateKeys } from "./webhook.js";
 import type { Api } from "grammy";
 import type { Logger } from "pino";
 import type { InboundQueue } from "../../queue/inbound.js";
 import { ALLOWED_UPDATES } from "./commands.js";
-import { telegramUpdateSchema, toInboundMessage } from "./update.js";
+import type { BotIdentitySource } from "./identity.js";
+import { isGroupUpdate, telegramUpdateSchema, toInboundMessage } from "./update.js";
 
 /** Seconds Telegram holds a getUpdates request open when there is nothing to deliver. */
 const LONG_POLL_SECONDS = 25;
@@ -21,6 +23,10 @@ export interface TelegramPollingDeps {
   inbound: Pick<InboundQueue, "accept">;
   logger: Logger;
   reviewChatId?: string;
+  /** Who the bot is (to tell which group messages address it). */
+  identity?: BotIdentitySource;
+  /** Run once the webhook is deleted (publishes the command menu); a failure is logged, not fatal. */
+  onConnected?: () => Promise<void>;
 }
 
 /**
@@ -42,6 +48,7 @@ export function createTelegramPolling(deps: TelegramPollingDeps): { start(): Pro
         if (!webhookDeleted) {
           await deps.api.deleteWebhook({ drop_pending_updates: false }, controller.signal as GrammySignal);
           webhookDeleted = true;
+          await deps.onConnected?.().catch((err: unknown) => log.warn({ err: (err as Error).message }, "publishing the command menu failed"));
         }
         const updates = await deps.api.getUpdates({ offset, timeout: LONG_POLL_SECONDS, allowed_updates: [...ALLOWED_UPDATES] }, controller.signal as GrammySignal);
         for (const raw of updates) {
@@ -60,8 +67,12 @@ export function createTelegramPolling(deps: TelegramPollingDeps): { start(): Pro
 
   async function acceptUntilQueued(raw: unknown): Promise<void> {
     const parsed = telegramUpdateSchema.safeParse(raw);
-    if (!parsed.success) return;
-    const decision = toInboundMessage(parsed.data, { reviewChatId: deps.reviewChatId });
+    if (!parsed.success) {
+      log.warn({ issues: parsed.error.issues.length, keys: updateKeys(raw) }, "unreadable Telegram update skipped");
+      return;
+    }
+    const bot = isGroupUpdate(parsed.data) ? await deps.identity?.get() : undefined;
+    const decision = toInboundMessage(parsed.data, { reviewChatId: deps.reviewChatId, bot });
     if (decision.kind === "ignore") return;
     for (let attempt = 1; !controller.signal.aborted; attempt++) {
       try {

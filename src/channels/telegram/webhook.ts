@@ -3,14 +3,16 @@
  * no database query and no call to Telegram. The slow work happens in the inbound workers, so
  * Telegram never times out and redelivers, and a burst never holds its 40 connections.
  *
- * Answers: 200 accepted (or a duplicate, or an update we ignore); 401 wrong or missing secret;
- * 415 not JSON; 400 malformed; 413 too large; 503 Redis unreachable (Telegram retries later).
+ * Answers: 200 accepted (or a duplicate, or an update we ignore, or one we cannot read — logged
+ * with its field names); 401 wrong or missing secret; 415 not JSON; 503 Redis unreachable
+ * (Telegram retries later).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import type { Logger } from "pino";
 import type { InboundQueue } from "../../queue/inbound.js";
-import { telegramUpdateSchema, toInboundMessage } from "./update.js";
+import type { BotIdentitySource } from "./identity.js";
+import { isGroupUpdate, telegramUpdateSchema, toInboundMessage } from "./update.js";
 
 export const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
 
@@ -22,6 +24,7 @@ export interface TelegramWebhookDeps {
   inbound: Pick<InboundQueue, "accept">;
   logger: Logger;
   reviewChatId?: string;
+  identity?: BotIdentitySource;
 }
 
 /**
@@ -47,11 +50,14 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps): Router {
   router.post("/", checkSecret, express.json({ limit: BODY_LIMIT, type: "application/json" }), async (req, res) => {
     const parsed = telegramUpdateSchema.safeParse(req.body);
     if (!parsed.success) {
-      log.warn({ requestId: res.locals.requestId, issues: parsed.error.issues.length }, "malformed Telegram update rejected");
-      res.status(400).json({ error: "bad_request" });
+      // It came with our secret, so it is Telegram: a 4xx would only make it deliver the same update again.
+      log.warn({ requestId: res.locals.requestId, issues: parsed.error.issues.map((i) => i.path.join(".")).slice(0, 5), keys: updateKeys(req.body) }, "unreadable Telegram update acknowledged");
+      res.status(200).end();
       return;
     }
-    const decision = toInboundMessage(parsed.data, { reviewChatId: deps.reviewChatId });
+    // Only a group message needs to know the bot's username (is it addressed to us?).
+    const bot = isGroupUpdate(parsed.data) ? await deps.identity?.get() : undefined;
+    const decision = toInboundMessage(parsed.data, { reviewChatId: deps.reviewChatId, bot });
     if (decision.kind === "ignore") {
       log.debug({ updateId: parsed.data.update_id, reason: decision.reason }, "update ignored");
       res.status(200).end();
@@ -67,11 +73,16 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps): Router {
     }
   });
 
-  // Body-parser failures (malformed JSON, too large) answered here, so they never reach the app's logs as errors.
-  const onError: ErrorRequestHandler = (err: { status?: number }, _req, res, next) => {
+  // Body-parser failures (malformed JSON, too large) after the secret matched: logged and
+  // acknowledged, since Telegram would redeliver the same bytes forever.
+  const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
     if (res.headersSent) return next(err);
-    const status = err.status === 413 ? 413 : typeof err.status === "number" && err.status >= 400 && err.status < 500 ? 400 : 500;
-    res.status(status).json({ error: status === 413 ? "too_large" : status === 400 ? "bad_request" : "internal" });
+    if (typeof err.status === "number" && err.status >= 400 && err.status < 500) {
+      log.warn({ requestId: res.locals.requestId, problem: err.type ?? "unreadable body", status: err.status }, "unreadable Telegram delivery acknowledged");
+      res.status(200).end();
+      return;
+    }
+    res.status(500).json({ error: "internal" });
   };
   router.use(onError);
   return router;
@@ -86,4 +97,18 @@ export function secretMatches(given: string | undefined, expected: string): bool
   const a = createHash("sha256").update(given).digest();
   const b = createHash("sha256").update(expected).digest();
   return timingSafeEqual(a, b);
+}
+
+/** The field names of an update, two levels deep ("update_id,message{chat,from,story}"): no values, so no personal data. */
+export function updateKeys(raw: unknown): string {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return typeof raw;
+  return Object.keys(raw)
+    .slice(0, 20)
+    .map((k) => {
+      const inner = (raw as Record<string, unknown>)[k];
+      const sub = inner && typeof inner === "object" && !Array.isArray(inner) ? `{${Object.keys(inner).slice(0, 20).join(",")}}` : "";
+      return `${k}${sub}`.replace(/[^A-Za-z0-9_{},]/g, "?");
+    })
+    .join(",")
+    .slice(0, 500);
 }

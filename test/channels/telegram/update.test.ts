@@ -50,16 +50,32 @@ describe("a Telegram update becomes a channel-neutral InboundMessage", () => {
     expect(message({ ...base, update_id: base.update_id + 1e6, message: { ...msg, voice: { file_id: "v", duration: 2 } } }).unsupported).toBe("voice");
   });
 
-  it("ignores group chats, except button presses in the reviewers' chat", () => {
-    const group = textUpdate(-100123, "hello");
-    group.message.chat.type = "supergroup";
-    expect(map(group)).toMatchObject({ kind: "ignore" });
-    expect(map(callbackUpdate(-100123, "x|1", 9, "supergroup", 77))).toMatchObject({ kind: "ignore" });
+  it("in groups reads only messages that address the bot, and every button press", () => {
+    const bot = { id: 123, username: "cds_test_bot" };
+    const inGroup = (text: string, extra: Record<string, unknown> = {}) => {
+      const u = textUpdate(-100123, text, extra);
+      u.message.chat.type = "supergroup";
+      return u;
+    };
+    expect(toInboundMessage(telegramUpdateSchema.parse(inGroup("hello")), { bot })).toMatchObject({ kind: "ignore", reason: "group_not_addressed" });
+    expect(toInboundMessage(telegramUpdateSchema.parse(inGroup("/start@OtherBot")), { bot })).toMatchObject({ kind: "ignore" });
+    const mention = toInboundMessage(telegramUpdateSchema.parse(inGroup("@cds_test_bot chỉ tiêu cấp xã", { entities: [{ type: "mention", offset: 0, length: 13 }] })), { bot });
+    expect(mention).toMatchObject({ kind: "message", message: { chatType: "group", text: "chỉ tiêu cấp xã", userId: "-100123" } });
+    expect(toInboundMessage(telegramUpdateSchema.parse(inGroup("/hoi@cds_test_bot chỉ tiêu")), { bot })).toMatchObject({ kind: "message", message: { text: "/hoi chỉ tiêu" } });
+    expect(toInboundMessage(telegramUpdateSchema.parse(inGroup("còn cấp huyện?", { reply_to_message: { message_id: 5, date: 1, chat: { id: -100123, type: "supergroup" }, from: { id: 123, is_bot: true, first_name: "bot" } } })), { bot })).toMatchObject({ kind: "message" });
+    expect(message(callbackUpdate(-100123, "x|1", 9, "supergroup", 77))).toMatchObject({ chatId: "-100123", userId: "77", chatType: "group", platform: { callbackQueryId: expect.any(String) } });
     expect(message(callbackUpdate(-100123, "rv|claim.DC-2026-000001", 9, "supergroup", 77), "-100123")).toMatchObject({ chatId: "-100123", userId: "77", choice: { token: "rv" } });
   });
 
-  it("acknowledges and ignores edited messages, membership changes and service messages", () => {
-    expect(map({ update_id: 1, edited_message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text: "x" } })).toMatchObject({ kind: "ignore" });
+  it("reads a caption as the text of its photo, and a GIF as media rather than a document", () => {
+    const caption = { update_id: 11, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, from: { id: 1, is_bot: false }, caption: "Giấy khen", photo: [{ file_id: "p", file_unique_id: "p", width: 9, height: 9 }] } };
+    expect(message(caption)).toMatchObject({ text: "Giấy khen", media: { kind: "photo", fileId: "p" } });
+    const gif = { update_id: 12, message: { message_id: 2, date: 1, chat: { id: 1, type: "private" }, from: { id: 1, is_bot: false }, animation: { file_id: "a", file_unique_id: "a", width: 1, height: 1, duration: 1, mime_type: "video/mp4" }, document: { file_id: "a", file_unique_id: "a", mime_type: "video/mp4" } } };
+    expect(message(gif)).toMatchObject({ media: { kind: "photo", fileId: "a", mime: "video/mp4" } });
+  });
+
+  it("marks edited messages, and ignores membership changes and service messages", () => {
+    expect(map({ update_id: 1, edited_message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, from: { id: 1, is_bot: false }, text: "x" } })).toMatchObject({ kind: "message", message: { edited: true, text: "x" } });
     expect(map({ update_id: 2, my_chat_member: { chat: { id: 1, type: "private" }, from: { id: 1, is_bot: false }, date: 1, old_chat_member: { status: "member" }, new_chat_member: { status: "kicked" } } })).toMatchObject({ kind: "ignore" });
     expect(map({ update_id: 3, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, from: { id: 1, is_bot: false }, pinned_message: {} } })).toMatchObject({ kind: "ignore" });
   });

@@ -55,6 +55,25 @@ export function documentUpdate(chatId: number, document: { file_id: string; file
   };
 }
 
+/** A message in a group (`chatId` negative), from `fromId`, optionally with entities or a reply. */
+export function groupTextUpdate(chatId: number, fromId: number, text: string, extra: Record<string, unknown> = {}) {
+  return {
+    update_id: nextUpdateId++,
+    message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "supergroup", title: "Tổ công nghệ số cộng đồng" }, from: user(fromId), text, ...extra },
+  };
+}
+
+/** Walks the nomination to its evidence step (Telegram, with buttons). */
+export async function walkToEvidence(u: TelegramUser): Promise<void> {
+  await u.say("/decu");
+  await u.press(/./);
+  await u.press(/doanh nghiệp|hợp tác xã/i);
+  await u.say("Hợp tác xã Chè Xanh");
+  await u.say("bỏ qua");
+  await u.say("Hàm Yên");
+  await u.say("Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè của hợp tác xã.");
+}
+
 /** A unique private chat id per test, so assertions on one chat never see another test's calls. */
 let nextChat = 5_000_000 + Math.floor(Math.random() * 1_000_000);
 export function newChatId(): number {
@@ -111,7 +130,7 @@ export class TelegramUser {
     return this.deliver(photoUpdate(this.chatId), settleMs);
   }
 
-  async deliver(update: unknown, settleMs: number): Promise<string[]> {
+  async deliver(update: unknown, settleMs = 400): Promise<string[]> {
     const res = await postUpdate(this.baseUrl, update);
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     const before = this.seen;
