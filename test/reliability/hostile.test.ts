@@ -24,17 +24,18 @@ describe("hostile input", () => {
     await fake?.stop();
   });
 
-  it("refuses oversized bodies, malformed JSON, wrong content types and wrong or missing secrets", async () => {
+  it("refuses oversized bodies, wrong content types and wrong or missing secrets; acknowledges authenticated malformed JSON", async () => {
     const huge = JSON.stringify(textUpdate(newChatId(), "x".repeat(2_000_000)));
     expect((await postUpdate(t.url, huge)).status).toBe(413);
-    expect((await postUpdate(t.url, "{\"update_id\": 1,")).status).toBe(400);
+    // Authenticated, so it is the platform: a 4xx would only make it redeliver the same bytes.
+    expect((await postUpdate(t.url, "{\"update_id\": 1,")).status).toBe(200);
     expect((await postUpdate(t.url, "update_id=1", SECRET, "application/x-www-form-urlencoded")).status).toBeGreaterThanOrEqual(400);
     expect((await postUpdate(t.url, textUpdate(newChatId(), "hi"), "wrong-secret")).status).toBe(401);
     expect((await postUpdate(t.url, textUpdate(newChatId(), "hi"), null)).status).toBe(401);
     const zalo = (body: string, secret: string | null, type = "application/json") =>
       fetch(`${t.url}/webhooks/zalo`, { method: "POST", headers: { "content-type": type, ...(secret ? { "x-bot-api-secret-token": secret } : {}) }, body });
     expect((await zalo("x".repeat(2_000_000), ZALO_SECRET)).status).toBe(413);
-    expect((await zalo("{nope", ZALO_SECRET)).status).toBe(400);
+    expect((await zalo("{nope", ZALO_SECRET)).status).toBe(200);
     expect([401, 403]).toContain((await zalo("{}", "nope")).status);
     // Still healthy, and nothing of the above reached the platform.
     expect((await fetch(`${t.url}/readyz`)).status).toBe(200);

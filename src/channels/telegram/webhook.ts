@@ -4,7 +4,7 @@
  * Telegram never times out and redelivers, and a burst never holds its 40 connections.
  *
  * Answers: 200 accepted (or a duplicate, or an update we ignore, or one we cannot read — logged
- * with its field names); 401 wrong or missing secret; 415 not JSON; 503 Redis unreachable
+ * with its field names); 401 wrong or missing secret; 415 not JSON; 413 far too large; 503 Redis unreachable
  * (Telegram retries later).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -77,6 +77,11 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps): Router {
   // acknowledged, since Telegram would redeliver the same bytes forever.
   const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
     if (res.headersSent) return next(err);
+    // Far above any real update (text is at most 4096 characters): a size limit, not an update to acknowledge.
+    if (err.status === 413) {
+      res.status(413).json({ error: "too_large" });
+      return;
+    }
     if (typeof err.status === "number" && err.status >= 400 && err.status < 500) {
       log.warn({ requestId: res.locals.requestId, problem: err.type ?? "unreadable body", status: err.status }, "unreadable Telegram delivery acknowledged");
       res.status(200).end();

@@ -62,9 +62,14 @@ export function createZaloWebhook(deps: ZaloWebhookDeps): Router {
       }
     },
   );
-  // A body that is not JSON, or too large, from a caller that knew the secret: logged and acknowledged.
+  // A body that is not JSON from a caller that knew the secret: logged and acknowledged (a body far
+  // above any real event, ~400 bytes, is refused as too large).
   const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
     if (res.headersSent) return next(err);
+    if (err.status === 413) {
+      res.status(413).json({ ok: false, error: "too_large" });
+      return;
+    }
     log.warn({ problem: err.type ?? "unreadable body", status: err.status }, "unreadable Zalo delivery acknowledged");
     res.status(200).json({ ok: true });
   };

@@ -73,11 +73,11 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
     expect(fake.callsOf("sendMessage", chat)).toHaveLength(0);
   });
 
-  it("acknowledges unreadable authenticated bodies (200, so Telegram does not redeliver them forever) and refuses non-JSON (415)", async () => {
+  it("acknowledges unreadable authenticated bodies (200, so Telegram does not redeliver them forever) and refuses non-JSON (415) and oversized bodies (413)", async () => {
     expect((await postUpdate(t.url, "{not json")).status).toBe(200);
     expect((await postUpdate(t.url, { message: { text: "no update id" } })).status).toBe(200);
     expect((await postUpdate(t.url, "update_id=1", SECRET, "application/x-www-form-urlencoded")).status).toBe(415);
-    expect((await postUpdate(t.url, textUpdate(newChatId(), "x".repeat(300_000)))).status).toBe(200);
+    expect((await postUpdate(t.url, textUpdate(newChatId(), "x".repeat(300_000)))).status).toBe(413);
   });
 
   it("acknowledges edited messages and membership changes without replying", async () => {
