@@ -76,6 +76,8 @@ export interface Reply {
    * Telegram shows a button opening `t.me/<bot>?start=<start>`; other platforms only show the text.
    */
   openPrivate?: { label: string; start: string };
+  /** The conversation's language when the reply was written (the web chat's page follows it). */
+  lang?: "vi" | "en";
 }
 
 /** What the inbound worker hands the outbound queue for one processed update. */

@@ -144,6 +144,8 @@ export function createEngine(deps: EngineDeps): Engine {
         k.say(turn, k.t(turn, "conversation.session_lost"));
       }
       await process(turn, firstContact && !loaded.corrupt, previousAt);
+      // Each reply says its language (the web chat's header and `lang` follow the conversation's).
+      for (const r of turn.replies) r.lang ??= turn.lang;
       session.lastMessageId = msg.messageId;
       session.lastReplies = turn.replies;
       session.updatedAt = now;

@@ -34,9 +34,11 @@ export const redisKeys = {
   faqVersion: (prefix: string) => `${prefix}:faq:version`,
   /** Failed panel sign-ins from one (hashed) address. */
   adminSignInFailures: (prefix: string, ipHash: string) => `${prefix}:admin:signin-failures:${ipHash}`,
-  /** The web chat's outgoing message list and its sequence counter. */
+  /** The web chat's transcript (both sides) and its sequence counter. */
   webchatOut: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:out`,
   webchatSeq: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:seq`,
+  /** The pub/sub channel announcing "this web chat has new transcript lines" to every web process. */
+  webchatNotify: (prefix: string) => `${prefix}:webchat:notify`,
   /** A Zalo protected sender already told the assistant cannot read them (90 days). */
   zaloProtectedTold: (prefix: string, chatId: string, userId: string) => `${prefix}:zalo:protected-told:${chatId}:${userId}`,
   /** A Zalo OA follow already greeted (its event may arrive twice). */

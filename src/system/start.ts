@@ -163,7 +163,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     // ---- modules (each block is owned by one concern; keep edits inside your block) ----
     // Channels: the web chat always; Telegram and Zalo when their tokens are set.
     const channels = new Map<ChannelName, ChannelModule>();
-    channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix) });
+    channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix, { db }) });
 
     // [telegram] channel (issue 4)
     if (config.telegram) channels.set("telegram", createTelegramChannel({ config: config.telegram, inbound, redis: workerRedis, prefix, logger, i18n }));
@@ -418,8 +418,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     {
       const routers: Array<{ path: string; router: express.Router }> = [];
       if (config.role !== "worker") {
+        const webchat = await createWebchatRoutes({ inbound, redis, prefix, pagePath: `${WEBCHAT}page.html`, db, evidenceMaxBytes: config.evidenceMaxBytes });
+        cleanups.push(() => webchat.close());
         routers.push(
-          { path: "/", router: createWebchatRoutes({ inbound, redis, prefix, pagePath: `${WEBCHAT}page.html` }) },
+          { path: "/", router: webchat.router },
           { path: "/chat/assets", router: express.Router().use(express.static(`${WEBCHAT}assets`, { index: false, extensions: [] })) },
         );
         for (const [name, ch] of channels) {

@@ -76,8 +76,9 @@ export class WebchatUser {
       if (Date.now() > deadline) throw new Error(`expected ${count} replies, got ${got.length}: ${JSON.stringify(got.map((g) => g.text.slice(0, 80)))}`);
       const res = await fetch(`${this.baseUrl}/chat/api/messages?chatId=${this.chatId}&since=${this.since}`);
       const body = (await res.json()) as { messages: WebchatUser["received"] };
-      for (const m of body.messages) {
+      for (const m of body.messages as Array<WebchatUser["received"][number] & { from?: string }>) {
         this.since = Math.max(this.since, m.seq);
+        if (m.from === "user") continue; // the person's own side of the transcript
         got.push(m);
         this.received.push(m);
       }
@@ -103,8 +104,9 @@ export class WebchatUser {
     const first = await this.next(1);
     await new Promise((r) => setTimeout(r, settleMs));
     const rest = await fetch(`${this.baseUrl}/chat/api/messages?chatId=${this.chatId}&since=${this.since}`).then((r) => r.json() as Promise<{ messages: WebchatUser["received"] }>);
-    for (const m of rest.messages) {
+    for (const m of rest.messages as Array<WebchatUser["received"][number] & { from?: string }>) {
       this.since = Math.max(this.since, m.seq);
+      if (m.from === "user") continue;
       first.push(m);
       this.received.push(m);
     }

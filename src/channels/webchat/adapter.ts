@@ -1,42 +1,50 @@
 /**
  * The local web chat: a real channel behind the same queues and engine, so demos and browser
- * tests use the full path. Replies are appended to a per-chat list in Redis that the page polls;
- * any web process can serve any chat.
+ * tests use the full path. "Sending" a reply appends it to the chat's transcript in Redis, which
+ * the page long-polls; any web process can serve any chat. Evidence uploaded on the page waits in
+ * PostgreSQL as a pending attachment until the conversation takes it (see upload.ts).
  */
 import type { Redis } from "ioredis";
-import type { ChannelAdapter, Reply } from "../types.js";
-import { redisKeys } from "../../redis/keys.js";
+import type { Db } from "../../db/client.js";
+import { MediaRejectedError, type ChannelAdapter, type FetchedMedia, type MediaRef, type Reply } from "../types.js";
+import { appendTranscript, readTranscript, transcriptKeys, type TranscriptEntry } from "./transcript.js";
 
-export interface WebchatMessage {
-  seq: number;
-  text: string;
-  choices?: { id: string; label: string }[];
-  choiceToken?: string;
-}
+/** A bot message as the page receives it (kept for callers of the earlier API). */
+export type WebchatMessage = TranscriptEntry;
 
-const KEEP = 200;
-const TTL_SECONDS = 24 * 60 * 60;
+/** @deprecated use transcriptKeys */
+export const webchatKeys = transcriptKeys;
 
-export function webchatKeys(prefix: string, chatId: string) {
-  return { list: redisKeys.webchatOut(prefix, chatId), seq: redisKeys.webchatSeq(prefix, chatId) };
-}
+/** The prefix of a media reference to an upload (`fileId: "upload:<attachment id>"`). */
+export const UPLOAD_REF = "upload:";
 
-/** The outbound side: "sending" is appending to the chat's list. */
-export function createWebchatAdapter(redis: Redis, prefix: string): ChannelAdapter {
+/** @example channels.set("webchat", { adapter: createWebchatAdapter(redis, prefix, { db }) }) */
+export function createWebchatAdapter(redis: Redis, prefix: string, opts: { db?: Db } = {}): ChannelAdapter {
   return {
     name: "webchat",
     limits: { globalPerSecond: 10_000, perChatPerSecond: 1_000, perChatBurst: 1_000 },
     async send(chatId: string, reply: Reply) {
-      const keys = webchatKeys(prefix, chatId);
-      const seq = await redis.incr(keys.seq);
-      const msg: WebchatMessage = { seq, text: reply.text, choices: reply.choices, choiceToken: reply.choiceToken };
-      await redis.multi().rpush(keys.list, JSON.stringify(msg)).ltrim(keys.list, -KEEP, -1).expire(keys.list, TTL_SECONDS).expire(keys.seq, TTL_SECONDS).exec();
+      await appendTranscript(redis, prefix, chatId, { from: "bot", text: reply.text, choices: reply.choices, choiceToken: reply.choiceToken, ...(reply.lang ? { lang: reply.lang } : {}) });
     },
+    fetchMedia: (ref, maxBytes) => takeUpload(opts.db, ref, maxBytes),
   };
 }
 
-/** Messages after `since` (the page remembers the last seq it showed). */
-export async function readWebchat(redis: Redis, prefix: string, chatId: string, since: number): Promise<WebchatMessage[]> {
-  const raw = await redis.lrange(webchatKeys(prefix, chatId).list, 0, -1);
-  return raw.map((r) => JSON.parse(r) as WebchatMessage).filter((m) => m.seq > since);
+/**
+ * The bytes of an uploaded file, taken out of its holding row (the conversation stores its own
+ * pending copy, which is what a submission links; the holding row is removed so nothing is kept twice).
+ */
+async function takeUpload(db: Db | undefined, ref: MediaRef, maxBytes: number): Promise<FetchedMedia> {
+  const id = ref.fileId?.startsWith(UPLOAD_REF) ? ref.fileId.slice(UPLOAD_REF.length) : undefined;
+  if (!db || !id || !/^[0-9a-f-]{36}$/.test(id)) throw new MediaRejectedError("unavailable");
+  const row = await db.attachment.findFirst({ where: { id, nominationId: null }, select: { data: true, mime: true, fileName: true, size: true } });
+  if (!row?.data || !row.mime) throw new MediaRejectedError("unavailable");
+  if ((row.size ?? row.data.length) > maxBytes) throw new MediaRejectedError("too_large");
+  await db.attachment.deleteMany({ where: { id, nominationId: null } });
+  return { bytes: Buffer.from(row.data), mime: row.mime, fileName: row.fileName ?? undefined };
+}
+
+/** Bot messages after `since` (kept for callers of the earlier API). */
+export async function readWebchat(redis: Redis, prefix: string, chatId: string, since: number): Promise<TranscriptEntry[]> {
+  return readTranscript(redis, prefix, chatId, since);
 }

@@ -1,15 +1,20 @@
 /**
- * HTTP side of the web chat: the page at `/` and `/chat`, a JSON endpoint to post a message and
- * one to poll replies. The chat id is a random UUID the browser keeps: it is the capability, so
- * it is validated strictly and never derived from anything guessable.
+ * HTTP side of the web chat: the page at `/` and `/chat`, a JSON endpoint to post a message, one
+ * to read the transcript (long-polled), and the evidence upload. The chat id is a random UUID the
+ * browser keeps: it is the capability, so it is validated strictly and never derived from
+ * anything guessable.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import express, { type Router } from "express";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import type { Db } from "../../db/client.js";
 import type { InboundQueue } from "../../queue/inbound.js";
-import { readWebchat } from "./adapter.js";
+import { cleanText } from "../../text/free-text.js";
+import { createTranscriptWaiters } from "./long-poll.js";
+import { appendTranscript, readTranscript } from "./transcript.js";
+import { createWebchatUpload } from "./upload.js";
 
 const chatIdSchema = z.uuid();
 const postSchema = z.object({
@@ -17,12 +22,30 @@ const postSchema = z.object({
   clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   text: z.string().max(4_000).optional(),
   choice: z.object({ token: z.string().max(64), id: z.string().max(64) }).optional(),
+  /** The label of the pressed button, for the transcript only. */
+  label: z.string().max(200).optional(),
   lang: z.enum(["vi", "en"]).optional(),
 }).refine((b) => b.text !== undefined || b.choice !== undefined, { message: "text or choice is required" });
 
-export function createWebchatRoutes(deps: { inbound: InboundQueue; redis: Redis; prefix: string; pagePath: string }): Router {
+/** The longest a read waits for new entries; under common proxies' 30–60 s idle timeouts. */
+export const LONG_POLL_MAX_SECONDS = 25;
+
+export interface WebchatRoutesDeps {
+  inbound: InboundQueue;
+  redis: Redis;
+  prefix: string;
+  pagePath: string;
+  /** Uploads are stored as pending attachments (see upload.ts); without a database there is no upload route. */
+  db?: Db;
+  evidenceMaxBytes?: number;
+}
+
+/** @example const webchat = await createWebchatRoutes({ inbound, redis, prefix, pagePath, db, evidenceMaxBytes }); app.use(webchat.router) */
+export async function createWebchatRoutes(deps: WebchatRoutesDeps): Promise<{ router: Router; close(): Promise<void> }> {
   const router = express.Router();
-  const page = readFileSync(deps.pagePath, "utf8");
+  const maxBytes = deps.evidenceMaxBytes ?? 10 * 1024 * 1024;
+  const page = readFileSync(deps.pagePath, "utf8").replace("{{EVIDENCE_MAX_BYTES}}", String(maxBytes));
+  const waiters = await createTranscriptWaiters(deps.redis, deps.prefix);
   const sendPage: express.RequestHandler = (_req, res) => {
     res.type("html").set("Cache-Control", "no-store").send(page);
   };
@@ -47,6 +70,12 @@ export function createWebchatRoutes(deps: { inbound: InboundQueue; redis: Redis;
         choice: b.choice,
         languageHint: b.lang,
       });
+      // The person's side of the transcript, so a reload shows both sides (a retried send is written once).
+      // ("/start" is sent by the page itself on a first visit: not something the person wrote.)
+      if (result === "queued" && b.text !== "/start") {
+        const text = cleanText(b.text ?? b.label ?? "");
+        await appendTranscript(deps.redis, deps.prefix, b.chatId, { from: "user", text, clientMessageId: b.clientMessageId, ...(b.choice ? { choice: b.choice } : {}) }).catch(() => {});
+      }
       res.status(202).json({ status: result });
     } catch {
       res.status(503).json({ error: "unavailable" });
@@ -56,19 +85,39 @@ export function createWebchatRoutes(deps: { inbound: InboundQueue; redis: Redis;
   router.get("/chat/api/messages", async (req, res) => {
     const chatId = chatIdSchema.safeParse(req.query.chatId);
     const since = z.coerce.number().int().min(0).safeParse(req.query.since ?? 0);
-    if (!chatId.success || !since.success) {
+    const wait = z.coerce.number().min(0).max(LONG_POLL_MAX_SECONDS).safeParse(req.query.wait ?? 0);
+    if (!chatId.success || !since.success || !wait.success) {
       res.status(400).json({ error: "invalid_query" });
       return;
     }
+    const read = () => readTranscript(deps.redis, deps.prefix, chatId.data, since.data);
     try {
-      res.set("Cache-Control", "no-store").json({ messages: await readWebchat(deps.redis, deps.prefix, chatId.data, since.data) });
+      let messages = await read();
+      if (!messages.length && wait.data > 0) {
+        // Listen first, then look again: an entry appended in between is not missed.
+        const stop = new AbortController();
+        // The response's "close" (not the request's, which fires once a GET is read) tells the page left.
+        res.on("close", () => stop.abort());
+        const woken = waiters.wait(chatId.data, wait.data * 1000, stop.signal);
+        messages = await read();
+        if (messages.length) stop.abort();
+        else {
+          await woken;
+          if (res.destroyed) return;
+          messages = await read();
+        }
+      }
+      if (res.destroyed) return;
+      res.set("Cache-Control", "no-store").json({ messages });
     } catch {
-      res.status(503).json({ error: "unavailable" });
+      if (!res.headersSent) res.status(503).json({ error: "unavailable" });
     }
   });
 
   router.get("/chat/api/new", (_req, res) => {
     res.json({ chatId: randomUUID() });
   });
-  return router;
+
+  if (deps.db) router.use(createWebchatUpload({ inbound: deps.inbound, db: deps.db, redis: deps.redis, prefix: deps.prefix, evidenceMaxBytes: maxBytes }));
+  return { router, close: () => waiters.close() };
 }
