@@ -26,7 +26,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { "default-src": ["'self'"], "img-src": ["'self'", "data:"], "script-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"] } },
+      // blob: lets the web chat show a photo the person picked before it is uploaded (object URLs are same-origin by construction).
+      contentSecurityPolicy: { directives: { "default-src": ["'self'"], "img-src": ["'self'", "data:", "blob:"], "script-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"] } },
       strictTransportSecurity: false,
     }),
   );
