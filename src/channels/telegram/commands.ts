@@ -6,8 +6,8 @@ import type { Api } from "grammy";
 import type { BotCommand } from "grammy/types";
 import type { Lang, Translator } from "../../i18n/locales.js";
 
-/** Updates the bot needs: messages, button presses, and being blocked/unblocked. */
-export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
+/** Updates the bot needs: messages (and their edits, answered with a note during a flow), button presses, and being blocked/unblocked. */
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
 /** In the order Telegram shows them in the "/" menu. */
 export const COMMANDS = ["start", "menu", "hoi", "decu", "tudanhgia", "trangthai", "cauhoi", "xephang", "nhantin", "huynhantin", "huy", "ngonngu", "help"] as const;

@@ -26,7 +26,7 @@ describe("long polling for development (TELEGRAM_MODE=polling)", () => {
     fake.pushUpdate(textUpdate(chat, "xin chào"));
     await fake.waitFor("sendMessage", { chatId: chat, timeoutMs: 15_000 });
     const polls = fake.callsOf("getUpdates");
-    expect(polls[0]!.body).toMatchObject({ timeout: 25, allowed_updates: ["message", "callback_query", "my_chat_member"] });
+    expect(polls[0]!.body).toMatchObject({ timeout: 25, allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"] });
   });
 
   it("has no webhook route in polling mode", async () => {
@@ -53,7 +53,7 @@ describe("npm run telegram:webhook", () => {
     expect(fake.callsOf("setWebhook")[0]!.body).toMatchObject({
       url: "https://bot.example.vn/webhooks/telegram",
       secret_token: "s3cret-s3cret",
-      allowed_updates: ["message", "callback_query", "my_chat_member"],
+      allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"],
       max_connections: 40,
       drop_pending_updates: false,
     });
