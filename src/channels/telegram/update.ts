@@ -136,7 +136,8 @@ export function toInboundMessage(update: TelegramUpdate, opts: UpdateMappingOpti
     // Without the message (too old for Telegram to include), answer in the user's private chat.
     const chatId = chat ? String(chat.id) : String(q.from.id);
     const choice = decodeCallbackData(q.data ?? "");
-    const platform: NonNullable<InboundMessage["platform"]> = { callbackQueryId: q.id, removeKeyboard: choice.token !== REVIEW_CHOICE_TOKEN && q.message !== undefined };
+    // In a group a keyboard is everyone's: one member's press (perhaps stale for them) must not remove it for the others.
+    const platform: NonNullable<InboundMessage["platform"]> = { callbackQueryId: q.id, removeKeyboard: choice.token !== REVIEW_CHOICE_TOKEN && q.message !== undefined && chat?.type === "private" };
     if (q.message) platform.messageId = q.message.message_id;
     return {
       kind: "message",
