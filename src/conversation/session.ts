@@ -13,6 +13,7 @@ const replySchema = z.object({
   text: z.string(),
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
   choiceToken: z.string().optional(),
+  lang: z.enum(["vi", "en"]).optional(),
 });
 
 /** An answer as stored: the value the submission uses and what the summary shows. */

@@ -93,20 +93,21 @@ export async function createWebchatRoutes(deps: WebchatRoutesDeps): Promise<{ ro
     const read = () => readTranscript(deps.redis, deps.prefix, chatId.data, since.data);
     try {
       let messages = await read();
-      if (!messages.length && wait.data > 0) {
-        // Listen first, then look again: an entry appended in between is not missed.
-        const stop = new AbortController();
-        // The response's "close" (not the request's, which fires once a GET is read) tells the page left.
-        res.on("close", () => stop.abort());
-        const woken = waiters.wait(chatId.data, wait.data * 1000, stop.signal);
+      const deadline = Date.now() + wait.data * 1000;
+      const stop = new AbortController();
+      // The response's "close" (not the request's, which fires once a GET is read) tells the page left.
+      res.on("close", () => stop.abort());
+      while (!messages.length && !stop.signal.aborted && Date.now() < deadline) {
+        // Listen first, then look again: an entry appended in between is not missed. A wake-up for
+        // entries this reader has already seen just waits again, until the deadline.
+        const woken = waiters.wait(chatId.data, deadline - Date.now(), stop.signal);
         messages = await read();
-        if (messages.length) stop.abort();
-        else {
-          await woken;
-          if (res.destroyed) return;
-          messages = await read();
-        }
+        if (messages.length) break;
+        await woken;
+        if (res.destroyed) return;
+        messages = await read();
       }
+      stop.abort();
       if (res.destroyed) return;
       res.set("Cache-Control", "no-store").json({ messages });
     } catch {
