@@ -7,13 +7,7 @@
 import type { Redis } from "ioredis";
 import type { Db } from "../../db/client.js";
 import { MediaRejectedError, type ChannelAdapter, type FetchedMedia, type MediaRef, type Reply } from "../types.js";
-import { appendTranscript, readTranscript, transcriptKeys, type TranscriptEntry } from "./transcript.js";
-
-/** A bot message as the page receives it (kept for callers of the earlier API). */
-export type WebchatMessage = TranscriptEntry;
-
-/** @deprecated use transcriptKeys */
-export const webchatKeys = transcriptKeys;
+import { appendTranscript } from "./transcript.js";
 
 /** The prefix of a media reference to an upload (`fileId: "upload:<attachment id>"`). */
 export const UPLOAD_REF = "upload:";
@@ -42,9 +36,4 @@ async function takeUpload(db: Db | undefined, ref: MediaRef, maxBytes: number): 
   if ((row.size ?? row.data.length) > maxBytes) throw new MediaRejectedError("too_large");
   await db.attachment.deleteMany({ where: { id, nominationId: null } });
   return { bytes: Buffer.from(row.data), mime: row.mime, fileName: row.fileName ?? undefined };
-}
-
-/** Bot messages after `since` (kept for callers of the earlier API). */
-export async function readWebchat(redis: Redis, prefix: string, chatId: string, since: number): Promise<TranscriptEntry[]> {
-  return readTranscript(redis, prefix, chatId, since);
 }
