@@ -31,6 +31,7 @@ export class FakeTelegram {
   private readonly files = new Map<string, { path: string; bytes: Buffer }>();
   private readonly pendingUpdates: unknown[] = [];
   private nextMessageId = 1000;
+  private readonly migrated = new Map<string, number>();
 
   constructor(readonly token = "123:abc") {}
 
@@ -47,6 +48,12 @@ export class FakeTelegram {
       const call: RecordedCall = { method, body, at: Date.now() };
       this.calls.push(call);
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      const movedTo = this.migrated.get(String(body.chat_id ?? ""));
+      if (movedTo !== undefined && /^(send|edit|copy|forward)/.test(method)) {
+        // What Telegram answers for every call to a group that became a supergroup (Bot API "ResponseParameters").
+        res.status(400).json({ ok: false, error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: movedTo } });
+        return;
+      }
       const scripted = this.scripts.get(`${method}:${String(body.chat_id ?? "")}`)?.shift() ?? this.scripts.get(method)?.shift();
       if (scripted) {
         res.status(scripted.status).json(scripted.body);
@@ -95,6 +102,11 @@ export class FakeTelegram {
   /** Like `script`, for calls to one chat only (other chats' traffic cannot consume the script). */
   scriptFor(method: string, chatId: string | number, ...responses: ScriptedResponse[]): void {
     this.script(`${method}:${chatId}`, ...responses);
+  }
+
+  /** The group `from` became the supergroup `to`: from now on every send to `from` is refused with `migrate_to_chat_id`. */
+  migrate(from: string | number, to: string | number): void {
+    this.migrated.set(String(from), Number(to));
   }
 
   /** A 429 as Telegram sends it. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../../support/fake-telegram.js";
 import { startTestSystem, type TestSystem } from "../../support/system.js";
 import { addReviewer } from "../../../src/review/reviewers.js";
+import { decideNomination } from "../../../src/review/decisions.js";
 import { eventually, submitNomination } from "../../review/fixtures.js";
 import { callbackUpdate, groupTextUpdate, newChatId, postUpdate, SECRET, TelegramUser, textUpdate, walkToEvidence } from "./updates.js";
 
@@ -124,7 +125,7 @@ describe("Telegram as the platform really behaves", () => {
   it("follows a group upgraded to a supergroup (migrate_to_chat_id) for replies, now and later", async () => {
     const old = -4000000 - Math.floor(Math.random() * 100000);
     const upgraded = -1004000000 - Math.floor(Math.random() * 100000);
-    fake.scriptFor("sendMessage", old, { status: 400, body: { ok: false, error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: upgraded } } });
+    fake.migrate(old, upgraded);
     const an = newChatId();
     await postUpdate(t.url, groupTextUpdate(old, an, "/hoi chỉ tiêu cấp xã"));
     await eventually(async () => texts(upgraded).length >= 1);
@@ -170,7 +171,7 @@ describe("reviewer cards on Telegram", () => {
 
   it("follows the review group to its supergroup when Telegram says it migrated", async () => {
     const upgraded = "-1009990001";
-    fake.scriptFor("sendMessage", REVIEW_GROUP, { status: 400, body: { ok: false, error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: Number(upgraded) } } });
+    fake.migrate(REVIEW_GROUP, upgraded);
     const n = await submitNomination(t.system.db);
     await eventually(async () => cardsTo(upgraded, n.code).length === 1, 15_000);
     const row = await eventually(() => t.system.db.reviewCard.findFirst({ where: { nominationId: n.id, chatId: { startsWith: "-" } } }));
@@ -178,6 +179,11 @@ describe("reviewer cards on Telegram", () => {
     const next = await submitNomination(t.system.db);
     await eventually(async () => cardsTo(upgraded, next.code).length === 1, 15_000);
     expect(cardsTo(REVIEW_GROUP, next.code)).toHaveLength(0);
+    // A decision edits the card where it now lives.
+    const reviewer = await t.system.db.reviewer.findFirstOrThrow();
+    await decideNomination(t.system.db, { nominationId: n.id, action: "claim", reviewer: { id: reviewer.id, name: reviewer.name } });
+    await eventually(async () => fake.callsOf("editMessageText", upgraded).some((c) => String(c.body.text).includes(n.code)), 15_000);
+    expect(fake.callsOf("editMessageText", REVIEW_GROUP)).toHaveLength(0);
   });
 });
 
