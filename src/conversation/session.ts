@@ -14,6 +14,8 @@ const replySchema = z.object({
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
   choiceToken: z.string().optional(),
   lang: z.enum(["vi", "en"]).optional(),
+  // A retried job must give the same replies, the private-chat link of a group included.
+  openPrivate: z.object({ label: z.string(), start: z.string() }).optional(),
 });
 
 /** An answer as stored: the value the submission uses and what the summary shows. */

@@ -39,6 +39,8 @@ export const redisKeys = {
   webchatSeq: (prefix: string, chatId: string) => `${prefix}:webchat:${chatId}:seq`,
   /** The pub/sub channel announcing "this web chat has new transcript lines" to every web process. */
   webchatNotify: (prefix: string) => `${prefix}:webchat:notify`,
+  /** The supergroup a Telegram group was upgraded to (no expiry: the old id never comes back). */
+  telegramMigrated: (prefix: string, chatId: string) => `${prefix}:telegram:migrated:${chatId}`,
   /** A Zalo protected sender already told the assistant cannot read them (90 days). */
   zaloProtectedTold: (prefix: string, chatId: string, userId: string) => `${prefix}:zalo:protected-told:${chatId}:${userId}`,
   /** A Zalo OA follow already greeted (its event may arrive twice). */

@@ -4,6 +4,7 @@
  * expiry: the old id never comes back) so later messages and reviewer cards go straight to it.
  */
 import type { Redis } from "ioredis";
+import { redisKeys } from "../../redis/keys.js";
 
 export interface ChatMigrations {
   /** The chat id to use now for `chatId` (itself when it never migrated). */
@@ -13,7 +14,7 @@ export interface ChatMigrations {
 
 /** @example const migrations = createChatMigrations(redis, prefix); await api.sendMessage(await migrations.resolve(chatId), text) */
 export function createChatMigrations(redis: Redis, prefix: string): ChatMigrations {
-  const key = (chatId: string) => `${prefix}:telegram:migrated:${chatId}`;
+  const key = (chatId: string) => redisKeys.telegramMigrated(prefix, chatId);
   return {
     async resolve(chatId) {
       // Only groups migrate; private chats (positive ids) cost no round trip.
