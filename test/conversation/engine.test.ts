@@ -165,6 +165,14 @@ describe("the conversation engine", () => {
     expect(text(next)).toContain("Bước 3/");
   });
 
+  it("a retried job in a group returns the same private-chat link, in the conversation's language", async () => {
+    const chat = new ChatDriver(engine(), "telegram");
+    const msg = chat.message({ text: "đề cử", chatType: "group", userId: "4242" });
+    const once = await chat.send(msg);
+    expect(once.at(-1)).toMatchObject({ openPrivate: { start: "nomination" }, lang: "vi" });
+    expect(await chat.send(msg)).toEqual(once);
+  });
+
   it("processes two messages of one chat sent together one after the other, without corrupting the session", async () => {
     const chat = new ChatDriver(engine());
     await chat.say("đề cử");
