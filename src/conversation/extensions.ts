@@ -100,6 +100,8 @@ export interface CommandSpec {
   words?: string;
   /** Shown in the main menu; lower `order` is higher (flows use 20–39, core items 10 and 60+). */
   menu?: { label: string; order: number };
+  /** It shows or changes the person's own records: asked in a group, the person is sent to a private chat instead. */
+  personal?: boolean;
 }
 
 /** What a status lookup tells the owner of a code; null = not found (or not theirs: same answer). */

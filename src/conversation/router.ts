@@ -6,6 +6,7 @@
  */
 import { fold } from "../i18n/fold.js";
 import { applyPluginTurn } from "./plugin-questions.js";
+import { inGroup, sendToPrivateChat } from "./chat-scope.js";
 import type { Kit, Turn } from "./context.js";
 import { cleanText } from "./input.js";
 import type { WordList } from "./vocabulary.js";
@@ -41,6 +42,7 @@ export function createRouter(k: Kit): Router {
     async runCommand(turn, command, args) {
       const spec = k.registry.commands.get(command);
       if (!spec) return k.menu.show(turn);
+      if (spec.personal && inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       applyPluginTurn(k, turn, await spec.run(args, k.person(turn)));
     },
 

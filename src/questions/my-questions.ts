@@ -43,7 +43,7 @@ export function createMyQuestionsPlugin(): ConversationPlugin {
   return {
     commands: {
       // Not a menu item (the menu stays short on Zalo): the help text and the forwarding confirmation name it.
-      "/cauhoi": { run: (_args, ctx) => myQuestions(ctx), words: "questions.words.mine" },
+      "/cauhoi": { run: (_args, ctx) => myQuestions(ctx), words: "questions.words.mine", personal: true },
     },
   };
 }

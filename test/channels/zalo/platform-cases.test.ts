@@ -122,7 +122,7 @@ describe("Zalo as the platform really behaves", () => {
   });
 
   // Everything that shows or changes a person's own records is for a private chat, however it is asked.
-  for (const text of ["trạng thái DC-2026-000001", "DC-2026-000001", "rút hồ sơ DC-2026-000001", "hồ sơ của tôi", "xóa dữ liệu của tôi", "/start nomination"]) {
+  for (const text of ["trạng thái DC-2026-000001", "DC-2026-000001", "rút hồ sơ DC-2026-000001", "hồ sơ của tôi", "câu hỏi của tôi", "xóa dữ liệu của tôi", "/start nomination"]) {
     it(`in a group, “${text}” is answered by moving to a private chat`, async () => {
       const group = newChat();
       await post(ZALO_PAYLOADS.text(group, `@TroLyCDS ${text}`, newChat(), "GROUP"));
