@@ -469,7 +469,12 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         enqueue: (job) => outbound.enqueue(job),
         logger,
         // Counted where tests read it and in /metrics.
-        counter: { inc: (labels) => (inboundFinalFailures.inc(labels), metrics.inboundFinalFailures.inc(labels)) },
+        counter: {
+          inc: (labels) => {
+            inboundFinalFailures.inc(labels);
+            metrics.inboundFinalFailures.inc(labels);
+          },
+        },
       });
       workers.push(...(await inbound.startWorkers({ redis: workerRedis, logger, handle: handle!, enqueueReplies: (job) => outbound.enqueue(job), connection, onFinalFailure })));
       const adapters: ChannelAdapter[] = [...channels.values()].map((c) => instrumentAdapter(c.adapter, metrics));
