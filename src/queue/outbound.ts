@@ -49,11 +49,15 @@ export class OutboundQueues {
     }
   }
 
-  /** Queues the replies of one processed update; the same key is queued once. */
-  async enqueue(job: OutboundJob): Promise<void> {
+  /**
+   * Queues the replies of one processed update; the same key is queued once. `removeOnComplete`
+   * drops the job as soon as it is delivered (a message that must leave no copy behind, such as
+   * the confirmation of an erasure).
+   */
+  async enqueue(job: OutboundJob, opts: { removeOnComplete?: boolean } = {}): Promise<void> {
     const q = this.queues.get(job.channel);
     if (!q) throw new Error(`channel ${job.channel} is not enabled`);
-    await q.add(job.chatId, "send", job, { jobId: safeJobId("out", `${job.channel}:${job.key}`) });
+    await q.add(job.chatId, "send", job, { jobId: safeJobId("out", `${job.channel}:${job.key}`), ...(opts.removeOnComplete ? { removeOnComplete: true } : {}) });
   }
 
   /** The BullMQ queues behind every channel's partitions (for the admin queue dashboard). */

@@ -31,6 +31,7 @@ import { createReviewerMiddleware } from "../review/reviewer-middleware.js";
 import { registerReviewEvents } from "../review/review-events.js";
 import { panelBaseUrl } from "../review/login-links.js";
 import { createAdminAuth } from "../admin/auth.js";
+import { createChatForgetter } from "./chat-traces.js";
 import { createTelegramCards } from "../channels/telegram/cards.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
 import { discardAbandonedEvidence } from "../nominations/submissions.js";
@@ -239,9 +240,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         auth: adminAuth,
         i18n,
         config,
-        enqueue: (job) => outbound.enqueue(job),
+        enqueue: (job, opts) => outbound.enqueue(job, opts),
         pokeOutbox,
         queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
+        forgetChat: createChatForgetter({ redis, prefix, inboundQueues: inbound.queue.queues, outboundQueues: outbound.bullQueues }),
         logger,
       }),
     });
@@ -419,6 +421,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         metrics,
         // On the main port only behind the token; with METRICS_PORT they are served there instead.
         metricsToken: config.metrics.port === undefined ? config.metrics.token : undefined,
+        trustProxy: config.trustProxy,
+        publicUrl: config.publicUrl,
       });
       const server: Server = app.listen(opts.port ?? config.port, opts.host ?? "0.0.0.0");
       await once(server, "listening");
