@@ -82,7 +82,15 @@ export async function performDeletion(deps: ErasureDeps, requestId: string, admi
       await tx.nomination.updateMany({ where: { id: { in: nominationIds }, decisionNote: { not: null } }, data: { decisionNote: ERASED } });
       await tx.nomination.updateMany({ where: { id: { in: nominationIds }, infoRequestNote: { not: null } }, data: { infoRequestNote: ERASED } });
       await tx.nomination.updateMany({ where: { id: { in: undecided } }, data: { nomineeName: ERASED, nomineeUnit: ERASED, achievements: ERASED, publishable: false } });
+      // The idempotency key embeds the chat id ("channel:chat:run"): keep it unique, without the id.
+      await tx.$executeRaw`update "Nomination" set "idempotencyKey" = 'erased:' || encode(sha256(convert_to("idempotencyKey", 'UTF8')), 'hex') where id = any(${nominationIds}::uuid[])`;
+      await tx.$executeRaw`update "SelfReport" set "idempotencyKey" = 'erased:' || encode(sha256(convert_to("idempotencyKey", 'UTF8')), 'hex') where id = any(${selfReportIds}::uuid[])`;
       await tx.selfReport.deleteMany({ where: { id: { in: selfReportIds } } });
+      // The tallies follow by trigger; a unit left with no report at all keeps no row (its name was typed by this person).
+      if (selfReportIds.length) {
+        await tx.$executeRaw`delete from "SelfReportUnitTally" u where u.respondents = 0 and u.met = 0 and not exists (select 1 from "SelfReportUnitTally" o where o.level = u.level and o."unitKey" = u."unitKey" and o.indicator = '*' and o.respondents > 0)`;
+        await tx.$executeRaw`delete from "SelfReportTally" u where u."currentRespondents" = 0 and u."monthRespondents" = 0 and not exists (select 1 from "SelfReportTally" o where o.level = u.level and o."unitKey" = u."unitKey" and o."currentRespondents" + o."monthRespondents" > 0)`;
+      }
       await eraseQuestionsOf(tx, person.id, ERASED, now);
       if (nominationIds.length) await tx.outbox.create({ data: { topic: ERASED_TOPIC, payload: { nominationIds } } });
       // Every foreign key to Person is ON DELETE SET NULL: the records stay, pointing at nobody.

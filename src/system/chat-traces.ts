@@ -19,7 +19,7 @@ export interface ChatTracesDeps {
   outboundQueues: Queue[];
 }
 
-const JOB_STATES = ["completed", "failed", "delayed", "wait", "prioritized", "waiting-children"] as const;
+const JOB_STATES = ["active", "completed", "failed", "delayed", "wait", "prioritized", "waiting-children"] as const;
 
 async function removeJobsOf(queue: Queue | undefined, channel: string, chatId: string): Promise<number> {
   if (!queue) return 0;
@@ -31,8 +31,11 @@ async function removeJobsOf(queue: Queue | undefined, channel: string, chatId: s
     for (const job of jobs) {
       const d = job?.data as { channel?: string; chatId?: string } | undefined;
       if (d?.channel === channel && d.chatId === chatId) {
-        // An active job cannot be removed (its worker holds the lock); it finishes and ages out.
-        await job.remove().then(() => removed++, () => {});
+        // An active job cannot be removed (its worker holds the lock): its data is replaced by an
+        // empty shell instead, which the workers drop (inbound: fails the schema; outbound: no replies).
+        const gone = await job.remove().then(() => true, () => false);
+        if (gone) removed++;
+        else await job.updateData({ channel, chatId: "", replies: [], erased: true }).then(() => removed++, () => {});
       }
     }
     if (jobs.length < page) break;
@@ -40,12 +43,13 @@ async function removeJobsOf(queue: Queue | undefined, channel: string, chatId: s
   return removed;
 }
 
-async function deleteMatching(redis: Redis, pattern: string): Promise<void> {
+async function deleteMatching(redis: Redis, pattern: string, keep: (key: string) => boolean): Promise<void> {
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
     cursor = next;
-    if (keys.length) await redis.del(...keys);
+    const doomed = keys.filter((k) => !keep(k));
+    if (doomed.length) await redis.del(...doomed);
   } while (cursor !== "0");
 }
 
@@ -56,12 +60,16 @@ export function createChatForgetter(deps: ChatTracesDeps): (channel: ChannelName
   const glob = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
   return async (channel, chatId, userId) => {
     if (!chatId) return;
+    // BullMQ's own keys are handled job by job below, never by pattern.
+    const keep = (k: string) => !k.startsWith(`${prefix}:`) || /^(inbound-\d+|out-[a-z]+-\d+|events)(:|$)/.test(k.slice(prefix.length + 1)) ||
+      // The web chat's message counter (a number) stays, so an open page keeps polling from where it was and shows the confirmation.
+      (k.startsWith(`${prefix}:webchat:`) && k.endsWith(":seq"));
     for (const id of new Set([chatId, userId])) {
-      // Keys named "<concern>:<channel>:<id>" or "<concern>:<channel>:<id>:<more>" (sessions, locks, flood counters, pending answers, reasons).
-      await deleteMatching(redis, `${prefix}:*:${channel}:${glob(id)}`);
-      await deleteMatching(redis, `${prefix}:*:${channel}:${glob(id)}:*`);
-      // The web chat's own keys are "webchat:<chatId>:…".
-      if (channel === "webchat") await deleteMatching(redis, `${prefix}:webchat:${glob(id)}:*`);
+      // An id too short to be a chat's could match unrelated key segments.
+      if (id.length < 4) continue;
+      // Keys with the id as a segment: "<concern>:<channel>:<id>[:…]" (sessions, locks, flood counters,
+      // pending answers), "rl:<channel>:chat:<id>", the web chat's "webchat:<id>:…", dedupe marks "<channel>:<id>-…".
+      for (const pattern of [`${prefix}:*:${glob(id)}`, `${prefix}:*:${glob(id)}:*`, `${prefix}:*:${glob(id)}-*`]) await deleteMatching(redis, pattern, keep);
     }
     const inbound = deps.inboundQueues[partitionOf(`${channel}:${chatId}`, deps.inboundQueues.length)];
     await removeJobsOf(inbound, channel, chatId);
