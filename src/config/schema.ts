@@ -82,8 +82,8 @@ export const envSchema = z
     WEBCHAT_MAX_CHATS: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
     /** Submissions (nominations + self-reports) per day from one address through the web chat, whatever its chat ids. */
     WEBCHAT_SUBMISSIONS_PER_IP_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(20),
-    /** Proof of work a new web chat client solves before its first message: leading zero bits of SHA-256 (16 ≈ 0.1–0.5 s on a phone; 0 = off). */
-    WEBCHAT_POW_BITS: z.coerce.number().int().min(0).max(28).default(16),
+    /** Proof of work a new web chat client solves before its first message: leading zero bits of SHA-256 (15 ≈ 0.1–0.4 s on a phone; 0 = off). */
+    WEBCHAT_POW_BITS: z.coerce.number().int().min(0).max(28).default(15),
     /** The BullMQ dashboard at /admin/queues (read-only, admins only, payloads hidden). */
     QUEUE_DASHBOARD_ENABLED: bool(true),
     INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(16),

@@ -27,6 +27,11 @@ export interface OutboundDeps {
   /** Worker-side connection for bookkeeping (sent markers, rate limits). */
   redis: Redis;
   logger: Logger;
+  /**
+   * Channels whose delivered jobs are dropped at once instead of kept an hour (the web chat: its
+   * "sending" is appending to the transcript, and a public channel must not grow Redis with traffic).
+   */
+  dropCompleted?: readonly ChannelName[];
 }
 
 export class OutboundQueues {
@@ -43,7 +48,7 @@ export class OutboundQueues {
           partitions: deps.partitions,
           prefix: deps.prefix,
           connection: deps.connection,
-          defaultJobOptions: { attempts: 8, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
+          defaultJobOptions: { attempts: 8, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: deps.dropCompleted?.includes(ch) ? true : { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
         }),
       );
     }

@@ -14,7 +14,8 @@ export interface WebchatMessage {
   choiceToken?: string;
 }
 
-const KEEP = 200;
+/** Messages kept per transcript: the page shows them as they come, so a short tail is enough (and bounds Redis). */
+const KEEP = 50;
 const TTL_SECONDS = 24 * 60 * 60;
 
 export function webchatKeys(prefix: string, chatId: string) {
