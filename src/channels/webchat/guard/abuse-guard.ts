@@ -101,7 +101,17 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
     if (retryAfterS) res.set("Retry-After", String(retryAfterS));
     res.status(status).set("Cache-Control", "no-store").json({ error, message: i18n.t(langOf(req), `webchat.${key}`) });
   };
-  const clientKey = (req: Request) => identity.clientKey(req.ip ?? req.socket.remoteAddress ?? "unknown");
+  // One HMAC per request; the same address hashes alike, so a small cache saves the work under a flood.
+  const keyCache = new Map<string, string>();
+  const clientKey = (req: Request) => {
+    const ip = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    let k = keyCache.get(ip);
+    if (!k) {
+      if (keyCache.size > 10_000) keyCache.clear();
+      keyCache.set(ip, (k = identity.clientKey(ip)));
+    }
+    return k;
+  };
 
   async function take(kind: "post" | "poll" | "open", client: string, windowMs: number, limit: number, global: boolean): Promise<0 | 1 | 2> {
     const now = Date.now();
@@ -112,10 +122,22 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
     return (await redis.eval(TAKE, 2, ipKey, allKey, ...args, "2000", String(options.globalPerSecond))) as 0 | 1 | 2;
   }
 
+  // An address over its limit is remembered in this process until its window ends, so a flood is
+  // refused without even a Redis round trip (bounded: forgotten wholesale past 10 000 entries).
+  const blockedUntil = new Map<string, number>();
   const limiter = (kind: "post" | "poll", windowMs: number, limit: number, global: boolean): RequestHandler => (req, res, next) => {
-    take(kind, clientKey(req), windowMs, limit, global).then((r) => {
+    const client = clientKey(req);
+    const now = Date.now();
+    const blockKey = `${kind}:${client}`;
+    const until = blockedUntil.get(blockKey);
+    if (until !== undefined && until > now) return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil((until - now) / 1000));
+    take(kind, client, windowMs, limit, global).then((r) => {
       if (r === 0) return next();
-      if (r === 1) return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil(windowMs / 1000));
+      if (r === 1) {
+        if (blockedUntil.size > 10_000) blockedUntil.clear();
+        blockedUntil.set(blockKey, (Math.floor(now / windowMs) + 1) * windowMs);
+        return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil(windowMs / 1000));
+      }
       refuse(req, res, 503, "busy", "busy", 5);
     }, () => refuse(req, res, 503, "unavailable", "unavailable", 5));
   };
