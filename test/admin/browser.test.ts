@@ -54,7 +54,7 @@ describe("a reviewer in a real browser", () => {
     await page.click(`a[href="/admin/n/${target.code}"]`);
     await page.waitForURL(`**/admin/n/${target.code}`);
     await page.click('form[action$="/approve"] button');
-    await page.waitForURL(/msg=/);
+    await page.waitForURL(/notice=/);
     await expect(page.locator(".notice").textContent()).resolves.toContain("Đã duyệt");
 
     await page.click('nav a[href="/admin/audit"]');

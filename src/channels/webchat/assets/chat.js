@@ -60,6 +60,7 @@
       .then(function (r) {
         if (!r.ok) return r.json().then(function (d) { throw new Error(d && d.message || BUSY); });
         since = 0;
+        try { localStorage.setItem("cds.chat", "1"); } catch (e) { /* private mode: fine */ }
         post({ text: "/start" });
       })
       .catch(function (err) { add(err && err.message && err.message !== "Failed to fetch" ? err.message : OFFLINE, "bot"); })
@@ -134,5 +135,10 @@
     post({ text: text });
   });
 
-  poll();
+  // A first visit opens its chat before polling (no 401 to show in the console); a returning
+  // visitor polls at once, and re-opens only if the chat lapsed.
+  var known = false;
+  try { known = localStorage.getItem("cds.chat") === "1"; } catch (e) { /* private mode */ }
+  if (known) poll();
+  else openChat().then(poll);
 })();
