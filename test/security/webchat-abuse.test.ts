@@ -106,9 +106,12 @@ describe("limits an anonymous client cannot reset", () => {
     const flooder = new WebchatUser(t.url, "vi", { "x-forwarded-for": "198.51.100.10" });
     await flooder.open();
     const statuses: number[] = [];
+    const started = Date.now();
     for (let i = 0; i < 40; i++) statuses.push((await flooder.say(`tin ${i}`)).status);
-    // The session opening counted as one.
-    expect(statuses.filter((s) => s === 202).length).toBe(19);
+    // A burst of 20/12 → 5 (the chat's opening took one), then one every 3 s.
+    const accepted = statuses.filter((s) => s === 202).length;
+    expect(accepted).toBeGreaterThanOrEqual(4);
+    expect(accepted).toBeLessThanOrEqual(4 + Math.ceil((Date.now() - started) / 3_000));
     const refused = await flooder.say("thêm");
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBeTruthy();
@@ -125,11 +128,14 @@ describe("limits an anonymous client cannot reset", () => {
       await u.open();
       return u;
     }));
-    // Wait for a fresh second, then everyone posts at once.
-    await new Promise((r) => setTimeout(r, 1_000 - (Date.now() % 1_000) + 20));
-    const statuses = await Promise.all(users.map((u) => u.say("xin chào").then((r) => r.status)));
-    expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(10);
-    expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(20);
+    // Everyone posts twice at once; whatever seconds the burst spans, each lets at most 10 through.
+    const started = Date.now();
+    const statuses = await Promise.all(users.flatMap((u) => [u.say("xin chào"), u.say("chào")]).map((p) => p.then((r) => r.status)));
+    const seconds = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
+    const accepted = statuses.filter((s) => s === 202).length;
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThanOrEqual(10 * seconds);
+    expect(statuses.filter((s) => s === 503).length).toBe(60 - accepted);
   });
 });
 

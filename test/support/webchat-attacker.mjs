@@ -15,7 +15,9 @@ async function loop() {
     const r = Math.random();
     try {
       if (r < 0.25 || !cookies.length) {
-        const { challenge, bits } = await (await fetch(`${base}/chat/api/challenge`)).json();
+        const ch = await fetch(`${base}/chat/api/challenge`);
+        if (ch.status !== 200) { count(`challenge ${ch.status}`); await ch.arrayBuffer(); continue; }
+        const { challenge, bits } = await ch.json();
         const res = await fetch(`${base}/chat/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ challenge, nonce: solve(challenge, bits) }) });
         count(`open ${res.status}`);
         const c = res.headers.get("set-cookie");

@@ -52,7 +52,21 @@ export interface WebchatGuard {
   requireChat: RequestHandler;
 }
 
-// INCR the address's counter; only within its limit does the request count against the global one.
+// The address's token bucket (burst, then a steady rate); only a request it lets through counts
+// against the global per-second counter. Returns 0 (go), 1 (address over its rate), 2 (all clients over theirs).
+const TAKE_BUCKET = `
+local b = redis.call('HMGET', KEYS[1], 't', 'ts')
+local now = tonumber(ARGV[1]); local rate = tonumber(ARGV[2]); local burst = tonumber(ARGV[3])
+local tokens = math.min(burst, (tonumber(b[1]) or burst) + (now - (tonumber(b[2]) or now)) * rate / 1000)
+if tokens < 1 then return 1 end
+redis.call('HSET', KEYS[1], 't', tokens - 1, 'ts', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+local all = redis.call('INCR', KEYS[2])
+if all == 1 then redis.call('PEXPIRE', KEYS[2], 2000) end
+if all > tonumber(ARGV[4]) then return 2 end
+return 0`;
+
+// INCR the address's counter in a fixed window (hourly chat openings, polling).
 const TAKE = `
 local ip = redis.call('INCR', KEYS[1])
 if ip == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -122,23 +136,49 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
     return (await redis.eval(TAKE, 2, ipKey, allKey, ...args, "2000", String(options.globalPerSecond))) as 0 | 1 | 2;
   }
 
-  // An address over its limit is remembered in this process until its window ends, so a flood is
-  // refused without even a Redis round trip (bounded: forgotten wholesale past 10 000 entries).
+  // An address over its limit is remembered in this process for a while, so a flood is refused
+  // without even a Redis round trip (bounded: forgotten wholesale past 10 000 entries).
   const blockedUntil = new Map<string, number>();
-  const limiter = (kind: "post" | "poll", windowMs: number, limit: number, global: boolean): RequestHandler => (req, res, next) => {
+  const block = (key: string, until: number) => {
+    if (blockedUntil.size > 10_000) blockedUntil.clear();
+    blockedUntil.set(key, until);
+  };
+  const blocked = (key: string, now: number) => {
+    const until = blockedUntil.get(key);
+    return until !== undefined && until > now ? until : undefined;
+  };
+
+  // Messages: a bucket of WEBCHAT_PER_IP_PER_MINUTE / 12 (at least 5) refilled at the per-minute
+  // rate, so an address cannot pour a minute's worth into the queues at once.
+  const msgRate = options.perIpPerMinute / 60;
+  const msgBurst = Math.max(5, Math.ceil(options.perIpPerMinute / 12));
+  const limitMessages: RequestHandler = (req, res, next) => {
     const client = clientKey(req);
     const now = Date.now();
-    const blockKey = `${kind}:${client}`;
-    const until = blockedUntil.get(blockKey);
-    if (until !== undefined && until > now) return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil((until - now) / 1000));
-    take(kind, client, windowMs, limit, global).then((r) => {
+    const until = blocked(`post:${client}`, now);
+    if (until) return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil((until - now) / 1000));
+    const bucketKeys = [keys.perIp(prefix, "post", client, 0), keys.global(prefix, Math.floor(now / 1000))];
+    redis.eval(TAKE_BUCKET, 2, ...bucketKeys, String(now), String(msgRate), String(msgBurst), String(options.globalPerSecond)).then((r) => {
       if (r === 0) return next();
       if (r === 1) {
-        if (blockedUntil.size > 10_000) blockedUntil.clear();
-        blockedUntil.set(blockKey, (Math.floor(now / windowMs) + 1) * windowMs);
-        return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil(windowMs / 1000));
+        // Refused until a token is back.
+        block(`post:${client}`, now + Math.ceil(1000 / msgRate));
+        return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil(1 / msgRate));
       }
       refuse(req, res, 503, "busy", "busy", 5);
+    }, () => refuse(req, res, 503, "unavailable", "unavailable", 5));
+  };
+
+  const limitPolling: RequestHandler = (req, res, next) => {
+    const client = clientKey(req);
+    const now = Date.now();
+    const until = blocked(`poll:${client}`, now);
+    if (until) return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil((until - now) / 1000));
+    // A page polls about every 0.7 s; an office of a few dozen open pages behind one address fits.
+    take("poll", client, 60_000, options.perIpPerMinute * 20, false).then((r) => {
+      if (r === 0) return next();
+      block(`poll:${client}`, (Math.floor(now / 60_000) + 1) * 60_000);
+      refuse(req, res, 429, "rate_limited", "rate_limited", 60);
     }, () => refuse(req, res, 503, "unavailable", "unavailable", 5));
   };
 
@@ -147,7 +187,11 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
   };
 
   return {
-    challenge: (_req, res) => {
+    challenge: (req, res) => {
+      // An address that may open no more chats this hour gets no more puzzles either.
+      const now = Date.now();
+      const until = blocked(`open:${clientKey(req)}`, now);
+      if (until) return refuse(req, res, 429, "too_many_chats", "too_many_chats", Math.ceil((until - now) / 1000));
       res.set("Cache-Control", "no-store").json({ challenge: issueChallenge(identity), bits: options.powBits });
     },
 
@@ -155,13 +199,18 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
       const body = (req.body ?? {}) as { challenge?: unknown; nonce?: unknown };
       const challenge = typeof body.challenge === "string" ? body.challenge : "";
       const nonce = typeof body.nonce === "string" ? body.nonce : "";
+      const client = clientKey(req);
+      const now = Date.now();
+      const until = blocked(`open:${client}`, now);
+      if (until) return refuse(req, res, 429, "too_many_chats", "too_many_chats", Math.ceil((until - now) / 1000));
       if (!checkSolution(identity, challenge, nonce, options.powBits)) return refuse(req, res, 400, "bad_proof", "bad_proof");
       (async () => {
         const digest = createHash("sha256").update(challenge).digest("hex").slice(0, 32);
         if ((await redis.set(keys.spentChallenge(prefix, digest), "1", "PX", CHALLENGE_TTL_MS + 60_000, "NX")) !== "OK") return refuse(req, res, 400, "bad_proof", "bad_proof");
-        const client = clientKey(req);
-        if ((await take("open", client, 3_600_000, options.newChatsPerIpPerHour, false)) !== 0) return refuse(req, res, 429, "too_many_chats", "too_many_chats", 3_600);
-        const now = Date.now();
+        if ((await take("open", client, 3_600_000, options.newChatsPerIpPerHour, false)) !== 0) {
+          block(`open:${client}`, (Math.floor(now / 3_600_000) + 1) * 3_600_000);
+          return refuse(req, res, 429, "too_many_chats", "too_many_chats", 3_600);
+        }
         const chatId = randomUUID();
         const opened = await redis.eval(OPEN, 1, keys.liveChats(prefix), String(now - options.idleSeconds * 1000), String(options.maxChats), String(now), chatId);
         if (opened !== 1) return refuse(req, res, 503, "full", "full", 60);
@@ -170,9 +219,8 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
       })().catch(next);
     },
 
-    limitMessages: limiter("post", 60_000, options.perIpPerMinute, true),
-    // A page polls about every 0.7 s; an office of a few dozen open pages behind one address fits.
-    limitPolling: limiter("poll", 60_000, options.perIpPerMinute * 20, false),
+    limitMessages,
+    limitPolling,
 
     requireChat: (req, res, next) => {
       const signed = readCookie(req, CHAT_COOKIE);
