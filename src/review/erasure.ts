@@ -24,12 +24,13 @@ import type { ChannelName, OutboundJob } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import { eraseQuestionsOf } from "../questions/erasure.js";
+import { writeOutbox } from "../queue/outbox.js";
 import { performAction, redactAuditNotes } from "./audit.js";
 import { langOf } from "./notifications.js";
 
 export const ERASED = "[đã xóa]";
 /** The event that edits the reviewers' cards of erased nominations. */
-export const ERASED_TOPIC = "nomination.erased";
+export const ERASED_TOPIC = "nomination.erased" as const;
 
 /** Thrown when a deletion request does not exist or was already carried out. */
 export class DeletionRequestError extends Error {
@@ -92,7 +93,7 @@ export async function performDeletion(deps: ErasureDeps, requestId: string, admi
         await tx.$executeRaw`delete from "SelfReportTally" u where u."currentRespondents" = 0 and u."monthRespondents" = 0 and not exists (select 1 from "SelfReportTally" o where o.level = u.level and o."unitKey" = u."unitKey" and o."currentRespondents" + o."monthRespondents" > 0)`;
       }
       await eraseQuestionsOf(tx, person.id, ERASED, now);
-      if (nominationIds.length) await tx.outbox.create({ data: { topic: ERASED_TOPIC, payload: { nominationIds } } });
+      if (nominationIds.length) await writeOutbox(tx, ERASED_TOPIC, { nominationIds });
       // Every foreign key to Person is ON DELETE SET NULL: the records stay, pointing at nobody.
       await tx.person.delete({ where: { id: person.id } });
     }

@@ -71,7 +71,7 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
 
   // Retried by the event bus until every card is edited (a temporary Telegram failure must not leave one).
   events.on(ERASED_TOPIC, async (payload) => {
-    const ids = Array.isArray(payload.nominationIds) ? payload.nominationIds.filter((x): x is string => typeof x === "string") : [];
+    const ids = payload.nominationIds;
     if (cardDeps && ids.length) await eraseCards(cardDeps, ids);
     log.info({ nominations: ids.length }, "reviewer cards of erased nominations edited");
   });
