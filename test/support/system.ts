@@ -83,7 +83,10 @@ export class WebchatUser {
 
   /** Solves the challenge and opens a chat; returns the server's answer (201, or a refusal). */
   async open(): Promise<Response> {
-    const { challenge, bits } = (await (await fetch(`${this.baseUrl}/chat/api/challenge`, { headers: this.headers })).json()) as { challenge: string; bits: number };
+    const puzzle = await fetch(`${this.baseUrl}/chat/api/challenge`, { headers: this.headers });
+    // Refused before any puzzle (the address may open no more chats): that refusal is the answer.
+    if (puzzle.status !== 200) return puzzle;
+    const { challenge, bits } = (await puzzle.json()) as { challenge: string; bits: number };
     const res = await fetch(`${this.baseUrl}/chat/api/session`, { method: "POST", headers: { ...this.headers, "content-type": "application/json" }, body: JSON.stringify({ challenge, nonce: solveChallenge(challenge, bits) }) });
     const set = res.headers.get("set-cookie");
     if (res.status === 201 && set) {
