@@ -117,7 +117,7 @@ export class WebchatUser {
     return this.request("/chat/api/messages", { method: "POST", body: { clientMessageId: randomBytes(8).toString("hex"), choice: { token, id }, lang: this.lang } });
   }
 
-  private async poll(): Promise<WebchatUser["received"]> {
+  private async fetchNew(): Promise<WebchatUser["received"]> {
     const res = await this.request(`/chat/api/messages?since=${this.since}`);
     return ((await res.json()) as { messages?: WebchatUser["received"] }).messages ?? [];
   }
@@ -128,7 +128,7 @@ export class WebchatUser {
     const got: WebchatUser["received"] = [];
     while (got.length < count) {
       if (Date.now() > deadline) throw new Error(`expected ${count} replies, got ${got.length}: ${JSON.stringify(got.map((g) => g.text.slice(0, 80)))}`);
-      for (const m of await this.poll()) {
+      for (const m of await this.fetchNew()) {
         this.since = Math.max(this.since, m.seq);
         got.push(m);
         this.received.push(m);
@@ -140,13 +140,12 @@ export class WebchatUser {
 
   /** Fetches whatever arrived since the last read (possibly nothing), e.g. a message the bot sent on its own. */
   async poll(): Promise<WebchatUser["received"]> {
-    const res = await fetch(`${this.baseUrl}/chat/api/messages?chatId=${this.chatId}&since=${this.since}`);
-    const body = (await res.json()) as { messages: WebchatUser["received"] };
-    for (const m of body.messages) {
+    const messages = await this.fetchNew();
+    for (const m of messages) {
       this.since = Math.max(this.since, m.seq);
       this.received.push(m);
     }
-    return body.messages;
+    return messages;
   }
 
   /** Sends a text and returns the replies that arrive for it (waits for the first, then briefly for more). */
@@ -154,7 +153,7 @@ export class WebchatUser {
     await this.say(text);
     const first = await this.next(1);
     await new Promise((r) => setTimeout(r, settleMs));
-    for (const m of await this.poll()) {
+    for (const m of await this.fetchNew()) {
       this.since = Math.max(this.since, m.seq);
       first.push(m);
       this.received.push(m);
