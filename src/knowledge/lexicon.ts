@@ -53,6 +53,8 @@ export interface Lexicon {
   countWords: string[][];
   /** Titles of office ("chủ tịch") and the "là ai" that asks for the person holding one. */
   personTitles: string[][];
+  /** "hiện nay", "đã có", "so far": with a count, how far the movement has got, which a plan cannot know. */
+  progressWords: string[][];
   personQuestions: string[][];
   /** "cách", "hướng dẫn"… with a service action ("cài", "tra cứu"): a how-to the plan does not give. */
   howTo: string[][];
@@ -186,6 +188,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     documents: v.documents.map((d) => ({ words: d.words.map(phraseTokens), numbers: new Set(d.numbers) })),
     countWords: v.countWords.map(phraseTokens),
     personTitles: v.personTitles.map(phraseTokens),
+    progressWords: v.progressWords.map(phraseTokens),
     personQuestions: v.personQuestions.map(phraseTokens),
     howTo: v.howTo.map(phraseTokens),
     serviceActions: v.serviceActions.map(phraseTokens),
@@ -223,6 +226,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
         ...base.levels.flatMap((l) => [...l.aliases.vi, ...l.aliases.en]),
         ...v.countWords,
         ...v.personTitles,
+        ...v.progressWords,
         ...v.personQuestions,
         ...v.howTo,
         ...v.serviceActions,
