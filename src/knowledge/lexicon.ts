@@ -72,7 +72,10 @@ export interface Lexicon {
   /** Questions about the bot's own services: a service word with a request word ("đề cử" + "nộp ở đâu"). */
   services: { words: string[][]; asks: string[][]; answer: string }[];
   /** Greetings, thanks and self-introductions around a question: see wrapper.ts. */
-  wrappers: Record<"greetings" | "thanks" | "selfIntro" | "introContinuation" | "address", string[][]>;
+  wrappers: Record<"greetings" | "thanks" | "selfIntro" | "introContinuation" | "address" | "askRequests", string[][]> & {
+    /** Words by which writers speak of themselves ("mình", "sếp", "my"), with their diacritics. */
+    speakers: { folded: string; exact: string }[];
+  };
 }
 
 /** The kinds of question `vocabulary.yaml` lists words for. */
@@ -212,6 +215,8 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       selfIntro: v.wrappers.selfIntro.map(phraseTokens),
       introContinuation: v.wrappers.introContinuation.map(phraseTokens),
       address: v.wrappers.address.map(phraseTokens),
+      askRequests: v.wrappers.askRequests.map(phraseTokens),
+      speakers: v.wrappers.speakers.map((w) => ({ folded: phraseTokens(w).join(" "), exact: syllables(exactForm(w)).join(" ") })),
     },
     vocabularyWords: new Set(
       [

@@ -103,8 +103,10 @@ export const vocabularySchema = z.object({
       selfIntro: z.array(z.string().min(1)).default([]),
       introContinuation: z.array(z.string().min(1)).default([]),
       address: z.array(z.string().min(1)).default([]),
+      askRequests: z.array(z.string().min(1)).default([]),
+      speakers: z.array(z.string().min(1)).default([]),
     })
-    .default({ greetings: [], thanks: [], selfIntro: [], introContinuation: [], address: [] }),
+    .default({ greetings: [], thanks: [], selfIntro: [], introContinuation: [], address: [], askRequests: [], speakers: [] }),
 });
 
 export type Entry = z.infer<typeof entrySchema>;
