@@ -62,6 +62,35 @@ describe("the writer's situation", () => {
   });
 });
 
+describe("two questions in one sentence", () => {
+  // Each target with the next one of the same level, asked together: both figures, or no answer.
+  for (const level of administrative) {
+    const entries = base.entries.filter((e) => e.level === level && e.targets.length);
+    it(`answers both ${levelNames[level]} targets asked “X bao nhiêu và Y bao nhiêu”`, () => {
+      const wrong: string[] = [];
+      let answered = 0;
+      for (let i = 0; i + 1 < entries.length; i++) {
+        const [a, b] = [entries[i]!, entries[i + 1]!];
+        const q = `${levelNames[level]} phải đạt tỷ lệ ${a.topic.vi.toLowerCase()} bao nhiêu và ${b.topic.vi.toLowerCase()} bao nhiêu?`;
+        const answer = knowledge.ask(q, "vi");
+        if (!answer.answered) continue;
+        answered++;
+        if (![a, b].every((e) => e.targets.every((t) => answer.text.includes(`${t.value}${t.unit}`)))) wrong.push(q);
+      }
+      expect(wrong).toEqual([]);
+      // Most pairs are answered (a topic title holding a "và" of its own may leave one undecided).
+      expect(answered / (entries.length - 1)).toBeGreaterThanOrEqual(0.7);
+    });
+  }
+
+  it("answers the two parts of a question its whole does not find", () => {
+    const a = knowledge.ask("Cho hỏi Sở phải đạt tỷ lệ hồ sơ TTHC xử lý hoàn toàn trực tuyến bao nhiêu và mức hài lòng bao nhiêu?", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("80%");
+    expect(a.text).toContain("90%");
+  });
+});
+
 describe("lists filtered by a figure", () => {
   for (const level of administrative) {
     const entries = base.entries.filter((e) => e.level === level);
