@@ -83,17 +83,19 @@ describe("two questions in one sentence", () => {
     });
   }
 
-  it("reads a short syllable typed without diacritics that the plan spells one way only (“gui”: gửi)", () => {
-    const a = knowledge.ask("kho khan khi trien khai phong trao thi gui cho ai", "vi");
-    expect(a.answered).toBe(true);
-    expect(a.text).toContain("Sở Nội vụ");
-  });
-
   it("answers the two parts of a question its whole does not find", () => {
     const a = knowledge.ask("Cho hỏi Sở phải đạt tỷ lệ hồ sơ TTHC xử lý hoàn toàn trực tuyến bao nhiêu và mức hài lòng bao nhiêu?", "vi");
     expect(a.answered).toBe(true);
     expect(a.text).toContain("80%");
     expect(a.text).toContain("90%");
+  });
+});
+
+describe("syllables typed without diacritics", () => {
+  it("reads a short syllable typed without diacritics that the plan spells one way only (“gui”: gửi)", () => {
+    const a = knowledge.ask("kho khan khi trien khai phong trao thi gui cho ai", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("Sở Nội vụ");
   });
 });
 
