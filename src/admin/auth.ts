@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
+import { performAction } from "../review/audit.js";
 import { html, panelText, renderPage, type PageReviewer } from "./layout.js";
 import { redisKeys } from "../redis/keys.js";
 
@@ -42,7 +43,10 @@ export interface AdminAuth {
   signIn(token: string, res: Response): Promise<boolean>;
   /** Ends the current session (server side and cookie). */
   signOut(req: Request, res: Response): Promise<void>;
-  /** False once `ip` failed to sign in too often within the window (guessing links is pointless, and noisy). */
+  /**
+   * False once `ip` failed to sign in too often within the window (guessing links is pointless, and
+   * noisy). Asked only after a link failed: a valid link is never refused.
+   */
   allowSignInAttempt(ip: string): Promise<boolean>;
   /** Counts a failed sign-in of `ip`. */
   recordFailedSignIn(ip: string): Promise<void>;
@@ -82,7 +86,10 @@ function sameSecret(a: string, b: string): boolean {
 export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   const { db, redis, prefix, config, i18n } = deps;
   const text = panelText(i18n);
-  const secure = (config.publicUrl ?? "").startsWith("https:");
+  // Secure whenever the page is served over https: PUBLIC_URL says so, or the request itself came
+  // over TLS (req.secure honours X-Forwarded-Proto only from a trusted proxy, see TRUST_PROXY).
+  const httpsPublic = (config.publicUrl ?? "").startsWith("https:");
+  const secure = (req: Request | undefined) => httpsPublic || req?.secure === true;
   const urlencoded = express.urlencoded({ extended: false, limit: "64kb" });
   const signInKey = (ip: string) => redisKeys.adminSignInFailures(prefix, hashSecret(ip).slice(0, 16));
 
@@ -152,25 +159,30 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return false;
       const now = new Date();
       const tokenHash = hashSecret(token);
-      // Conditional update: of two requests racing with the same link, exactly one consumes it.
-      const used = await db.loginToken.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-      if (used.count !== 1) return false;
-      const row = await db.loginToken.findUnique({ where: { tokenHash }, include: { reviewer: true } });
-      if (!row || !row.reviewer.active) return false;
+      const link = await db.loginToken.findUnique({ where: { tokenHash }, include: { reviewer: { select: { id: true, name: true, active: true } } } });
+      if (!link || link.usedAt || link.expiresAt <= now || !link.reviewer.active) return false;
       const sid = randomBytes(32).toString("base64url");
-      await db.adminSession.create({
-        data: { idHash: hashSecret(sid), reviewerId: row.reviewerId, csrfToken: randomBytes(24).toString("base64url"), expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
+      // Audited as the reviewer signing in, naming who had the link made (an admin, the CLI, themself).
+      const { value: signedIn } = await performAction(db, { reviewerId: link.reviewer.id, label: link.reviewer.name }, { type: "reviewer", id: link.reviewer.id }, "sign_in", async (tx) => {
+        // Conditional update: of two requests racing with the same link, exactly one consumes it.
+        const used = await tx.loginToken.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+        if (used.count !== 1) return { value: false, audit: false };
+        await tx.adminSession.create({
+          data: { idHash: hashSecret(sid), reviewerId: link.reviewerId, csrfToken: randomBytes(24).toString("base64url"), expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
+        });
+        return { value: true, audit: { note: `đường dẫn do ${link.issuedBy || "không rõ"} cấp` } };
       });
+      if (!signedIn) return false;
       // Old sessions are swept here rather than by a job: sign-ins are rare and the table stays tiny.
       await db.adminSession.deleteMany({ where: { expiresAt: { lt: now } } });
-      res.cookie(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", secure, path: "/admin", maxAge: SESSION_TTL_MS });
+      res.cookie(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", secure: secure(res.req), path: "/admin", maxAge: SESSION_TTL_MS });
       return true;
     },
 
     async signOut(req, res) {
       const sid = readCookie(req, SESSION_COOKIE);
       if (sid) await db.adminSession.deleteMany({ where: { idHash: hashSecret(sid) } });
-      res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure, path: "/admin" });
+      res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: secure(req), path: "/admin" });
     },
 
     async allowSignInAttempt(ip) {

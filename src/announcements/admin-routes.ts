@@ -4,6 +4,7 @@
  * then a live progress page (sent, failed, remaining, ETA; refreshes itself while sending) with
  * cancel and the list of recipients not reached and why. Every action writes an audit row.
  */
+import { performAction } from "../review/audit.js";
 import express, { type RequestHandler, type Response } from "express";
 import type { Redis } from "ioredis";
 import { z } from "zod";
@@ -55,7 +56,7 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
   const csrf = (res: Response) => html`<input type="hidden" name="_csrf" value="${deps.csrfToken(res)}">`;
   const topicName = (id: string) => i18n.t("vi", `announcements.topic.${id}`);
   const audit = (reviewer: PageReviewer, id: string, action: string, note?: string) =>
-    db.auditLog.create({ data: { reviewerId: reviewer.id, actor: reviewer.name, subjectType: "announcement", subjectId: id, action, note } });
+    performAction(db, { reviewerId: reviewer.id, label: reviewer.name }, { type: "announcement", id }, action, async () => ({ value: undefined, audit: { note } }));
 
   function composeForm(res: Response, values: { text?: string; imageUrl?: string; topics?: string[]; channels?: string[]; sendAt?: string }, error?: string) {
     return html`${error && html`<div class="notice error">${error}</div>`}

@@ -18,6 +18,9 @@ import { startEmbeddedPostgres } from "../db/embedded.js";
 import { applyMigrations } from "../db/migrate.js";
 import { createLogger } from "../logging/logger.js";
 import { createLoginLink, panelBaseUrl } from "../review/login-links.js";
+import type { AuditActor } from "../review/audit.js";
+
+const CLI_ACTOR: AuditActor = { label: "cli" };
 import { addReviewer, listReviewers, removeReviewer, ReviewerError } from "../review/reviewers.js";
 
 const USAGE = `usage:
@@ -69,19 +72,20 @@ async function main(argv: string[]): Promise<number> {
   const db = createDb(database.url, { max: 2 });
   try {
     if (command === "reviewer add") {
-      const r = await addReviewer(db, { name: values.name!, role: values.role as "reviewer" | "admin" | undefined, channel: values.channel as ChannelName | undefined, externalId: values.id });
+      const r = await addReviewer(db, { name: values.name!, role: values.role as "reviewer" | "admin" | undefined, channel: values.channel as ChannelName | undefined, externalId: values.id }, CLI_ACTOR);
       process.stdout.write(`added ${r.name} (${r.role}${r.channel ? `, ${r.channel} ${r.externalId}` : ""})\n`);
     } else if (command === "reviewer list") {
       const rows = await listReviewers(db);
       if (!rows.length) process.stdout.write("no reviewers yet\n");
       for (const r of rows) process.stdout.write(`${r.active ? "active  " : "removed "} ${r.role.padEnd(8)} ${(r.channel ? `${r.channel}:${r.externalId}` : "-").padEnd(24)} ${r.name}\n`);
     } else if (command === "reviewer remove") {
-      const r = await removeReviewer(db, values.name!);
+      const r = await removeReviewer(db, values.name!, CLI_ACTOR);
       process.stdout.write(`removed ${r.name}: sessions ended, unused sign-in links revoked\n`);
     } else {
       const r = await db.reviewer.findFirst({ where: { name: values.name!.trim(), active: true } });
-      if (!r) throw new ReviewerError(`no active reviewer named "${values.name}"`);
-      const link = await createLoginLink(db, r.id, panelBaseUrl(config));
+      if (!r) throw new ReviewerError(`no active reviewer named "${values.name}"`, "not_found");
+      // The server's operator, on the server: audited as "cli".
+      const link = await createLoginLink(db, r.id, panelBaseUrl(config), CLI_ACTOR);
       process.stdout.write(`${link.url}\n(single use, valid until ${link.expiresAt.toISOString()})\n`);
     }
     return 0;

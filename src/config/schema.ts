@@ -3,7 +3,10 @@
  * An invalid value stops the process with a readable list of every bad key (see formatConfigErrors).
  */
 import { z } from "zod";
+import { ZALO_MEDIA_HOST_DEFAULTS } from "../channels/media-fetch.js";
 
+const bool = (fallback: boolean) => z.preprocess((v) => (v === undefined || v === "" ? fallback : typeof v === "string" ? !/^(0|false|no|off)$/i.test(v.trim()) : v), z.boolean());
+const hostList = z.string().transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)).pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, "must be host names separated by commas")).min(1));
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
 const secret = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(8, "must be 8–256 characters").max(256, "must be 8–256 characters").regex(/^[A-Za-z0-9_-]+$/, "may contain only A–Z, a–z, 0–9, _ and -").optional());
@@ -61,6 +64,28 @@ export const envSchema = z
     METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
     /** Serve /metrics on this separate port (keep it off the public network) instead of the main one. */
     METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+    /** Host names Zalo serves evidence photos from (subdomains included); https and public addresses only. */
+    ZALO_MEDIA_HOSTS: z.preprocess((v) => (v === undefined || v === "" ? ZALO_MEDIA_HOST_DEFAULTS.join(",") : v), hostList),
+    /** Reverse proxies in front of the server whose X-Forwarded-For / -Proto are believed (0 = none: the peer address is the client). */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    /** The public web chat (on for the embedded run; production may serve it only behind the portal). */
+    WEBCHAT_ENABLED: bool(true),
+    /** Key for the web chat's signed cookies; when unset one is generated and kept in Redis (shared by every web process). */
+    WEBCHAT_SECRET: secret,
+    /** Messages one address may post per minute (an office behind one NAT shares it). */
+    WEBCHAT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** Messages all web chat clients together may post per second; beyond it the web chat says "busy" and Telegram/Zalo are untouched. */
+    WEBCHAT_GLOBAL_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(40),
+    /** New web chat conversations one address may open per hour. */
+    WEBCHAT_NEW_CHATS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+    /** Live web chat conversations kept in Redis at once (each bounded in size); beyond it new ones wait. */
+    WEBCHAT_MAX_CHATS: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+    /** Submissions (nominations + self-reports) per day from one address through the web chat, whatever its chat ids. */
+    WEBCHAT_SUBMISSIONS_PER_IP_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Proof of work a new web chat client solves before its first message: leading zero bits of SHA-256 (15 ≈ 0.1–0.4 s on a phone; 0 = off). */
+    WEBCHAT_POW_BITS: z.coerce.number().int().min(0).max(28).default(15),
+    /** The BullMQ dashboard at /admin/queues (read-only, admins only, payloads hidden). */
+    QUEUE_DASHBOARD_ENABLED: bool(true),
     INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(16),
     OUTBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   })
@@ -105,9 +130,13 @@ export interface Config {
   redisPrefix: string;
   role: Role;
   telegram?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling"; reviewChatId?: string; maxPerSecond: number };
-  zalo?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling" };
+  zalo?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling"; mediaHosts: string[] };
   /** Zalo Official Account; absent when ZALO_OA_APP_ID is unset. */
   zaloOa?: { appId: string; secretKey: string; appSecret: string; apiRoot: string; oauthRoot: string; tokenKey: Buffer; codeVerifier?: string; redirectUri?: string };
+  /** Proxy hops whose forwarding headers are believed (0 = none). */
+  trustProxy: number;
+  webchat: WebchatConfig;
+  queueDashboard: boolean;
   maxSubmissionsPerDay: number;
   evidenceMaxBytes: number;
   inboundPartitions: number;
@@ -118,6 +147,18 @@ export interface Config {
   metrics: { token?: string; port?: number };
   /** DATA_DIR was set: the embedded PostgreSQL must use it even where it cannot reach it. */
   dataDirExplicit: boolean;
+}
+
+/** The public web chat's switch and abuse limits (see src/channels/webchat/guard). */
+export interface WebchatConfig {
+  enabled: boolean;
+  secret?: string;
+  perIpPerMinute: number;
+  globalPerSecond: number;
+  newChatsPerIpPerHour: number;
+  maxChats: number;
+  submissionsPerIpPerDay: number;
+  powBits: number;
 }
 
 export class ConfigError extends Error {
@@ -162,7 +203,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
       ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""), mode: e.TELEGRAM_MODE, reviewChatId: e.TELEGRAM_REVIEW_CHAT_ID, maxPerSecond: e.TELEGRAM_MAX_PER_SECOND }
       : undefined,
     zalo: e.ZALO_BOT_TOKEN
-      ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT.replace(/\/$/, ""), mode: e.ZALO_MODE }
+      ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT.replace(/\/$/, ""), mode: e.ZALO_MODE, mediaHosts: e.ZALO_MEDIA_HOSTS }
       : undefined,
     zaloOa: e.ZALO_OA_APP_ID
       ? {
@@ -176,6 +217,18 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
           redirectUri: e.ZALO_OA_REDIRECT_URI,
         }
       : undefined,
+    trustProxy: e.TRUST_PROXY,
+    webchat: {
+      enabled: e.WEBCHAT_ENABLED,
+      secret: e.WEBCHAT_SECRET,
+      perIpPerMinute: e.WEBCHAT_PER_IP_PER_MINUTE,
+      globalPerSecond: e.WEBCHAT_GLOBAL_PER_SECOND,
+      newChatsPerIpPerHour: e.WEBCHAT_NEW_CHATS_PER_IP_PER_HOUR,
+      maxChats: e.WEBCHAT_MAX_CHATS,
+      submissionsPerIpPerDay: e.WEBCHAT_SUBMISSIONS_PER_IP_PER_DAY,
+      powBits: e.WEBCHAT_POW_BITS,
+    },
+    queueDashboard: e.QUEUE_DASHBOARD_ENABLED,
     maxSubmissionsPerDay: e.MAX_SUBMISSIONS_PER_DAY,
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     inboundPartitions: e.INBOUND_PARTITIONS,

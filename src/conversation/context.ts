@@ -21,6 +21,7 @@ import type { EvidenceIntake } from "./evidence.js";
 import type { KnowledgeView } from "./knowledge-view.js";
 import type { PendingQuestions } from "./pending-questions.js";
 import type { Router } from "./router.js";
+import type { SubmissionQuota } from "./submission-quota.js";
 
 export interface EngineDeps {
   db: Db;
@@ -44,6 +45,8 @@ export interface EngineDeps {
   sessionTtlSeconds?: number;
   /** The typed words (shared with middlewares that must let commands pass); built from i18n and flows when absent. */
   vocabulary?: Vocabulary;
+  /** A channel's limit on submissions beyond the per-person one (the web chat's per-address quota). */
+  submissionQuota?: SubmissionQuota;
 }
 
 /** One inbound message being processed: its session, the language replied in, and the replies so far. */

@@ -145,6 +145,8 @@ export function createFlowRunner(k: Kit): FlowRunner {
     const { run, flow } = self.current(turn);
     const missing = flow.steps.find((s) => s.kind !== "confirm" && !s.optional && applies(s, run.answers) && !run.answers[s.id]);
     if (missing) return self.edit(turn, missing.id);
+    const slot = await k.deps.submissionQuota?.reserve(turn.msg);
+    if (slot?.refused) return invalid(turn, slot.refused.key, slot.refused.vars);
     try {
       const result = await k.registry.hooks.get(flow.submit)!.submit({ ...k.person(turn), flowId: flow.id, idempotencyKey: `${turn.msg.channel}:${turn.msg.chatId}:${run.runId}`, answers: run.answers });
       k.log(turn).info({ flowId: flow.id, runId: run.runId, code: result.code }, "submission committed");
@@ -155,6 +157,7 @@ export function createFlowRunner(k: Kit): FlowRunner {
       if (question) askPluginQuestion(k, turn, question);
       else k.menu.show(turn);
     } catch (err) {
+      await slot?.release().catch(() => {});
       if (err instanceof SubmissionRefusedError) return invalid(turn, err.localeKey, err.vars);
       // Only the error's class and code: a driver message may quote the values being written.
       k.log(turn).error({ err: errorKind(err), flowId: flow.id, runId: run.runId }, "submission failed; the user is asked to try again");
@@ -177,7 +180,7 @@ export function createFlowRunner(k: Kit): FlowRunner {
         const title = k.t(turn, k.deps.flows.get(run.flowId)?.title ?? flow.title);
         return k.questions.ask(turn, k.t(turn, "conversation.restart_question", { flow: title }), { kind: "restart-confirm", flowId });
       }
-      const refusal = await k.registry.hooks.get(flow.submit)!.canStart?.(k.person(turn));
+      const refusal = (await k.deps.submissionQuota?.check(turn.msg)) ?? (await k.registry.hooks.get(flow.submit)!.canStart?.(k.person(turn)));
       if (refusal) {
         turn.session.flow = undefined;
         return k.menu.show(turn, k.t(turn, refusal.key, refusal.vars));

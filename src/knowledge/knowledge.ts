@@ -102,6 +102,23 @@ class PlanKnowledge implements Knowledge {
   }
 
   ask(question: string, lang: Lang): KnowledgeAnswer {
+    // "Sở phải đạt tỷ lệ hồ sơ xử lý trực tuyến bao nhiêu và mức hài lòng bao nhiêu?": two questions
+    // in one sentence, each with its own question word. Asked as one they dilute each other's
+    // coverage, or one hides the other; asked one by one each finds its entry. When either part
+    // finds nothing, the sentence is asked as a whole.
+    const parts = splitQuestions(unwrap(question, this.lexicon).question);
+    if (parts.length !== 2) return this.askOne(question, lang);
+    const whole = this.askOne(question, lang);
+    const first = parseQuestion(parts[0]!, this.lexicon);
+    // The second question shares the first one's level when it names none ("… và mức hài lòng bao nhiêu").
+    const level = first.levels.length === 1 ? this.levelById.get(first.levels[0]!) : undefined;
+    const second = parseQuestion(parts[1]!, this.lexicon).levels.length === 0 && level ? `${parts[1]} ${level.name.vi}` : parts[1]!;
+    const answers = [parts[0]!, second].map((p) => this.askOne(p, lang));
+    if (!answers.every((a) => a.answered)) return whole;
+    return { answered: true, kind: "list", text: answers.map((a) => a.text).join("\n\n"), sources: [...new Set(answers.flatMap((a) => a.sources))] };
+  }
+
+  private askOne(question: string, lang: Lang): KnowledgeAnswer {
     // The greeting, self-introduction and thanks around a question are not what it asks.
     const unwrapped = unwrap(question, this.lexicon);
     const parsed = parseQuestion(unwrapped.question, this.lexicon);
@@ -359,6 +376,19 @@ const ADMINISTRATIVE = new Set(["tinh", "huyen", "xa"]);
 
 /** "và", "với", "and": two topics joined, each perhaps answered by its own entry. */
 const JOINS = [["va"], ["voi"], ["and"], ["cung"]];
+
+/** Words that ask: a part of a sentence with one of them is a question of its own. */
+const ASKS = /(^|\s)(bao nhieu|bao nhiu|gi|nao|ra sao|the nao|how many|how much|what|which)(\s|$)/u;
+
+/**
+ * Two questions joined in one sentence, each with its own question word ("X bao nhiêu và Y bao
+ * nhiêu", "what is X and what is Y"); otherwise the sentence alone.
+ */
+function splitQuestions(text: string): string[] {
+  const parts = text.split(/\s+(?:và|va|and)\s+|[,;]\s*(?:còn|con)\s+/iu);
+  if (parts.length !== 2) return [text];
+  return parts.every((p) => ASKS.test(normalizeVietnamese(p).replace(/[?.!,;:]/g, " "))) ? parts : [text];
+}
 
 /** A bare number ("90" of "90%"): the figure asked about, not a topic. */
 function isNumberUnit(unit: Unit): boolean {

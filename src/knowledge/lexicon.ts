@@ -53,6 +53,8 @@ export interface Lexicon {
   countWords: string[][];
   /** Titles of office ("chủ tịch") and the "là ai" that asks for the person holding one. */
   personTitles: string[][];
+  /** "hiện nay", "đã có", "so far": with a count, how far the movement has got, which a plan cannot know. */
+  progressWords: string[][];
   personQuestions: string[][];
   /** "cách", "hướng dẫn"… with a service action ("cài", "tra cứu"): a how-to the plan does not give. */
   howTo: string[][];
@@ -70,7 +72,10 @@ export interface Lexicon {
   /** Questions about the bot's own services: a service word with a request word ("đề cử" + "nộp ở đâu"). */
   services: { words: string[][]; asks: string[][]; answer: string }[];
   /** Greetings, thanks and self-introductions around a question: see wrapper.ts. */
-  wrappers: Record<"greetings" | "thanks" | "selfIntro" | "introContinuation" | "address", string[][]>;
+  wrappers: Record<"greetings" | "thanks" | "selfIntro" | "introContinuation" | "address" | "askRequests", string[][]> & {
+    /** Words by which writers speak of themselves ("mình", "sếp", "my"), with their diacritics. */
+    speakers: { folded: string; exact: string }[];
+  };
 }
 
 /** The kinds of question `vocabulary.yaml` lists words for. */
@@ -186,6 +191,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     documents: v.documents.map((d) => ({ words: d.words.map(phraseTokens), numbers: new Set(d.numbers) })),
     countWords: v.countWords.map(phraseTokens),
     personTitles: v.personTitles.map(phraseTokens),
+    progressWords: v.progressWords.map(phraseTokens),
     personQuestions: v.personQuestions.map(phraseTokens),
     howTo: v.howTo.map(phraseTokens),
     serviceActions: v.serviceActions.map(phraseTokens),
@@ -209,6 +215,8 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       selfIntro: v.wrappers.selfIntro.map(phraseTokens),
       introContinuation: v.wrappers.introContinuation.map(phraseTokens),
       address: v.wrappers.address.map(phraseTokens),
+      askRequests: v.wrappers.askRequests.map(phraseTokens),
+      speakers: v.wrappers.speakers.map((w) => ({ folded: phraseTokens(w).join(" "), exact: syllables(exactForm(w)).join(" ") })),
     },
     vocabularyWords: new Set(
       [
@@ -223,6 +231,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
         ...base.levels.flatMap((l) => [...l.aliases.vi, ...l.aliases.en]),
         ...v.countWords,
         ...v.personTitles,
+        ...v.progressWords,
         ...v.personQuestions,
         ...v.howTo,
         ...v.serviceActions,

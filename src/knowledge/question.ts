@@ -35,7 +35,7 @@ export interface ParsedQuestion {
   /** "bao nhiêu %", "tỷ lệ": the question asks for a share, so an answer without a figure answers nothing. */
   asksShare: boolean;
   /** Why the question is outside the plan, if it plainly is. */
-  outside?: "other-place" | "off-topic" | "other-document" | "count" | "person" | "how-to" | "department";
+  outside?: "other-place" | "off-topic" | "other-document" | "count" | "progress" | "person" | "how-to" | "department";
   /** The question only names the plan ("kế hoạch 154 là gì"). */
   namesPlan: boolean;
   /** Terms for the full-text index: syllables, bigrams ("a_b") and exact forms ("~xã"). */
@@ -218,6 +218,10 @@ function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: 
     while (roles[end] === "level") end++;
     if (roles[end] !== "content") return "count";
   }
+  // "Hiện nay đã có bao nhiêu xã đạt …", "how many communes have already met …": a count of what has
+  // been achieved so far. The plan sets targets; how far anyone has got is no text of it, whatever
+  // target the question names.
+  if (lexicon.countWords.some((p) => containsPhrase(tokens, p)) && lexicon.progressWords.some((p) => containsPhrase(tokens, p))) return "progress";
   if (lexicon.personTitles.some((p) => containsPhrase(tokens, p)) && lexicon.personQuestions.some((p) => containsPhrase(tokens, p))) return "person";
   const action = lexicon.serviceActions.some((p) => containsPhrase(tokens, p));
   if (action && lexicon.howTo.some((p) => containsPhrase(tokens, p))) return "how-to";

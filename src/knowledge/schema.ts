@@ -76,6 +76,7 @@ export const vocabularySchema = z.object({
   documents: z.array(z.object({ words: z.array(z.string().min(1)).min(1), numbers: z.array(z.string().regex(/^\d+$/)) })).default([]),
   countWords: z.array(z.string().min(1)).default([]),
   personTitles: z.array(z.string().min(1)).default([]),
+  progressWords: z.array(z.string().min(1)).default([]),
   personQuestions: z.array(z.string().min(1)).default([]),
   howTo: z.array(z.string().min(1)).default([]),
   serviceActions: z.array(z.string().min(1)).default([]),
@@ -102,8 +103,10 @@ export const vocabularySchema = z.object({
       selfIntro: z.array(z.string().min(1)).default([]),
       introContinuation: z.array(z.string().min(1)).default([]),
       address: z.array(z.string().min(1)).default([]),
+      askRequests: z.array(z.string().min(1)).default([]),
+      speakers: z.array(z.string().min(1)).default([]),
     })
-    .default({ greetings: [], thanks: [], selfIntro: [], introContinuation: [], address: [] }),
+    .default({ greetings: [], thanks: [], selfIntro: [], introContinuation: [], address: [], askRequests: [], speakers: [] }),
 });
 
 export type Entry = z.infer<typeof entrySchema>;

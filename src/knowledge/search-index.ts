@@ -81,6 +81,8 @@ export class SearchIndex {
   private readonly byId = new Map<string, KnowledgeEntry>();
   /** Accented syllables used anywhere in the knowledge base. */
   private readonly allExact = new Set<string>();
+  /** How many spellings with diacritics the plan has for each folded syllable ("gui": 1, "do": 3). */
+  private readings?: Map<string, number>;
 
   constructor(private readonly entries: KnowledgeEntry[]) {
     this.search = new MiniSearch<IndexedEntry>({
@@ -132,7 +134,15 @@ export class SearchIndex {
   /** How well the entry speaks of each of the question's units, 0–1, in order. */
   unitCoverage(question: ParsedQuestion, entry: KnowledgeEntry): number[] {
     const vocabulary = this.vocabularies.get(entry.id)!;
-    return question.units.map((u) => covers(u, question, vocabulary, this.allExact));
+    if (!this.readings) {
+      this.readings = new Map();
+      for (const e of this.allExact) {
+        const f = foldDiacritics(e);
+        this.readings.set(f, (this.readings.get(f) ?? 0) + 1);
+      }
+    }
+    const readings = this.readings;
+    return question.units.map((u) => covers(u, question, vocabulary, this.allExact, readings));
   }
 
   /** Share of the question's units that the entry speaks of. */
@@ -160,7 +170,7 @@ export class SearchIndex {
  * diacritics that the entry only has with other diacritics counts half, and not at all when no entry
  * has it with those diacritics ("lương" vs "lượng").
  */
-function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabulary, allExact: Set<string>): number {
+function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabulary, allExact: Set<string>, readings: Map<string, number>): number {
   if (unit.kind === "synonym") {
     if (unit.original.every((t) => vocabulary.tokens.has(t)) && (unit.original.length > 1 || unit.original[0]!.length >= 2)) return 1;
     if (unit.means.length === 1) return vocabulary.tokens.has(unit.means[0]!) ? 1 : 0;
@@ -187,5 +197,8 @@ function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabular
   const paired = (prev !== undefined && vocabulary.pairs.has(`${prev}_${token}`)) || (next !== undefined && vocabulary.pairs.has(`${token}_${next}`));
   const exact = unit.exact[0];
   const exactlyTyped = exact !== undefined && foldDiacritics(exact) !== exact && vocabulary.exact.has(exact);
-  return paired || exactlyTyped ? accentPenalty : 0;
+  // Typed without diacritics, a syllable the plan spells only one way ("gui": only "gửi") can be no
+  // other word of the plan: the neighbour that tells "đỏ" from "độ" is not needed.
+  const unambiguous = (exact === undefined || exact === token) && readings.get(token) === 1;
+  return paired || exactlyTyped || unambiguous ? accentPenalty : 0;
 }

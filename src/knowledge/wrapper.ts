@@ -6,7 +6,7 @@
  * punctuation), before any search.
  */
 import { containsPhrase, phraseAt, type Lexicon } from "./lexicon.js";
-import { normalizeVietnamese, syllables } from "./normalize.js";
+import { exactForm, foldDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
 
 export interface Unwrapped {
   /** The question without its wrapper (the whole text when nothing was stripped). */
@@ -15,24 +15,32 @@ export interface Unwrapped {
   introductions: string[];
 }
 
-/** Clauses end at sentence and clause punctuation; the punctuation stays with its clause. */
-const CLAUSE_END = /(?<=[.!?;,:\n…])\s*/u;
+/** Clauses end at sentence and clause punctuation, or a dash between spaces; the punctuation stays with its clause. */
+const CLAUSE_END = /(?<=[.!?;,:\n…])\s*|\s+[-–—]\s+/u;
+/** Sentences end at a full stop, a question or exclamation mark, or a line break. */
+const SENTENCE_END = /(?<=[.!?\n…])\s+/u;
 
 /**
  * @example unwrap("Chào bot, mình là cán bộ xã, cho mình hỏi chỉ tiêu hồ sơ công việc, cảm ơn", lexicon).question
  *   // "cho mình hỏi chỉ tiêu hồ sơ công việc,"
  */
 export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
-  const clauses = raw.split(CLAUSE_END).filter((c) => c.trim().length > 0);
+  const sentences = raw.split(SENTENCE_END).filter((s) => s.trim().length > 0);
+  const context = contextSentences(sentences, lexicon);
+  const clauses = sentences.flatMap((sentence, i) => sentence.split(CLAUSE_END).filter((c) => c !== undefined && c.trim().length > 0).map((text) => ({ text, context: context.has(i) })));
   if (clauses.length < 2) return { question: raw, introductions: [] };
   const w = lexicon.wrappers;
   const kept: string[] = [];
   const introductions: string[] = [];
-  for (const clause of clauses) {
+  for (const { text: clause, context: aboutWriter } of clauses) {
     const tokens = syllables(normalizeVietnamese(clause));
     if (tokens.length === 0) continue;
     if (isCourtesy(tokens, lexicon)) continue;
     if (startsWithAny(tokens, w.thanks)) continue;
+    if (aboutWriter) {
+      introductions.push(clause);
+      continue;
+    }
     const continues = kept.length === 0 && introductions.length > 0 && startsWithAny(tokens, w.introContinuation);
     if (continues || startsWithAny(skipCourtesy(tokens, lexicon), w.selfIntro)) {
       introductions.push(clause);
@@ -43,6 +51,52 @@ export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
   // A text that is only courtesy or introduction is left whole: better read it all than nothing.
   if (kept.length === 0) return { question: raw, introductions: [] };
   return { question: kept.join(" ").trim(), introductions };
+}
+
+/**
+ * The sentences that tell the writer's situation rather than ask: statements in the first person
+ * ("sếp bảo tìm hiểu kế hoạch mà mình chưa đọc kịp.", "nhà có 4 người.") before the first sentence
+ * that asks (a "?" or a request to ask: "cho mình hỏi", "muốn hỏi"). Only when such a sentence
+ * follows: a message with no explicit question keeps all its sentences.
+ */
+function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
+  const context = new Set<number>();
+  if (sentences.length < 2) return context;
+  const w = lexicon.wrappers;
+  const asks = (s: string) => /\?\s*$/u.test(s) || w.askRequests.some((p) => containsPhrase(syllables(normalizeVietnamese(s)), p));
+  const first = sentences.findIndex(asks);
+  if (first <= 0) return context;
+  // "Kế hoạch có ghi nhận những người như tôi không?": a question about the writer needs what the
+  // writer said of themselves. The writer as the one asking ("mình muốn hỏi") does not count.
+  const question = syllables(exactForm(sentences[first]!));
+  const folded = question.map(foldDiacritics);
+  const asking = new Set<number>();
+  for (let i = 0; i < folded.length; i++) {
+    const p = w.askRequests.find((r) => phraseAt(folded, r, i));
+    if (!p) continue;
+    for (let k = 0; k < p.length; k++) asking.add(i + k);
+    if (i > 0 && isSpeaker(question, i - 1, lexicon)) asking.add(i - 1);
+  }
+  if (question.some((_, i) => !asking.has(i) && isSpeaker(question, i, lexicon))) return context;
+  for (let i = 0; i < first; i++) {
+    const tokens = syllables(exactForm(sentences[i]!));
+    if (tokens.some((_, k) => isSpeaker(tokens, k, lexicon))) context.add(i);
+  }
+  return context;
+}
+
+/**
+ * Whether the syllable at `at` is a word by which the writer speaks of themselves. Typed with
+ * diacritics it must be the word exactly ("tới" is not "tôi"); typed without, its folded form is
+ * enough ("minh" is "mình").
+ */
+function isSpeaker(tokens: string[], at: number, lexicon: Lexicon): boolean {
+  const token = tokens[at]!;
+  const folded = foldDiacritics(token);
+  if (!lexicon.wrappers.speakers.some((p) => (folded === token ? p.folded === token : p.exact === token))) return false;
+  // Not when it makes a word of the plan with a neighbour: the "minh" of "thông minh", "minh bạch".
+  const pair = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && lexicon.knownPairs.has(`${foldDiacritics(a)}_${foldDiacritics(b)}`);
+  return !pair(tokens[at - 1], token) && !pair(token, tokens[at + 1]);
 }
 
 /** A clause made only of greetings, thanks and forms of address ("Chào bạn", "Alo bot ơi", "Dạ em chào anh chị"). */

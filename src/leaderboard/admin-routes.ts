@@ -2,6 +2,7 @@
  * The admin panel's leaderboard (/admin/leaderboard): every level's ranking now or as a monthly
  * snapshot, CSV/XLSX export of either, and (admins) "save this month's snapshot". Reviewers read.
  */
+import { performAction } from "../review/audit.js";
 import express, { type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
@@ -90,7 +91,7 @@ export function createLeaderboardRoutes(deps: LeaderboardRoutesDeps): express.Ro
       if (reviewer.role !== "admin") return void res.status(403).type("text/plain").send("admin only");
       const month = vietnamMonth(new Date());
       const n = await takeSnapshot(db, indicators, month);
-      await db.auditLog.create({ data: { reviewerId: reviewer.id, actor: reviewer.name, subjectType: "leaderboard", subjectId: month, action: "snapshot", note: `${n} đơn vị` } });
+      await performAction(db, { reviewerId: reviewer.id, label: reviewer.name }, { type: "leaderboard", id: month }, "snapshot", async () => ({ value: undefined, audit: { note: `${n} đơn vị` } }));
       res.redirect(303, `/admin/leaderboard?saved=${month}`);
     } catch (err) {
       next(err);

@@ -3,6 +3,7 @@
  * import from CSV or XLSX (optionally replacing the whole list), edit, retire/restore, and each
  * locality's history. Every action also writes an audit row.
  */
+import { performAction } from "../review/audit.js";
 import express, { type RequestHandler, type Response } from "express";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
@@ -28,7 +29,7 @@ export function createLocalityRoutes(deps: LocalityRoutesDeps): express.Router {
   const router = express.Router();
   router.use(deps.requireAdmin);
   const csrf = (res: Response) => html`<input type="hidden" name="_csrf" value="${deps.csrfToken(res)}">`;
-  const audit = (r: PageReviewer, id: string, action: string, note?: string) => db.auditLog.create({ data: { reviewerId: r.id, actor: r.name, subjectType: "locality", subjectId: id, action, note } });
+  const audit = (r: PageReviewer, id: string, action: string, note?: string) => performAction(db, { reviewerId: r.id, label: r.name }, { type: "locality", id }, action, async () => ({ value: undefined, audit: { note } }));
 
   async function listPage(res: Response, notice?: ReturnType<typeof html>, status = 200) {
     const rows = await db.locality.findMany({ orderBy: [{ active: "desc" }, { sortOrder: "asc" }, { name: "asc" }] });

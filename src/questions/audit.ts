@@ -1,9 +1,10 @@
 /**
  * The one place the questions inbox and the FAQ write their audit rows. It writes the same
- * AuditLog rows as review decisions, inside the caller's transaction; when the shared audit door
- * (performAction) lands, this function is the only thing to switch.
+ * AuditLog rows as review decisions, inside the caller's transaction, through the shared audit door
+ * (performAction).
  */
 import type { Prisma } from "../db/client.js";
+import { performAction } from "../review/audit.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -18,18 +19,9 @@ export async function recordAction(
   tx: Tx,
   args: { actor: InboxActor; subjectType: "question" | "faq_entry"; subjectId: string; action: string; from?: string; to?: string; note?: string },
 ): Promise<bigint> {
-  const row = await tx.auditLog.create({
-    data: {
-      reviewerId: args.actor.id,
-      actor: args.actor.name,
-      subjectType: args.subjectType,
-      subjectId: args.subjectId,
-      action: args.action,
-      fromStatus: args.from,
-      toStatus: args.to,
-      note: args.note,
-    },
-    select: { id: true },
-  });
-  return row.id;
+  const { auditId } = await performAction(tx, { reviewerId: args.actor.id, label: args.actor.name }, { type: args.subjectType, id: args.subjectId }, args.action, async () => ({
+    value: undefined,
+    audit: { fromStatus: args.from, toStatus: args.to, note: args.note },
+  }));
+  return auditId!;
 }

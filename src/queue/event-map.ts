@@ -34,6 +34,8 @@ export const eventSchemas = {
   "question.decided": z.object({ questionId: id, action: z.enum(["claim", "release", "answer", "duplicate", "dismiss", "erase"]), auditId: id.optional() }),
   /** A forwarded question's reminder came due (delayed job, not written to the outbox). */
   "question.sla": z.object({ questionId: id }),
+  /** A person's data was erased: the reviewers' cards of these nominations are edited to say so. */
+  "nomination.erased": z.object({ nominationIds: z.array(id).min(1) }),
 } as const;
 
 /** Topic → payload. */

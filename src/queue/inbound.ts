@@ -27,6 +27,14 @@ export interface InboundQueueDeps {
   connection: ConnectionOptions;
   /** Attempts per message and the first backoff delay (doubled each retry); default 5 and 1 s. */
   retry?: { attempts: number; delayMs: number };
+  /**
+   * Per-channel overrides of how long an update id is remembered (default 24 h, for platforms that
+   * redeliver for a day). The web chat's page retries within seconds: remembering its message ids
+   * for minutes keeps a public channel's traffic from piling up in Redis.
+   */
+  dedupeTtlSeconds?: Partial<Record<InboundMessage["channel"], number>>;
+  /** Channels whose completed jobs are dropped at once (their dedupe relies on the "seen" mark alone). */
+  dropCompleted?: ReadonlyArray<InboundMessage["channel"]>;
 }
 
 export class InboundQueue {
@@ -53,9 +61,13 @@ export class InboundQueue {
   async accept(msg: InboundMessage): Promise<AcceptResult> {
     const seenKey = redisKeys.seen(this.deps.prefix, msg.channel, msg.messageId);
     if ((await this.deps.redis.exists(seenKey)) === 1) return "duplicate";
-    await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, { jobId: safeJobId(msg.channel, msg.messageId) });
-    await this.deps.redis.set(seenKey, "1", "EX", DEDUPE_TTL_SECONDS);
+    await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, { jobId: safeJobId(msg.channel, msg.messageId), ...(this.deps.dropCompleted?.includes(msg.channel) ? { removeOnComplete: true } : {}) });
+    await this.deps.redis.set(seenKey, "1", "EX", this.dedupeTtl(msg.channel));
     return "queued";
+  }
+
+  private dedupeTtl(channel: InboundMessage["channel"]): number {
+    return this.deps.dedupeTtlSeconds?.[channel] ?? DEDUPE_TTL_SECONDS;
   }
 
   /**
@@ -81,7 +93,7 @@ export class InboundQueue {
         const replies = await handle(msg);
         // A button press must be answered (answerCallbackQuery) even when it produces no message.
         if (replies.length || msg.platform?.callbackQueryId) await enqueueReplies({ channel: msg.channel, chatId: msg.chatId, key: msg.messageId, replies, platform: msg.platform });
-        await redis.set(doneKey, "1", "EX", DEDUPE_TTL_SECONDS);
+        await redis.set(doneKey, "1", "EX", this.dedupeTtl(msg.channel));
       },
       // A killed worker's job is picked up again once its lock lapses (lockDuration), so keep it short;
       // live workers renew it every lockDuration / 2.

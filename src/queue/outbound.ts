@@ -27,6 +27,11 @@ export interface OutboundDeps {
   /** Worker-side connection for bookkeeping (sent markers, rate limits). */
   redis: Redis;
   logger: Logger;
+  /**
+   * Channels whose delivered jobs are dropped at once instead of kept an hour (the web chat: its
+   * "sending" is appending to the transcript, and a public channel must not grow Redis with traffic).
+   */
+  dropCompleted?: readonly ChannelName[];
 }
 
 export class OutboundQueues {
@@ -43,17 +48,21 @@ export class OutboundQueues {
           partitions: deps.partitions,
           prefix: deps.prefix,
           connection: deps.connection,
-          defaultJobOptions: { attempts: 8, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
+          defaultJobOptions: { attempts: 8, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: deps.dropCompleted?.includes(ch) ? true : { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
         }),
       );
     }
   }
 
-  /** Queues the replies of one processed update; the same key is queued once. */
-  async enqueue(job: OutboundJob): Promise<void> {
+  /**
+   * Queues the replies of one processed update; the same key is queued once. `removeOnComplete`
+   * drops the job as soon as it is delivered (a message that must leave no copy behind, such as
+   * the confirmation of an erasure).
+   */
+  async enqueue(job: OutboundJob, opts: { removeOnComplete?: boolean } = {}): Promise<void> {
     const q = this.queues.get(job.channel);
     if (!q) throw new Error(`channel ${job.channel} is not enabled`);
-    await q.add(job.chatId, "send", job, { jobId: safeJobId("out", `${job.channel}:${job.key}`) });
+    await q.add(job.chatId, "send", job, { jobId: safeJobId("out", `${job.channel}:${job.key}`), ...(opts.removeOnComplete ? { removeOnComplete: true } : {}) });
   }
 
   /** The BullMQ queues behind every channel's partitions (for the admin queue dashboard). */

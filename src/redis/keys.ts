@@ -51,4 +51,16 @@ export const redisKeys = {
   zaloOaInteraction: (prefix: string, userId: string) => `${prefix}:zalo_oa:interaction:${userId}`,
   /** The re-consent alert already sent for a token that stopped working at `since`. */
   zaloOaReauthAlerted: (prefix: string, since: number) => `${prefix}:zalo_oa:reauth-alerted:${since}`,
+  /** The web chat's generated signing key, when WEBCHAT_SECRET is not configured (shared by every web process). */
+  webchatSecret: (prefix: string) => `${prefix}:webchat:secret`,
+  /** Sorted set chatId → last activity (ms): the live web chats, capped at WEBCHAT_MAX_CHATS. */
+  webchatLive: (prefix: string) => `${prefix}:webchat:live`,
+  /** A solved web chat proof-of-work challenge (a solution opens one chat only). */
+  webchatSpentChallenge: (prefix: string, digest: string) => `${prefix}:webchat:pow:${digest}`,
+  /** A web chat address's request counter or token bucket (hashed address). */
+  webchatPerIp: (prefix: string, kind: "post" | "poll" | "open", client: string, window: number) => `${prefix}:webchat:rl:${kind}:${client}:${window}`,
+  /** All web chat clients' messages in one second. */
+  webchatGlobal: (prefix: string, second: number) => `${prefix}:webchat:rl:all:${second}`,
+  /** Web chat submissions from one (hashed) address on one Vietnam day. */
+  webchatSubmissions: (prefix: string, client: string, day: string) => `${prefix}:webchat:quota:${client}:${day}`,
 } as const;

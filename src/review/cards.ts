@@ -111,6 +111,26 @@ export async function sendCards(deps: CardDeps, nominationId: string): Promise<v
   if (failures.length) throw new Error(`${failures.length} reviewer card(s) not sent yet; retrying them`);
 }
 
+/**
+ * After an erasure: every card of these nominations is edited to say only the code and "đã xóa
+ * theo yêu cầu", without buttons, so reviewers' chats keep no copy of the person's data.
+ */
+export async function eraseCards(deps: CardDeps, nominationIds: string[]): Promise<void> {
+  const cards = await deps.db.reviewCard.findMany({ where: { nominationId: { in: nominationIds } }, include: { nomination: { select: { code: true } } } });
+  const failures: string[] = [];
+  for (const c of cards) {
+    const text = `<code>${esc(c.nomination.code)}</code>: ${esc(deps.i18n.t("vi", "review.card.erased"))}`;
+    await deps.cards.editCard(c.chatId, c.messageId, text, []).catch((err: unknown) => {
+      const message = (err as Error).message;
+      // A deleted message or one already edited: nothing left to erase there.
+      if (/not modified|not found|can't be edited/i.test(message)) return;
+      deps.logger.warn({ nominationId: c.nominationId, err: message }, "reviewer card not erased");
+      failures.push(c.id);
+    });
+  }
+  if (failures.length) throw new Error(`${failures.length} reviewer card(s) not erased yet`);
+}
+
 /** Edits every card of a nomination to its current state (outcome, who decided; no buttons once decided). */
 export async function refreshCards(deps: CardDeps, nominationId: string): Promise<void> {
   const card = await renderCard(deps, nominationId);

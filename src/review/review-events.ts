@@ -9,7 +9,8 @@ import type { OutboundJob } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import type { EventBus } from "../queue/events.js";
-import { refreshCards, sendCards, type CardSender } from "./cards.js";
+import { eraseCards, refreshCards, sendCards, type CardSender } from "./cards.js";
+import { ERASED_TOPIC } from "./erasure.js";
 import { DECIDED_TOPIC, releaseStaleClaim } from "./decisions.js";
 import { notifySubmitter } from "./notifications.js";
 import { scheduleRelease, scheduleReminder, SLA_TOPIC, type SlaJob } from "./service-levels.js";
@@ -66,6 +67,13 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
       const n = await db.nomination.findUnique({ where: { id }, select: { claimedAt: true, status: true } });
       if (n?.status === "in_review" && n.claimedAt) await scheduleRelease(events, id, n.claimedAt, deps.releaseAfterMs);
     }
+  });
+
+  // Retried by the event bus until every card is edited (a temporary Telegram failure must not leave one).
+  events.on(ERASED_TOPIC, async (payload) => {
+    const ids = payload.nominationIds;
+    if (cardDeps && ids.length) await eraseCards(cardDeps, ids);
+    log.info({ nominations: ids.length }, "reviewer cards of erased nominations edited");
   });
 
   events.on(SLA_TOPIC, async (payload) => {

@@ -108,7 +108,7 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
     if (!reviewer) return [{ text: t("review.reviewer.not_registered") }];
     // A link posted in a group could be used by anyone in it.
     if (msg.chatId !== msg.userId) return [{ text: t("review.reviewer.login_private_only") }];
-    const { url } = await createLoginLink(db, reviewer.id, deps.panelUrl);
+    const { url } = await createLoginLink(db, reviewer.id, deps.panelUrl, { reviewerId: reviewer.id, label: reviewer.name });
     log.info({ reviewerId: reviewer.id }, "sign-in link issued in chat");
     return [{ text: t("review.reviewer.login_link", { url }) }];
   }

@@ -1,7 +1,7 @@
 /**
  * The one place where a submission's status may change. Every transition is a conditional update
- * (`where status = from`), so two reviewers deciding at once cannot both win, and writes its
- * audit row in the same transaction.
+ * (`where status = from`), so two reviewers deciding at once cannot both win, and goes through
+ * performAction (audit.ts), which writes its audit row in the same transaction.
  *
  *   submitted ──claim──▶ in_review ──approve──▶ approved
  *       ▲                    │  ├──reject───▶ rejected
@@ -11,6 +11,7 @@
  */
 import type { Prisma } from "../db/client.js";
 import type { Db } from "../db/client.js";
+import { performAction } from "./audit.js";
 
 export type Status = "submitted" | "in_review" | "needs_info" | "approved" | "rejected" | "withdrawn";
 export type SubjectType = "nomination" | "self_report";
@@ -60,7 +61,7 @@ export async function transition(
 ): Promise<TransitionResult> {
   const rule = TRANSITIONS[args.action];
   const from = args.expectFrom ? rule.from.filter((s) => args.expectFrom!.includes(s)) : rule.from;
-  const run = async (tx: Tx): Promise<TransitionResult> => {
+  const change = async (tx: Tx): Promise<{ value: TransitionResult; audit: { fromStatus: string; toStatus: string; note?: string; code: string } | false }> => {
     const table = args.subject === "nomination" ? "Nomination" : "SelfReport";
     const now = new Date();
     const decides = DECIDED.includes(rule.to) && args.action !== "withdraw";
@@ -94,25 +95,13 @@ export async function transition(
         args.id,
       );
       const c = cur[0];
-      if (!c) return { ok: false, reason: "not_found" };
+      if (!c) return { value: { ok: false, reason: "not_found" }, audit: false };
       const last = await tx.auditLog.findFirst({ where: { subjectType: args.subject, subjectId: args.id }, orderBy: { id: "desc" }, select: { actor: true } });
-      return { ok: false, reason: "conflict", current: c.status, decidedBy: c.decided ?? undefined, claimedBy: c.claimed ?? undefined, lastActor: last?.actor };
+      return { value: { ok: false, reason: "conflict", current: c.status, decidedBy: c.decided ?? undefined, claimedBy: c.claimed ?? undefined, lastActor: last?.actor }, audit: false };
     }
-    const audit = await tx.auditLog.create({
-      data: {
-        reviewerId: args.actor.reviewerId,
-        actor: args.actor.label,
-        subjectType: args.subject,
-        subjectId: args.id,
-        code: row.code,
-        action: args.action,
-        fromStatus: row.old,
-        toStatus: rule.to,
-        note: args.note,
-      },
-    });
-    return { ok: true, from: row.old, to: rule.to, code: row.code, auditId: audit.id };
+    // auditId is filled in by performAction's caller below, once the row exists.
+    return { value: { ok: true, from: row.old, to: rule.to, code: row.code, auditId: 0n }, audit: { fromStatus: row.old, toStatus: rule.to, note: args.note, code: row.code } };
   };
-  // Inside a caller's transaction, join it; otherwise open one.
-  return "$transaction" in db ? (db as Db).$transaction(run) : run(db as Tx);
+  const done = await performAction(db, { reviewerId: args.actor.reviewerId, label: args.actor.label }, { type: args.subject, id: args.id }, args.action, change);
+  return done.value.ok ? { ...done.value, auditId: done.auditId! } : done.value;
 }

@@ -1,7 +1,8 @@
 /**
  * The progress table as CSV (UTF-8 with a BOM, so Excel shows Vietnamese diacritics) and XLSX
  * (exceljs), with Vietnamese headers, for the Department's reports. The privacy rule holds in the
- * files too: a unit under 5 reports has counts but no percentage.
+ * files too: below 5 reports a row shows how many reports there are and nothing else — the
+ * respondents, met and gap columns stay empty, because "1 respondent, 1 met" is one person's answer.
  */
 import ExcelJS from "exceljs";
 import type { IndicatorSet, Level } from "./indicators.js";
@@ -32,18 +33,22 @@ function safeCell(v: string): string {
 }
 
 function cells(rows: ProgressRow[], indicators: IndicatorSet): Array<Array<string | number | null>> {
-  return rows.map((r) => [
-    LEVEL_NAMES[r.level],
-    r.unitKey === null ? ALL_UNITS : safeCell(r.unit ?? r.unitKey),
-    indicators.byId(r.indicator)?.label.vi ?? r.indicator,
-    r.reports,
-    r.respondents,
-    r.met,
-    r.share,
-    r.target,
-    r.gap,
-    r.share === null ? `${SELF_REPORTED}. ${TOO_FEW}` : SELF_REPORTED,
-  ]);
+  return rows.map((r) => {
+    // The privacy rule hid the share (share === null): hide every figure derived from answers too.
+    const hidden = r.share === null;
+    return [
+      LEVEL_NAMES[r.level],
+      r.unitKey === null ? ALL_UNITS : safeCell(r.unit ?? r.unitKey),
+      indicators.byId(r.indicator)?.label.vi ?? r.indicator,
+      r.reports,
+      hidden ? null : r.respondents,
+      hidden ? null : r.met,
+      r.share,
+      r.target,
+      hidden ? null : r.gap,
+      hidden ? `${SELF_REPORTED}. ${TOO_FEW}` : SELF_REPORTED,
+    ];
+  });
 }
 
 function csvField(v: string | number | null): string {

@@ -18,17 +18,27 @@ export interface HttpDeps {
   metrics?: Metrics;
   /** GET /metrics is served, to this bearer token only, when set. */
   metricsToken?: string;
+  /**
+   * How many reverse proxies stand in front (TRUST_PROXY). 0: X-Forwarded-* are ignored and the
+   * peer address is the client — otherwise anyone reaching the port could pick their own address
+   * (and dodge or aim the per-address limits). N: the address N hops from the right is believed.
+   */
+  trustProxy?: number;
+  /** PUBLIC_URL: when https, browsers are told to use https only (HSTS). */
+  publicUrl?: string;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback, linklocal, uniquelocal");
+  app.set("trust proxy", deps.trustProxy && deps.trustProxy > 0 ? deps.trustProxy : false);
+  const https = (deps.publicUrl ?? "").startsWith("https:");
   app.use(
     helmet({
       // blob: lets the web chat show a photo the person picked before it is uploaded (object URLs are same-origin by construction).
       contentSecurityPolicy: { directives: { "default-src": ["'self'"], "img-src": ["'self'", "data:", "blob:"], "script-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"] } },
-      strictTransportSecurity: false,
+      // 180 days, this host only (the province's other sites are not ours to pin).
+      strictTransportSecurity: https ? { maxAge: 180 * 24 * 3_600, includeSubDomains: false } : false,
     }),
   );
   if (deps.metrics) app.use(metricsMiddleware(deps.metrics));

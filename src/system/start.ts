@@ -22,6 +22,10 @@ import { OutboxRelay } from "../queue/outbox.js";
 import { createHttpApp } from "../server/app.js";
 import { createWebchatAdapter } from "../channels/webchat/adapter.js";
 import { createWebchatRoutes } from "../channels/webchat/routes.js";
+import { createWebchatGuard } from "../channels/webchat/guard/abuse-guard.js";
+import { createClientIdentity, loadWebchatSecret } from "../channels/webchat/guard/client-identity.js";
+import { createWebchatSubmissionQuota } from "../channels/webchat/guard/submission-quota.js";
+import { sweepIdleWebchatPeople } from "../channels/webchat/idle-people.js";
 import { createZaloModule } from "../channels/zalo/module.js";
 import { createOaModule, type OaChannel } from "../channels/zalo-oa/module.js";
 import { createProtectedSenderNotice } from "../channels/zalo/protected-senders.js";
@@ -33,6 +37,7 @@ import { createReviewerMiddleware } from "../review/reviewer-middleware.js";
 import { registerReviewEvents } from "../review/review-events.js";
 import { panelBaseUrl } from "../review/login-links.js";
 import { createAdminAuth } from "../admin/auth.js";
+import { createChatForgetter } from "./chat-traces.js";
 import { createTelegramCards } from "../channels/telegram/cards.js";
 import { createChatMigrations } from "../channels/telegram/migrations.js";
 import { RateLimiter } from "../queue/rate-limiter.js";
@@ -156,14 +161,16 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const prefix = config.redisPrefix;
     const i18n = loadLocales(`${ROOT}locales`);
 
-    const inbound = new InboundQueue({ prefix, partitions: config.inboundPartitions, redis, connection: producerConnection, retry: opts.inboundRetry });
+    // The web chat is public: its message ids are remembered minutes, not a day, and its finished jobs are not kept.
+    const inbound = new InboundQueue({ prefix, partitions: config.inboundPartitions, redis, connection: producerConnection, retry: opts.inboundRetry, dedupeTtlSeconds: { webchat: 600 }, dropCompleted: ["webchat"] });
     const inboundFinalFailures = opts.counters?.inboundFinalFailures ?? createMemoryCounter();
     cleanups.push(() => inbound.queue.close());
 
     // ---- modules (each block is owned by one concern; keep edits inside your block) ----
-    // Channels: the web chat always; Telegram and Zalo when their tokens are set.
+    // Channels: the web chat unless WEBCHAT_ENABLED=false; Telegram and Zalo when their tokens are set.
     const channels = new Map<ChannelName, ChannelModule>();
-    channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix, { db }) });
+    if (config.webchat.enabled) channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix, { db }) });
+    else logger.info("the web chat is off (WEBCHAT_ENABLED=false)");
 
     // [telegram] channel (issue 4)
     if (config.telegram) channels.set("telegram", createTelegramChannel({ config: config.telegram, inbound, redis: workerRedis, prefix, logger, i18n }));
@@ -207,7 +214,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     }
     // [/zalo-oa]
 
-    const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, workerConnection: connection, redis: workerRedis, logger }, [...channels.keys()]);
+    const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, workerConnection: connection, redis: workerRedis, logger, dropCompleted: ["webchat"] }, [...channels.keys()]);
     const events = new EventBus({ prefix, connection: producerConnection, workerConnection: connection, logger });
     const outbox = new OutboxRelay({ db, events, logger });
     cleanups.push(() => outbound.close());
@@ -255,9 +262,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         auth: adminAuth,
         i18n,
         config,
-        enqueue: (job) => outbound.enqueue(job),
+        enqueue: (job, opts) => outbound.enqueue(job, opts),
         pokeOutbox,
         queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
+        forgetChat: createChatForgetter({ redis, prefix, inboundQueues: inbound.queue.queues, outboundQueues: outbound.bullQueues }),
         logger,
       }),
     });
@@ -377,6 +385,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         },
         pokeOutbox: () => outbox.poke(),
         logger: logger.child({ module: "conversation" }),
+        submissionQuota: createWebchatSubmissionQuota({ redis: workerRedis, prefix, perDay: config.webchat.submissionsPerIpPerDay }),
       });
       engine.use(createNominationPlugin({ db, knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
       engine.use(selfReportPlugin);
@@ -418,12 +427,16 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     {
       const routers: Array<{ path: string; router: express.Router }> = [];
       if (config.role !== "worker") {
-        const webchat = await createWebchatRoutes({ inbound, redis, prefix, pagePath: `${WEBCHAT}page.html`, db, evidenceMaxBytes: config.evidenceMaxBytes });
-        cleanups.push(() => webchat.close());
-        routers.push(
-          { path: "/", router: webchat.router },
-          { path: "/chat/assets", router: express.Router().use(express.static(`${WEBCHAT}assets`, { index: false, extensions: [] })) },
-        );
+        if (config.webchat.enabled) {
+          const identity = createClientIdentity(await loadWebchatSecret(redis, prefix, config.webchat.secret));
+          const guard = createWebchatGuard({ redis, prefix, identity, i18n, options: { ...config.webchat, idleSeconds: 24 * 3_600 }, httpsPublic: (config.publicUrl ?? "").startsWith("https:") });
+          const webchat = await createWebchatRoutes({ inbound, redis, prefix, pagePath: `${WEBCHAT}page.html`, guard, db, evidenceMaxBytes: config.evidenceMaxBytes });
+          cleanups.push(() => webchat.close());
+          routers.push(
+            { path: "/", router: webchat.router },
+            { path: "/chat/assets", router: express.Router().use(express.static(`${WEBCHAT}assets`, { index: false, extensions: [] })) },
+          );
+        }
         for (const [name, ch] of channels) {
           if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
           if (ch.routes) routers.push({ path: "/", router: ch.routes });
@@ -437,6 +450,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         metrics,
         // On the main port only behind the token; with METRICS_PORT they are served there instead.
         metricsToken: config.metrics.port === undefined ? config.metrics.token : undefined,
+        trustProxy: config.trustProxy,
+        publicUrl: config.publicUrl,
       });
       const server: Server = app.listen(opts.port ?? config.port, opts.host ?? "0.0.0.0");
       await once(server, "listening");
@@ -495,6 +510,11 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         discardAbandonedEvidence(db, new Date()).then(
           (n) => n && logger.info({ deleted: n }, "abandoned evidence deleted"),
           (err: unknown) => logger.warn({ err: String(err) }, "evidence sweep failed"),
+        );
+        // Anonymous web chat visitors who only asked questions leave no Person row behind.
+        sweepIdleWebchatPeople({ db, redis: workerRedis, prefix }, new Date()).then(
+          (n) => n && logger.info({ deleted: n }, "idle anonymous web chat people removed"),
+          (err: unknown) => logger.warn({ err: String(err) }, "web chat people sweep failed"),
         );
       }, 3_600_000);
       sweep.unref();

@@ -40,7 +40,7 @@ describe("a reviewer in a real browser", () => {
     await submitNomination(db, { nomineeName: "Phòng Nội vụ huyện Hàm Yên", nomineeUnit: "UBND huyện Hàm Yên", locality: "Hàm Yên", category: "district", createdAt: day(0.2) });
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const { url } = await createLoginLink(db, lan.id, t.url);
+    const { url } = await createLoginLink(db, lan.id, t.url, { label: "cli" });
     await page.goto(url);
     expect(new URL(page.url()).pathname).toBe("/admin");
     await expect(page.locator("h1").textContent()).resolves.toBe("Hàng đợi hồ sơ");
@@ -54,7 +54,7 @@ describe("a reviewer in a real browser", () => {
     await page.click(`a[href="/admin/n/${target.code}"]`);
     await page.waitForURL(`**/admin/n/${target.code}`);
     await page.click('form[action$="/approve"] button');
-    await page.waitForURL(/msg=/);
+    await page.waitForURL(/notice=/);
     await expect(page.locator(".notice").textContent()).resolves.toContain("Đã duyệt");
 
     await page.click('nav a[href="/admin/audit"]');

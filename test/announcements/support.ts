@@ -33,7 +33,7 @@ export async function seedSubscribers(db: Db, opts: { channel: "telegram" | "zal
 /** A browser-less signed-in admin: keeps the session cookie and reads CSRF tokens from pages. */
 export async function signInAdmin(db: Db, baseUrl: string) {
   const admin = await addReviewer(db, { name: `Quản trị ${Math.random().toString(36).slice(2, 7)}`, role: "admin" });
-  const { url } = await createLoginLink(db, admin.id, baseUrl);
+  const { url } = await createLoginLink(db, admin.id, baseUrl, { label: "cli" });
   const res = await fetch(url, { redirect: "manual" });
   expect(res.status).toBe(303);
   const cookie = res.headers.get("set-cookie")!.split(";")[0]!;

@@ -107,8 +107,7 @@ describe("a restart between two steps", () => {
     await first.system.stop();
     const second = await startTestSystem({ REDIS_PREFIX: first.prefix }, { database: first.database });
     try {
-      const again = new WebchatUser(second.url);
-      Object.assign(again, { chatId: user.chatId });
+      const again = user.at(second.url);
       const next = await again.ask("8");
       expect(next.map((r) => r.text).join("\n")).toContain(`Bước 3/${TOTAL}`);
     } finally {

@@ -10,6 +10,7 @@ import { loadKnowledgeBase } from "../../src/knowledge/knowledge-base.js";
 import { evaluate, loadEvalCases, statesFact } from "../../src/knowledge/evaluation.js";
 import { buildLexicon } from "../../src/knowledge/lexicon.js";
 import { parseQuestion } from "../../src/knowledge/question.js";
+import { unwrap } from "../../src/knowledge/wrapper.js";
 
 const dir = fileURLToPath(new URL("../../flows/knowledge/", import.meta.url));
 const knowledge = loadKnowledge({ dir });
@@ -22,6 +23,10 @@ describe("the conversation around a question", () => {
     ["Chào bạn, mình là cán bộ văn phòng UBND, cho mình hỏi ", " nhé, cảm ơn nhiều"],
     ["Dạ em chào anh chị. Em là chuyên viên phòng Nội vụ, mới được giao việc này. ", " ạ? Em cảm ơn ạ."],
     ["xin chao ad, toi la can bo, ", ". cam on ad nhieu"],
+    // The writer's situation told in sentences of its own before the sentence that asks.
+    ["Chào buổi sáng! Sếp mình bảo tìm hiểu kế hoạch mà mình chưa đọc kịp. Nhà mình ở xa. Cho mình hỏi ", "? Cảm ơn bạn"],
+    ["chao ad, minh lam o van phong, sep bao minh tim hieu ke hoach ma minh chua doc kip. ad cho minh hoi ", " a, thanks nhieu"],
+    ["Hi, I'm a civil servant - ", "? Thanks"],
   ];
   const cases = loadEvalCases(fileURLToPath(new URL("./dev-set.yaml", import.meta.url))).filter((c) => !c.kind && !/^[\x00-\x7f]*$/.test(c.q));
 
@@ -35,6 +40,63 @@ describe("the conversation around a question", () => {
       expect(wrapped.results.filter((r) => !r.case.answered && r.answered).map((r) => r.case.q)).toEqual([]);
     }, 60_000);
   }
+});
+
+describe("the writer's situation", () => {
+  const lexicon = buildLexicon(base);
+
+  it("is set aside when a later sentence asks, and kept as an introduction", () => {
+    const u = unwrap("hi bot, minh la nguoi dan o TP Tuyen Quang, nha co 4 nguoi. Minh muon hoi ke hoach noi gi ve ho gia dinh voi dien thoai thong minh? tks ban", lexicon);
+    expect(u.question).toBe("Minh muon hoi ke hoach noi gi ve ho gia dinh voi dien thoai thong minh?");
+    expect(u.introductions.join(" ")).toContain("nha co 4 nguoi");
+  });
+
+  it("is kept when the question is about the writer (“những người như tôi”)", () => {
+    const u = unwrap("Xin chào. Tôi sống ở Úc đã lâu. Kế hoạch có ghi nhận những người như tôi không?", lexicon);
+    expect(u.question).toContain("sống ở Úc");
+  });
+
+  it("is kept when no sentence plainly asks", () => {
+    const u = unwrap("Mình ở cấp xã. Chỉ tiêu hồ sơ công việc", lexicon);
+    expect(u.question).toContain("cấp xã");
+  });
+});
+
+describe("two questions in one sentence", () => {
+  // Each target with the next one of the same level, asked together: both figures, or no answer.
+  for (const level of administrative) {
+    const entries = base.entries.filter((e) => e.level === level && e.targets.length);
+    it(`answers both ${levelNames[level]} targets asked “X bao nhiêu và Y bao nhiêu”`, () => {
+      const wrong: string[] = [];
+      let answered = 0;
+      for (let i = 0; i + 1 < entries.length; i++) {
+        const [a, b] = [entries[i]!, entries[i + 1]!];
+        const q = `${levelNames[level]} phải đạt tỷ lệ ${a.topic.vi.toLowerCase()} bao nhiêu và ${b.topic.vi.toLowerCase()} bao nhiêu?`;
+        const answer = knowledge.ask(q, "vi");
+        if (!answer.answered) continue;
+        answered++;
+        if (![a, b].every((e) => e.targets.every((t) => answer.text.includes(`${t.value}${t.unit}`)))) wrong.push(q);
+      }
+      expect(wrong).toEqual([]);
+      // Most pairs are answered (a topic title holding a "và" of its own may leave one undecided).
+      expect(answered / (entries.length - 1)).toBeGreaterThanOrEqual(0.7);
+    });
+  }
+
+  it("answers the two parts of a question its whole does not find", () => {
+    const a = knowledge.ask("Cho hỏi Sở phải đạt tỷ lệ hồ sơ TTHC xử lý hoàn toàn trực tuyến bao nhiêu và mức hài lòng bao nhiêu?", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("80%");
+    expect(a.text).toContain("90%");
+  });
+});
+
+describe("syllables typed without diacritics", () => {
+  it("reads a short syllable typed without diacritics that the plan spells one way only (“gui”: gửi)", () => {
+    const a = knowledge.ask("kho khan khi trien khai phong trao thi gui cho ai", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("Sở Nội vụ");
+  });
 });
 
 describe("lists filtered by a figure", () => {
@@ -176,10 +238,29 @@ describe("the bot's own services and near misses", () => {
     "What is the reward amount for outstanding individuals?",
     // a near miss at a level the target is not set for
     "tỷ lệ kết quả giải quyết thủ tục được số hóa ở cấp xã",
+    // a person the plan does not name, a body it does not describe
+    "Ai là người ký Kế hoạch 154/KH-UBND?",
+    "ai ky ke hoach nay",
+    "Who signed Plan 154?",
+    "Hội đồng thi đua khen thưởng tỉnh gồm những ai",
+    "thanh vien ban chi dao gom nhung ai",
   ];
   for (const q of declined) {
     it(`declines “${q}”`, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
   }
+
+  // The plan sets targets; how many have met one so far is no text of it. Walked over every target.
+  const targeted = base.entries.filter((e) => administrative.includes(e.level) && e.targets.length);
+  it("declines how far the movement has got, for every target, and still answers the target", () => {
+    for (const e of targeted) {
+      const level = levelNames[e.level]!.replace("cấp ", "");
+      const topic = e.topic.vi.toLowerCase();
+      for (const q of [`Hiện nay đã có bao nhiêu ${level} đạt chỉ tiêu ${topic} rồi?`, `den nay co bao nhieu ${level} dat chi tieu ${topic}`]) {
+        expect(knowledge.ask(q, "vi").answered, q).toBe(false);
+      }
+    }
+    expect(knowledge.ask("How many communes have already met the smartphone target?", "en").answered).toBe(false);
+  });
 
   it("answers a group of participants with its own criteria, not another group's", () => {
     const a = knowledge.ask("tiêu chí khen thưởng doanh nghiệp công nghệ thông tin", "vi");

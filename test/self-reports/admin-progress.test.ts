@@ -37,7 +37,8 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const asCells = (r: ProgressRow) => [r.reports, r.respondents, r.met, r.share, r.target, r.gap];
+/** What an export row may show: below 5 reports only the number of reports (the small-count rule). */
+const asCells = (r: ProgressRow) => (r.share === null ? [r.reports, null, null, null, r.target, null] : [r.reports, r.respondents, r.met, r.share, r.target, r.gap]);
 
 let t: TestSystem;
 let cookie: string;
@@ -106,6 +107,18 @@ describe("the admin progress page", () => {
     });
     const odd = body.find((c) => c[1]!.includes("<script>"))!;
     expect(odd[1]).toBe('<script>alert(1)</script>, "Sở"');
+  });
+
+  it("shows no answer-derived figure for a unit with fewer than 5 reports (one report: no 'respondents=1, met=1')", async () => {
+    const res = await fetch(`${t.url}/admin/progress/export.csv`, { headers: { cookie } });
+    const body = parseCsv((await res.text()).replace(/^\uFEFF/, "")).slice(1);
+    const lone = body.filter((c) => c[1]!.includes("<script>"));
+    expect(lone.length).toBeGreaterThan(0);
+    for (const cells of lone) {
+      expect(cells[3]).toBe("1"); // how many reports: allowed
+      expect(cells.slice(4, 7)).toEqual(["", "", ""]); // respondents, met, share
+      expect(cells[8]).toBe(""); // gap
+    }
   });
 
   it("exports XLSX that exceljs opens, with the same rows", async () => {

@@ -1,8 +1,9 @@
 /**
  * A web chat's transcript: both sides of the conversation, in order, in one Redis list per chat
- * (last 200 entries, 24 hours), so a reload shows what the person wrote and chose as well as what
- * the bot said. Every append is announced on a Redis channel, which wakes the long polls waiting
- * for this chat in any web process.
+ * (last 50 entries, 24 hours: a short tail is enough for a page and bounds Redis for a public
+ * service), so a reload shows what the person wrote and chose as well as what the bot said.
+ * Every append is announced on a Redis channel, which wakes the long polls waiting for this chat
+ * in any web process.
  */
 import type { Redis } from "ioredis";
 import { redisKeys } from "../../redis/keys.js";
@@ -27,7 +28,7 @@ export interface TranscriptEntry {
   file?: { name?: string; mime: string; size: number };
 }
 
-export const TRANSCRIPT_KEEP = 200;
+export const TRANSCRIPT_KEEP = 50;
 const TTL_SECONDS = 24 * 60 * 60;
 
 export function transcriptKeys(prefix: string, chatId: string) {

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Lang, Translator } from "../../i18n/locales.js";
 import { MediaRejectedError, PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter, type Reply } from "../types.js";
 import { isRetryableZaloError, ZaloApiError, type ZaloClient } from "./client.js";
+import { ZALO_MEDIA_HOST_DEFAULTS, type MediaFetchPolicy } from "../media-fetch.js";
 import { downloadZaloPhoto } from "./evidence.js";
 import { renderZaloText, ZALO_TEXT_LIMIT } from "./rendering.js";
 import { redisKeys } from "../../redis/keys.js";
@@ -26,6 +27,8 @@ export interface ZaloAdapterDeps {
   prefix: string;
   logger: Logger;
   retryAfterMs?: number;
+  /** Where evidence links may lead (default: Zalo's media hosts over https; see media-fetch.ts). */
+  mediaPolicy?: MediaFetchPolicy;
 }
 
 /** @example channels.set("zalo", { adapter: createZaloAdapter({ client, i18n, langOf, redis, prefix, logger }) }) */
@@ -86,7 +89,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ChannelAdapter {
 
     fetchMedia(ref, maxBytes) {
       if (!ref.url) return Promise.reject(new MediaRejectedError("unavailable"));
-      return downloadZaloPhoto(ref.url, maxBytes);
+      return downloadZaloPhoto(ref.url, maxBytes, { policy: deps.mediaPolicy ?? { hosts: ZALO_MEDIA_HOST_DEFAULTS } });
     },
   };
 }

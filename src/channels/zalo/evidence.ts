@@ -1,66 +1,26 @@
 /**
  * Downloads a photo a citizen sent on Zalo. Zalo gives a public CDN link that may expire, so the
- * conversation stores the bytes at once; this module enforces the size limit while streaming
- * (never trusting Content-Length alone) and accepts only images.
+ * conversation stores the bytes at once; media-fetch.ts refuses links outside Zalo's media hosts
+ * and enforces the size limit while streaming (never trusting Content-Length alone); this module
+ * accepts only images.
  */
-import axios from "axios";
+import { fetchMedia, type MediaFetchPolicy } from "../media-fetch.js";
 import { MediaRejectedError, type FetchedMedia } from "../types.js";
 
 const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp", "image/heic": "heic", "image/heif": "heif", "image/bmp": "bmp" };
 
 /**
- * @example const photo = await downloadZaloPhoto(msg.media.url, 10 * 1024 * 1024)
- * @throws MediaRejectedError "too_large" above maxBytes, "bad_type" for anything but an image, "unavailable" when the link fails
+ * @example const photo = await downloadZaloPhoto(msg.media.url, 10 * 1024 * 1024, { policy: { hosts: ZALO_MEDIA_HOST_DEFAULTS } })
+ * @throws MediaRejectedError "too_large" above maxBytes, "bad_type" for anything but an image,
+ *   "unavailable" when the link fails or points anywhere but Zalo's media hosts (see media-fetch.ts)
  */
-export async function downloadZaloPhoto(url: string, maxBytes: number, opts: { timeoutMs?: number } = {}): Promise<FetchedMedia> {
-  if (!/^https?:\/\//i.test(url)) throw new MediaRejectedError("unavailable");
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? 20_000);
-  try {
-    let res;
-    try {
-      res = await axios.get<NodeJS.ReadableStream>(url, { responseType: "stream", signal: controller.signal, maxRedirects: 3, validateStatus: () => true, timeout: opts.timeoutMs ?? 20_000 });
-    } catch {
-      throw new MediaRejectedError("unavailable");
-    }
-    const stream = res.data;
-    if (res.status < 200 || res.status >= 300) {
-      controller.abort();
-      throw new MediaRejectedError("unavailable");
-    }
-    const declaredType = String(res.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    if (declaredType && !declaredType.startsWith("image/") && declaredType !== "application/octet-stream" && declaredType !== "binary/octet-stream") {
-      controller.abort();
-      throw new MediaRejectedError("bad_type");
-    }
-    const declaredLength = Number(res.headers["content-length"]);
-    if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
-      controller.abort();
-      throw new MediaRejectedError("too_large");
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          controller.abort();
-          throw new MediaRejectedError("too_large");
-        }
-        chunks.push(chunk);
-      }
-    } catch (err) {
-      if (err instanceof MediaRejectedError) throw err;
-      throw new MediaRejectedError("unavailable");
-    }
-    const bytes = Buffer.concat(chunks);
-    // The CDN's Content-Type is a hint; the bytes decide (an octet-stream may still be a JPEG).
-    const mime = sniffImageType(bytes);
-    if (!mime) throw new MediaRejectedError("bad_type");
-    return { bytes, mime, fileName: `zalo-photo.${EXTENSIONS[mime] ?? "img"}` };
-  } finally {
-    clearTimeout(timer);
-  }
+export async function downloadZaloPhoto(url: string, maxBytes: number, opts: { policy: MediaFetchPolicy; timeoutMs?: number }): Promise<FetchedMedia> {
+  const { bytes, contentType } = await fetchMedia(url, maxBytes, { ...opts.policy, timeoutMs: opts.timeoutMs ?? opts.policy.timeoutMs ?? 20_000 });
+  if (contentType && !contentType.startsWith("image/") && contentType !== "application/octet-stream" && contentType !== "binary/octet-stream") throw new MediaRejectedError("bad_type");
+  // The CDN's Content-Type is a hint; the bytes decide (an octet-stream may still be a JPEG).
+  const mime = sniffImageType(bytes);
+  if (!mime) throw new MediaRejectedError("bad_type");
+  return { bytes, mime, fileName: `zalo-photo.${EXTENSIONS[mime] ?? "img"}` };
 }
 
 /** The image type from the file's magic bytes, or undefined when it is not an image we accept. */

@@ -29,7 +29,10 @@ export function createZaloModule(deps: ZaloModuleDeps): ChannelModule {
   const { config, logger } = deps;
   // The outbound worker retries (and honours 429 waits) itself: the sender's client does not.
   const sender = new ZaloClient({ token: config.token, apiRoot: config.apiRoot, retries: 0 });
-  const adapter = createZaloAdapter({ client: sender, i18n: deps.i18n, langOf: deps.langOf, redis: deps.redis, prefix: deps.prefix, logger });
+  // Evidence links may lead only to Zalo's media hosts, or to the configured Bot API server itself
+  // (a self-hosted or test server is trusted as configured, like the token we send it).
+  const mediaPolicy = { hosts: config.mediaHosts, trustedOrigins: [config.apiRoot] };
+  const adapter = createZaloAdapter({ client: sender, i18n: deps.i18n, langOf: deps.langOf, redis: deps.redis, prefix: deps.prefix, logger, mediaPolicy });
 
   if (config.mode === "polling") {
     const poller = new ZaloPoller({ client: new ZaloClient({ token: config.token, apiRoot: config.apiRoot }), inbound: deps.inbound, logger });

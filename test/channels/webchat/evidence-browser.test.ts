@@ -110,7 +110,7 @@ describe("the web chat in a browser, as a product", () => {
     // The reviewer opens the nomination: the photo is there and loads.
     const reviewer = await addReviewer(t.system.db, { name: "Nguyễn Thị Lan", role: "admin" });
     const admin = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await admin.goto((await createLoginLink(t.system.db, reviewer.id, t.url)).url);
+    await admin.goto((await createLoginLink(t.system.db, reviewer.id, t.url, { label: "cli" })).url);
     await admin.goto(`${t.url}/admin/n/${code}`);
     const img = admin.locator(`img[src^="/admin/n/${code}/files/"]`);
     await img.waitFor({ timeout: 10_000 });

@@ -163,7 +163,7 @@ describe("a citizen on the Zalo OA", () => {
     expect((await t.database.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("approved");
 
     // Reviewers see it on the nomination page.
-    const { url } = await createLoginLink(t.database.db, reviewer.id, t.url);
+    const { url } = await createLoginLink(t.database.db, reviewer.id, t.url, { label: "cli" });
     const cookie = (await fetch(url, { redirect: "manual" })).headers.get("set-cookie")!.split(";")[0]!;
     const page = await (await fetch(`${t.url}/admin/n/${n.code}`, { headers: { cookie } })).text();
     expect(page).toContain("Không gửi được tin qua Zalo OA");

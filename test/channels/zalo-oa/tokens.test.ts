@@ -250,7 +250,7 @@ describe("the admin panel while the OA needs re-consent", () => {
     await store.save({ accessToken: pair.access, refreshToken: pair.refresh, expiresInS: 90_000 });
     await store.markNeedsReauth("-14019 Invalid refresh token");
     const reviewer = await addReviewer(t.database.db, { name: "Quản Trị Viên", role: "admin" });
-    const { url } = await createLoginLink(t.database.db, reviewer.id, t.url);
+    const { url } = await createLoginLink(t.database.db, reviewer.id, t.url, { label: "cli" });
     const cookie = (await fetch(url, { redirect: "manual" })).headers.get("set-cookie")!.split(";")[0]!;
     const page = async () => (await fetch(`${t.url}/admin`, { headers: { cookie } })).text();
     expect(await page()).toContain("OA cần cấp quyền lại");

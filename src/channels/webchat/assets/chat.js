@@ -1,4 +1,5 @@
-// The web chat page: shows the whole transcript (both sides, kept on the server), long-polls for
+// The web chat page: opens a chat (after a small proof of work; the server owns the chat id, in an
+// httpOnly cookie), shows the whole transcript (both sides, kept on the server), long-polls for
 // new lines with back-off, marks a message that could not be sent and offers to send it again,
 // uploads evidence with a progress bar, and follows the conversation's language.
 (function () {
@@ -24,7 +25,8 @@
       uploading: "Đang gửi tệp…",
       tooLarge: "Tệp quá lớn (tối đa {mb} MB). Quý anh/chị vui lòng chọn tệp nhỏ hơn.",
       badType: "Chỉ nhận ảnh (JPG, PNG…) hoặc tệp PDF.",
-      file: "Tệp đính kèm"
+      file: "Tệp đính kèm",
+      busy: "Hệ thống đang bận, quý anh/chị vui lòng gửi lại sau ít phút."
     },
     en: {
       title: "Tuyen Quang Digital Transformation Assistant",
@@ -46,7 +48,8 @@
       uploading: "Sending the file…",
       tooLarge: "The file is too large (at most {mb} MB). Please choose a smaller one.",
       badType: "Only photos (JPG, PNG…) or PDF files are accepted.",
-      file: "Attachment"
+      file: "Attachment",
+      busy: "The system is busy, please try again in a moment."
     }
   };
   var CODE_RE = /\b(?:DC|TD)-\d{4}-\d{6}\b/g;
@@ -61,11 +64,79 @@
   var offlineBox = document.getElementById("offline");
   var maxBytes = Number(document.body.getAttribute("data-max-bytes")) || 10485760;
 
-  var chatId = localStorage.getItem("cds.chatId");
   var lang = localStorage.getItem("cds.lang") || ((navigator.language || "vi").slice(0, 2) === "en" ? "en" : "vi");
   var since = 0;
   var activeChoices = null; // the only button group that may still be pressed
   var typingTimer = null;
+  var opening = null;
+  var polling = false; // a read loop is running (it stops when a chat cannot be opened)
+
+  // SHA-256 of an ASCII string, synchronous: a few hundred thousand hashes a second even on a phone.
+  var K = [0x428a2f98,0x71374491,0xb5c0fbcf,0xe9b5dba5,0x3956c25b,0x59f111f1,0x923f82a4,0xab1c5ed5,0xd807aa98,0x12835b01,0x243185be,0x550c7dc3,0x72be5d74,0x80deb1fe,0x9bdc06a7,0xc19bf174,0xe49b69c1,0xefbe4786,0x0fc19dc6,0x240ca1cc,0x2de92c6f,0x4a7484aa,0x5cb0a9dc,0x76f988da,0x983e5152,0xa831c66d,0xb00327c8,0xbf597fc7,0xc6e00bf3,0xd5a79147,0x06ca6351,0x14292967,0x27b70a85,0x2e1b2138,0x4d2c6dfc,0x53380d13,0x650a7354,0x766a0abb,0x81c2c92e,0x92722c85,0xa2bfe8a1,0xa81a664b,0xc24b8b70,0xc76c51a3,0xd192e819,0xd6990624,0xf40e3585,0x106aa070,0x19a4c116,0x1e376c08,0x2748774c,0x34b0bcb5,0x391c0cb3,0x4ed8aa4a,0x5b9cca4f,0x682e6ff3,0x748f82ee,0x78a5636f,0x84c87814,0x8cc70208,0x90befffa,0xa4506ceb,0xbef9a3f7,0xc67178f2];
+  var W = new Array(64);
+  function sha256First32(msg) {
+    var bytes = msg.length, words = ((bytes + 9 + 63) >> 6) << 4, m = new Array(words), i, j;
+    for (i = 0; i < words; i++) m[i] = 0;
+    for (i = 0; i < bytes; i++) m[i >> 2] |= (msg.charCodeAt(i) & 255) << (24 - (i & 3) * 8);
+    m[bytes >> 2] |= 0x80 << (24 - (bytes & 3) * 8);
+    m[words - 1] = bytes * 8;
+    var h0 = 0x6a09e667, h1 = 0xbb67ae85, h2 = 0x3c6ef372, h3 = 0xa54ff53a, h4 = 0x510e527f, h5 = 0x9b05688c, h6 = 0x1f83d9ab, h7 = 0x5be0cd19;
+    for (j = 0; j < words; j += 16) {
+      var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
+      for (i = 0; i < 64; i++) {
+        if (i < 16) W[i] = m[j + i] | 0;
+        else {
+          var x = W[i - 15], y = W[i - 2];
+          W[i] = (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) + W[i - 7] + (((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10)) + W[i - 16] | 0;
+        }
+        var t1 = h + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K[i] + W[i] | 0;
+        var t2 = (((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c)) | 0;
+        h = g; g = f; f = e; e = d + t1 | 0; d = c; c = b; b = a; a = t1 + t2 | 0;
+      }
+      h0 = h0 + a | 0; h1 = h1 + b | 0; h2 = h2 + c | 0; h3 = h3 + d | 0; h4 = h4 + e | 0; h5 = h5 + f | 0; h6 = h6 + g | 0; h7 = h7 + h | 0;
+    }
+    return h0 >>> 0;
+  }
+  function clz32(x) { return Math.clz32 ? Math.clz32(x) : (x === 0 ? 32 : 31 - Math.floor(Math.log(x) / Math.LN2)); }
+  // Finds a nonce giving `bits` leading zero bits (bits <= 32), yielding to the page every 20 000 tries.
+  function solve(challenge, bits) {
+    return new Promise(function (resolve) {
+      var n = 0;
+      (function chunk() {
+        for (var end = n + 20000; n < end; n++) {
+          if (bits === 0 || clz32(sha256First32(challenge + ":" + n.toString(36))) >= bits) return resolve(n.toString(36));
+        }
+        setTimeout(chunk, 0);
+      })();
+    });
+  }
+
+  // Opens a chat: a puzzle from the server, solved here, exchanged for the chat's cookie. Resolves
+  // true when open; on refusal (too many chats, full, offline) says why and resolves false.
+  function openChat() {
+    if (opening) return opening;
+    opening = fetch("/chat/api/challenge", { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : r.json().then(function (d) { throw new Error(d && d.message || s("busy")); }); })
+      .then(function (c) { return solve(c.challenge, c.bits).then(function (nonce) { return { challenge: c.challenge, nonce: nonce }; }); })
+      .then(function (proof) { return fetch("/chat/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ challenge: proof.challenge, nonce: proof.nonce, lang: lang }) }); })
+      .then(function (r) {
+        if (!r.ok) return r.json().then(function (d) { throw new Error(d && d.message || s("busy")); });
+        since = 0;
+        try { localStorage.setItem("cds.chat", "1"); } catch (e) { /* private mode: fine */ }
+        return true;
+      })
+      .catch(function (err) {
+        addText(bubble("bot"), err && err.message && err.message !== "Failed to fetch" ? err.message : s("offline"));
+        scrollDown();
+        return false;
+      })
+      .then(function (ok) { opening = null; return ok; });
+    return opening;
+  }
+  // A refusal's polite message from the server (rate limit, busy), shown as the assistant's line.
+  function notice(r) {
+    return r.json().then(function (d) { if (d && d.message) { addText(bubble("bot"), d.message); scrollDown(); } }, function () {});
+  }
 
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
@@ -74,7 +145,6 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
-  if (!chatId) { chatId = uuid(); localStorage.setItem("cds.chatId", chatId); }
   function clientId() { return uuid().replace(/-/g, ""); }
   function s(key, vars) {
     var text = (STR[lang] || STR.vi)[key];
@@ -240,13 +310,22 @@
   }
   function hideTyping() { typing.hidden = true; clearTimeout(typingTimer); }
 
-  function post(body, div) {
-    body.chatId = chatId; body.lang = lang;
+  function post(body, div, reopened) {
+    body.lang = lang;
     if (div) setState(div, "");
     if (navigator.onLine === false) { unsent(body, div); return; }
     showTyping();
     fetch("/chat/api/messages", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
-      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); })
+      .then(function (r) {
+        if (r.ok) return;
+        // The chat lapsed (a day idle): open a new one and send this message there, once.
+        if (r.status === 401 && !reopened) return openChat().then(function (ok) {
+          if (!ok) return unsent(body, div);
+          post(body, div, true);
+          if (!polling) poll(0);
+        });
+        return notice(r).then(function () { unsent(body, div); });
+      })
       .catch(function () { unsent(body, div); });
   }
   function unsent(body, div) {
@@ -294,14 +373,14 @@
     if (isImage) rememberThumbnail(file, cid);
     upload(file, cid, div, chip);
   });
-  function upload(file, cid, div, chip) {
+  function upload(file, cid, div, chip, reopened) {
     setState(div, "");
     var bar = document.createElement("progress");
     bar.max = 100; bar.value = 0;
     bar.setAttribute("aria-label", s("uploading"));
     chip.appendChild(bar);
     var xhr = new XMLHttpRequest();
-    xhr.open("POST", "/chat/api/upload?chatId=" + encodeURIComponent(chatId) + "&clientMessageId=" + cid + "&name=" + encodeURIComponent(file.name.slice(0, 200)) + "&lang=" + lang);
+    xhr.open("POST", "/chat/api/upload?clientMessageId=" + cid + "&name=" + encodeURIComponent(file.name.slice(0, 200)) + "&lang=" + lang);
     xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100); };
     var retry = function () { bar.remove(); upload(file, cid, div, chip); };
     xhr.onload = function () {
@@ -309,7 +388,13 @@
       if (xhr.status === 202) { showTyping(); return; }
       if (xhr.status === 413) setState(div, s("tooLarge", { mb: Math.floor(maxBytes / 1048576) }));
       else if (xhr.status === 415) setState(div, s("badType"));
-      else setState(div, s("unsent"), retry);
+      else if (xhr.status === 401 && !reopened) openChat().then(function (ok) { if (ok) upload(file, cid, div, chip, true); else setState(div, s("unsent"), retry); });
+      else {
+        var d = null;
+        try { d = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+        if (d && d.message) { addText(bubble("bot"), d.message); scrollDown(); }
+        setState(div, s("unsent"), retry);
+      }
     };
     xhr.onerror = function () { bar.remove(); setState(div, s("unsent"), retry); };
     xhr.send(file);
@@ -333,21 +418,29 @@
   // ---- receiving: long polling with back-off ----
   var failures = 0;
   function poll(wait) {
-    fetch("/chat/api/messages?chatId=" + encodeURIComponent(chatId) + "&since=" + since + "&wait=" + wait, { cache: "no-store" })
-      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+    polling = true;
+    fetch("/chat/api/messages?since=" + since + "&wait=" + wait, { cache: "no-store" })
+      .then(function (r) {
+        // No chat (a lapsed one, or cleared cookies): open one, then read it from the start.
+        if (r.status === 401) return openChat().then(function (ok) { return ok ? { messages: [], reopened: true } : { closed: true }; });
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      })
       .then(function (data) {
+        // The chat could not be opened (and the page said why): the next message sent tries again.
+        if (data.closed) { polling = false; return; }
         failures = 0;
         offlineBox.hidden = true;
         data.messages.forEach(function (m) { since = Math.max(since, m.seq); render(m); });
         if (data.messages.length) scrollDown();
-        if (wait === 0) {
+        if (wait === 0 && !data.reopened) {
           // The history is on screen; from now on only new lines are announced.
           log.setAttribute("aria-busy", "false");
           log.setAttribute("aria-live", "polite");
           // A first visit (or a transcript that expired): the bot greets with its menu.
           if (!data.messages.length) post({ clientMessageId: clientId(), text: "/start" }, null);
         }
-        poll(LONG_POLL_SECONDS);
+        poll(data.reopened ? 0 : LONG_POLL_SECONDS);
       })
       .catch(function () {
         failures++;
@@ -359,5 +452,10 @@
   window.addEventListener("online", function () { offlineBox.hidden = true; });
 
   applyLang(lang);
-  poll(0);
+  // A first visit opens its chat before reading it (no 401 to show in the console); a returning
+  // visitor reads at once, and re-opens only if the chat lapsed.
+  var known = false;
+  try { known = localStorage.getItem("cds.chat") === "1"; } catch (e) { /* private mode */ }
+  if (known) poll(0);
+  else openChat().then(function (ok) { if (ok) poll(0); });
 })();

@@ -1,0 +1,9 @@
+-- Erasure under Decree 13/2023 must reach the notes in the audit log, which is append-only.
+-- The trigger still refuses every DELETE and every UPDATE, except one made by audit_log_redact:
+-- it may only replace a note not yet redacted, record the SHA-256 of the original and the time,
+-- and must leave every other column as it was. (This guards against application bugs: the
+-- database owner can of course do anything.) The runner splits statements at every semicolon,
+-- so semicolons inside the bodies are written as the escape \x3b.
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS E'BEGIN IF TG_OP = ''UPDATE'' AND current_setting(''cds.audit_redaction'', true) = ''on'' AND OLD."redactedAt" IS NULL AND NEW."redactedAt" IS NOT NULL AND NEW."noteHash" IS NOT NULL AND NEW.id = OLD.id AND NEW.at = OLD.at AND NEW."reviewerId" IS NOT DISTINCT FROM OLD."reviewerId" AND NEW.actor = OLD.actor AND NEW."subjectType" = OLD."subjectType" AND NEW."subjectId" = OLD."subjectId" AND NEW.code IS NOT DISTINCT FROM OLD.code AND NEW.action = OLD.action AND NEW."fromStatus" IS NOT DISTINCT FROM OLD."fromStatus" AND NEW."toStatus" IS NOT DISTINCT FROM OLD."toStatus" THEN RETURN NEW\x3b END IF\x3b RAISE EXCEPTION ''AuditLog is append-only''\x3b END' LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION audit_log_redact(ids bigint[], placeholder text) RETURNS integer AS E'DECLARE n integer\x3b BEGIN PERFORM set_config(''cds.audit_redaction'', ''on'', true)\x3b UPDATE "AuditLog" SET "noteHash" = encode(sha256(convert_to(note, ''UTF8'')), ''hex''), note = placeholder, "redactedAt" = now() WHERE id = ANY(ids) AND note IS NOT NULL AND "redactedAt" IS NULL\x3b GET DIAGNOSTICS n = ROW_COUNT\x3b PERFORM set_config(''cds.audit_redaction'', ''off'', true)\x3b RETURN n\x3b END' LANGUAGE plpgsql;

@@ -1,0 +1,67 @@
+/**
+ * What every admin route and view shares: the dependencies of the panel and the small vocabulary
+ * the pages are written in (wording, status badges, times in Vietnam, the CSRF field).
+ */
+import type { Request, Response } from "express";
+import type { Queue } from "bullmq";
+import type { Logger } from "pino";
+import type { ChannelName, OutboundJob } from "../channels/types.js";
+import type { Db } from "../db/client.js";
+import type { Translator } from "../i18n/locales.js";
+import type { AdminAuth } from "./auth.js";
+import { html, panelText, type PageReviewer, type PanelText, type SafeHtml } from "./layout.js";
+
+export interface AdminPanelDeps {
+  db: Db;
+  auth: AdminAuth;
+  i18n: Translator;
+  config: { publicUrl?: string; port: number; queueDashboard?: boolean };
+  enqueue: (job: OutboundJob, opts?: { removeOnComplete?: boolean }) => Promise<void>;
+  /** Nudges the outbox relay after a decision. */
+  pokeOutbox?: () => void;
+  /** Queues shown at /admin/queues (admins only, read-only). */
+  queues: Queue[];
+  /** Deletes what Redis holds about a chat (used by the erasure). */
+  forgetChat?: (channel: ChannelName, chatId: string, userId: string) => Promise<void>;
+  logger: Logger;
+}
+
+/** The panel's dependencies plus the page vocabulary, built once. */
+export interface PanelContext extends AdminPanelDeps {
+  text: PanelText;
+  log: Logger;
+  /** Status name in Vietnamese. */
+  st(status: string): string;
+  /** Nomination category name in Vietnamese. */
+  cat(category: string): string;
+  badge(status: string): SafeHtml;
+  csrfField(res: Response): SafeHtml;
+  who(res: Response): PageReviewer;
+}
+
+/** Day and time in Vietnam, as reviewers read them. */
+export function vnTime(d: Date | null | undefined): string {
+  if (!d) return "";
+  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+}
+
+/** Wraps an async handler so a rejection reaches express's error handler. */
+export function route(fn: (req: Request, res: Response) => Promise<void>) {
+  return (req: Request, res: Response, next: (err?: unknown) => void) => void fn(req, res).catch(next);
+}
+
+/** @example const ctx = panelContext(deps) */
+export function panelContext(deps: AdminPanelDeps): PanelContext {
+  const text = panelText(deps.i18n);
+  const st = (s: string) => deps.i18n.t("vi", `review.status.${s}`);
+  return {
+    ...deps,
+    text,
+    log: deps.logger.child({ concern: "admin" }),
+    st,
+    cat: (c) => deps.i18n.t("vi", `review.category.${c}`),
+    badge: (s) => html`<span class="badge s-${s}">${st(s)}</span>`,
+    csrfField: (res) => html`<input type="hidden" name="_csrf" value="${deps.auth.csrfToken(res)}">`,
+    who: (res) => res.locals.reviewer as PageReviewer,
+  };
+}
