@@ -35,6 +35,7 @@ import { createReviewerMiddleware } from "../review/reviewer-middleware.js";
 import { registerReviewEvents } from "../review/review-events.js";
 import { panelBaseUrl } from "../review/login-links.js";
 import { createAdminAuth } from "../admin/auth.js";
+import { localityLookupFromFile } from "../review/localities.js";
 import { createChatForgetter } from "./chat-traces.js";
 import { createTelegramCards } from "../channels/telegram/cards.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
@@ -251,6 +252,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
         forgetChat: createChatForgetter({ redis, prefix, inboundQueues: inbound.queue.queues, outboundQueues: outbound.bullQueues }),
         logger,
+        localities: localityLookupFromFile(`${ROOT}flows/data/localities.yaml`),
       }),
     });
     }
