@@ -1,0 +1,159 @@
+/**
+ * The workbench's rules over HTTP, against the real system: localities matched however they are
+ * typed, an admin who cannot remove themselves or the last admin, the idle timeout, exports and
+ * their audit rows, the signed-out page in words, the PUBLIC_URL warning, evidence links behind an
+ * off-site warning, and the panel free of English codes.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { signInAs } from "../support/admin-session.js";
+import { startTestSystem, type TestSystem } from "../support/system.js";
+import { submitNomination } from "../review/fixtures.js";
+import { addReviewer, removeReviewer, ReviewerError } from "../../src/review/reviewers.js";
+import { decideNomination } from "../../src/review/decisions.js";
+import { foldLocality, localityLookupFromFile } from "../../src/review/localities.js";
+import { AUDIT_ACTIONS } from "../../src/admin/audit-filters.js";
+import { TRANSITIONS } from "../../src/review/transitions.js";
+import { hashSecret, SESSION_COOKIE } from "../../src/admin/auth.js";
+import { randomBytes } from "node:crypto";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const LOCALITIES = `${ROOT}flows/data/localities.yaml`;
+
+describe("canonical localities", () => {
+  const lookup = localityLookupFromFile(LOCALITIES);
+  it("finds every locality by its name and each alias, with or without diacritics, case or an administrative prefix", () => {
+    for (const l of lookup.list()) {
+      for (const text of [l.name, ...l.aliases]) {
+        for (const variant of [text, text.toUpperCase(), foldLocality(text), `Huyện ${text}`, `  ${foldLocality(text)}  `]) {
+          expect(lookup.resolve(variant)?.id, `${variant} → ${l.id}`).toBe(l.id);
+        }
+      }
+    }
+    expect(lookup.resolve("Huyện Na Hang")?.name).toBe("Huyện Na Hang");
+    expect(lookup.resolve("son duong")?.name).toBe("Huyện Sơn Dương");
+    expect(lookup.resolve("son duogn")?.name).toBe("Huyện Sơn Dương"); // one typo
+    for (const other of ["Hà Nội", "Quận 1", "xyz", "", "na"]) expect(lookup.resolve(other), other).toBeUndefined();
+  });
+});
+
+describe("the workbench over HTTP", () => {
+  let t: TestSystem;
+  beforeAll(async () => {
+    t = await startTestSystem();
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("tells a signed-out visitor what to do in words, and warns when PUBLIC_URL is unset", async () => {
+    const res = await fetch(`${t.url}/admin`);
+    expect(res.status).toBe(401);
+    const page = await res.text();
+    expect(page).toContain("nhắn <b>/dangnhap</b> cho bot");
+    expect(page).not.toContain("npm");
+    const admin = await addReviewer(t.system.db, { name: "QT Cảnh báo", role: "admin" });
+    const a = await signInAs(t, admin.id);
+    expect(await (await a.get("/admin")).text()).toContain("Chưa cấu hình địa chỉ công khai (PUBLIC_URL)");
+  });
+
+  it("ends a session idle for more than 60 minutes, and keeps one that was used recently", async () => {
+    const r = await addReviewer(t.system.db, { name: "Người duyệt Idle" });
+    const session = async (idleMinutes: number) => {
+      const sid = randomBytes(24).toString("hex");
+      await t.system.db.adminSession.create({ data: { idHash: hashSecret(sid), reviewerId: r.id, csrfToken: "c", expiresAt: new Date(Date.now() + 3_600_000 * 6), lastSeenAt: new Date(Date.now() - idleMinutes * 60_000) } });
+      return { sid, status: (await fetch(`${t.url}/admin`, { headers: { cookie: `${SESSION_COOKIE}=${sid}` } })).status };
+    };
+    expect((await session(59)).status).toBe(200);
+    const idle = await session(61);
+    expect(idle.status).toBe(401);
+    expect(await t.system.db.adminSession.count({ where: { idHash: hashSecret(idle.sid) } })).toBe(0);
+  });
+
+  it("never lets an admin remove themselves, nor anyone remove the last admin", async () => {
+    const db = t.system.db;
+    await db.reviewer.updateMany({ where: { role: "admin" }, data: { active: false } });
+    const only = await addReviewer(db, { name: "QT Duy Nhất", role: "admin" });
+    const a = await signInAs(t, only.id);
+    const res = await a.post(`/admin/reviewers/${only.id}/remove`, { _csrf: await a.csrf("/admin/reviewers"), confirm: "1" });
+    expect(res.headers.get("location")).toContain("notice=reviewers.self");
+    expect(await (await a.get("/admin/reviewers")).text()).toContain("(quý anh/chị)");
+    await expect(removeReviewer(db, only.name, { label: "cli" })).rejects.toMatchObject({ reason: "last_admin" } satisfies Partial<ReviewerError>);
+    expect((await db.reviewer.findUniqueOrThrow({ where: { id: only.id } })).active).toBe(true);
+    // With a second admin, either may remove the other (after confirming).
+    const second = await addReviewer(db, { name: "QT Thứ Hai", role: "admin" });
+    expect((await a.post(`/admin/reviewers/${second.id}/remove`, { _csrf: await a.csrf("/admin/reviewers") })).status).toBe(200);
+    expect((await db.reviewer.findUniqueOrThrow({ where: { id: second.id } })).active).toBe(true);
+    expect((await a.post(`/admin/reviewers/${second.id}/remove`, { _csrf: await a.csrf("/admin/reviewers"), confirm: "1" })).headers.get("location")).toContain("notice=reviewers.removed");
+    expect((await db.reviewer.findUniqueOrThrow({ where: { id: second.id } })).active).toBe(false);
+  });
+
+  it("records every export in the audit log, and exports the log itself in Vietnamese", async () => {
+    const db = t.system.db;
+    const r = await addReviewer(db, { name: "Người duyệt Xuất" });
+    const n = await submitNomination(db, { locality: "na hang" });
+    await decideNomination(db, { nominationId: n.id, action: "approve", reviewer: r });
+    const a = await signInAs(t, r.id);
+    const csv = await (await a.get("/admin/export.csv?view=all")).text();
+    expect(csv).toContain("Huyện Na Hang"); // the canonical name, not the typed one
+    const xlsx = await a.get(`/admin/audit.xlsx?reviewer=${r.id}`);
+    expect(xlsx.status).toBe(200);
+    const rows = await db.auditLog.findMany({ where: { reviewerId: r.id, action: { in: ["export", "audit_export"] } }, orderBy: { id: "asc" } });
+    expect(rows.map((x) => x.action)).toEqual(["export", "audit_export"]);
+    expect(rows[0]!.note).toMatch(/hồ sơ, tệp CSV/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const cells = wb.worksheets[0]!.getSheetValues().flat().map(String).join(" ");
+    expect(cells).toContain("Duyệt");
+    expect(cells).toContain("Người duyệt Xuất");
+    expect(cells).not.toMatch(/\bapprove\b/);
+  });
+
+  it("opens an evidence link only through an off-site warning, with rel=noopener noreferrer", async () => {
+    const db = t.system.db;
+    const r = await addReviewer(db, { name: "Người duyệt Liên kết" });
+    const n = await submitNomination(db);
+    const att = await db.attachment.create({ data: { nominationId: n.id, kind: "link", url: "https://drive.example.vn/minh-chung?id=42" } });
+    const a = await signInAs(t, r.id);
+    expect(await (await a.get(`/admin/n/${n.code}`)).text()).toContain(`href="/admin/n/${n.code}/links/${att.id}"`);
+    const warning = await (await a.get(`/admin/n/${n.code}/links/${att.id}`)).text();
+    expect(warning).toContain("Liên kết này dẫn ra ngoài hệ thống");
+    expect(warning).toContain(`href="https://drive.example.vn/minh-chung?id=42" target="_blank" rel="noopener noreferrer"`);
+  });
+
+  it("shows no English code on the panel's pages", async () => {
+    const db = t.system.db;
+    const admin = await addReviewer(db, { name: "QT Ngôn Ngữ", role: "admin" });
+    const n = await submitNomination(db);
+    await decideNomination(db, { nominationId: n.id, action: "request_info", reviewer: admin, note: "Bổ sung minh chứng" });
+    const a = await signInAs(t, admin.id);
+    const codes = /\b(claim|release|approve|reject|request_info|answer|withdraw|takeover|submitter|submitted|in_review|needs_info|commune|district|province|reviewer_add|sign_in|login_link_issue)\b/;
+    for (const path of ["/admin", "/admin?view=all", `/admin/n/${n.code}`, "/admin/audit", "/admin/reviewers", "/admin/deletions"]) {
+      const page = await (await a.get(path)).text();
+      // Visible text only: attributes (URLs such as /approve, css classes) are not read by reviewers.
+      const text = page.replace(/<style>[\s\S]*?<\/style>/g, "").replace(/<[^>]+>/g, " ");
+      expect(text.match(codes)?.[0], path).toBeUndefined();
+    }
+  });
+});
+
+describe("the audit log's wording", () => {
+  it("has Vietnamese and English words for every action any code writes", () => {
+    const vi = parse(readFileSync(`${ROOT}locales/vi/admin.yaml`, "utf8")).admin.audit.actions as Record<string, string>;
+    const en = parse(readFileSync(`${ROOT}locales/en/admin.yaml`, "utf8")).admin.audit.actions as Record<string, string>;
+    // Every action named in a performAction call, plus every transition.
+    const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? (f === "generated" ? [] : walk(join(dir, f))) : f.endsWith(".ts") ? [join(dir, f)] : []));
+    const written = new Set<string>(Object.keys(TRANSITIONS));
+    for (const file of walk(`${ROOT}src`)) for (const m of readFileSync(file, "utf8").matchAll(/performAction\([\s\S]{0,300}?\},\s*"([a-z_]+)"/g)) written.add(m[1]!);
+    expect(written.size).toBeGreaterThan(15);
+    for (const action of written) {
+      expect(AUDIT_ACTIONS as readonly string[], action).toContain(action);
+      expect(vi[action], action).toBeTruthy();
+      expect(en[action], action).toBeTruthy();
+    }
+  });
+});
