@@ -74,7 +74,7 @@ export async function transition(
       `update "${table}" t set status = ${returnsToHolder ? `case when t."claimedById" is not null then 'in_review'::"SubmissionStatus" else $1::"SubmissionStatus" end` : `$1::"SubmissionStatus"`}, "updatedAt" = $2
          ${args.subject === "nomination" && args.action === "claim" ? `, "claimedById" = $5::uuid, "claimedAt" = $2` : ""}
          ${args.subject === "nomination" && args.action === "release" ? `, "claimedById" = null, "claimedAt" = null` : ""}
-         ${returnsToHolder ? `, "claimedAt" = case when t."claimedById" is not null then $2 else null end, "submitterUpdatedAt" = case when t."claimedById" is not null then $2 else null end` : ""}
+         ${returnsToHolder ? `, "claimedAt" = case when t."claimedById" is not null then $2::timestamp(3) else null end, "submitterUpdatedAt" = case when t."claimedById" is not null then $2::timestamp(3) else null end` : ""}
          ${args.subject === "nomination" && ["approve", "reject", "request_info", "release", "withdraw"].includes(args.action) ? `, "submitterUpdatedAt" = null` : ""}
          ${decides ? `, "decidedById" = $5::uuid, "decidedAt" = $2, "decisionNote" = $6` : ""}
          ${args.subject === "self_report" && args.action === "flag" ? `, flagged = true` : ""}

@@ -36,7 +36,7 @@ describe("canonical localities", () => {
     }
     expect(lookup.resolve("Huyện Na Hang")?.name).toBe("Huyện Na Hang");
     expect(lookup.resolve("son duong")?.name).toBe("Huyện Sơn Dương");
-    expect(lookup.resolve("son duogn")?.name).toBe("Huyện Sơn Dương"); // one typo
+    expect(lookup.resolve("son duonh")?.name).toBe("Huyện Sơn Dương"); // one typo
     for (const other of ["Hà Nội", "Quận 1", "xyz", "", "na"]) expect(lookup.resolve(other), other).toBeUndefined();
   });
 });
