@@ -104,11 +104,12 @@ dd.warn{color:#8a1c14}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 form.filters label.wide{flex:1 1 14rem}form.filters label.wide input{width:100%}
 .chart-table{display:none}
+details.more-filters{flex-basis:100%}details.more-filters summary{cursor:pointer;color:#0b4f8a;padding:.3rem 0}.filters-body{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.filters-body label{display:flex;flex-direction:column;font-size:.85em}
 @media (max-width:640px){dl.fields{grid-template-columns:1fr}td,th{padding:.35rem}main{padding:.6rem}
   .actions form{flex-basis:100%}.btn{padding:.6rem 1rem}form.filters label{flex:1 1 45%}form.filters label select,form.filters label input{width:100%}
   table.queue thead{display:none}table.queue,table.queue tbody,table.queue tr,table.queue td{display:block;width:100%}
   table.queue tr{border-bottom:6px solid #f4f6f9;padding:.3rem 0}table.queue td{border:0;padding:.15rem .6rem}
-  table.queue td[data-label]::before{content:attr(data-label) ": ";color:#677489;font-size:.85em}table.queue td.pick:empty{display:none}}
+  table.queue td[data-label]::before{content:attr(data-label) ": ";color:#677489;font-size:.85em}table.queue td:empty{display:none}}
 @media (max-width:600px){.chart-svg{display:none}.chart-table{display:block}}
 `;
 

@@ -31,7 +31,8 @@ describe("the reviewer's workbench on a phone", () => {
 
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: "123:abc", TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret", TELEGRAM_API_ROOT: fake.url });
+    // PUBLIC_URL set (plain http, so cookies stay usable on the test's http address): no warning banner in the screenshots.
+    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: "123:abc", TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret", TELEGRAM_API_ROOT: fake.url, PUBLIC_URL: "http://thidua.example.vn" });
     browser = await launchChromium();
     if (shots) mkdirSync("docs/img", { recursive: true });
   }, 60_000);
@@ -125,15 +126,16 @@ describe("the reviewer's workbench on a phone", () => {
     await expect(first.textContent()).resolves.toContain("có cập nhật");
 
     // --- locality typed differently from the stored name ---
+    await page.click("summary:has-text('Bộ lọc khác')");
     await page.fill("input[name=locality]", "son duong");
-    await page.click('form.filters button[type="submit"]');
+    await page.click('.filters-body button[type="submit"]');
     await page.waitForURL(/locality=son/);
     const sonRows = await page.locator("table.queue tbody tr").allTextContents();
     expect(sonRows.length).toBe(1);
     expect(sonRows[0]).toContain(sonDuong.code);
     expect(sonRows[0]).toContain("Huyện Sơn Dương");
     await page.fill("input[name=locality]", "Huyện Na Hang");
-    await page.click('form.filters button[type="submit"]');
+    await page.click('.filters-body button[type="submit"]');
     await page.waitForURL(/locality=Huy/);
     const naRows = await page.locator("table.queue tbody tr").allTextContents();
     expect(naRows.length).toBe(1);

@@ -34,6 +34,8 @@ export function queuePage(ctx: PanelContext, res: Response, v: QueueView): SafeH
   const me = ctx.who(res);
   const total = Object.values(v.counts.byStatus).reduce((a, b) => a + b, 0);
   const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
+  // The less used filters fold away (open on a desktop, or whenever one is in use) so a phone shows the list first.
+  const filtered = Boolean(f.status || f.category || f.locality || f.reviewer || f.from || f.to || f.view === "all");
   const chosenLocality = f.localityId ? ctx.localities?.byId(f.localityId)?.name : undefined;
   const row = (n: QueueRow, updated: boolean) => {
     const holder = n.decidedBy?.name ?? n.claimedBy?.name;
@@ -58,6 +60,8 @@ export function queuePage(ctx: PanelContext, res: Response, v: QueueView): SafeH
     </div>
     <form class="filters" method="get" action="/admin" role="search">
       <label class="wide">${t("queue.search")}<input type="search" name="q" value="${f.q ?? ""}" placeholder="${t("queue.search_placeholder")}"></label>
+      <button class="btn" type="submit">${t("common.filter")}</button>
+      <details class="more-filters"${raw(filtered ? " open" : "")}><summary>${t("queue.more_filters")}</summary><div class="filters-body">
       <label>${t("queue.view")}<select name="view">${option("todo", t("queue.view_todo"), f.view === "todo")}${option("all", t("queue.view_all"), f.view === "all")}</select></label>
       <label>${t("queue.status")}<select name="status">${option("", t("common.all"), !f.status)}${STATUSES.map((s) => option(s, ctx.st(s), f.status === s))}</select></label>
       <label>${t("queue.category")}<select name="category">${option("", t("common.all"), !f.category)}${CATEGORIES.map((c) => option(c, ctx.cat(c), f.category === c))}</select></label>
@@ -69,6 +73,7 @@ export function queuePage(ctx: PanelContext, res: Response, v: QueueView): SafeH
       <button class="btn" type="submit">${t("common.filter")}</button>
       <a class="btn secondary" href="/admin/export.xlsx${filtersQuery(f)}">${t("queue.export_xlsx")}</a>
       <a class="btn secondary" href="/admin/export.csv${filtersQuery(f)}">${t("queue.export_csv")}</a>
+      </div></details>
     </form>
     ${f.locality && !f.localityId && html`<p class="notice">${t("queue.locality_unmatched", { text: f.locality })}</p>`}
     <form id="bulk" method="post" action="/admin/claim">${ctx.csrfField(res)}</form>
