@@ -184,7 +184,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
         await tx.adminSession.create({
           data: { idHash: hashSecret(sid), reviewerId: link.reviewerId, csrfToken: randomBytes(24).toString("base64url"), expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
         });
-        return { value: true, audit: { note: `đường dẫn do ${link.issuedBy || "không rõ"} cấp` } };
+        return { value: true, audit: { note: `đường dẫn do ${link.issuedBy === "cli" ? "quản trị máy chủ" : link.issuedBy || "không rõ"} cấp` } };
       });
       if (!signedIn) return false;
       // Old sessions are swept here rather than by a job: sign-ins are rare and the table stays tiny.
