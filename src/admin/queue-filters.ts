@@ -75,6 +75,19 @@ export function filtersQuery(f: Partial<QueueFilters>, extra: Record<string, str
   return s ? `?${s}` : "";
 }
 
+// Vietnamese letters (both cases: lower() leaves non-ASCII alone under the C locale) and their plain forms.
+const VI = "àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ";
+const PLAIN = "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd";
+const FROM = VI + VI.toUpperCase();
+const TO = PLAIN + PLAIN.toUpperCase();
+/** Search hits considered at most (a search is for finding a few items, not listing thousands). */
+const SEARCH_LIMIT = 2_000;
+
+/** The search text as the SQL side folds names: lower case, no diacritics. */
+export function foldSearch(text: string): string {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+}
+
 /** The rows a raw, un-matched locality text stands for: stored text that resolves to `id`. */
 async function typedLocalitiesFor(db: Db, localities: LocalityLookup | undefined, id: string): Promise<string[]> {
   if (!localities) return [];
@@ -103,7 +116,13 @@ export async function filtersWhere(db: Db, f: QueueFilters, me: string, opts: { 
   if (f.reviewer) and.push({ OR: [{ claimedById: f.reviewer }, { decidedById: f.reviewer }] });
   if (f.q) {
     const q = f.q;
-    and.push({ OR: [{ code: { contains: q.toUpperCase() } }, { nomineeName: { contains: q, mode: "insensitive" } }, { nomineeUnit: { contains: q, mode: "insensitive" } }] });
+    // Reviewers type names with or without diacritics ("hoang van hung"): both sides are folded in SQL.
+    const folded = `%${foldSearch(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const ids = await db.$queryRaw<Array<{ id: string }>>`
+      select id::text as id from "Nomination"
+       where translate(lower("nomineeName"), ${FROM}, ${TO}) like ${folded} or translate(lower("nomineeUnit"), ${FROM}, ${TO}) like ${folded}
+       limit ${SEARCH_LIMIT}`;
+    and.push({ OR: [{ code: { contains: q.toUpperCase() } }, { id: { in: ids.map((r) => r.id) } }] });
   }
   const createdAt: Prisma.DateTimeFilter = {};
   // Dates are Vietnam calendar days (UTC+7), the reviewers' day.

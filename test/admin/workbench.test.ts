@@ -113,6 +113,35 @@ describe("the workbench over HTTP", () => {
     expect(cells).not.toMatch(/\bapprove\b/);
   });
 
+  it("finds nominations by code, nominee or unit typed with or without diacritics, and claims several at once", async () => {
+    const db = t.system.db;
+    const r = await addReviewer(db, { name: "Người duyệt Tìm" });
+    const other = await addReviewer(db, { name: "Người duyệt Khác" });
+    const hung = await submitNomination(db, { nomineeName: "Hoàng Văn Hùng Tìm", nomineeUnit: "UBND xã Kim Bình Tìm" });
+    const second = await submitNomination(db, { nomineeName: "Đặng Thị Đào Tìm" });
+    const taken = await submitNomination(db, { nomineeName: "Lý Văn Tìm" });
+    const a = await signInAs(t, r.id);
+    const codesFor = async (q: string) => [...(await (await a.get(`/admin?q=${encodeURIComponent(q)}`)).text()).matchAll(/href="\/admin\/n\/(DC-\d{4}-\d{6})"/g)].map((m) => m[1]);
+    expect(await codesFor("hoang van hung tim")).toEqual([hung.code]);
+    expect(await codesFor("HOÀNG VĂN")).toContain(hung.code);
+    expect(await codesFor("kim binh tim")).toEqual([hung.code]);
+    expect(await codesFor("dang thi dao")).toEqual([second.code]);
+    expect(await codesFor(hung.code.slice(-6))).toEqual([hung.code]);
+    expect(await codesFor("100%_")).toEqual([]); // LIKE wildcards are text
+    // Bulk claim: one of the three was taken meanwhile; the other two are mine.
+    await decideNomination(db, { nominationId: taken.id, action: "claim", reviewer: other });
+    const res = await fetch(`${t.url}/admin/claim`, {
+      method: "POST",
+      headers: { cookie: a.cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams([["_csrf", await a.csrf()], ["code", hung.code], ["code", second.code], ["code", taken.code]]).toString(),
+      redirect: "manual",
+    });
+    expect(res.headers.get("location")).toContain("notice=queue.bulk_claimed");
+    expect(await (await a.get(res.headers.get("location")!)).text()).toContain("Đã nhận xử lý 2/3 hồ sơ đã chọn");
+    const rows = await db.nomination.findMany({ where: { id: { in: [hung.id, second.id, taken.id] } }, select: { id: true, claimedById: true } });
+    expect(Object.fromEntries(rows.map((x) => [x.id, x.claimedById]))).toEqual({ [hung.id]: r.id, [second.id]: r.id, [taken.id]: other.id });
+  });
+
   it("opens an evidence link only through an off-site warning, with rel=noopener noreferrer", async () => {
     const db = t.system.db;
     const r = await addReviewer(db, { name: "Người duyệt Liên kết" });
