@@ -152,6 +152,16 @@ describe("reviewing nominations from Telegram cards", () => {
     expect(messagesTo(stranger)[0]).not.toContain("token=");
   });
 
+  it("refuses a card decision on a nomination a colleague holds, and says who holds it", async () => {
+    const n = await submitNomination(t.system.db);
+    expect((await decideNomination(t.system.db, { nominationId: n.id, action: "claim", reviewer: minh })).ok).toBe(true);
+    await press(LAN, `rv|approve.${n.code}`);
+    await eventually(async () => messagesTo(LAN).some((m) => m.includes(`Hồ sơ ${n.code} đang do Phạm Văn Minh xử lý`)));
+    const row = await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } });
+    expect(row.status).toBe("in_review");
+    expect(row.claimedById).toBe(minh.id);
+  });
+
   it("returns a claim left undecided to the pool when its 72-hour job runs, and leaves a newer claim alone", async () => {
     const n = await submitNomination(t.system.db);
     const claimed = await decideNomination(t.system.db, { nominationId: n.id, action: "claim", reviewer: minh });
