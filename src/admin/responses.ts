@@ -27,6 +27,7 @@ export const NOTICES = {
   "queue.bulk_claimed": false,
   "queue.bulk_none": true,
   "reviewers.self": true,
+  "reviewers.bad_telegram_id": true,
   "reviewers.last_admin": true,
   "reviewers.added": false,
   "reviewers.removed": false,

@@ -154,6 +154,25 @@ describe("the workbench over HTTP", () => {
     expect(warning).toContain(`href="https://drive.example.vn/minh-chung?id=42" target="_blank" rel="noopener noreferrer"`);
   });
 
+  it("answers invalid forms in Vietnamese from the server (no browser-language validation bubbles)", async () => {
+    const db = t.system.db;
+    const admin = await addReviewer(db, { name: "QT Kiểm Tra", role: "admin" });
+    const a = await signInAs(t, admin.id);
+    const reviewers = await (await a.get("/admin/reviewers")).text();
+    const n = await submitNomination(db);
+    const detail = await (await a.get(`/admin/n/${n.code}`)).text();
+    for (const page of [reviewers, detail]) expect(page).not.toMatch(/\srequired[\s>]|\spattern=|\sminlength=/);
+    const shown = async (res: Response) => (await (await a.get(res.headers.get("location")!)).text()).match(/<div class="notice[^"]*" role="status">([^<]*)</)?.[1];
+    expect(await shown(await a.post("/admin/reviewers", { _csrf: await a.csrf("/admin/reviewers"), name: "Người Mới", telegramId: "12ab" }))).toContain("Telegram ID chỉ gồm chữ số");
+    expect(await db.reviewer.count({ where: { name: "Người Mới" } })).toBe(0);
+    expect(await shown(await a.post("/admin/reviewers", { _csrf: await a.csrf("/admin/reviewers"), name: "", telegramId: "" }))).toBe("Họ tên phải có từ 1 đến 120 ký tự.");
+    expect(await shown(await a.post(`/admin/n/${n.code}/reject`, { _csrf: await a.csrf(), note: "  " }))).toContain("Vui lòng ghi lý do");
+    await decideNomination(db, { nominationId: n.id, action: "approve", reviewer: admin });
+    const short = await a.post(`/admin/n/${n.code}/showcase`, { _csrf: await a.csrf(), summary: "ngắn", confirm: "1" });
+    expect(short.status).toBe(400);
+    expect(await short.text()).toContain("Tóm tắt công khai cần từ 10 đến 1.500 ký tự.");
+  });
+
   it("shows no English code on the panel's pages", async () => {
     const db = t.system.db;
     const admin = await addReviewer(db, { name: "QT Ngôn Ngữ", role: "admin" });

@@ -37,6 +37,8 @@ export function reviewerRoutes(ctx: PanelContext): Router {
     route(async (req, res) => {
       const b = (req.body ?? {}) as Record<string, unknown>;
       const telegramId = typeof b.telegramId === "string" ? b.telegramId.trim() : "";
+      // Refused with a message rather than silently dropped: a mistyped ID would leave the reviewer without cards.
+      if (telegramId && !/^-?\d{1,20}$/.test(telegramId)) return redirectWithNotice(res, back, "reviewers.bad_telegram_id");
       try {
         await addReviewer(db, { name: typeof b.name === "string" ? b.name : "", role: b.role === "admin" ? "admin" : "reviewer", ...(telegramId && /^-?\d{1,20}$/.test(telegramId) ? { channel: "telegram" as const, externalId: telegramId } : {}) }, actor(res));
         redirectWithNotice(res, back, "reviewers.added");

@@ -44,8 +44,9 @@ export function nominationPage(ctx: PanelContext, res: Response, n: NominationVi
   const answers = Array.isArray(n.infoAnswers) ? (n.infoAnswers as Array<{ at?: string; text?: string }>) : [];
   const open = n.status === "submitted" || n.status === "in_review";
   const heldByOther = n.status === "in_review" && n.claimedBy && n.claimedBy.id !== me.id;
+  // No HTML "required": the browser would answer in its own language; the server says it in Vietnamese.
   const actionForm = (action: ReviewAction, label: string, cls: string, withNote: boolean) => html`<form method="post" action="/admin/n/${n.code}/${action}">${ctx.csrfField(res)}
-      ${withNote && html`<label>${t(action === "reject" ? "detail.reject_reason" : "detail.info_needed")}<textarea name="note" required maxlength="1000"></textarea></label>`}
+      ${withNote && html`<label>${t(action === "reject" ? "detail.reject_reason" : "detail.info_needed")}<textarea name="note" maxlength="1000"></textarea></label>`}
       <button class="btn ${cls}" type="submit">${label}</button></form>`;
   const evidence = n.attachments.map((a) =>
     a.url && !IMAGE_TYPES.has(a.mime ?? "")
@@ -120,7 +121,7 @@ export function showcasePage(ctx: PanelContext, res: Response, n: ShowcaseView, 
     <p><a href="/admin/n/${n.code}">${t("showcase.back", { code: n.code })}</a></p>
     <p>${t("showcase.explain")}</p>
     <form method="post" action="/admin/n/${n.code}/showcase">${ctx.csrfField(res)}
-      <label>${t("showcase.summary")}<textarea name="summary" rows="8" required minlength="10" maxlength="1500">${summary}</textarea></label>
+      <label>${t("showcase.summary")}<textarea name="summary" rows="8" maxlength="1500">${summary}</textarea></label>
       ${preview && html`<h2>${t("showcase.preview_heading")}</h2><div class="card public-preview"><p><b>${n.nomineeName}</b> — ${n.nomineeUnit}</p><p class="muted">${ctx.cat(n.category)}</p><p class="summary">${summary}</p></div>`}
       <div class="confirm-buttons"><button class="btn secondary" type="submit">${t("showcase.preview")}</button>
       ${preview && html`<button class="btn ok" type="submit" name="confirm" value="1">${t("showcase.publish_ok")}</button>`}</div>

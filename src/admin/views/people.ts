@@ -15,9 +15,9 @@ export function reviewersPage(ctx: PanelContext, res: Response, rows: ReviewerVi
     <p class="muted">${t("reviewers.link_explain")}</p>
     <h2>${t("reviewers.add_heading")}</h2>
     <form class="filters" method="post" action="/admin/reviewers">${ctx.csrfField(res)}
-      <label>${t("reviewers.name")}<input name="name" required maxlength="120"></label>
+      <label>${t("reviewers.name")}<input name="name" maxlength="120"></label>
       <label>${t("reviewers.role")}<select name="role"><option value="reviewer">${t("reviewers.role_reviewer")}</option><option value="admin">${t("reviewers.role_admin")}</option></select></label>
-      <label>${t("reviewers.telegram_id")}<input name="telegramId" pattern="-?[0-9]{1,20}"></label>
+      <label>${t("reviewers.telegram_id")}<input name="telegramId" inputmode="numeric" maxlength="21"></label>
       <button class="btn" type="submit">${t("reviewers.add")}</button></form>`;
 }
 
