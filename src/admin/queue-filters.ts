@@ -97,6 +97,18 @@ async function typedLocalitiesFor(db: Db, localities: LocalityLookup | undefined
 }
 
 /**
+ * The WHERE of the filters for reviewer `me`, and the same without view and status (for the counts
+ * per status). Built once: the search and locality parts each cost a scan.
+ */
+export async function queueWhere(db: Db, f: QueueFilters, me: string, localities?: LocalityLookup): Promise<{ where: Prisma.NominationWhereInput; countWhere: Prisma.NominationWhereInput }> {
+  const countWhere = await filtersWhere(db, f, me, { withStatus: false, localities });
+  const and: Prisma.NominationWhereInput[] = [countWhere];
+  if (f.status) and.push({ status: f.status });
+  if (f.view === "todo") and.push({ OR: [{ status: "submitted" }, { status: "in_review", claimedById: me }, { submitterUpdatedAt: { not: null }, claimedById: me }] });
+  return { where: { AND: and }, countWhere };
+}
+
+/**
  * The WHERE of the filters for reviewer `me`. `withStatus: false` leaves out view and status (for
  * the counts per status).
  */
@@ -120,7 +132,7 @@ export async function filtersWhere(db: Db, f: QueueFilters, me: string, opts: { 
     const folded = `%${foldSearch(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const ids = await db.$queryRaw<Array<{ id: string }>>`
       select id::text as id from "Nomination"
-       where translate(lower("nomineeName"), ${FROM}, ${TO}) like ${folded} or translate(lower("nomineeUnit"), ${FROM}, ${TO}) like ${folded}
+       where translate(lower("nomineeName" || ' ' || "nomineeUnit"), ${FROM}, ${TO}) like ${folded}
        limit ${SEARCH_LIMIT}`;
     and.push({ OR: [{ code: { contains: q.toUpperCase() } }, { id: { in: ids.map((r) => r.id) } }] });
   }

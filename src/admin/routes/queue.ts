@@ -12,7 +12,7 @@ import { html, renderPage } from "../layout.js";
 import { questionMetrics } from "../../questions/metrics.js";
 import { formatDuration } from "../../questions/admin-routes.js";
 import { validateParams } from "../params.js";
-import { countByStatus, filtersWhere, listPage, parseFilters } from "../queue-filters.js";
+import { countByStatus, listPage, parseFilters, queueWhere } from "../queue-filters.js";
 import { notFound, noticeFrom, redirectWithNotice } from "../responses.js";
 import { confirmed, renderConfirm } from "../views/confirm.js";
 import { queuePage } from "../views/queue.js";
@@ -28,8 +28,7 @@ export function queueRoutes(ctx: PanelContext): Router {
     route(async (req, res) => {
       const me = ctx.who(res);
       const filters = parseFilters(req.query as Record<string, unknown>, ctx.localities);
-      const opts = { localities: ctx.localities };
-      const [where, countWhere] = await Promise.all([filtersWhere(db, filters, me.id, opts), filtersWhere(db, filters, me.id, { ...opts, withStatus: false })]);
+      const { where, countWhere } = await queueWhere(db, filters, me.id, ctx.localities);
       const [page, counts, questions, selfReports, reviewers, notices] = await Promise.all([
         listPage(db, filters, me.id, where),
         countByStatus(db, countWhere, me.id),
