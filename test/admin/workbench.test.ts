@@ -186,6 +186,10 @@ describe("the workbench over HTTP", () => {
       const text = page.replace(/<style>[\s\S]*?<\/style>/g, "").replace(/<[^>]+>/g, " ");
       expect(text.match(codes)?.[0], path).toBeUndefined();
     }
+    // The system queues' dashboard (bull-board, in English) carries a Vietnamese title and a way back.
+    const board = await (await a.get("/admin/queues/")).text();
+    expect(board).toContain("Hàng đợi hệ thống");
+    expect(board).toContain("← Về trang quản trị");
   });
 });
 
