@@ -7,7 +7,8 @@ import type { Db } from "../db/client.js";
 import { performAction } from "./audit.js";
 import type { Decider } from "./decisions.js";
 
-export const MAX_SUMMARY_LENGTH = 1_500;
+/** What the bot shows of an example at most (conversation/engine.ts cuts longer text): the preview is then exactly what the public reads. */
+export const MAX_SUMMARY_LENGTH = 220;
 
 export class SummaryError extends Error {
   override name = "SummaryError";

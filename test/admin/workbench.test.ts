@@ -170,7 +170,10 @@ describe("the workbench over HTTP", () => {
     await decideNomination(db, { nominationId: n.id, action: "approve", reviewer: admin });
     const short = await a.post(`/admin/n/${n.code}/showcase`, { _csrf: await a.csrf(), summary: "ngắn", confirm: "1" });
     expect(short.status).toBe(400);
-    expect(await short.text()).toContain("Tóm tắt công khai cần từ 10 đến 1.500 ký tự.");
+    expect(await short.text()).toContain("Tóm tắt công khai cần từ 10 đến 220 ký tự");
+    const long = await a.post(`/admin/n/${n.code}/showcase`, { _csrf: await a.csrf(), summary: "x".repeat(221), confirm: "1" });
+    expect(long.status).toBe(400);
+    expect((await db.nomination.findUniqueOrThrow({ where: { id: n.id } })).publishable).toBe(false);
   });
 
   it("shows no English code on the panel's pages", async () => {

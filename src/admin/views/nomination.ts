@@ -121,7 +121,7 @@ export function showcasePage(ctx: PanelContext, res: Response, n: ShowcaseView, 
     <p><a href="/admin/n/${n.code}">${t("showcase.back", { code: n.code })}</a></p>
     <p>${t("showcase.explain")}</p>
     <form method="post" action="/admin/n/${n.code}/showcase">${ctx.csrfField(res)}
-      <label>${t("showcase.summary")}<textarea name="summary" rows="8" maxlength="1500">${summary}</textarea></label>
+      <label>${t("showcase.summary")}<textarea name="summary" rows="6">${summary}</textarea></label>
       ${preview && html`<h2>${t("showcase.preview_heading")}</h2><div class="card public-preview"><p><b>${n.nomineeName}</b> — ${n.nomineeUnit}</p><p class="muted">${ctx.cat(n.category)}</p><p class="summary">${summary}</p></div>`}
       <div class="confirm-buttons"><button class="btn secondary" type="submit">${t("showcase.preview")}</button>
       ${preview && html`<button class="btn ok" type="submit" name="confirm" value="1">${t("showcase.publish_ok")}</button>`}</div>
