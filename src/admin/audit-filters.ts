@@ -9,6 +9,9 @@ import { REFERENCE_CODE_RE, UUID_RE } from "./ids.js";
 export const AUDIT_ACTIONS = [
   "claim", "takeover", "release", "approve", "reject", "request_info", "answer", "withdraw", "verify", "flag",
   "publish", "unpublish", "export", "audit_export", "erase", "reviewer_add", "reviewer_remove", "login_link_issue", "sign_in",
+  // Questions inbox and FAQ (issue 18); localities, announcements and the leaderboard (issue 19).
+  "duplicate", "dismiss", "faq_propose", "faq_publish", "faq_edit", "faq_retire",
+  "import", "edit", "retire", "restore", "schedule", "send", "cancel", "snapshot",
 ] as const;
 export const AUDIT_PAGE_SIZE = 100;
 

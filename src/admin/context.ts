@@ -45,7 +45,8 @@ export interface PanelContext extends AdminPanelDeps {
   /** The canonical name of a row's locality, or the text as typed when it matches none. */
   localityName(row: { locality: string; localityId: string | null }): string;
   /** An audit action in Vietnamese ("claim" → "Nhận xử lý"). */
-  actionName(action: string): string;
+  /** The action in words; a question's claim, release and answer have their own words (question_*). */
+  actionName(action: string, subjectType?: string): string;
   /** Who acted, in Vietnamese ("submitter" → "Người gửi"). */
   actorName(actor: string): string;
 }
@@ -77,7 +78,10 @@ export function panelContext(deps: AdminPanelDeps): PanelContext {
     num: (n, maxDecimals = 1) => new Intl.NumberFormat("vi-VN", { maximumFractionDigits: maxDecimals }).format(n),
     localityName: (row) => (row.localityId && deps.localities?.byId(row.localityId)?.name) || deps.localities?.resolve(row.locality)?.name || row.locality,
     // An action without wording (a future one) shows as itself rather than as a missing key.
-    actionName: (a) => (deps.i18n.has(`admin.audit.actions.${a}`) ? deps.i18n.t("vi", `admin.audit.actions.${a}`) : a),
+    actionName: (a, subjectType) => {
+      const key = subjectType === "question" && deps.i18n.has(`admin.audit.actions.question_${a}`) ? `admin.audit.actions.question_${a}` : `admin.audit.actions.${a}`;
+      return deps.i18n.has(key) ? deps.i18n.t("vi", key) : a;
+    },
     actorName: (a) => (["submitter", "system", "cli"].includes(a) ? deps.i18n.t("vi", `admin.audit.actors.${a}`) : a),
   };
 }

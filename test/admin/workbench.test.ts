@@ -18,8 +18,10 @@ import { decideNomination } from "../../src/review/decisions.js";
 import { foldLocality, localityLookupFromFile } from "../../src/review/localities.js";
 import { AUDIT_ACTIONS } from "../../src/admin/audit-filters.js";
 import { TRANSITIONS } from "../../src/review/transitions.js";
+import { QUESTION_TRANSITIONS } from "../../src/questions/transitions.js";
+import { performAction } from "../../src/review/audit.js";
 import { hashSecret, SESSION_COOKIE } from "../../src/admin/auth.js";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const LOCALITIES = `${ROOT}flows/data/localities.yaml`;
@@ -113,6 +115,25 @@ describe("the workbench over HTTP", () => {
     expect(cells).not.toMatch(/\bapprove\b/);
   });
 
+  it("shows the questions', localities', announcements' and leaderboard's rows in the audit log in Vietnamese", async () => {
+    const db = t.system.db;
+    const admin = await addReviewer(db, { name: "QT Nhật ký chung", role: "admin" });
+    const actor = { reviewerId: admin.id, label: admin.name };
+    // As the questions inbox, the locality pages and the announcements page write them (through performAction).
+    await performAction(db, actor, { type: "question", id: randomUUID() }, "claim", async () => ({ value: undefined, audit: { fromStatus: "new", toStatus: "claimed" } }));
+    await performAction(db, actor, { type: "faq_entry", id: randomUUID() }, "faq_publish", async () => ({ value: undefined, audit: { toStatus: "published" } }));
+    await performAction(db, actor, { type: "locality", id: "tq-na-hang" }, "retire", async () => ({ value: undefined, audit: {} }));
+    await performAction(db, actor, { type: "announcement", id: randomUUID() }, "schedule", async () => ({ value: undefined, audit: {} }));
+    const a = await signInAs(t, admin.id);
+    const res = await a.get(`/admin/audit?reviewer=${admin.id}`);
+    expect(res.status).toBe(200);
+    const text = (await res.text()).replace(/<[^>]+>/g, " ");
+    for (const words of ["Nhận trả lời câu hỏi", "Mới", "Đang trả lời", "Đăng câu hỏi thường gặp", "Đã đăng", "Ngừng dùng địa bàn", "Hẹn giờ gửi thông báo"]) expect(text, words).toContain(words);
+    expect(text).not.toMatch(/\b(claim|claimed|faq_publish|published|retire|schedule)\b/);
+    const xlsx = await a.get(`/admin/audit.xlsx?reviewer=${admin.id}`);
+    expect(xlsx.status).toBe(200);
+  });
+
   it("finds nominations by code, nominee or unit typed with or without diacritics, and claims several at once", async () => {
     const db = t.system.db;
     const r = await addReviewer(db, { name: "Người duyệt Tìm" });
@@ -203,7 +224,16 @@ describe("the audit log's wording", () => {
     // Every action named in a performAction call, plus every transition.
     const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? (f === "generated" ? [] : walk(join(dir, f))) : f.endsWith(".ts") ? [join(dir, f)] : []));
     const written = new Set<string>(Object.keys(TRANSITIONS));
-    for (const file of walk(`${ROOT}src`)) for (const m of readFileSync(file, "utf8").matchAll(/performAction\([\s\S]{0,300}?\},\s*"([a-z_]+)"/g)) written.add(m[1]!);
+    for (const file of walk(`${ROOT}src`)) {
+      const src = readFileSync(file, "utf8");
+      for (const m of src.matchAll(/performAction\([\s\S]{0,300}?\},\s*"([a-z_]+)"/g)) written.add(m[1]!);
+      // The pages' small audit(reviewer, id, "action") helpers (both results of a conditional action), and the actions of a loop over routes.
+      for (const m of src.matchAll(/\baudit\([^,()]+,\s*[^,()]+(?:\([^()]*\))?,\s*([^)]*?)(?:,\s*[^,)]*)?\)/g)) for (const q of m[1]!.matchAll(/(?:^|[?:]\s*)"([a-z_]+)"/g)) written.add(q[1]!);
+      for (const m of src.matchAll(/for \(const action of \[([^\]]+)\]/g)) if (/\baudit\(/.test(src)) for (const q of m[1]!.matchAll(/"([a-z_]+)"/g)) written.add(q[1]!);
+    }
+    // The questions inbox records its transitions, and the FAQ its faq_* actions, through recordAction (→ performAction).
+    for (const action of Object.keys(QUESTION_TRANSITIONS)) written.add(action);
+    for (const m of readFileSync(`${ROOT}src/faq/store.ts`, "utf8").matchAll(/(?:snapshot\(tx, |changeStatus\(deps, )[^"\n]*?"([a-z]+)"/g)) written.add(`faq_${m[1]!}`);
     expect(written.size).toBeGreaterThan(15);
     for (const action of written) {
       expect(AUDIT_ACTIONS as readonly string[], action).toContain(action);

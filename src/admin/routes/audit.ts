@@ -48,13 +48,13 @@ export function auditRoutes(ctx: PanelContext): Router {
     route(async (req, res) => {
       const f: AuditFilters = { ...parseAuditFilters(req.query as Record<string, unknown>), before: undefined };
       const me = ctx.who(res);
-      const label = (s: string | null) => (s && (STATUSES as readonly string[]).includes(s) ? ctx.st(s) : s ? t(`audit.states.${s}`) : "");
+      const label = (s: string | null) => (s && (STATUSES as readonly string[]).includes(s) ? ctx.st(s) : s ? (ctx.i18n.has(`admin.audit.states.${s}`) ? t(`audit.states.${s}`) : s) : "");
       // Read and recorded in one transaction: the export's own row says how many rows it carried.
       const { value: rows } = await performAction(ctx.db, { reviewerId: me.id, label: me.name }, { type: "export", id: "audit" }, "audit_export", async (tx) => {
         const found = await tx.auditLog.findMany({ where: auditWhere(f), orderBy: { id: "desc" }, take: 100_000 });
         return { value: found, audit: { note: t("audit.export_note", { count: ctx.num(found.length) }) } };
       });
-      const xlsx = await auditXlsx(rows.map((a) => ({ at: a.at, code: a.code, actor: ctx.actorName(a.actor), action: ctx.actionName(a.action), transition: a.fromStatus || a.toStatus ? `${label(a.fromStatus)} → ${label(a.toStatus)}` : "", note: a.note })));
+      const xlsx = await auditXlsx(rows.map((a) => ({ at: a.at, code: a.code, actor: ctx.actorName(a.actor), action: ctx.actionName(a.action, a.subjectType), transition: a.fromStatus || a.toStatus ? `${label(a.fromStatus)} → ${label(a.toStatus)}` : "", note: a.note })));
       ctx.log.info({ reviewerId: me.id, rows: rows.length }, "audit export");
       res.set("Content-Disposition", `attachment; filename="nhat-ky-xu-ly.xlsx"`).set("Cache-Control", "no-store").type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(xlsx);
     }),
