@@ -25,7 +25,7 @@ export interface AdminPanelDeps {
   /** Deletes what Redis holds about a chat (used by the erasure). */
   forgetChat?: (channel: ChannelName, chatId: string, userId: string) => Promise<void>;
   logger: Logger;
-  /** Canonical localities for the queue's filter and names (flows data today, a managed table later). */
+  /** Canonical localities for the queue's filter and names (the managed table of src/localities). */
   localities?: LocalityLookup;
 }
 

@@ -1,12 +1,14 @@
 /**
  * The canonical localities reviewers filter and read by, behind one small lookup so its source can
- * change (today `flows/data/localities.yaml`; tomorrow the managed table) without touching the
- * queue. Typed text is matched loosely — with or without diacritics, with or without "Huyện"/"TP"
+ * change (the managed table of issue 19 in the running system, `flows/data/localities.yaml` in
+ * tests of the lookup) without touching the queue. Typed text is matched loosely — with or without diacritics, with or without "Huyện"/"TP"
  * — because people type "na hang", "Huyện Na Hang" and "son duong" for the same places.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import type { Db } from "../db/client.js";
+import { matchForms } from "../localities/localities.js";
 
 export interface Locality {
   id: string;
@@ -91,4 +93,47 @@ export function createLocalityLookup(rows: Locality[]): LocalityLookup {
 export function localityLookupFromFile(path: string): LocalityLookup {
   const rows = rowsSchema.parse(parse(readFileSync(path, "utf8")));
   return createLocalityLookup(rows.map((r) => ({ id: r.id, name: r.vi, aliases: r.aliases })));
+}
+
+/** A lookup over the managed locality table (issue 19), kept fresh by {@link ManagedLocalityLookup.refresh}. */
+export interface ManagedLocalityLookup extends LocalityLookup {
+  /** Reads the table again; call once at start, after seeding. Later reads refresh in the background. */
+  refresh(): Promise<void>;
+}
+
+/**
+ * The canonical localities from the managed `Locality` table (src/localities), so an admin's import,
+ * rename or retirement reaches the queue's filter without a restart. The queue reads it
+ * synchronously, so the rows are held in memory and re-read in the background when older than
+ * `maxAgeMs` (a page may show a list up to that old). The dropdown offers active localities; names
+ * and typed-text matching also know retired ones, since filed nominations keep their ids.
+ *
+ * @example const localities = managedLocalityLookup(db); await seedLocalities(db, yaml); await localities.refresh();
+ */
+export function managedLocalityLookup(db: Db, opts: { maxAgeMs?: number; onError?: (err: unknown) => void } = {}): ManagedLocalityLookup {
+  const maxAgeMs = opts.maxAgeMs ?? 30_000;
+  let all = createLocalityLookup([]);
+  let active: Locality[] = [];
+  let loadedAt = 0;
+  let loading: Promise<void> | undefined;
+  const refresh = (): Promise<void> =>
+    (loading ??= (async () => {
+      try {
+        const rows = await db.locality.findMany({ orderBy: [{ sortOrder: "asc" }, { name: "asc" }] });
+        all = createLocalityLookup(rows.map((r) => ({ id: r.id, name: r.name, aliases: matchForms(r) })));
+        active = all.list().filter((_, i) => rows[i]!.active);
+        loadedAt = Date.now();
+      } finally {
+        loading = undefined;
+      }
+    })());
+  const fresh = () => {
+    if (Date.now() - loadedAt > maxAgeMs && !loading) refresh().catch((err) => opts.onError?.(err));
+  };
+  return {
+    refresh,
+    list: () => (fresh(), active),
+    byId: (id) => (fresh(), all.byId(id)),
+    resolve: (text) => (fresh(), all.resolve(text)),
+  };
 }

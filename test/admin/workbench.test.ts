@@ -15,7 +15,8 @@ import { startTestSystem, type TestSystem } from "../support/system.js";
 import { submitNomination } from "../review/fixtures.js";
 import { addReviewer, removeReviewer, ReviewerError } from "../../src/review/reviewers.js";
 import { decideNomination } from "../../src/review/decisions.js";
-import { foldLocality, localityLookupFromFile } from "../../src/review/localities.js";
+import { foldLocality, localityLookupFromFile, managedLocalityLookup } from "../../src/review/localities.js";
+import { setLocalityActive, upsertLocalities } from "../../src/localities/index.js";
 import { AUDIT_ACTIONS } from "../../src/admin/audit-filters.js";
 import { TRANSITIONS } from "../../src/review/transitions.js";
 import { QUESTION_TRANSITIONS } from "../../src/questions/transitions.js";
@@ -113,6 +114,23 @@ describe("the workbench over HTTP", () => {
     expect(cells).toContain("Duyệt");
     expect(cells).toContain("Người duyệt Xuất");
     expect(cells).not.toMatch(/\bapprove\b/);
+  });
+
+  it("reads the queue's localities from the managed table: an import is found however typed, a retired one leaves the dropdown but keeps its name", async () => {
+    const db = t.system.db;
+    const lookup = managedLocalityLookup(db, { maxAgeMs: 0 });
+    await lookup.refresh();
+    expect(lookup.resolve("na hang")?.name).toBe("Huyện Na Hang"); // seeded from the shipped list
+    expect(lookup.resolve("Bình Thuận Mới")).toBeUndefined();
+    await upsertLocalities(db, [{ id: "tq-binh-thuan-moi", name: "Xã Bình Thuận Mới", kind: "commune", aliases: ["binh thuan moi"], levels: [], active: true }], { actor: "test", source: "test import" });
+    await lookup.refresh();
+    expect(lookup.resolve("binh thuan moi")?.id).toBe("tq-binh-thuan-moi");
+    expect(lookup.resolve("Bình Thuận Mới")?.id).toBe("tq-binh-thuan-moi"); // without its "Xã"
+    expect(lookup.list().map((l) => l.id)).toContain("tq-binh-thuan-moi");
+    await setLocalityActive(db, "tq-binh-thuan-moi", false, "test");
+    await lookup.refresh();
+    expect(lookup.list().map((l) => l.id)).not.toContain("tq-binh-thuan-moi");
+    expect(lookup.byId("tq-binh-thuan-moi")?.name).toBe("Xã Bình Thuận Mới");
   });
 
   it("shows the questions', localities', announcements' and leaderboard's rows in the audit log in Vietnamese", async () => {
