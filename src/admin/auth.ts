@@ -17,6 +17,10 @@ import { redisKeys } from "../redis/keys.js";
 export const SESSION_COOKIE = "cds_admin";
 /** A working day plus margin; a stolen laptop's session dies by the next morning. */
 const SESSION_TTL_MS = 12 * 3_600_000;
+/** A session left alone this long ends even within the working day (a laptop left open in a meeting room). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60 * 60_000;
+/** lastSeenAt is written at most this often: one write a minute per reviewer, not one per request. */
+const SEEN_RESOLUTION_MS = 60_000;
 /** Sign-in attempts per IP per window before the panel says "try later". */
 const SIGNIN_LIMIT = 10;
 const SIGNIN_WINDOW_S = 15 * 60;
@@ -28,6 +32,8 @@ export interface AdminAuthDeps {
   config: Config;
   /** The wording of the sign-in and refusal pages (`admin.auth.*`). */
   i18n: Translator;
+  /** Idle timeout (default 60 minutes). */
+  idleTimeoutMs?: number;
 }
 
 export interface AdminAuth {
@@ -85,6 +91,7 @@ function sameSecret(a: string, b: string): boolean {
  */
 export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   const { db, redis, prefix, config, i18n } = deps;
+  const idleTimeoutMs = deps.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const text = panelText(i18n);
   // Secure whenever the page is served over https: PUBLIC_URL says so, or the request itself came
   // over TLS (req.secure honours X-Forwarded-Proto only from a trusted proxy, see TRUST_PROXY).
@@ -100,7 +107,8 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
         title: text.t("auth.sign_in_title"),
         status: 401,
         body: html`<div class="card"><p>${text.t("auth.sign_in_only")}</p>
-          <p>${text.h("auth.sign_in_how", { command: html`<b>/dangnhap</b>`, cli: html`<code>npm run admin -- login-link --name "${text.t("auth.cli_name")}"</code>` })}</p></div>`,
+          <p>${text.h("auth.sign_in_how", { command: html`<b>/dangnhap</b>` })}</p>
+          <p>${text.t("auth.sign_in_not_reviewer")}</p><p class="muted">${text.t("auth.sign_in_idle")}</p></div>`,
       });
     } else {
       res.status(401).type("text/plain").send(text.t("auth.not_signed_in"));
@@ -111,7 +119,13 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     const sid = readCookie(req, SESSION_COOKIE);
     if (!sid || sid.length > 128) return undefined;
     const session = await db.adminSession.findUnique({ where: { idHash: hashSecret(sid) }, include: { reviewer: true } });
-    if (!session || session.expiresAt <= new Date() || !session.reviewer.active) return undefined;
+    const now = Date.now();
+    if (!session || session.expiresAt.getTime() <= now || !session.reviewer.active) return undefined;
+    if (now - session.lastSeenAt.getTime() > idleTimeoutMs) {
+      await db.adminSession.deleteMany({ where: { idHash: session.idHash } });
+      return undefined;
+    }
+    if (now - session.lastSeenAt.getTime() > SEEN_RESOLUTION_MS) await db.adminSession.updateMany({ where: { idHash: session.idHash }, data: { lastSeenAt: new Date(now) } });
     return { reviewer: { id: session.reviewer.id, name: session.reviewer.name, role: session.reviewer.role }, csrf: session.csrfToken };
   }
 
@@ -170,7 +184,7 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
         await tx.adminSession.create({
           data: { idHash: hashSecret(sid), reviewerId: link.reviewerId, csrfToken: randomBytes(24).toString("base64url"), expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
         });
-        return { value: true, audit: { note: `đường dẫn do ${link.issuedBy || "không rõ"} cấp` } };
+        return { value: true, audit: { note: `đường dẫn do ${link.issuedBy === "cli" ? "quản trị máy chủ" : link.issuedBy || "không rõ"} cấp` } };
       });
       if (!signedIn) return false;
       // Old sessions are swept here rather than by a job: sign-ins are rare and the table stays tiny.

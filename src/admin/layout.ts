@@ -95,7 +95,22 @@ dl.fields{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.35rem .
 .muted{color:#677489;font-size:.9em}
 .banner{background:#fdecea;border:1px solid #e0a4a0;color:#8a1c14;padding:.6rem .8rem;border-radius:6px;margin:.4rem 0 .8rem;font-weight:600}
 dd.warn{color:#8a1c14}
-@media (max-width:640px){dl.fields{grid-template-columns:1fr}td,th{padding:.35rem}main{padding:.6rem}}
+.badge.updated{background:#ffd8a8;font-weight:600}.badge.todo{background:#0b4f8a;color:#fff}tr.updated{background:#fff8ec}
+.danger-zone{margin-top:2.2rem;padding-top:1rem;border-top:2px dashed #d0d7e2}.danger-zone h3{flex-basis:100%;font-size:1rem;margin:0}
+.confirm .question{font-size:1.15rem;font-weight:600}.confirm-buttons{display:flex;flex-wrap:wrap;gap:1rem;justify-content:space-between;margin-top:1rem}
+.confirm .url{word-break:break-all;font-family:monospace}blockquote.quote{margin:.5rem 0;padding:.5rem .8rem;border-left:4px solid #b8c2cf;background:#f4f6f9;white-space:pre-wrap}
+.pager{display:flex;flex-wrap:wrap;gap:.8rem;align-items:center;margin:1rem 0}.split{display:flex;gap:1.5rem;justify-content:space-between}
+.public-preview .summary{white-space:pre-wrap}.warning{background:#fff3cd;color:#5c4400;padding:.5rem 1rem;font-size:.9em}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+form.filters label.wide{flex:1 1 14rem}form.filters label.wide input{width:100%}
+.chart-table{display:none}
+details.more-filters{flex-basis:100%}details.more-filters summary{cursor:pointer;color:#0b4f8a;padding:.3rem 0}.filters-body{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.filters-body label{display:flex;flex-direction:column;font-size:.85em}
+@media (max-width:640px){dl.fields{grid-template-columns:1fr}td,th{padding:.35rem}main{padding:.6rem}
+  .actions form{flex-basis:100%}.btn{padding:.6rem 1rem}form.filters label{flex:1 1 45%}form.filters label select,form.filters label input{width:100%}
+  table.queue thead{display:none}table.queue,table.queue tbody,table.queue tr,table.queue td{display:block;width:100%}
+  table.queue tr{border-bottom:6px solid #f4f6f9;padding:.3rem 0}table.queue td{border:0;padding:.15rem .6rem}
+  table.queue td[data-label]::before{content:attr(data-label) ": ";color:#677489;font-size:.85em}table.queue td:empty{display:none}}
+@media (max-width:600px){.chart-svg{display:none}.chart-table{display:block}}
 `;
 
 /**

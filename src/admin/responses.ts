@@ -21,6 +21,14 @@ export const NOTICES = {
   "decision.unpublished": false,
   "decision.publish_approved_only": true,
   "decision.note_required": true,
+  "decision.held": true,
+  "decision.taken_over": false,
+  "decision.takeover_stale": true,
+  "queue.bulk_claimed": false,
+  "queue.bulk_none": true,
+  "reviewers.self": true,
+  "reviewers.bad_telegram_id": true,
+  "reviewers.last_admin": true,
   "reviewers.added": false,
   "reviewers.removed": false,
   "reviewers.not_found": true,
@@ -37,6 +45,9 @@ export type NoticeKey = keyof typeof NOTICES;
 export interface NoticeVars {
   code?: string;
   status?: string;
+  /** How many (bulk actions): digits only when read back. */
+  count?: number;
+  of?: number;
 }
 
 /**
@@ -48,6 +59,8 @@ export function redirectWithNotice(res: Response, path: string, key: NoticeKey, 
   const q = new URLSearchParams({ notice: key });
   if (vars.code) q.set("code", vars.code);
   if (vars.status) q.set("status", vars.status);
+  if (vars.count !== undefined) q.set("count", String(vars.count));
+  if (vars.of !== undefined) q.set("of", String(vars.of));
   res.redirect(303, `${path}?${q.toString()}`);
 }
 
@@ -57,8 +70,10 @@ export function noticeFrom(ctx: PanelContext, req: Request): SafeHtml | false {
   if (!Object.hasOwn(NOTICES, key)) return false;
   const code = typeof req.query.code === "string" && REFERENCE_CODE_RE.test(req.query.code) ? req.query.code : "";
   const status = typeof req.query.status === "string" && (STATUSES as readonly string[]).includes(req.query.status) ? ctx.st(req.query.status) : "";
+  const count = typeof req.query.count === "string" && /^\d{1,6}$/.test(req.query.count) ? ctx.num(Number(req.query.count)) : "";
+  const of = typeof req.query.of === "string" && /^\d{1,6}$/.test(req.query.of) ? ctx.num(Number(req.query.of)) : "";
   const isErr = NOTICES[key as NoticeKey];
-  return html`<div class="notice${isErr ? " error" : ""}" role="status">${ctx.text.t(key, { code, status, by: "" })}</div>`;
+  return html`<div class="notice${isErr ? " error" : ""}" role="status">${ctx.text.t(key, { code, status, by: "", count, of })}</div>`;
 }
 
 /** The one "not found" page (404) for anything a reviewer asked for that is not there or not well-formed. */

@@ -40,12 +40,12 @@ export interface PublishedExample {
   achievements: string;
 }
 
-/** Approved nominations a reviewer marked publishable, newest first (erased ones never). */
+/** Approved nominations a reviewer marked publishable, newest first (erased ones never); what the public reads is the reviewer's edited summary when there is one. */
 export async function publishedExamples(db: Db, limit = 5): Promise<PublishedExample[]> {
   return db.nomination.findMany({
     where: { status: "approved", publishable: true, erasedAt: null },
     orderBy: { decidedAt: "desc" },
     take: limit,
-    select: { code: true, nomineeName: true, nomineeUnit: true, category: true, achievements: true },
-  });
+    select: { code: true, nomineeName: true, nomineeUnit: true, category: true, achievements: true, publicSummary: true },
+  }).then((rows) => rows.map(({ publicSummary, ...r }) => ({ ...r, achievements: publicSummary ?? r.achievements })));
 }

@@ -17,7 +17,7 @@ export interface AuditActor {
   label: string;
 }
 
-export type AuditSubjectType = "nomination" | "self_report" | "reviewer" | "deletion_request" | "question" | "faq_entry" | "locality" | "announcement" | "leaderboard";
+export type AuditSubjectType = "nomination" | "self_report" | "reviewer" | "deletion_request" | "question" | "faq_entry" | "locality" | "announcement" | "leaderboard" | "export";
 
 /** What was acted on. */
 export interface AuditSubject {

@@ -68,7 +68,8 @@ export async function renderCard(deps: Pick<CardDeps, "db" | "i18n">, nomination
   if (status === "rejected" && n.decisionNote) lines.push(`${esc(t("review.card.note"))}: ${esc(shorten(n.decisionNote, 300))}`);
   const answers = Array.isArray(n.infoAnswers) ? (n.infoAnswers as Array<{ text?: string }>) : [];
   const lastAnswer = answers[answers.length - 1]?.text;
-  if (status === "submitted" && lastAnswer) lines.push(`${esc(t("review.card.answer"))}: ${esc(shorten(lastAnswer, 300))}`);
+  // An answer returns the nomination to the pool, or to its holder ("in_review"): either way it is news.
+  if ((status === "submitted" || status === "in_review") && lastAnswer) lines.push(`${esc(t("review.card.answer"))}: ${esc(shorten(lastAnswer, 300))}`);
 
   const button = (action: CardAction) => ({ label: t(`review.button.${action}`), data: `${CARD_TOKEN}|${action}.${n.code}` });
   const buttons =

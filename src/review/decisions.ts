@@ -29,26 +29,50 @@ export interface Decider {
   name: string;
 }
 
+export interface DecideArgs {
+  nominationId: string;
+  action: ReviewAction;
+  reviewer: Decider;
+  note?: string;
+}
+
+/** Refused because another reviewer holds the item: they must take it over first (claims.ts). */
+export interface HeldByOther {
+  ok: false;
+  reason: "held";
+  holder: string;
+  since: Date | null;
+}
+
 /** The event every successful review action writes to the outbox (handled in review-events.ts). */
 export const DECIDED_TOPIC = "review.decided" satisfies EventTopic;
 
 /**
  * Applies a reviewer's action to a nomination. Two reviewers acting at once: exactly one gets
- * `ok: true`; the other gets a conflict naming the current status and who acted.
+ * `ok: true`; the other gets a conflict naming the current status and who acted. With
+ * `respectClaim` (the panel), an item another reviewer holds is refused as "held": take it over first.
  *
  * @example await decideNomination(db, { nominationId, action: "approve", reviewer: { id, name } })
  */
-export async function decideNomination(
-  db: Db,
-  args: { nominationId: string; action: ReviewAction; reviewer: Decider; note?: string },
-): Promise<TransitionResult> {
+export async function decideNomination(db: Db, args: DecideArgs & { respectClaim: true }): Promise<TransitionResult | HeldByOther>;
+export async function decideNomination(db: Db, args: DecideArgs & { respectClaim?: false }): Promise<TransitionResult>;
+export async function decideNomination(db: Db, args: DecideArgs & { respectClaim?: boolean }): Promise<TransitionResult | HeldByOther> {
   const note = (args.note !== undefined ? cleanText(args.note) : "") || undefined;
   if (NOTE_REQUIRED.includes(args.action) && !note) throw new NoteRequiredError(`${args.action} needs a note`);
   if (note && note.length > MAX_NOTE_LENGTH) throw new NoteRequiredError(`note longer than ${MAX_NOTE_LENGTH}`);
   return db.$transaction(async (tx) => {
+    if (args.respectClaim) {
+      // Locked until the commit: a takeover cannot slip between this check and the decision.
+      const held = await tx.$queryRaw<Array<{ status: string; holderId: string | null; holder: string | null; since: Date | null }>>`
+        select n.status::text as status, n."claimedById"::text as "holderId", r.name as holder, n."claimedAt" as since
+          from "Nomination" n left join "Reviewer" r on r.id = n."claimedById" where n.id = ${args.nominationId}::uuid for update of n`;
+      const h = held[0];
+      if (h && h.status === "in_review" && h.holderId && h.holderId !== args.reviewer.id) return { ok: false, reason: "held", holder: h.holder ?? "", since: h.since };
+    }
     const result = await transition(tx, { subject: "nomination", id: args.nominationId, action: args.action, actor: { reviewerId: args.reviewer.id, label: args.reviewer.name }, note });
     if (!result.ok) return result;
-    if (args.action === "request_info") await tx.nomination.update({ where: { id: args.nominationId }, data: { infoRequestNote: note } });
+    // The reviewer who asks for information holds the item: the answer comes back to them.
+    if (args.action === "request_info") await tx.$executeRaw`update "Nomination" set "infoRequestNote" = ${note}, "claimedById" = coalesce("claimedById", ${args.reviewer.id}::uuid), "claimedAt" = coalesce("claimedAt", now()) where id = ${args.nominationId}::uuid`;
     await writeOutbox(tx, DECIDED_TOPIC, { subject: "nomination", id: args.nominationId, action: args.action, auditId: String(result.auditId), code: result.code });
     return result;
   });
@@ -69,8 +93,9 @@ export async function releaseStaleClaim(db: Db, nominationId: string, claimedAt:
 }
 
 /**
- * Records the submitter's answer to an information request and puts the nomination back in the
- * queue ("answer": needs_info → submitted), announcing "nomination.answered".
+ * Records the submitter's answer to an information request and puts the nomination back: to the
+ * reviewer who holds it, marked as updated, or else to the queue ("answer"), announcing
+ * "nomination.answered".
  */
 export async function answerInfoRequest(db: Db, args: { nominationId: string; text: string; at?: Date }): Promise<TransitionResult> {
   // Cleaned like every stored text: a NUL would make PostgreSQL refuse the write and lose the answer.

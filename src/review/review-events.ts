@@ -56,6 +56,9 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
     if (cardDeps) await refreshCards(cardDeps, nominationId);
     const at = (await db.auditLog.findUnique({ where: { id: BigInt(auditId) }, select: { at: true } }))?.at;
     await scheduleReminder(events, nominationId, at ?? new Date(), deps.remindAfterMs);
+    // An answer that went back to its holder starts the holder's 72-hour clock again.
+    const n = await db.nomination.findUnique({ where: { id: nominationId }, select: { claimedAt: true, status: true } });
+    if (n?.status === "in_review" && n.claimedAt) await scheduleRelease(events, nominationId, n.claimedAt, deps.releaseAfterMs);
   });
 
   events.on(DECIDED_TOPIC, async (payload) => {

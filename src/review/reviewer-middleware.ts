@@ -14,7 +14,7 @@ import { LANGS, type Translator } from "../i18n/locales.js";
 import type { Middleware } from "../conversation/pipeline.js";
 import { fold as foldText } from "../i18n/fold.js";
 import { CARD_ACTIONS, CARD_TOKEN, type CardAction } from "./cards.js";
-import { answerInfoRequest, decideNomination, MAX_NOTE_LENGTH, type ReviewAction } from "./decisions.js";
+import { answerInfoRequest, decideNomination, MAX_NOTE_LENGTH, type HeldByOther, type ReviewAction } from "./decisions.js";
 import { createLoginLink } from "./login-links.js";
 import { awaitingAnswerKey, langOf } from "./notifications.js";
 import { findActiveReviewer, type ReviewerView } from "./reviewers.js";
@@ -56,9 +56,10 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
   const SKIP = wordSet("skip");
   const reasonKey = (msg: InboundMessage) => redisKeys.reviewReason(prefix, msg.channel, msg.userId);
 
-  const describe = (code: string, action: ReviewAction, r: TransitionResult): Reply[] => {
+  const describe = (code: string, action: ReviewAction, r: TransitionResult | HeldByOther): Reply[] => {
     if (r.ok) return [{ text: t(`review.reviewer.done_${action}`, { code }) }];
     if (r.reason === "not_found") return [{ text: t("review.reviewer.not_found", { code }) }];
+    if (r.reason === "held") return [{ text: t("review.reviewer.held", { code, who: r.holder }) }];
     const who = r.decidedBy ?? (r.current === "in_review" ? r.claimedBy : undefined) ?? (r.current !== "submitted" ? r.lastActor : undefined);
     const status = t(`review.status.${r.current}`);
     return [{ text: who ? t("review.reviewer.conflict", { code, who, status }) : t("review.reviewer.conflict_unknown", { code, status }) }];
@@ -67,7 +68,8 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
   async function act(reviewer: ReviewerView, code: string, action: ReviewAction, note?: string): Promise<Reply[]> {
     const n = await db.nomination.findUnique({ where: { code }, select: { id: true } });
     if (!n) return [{ text: t("review.reviewer.not_found", { code }) }];
-    const result = await decideNomination(db, { nominationId: n.id, action, reviewer: { id: reviewer.id, name: reviewer.name }, note });
+    // A card press respects a colleague's claim just as the panel does: taking over is done, explicitly, in the panel.
+    const result = await decideNomination(db, { nominationId: n.id, action, reviewer: { id: reviewer.id, name: reviewer.name }, note, respectClaim: true });
     if (result.ok) deps.pokeOutbox?.();
     log.info({ code, action, reviewerId: reviewer.id, ok: result.ok }, "card action");
     return describe(code, action, result);

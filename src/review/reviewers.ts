@@ -23,7 +23,7 @@ export interface ReviewerView {
 export class ReviewerError extends Error {
   override name = "ReviewerError";
   /** What went wrong, for a message key (the panel never shows `message`, which is for the CLI). */
-  constructor(message: string, readonly reason: "bad_name" | "channel_pair" | "identity_taken" | "not_found") {
+  constructor(message: string, readonly reason: "bad_name" | "channel_pair" | "identity_taken" | "not_found" | "self" | "last_admin") {
     super(message);
   }
 }
@@ -53,7 +53,8 @@ export async function addReviewer(db: Db, input: { name: string; role?: Reviewer
       update: { role: input.role ?? undefined, channel: input.channel ?? undefined, externalId: input.externalId ?? undefined, active: true },
       select,
     });
-    return { value: r, audit: { note: `${r.role}${r.channel ? `, ${r.channel}` : ""}` } };
+    // The log is read in Vietnamese: the role in words, not its code.
+    return { value: r, audit: { note: `${r.role === "admin" ? "quản trị" : "người duyệt"}${r.channel ? `, ${r.channel === "telegram" ? "Telegram" : r.channel}` : ""}` } };
   });
   return value;
 }
@@ -66,7 +67,14 @@ export async function listReviewers(db: Db): Promise<ReviewerView[]> {
 export async function removeReviewer(db: Db, name: string, actor: AuditActor = { label: "cli" }): Promise<ReviewerView> {
   const found = await db.reviewer.findUnique({ where: { name: name.trim() } });
   if (!found) throw new ReviewerError(`no reviewer named "${name}"`, "not_found");
+  // An admin stopping themselves would lock themselves out mid-task; the last admin would leave nobody to add reviewers.
+  if (actor.reviewerId && actor.reviewerId === found.id) throw new ReviewerError("you cannot remove yourself", "self");
   const { value } = await performAction(db, actor, { type: "reviewer", id: found.id }, "reviewer_remove", async (tx) => {
+    if (found.role === "admin" && found.active) {
+      // Counted under a lock on the admins' rows: two admins removing each other at once leave one.
+      const admins = await tx.$queryRaw<Array<{ id: string }>>`select id from "Reviewer" where role = 'admin' and active for update`;
+      if (admins.length <= 1) throw new ReviewerError("the last admin cannot be removed", "last_admin");
+    }
     await tx.adminSession.deleteMany({ where: { reviewerId: found.id } });
     await tx.loginToken.deleteMany({ where: { reviewerId: found.id, usedAt: null } });
     return { value: await tx.reviewer.update({ where: { id: found.id }, data: { active: false }, select }), audit: {} };

@@ -7,6 +7,8 @@
  *       ▲                    │  ├──reject───▶ rejected
  *       │                    │  └──request_info──▶ needs_info ──answer──▶ submitted
  *       └──────release───────┘
+ *   needs_info ──answer──▶ in_review instead, when a reviewer holds it: the update returns to its
+ *   holder (marked "có cập nhật" until they act), not to the pool.
  *   submitted | in_review | needs_info ──withdraw (by the submitter)──▶ withdrawn
  */
 import type { Prisma } from "../db/client.js";
@@ -65,12 +67,15 @@ export async function transition(
     const table = args.subject === "nomination" ? "Nomination" : "SelfReport";
     const now = new Date();
     const decides = DECIDED.includes(rule.to) && args.action !== "withdraw";
+    const returnsToHolder = args.subject === "nomination" && args.action === "answer";
     // One conditional UPDATE: PostgreSQL serialises concurrent updates of the row, and the loser
     // re-checks the WHERE against the winner's committed status, matching nothing.
-    const rows = await tx.$queryRawUnsafe<Array<{ old: Status; code: string }>>(
-      `update "${table}" t set status = $1::"SubmissionStatus", "updatedAt" = $2
+    const rows = await tx.$queryRawUnsafe<Array<{ old: Status; code: string; new: Status }>>(
+      `update "${table}" t set status = ${returnsToHolder ? `case when t."claimedById" is not null then 'in_review'::"SubmissionStatus" else $1::"SubmissionStatus" end` : `$1::"SubmissionStatus"`}, "updatedAt" = $2
          ${args.subject === "nomination" && args.action === "claim" ? `, "claimedById" = $5::uuid, "claimedAt" = $2` : ""}
-         ${args.subject === "nomination" && (args.action === "release" || args.action === "answer") ? `, "claimedById" = null, "claimedAt" = null` : ""}
+         ${args.subject === "nomination" && args.action === "release" ? `, "claimedById" = null, "claimedAt" = null` : ""}
+         ${returnsToHolder ? `, "claimedAt" = case when t."claimedById" is not null then $2::timestamp(3) else null end, "submitterUpdatedAt" = case when t."claimedById" is not null then $2::timestamp(3) else null end` : ""}
+         ${args.subject === "nomination" && ["approve", "reject", "request_info", "release", "withdraw"].includes(args.action) ? `, "submitterUpdatedAt" = null` : ""}
          ${decides ? `, "decidedById" = $5::uuid, "decidedAt" = $2, "decisionNote" = $6` : ""}
          ${args.subject === "self_report" && args.action === "flag" ? `, flagged = true` : ""}
          ${args.subject === "self_report" && args.action === "verify" ? `, flagged = false` : ""}
@@ -78,7 +83,7 @@ export async function transition(
        where t.id = o.id and o.old = any($4::"SubmissionStatus"[])
          -- $5/$6 are used by some actions only; naming them here keeps the parameter count fixed.
          and ($5::uuid is null or $5::uuid is not null) and ($6::text is null or $6::text is not null)
-       returning o.old as old, t.code as code`,
+       returning o.old as old, t.code as code, t.status as new`,
       rule.to,
       now,
       args.id,
@@ -100,7 +105,7 @@ export async function transition(
       return { value: { ok: false, reason: "conflict", current: c.status, decidedBy: c.decided ?? undefined, claimedBy: c.claimed ?? undefined, lastActor: last?.actor }, audit: false };
     }
     // auditId is filled in by performAction's caller below, once the row exists.
-    return { value: { ok: true, from: row.old, to: rule.to, code: row.code, auditId: 0n }, audit: { fromStatus: row.old, toStatus: rule.to, note: args.note, code: row.code } };
+    return { value: { ok: true, from: row.old, to: row.new, code: row.code, auditId: 0n }, audit: { fromStatus: row.old, toStatus: row.new, note: args.note, code: row.code } };
   };
   const done = await performAction(db, { reviewerId: args.actor.reviewerId, label: args.actor.label }, { type: args.subject, id: args.id }, args.action, change);
   return done.value.ok ? { ...done.value, auditId: done.auditId! } : done.value;

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import { html, panelText, renderPage, type PageReviewer, type PanelText, type SafeHtml } from "../admin/layout.js";
-import { progressChart } from "./chart.js";
+import { progressChart, viNumber } from "./chart.js";
 import { LEVEL_NAMES, progressCsv, progressXlsx } from "./export.js";
 import { LEVELS, type IndicatorSet, type Level } from "./indicators.js";
 import { PRIVACY_MIN_REPORTS, progressTable, progressTrend, type ProgressRow } from "./progress.js";
@@ -23,7 +23,7 @@ export interface ProgressRoutesDeps {
 
 const querySchema = z.object({ level: z.enum(LEVELS).optional(), unit: z.string().max(200).optional() });
 
-const pct = (v: number | null) => (v === null ? "—" : `${v.toLocaleString("vi-VN")}%`);
+const pct = (v: number | null) => (v === null ? "—" : `${viNumber(v)}%`);
 const stamp = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 /** @example extraRouters.push({ path: "/admin/progress", router: createProgressRoutes({ db, indicators, requireReviewer, i18n }) }) */
@@ -48,7 +48,7 @@ export function createProgressRoutes(deps: ProgressRoutesDeps): express.Router {
         const name = rows[0]?.unit ?? filter.unit;
         const body = rows.length
           ? html`${note}<p><a href="/admin/progress?level=${filter.level}">← ${LEVEL_NAMES[filter.level]}</a></p>
-              <div class="card"><p>${h("progress.based_on", { count: html`<b>${rows[0]!.reports}</b>` })}</p>${progressChart(rows, label, t("progress.chart_title", { name }))}</div>
+              <div class="card"><p>${h("progress.based_on", { count: html`<b>${viNumber(rows[0]!.reports)}</b>` })}</p>${progressChart(rows, label, t("progress.chart_title", { name }))}</div>
               <h2>${t("progress.trend")}</h2>${trendTable(trend, label, text)}`
           : html`<p>${t("progress.unit_empty")}</p>`;
         return renderPage(res, { i18n, title: t("progress.unit_title", { unit: name, level: LEVEL_NAMES[filter.level].toLowerCase() }), body, reviewer });
@@ -92,15 +92,15 @@ function levelSection(level: Level, rows: ProgressRow[], label: (id: string) => 
   const units = new Map<string, ProgressRow[]>();
   for (const r of rows) if (r.unitKey !== null) units.set(r.unitKey, [...(units.get(r.unitKey) ?? []), r]);
   const ids = overall.map((r) => r.indicator);
-  return html`<h2>${t("progress.level_heading", { level: LEVEL_NAMES[level], count: overall[0]!.reports })}</h2>
+  return html`<h2>${t("progress.level_heading", { level: LEVEL_NAMES[level], count: viNumber(overall[0]!.reports) })}</h2>
     <div class="card">${progressChart(overall, label, t("progress.chart_title", { name: LEVEL_NAMES[level] }))}</div>
     <div class="table-wrap"><table><thead><tr><th>${t("progress.col_unit")}</th><th>${t("progress.col_reports")}</th>${ids.map((id) => html`<th>${label(id)}</th>`)}</tr></thead><tbody>
     ${[...units.entries()].map(([key, unitRows]) => {
       const by = new Map(unitRows.map((r) => [r.indicator, r]));
-      return html`<tr><td><a href="/admin/progress?level=${level}&amp;unit=${encodeURIComponent(key)}">${unitRows[0]!.unit ?? key}</a></td><td>${unitRows[0]!.reports}</td>
+      return html`<tr><td><a href="/admin/progress?level=${level}&amp;unit=${encodeURIComponent(key)}">${unitRows[0]!.unit ?? key}</a></td><td>${viNumber(unitRows[0]!.reports)}</td>
         ${ids.map((id) => {
           const r = by.get(id);
-          return html`<td>${r ? pct(r.share) : ""}${r?.gap ? html` <span class="muted">${t("progress.gap", { gap: r.gap })}</span>` : ""}</td>`;
+          return html`<td>${r ? pct(r.share) : ""}${r?.gap ? html` <span class="muted">${t("progress.gap", { gap: viNumber(r.gap) })}</span>` : ""}</td>`;
         })}</tr>`;
     })}
     </tbody></table></div>`;
@@ -115,7 +115,7 @@ function trendTable(trend: Awaited<ReturnType<typeof progressTrend>>, label: (id
   return html`<div class="table-wrap"><table><thead><tr><th>${t("progress.col_indicator")}</th>${months.map((m) => html`<th>${t("progress.month", { month: m.slice(5), year: m.slice(0, 4) })}</th>`)}</tr></thead><tbody>
     ${ids.map((id) => html`<tr><td>${label(id)}</td>${months.map((m) => {
       const r = cell.get(`${id}|${m}`);
-      return html`<td>${r ? html`${pct(r.share)} <span class="muted">(${r.respondents})</span>` : ""}</td>`;
+      return html`<td>${r ? html`${pct(r.share)} <span class="muted">(${viNumber(r.respondents)})</span>` : ""}</td>`;
     })}</tr>`)}
     </tbody></table></div><p class="muted">${t("progress.trend_legend")}</p>`;
 }

@@ -37,6 +37,7 @@ import { createReviewerMiddleware } from "../review/reviewer-middleware.js";
 import { registerReviewEvents } from "../review/review-events.js";
 import { panelBaseUrl } from "../review/login-links.js";
 import { createAdminAuth } from "../admin/auth.js";
+import { managedLocalityLookup } from "../review/localities.js";
 import { createChatForgetter } from "./chat-traces.js";
 import { createTelegramCards } from "../channels/telegram/cards.js";
 import { createChatMigrations } from "../channels/telegram/migrations.js";
@@ -252,6 +253,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       logger,
       pokeOutbox,
     });
+    // The queue's canonical localities: the managed table (read once seeded, below).
+    const panelLocalities = managedLocalityLookup(db, { onError: (err) => logger.warn({ err: (err as Error).message }, "locality list refresh failed") });
     // The panel (bull-board, exceljs) is imported only where HTTP is served.
     if (config.role !== "worker") {
       const { createAdminPanel } = await import("../admin/panel.js");
@@ -267,6 +270,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
         forgetChat: createChatForgetter({ redis, prefix, inboundQueues: inbound.queue.queues, outboundQueues: outbound.bullQueues }),
         logger,
+        localities: panelLocalities,
       }),
     });
     }
@@ -345,6 +349,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     // [localities] managed locality list (issue 19): seeded from flows/data/localities.yaml on first start
     await seedLocalities(db, `${ROOT}flows/data/localities.yaml`);
+    await panelLocalities.refresh();
     extraRouters.push({
       path: "/admin/localities",
       router: createLocalityRoutes({ db, i18n, requireAdmin: adminAuth.requireAdmin, verifyCsrf: adminAuth.verifyCsrf, csrfToken: adminAuth.csrfToken }),

@@ -18,7 +18,7 @@ describe("a reviewer in a real browser", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestSystem();
+    t = await startTestSystem({ PUBLIC_URL: "http://thidua.example.vn" }); // no "PUBLIC_URL unset" banner in the screenshot
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -54,6 +54,7 @@ describe("a reviewer in a real browser", () => {
     await page.click(`a[href="/admin/n/${target.code}"]`);
     await page.waitForURL(`**/admin/n/${target.code}`);
     await page.click('form[action$="/approve"] button');
+    await page.click('.confirm button[type="submit"]'); // "Duyệt hồ sơ …? Người gửi sẽ được báo ngay"
     await page.waitForURL(/notice=/);
     await expect(page.locator(".notice").textContent()).resolves.toContain("Đã duyệt");
 
@@ -61,7 +62,7 @@ describe("a reviewer in a real browser", () => {
     await page.waitForURL("**/admin/audit");
     const row = page.locator("tr", { hasText: target.code }).first();
     await expect(row.textContent()).resolves.toContain("Nguyễn Thị Lan");
-    await expect(row.textContent()).resolves.toContain("approve");
+    await expect(row.textContent()).resolves.toContain("Duyệt");
     expect((await db.nomination.findUniqueOrThrow({ where: { id: target.id } })).status).toBe("approved");
     await page.close();
   });

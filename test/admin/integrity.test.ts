@@ -135,22 +135,24 @@ describe("admin actions that cannot be forged", () => {
     const n = await submitNomination(t.system.db);
     const count = () => t.system.db.auditLog.count();
     let before = await count();
-    await a.post(`/admin/n/${n.code}/approve`, { _csrf: await a.csrf() });
+    await a.post(`/admin/n/${n.code}/approve`, { _csrf: await a.csrf() }); // the confirmation page: no row
+    expect(await count()).toBe(before);
+    await a.post(`/admin/n/${n.code}/approve`, { _csrf: await a.csrf(), confirm: "1" });
     expect(await count()).toBe(before + 1);
     before = await count();
-    await a.post(`/admin/n/${n.code}/publishable`, { _csrf: await a.csrf(), value: "1" });
+    await a.post(`/admin/n/${n.code}/showcase`, { _csrf: await a.csrf(), summary: "Một gương điển hình của xã.", confirm: "1" });
     expect(await count()).toBe(before + 1);
     before = await count();
     await a.post("/admin/reviewers", { _csrf: await a.csrf("/admin/reviewers"), name: "Người duyệt mới", role: "reviewer" });
     const added = await t.system.db.reviewer.findUniqueOrThrow({ where: { name: "Người duyệt mới" } });
-    await a.post(`/admin/reviewers/${added.id}/remove`, { _csrf: await a.csrf("/admin/reviewers") });
+    await a.post(`/admin/reviewers/${added.id}/remove`, { _csrf: await a.csrf("/admin/reviewers"), confirm: "1" });
     expect(await count()).toBe(before + 2);
     const rows = await t.system.db.auditLog.findMany({ where: { subjectId: { in: [n.id, added.id] } }, orderBy: { id: "asc" } });
     expect(rows.map((r) => r.action)).toEqual(["approve", "publish", "reviewer_add", "reviewer_remove"]);
     for (const r of rows) expect(r).toMatchObject({ reviewerId: admin.id, actor: admin.name });
     // A lost race changes nothing and writes nothing.
     before = await count();
-    await a.post(`/admin/n/${n.code}/approve`, { _csrf: await a.csrf() });
+    await a.post(`/admin/n/${n.code}/approve`, { _csrf: await a.csrf(), confirm: "1" });
     expect(await count()).toBe(before);
   });
 

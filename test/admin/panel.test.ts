@@ -82,7 +82,12 @@ describe("the web admin panel", () => {
     expect((await r.post(`/admin/n/${n.code}/approve`, {})).status).toBe(403);
     expect((await r.post(`/admin/n/${n.code}/approve`, { _csrf: "forged-token-forged-token" })).status).toBe(403);
     expect((await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("submitted");
-    const ok = await r.post(`/admin/n/${n.code}/approve`, { _csrf: await r.csrf() });
+    // The first press only asks: "Duyệt hồ sơ …? Người gửi sẽ được báo ngay", and changes nothing.
+    const asked = await r.post(`/admin/n/${n.code}/approve`, { _csrf: await r.csrf() });
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain(`Duyệt hồ sơ ${n.code}?`);
+    expect((await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("submitted");
+    const ok = await r.post(`/admin/n/${n.code}/approve`, { _csrf: await r.csrf(), confirm: "1" });
     expect(ok.status).toBe(303);
     expect((await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("approved");
   });
@@ -103,13 +108,15 @@ describe("the web admin panel", () => {
     const r = await signIn(t, reviewer.id);
     const csrf = await r.csrf();
     expect((await r.post(`/admin/n/${n.code}/reject`, { _csrf: csrf, note: "" })).headers.get("location")).toContain("notice=decision.note_required");
-    expect((await r.post(`/admin/n/${n.code}/reject`, { _csrf: csrf, note: "Chưa có minh chứng về kết quả" })).status).toBe(303);
+    expect((await r.post(`/admin/n/${n.code}/reject`, { _csrf: csrf, note: "Chưa có minh chứng về kết quả" })).status).toBe(200); // the confirmation
+    expect(await t.system.db.auditLog.count({ where: { subjectId: n.id } })).toBe(0);
+    expect((await r.post(`/admin/n/${n.code}/reject`, { _csrf: csrf, note: "Chưa có minh chứng về kết quả", confirm: "1" })).status).toBe(303);
     const audit = await t.system.db.auditLog.findFirstOrThrow({ where: { subjectId: n.id } });
     expect(audit).toMatchObject({ action: "reject", actor: reviewer.name, fromStatus: "submitted", toStatus: "rejected", note: "Chưa có minh chứng về kết quả" });
     const page = await (await r.get(`/admin/audit?code=${n.code}`)).text();
     expect(page).toContain("Chưa có minh chứng về kết quả");
     // A second decision is refused and says who decided.
-    const second = await r.post(`/admin/n/${n.code}/approve`, { _csrf: csrf });
+    const second = await r.post(`/admin/n/${n.code}/approve`, { _csrf: csrf, confirm: "1" });
     const shown = await (await r.get(second.headers.get("location")!)).text();
     expect(shown).toContain("thao tác không được thực hiện");
     expect(shown).toContain(`bởi ${reviewer.name}`);
@@ -145,13 +152,18 @@ describe("the web admin panel", () => {
     const n = await submitNomination(t.system.db, { channel: "webchat", chatId: "00000000-0000-4000-8000-00000000a002" });
     const req = await t.system.db.deletionRequest.create({ data: { personId: n.personId, channel: "webchat", chatId: "00000000-0000-4000-8000-00000000a002" } });
     const a = await signIn(t, admin.id);
-    const res = await a.post(`/admin/deletions/${req.id}/erase`, { _csrf: await a.csrf("/admin/deletions") });
+    // First the list of exactly what will go; nothing is erased yet.
+    const listed = await a.post(`/admin/deletions/${req.id}/erase`, { _csrf: await a.csrf("/admin/deletions") });
+    expect(listed.status).toBe(200);
+    expect(await listed.text()).toMatch(/Họ tên và số điện thoại người đề cử.*trong 1 hồ sơ đề cử/s);
+    expect((await t.system.db.deletionRequest.findUniqueOrThrow({ where: { id: req.id } })).status).toBe("requested");
+    const res = await a.post(`/admin/deletions/${req.id}/erase`, { _csrf: await a.csrf("/admin/deletions"), confirm: "1" });
     expect(res.status).toBe(303);
     const row = await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } });
     expect(row).toMatchObject({ nominatorName: "[đã xóa]", nominatorPhone: "[đã xóa]", nomineeName: "[đã xóa]" });
     expect(row.erasedAt).not.toBeNull();
     await eventually(async () => (await t.system.db.auditLog.count({ where: { subjectId: req.id, action: "erase" } })) === 1);
-    expect((await a.post(`/admin/deletions/${req.id}/erase`, { _csrf: await a.csrf("/admin/deletions") })).headers.get("location")).toContain("notice=deletions.not_pending");
+    expect((await a.post(`/admin/deletions/${req.id}/erase`, { _csrf: await a.csrf("/admin/deletions"), confirm: "1" })).headers.get("location")).toContain("notice=deletions.not_pending");
   });
 
   // Last: it locks this test client's IP out of signing in for the window.

@@ -52,7 +52,13 @@ describe("subscriptions", () => {
     },
     webchat: () => {
       const u = new WebchatUser(t.url);
-      return { chatId: u.chatId, say: async (s: string) => (await u.ask(s, 300)).map((m) => m.text) };
+      // The server issues the web chat's id once the chat is open (after its first message).
+      return {
+        get chatId() {
+          return u.chatId;
+        },
+        say: async (s: string) => (await u.ask(s, 300)).map((m) => m.text),
+      };
     },
   } as const;
 

@@ -128,8 +128,11 @@ describe("reviewing nominations from Telegram cards", () => {
     await say(submitter, "Giấy khen số 123/QĐ-UBND ngày 5/3/2026 của UBND huyện Yên Sơn");
     await eventually(async () => messagesTo(submitter).length >= 3);
     expect(messagesTo(submitter)[2]).toContain(`Đã nhận thông tin bổ sung cho hồ sơ ${n.code}`);
-    const row = await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } });
-    expect(row.status).toBe("submitted");
+    // Back to the reviewer who asked (not to the pool), marked as updated.
+    const row = await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id }, include: { claimedBy: true } });
+    expect(row.status).toBe("in_review");
+    expect(row.claimedBy?.name).toBe("Nguyễn Thị Lan");
+    expect(row.submitterUpdatedAt).not.toBeNull();
     expect(row.infoAnswers).toEqual([expect.objectContaining({ text: "Giấy khen số 123/QĐ-UBND ngày 5/3/2026 của UBND huyện Yên Sơn" })]);
     await eventually(async () => fake.callsOf("editMessageText").some((c) => String(c.body.text).includes(n.code) && String(c.body.text).includes("Giấy khen số 123")));
     const actions = (await t.system.db.auditLog.findMany({ where: { subjectId: n.id }, orderBy: { id: "asc" } })).map((a) => `${a.action}:${a.actor}`);
@@ -147,6 +150,16 @@ describe("reviewing nominations from Telegram cards", () => {
     await say(stranger, "/dangnhap");
     await eventually(async () => messagesTo(stranger).length >= 1);
     expect(messagesTo(stranger)[0]).not.toContain("token=");
+  });
+
+  it("refuses a card decision on a nomination a colleague holds, and says who holds it", async () => {
+    const n = await submitNomination(t.system.db);
+    expect((await decideNomination(t.system.db, { nominationId: n.id, action: "claim", reviewer: minh })).ok).toBe(true);
+    await press(LAN, `rv|approve.${n.code}`);
+    await eventually(async () => messagesTo(LAN).some((m) => m.includes(`Hồ sơ ${n.code} đang do Phạm Văn Minh xử lý`)));
+    const row = await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } });
+    expect(row.status).toBe("in_review");
+    expect(row.claimedById).toBe(minh.id);
   });
 
   it("returns a claim left undecided to the pool when its 72-hour job runs, and leaves a newer claim alone", async () => {

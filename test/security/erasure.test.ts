@@ -71,7 +71,8 @@ describe("erasing a person's data", () => {
     t.system.outbox.poke();
     await eventually(async () => (await web.next(1)).length > 0);
     await web.ask(W.answer);
-    await eventually(async () => (await db.nomination.findUniqueOrThrow({ where: { id: webNom.id } })).status === "submitted");
+    // The answer returns to Lan, who asked (issue 20: an update goes back to its holder).
+    await eventually(async () => (await db.nomination.findUniqueOrThrow({ where: { id: webNom.id } })).status === "in_review");
     expect((await decideNomination(db, { nominationId: webNom.id, action: "reject", reviewer: lan, note: W.rejectNote })).ok).toBe(true);
     t.system.outbox.poke();
     await eventually(async () => (await web.next(1)).length > 0);
@@ -98,7 +99,7 @@ describe("erasing a person's data", () => {
     // ---- an admin carries them out ----
     const a = await signInAs(t, admin.id);
     for (const r of requests) {
-      const res = await a.post(`/admin/deletions/${r.id}/erase`, { _csrf: await a.csrf("/admin/deletions") });
+      const res = await a.post(`/admin/deletions/${r.id}/erase`, { _csrf: await a.csrf("/admin/deletions"), confirm: "1" });
       expect(res.headers.get("location")).toContain("notice=deletions.erased");
     }
     // The confirmations arrive; the cards are edited.

@@ -4,8 +4,10 @@ import { DeletionRequestError, performDeletion } from "../../review/erasure.js";
 import { route, type PanelContext } from "../context.js";
 import { renderPage } from "../layout.js";
 import { validateParams } from "../params.js";
-import { noticeFrom, redirectWithNotice } from "../responses.js";
+import { notFound, noticeFrom, redirectWithNotice } from "../responses.js";
+import { confirmed, renderConfirm, type ConfirmSpec } from "../views/confirm.js";
 import { deletionsPage } from "../views/people.js";
+import { html } from "../layout.js";
 
 export function deletionRoutes(ctx: PanelContext): Router {
   const { db, auth } = ctx;
@@ -27,6 +29,12 @@ export function deletionRoutes(ctx: PanelContext): Router {
     auth.verifyCsrf,
     route(async (req, res) => {
       const id = String(req.params.id);
+      if (!confirmed(req.body)) {
+        const request = await db.deletionRequest.findUnique({ where: { id }, select: { status: true, channel: true, personId: true } });
+        if (!request) return notFound(ctx, res);
+        if (request.status !== "requested") return redirectWithNotice(res, "/admin/deletions", "deletions.not_pending");
+        return renderConfirm(ctx, res, await erasureConfirmation(ctx, id, request));
+      }
       try {
         const r = await performDeletion(
           { db, i18n: ctx.i18n, enqueue: ctx.enqueue, forgetChat: ctx.forgetChat, pokeOutbox: ctx.pokeOutbox, onWarning: (msg, fields) => ctx.log.warn(fields, msg) },
@@ -42,4 +50,40 @@ export function deletionRoutes(ctx: PanelContext): Router {
     }),
   );
   return router;
+}
+
+/** The erasure's confirmation: exactly what will go, counted from the rows that hold it. */
+async function erasureConfirmation(ctx: PanelContext, id: string, request: { channel: string; personId: string | null }): Promise<ConfirmSpec> {
+  const { t } = ctx.text;
+  const { db } = ctx;
+  const personId = request.personId;
+  const [nominations, undecided, files, selfReports, questions, notes] = personId
+    ? await Promise.all([
+        db.nomination.count({ where: { personId } }),
+        db.nomination.count({ where: { personId, status: { not: "approved" } } }),
+        db.attachment.count({ where: { nomination: { personId } } }),
+        db.selfReport.count({ where: { personId } }),
+        db.forwardedQuestion.count({ where: { personId } }),
+        db.nomination.findMany({ where: { personId }, select: { id: true } }).then((ns) => (ns.length ? db.auditLog.count({ where: { subjectType: "nomination", subjectId: { in: ns.map((n) => n.id) }, note: { not: null }, redactedAt: null } }) : 0)),
+      ])
+    : [0, 0, 0, 0, 0, 0];
+  const n = ctx.num;
+  const items = [
+    t("confirm.erase_nominations", { count: n(nominations) }),
+    t("confirm.erase_files", { count: n(files) }),
+    t("confirm.erase_undecided", { count: n(undecided) }),
+    t("confirm.erase_self_reports", { count: n(selfReports) }),
+    t("confirm.erase_questions", { count: n(questions) }),
+    t("confirm.erase_notes", { count: n(notes) }),
+    t("confirm.erase_account", { channel: request.channel === "telegram" ? "Telegram" : request.channel === "zalo" ? "Zalo" : t("deletions.webchat") }),
+  ];
+  return {
+    question: t("confirm.erase_q"),
+    consequence: t("confirm.erase_c"),
+    details: html`<ul class="erase-list">${items.map((i) => html`<li>${i}</li>`)}</ul><p class="muted">${t("confirm.erase_kept")}</p>`,
+    action: `/admin/deletions/${id}/erase`,
+    confirmLabel: t("confirm.erase_ok"),
+    tone: "danger",
+    cancelHref: "/admin/deletions",
+  };
 }

@@ -34,7 +34,12 @@ export function queueDashboardRoutes(ctx: PanelContext, queues: Queue[]): Router
     a.setFormatter("returnValue", () => null);
     return a;
   });
-  createBullBoard({ queues: adapters, serverAdapter: board as never }); // @bull-board/express pins its own copy of the api types
+  // The dashboard itself is bull-board's (in English); its title and a link lead back to the panel.
+  createBullBoard({
+    queues: adapters,
+    serverAdapter: board as never, // @bull-board/express pins its own copy of the api types
+    options: { uiConfig: { boardTitle: ctx.text.t("system_queues.title"), miscLinks: [{ text: ctx.text.t("system_queues.back"), url: "/admin" }] } },
+  });
   router.use(
     "/queues",
     ctx.auth.requireAdmin,

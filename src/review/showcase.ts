@@ -1,0 +1,40 @@
+/**
+ * "Gương điển hình": an approved nomination shown to the public by the bot. Publishing names a
+ * person and their achievements, so it carries a public summary the reviewer has read and edited
+ * (the raw achievements may hold details meant only for reviewers), and can be withdrawn.
+ */
+import type { Db } from "../db/client.js";
+import { performAction } from "./audit.js";
+import type { Decider } from "./decisions.js";
+
+/** What the bot shows of an example at most (conversation/engine.ts cuts longer text): the preview is then exactly what the public reads. */
+export const MAX_SUMMARY_LENGTH = 220;
+
+export class SummaryError extends Error {
+  override name = "SummaryError";
+}
+
+/**
+ * Publishes an approved nomination with `summary` as what the public reads; false when it is not
+ * (or no longer) approved, or its personal data was erased.
+ *
+ * @example await publishShowcase(db, { nominationId, summary: "Xã đầu tiên…", reviewer: me })
+ */
+export async function publishShowcase(db: Db, args: { nominationId: string; code: string; summary: string; reviewer: Decider }): Promise<boolean> {
+  const summary = args.summary.trim();
+  if (summary.length < 10 || summary.length > MAX_SUMMARY_LENGTH) throw new SummaryError("summary length");
+  const { value } = await performAction(db, { reviewerId: args.reviewer.id, label: args.reviewer.name }, { type: "nomination", id: args.nominationId, code: args.code }, "publish", async (tx) => {
+    const updated = await tx.nomination.updateMany({ where: { id: args.nominationId, status: "approved", erasedAt: null }, data: { publishable: true, publicSummary: summary } });
+    return { value: updated.count > 0, audit: updated.count ? { fromStatus: "approved", toStatus: "approved" } : false };
+  });
+  return value;
+}
+
+/** Takes a nomination out of the showcase (its summary is kept for a later re-publication). */
+export async function withdrawShowcase(db: Db, args: { nominationId: string; code: string; reviewer: Decider }): Promise<boolean> {
+  const { value } = await performAction(db, { reviewerId: args.reviewer.id, label: args.reviewer.name }, { type: "nomination", id: args.nominationId, code: args.code }, "unpublish", async (tx) => {
+    const updated = await tx.nomination.updateMany({ where: { id: args.nominationId, publishable: true }, data: { publishable: false } });
+    return { value: updated.count > 0, audit: updated.count ? { fromStatus: "approved", toStatus: "approved" } : false };
+  });
+  return value;
+}
