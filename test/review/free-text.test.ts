@@ -58,7 +58,8 @@ describe("stored free text", () => {
     await postUpdate(t.url, textUpdate(submitter, "Giấy khen số 123\u0000/QĐ-UBND\u200B"));
     await eventually(async () => texts(submitter).some((m) => m.includes("Đã nhận thông tin bổ sung")));
     const row = await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } });
-    expect(row.status).toBe("submitted");
+    // The answer goes back to the reviewer who asked (an answer returns to its holder).
+    expect(row.status).toBe("in_review");
     expect(row.infoAnswers).toEqual([expect.objectContaining({ text: "Giấy khen số 123/QĐ-UBND" })]);
   });
 
