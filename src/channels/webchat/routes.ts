@@ -14,7 +14,7 @@ import type { InboundQueue } from "../../queue/inbound.js";
 import { cleanText } from "../../text/free-text.js";
 import type { WebchatGuard } from "./guard/abuse-guard.js";
 import { createTranscriptWaiters } from "./long-poll.js";
-import { appendTranscript, readTranscript } from "./transcript.js";
+import { appendTranscript, readTranscriptJson } from "./transcript.js";
 import { createWebchatUpload } from "./upload.js";
 
 const postSchema = z.object({
@@ -99,7 +99,7 @@ export async function createWebchatRoutes(deps: WebchatRoutesDeps): Promise<{ ro
       return;
     }
     const chatId = res.locals.chatId as string;
-    const read = () => readTranscript(deps.redis, deps.prefix, chatId, since.data);
+    const read = () => readTranscriptJson(deps.redis, deps.prefix, chatId, since.data);
     try {
       let messages = await read();
       const deadline = Date.now() + wait.data * 1000;
@@ -118,7 +118,8 @@ export async function createWebchatRoutes(deps: WebchatRoutesDeps): Promise<{ ro
       }
       stop.abort();
       if (res.destroyed) return;
-      res.set("Cache-Control", "no-store").json({ messages });
+      // The stored lines are JSON already: sent as they are, not parsed and written again.
+      res.set("Cache-Control", "no-store").type("json").send(`{"messages":[${messages.join(",")}]}`);
     } catch {
       if (!res.headersSent) res.status(503).json({ error: "unavailable" });
     }

@@ -62,6 +62,27 @@ export async function appendTranscript(redis: Redis, prefix: string, chatId: str
 
 /** Entries after `since` (the page remembers the last seq it showed), oldest first. */
 export async function readTranscript(redis: Redis, prefix: string, chatId: string, since: number): Promise<TranscriptEntry[]> {
-  const raw = await redis.lrange(transcriptKeys(prefix, chatId).list, 0, -1);
-  return raw.map((r) => ({ from: "bot" as const, ...(JSON.parse(r) as Omit<TranscriptEntry, "from">) }) as TranscriptEntry).filter((m) => m.seq > since);
+  const raw = await readTranscriptJson(redis, prefix, chatId, since);
+  return raw.map((r) => ({ from: "bot" as const, ...(JSON.parse(r) as Omit<TranscriptEntry, "from">) }) as TranscriptEntry);
+}
+
+const SEQ_PREFIX = /^\{"seq":(\d+)[,}]/;
+
+/**
+ * The same entries as stored JSON strings, for the read endpoint to send as they are: a public
+ * endpoint that parses and re-serialises 50 lines per read spends the CPU Telegram's webhooks
+ * share. Only the seq is read (entries are written with it first), and only the list's tail.
+ */
+export async function readTranscriptJson(redis: Redis, prefix: string, chatId: string, since: number): Promise<string[]> {
+  const keys = transcriptKeys(prefix, chatId);
+  const last = Number((await redis.get(keys.seq)) ?? 0);
+  if (last <= since) return [];
+  // A tail a little longer than the gap: an append whose seq is taken but not yet pushed can
+  // leave an older entry last, which the filter below drops.
+  const want = Math.min(TRANSCRIPT_KEEP, last - since + 2);
+  const raw = await redis.lrange(keys.list, -want, -1);
+  return raw.filter((r) => {
+    const m = SEQ_PREFIX.exec(r);
+    return (m ? Number(m[1]) : (JSON.parse(r) as { seq: number }).seq) > since;
+  });
 }
