@@ -9,16 +9,40 @@
 import { randomBytes } from "node:crypto";
 import { createDb } from "../src/db/client.js";
 import { announcementProgress, createAnnouncement } from "../src/announcements/index.js";
-import { deleteRedisPrefix, percentile, REDIS_URL, scratchDatabase, sleep, startChild, type ChildServer, type Figure } from "./harness.js";
+import {
+  deleteRedisPrefix,
+  percentile,
+  REDIS_URL,
+  scratchDatabase,
+  sleep,
+  startChild,
+  type ChildServer,
+  type Figure,
+} from "./harness.js";
 import { telegramUpdate } from "./webhook.bench.js";
 
 const SECRET = "bench-secret-123";
 
-type Stats = { sends: number; rejected: number; broadcastChats: number; duplicates: number; firstAt: number; lastAt: number; received: string[]; first: Record<string, number> };
+type Stats = {
+  sends: number;
+  rejected: number;
+  broadcastChats: number;
+  duplicates: number;
+  firstAt: number;
+  lastAt: number;
+  received: string[];
+  first: Record<string, number>;
+};
 const stats = async (fake: ChildServer) => (await (await fetch(`${fake.url}/stats`)).json()) as Stats;
 
 /** Other users chatting: `rate` messages/s from new chats for `seconds`; returns the p95 of their first reply's latency. */
-async function chat(web: ChildServer, fake: ChildServer, rate: number, seconds: number, firstChat: number): Promise<{ p95: number; p50: number; count: number }> {
+async function chat(
+  web: ChildServer,
+  fake: ChildServer,
+  rate: number,
+  seconds: number,
+  firstChat: number,
+): Promise<{ p95: number; p50: number; count: number }> {
   const sentAt = new Map<string, number>();
   const start = Date.now();
   let n = 0;
@@ -27,13 +51,20 @@ async function chat(web: ChildServer, fake: ChildServer, rate: number, seconds: 
     for (; n < due; n++) {
       const id = firstChat + n;
       sentAt.set(String(id), Date.now());
-      void fetch(`${web.url}/webhooks/telegram`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET }, body: JSON.stringify(telegramUpdate(id, id, "/start")) }).catch(() => {});
+      void fetch(`${web.url}/webhooks/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+        body: JSON.stringify(telegramUpdate(id, id, "/start")),
+      }).catch(() => {});
     }
     await sleep(10);
   }
   await sleep(3_000);
   const first = (await stats(fake)).first;
-  const lat = [...sentAt].map(([c, at]) => (first[c] ? first[c]! - at : NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+  const lat = [...sentAt]
+    .map(([c, at]) => (first[c] ? first[c]! - at : NaN))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   return { p95: percentile(lat, 95), p50: percentile(lat, 50), count: lat.length };
 }
 
@@ -57,7 +88,10 @@ export async function benchAnnouncements(): Promise<Figure[]> {
     OUTBOUND_PARTITIONS: "8",
   };
   const web = await startChild("system.ts", env, ["--role", "web"]);
-  const workers = [await startChild("system.ts", { ...env, PORT: "0" }, ["--role", "worker"]), await startChild("system.ts", { ...env, PORT: "0" }, ["--role", "worker"])];
+  const workers = [
+    await startChild("system.ts", { ...env, PORT: "0" }, ["--role", "worker"]),
+    await startChild("system.ts", { ...env, PORT: "0" }, ["--role", "worker"]),
+  ];
   const db = createDb(scratch.url);
   const figures: Figure[] = [];
   try {
@@ -70,7 +104,11 @@ export async function benchAnnouncements(): Promise<Figure[]> {
     const quiet = await chat(web, fake, chatRate, 8, 1_000_000);
 
     const t0 = Date.now();
-    const { id } = await createAnnouncement(db, { text: "Tin phong trào #broadcast", topics: ["movement"], channels: ["telegram"] }, "bench");
+    const { id } = await createAnnouncement(
+      db,
+      { text: "Tin phong trào #broadcast", topics: ["movement"], channels: ["telegram"] },
+      "bench",
+    );
     const busy = chat(web, fake, chatRate, Math.max(5, Math.floor(ideal * 0.8)), 2_000_000);
     // SIGKILL one worker once 40 % are out; a fresh one takes its place, as an orchestrator would.
     let killedAt = 0;
@@ -93,12 +131,38 @@ export async function benchAnnouncements(): Promise<Figure[]> {
     const received = new Set(s.received);
     const gap = recipients - received.size;
     figures.push(
-      { group: "announcements", name: `${recipients} recipients at ${rate}/s`, value: elapsed, unit: "s", ratio: { to: `ideal ${ideal} s`, value: elapsed / ideal }, note: `worker SIGKILLed after ${killedAt}` },
+      {
+        group: "announcements",
+        name: `${recipients} recipients at ${rate}/s`,
+        value: elapsed,
+        unit: "s",
+        ratio: { to: `ideal ${ideal} s`, value: elapsed / ideal },
+        note: `worker SIGKILLed after ${killedAt}`,
+      },
       { group: "announcements", name: "duplicates at the platform", value: s.duplicates, unit: "chats" },
-      { group: "announcements", name: "not received (gap)", value: gap, unit: "chats", note: `reported uncertain: ${p.uncertain}` },
+      {
+        group: "announcements",
+        name: "not received (gap)",
+        value: gap,
+        unit: "chats",
+        note: `reported uncertain: ${p.uncertain}`,
+      },
       { group: "announcements", name: "429s from the platform", value: s.rejected, unit: "" },
-      { group: "announcements", name: `chat p95 at ${chatRate}/s during broadcast`, value: during.p95, unit: "ms", ratio: { to: "without broadcast", value: during.p95 / quiet.p95 }, note: `p50 ${during.p50} ms, n=${during.count}` },
-      { group: "announcements", name: `chat p95 at ${chatRate}/s, no broadcast`, value: quiet.p95, unit: "ms", note: `p50 ${quiet.p50} ms, n=${quiet.count}` },
+      {
+        group: "announcements",
+        name: `chat p95 at ${chatRate}/s during broadcast`,
+        value: during.p95,
+        unit: "ms",
+        ratio: { to: "without broadcast", value: during.p95 / quiet.p95 },
+        note: `p50 ${during.p50} ms, n=${during.count}`,
+      },
+      {
+        group: "announcements",
+        name: `chat p95 at ${chatRate}/s, no broadcast`,
+        value: quiet.p95,
+        unit: "ms",
+        note: `p50 ${quiet.p50} ms, n=${quiet.count}`,
+      },
     );
   } finally {
     await db.$disconnect();

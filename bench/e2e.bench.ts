@@ -8,7 +8,18 @@
  */
 import { Queue } from "bullmq";
 import { randomBytes } from "node:crypto";
-import { cpuSecondsOf, deleteRedisPrefix, percentile, REDIS_URL, rssMbOf, scratchDatabase, sleep, startChild, startMain, type Figure } from "./harness.js";
+import {
+  cpuSecondsOf,
+  deleteRedisPrefix,
+  percentile,
+  REDIS_URL,
+  rssMbOf,
+  scratchDatabase,
+  sleep,
+  startChild,
+  startMain,
+  type Figure,
+} from "./harness.js";
 import { telegramUpdate } from "./webhook.bench.js";
 
 const SECRET = "bench-secret-123";
@@ -16,15 +27,30 @@ const SECRET = "bench-secret-123";
 const WORKER_NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? "--max-old-space-size=256";
 
 async function queueDepth(prefix: string, partitions: number): Promise<number> {
-  const names = [...Array.from({ length: partitions }, (_, i) => `inbound-${i}`), ...Array.from({ length: partitions }, (_, i) => `out-telegram-${i}`)];
+  const names = [
+    ...Array.from({ length: partitions }, (_, i) => `inbound-${i}`),
+    ...Array.from({ length: partitions }, (_, i) => `out-telegram-${i}`),
+  ];
   const qs = names.map((n) => new Queue(n, { connection: { url: REDIS_URL }, prefix }));
-  const counts = await Promise.all(qs.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")));
+  const counts = await Promise.all(
+    qs.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")),
+  );
   await Promise.all(qs.map((q) => q.close()));
-  return counts.reduce((n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), 0);
+  return counts.reduce(
+    (n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
+    0,
+  );
 }
 
 /** Sends `rate` updates per second for `seconds`, each to its own chat, paced in 10 ms ticks. */
-async function drive(url: string, rate: number, seconds: number, firstChat: number, sentAt: Map<string, number>, onSecond: () => Promise<void>) {
+async function drive(
+  url: string,
+  rate: number,
+  seconds: number,
+  firstChat: number,
+  sentAt: Map<string, number>,
+  onSecond: () => Promise<void>,
+) {
   const total = rate * seconds;
   const start = Date.now();
   let sent = 0;
@@ -36,7 +62,13 @@ async function drive(url: string, rate: number, seconds: number, firstChat: numb
       const chat = firstChat + sent;
       const id = chat;
       sentAt.set(String(chat), Date.now());
-      const p = fetch(`${url}/webhooks/telegram`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET }, body: JSON.stringify(telegramUpdate(id, chat, sent % 2 ? "chỉ tiêu hồ sơ công việc cấp xã" : "/start")) }).catch(() => {});
+      const p = fetch(`${url}/webhooks/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+        body: JSON.stringify(
+          telegramUpdate(id, chat, sent % 2 ? "chỉ tiêu hồ sơ công việc cấp xã" : "/start"),
+        ),
+      }).catch(() => {});
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
       sent++;
@@ -51,7 +83,19 @@ async function drive(url: string, rate: number, seconds: number, firstChat: numb
 }
 
 /** One measured run: `rate` updates/s for `seconds` through `webUrl`, processed by `workerPids`. */
-async function measure(opts: { label: string; fakeUrl: string; webUrl: string; webPid: number; workerPids: number[]; fakePid: number; prefix: string; partitions: number; rate: number; seconds: number; firstChat: number }): Promise<Figure[]> {
+async function measure(opts: {
+  label: string;
+  fakeUrl: string;
+  webUrl: string;
+  webPid: number;
+  workerPids: number[];
+  fakePid: number;
+  prefix: string;
+  partitions: number;
+  rate: number;
+  seconds: number;
+  firstChat: number;
+}): Promise<Figure[]> {
   const { rate, seconds: runSeconds, workerPids } = opts;
   await fetch(`${opts.fakeUrl}/reset`, { method: "POST" });
   const sentAt = new Map<string, number>();
@@ -80,18 +124,58 @@ async function measure(opts: { label: string; fakeUrl: string; webUrl: string; w
     if (Date.now() - loadEnded > 60_000) break;
     await sleep(100);
   }
-  const stats = (await (await fetch(`${opts.fakeUrl}/stats`)).json()) as { first: Record<string, number>; sends: number };
-  const lat = [...sentAt].map(([c, t]) => (stats.first[c] ?? NaN) - t).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const stats = (await (await fetch(`${opts.fakeUrl}/stats`)).json()) as {
+    first: Record<string, number>;
+    sends: number;
+  };
+  const lat = [...sentAt]
+    .map(([c, t]) => (stats.first[c] ?? NaN) - t)
+    .filter((x) => Number.isFinite(x))
+    .sort((a, b) => a - b);
   const G = `end to end @ ${rate} updates/s for ${runSeconds} s, ${opts.label} (fake Bot API 100 ms)`;
   const figures: Figure[] = [];
   figures.push({ group: G, name: "p50 receipt → reply", value: percentile(lat, 50), unit: "ms" });
-  figures.push({ group: G, name: "p95 receipt → reply", value: percentile(lat, 95), unit: "ms", ratio: { to: "one Bot API round trip (100 ms)", value: percentile(lat, 95) / 100 } });
+  figures.push({
+    group: G,
+    name: "p95 receipt → reply",
+    value: percentile(lat, 95),
+    unit: "ms",
+    ratio: { to: "one Bot API round trip (100 ms)", value: percentile(lat, 95) / 100 },
+  });
   figures.push({ group: G, name: "p99 receipt → reply", value: percentile(lat, 99), unit: "ms" });
   figures.push({ group: G, name: "replied", value: lat.length, unit: `of ${sentAt.size}` });
-  figures.push({ group: G, name: "drain after load stops", value: Number.isFinite(drainedAt) ? drainedAt - loadEnded : NaN, unit: "ms" });
-  figures.push({ group: G, name: "max queue depth", value: Math.max(0, ...depths), unit: "jobs", note: `per second: ${depths.join(" ")}` });
-  figures.push({ group: G, name: "CPU of one core: web / worker(s) / fake API", value: Math.round(cpuShare[0]! * 100), unit: "%", note: `worker ${cpuShare.slice(1, -1).map((c) => Math.round(c * 100)).join(" + ")} %, fake Bot API ${Math.round(cpuShare.at(-1)! * 100)} %, ${(stats.sends / Math.max(1, sentAt.size)).toFixed(2)} sendMessage per update` });
-  figures.push({ group: G, name: "RSS web / worker (max)", value: Math.round(rssWeb), unit: "MB", note: `worker ${Math.round(rssWorker)} MB` });
+  figures.push({
+    group: G,
+    name: "drain after load stops",
+    value: Number.isFinite(drainedAt) ? drainedAt - loadEnded : NaN,
+    unit: "ms",
+  });
+  figures.push({
+    group: G,
+    name: "max queue depth",
+    value: Math.max(0, ...depths),
+    unit: "jobs",
+    note: `per second: ${depths.join(" ")}`,
+  });
+  figures.push({
+    group: G,
+    name: "CPU of one core: web / worker(s) / fake API",
+    value: Math.round(cpuShare[0]! * 100),
+    unit: "%",
+    note: `worker ${cpuShare
+      .slice(1, -1)
+      .map((c) => Math.round(c * 100))
+      .join(
+        " + ",
+      )} %, fake Bot API ${Math.round(cpuShare.at(-1)! * 100)} %, ${(stats.sends / Math.max(1, sentAt.size)).toFixed(2)} sendMessage per update`,
+  });
+  figures.push({
+    group: G,
+    name: "RSS web / worker (max)",
+    value: Math.round(rssWeb),
+    unit: "MB",
+    note: `worker ${Math.round(rssWorker)} MB`,
+  });
   return figures;
 }
 
@@ -130,13 +214,31 @@ export async function benchEndToEnd(): Promise<Figure[]> {
       const prefix = `bench${randomBytes(3).toString("hex")}`;
       // Split roles, compiled, as docker-compose.yml runs them: one web, BENCH_WORKERS worker processes.
       const web = await startMain(["--role", "web"], env(db.url, prefix));
-      const workers = await Promise.all(Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) }, () => startMain(["--role", "worker"], { ...env(db.url, prefix), NODE_OPTIONS: WORKER_NODE_OPTIONS })));
+      const workers = await Promise.all(
+        Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) }, () =>
+          startMain(["--role", "worker"], { ...env(db.url, prefix), NODE_OPTIONS: WORKER_NODE_OPTIONS }),
+        ),
+      );
       try {
         await warm(web.url);
         for (const rate of rates) {
           const runSeconds = rate === 200 ? seconds : Math.min(seconds, 20);
           const label = `split roles: web + ${workers.length} worker process${workers.length > 1 ? "es" : ""}`;
-          figures.push(...(await measure({ label, fakeUrl: fake.url, webUrl: web.url, webPid: web.proc.pid!, workerPids: workers.map((w) => w.proc.pid!), fakePid: fake.proc.pid!, prefix, partitions, rate, seconds: runSeconds, firstChat: chat })));
+          figures.push(
+            ...(await measure({
+              label,
+              fakeUrl: fake.url,
+              webUrl: web.url,
+              webPid: web.proc.pid!,
+              workerPids: workers.map((w) => w.proc.pid!),
+              fakePid: fake.proc.pid!,
+              prefix,
+              partitions,
+              rate,
+              seconds: runSeconds,
+              firstChat: chat,
+            })),
+          );
           chat += rate * runSeconds + 10;
         }
       } finally {
@@ -154,7 +256,21 @@ export async function benchEndToEnd(): Promise<Figure[]> {
         await warm(all.url);
         for (const rate of defaultRates) {
           const label = `npm start (role all, ${all.children.length} worker child process${all.children.length > 1 ? "es" : ""})`;
-          figures.push(...(await measure({ label, fakeUrl: fake.url, webUrl: all.url, webPid: all.proc.pid!, workerPids: all.children, fakePid: fake.proc.pid!, prefix, partitions, rate, seconds, firstChat: chat })));
+          figures.push(
+            ...(await measure({
+              label,
+              fakeUrl: fake.url,
+              webUrl: all.url,
+              webPid: all.proc.pid!,
+              workerPids: all.children,
+              fakePid: fake.proc.pid!,
+              prefix,
+              partitions,
+              rate,
+              seconds,
+              firstChat: chat,
+            })),
+          );
           chat += rate * seconds + 10;
         }
       } finally {

@@ -20,7 +20,10 @@ export interface Figure {
 }
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
-export const ADMIN_DB_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const ADMIN_DB_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  "postgresql://postgres@127.0.0.1:5432/postgres";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export interface ChildServer {
@@ -66,7 +69,9 @@ export function cpuSecondsOf(pid: number | undefined): number {
 export async function startMain(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
   const { ensureBuilt } = (await import(`${ROOT}tools/build.mjs`)) as { ensureBuilt(): void };
   ensureBuilt();
-  const prof = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR] : [];
+  const prof = process.env.BENCH_PROFILE_DIR
+    ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR]
+    : [];
   const proc = spawn(process.execPath, [...prof, `${ROOT}dist/main.js`, ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },
@@ -76,11 +81,19 @@ export async function startMain(args: string[], env: Record<string, string> = {}
   // Role all forks WORKERS children (auto: cores − 1, at least 1); the split roles fork none.
   const role = args[args.indexOf("--role") + 1] ?? "all";
   const setting = env.WORKERS ?? "auto";
-  const expectedChildren = args.includes("--role") && role !== "all" ? 0 : setting === "auto" ? Math.max(1, availableParallelism() - 1) : Number(setting);
+  const expectedChildren =
+    args.includes("--role") && role !== "all"
+      ? 0
+      : setting === "auto"
+        ? Math.max(1, availableParallelism() - 1)
+        : Number(setting);
   const url = await new Promise<string>((resolve, reject) => {
     let buf = "";
     let ready: string | undefined;
-    const timer = setTimeout(() => reject(new Error(`dist/main.js ${args.join(" ")} did not start in 60 s`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`dist/main.js ${args.join(" ")} did not start in 60 s`)),
+      60_000,
+    );
     proc.stdout!.on("data", (d: Buffer) => {
       buf += d.toString();
       const lines = buf.split("\n");
@@ -91,7 +104,8 @@ export async function startMain(args: string[], env: Record<string, string> = {}
         if (log.level >= 50) process.stderr.write(`${l}\n`);
         if (log.msg === "worker process ready" && log.childPid) children.push(log.childPid);
         // Worker children log "worker ready" with their own (health) URL: only this process's line counts.
-        if (log.url && (role === "worker" ? log.msg === "worker ready" : log.msg.startsWith("ready:"))) ready = log.url;
+        if (log.url && (role === "worker" ? log.msg === "worker ready" : log.msg.startsWith("ready:")))
+          ready = log.url;
       }
       if (ready && children.length >= expectedChildren) {
         clearTimeout(timer);
@@ -121,14 +135,24 @@ export async function startMain(args: string[], env: Record<string, string> = {}
 }
 
 /** Starts `bench/servers/<script>` under tsx and waits for its `READY <port>` line. */
-export async function startChild(script: string, env: Record<string, string> = {}, args: string[] = []): Promise<ChildServer> {
+export async function startChild(
+  script: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<ChildServer> {
   // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of every server process (for finding hot spots).
-  const prof = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR] : [];
-  const proc = spawn(process.execPath, [...prof, "--import", "tsx", `${ROOT}bench/servers/${script}`, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const prof = process.env.BENCH_PROFILE_DIR
+    ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR]
+    : [];
+  const proc = spawn(
+    process.execPath,
+    [...prof, "--import", "tsx", `${ROOT}bench/servers/${script}`, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     let buf = "";
     const timer = setTimeout(() => reject(new Error(`${script} did not start in 60 s`)), 60_000);

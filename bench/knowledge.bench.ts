@@ -47,7 +47,9 @@ function answererFrom(top: (q: string) => Doc | undefined): Answerer {
   return {
     ask(q) {
       const hit = top(q);
-      return hit ? { answered: true, text: `${hit.answer}\n${hit.quote}\n${hit.topic}` } : { answered: false, text: "" };
+      return hit
+        ? { answered: true, text: `${hit.answer}\n${hit.quote}\n${hit.topic}` }
+        : { answered: false, text: "" };
     },
   };
 }
@@ -113,15 +115,42 @@ export async function benchKnowledge(): Promise<BenchFigure[]> {
   const results = contenders.map(([name, answerer, buildMs]) => {
     const report = evaluate(answerer, cases);
     const latency = timeQuestions(answerer, questions);
-    return { name, buildMs, latency, inScope: report.inScope.correct / report.inScope.total, refused: report.outOfScope.correct / report.outOfScope.total };
+    return {
+      name,
+      buildMs,
+      latency,
+      inScope: report.inScope.correct / report.inScope.total,
+      refused: report.outOfScope.correct / report.outOfScope.total,
+    };
   });
   const base = results[0]!;
   for (const r of results) {
-    const vs = r === base ? undefined : `knowledge/baseline ${(base.latency.p50 / r.latency.p50).toFixed(2)}x`;
-    figures.push({ name: `${r.name} answer p50`, value: round(r.latency.p50), unit: "ms", note: vs ?? "target < 1 ms" });
-    figures.push({ name: `${r.name} answer p99`, value: round(r.latency.p99), unit: "ms", note: r === base ? "target < 5 ms" : undefined });
-    figures.push({ name: `${r.name} index build`, value: round(r.buildMs), unit: "ms", note: r === base ? "load YAML + index; target < 300 ms" : undefined });
-    figures.push({ name: `${r.name} in-scope accuracy`, value: round(100 * r.inScope), unit: "%", note: `${cases.length} dev-set questions` });
+    const vs =
+      r === base ? undefined : `knowledge/baseline ${(base.latency.p50 / r.latency.p50).toFixed(2)}x`;
+    figures.push({
+      name: `${r.name} answer p50`,
+      value: round(r.latency.p50),
+      unit: "ms",
+      note: vs ?? "target < 1 ms",
+    });
+    figures.push({
+      name: `${r.name} answer p99`,
+      value: round(r.latency.p99),
+      unit: "ms",
+      note: r === base ? "target < 5 ms" : undefined,
+    });
+    figures.push({
+      name: `${r.name} index build`,
+      value: round(r.buildMs),
+      unit: "ms",
+      note: r === base ? "load YAML + index; target < 300 ms" : undefined,
+    });
+    figures.push({
+      name: `${r.name} in-scope accuracy`,
+      value: round(100 * r.inScope),
+      unit: "%",
+      note: `${cases.length} dev-set questions`,
+    });
     figures.push({ name: `${r.name} out-of-scope refused`, value: round(100 * r.refused), unit: "%" });
   }
   return figures;
@@ -134,5 +163,6 @@ function round(n: number): number {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const figures = await benchKnowledge();
   console.log("figure".padEnd(44) + "value".padStart(10) + "  unit  note");
-  for (const f of figures) console.log(f.name.padEnd(44) + String(f.value).padStart(10) + `  ${f.unit.padEnd(4)}  ${f.note ?? ""}`);
+  for (const f of figures)
+    console.log(f.name.padEnd(44) + String(f.value).padStart(10) + `  ${f.unit.padEnd(4)}  ${f.note ?? ""}`);
 }

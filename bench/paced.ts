@@ -17,7 +17,15 @@ export interface PacedResult {
   errors: number;
 }
 
-export async function paced(opts: { url: string; path: string; headers: Record<string, string>; body: (i: number) => unknown; rate: number; seconds: number; sockets?: number }): Promise<PacedResult> {
+export async function paced(opts: {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  body: (i: number) => unknown;
+  rate: number;
+  seconds: number;
+  sockets?: number;
+}): Promise<PacedResult> {
   const target = new URL(opts.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.sockets ?? 40 });
   const total = Math.round(opts.rate * opts.seconds);
@@ -30,7 +38,18 @@ export async function paced(opts: { url: string; path: string; headers: Record<s
     new Promise<void>((resolve) => {
       const body = JSON.stringify(opts.body(i));
       const req = http.request(
-        { host: target.hostname, port: target.port, path: opts.path, method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...opts.headers } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: opts.path,
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            ...opts.headers,
+          },
+        },
         (res) => {
           res.resume();
           res.on("end", () => {
@@ -56,11 +75,20 @@ export async function paced(opts: { url: string; path: string; headers: Record<s
       void p.then(() => inflight.delete(p));
     }
     // Wake up about when the next request is due (timers are ~1 ms granular).
-    await new Promise((r) => setTimeout(r, Math.max(0, start + (sent * 1000) / opts.rate - performance.now())));
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, start + (sent * 1000) / opts.rate - performance.now())),
+    );
   }
   await Promise.all(inflight);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { rate: opts.rate, sent, p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN), errors };
+  return {
+    rate: opts.rate,
+    sent,
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    max: round(latencies.at(-1) ?? NaN),
+    errors,
+  };
 }

@@ -41,10 +41,17 @@ for (const f of all) {
     lines.push("", `## ${group}`);
   }
   const ratio = f.ratio ? `  (${f.ratio.value.toFixed(2)}× ${f.ratio.to})` : "";
-  lines.push(`  ${f.name.padEnd(44)} ${fmt(f.value).padStart(10)} ${f.unit}${ratio}${f.note ? `  — ${f.note}` : ""}`);
+  lines.push(
+    `  ${f.name.padEnd(44)} ${fmt(f.value).padStart(10)} ${f.unit}${ratio}${f.note ? `  — ${f.note}` : ""}`,
+  );
 }
 process.stdout.write(`${lines.join("\n")}\n`);
-const meta = { date: new Date().toISOString(), node: process.version, command: "npm run bench", cpus: (await import("node:os")).cpus().length };
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  command: "npm run bench",
+  cpus: (await import("node:os")).cpus().length,
+};
 // A partial run (BENCH_ONLY) must not overwrite the figures of the last full run.
 const out = only ? "bench/results.partial.json" : "bench/results.json";
 writeFileSync(`${ROOT}${out}`, `${JSON.stringify({ ...meta, only, figures: all }, null, 2)}\n`);

@@ -55,9 +55,16 @@ async function directGroupBy(db: Db): Promise<unknown[]> {
 
 /** Baseline 2: fetch every row and count in JavaScript. */
 async function naiveJsLoop(db: Db): Promise<number> {
-  const rows = await db.$queryRawUnsafe<Array<{ level: string; unitKey: string; indicators: Record<string, boolean>; current: boolean; flagged: boolean; status: string }>>(
-    `select level::text, "unitKey", indicators, current, flagged, status::text from "SelfReport"`,
-  );
+  const rows = await db.$queryRawUnsafe<
+    Array<{
+      level: string;
+      unitKey: string;
+      indicators: Record<string, boolean>;
+      current: boolean;
+      flagged: boolean;
+      status: string;
+    }>
+  >(`select level::text, "unitKey", indicators, current, flagged, status::text from "SelfReport"`);
   const counts = new Map<string, [number, number]>();
   for (const r of rows) {
     if (!r.current || r.flagged || r.status === "rejected" || r.status === "withdrawn") continue;
@@ -92,22 +99,52 @@ export async function benchSelfReports(): Promise<Figure[]> {
       await db.$executeRawUnsafe(`vacuum analyze "SelfReportTally"`);
       const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`;
       const rows = await progressTable(db, indicators);
-      const tallyRows = Number((await db.$queryRawUnsafe<Array<{ c: bigint }>>(`select count(*) as c from "SelfReportUnitTally"`))[0]!.c);
+      const tallyRows = Number(
+        (
+          await db.$queryRawUnsafe<Array<{ c: bigint }>>(`select count(*) as c from "SelfReportUnitTally"`)
+        )[0]!.c,
+      );
       const tally = await median(9, () => progressTable(db, indicators));
       const direct = await median(3, () => directGroupBy(db));
-      figures.push({ name: `progress table, ${label} reports`, value: tally, unit: "ms", note: `${rows.length} rows from ${tallyRows} unit-tally rows; target < ${TARGET_MS} ms ${tally < TARGET_MS ? "met" : "MISSED"}` });
+      figures.push({
+        name: `progress table, ${label} reports`,
+        value: tally,
+        unit: "ms",
+        note: `${rows.length} rows from ${tallyRows} unit-tally rows; target < ${TARGET_MS} ms ${tally < TARGET_MS ? "met" : "MISSED"}`,
+      });
       const board = await leaderboard(db, indicators);
       const ranking = await median(9, () => leaderboard(db, indicators));
-      figures.push({ name: `leaderboard (every level), ${label} reports`, value: ranking, unit: "ms", note: `${board.length} units, ${board.filter((e) => e.rank !== null).length} ranked; from the same tally` });
-      figures.push({ name: `  baseline: GROUP BY on SelfReport, ${label}`, value: direct, unit: "ms", ratio: { to: "tally", value: direct / tally } });
+      figures.push({
+        name: `leaderboard (every level), ${label} reports`,
+        value: ranking,
+        unit: "ms",
+        note: `${board.length} units, ${board.filter((e) => e.rank !== null).length} ranked; from the same tally`,
+      });
+      figures.push({
+        name: `  baseline: GROUP BY on SelfReport, ${label}`,
+        value: direct,
+        unit: "ms",
+        ratio: { to: "tally", value: direct / tally },
+      });
       if (n <= 100_000) {
         const js = await median(3, () => naiveJsLoop(db));
-        figures.push({ name: `  baseline: naive JS loop, ${label}`, value: js, unit: "ms", ratio: { to: "tally", value: js / tally } });
+        figures.push({
+          name: `  baseline: naive JS loop, ${label}`,
+          value: js,
+          unit: "ms",
+          ratio: { to: "tally", value: js / tally },
+        });
       }
-      figures.push({ name: `  bulk insert of ${label === "10k" ? "10k" : `${((n - (steps[steps.indexOf(n) - 1] ?? 0)) / 1000).toFixed(0)}k`} generated reports (with tally upkeep)`, value: insertMs, unit: "ms" });
+      figures.push({
+        name: `  bulk insert of ${label === "10k" ? "10k" : `${((n - (steps[steps.indexOf(n) - 1] ?? 0)) / 1000).toFixed(0)}k`} generated reports (with tally upkeep)`,
+        value: insertMs,
+        unit: "ms",
+      });
     }
     // One real submission (code allocation, supersede, outbox, tally upkeep) at the largest size.
-    const person = await db.person.create({ data: { channel: "webchat", externalId: randomUUID(), chatId: randomUUID() } });
+    const person = await db.person.create({
+      data: { channel: "webchat", externalId: randomUUID(), chatId: randomUUID() },
+    });
     const submit = await median(9, () =>
       submitSelfReport(db, indicators, {
         personId: person.id,
@@ -115,12 +152,21 @@ export async function benchSelfReports(): Promise<Figure[]> {
         respondentType: "official",
         level: "commune",
         unit: "Đơn vị 7",
-        answers: { basic_skills: "done", data_skills: "planned", work_identity: "yes", digital_signature: "no" },
+        answers: {
+          basic_skills: "done",
+          data_skills: "planned",
+          work_identity: "yes",
+          digital_signature: "no",
+        },
         consentVersion: "v1",
         consentAt: new Date(),
       }),
     );
-    figures.push({ name: `one submission incl. supersede + tally, at ${have} reports`, value: submit, unit: "ms" });
+    figures.push({
+      name: `one submission incl. supersede + tally, at ${have} reports`,
+      value: submit,
+      unit: "ms",
+    });
   } finally {
     await db.$disconnect();
     await scratch.drop();
@@ -130,5 +176,8 @@ export async function benchSelfReports(): Promise<Figure[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const figures = await benchSelfReports();
-  for (const f of figures) process.stdout.write(`${f.name.padEnd(64)} ${f.value.toFixed(1).padStart(10)} ${f.unit}${f.ratio ? `  (${f.ratio.value.toFixed(1)}× ${f.ratio.to})` : ""}${f.note ? `  — ${f.note}` : ""}\n`);
+  for (const f of figures)
+    process.stdout.write(
+      `${f.name.padEnd(64)} ${f.value.toFixed(1).padStart(10)} ${f.unit}${f.ratio ? `  (${f.ratio.value.toFixed(1)}× ${f.ratio.to})` : ""}${f.note ? `  — ${f.note}` : ""}\n`,
+    );
 }

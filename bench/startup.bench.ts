@@ -9,13 +9,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, sleep, type Figure } from "./harness.js";
 
-async function timeToReady(script: string, env: Record<string, string>, path: string, port: number): Promise<number> {
+async function timeToReady(
+  script: string,
+  env: Record<string, string>,
+  path: string,
+  port: number,
+): Promise<number> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "inherit"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   try {
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`${script} exited with ${proc.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}${path}`, { method: path.startsWith("/webhooks") ? "POST" : "GET", headers: { "content-type": "application/json" }, body: path.startsWith("/webhooks") ? "{}" : undefined }).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method: path.startsWith("/webhooks") ? "POST" : "GET",
+        headers: { "content-type": "application/json" },
+        body: path.startsWith("/webhooks") ? "{}" : undefined,
+      }).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) return performance.now() - t0;
       if (performance.now() - t0 > 120_000) throw new Error("not ready in 120 s");
       await sleep(50);
@@ -38,9 +54,27 @@ export async function benchStartup(): Promise<Figure[]> {
     const cold = await timeToReady(`${ROOT}src/main.ts`, env, "/readyz", 39124);
     const warm = await timeToReady(`${ROOT}src/main.ts`, env, "/readyz", 39125);
     return [
-      { group: "start-up (npm start, embedded PostgreSQL)", name: "bare express process", value: bare, unit: "ms" },
-      { group: "start-up (npm start, embedded PostgreSQL)", name: "cold (new ./data)", value: cold, unit: "ms", ratio: { to: "bare express", value: cold / bare } },
-      { group: "start-up (npm start, embedded PostgreSQL)", name: "warm (./data kept)", value: warm, unit: "ms", ratio: { to: "bare express", value: warm / bare }, note: "target < 15 000 ms" },
+      {
+        group: "start-up (npm start, embedded PostgreSQL)",
+        name: "bare express process",
+        value: bare,
+        unit: "ms",
+      },
+      {
+        group: "start-up (npm start, embedded PostgreSQL)",
+        name: "cold (new ./data)",
+        value: cold,
+        unit: "ms",
+        ratio: { to: "bare express", value: cold / bare },
+      },
+      {
+        group: "start-up (npm start, embedded PostgreSQL)",
+        name: "warm (./data kept)",
+        value: warm,
+        unit: "ms",
+        ratio: { to: "bare express", value: warm / bare },
+        note: "target < 15 000 ms",
+      },
     ];
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

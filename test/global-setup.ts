@@ -34,7 +34,13 @@ export default async function setup(project: TestProject) {
   const stops: Array<() => Promise<void>> = [];
   let adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: "data/test-pg", port: 54339, database: "postgres", logger, relocateIfUnreachable: true });
+    const embedded = await startEmbeddedPostgres({
+      dataDir: "data/test-pg",
+      port: 54339,
+      database: "postgres",
+      logger,
+      relocateIfUnreachable: true,
+    });
     stops.push(() => embedded.stop());
     adminUrl = embedded.url;
   }
@@ -45,17 +51,23 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   // Leftovers of runs killed before their teardown: names carry their creation time (seconds),
   // and only those older than six hours are dropped, never a run still going in parallel.
-  const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname ~ '^cds_(tpl|t)_[0-9]+_'");
+  const stale = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname ~ '^cds_(tpl|t)_[0-9]+_'",
+  );
   const cutoff = Math.floor(Date.now() / 1000) - STALE_AFTER_SECONDS;
   for (const { datname } of stale.rows) {
     const created = Number(datname.split("_")[2]);
-    if (created < cutoff) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+    if (created < cutoff)
+      await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
   }
   await admin.query(`create database "${templateDb}"`);
   await applyMigrations(withDatabase(adminUrl, templateDb));
   // The migration engine's pool may still hold connections to the template, and PostgreSQL only
   // clones a template nobody is connected to.
-  await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [templateDb]);
+  await admin.query(
+    "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+    [templateDb],
+  );
 
   let redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
   if (!redisUrl) {
@@ -68,8 +80,12 @@ export default async function setup(project: TestProject) {
   project.provide("redisUrl", redisUrl);
 
   return async () => {
-    const dbs = await admin.query<{ datname: string }>("select datname from pg_database where datname like $1 or datname = $2", [`cds_t_${templateDb.slice(8)}_%`, templateDb]);
-    for (const { datname } of dbs.rows) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+    const dbs = await admin.query<{ datname: string }>(
+      "select datname from pg_database where datname like $1 or datname = $2",
+      [`cds_t_${templateDb.slice(8)}_%`, templateDb],
+    );
+    for (const { datname } of dbs.rows)
+      await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
     await admin.end();
     for (const stop of stops.reverse()) await stop();
   };

@@ -18,7 +18,15 @@ app.post("/bot:token/:method", async (req, res) => {
   if (method === "sendMessage" || method === "sendPhoto") {
     sends++;
     if (!firstReply.has(chatId)) firstReply.set(chatId, Date.now());
-    res.json({ ok: true, result: { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(chatId) || chatId, type: "private" }, text: req.body?.text } });
+    res.json({
+      ok: true,
+      result: {
+        message_id: messageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(chatId) || chatId, type: "private" },
+        text: req.body?.text,
+      },
+    });
     return;
   }
   res.json({ ok: true, result: true });

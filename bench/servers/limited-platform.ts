@@ -31,7 +31,12 @@ app.post("/bot:token/:method", async (req, res) => {
   last = now;
   if (tokens < 1) {
     rejected++;
-    res.status(429).json({ ok: false, error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    res.status(429).json({
+      ok: false,
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      parameters: { retry_after: 1 },
+    });
     return;
   }
   tokens -= 1;
@@ -44,12 +49,29 @@ app.post("/bot:token/:method", async (req, res) => {
     firstAt ||= Date.now();
     lastAt = Date.now();
   } else if (!firstReply.has(chatId)) firstReply.set(chatId, Date.now());
-  res.json({ ok: true, result: { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(chatId) || chatId, type: "private" }, text } });
+  res.json({
+    ok: true,
+    result: {
+      message_id: messageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: Number(chatId) || chatId, type: "private" },
+      text,
+    },
+  });
 });
 app.get("/stats", (_req, res) => {
   let duplicates = 0;
   for (const n of perChat.values()) if (n > 1) duplicates++;
-  res.json({ sends, rejected, broadcastChats: perChat.size, duplicates, firstAt, lastAt, received: [...perChat.keys()], first: Object.fromEntries(firstReply) });
+  res.json({
+    sends,
+    rejected,
+    broadcastChats: perChat.size,
+    duplicates,
+    firstAt,
+    lastAt,
+    received: [...perChat.keys()],
+    first: Object.fromEntries(firstReply),
+  });
 });
 const server = app.listen(0, "127.0.0.1", () => {
   const addr = server.address();

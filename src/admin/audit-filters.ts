@@ -7,11 +7,40 @@ import { REFERENCE_CODE_RE, UUID_RE } from "./ids.js";
 
 /** Every action the log records, in the order the filter offers them. */
 export const AUDIT_ACTIONS = [
-  "claim", "takeover", "release", "approve", "reject", "request_info", "answer", "withdraw", "verify", "flag",
-  "publish", "unpublish", "export", "audit_export", "erase", "reviewer_add", "reviewer_remove", "login_link_issue", "sign_in",
+  "claim",
+  "takeover",
+  "release",
+  "approve",
+  "reject",
+  "request_info",
+  "answer",
+  "withdraw",
+  "verify",
+  "flag",
+  "publish",
+  "unpublish",
+  "export",
+  "audit_export",
+  "erase",
+  "reviewer_add",
+  "reviewer_remove",
+  "login_link_issue",
+  "sign_in",
   // Questions inbox and FAQ (issue 18); localities, announcements and the leaderboard (issue 19).
-  "duplicate", "dismiss", "faq_propose", "faq_publish", "faq_edit", "faq_retire",
-  "import", "edit", "retire", "restore", "schedule", "send", "cancel", "snapshot",
+  "duplicate",
+  "dismiss",
+  "faq_propose",
+  "faq_publish",
+  "faq_edit",
+  "faq_retire",
+  "import",
+  "edit",
+  "retire",
+  "restore",
+  "schedule",
+  "send",
+  "cancel",
+  "snapshot",
 ] as const;
 export const AUDIT_PAGE_SIZE = 100;
 
@@ -60,7 +89,15 @@ export function auditWhere(f: AuditFilters): Prisma.AuditLogWhereInput {
 
 export function auditQuery(f: AuditFilters, extra: Record<string, string> = {}): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries({ reviewer: f.reviewer, action: f.action, code: f.code, from: f.from, to: f.to, ...extra })) if (v) p.set(k, v);
+  for (const [k, v] of Object.entries({
+    reviewer: f.reviewer,
+    action: f.action,
+    code: f.code,
+    from: f.from,
+    to: f.to,
+    ...extra,
+  }))
+    if (v) p.set(k, v);
   const s = p.toString();
   return s ? `?${s}` : "";
 }

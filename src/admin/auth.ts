@@ -118,15 +118,25 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
   async function currentSession(req: Request): Promise<{ reviewer: PageReviewer; csrf: string } | undefined> {
     const sid = readCookie(req, SESSION_COOKIE);
     if (!sid || sid.length > 128) return undefined;
-    const session = await db.adminSession.findUnique({ where: { idHash: hashSecret(sid) }, include: { reviewer: true } });
+    const session = await db.adminSession.findUnique({
+      where: { idHash: hashSecret(sid) },
+      include: { reviewer: true },
+    });
     const now = Date.now();
     if (!session || session.expiresAt.getTime() <= now || !session.reviewer.active) return undefined;
     if (now - session.lastSeenAt.getTime() > idleTimeoutMs) {
       await db.adminSession.deleteMany({ where: { idHash: session.idHash } });
       return undefined;
     }
-    if (now - session.lastSeenAt.getTime() > SEEN_RESOLUTION_MS) await db.adminSession.updateMany({ where: { idHash: session.idHash }, data: { lastSeenAt: new Date(now) } });
-    return { reviewer: { id: session.reviewer.id, name: session.reviewer.name, role: session.reviewer.role }, csrf: session.csrfToken };
+    if (now - session.lastSeenAt.getTime() > SEEN_RESOLUTION_MS)
+      await db.adminSession.updateMany({
+        where: { idHash: session.idHash },
+        data: { lastSeenAt: new Date(now) },
+      });
+    return {
+      reviewer: { id: session.reviewer.id, name: session.reviewer.name, role: session.reviewer.role },
+      csrf: session.csrfToken,
+    };
   }
 
   const requireReviewer: RequestHandler = (req, res, next) => {
@@ -142,7 +152,13 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     requireReviewer(req, res, (err?: unknown) => {
       if (err) return next(err);
       if ((res.locals.reviewer as PageReviewer).role !== "admin") {
-        return renderPage(res, { i18n, title: text.t("auth.forbidden_title"), status: 403, reviewer: res.locals.reviewer, body: html`<p>${text.t("auth.admins_only")}</p>` });
+        return renderPage(res, {
+          i18n,
+          title: text.t("auth.forbidden_title"),
+          status: 403,
+          reviewer: res.locals.reviewer,
+          body: html`<p>${text.t("auth.admins_only")}</p>`,
+        });
       }
       next();
     });
@@ -152,7 +168,8 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
     const check = () => {
       const expected = typeof res.locals.csrf === "string" ? res.locals.csrf : "";
       const body = req.body as Record<string, unknown> | undefined;
-      const sent = (typeof body?._csrf === "string" ? body._csrf : undefined) ?? req.get("x-csrf-token") ?? "";
+      const sent =
+        (typeof body?._csrf === "string" ? body._csrf : undefined) ?? req.get("x-csrf-token") ?? "";
       if (!expected || !sent || !sameSecret(sent, expected)) {
         res.status(403).type("text/plain").send(text.t("auth.bad_csrf"));
         return;
@@ -173,30 +190,63 @@ export function createAdminAuth(deps: AdminAuthDeps): AdminAuth {
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return false;
       const now = new Date();
       const tokenHash = hashSecret(token);
-      const link = await db.loginToken.findUnique({ where: { tokenHash }, include: { reviewer: { select: { id: true, name: true, active: true } } } });
+      const link = await db.loginToken.findUnique({
+        where: { tokenHash },
+        include: { reviewer: { select: { id: true, name: true, active: true } } },
+      });
       if (!link || link.usedAt || link.expiresAt <= now || !link.reviewer.active) return false;
       const sid = randomBytes(32).toString("base64url");
       // Audited as the reviewer signing in, naming who had the link made (an admin, the CLI, themself).
-      const { value: signedIn } = await performAction(db, { reviewerId: link.reviewer.id, label: link.reviewer.name }, { type: "reviewer", id: link.reviewer.id }, "sign_in", async (tx) => {
-        // Conditional update: of two requests racing with the same link, exactly one consumes it.
-        const used = await tx.loginToken.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-        if (used.count !== 1) return { value: false, audit: false };
-        await tx.adminSession.create({
-          data: { idHash: hashSecret(sid), reviewerId: link.reviewerId, csrfToken: randomBytes(24).toString("base64url"), expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
-        });
-        return { value: true, audit: { note: `đường dẫn do ${link.issuedBy === "cli" ? "quản trị máy chủ" : link.issuedBy || "không rõ"} cấp` } };
-      });
+      const { value: signedIn } = await performAction(
+        db,
+        { reviewerId: link.reviewer.id, label: link.reviewer.name },
+        { type: "reviewer", id: link.reviewer.id },
+        "sign_in",
+        async (tx) => {
+          // Conditional update: of two requests racing with the same link, exactly one consumes it.
+          const used = await tx.loginToken.updateMany({
+            where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
+            data: { usedAt: now },
+          });
+          if (used.count !== 1) return { value: false, audit: false };
+          await tx.adminSession.create({
+            data: {
+              idHash: hashSecret(sid),
+              reviewerId: link.reviewerId,
+              csrfToken: randomBytes(24).toString("base64url"),
+              expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+            },
+          });
+          return {
+            value: true,
+            audit: {
+              note: `đường dẫn do ${link.issuedBy === "cli" ? "quản trị máy chủ" : link.issuedBy || "không rõ"} cấp`,
+            },
+          };
+        },
+      );
       if (!signedIn) return false;
       // Old sessions are swept here rather than by a job: sign-ins are rare and the table stays tiny.
       await db.adminSession.deleteMany({ where: { expiresAt: { lt: now } } });
-      res.cookie(SESSION_COOKIE, sid, { httpOnly: true, sameSite: "lax", secure: secure(res.req), path: "/admin", maxAge: SESSION_TTL_MS });
+      res.cookie(SESSION_COOKIE, sid, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: secure(res.req),
+        path: "/admin",
+        maxAge: SESSION_TTL_MS,
+      });
       return true;
     },
 
     async signOut(req, res) {
       const sid = readCookie(req, SESSION_COOKIE);
       if (sid) await db.adminSession.deleteMany({ where: { idHash: hashSecret(sid) } });
-      res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: secure(req), path: "/admin" });
+      res.clearCookie(SESSION_COOKIE, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: secure(req),
+        path: "/admin",
+      });
     },
 
     async allowSignInAttempt(ip) {

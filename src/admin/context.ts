@@ -54,7 +54,15 @@ export interface PanelContext extends AdminPanelDeps {
 /** Day and time in Vietnam, as reviewers read them. */
 export function vnTime(d: Date | null | undefined): string {
   if (!d) return "";
-  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+  return new Intl.DateTimeFormat("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).format(d);
 }
 
 /** Wraps an async handler so a rejection reaches express's error handler. */
@@ -75,13 +83,21 @@ export function panelContext(deps: AdminPanelDeps): PanelContext {
     badge: (s) => html`<span class="badge s-${s}">${st(s)}</span>`,
     csrfField: (res) => html`<input type="hidden" name="_csrf" value="${deps.auth.csrfToken(res)}">`,
     who: (res) => res.locals.reviewer as PageReviewer,
-    num: (n, maxDecimals = 1) => new Intl.NumberFormat("vi-VN", { maximumFractionDigits: maxDecimals }).format(n),
-    localityName: (row) => (row.localityId && deps.localities?.byId(row.localityId)?.name) || deps.localities?.resolve(row.locality)?.name || row.locality,
+    num: (n, maxDecimals = 1) =>
+      new Intl.NumberFormat("vi-VN", { maximumFractionDigits: maxDecimals }).format(n),
+    localityName: (row) =>
+      (row.localityId && deps.localities?.byId(row.localityId)?.name) ||
+      deps.localities?.resolve(row.locality)?.name ||
+      row.locality,
     // An action without wording (a future one) shows as itself rather than as a missing key.
     actionName: (a, subjectType) => {
-      const key = subjectType === "question" && deps.i18n.has(`admin.audit.actions.question_${a}`) ? `admin.audit.actions.question_${a}` : `admin.audit.actions.${a}`;
+      const key =
+        subjectType === "question" && deps.i18n.has(`admin.audit.actions.question_${a}`)
+          ? `admin.audit.actions.question_${a}`
+          : `admin.audit.actions.${a}`;
       return deps.i18n.has(key) ? deps.i18n.t("vi", key) : a;
     },
-    actorName: (a) => (["submitter", "system", "cli"].includes(a) ? deps.i18n.t("vi", `admin.audit.actors.${a}`) : a),
+    actorName: (a) =>
+      ["submitter", "system", "cli"].includes(a) ? deps.i18n.t("vi", `admin.audit.actors.${a}`) : a,
   };
 }

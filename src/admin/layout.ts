@@ -16,7 +16,12 @@ export class SafeHtml {
 
 /** Escapes the five characters that matter in HTML text and attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 /** Trusts `s` as HTML. Only for markup the code itself wrote, never for user input. */
@@ -64,7 +69,11 @@ export function panelText(i18n: Translator, lang: Lang = PANEL_LANG): PanelText 
   return {
     t: (key, vars) => i18n.t(lang, `admin.${key}`, vars),
     h: (key, vars) =>
-      new SafeHtml(escapeHtml(i18n.t(lang, `admin.${key}`)).replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? render(vars[name]) : m))),
+      new SafeHtml(
+        escapeHtml(i18n.t(lang, `admin.${key}`)).replace(/\{(\w+)\}/g, (m, name: string) =>
+          name in vars ? render(vars[name]) : m,
+        ),
+      ),
   };
 }
 
@@ -129,7 +138,10 @@ function bannersOf(res: Response): string[] {
  *
  * @example renderPage(res, { i18n, title: text.t("queue.title"), body: html`<p>…</p>`, reviewer: res.locals.reviewer })
  */
-export function renderPage(res: Response, page: { i18n: Translator; title: string; body: SafeHtml; reviewer?: PageReviewer; status?: number }): void {
+export function renderPage(
+  res: Response,
+  page: { i18n: Translator; title: string; body: SafeHtml; reviewer?: PageReviewer; status?: number },
+): void {
   const text = panelText(page.i18n);
   const r = page.reviewer;
   const csrf = typeof res.locals.csrf === "string" ? res.locals.csrf : "";
@@ -153,5 +165,9 @@ export function renderPage(res: Response, page: { i18n: Translator; title: strin
 <html lang="${PANEL_LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin"><title>${text.h("page_title", { title: page.title })}</title><style>${raw(CSS)}</style></head>
 <body><header>${nav}</header><main>${(r ? bannersOf(res) : []).map((b) => html`<div class="banner" role="alert">${b}</div>`)}<h1>${page.title}</h1>${page.body}</main></body></html>`;
-  res.status(page.status ?? 200).set("Cache-Control", "no-store").type("html").send(doc.value);
+  res
+    .status(page.status ?? 200)
+    .set("Cache-Control", "no-store")
+    .type("html")
+    .send(doc.value);
 }

@@ -25,10 +25,16 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
   const router = express.Router();
   if (!deps.config.publicUrl) {
     // Sign-in links sent by the bot would point at localhost and open nowhere on a phone.
-    deps.logger.warn({ concern: "admin" }, "PUBLIC_URL is not set: sign-in links point at localhost; set PUBLIC_URL to the panel's public address");
+    deps.logger.warn(
+      { concern: "admin" },
+      "PUBLIC_URL is not set: sign-in links point at localhost; set PUBLIC_URL to the panel's public address",
+    );
     const warning = deps.i18n.t("vi", "admin.warning.public_url");
     router.use((_req, res, next) => {
-      res.locals.banners = [...(Array.isArray(res.locals.banners) ? (res.locals.banners as unknown[]) : []), warning];
+      res.locals.banners = [
+        ...(Array.isArray(res.locals.banners) ? (res.locals.banners as unknown[]) : []),
+        warning,
+      ];
       next();
     });
   }

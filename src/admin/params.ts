@@ -9,6 +9,8 @@ import { notFound } from "./responses.js";
 
 /** Checks `:code` and `:id` on every route of `router` that has them. */
 export function validateParams(ctx: PanelContext, router: Router): void {
-  router.param("code", (_req, res, next, value: string) => (REFERENCE_CODE_RE.test(value) ? next() : notFound(ctx, res)));
+  router.param("code", (_req, res, next, value: string) =>
+    REFERENCE_CODE_RE.test(value) ? next() : notFound(ctx, res),
+  );
   router.param("id", (_req, res, next, value: string) => (UUID_RE.test(value) ? next() : notFound(ctx, res)));
 }

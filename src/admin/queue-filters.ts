@@ -7,8 +7,24 @@ import type { Db, Prisma } from "../db/client.js";
 import type { LocalityLookup } from "../review/localities.js";
 import { UUID_RE } from "./ids.js";
 
-export const STATUSES = ["submitted", "in_review", "needs_info", "approved", "rejected", "withdrawn"] as const;
-export const CATEGORIES = ["provincial_agency", "district", "commune", "business", "official_initiative", "agency_head", "entrepreneur_scientist", "citizen"] as const;
+export const STATUSES = [
+  "submitted",
+  "in_review",
+  "needs_info",
+  "approved",
+  "rejected",
+  "withdrawn",
+] as const;
+export const CATEGORIES = [
+  "provincial_agency",
+  "district",
+  "commune",
+  "business",
+  "official_initiative",
+  "agency_head",
+  "entrepreneur_scientist",
+  "citizen",
+] as const;
 /** "todo" = what needs me: new items, items I hold, items updated for me. The default view. */
 export const VIEWS = ["todo", "all"] as const;
 export const PAGE_SIZE = 50;
@@ -48,14 +64,20 @@ export function parseFilters(query: Record<string, unknown>, localities?: Locali
   const reviewer = one(query.reviewer);
   const locality = one(query.locality);
   const after = one(query.after);
-  const localityId = locality ? (localities?.byId(locality)?.id ?? localities?.resolve(locality)?.id) : undefined;
-  const parsedStatus = (STATUSES as readonly string[]).includes(status ?? "") ? (status as QueueFilters["status"]) : undefined;
+  const localityId = locality
+    ? (localities?.byId(locality)?.id ?? localities?.resolve(locality)?.id)
+    : undefined;
+  const parsedStatus = (STATUSES as readonly string[]).includes(status ?? "")
+    ? (status as QueueFilters["status"])
+    : undefined;
   return {
     // A chosen status or a search means "look everywhere" (a code typed in the search box must be
     // found even when decided); otherwise the working view unless "all" was asked for.
     view: parsedStatus || one(query.q) ? "all" : view === "all" ? "all" : "todo",
     status: parsedStatus,
-    category: (CATEGORIES as readonly string[]).includes(category ?? "") ? (category as QueueFilters["category"]) : undefined,
+    category: (CATEGORIES as readonly string[]).includes(category ?? "")
+      ? (category as QueueFilters["category"])
+      : undefined,
     locality,
     localityId,
     reviewer: reviewer && UUID_RE.test(reviewer) ? reviewer : undefined,
@@ -70,7 +92,8 @@ export function parseFilters(query: Record<string, unknown>, localities?: Locali
 export function filtersQuery(f: Partial<QueueFilters>, extra: Record<string, string> = {}): string {
   const p = new URLSearchParams();
   const { localityId: _id, after: _after, ...kept } = f;
-  for (const [k, v] of Object.entries({ ...kept, ...extra })) if (v && !(k === "view" && v === "todo")) p.set(k, String(v));
+  for (const [k, v] of Object.entries({ ...kept, ...extra }))
+    if (v && !(k === "view" && v === "todo")) p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : "";
 }
@@ -85,14 +108,28 @@ const SEARCH_LIMIT = 2_000;
 
 /** The search text as the SQL side folds names: lower case, no diacritics. */
 export function foldSearch(text: string): string {
-  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .toLowerCase();
 }
 
 /** The rows a raw, un-matched locality text stands for: stored text that resolves to `id`. */
-async function typedLocalitiesFor(db: Db, localities: LocalityLookup | undefined, id: string): Promise<string[]> {
+async function typedLocalitiesFor(
+  db: Db,
+  localities: LocalityLookup | undefined,
+  id: string,
+): Promise<string[]> {
   if (!localities) return [];
   // Distinct typed names are few (people type the same districts); matching them here keeps old rows findable.
-  const rows = await db.nomination.findMany({ where: { localityId: null }, distinct: ["locality"], select: { locality: true }, take: 5_000 });
+  const rows = await db.nomination.findMany({
+    where: { localityId: null },
+    distinct: ["locality"],
+    select: { locality: true },
+    take: 5_000,
+  });
   return rows.map((r) => r.locality).filter((text) => localities.resolve(text)?.id === id);
 }
 
@@ -100,11 +137,23 @@ async function typedLocalitiesFor(db: Db, localities: LocalityLookup | undefined
  * The WHERE of the filters for reviewer `me`, and the same without view and status (for the counts
  * per status). Built once: the search and locality parts each cost a scan.
  */
-export async function queueWhere(db: Db, f: QueueFilters, me: string, localities?: LocalityLookup): Promise<{ where: Prisma.NominationWhereInput; countWhere: Prisma.NominationWhereInput }> {
+export async function queueWhere(
+  db: Db,
+  f: QueueFilters,
+  me: string,
+  localities?: LocalityLookup,
+): Promise<{ where: Prisma.NominationWhereInput; countWhere: Prisma.NominationWhereInput }> {
   const countWhere = await filtersWhere(db, f, me, { withStatus: false, localities });
   const and: Prisma.NominationWhereInput[] = [countWhere];
   if (f.status) and.push({ status: f.status });
-  if (f.view === "todo") and.push({ OR: [{ status: "submitted" }, { status: "in_review", claimedById: me }, { submitterUpdatedAt: { not: null }, claimedById: me }] });
+  if (f.view === "todo")
+    and.push({
+      OR: [
+        { status: "submitted" },
+        { status: "in_review", claimedById: me },
+        { submitterUpdatedAt: { not: null }, claimedById: me },
+      ],
+    });
   return { where: { AND: and }, countWhere };
 }
 
@@ -112,16 +161,33 @@ export async function queueWhere(db: Db, f: QueueFilters, me: string, localities
  * The WHERE of the filters for reviewer `me`. `withStatus: false` leaves out view and status (for
  * the counts per status).
  */
-export async function filtersWhere(db: Db, f: QueueFilters, me: string, opts: { withStatus?: boolean; localities?: LocalityLookup } = {}): Promise<Prisma.NominationWhereInput> {
+export async function filtersWhere(
+  db: Db,
+  f: QueueFilters,
+  me: string,
+  opts: { withStatus?: boolean; localities?: LocalityLookup } = {},
+): Promise<Prisma.NominationWhereInput> {
   const and: Prisma.NominationWhereInput[] = [];
   if (opts.withStatus !== false) {
     if (f.status) and.push({ status: f.status });
-    if (f.view === "todo") and.push({ OR: [{ status: "submitted" }, { status: "in_review", claimedById: me }, { submitterUpdatedAt: { not: null }, claimedById: me }] });
+    if (f.view === "todo")
+      and.push({
+        OR: [
+          { status: "submitted" },
+          { status: "in_review", claimedById: me },
+          { submitterUpdatedAt: { not: null }, claimedById: me },
+        ],
+      });
   }
   if (f.category) and.push({ category: f.category });
   if (f.localityId) {
     const typed = await typedLocalitiesFor(db, opts.localities, f.localityId);
-    and.push({ OR: [{ localityId: f.localityId }, ...(typed.length ? [{ localityId: null, locality: { in: typed } }] : [])] });
+    and.push({
+      OR: [
+        { localityId: f.localityId },
+        ...(typed.length ? [{ localityId: null, locality: { in: typed } }] : []),
+      ],
+    });
   } else if (f.locality) {
     and.push({ locality: { contains: f.locality, mode: "insensitive" } });
   }
@@ -144,13 +210,22 @@ export async function filtersWhere(db: Db, f: QueueFilters, me: string, opts: { 
   return and.length ? { AND: and } : {};
 }
 
-const include = { claimedBy: { select: { name: true } }, decidedBy: { select: { name: true } }, _count: { select: { attachments: true } } } as const;
+const include = {
+  claimedBy: { select: { name: true } },
+  decidedBy: { select: { name: true } },
+  _count: { select: { attachments: true } },
+} as const;
 
 export type QueueRow = Awaited<ReturnType<typeof listAll>>[number];
 
 /** Every matching row (exports), oldest first. */
 export async function listAll(db: Db, where: Prisma.NominationWhereInput, limit = 50_000) {
-  return db.nomination.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit, include });
+  return db.nomination.findMany({
+    where,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: limit,
+    include,
+  });
 }
 
 function encodeCursor(r: { createdAt: Date; id: string }): string {
@@ -176,24 +251,63 @@ export interface QueuePage {
  * on (createdAt, id) so page 40 costs what page 1 costs. In the working view, items the submitter
  * updated for me come first.
  */
-export async function listPage(db: Db, f: QueueFilters, me: string, where: Prisma.NominationWhereInput, size = PAGE_SIZE): Promise<QueuePage> {
+export async function listPage(
+  db: Db,
+  f: QueueFilters,
+  me: string,
+  where: Prisma.NominationWhereInput,
+  size = PAGE_SIZE,
+): Promise<QueuePage> {
   const cursor = f.after ? decodeCursor(f.after) : undefined;
   const mineUpdated: Prisma.NominationWhereInput = { claimedById: me, submitterUpdatedAt: { not: null } };
-  const updated = f.view === "todo" && !cursor ? await db.nomination.findMany({ where: { AND: [where, mineUpdated] }, orderBy: { submitterUpdatedAt: "desc" }, take: size, include }) : [];
+  const updated =
+    f.view === "todo" && !cursor
+      ? await db.nomination.findMany({
+          where: { AND: [where, mineUpdated] },
+          orderBy: { submitterUpdatedAt: "desc" },
+          take: size,
+          include,
+        })
+      : [];
   const and: Prisma.NominationWhereInput[] = [where];
   if (f.view === "todo") and.push({ NOT: mineUpdated });
-  if (cursor) and.push({ OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }] });
-  const rows = await db.nomination.findMany({ where: { AND: and }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: size + 1, include });
+  if (cursor)
+    and.push({
+      OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }],
+    });
+  const rows = await db.nomination.findMany({
+    where: { AND: and },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: size + 1,
+    include,
+  });
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;
   return { updated, rows: page, next: more ? encodeCursor(page[page.length - 1]!) : undefined };
 }
 
 /** How many nominations match the other filters, per status (the counts above the queue), and how many are in my working view. */
-export async function countByStatus(db: Db, where: Prisma.NominationWhereInput, me: string): Promise<{ byStatus: Record<string, number>; todo: number }> {
+export async function countByStatus(
+  db: Db,
+  where: Prisma.NominationWhereInput,
+  me: string,
+): Promise<{ byStatus: Record<string, number>; todo: number }> {
   const [rows, todo] = await Promise.all([
     db.nomination.groupBy({ by: ["status"], where, _count: { _all: true } }),
-    db.nomination.count({ where: { AND: [where, { OR: [{ status: "submitted" }, { status: "in_review", claimedById: me }, { submitterUpdatedAt: { not: null }, claimedById: me }] }] } }),
+    db.nomination.count({
+      where: {
+        AND: [
+          where,
+          {
+            OR: [
+              { status: "submitted" },
+              { status: "in_review", claimedById: me },
+              { submitterUpdatedAt: { not: null }, claimedById: me },
+            ],
+          },
+        ],
+      },
+    }),
   ]);
   return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r._count._all])), todo };
 }

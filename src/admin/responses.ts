@@ -68,10 +68,18 @@ export function redirectWithNotice(res: Response, path: string, key: NoticeKey, 
 export function noticeFrom(ctx: PanelContext, req: Request): SafeHtml | false {
   const key = typeof req.query.notice === "string" ? req.query.notice : "";
   if (!Object.hasOwn(NOTICES, key)) return false;
-  const code = typeof req.query.code === "string" && REFERENCE_CODE_RE.test(req.query.code) ? req.query.code : "";
-  const status = typeof req.query.status === "string" && (STATUSES as readonly string[]).includes(req.query.status) ? ctx.st(req.query.status) : "";
-  const count = typeof req.query.count === "string" && /^\d{1,6}$/.test(req.query.count) ? ctx.num(Number(req.query.count)) : "";
-  const of = typeof req.query.of === "string" && /^\d{1,6}$/.test(req.query.of) ? ctx.num(Number(req.query.of)) : "";
+  const code =
+    typeof req.query.code === "string" && REFERENCE_CODE_RE.test(req.query.code) ? req.query.code : "";
+  const status =
+    typeof req.query.status === "string" && (STATUSES as readonly string[]).includes(req.query.status)
+      ? ctx.st(req.query.status)
+      : "";
+  const count =
+    typeof req.query.count === "string" && /^\d{1,6}$/.test(req.query.count)
+      ? ctx.num(Number(req.query.count))
+      : "";
+  const of =
+    typeof req.query.of === "string" && /^\d{1,6}$/.test(req.query.of) ? ctx.num(Number(req.query.of)) : "";
   const isErr = NOTICES[key as NoticeKey];
   return html`<div class="notice${isErr ? " error" : ""}" role="status">${ctx.text.t(key, { code, status, by: "", count, of })}</div>`;
 }
@@ -79,5 +87,11 @@ export function noticeFrom(ctx: PanelContext, req: Request): SafeHtml | false {
 /** The one "not found" page (404) for anything a reviewer asked for that is not there or not well-formed. */
 export function notFound(ctx: PanelContext, res: Response, title = ctx.text.t("common.not_found")): void {
   const reviewer = res.locals.reviewer as Parameters<typeof renderPage>[1]["reviewer"];
-  renderPage(res, { i18n: ctx.i18n, title, status: 404, reviewer, body: html`<p><a href="/admin">${ctx.text.t("detail.back_to_queue")}</a></p>` });
+  renderPage(res, {
+    i18n: ctx.i18n,
+    title,
+    status: 404,
+    reviewer,
+    body: html`<p><a href="/admin">${ctx.text.t("detail.back_to_queue")}</a></p>`,
+  });
 }

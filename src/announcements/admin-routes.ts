@@ -12,7 +12,15 @@ import { CHANNELS, type ChannelName } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import { html, panelText, renderPage, type PageReviewer } from "../admin/layout.js";
-import { announcementProgress, AnnouncementStateError, cancelAnnouncement, composeSchema, createAnnouncement, MAX_TEXT, type Progress } from "./announcements.js";
+import {
+  announcementProgress,
+  AnnouncementStateError,
+  cancelAnnouncement,
+  composeSchema,
+  createAnnouncement,
+  MAX_TEXT,
+  type Progress,
+} from "./announcements.js";
 import { TOPICS } from "./topics.js";
 
 export interface AnnouncementRoutesDeps {
@@ -32,11 +40,19 @@ export interface AnnouncementRoutesDeps {
 const asList = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const formSchema = z.object({
   text: z.string(),
-  imageUrl: z.string().trim().optional().transform((v) => v || undefined),
+  imageUrl: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
   topics: z.unknown().transform(asList),
   channels: z.unknown().transform(asList),
   /** "YYYY-MM-DDTHH:mm", Vietnam time; empty = now. */
-  sendAt: z.string().trim().optional().transform((v) => v || undefined),
+  sendAt: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
   step: z.enum(["preview", "send"]).default("preview"),
 });
 
@@ -45,7 +61,8 @@ const fromVietnamLocal = (v: string) => {
   const d = new Date(`${v}:00+07:00`);
   return Number.isNaN(d.getTime()) ? null : d;
 };
-const vnTime = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+const vnTime = (d: Date) =>
+  new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 
 /** @example extraRouters.push({ path: "/admin/announcements", router: createAnnouncementRoutes({ db, redis, prefix, i18n, ...auth, channels }) }) */
 export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.Router {
@@ -56,9 +73,19 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
   const csrf = (res: Response) => html`<input type="hidden" name="_csrf" value="${deps.csrfToken(res)}">`;
   const topicName = (id: string) => i18n.t("vi", `announcements.topic.${id}`);
   const audit = (reviewer: PageReviewer, id: string, action: string, note?: string) =>
-    performAction(db, { reviewerId: reviewer.id, label: reviewer.name }, { type: "announcement", id }, action, async () => ({ value: undefined, audit: { note } }));
+    performAction(
+      db,
+      { reviewerId: reviewer.id, label: reviewer.name },
+      { type: "announcement", id },
+      action,
+      async () => ({ value: undefined, audit: { note } }),
+    );
 
-  function composeForm(res: Response, values: { text?: string; imageUrl?: string; topics?: string[]; channels?: string[]; sendAt?: string }, error?: string) {
+  function composeForm(
+    res: Response,
+    values: { text?: string; imageUrl?: string; topics?: string[]; channels?: string[]; sendAt?: string },
+    error?: string,
+  ) {
     return html`${error && html`<div class="notice error">${error}</div>`}
       <form class="card" method="post" action="/admin/announcements">${csrf(res)}<input type="hidden" name="step" value="preview">
         <p><label>${t("announcements.text")}<br><textarea name="text" maxlength="${MAX_TEXT}" rows="6" required>${values.text ?? ""}</textarea></label></p>
@@ -72,13 +99,31 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
 
   router.get("/", async (_req, res, next) => {
     try {
-      const list = await db.announcement.findMany({ orderBy: { createdAt: "desc" }, take: 50, select: { id: true, text: true, status: true, topics: true, channels: true, createdAt: true, sendAt: true } });
+      const list = await db.announcement.findMany({
+        orderBy: { createdAt: "desc" },
+        take: 50,
+        select: {
+          id: true,
+          text: true,
+          status: true,
+          topics: true,
+          channels: true,
+          createdAt: true,
+          sendAt: true,
+        },
+      });
       const rows = list.map(
-        (a) => html`<tr><td><a href="/admin/announcements/${a.id}">${vnTime(a.createdAt)}</a></td><td>${a.text.slice(0, 80)}</td><td><span class="badge">${t(`announcements.status.${a.status}`)}</span>${a.status === "scheduled" && a.sendAt ? html` ${vnTime(a.sendAt)}` : ""}</td><td>${a.topics.map(topicName).join(", ")}</td><td>${a.channels.join(", ")}</td></tr>`,
+        (a) =>
+          html`<tr><td><a href="/admin/announcements/${a.id}">${vnTime(a.createdAt)}</a></td><td>${a.text.slice(0, 80)}</td><td><span class="badge">${t(`announcements.status.${a.status}`)}</span>${a.status === "scheduled" && a.sendAt ? html` ${vnTime(a.sendAt)}` : ""}</td><td>${a.topics.map(topicName).join(", ")}</td><td>${a.channels.join(", ")}</td></tr>`,
       );
       const body = html`<h2>${t("announcements.compose")}</h2>${composeForm(res, { topics: [...TOPICS], channels: [...deps.channels] })}
         <h2>${t("announcements.history")}</h2>${rows.length ? html`<div class="table-wrap"><table><thead><tr><th>${t("announcements.col_created")}</th><th>${t("announcements.text")}</th><th>${t("announcements.col_status")}</th><th>${t("announcements.topics")}</th><th>${t("announcements.channels")}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p class="muted">${t("announcements.none")}</p>`}`;
-      renderPage(res, { i18n, title: t("announcements.title"), body, reviewer: res.locals.reviewer as PageReviewer });
+      renderPage(res, {
+        i18n,
+        title: t("announcements.title"),
+        body,
+        reviewer: res.locals.reviewer as PageReviewer,
+      });
     } catch (err) {
       next(err);
     }
@@ -89,10 +134,20 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
       const reviewer = res.locals.reviewer as PageReviewer;
       const form = formSchema.parse(req.body ?? {});
       const sendAt = form.sendAt ? fromVietnamLocal(form.sendAt) : undefined;
-      const input = { text: form.text, imageUrl: form.imageUrl, topics: form.topics, channels: form.channels, sendAt: sendAt ?? undefined };
+      const input = {
+        text: form.text,
+        imageUrl: form.imageUrl,
+        topics: form.topics,
+        channels: form.channels,
+        sendAt: sendAt ?? undefined,
+      };
       const parsed = composeSchema.safeParse(input);
       const values = { ...form, topics: form.topics.map(String), channels: form.channels.map(String) };
-      if (!parsed.success || sendAt === null || !parsed.data.channels.every((c) => deps.channels.includes(c))) {
+      if (
+        !parsed.success ||
+        sendAt === null ||
+        !parsed.data.channels.every((c) => deps.channels.includes(c))
+      ) {
         const body = composeForm(res, values, t("announcements.invalid", { max: MAX_TEXT }));
         return renderPage(res, { i18n, title: t("announcements.title"), body, reviewer, status: 400 });
       }
@@ -111,7 +166,12 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
         return renderPage(res, { i18n, title: t("announcements.title"), body, reviewer });
       }
       const created = await createAnnouncement(db, parsed.data, reviewer.name);
-      await audit(reviewer, created.id, created.status === "scheduled" ? "schedule" : "send", parsed.data.topics.join(","));
+      await audit(
+        reviewer,
+        created.id,
+        created.status === "scheduled" ? "schedule" : "send",
+        parsed.data.topics.join(","),
+      );
       deps.poke?.();
       res.redirect(303, `/admin/announcements/${created.id}`);
     } catch (err) {
@@ -136,7 +196,14 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
       const id = idSchema.safeParse(req.params.id);
       const a = id.success ? await db.announcement.findUnique({ where: { id: id.data } }) : null;
       const p = a ? await announcementProgress(db, a.id) : null;
-      if (!a || !p) return renderPage(res, { i18n, title: t("announcements.title"), body: html`<p>${t("announcements.not_found")}</p>`, reviewer: res.locals.reviewer as PageReviewer, status: 404 });
+      if (!a || !p)
+        return renderPage(res, {
+          i18n,
+          title: t("announcements.title"),
+          body: html`<p>${t("announcements.not_found")}</p>`,
+          reviewer: res.locals.reviewer as PageReviewer,
+          status: 404,
+        });
       const live = a.status === "sending" || a.status === "scheduled";
       // A refresh tag instead of a script: the panel's CSP allows no inline scripts.
       if (live) res.set("Refresh", "2");
@@ -144,7 +211,12 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
           <p class="muted">${a.topics.map(topicName).join(", ")} · ${a.channels.join(", ")} · ${t(`announcements.status.${a.status}`)}${a.sendAt ? html` · ${vnTime(a.sendAt)}` : ""}</p></div>
         ${progressBlock(p)}
         ${live && html`<form method="post" action="/admin/announcements/${a.id}/cancel">${csrf(res)}<button class="btn danger" type="submit">${t("announcements.cancel")}</button></form>`}`;
-      renderPage(res, { i18n, title: t("announcements.detail_title"), body, reviewer: res.locals.reviewer as PageReviewer });
+      renderPage(res, {
+        i18n,
+        title: t("announcements.detail_title"),
+        body,
+        reviewer: res.locals.reviewer as PageReviewer,
+      });
     } catch (err) {
       next(err);
     }
@@ -167,17 +239,27 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
   });
 
   function progressBlock(p: Progress) {
-    const eta = p.etaSeconds === null ? "—" : p.etaSeconds < 90 ? t("announcements.eta_seconds", { n: p.etaSeconds }) : t("announcements.eta_minutes", { n: Math.ceil(p.etaSeconds / 60) });
+    const eta =
+      p.etaSeconds === null
+        ? "—"
+        : p.etaSeconds < 90
+          ? t("announcements.eta_seconds", { n: p.etaSeconds })
+          : t("announcements.eta_minutes", { n: Math.ceil(p.etaSeconds / 60) });
     return html`<div class="counts">
         <span class="badge">${t("announcements.total")}: ${p.total}</span><span class="badge s-approved">${t("announcements.sent")}: ${p.sent}</span>
         <span class="badge s-rejected">${t("announcements.failed")}: ${p.failed}</span><span class="badge">${t("announcements.skipped")}: ${p.skipped}</span>
         <span class="badge s-in_review">${t("announcements.remaining")}: ${p.remaining}</span><span class="badge">${t("announcements.rate")}: ${p.rate}/s</span><span class="badge">${t("announcements.eta")}: ${eta}</span>
         ${p.cancelled ? html`<span class="badge">${t("announcements.cancelled")}: ${p.cancelled}</span>` : ""}${p.uncertain ? html`<span class="badge s-needs_info">${t("announcements.uncertain")}: ${p.uncertain}</span>` : ""}
       </div>
-      ${p.unreached.length ? html`<h2>${t("announcements.unreached")}</h2><div class="table-wrap"><table><thead><tr><th>${t("announcements.channels")}</th><th>${t("announcements.col_reason")}</th><th>${t("announcements.count")}</th></tr></thead><tbody>
-        ${p.unreached.map((u) => html`<tr><td>${t(`announcements.channel.${u.channel}`)}</td><td>${reasonText(u.reason)}</td><td>${u.count}</td></tr>`)}</tbody></table></div>` : ""}`;
+      ${
+        p.unreached.length
+          ? html`<h2>${t("announcements.unreached")}</h2><div class="table-wrap"><table><thead><tr><th>${t("announcements.channels")}</th><th>${t("announcements.col_reason")}</th><th>${t("announcements.count")}</th></tr></thead><tbody>
+        ${p.unreached.map((u) => html`<tr><td>${t(`announcements.channel.${u.channel}`)}</td><td>${reasonText(u.reason)}</td><td>${u.count}</td></tr>`)}</tbody></table></div>`
+          : ""
+      }`;
   }
-  const reasonText = (reason: string) => (i18n.has(`admin.announcements.reason.${reason}`) ? t(`announcements.reason.${reason}`) : reason);
+  const reasonText = (reason: string) =>
+    i18n.has(`admin.announcements.reason.${reason}`) ? t(`announcements.reason.${reason}`) : reason;
 
   return router;
 }

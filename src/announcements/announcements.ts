@@ -18,7 +18,10 @@ export const MAX_TEXT = 1_800;
 
 export const composeSchema = z.object({
   text: z.string().trim().min(1).max(MAX_TEXT),
-  imageUrl: z.url({ protocol: /^https$/ }).max(2_000).optional(),
+  imageUrl: z
+    .url({ protocol: /^https$/ })
+    .max(2_000)
+    .optional(),
   topics: z.array(z.enum(TOPICS)).min(1),
   channels: z.array(z.enum(CHANNELS)).min(1),
   /** Absent = send now. */
@@ -27,7 +30,17 @@ export const composeSchema = z.object({
 export type Compose = z.infer<typeof composeSchema>;
 
 /** Every reason a recipient may not be reached (AnnouncementDelivery.reason); each has wording in the admin locales. */
-export const UNREACHED_REASONS = ["blocked", "unsubscribed", "quota_exceeded", "refused", "platform_error", "channel_disabled", "cancelled", "worker_stopped_during_send", "outside_reply_window"] as const;
+export const UNREACHED_REASONS = [
+  "blocked",
+  "unsubscribed",
+  "quota_exceeded",
+  "refused",
+  "platform_error",
+  "channel_disabled",
+  "cancelled",
+  "worker_stopped_during_send",
+  "outside_reply_window",
+] as const;
 
 /** Thrown when an action does not fit the announcement's state (e.g. cancelling a finished one). */
 export class AnnouncementStateError extends Error {
@@ -39,11 +52,24 @@ export class AnnouncementStateError extends Error {
  *
  * @example const a = await createAnnouncement(db, { text: "Hạn nộp hồ sơ là 30/6", topics: ["deadlines"], channels: ["telegram", "zalo"] }, "admin")
  */
-export async function createAnnouncement(db: Db, input: Compose, createdBy: string, now = new Date()): Promise<{ id: string; status: string }> {
+export async function createAnnouncement(
+  db: Db,
+  input: Compose,
+  createdBy: string,
+  now = new Date(),
+): Promise<{ id: string; status: string }> {
   const c = composeSchema.parse(input);
   const scheduled = c.sendAt && c.sendAt.getTime() > now.getTime();
   const a = await db.announcement.create({
-    data: { text: c.text, imageUrl: c.imageUrl ?? null, topics: c.topics, channels: c.channels, status: scheduled ? "scheduled" : "draft", sendAt: c.sendAt ?? null, createdBy },
+    data: {
+      text: c.text,
+      imageUrl: c.imageUrl ?? null,
+      topics: c.topics,
+      channels: c.channels,
+      status: scheduled ? "scheduled" : "draft",
+      sendAt: c.sendAt ?? null,
+      createdBy,
+    },
   });
   if (!scheduled) await startSending(db, a.id);
   return { id: a.id, status: scheduled ? "scheduled" : "sending" };
@@ -57,7 +83,8 @@ export async function createAnnouncement(db: Db, input: Compose, createdBy: stri
  */
 export async function startSending(db: Db, id: string): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const started = await tx.$executeRaw`update "Announcement" set status = 'sending', "startedAt" = now() where id = ${id}::uuid and status in ('draft', 'scheduled')`;
+    const started =
+      await tx.$executeRaw`update "Announcement" set status = 'sending', "startedAt" = now() where id = ${id}::uuid and status in ('draft', 'scheduled')`;
     if (!started) return false;
     await tx.$executeRaw`
       insert into "AnnouncementDelivery" ("announcementId", "personId", channel, state, reason, "doneAt")
@@ -81,7 +108,8 @@ export async function startSending(db: Db, id: string): Promise<boolean> {
 export async function cancelAnnouncement(db: Db, redis: Redis, prefix: string, id: string): Promise<void> {
   await redis.set(announcementKeys.cancelled(prefix, id), "1", "EX", MARKER_TTL_SECONDS);
   await db.$transaction(async (tx) => {
-    const n = await tx.$executeRaw`update "Announcement" set status = 'cancelled', "cancelledAt" = now() where id = ${id}::uuid and status in ('draft', 'scheduled', 'sending')`;
+    const n =
+      await tx.$executeRaw`update "Announcement" set status = 'cancelled', "cancelledAt" = now() where id = ${id}::uuid and status in ('draft', 'scheduled', 'sending')`;
     if (!n) throw new AnnouncementStateError("the announcement has already finished or was cancelled");
     await tx.$executeRaw`update "AnnouncementDelivery" set state = 'cancelled', reason = 'cancelled', "doneAt" = now() where "announcementId" = ${id}::uuid and state = 'pending'`;
   });
@@ -106,11 +134,17 @@ export interface Progress {
 
 /** @example const p = await announcementProgress(db, id) // { sent: 1200, remaining: 3800, etaSeconds: 4, ... } */
 export async function announcementProgress(db: Db, id: string, now = new Date()): Promise<Progress | null> {
-  const a = await db.announcement.findUnique({ where: { id }, select: { status: true, startedAt: true, finishedAt: true } });
+  const a = await db.announcement.findUnique({
+    where: { id },
+    select: { status: true, startedAt: true, finishedAt: true },
+  });
   if (!a) return null;
-  const rows = await db.$queryRaw<Array<{ channel: ChannelName; state: string; reason: string | null; n: number }>>`
+  const rows = await db.$queryRaw<
+    Array<{ channel: ChannelName; state: string; reason: string | null; n: number }>
+  >`
     select channel::text as channel, state::text as state, reason, count(*)::int as n from "AnnouncementDelivery" where "announcementId" = ${id}::uuid group by 1, 2, 3`;
-  const sum = (...states: string[]) => rows.filter((r) => states.includes(r.state)).reduce((s, r) => s + r.n, 0);
+  const sum = (...states: string[]) =>
+    rows.filter((r) => states.includes(r.state)).reduce((s, r) => s + r.n, 0);
   const total = rows.reduce((s, r) => s + r.n, 0);
   const sent = sum("sent");
   const failed = sum("failed");
@@ -128,6 +162,8 @@ export async function announcementProgress(db: Db, id: string, now = new Date())
     remaining,
     rate: Math.round(rate * 10) / 10,
     etaSeconds: remaining && rate > 0 ? Math.ceil(remaining / rate) : null,
-    unreached: rows.filter((r) => ["failed", "skipped", "uncertain"].includes(r.state)).map((r) => ({ channel: r.channel, state: r.state, reason: r.reason ?? "unknown", count: r.n })),
+    unreached: rows
+      .filter((r) => ["failed", "skipped", "uncertain"].includes(r.state))
+      .map((r) => ({ channel: r.channel, state: r.state, reason: r.reason ?? "unknown", count: r.n })),
   };
 }

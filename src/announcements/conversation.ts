@@ -4,7 +4,12 @@
  * one-time offer after a completed nomination or self-report (never repeated after a refusal,
  * nor after being ignored). Wording in locales/<lang>/announcements.yaml.
  */
-import type { ConversationPlugin, PersonContext, PluginQuestion, PluginTurn } from "../conversation/extensions.js";
+import type {
+  ConversationPlugin,
+  PersonContext,
+  PluginQuestion,
+  PluginTurn,
+} from "../conversation/extensions.js";
 import type { Lang, Translator } from "../i18n/locales.js";
 import { normalizeVietnamese } from "../knowledge/index.js";
 import type { Subscriptions } from "./subscriptions.js";
@@ -18,21 +23,42 @@ const OWNER = "subscribe";
 const OFFER_AFTER = new Set(["nomination", "self-report"]);
 
 /** Every phrase that means "subscribe" or "unsubscribe", in both languages (from the locales). */
-export function subscriptionPhrases(i18n: Translator): { subscribe: string[]; unsubscribe: string[]; topic: Record<Topic, string[]> } {
-  const list = (key: string) => (["vi", "en"] as Lang[]).flatMap((l) => i18n.t(l, key).split("\n").map((s) => s.trim()).filter(Boolean));
+export function subscriptionPhrases(i18n: Translator): {
+  subscribe: string[];
+  unsubscribe: string[];
+  topic: Record<Topic, string[]>;
+} {
+  const list = (key: string) =>
+    (["vi", "en"] as Lang[]).flatMap((l) =>
+      i18n
+        .t(l, key)
+        .split("\n")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   return {
     subscribe: list("announcements.words.subscribe"),
     unsubscribe: list("announcements.words.unsubscribe"),
-    topic: Object.fromEntries(TOPICS.map((t) => [t, [...list(`announcements.topic.${t}`), ...list(`announcements.topic_aliases.${t}`)]])) as Record<Topic, string[]>,
+    topic: Object.fromEntries(
+      TOPICS.map((t) => [
+        t,
+        [...list(`announcements.topic.${t}`), ...list(`announcements.topic_aliases.${t}`)],
+      ]),
+    ) as Record<Topic, string[]>,
   };
 }
 
 /** @example engine.use(createSubscriptionPlugin({ subscriptions, i18n })) */
-export function createSubscriptionPlugin(deps: { subscriptions: Subscriptions; i18n: Translator }): ConversationPlugin {
+export function createSubscriptionPlugin(deps: {
+  subscriptions: Subscriptions;
+  i18n: Translator;
+}): ConversationPlugin {
   const { subscriptions, i18n } = deps;
   const phrases = subscriptionPhrases(i18n);
-  const t = (ctx: PersonContext, key: string, vars?: Record<string, string | number>) => i18n.t(ctx.lang, `announcements.${key}`, vars);
-  const topicNames = (ctx: PersonContext, topics: readonly Topic[]) => topics.map((x) => t(ctx, `topic.${x}`)).join(", ");
+  const t = (ctx: PersonContext, key: string, vars?: Record<string, string | number>) =>
+    i18n.t(ctx.lang, `announcements.${key}`, vars);
+  const topicNames = (ctx: PersonContext, topics: readonly Topic[]) =>
+    topics.map((x) => t(ctx, `topic.${x}`)).join(", ");
 
   function topicQuestion(ctx: PersonContext, text: string, offer: boolean): PluginQuestion {
     return {
@@ -40,9 +66,17 @@ export function createSubscriptionPlugin(deps: { subscriptions: Subscriptions; i
       text,
       data: { offer },
       choices: [
-        { id: "all", label: t(ctx, "choice.all"), aliases: ["tất cả", "tat ca", "all", "có", "co", "yes", "đồng ý", "dong y"] },
+        {
+          id: "all",
+          label: t(ctx, "choice.all"),
+          aliases: ["tất cả", "tat ca", "all", "có", "co", "yes", "đồng ý", "dong y"],
+        },
         ...TOPICS.map((x) => ({ id: x, label: t(ctx, `topic.${x}`), aliases: phrases.topic[x] })),
-        { id: "no", label: t(ctx, offer ? "choice.no_thanks" : "choice.not_now"), aliases: ["không", "khong", "no", "không cảm ơn", "khong cam on", "thôi", "thoi"] },
+        {
+          id: "no",
+          label: t(ctx, offer ? "choice.no_thanks" : "choice.not_now"),
+          aliases: ["không", "khong", "no", "không cảm ơn", "khong cam on", "thôi", "thoi"],
+        },
       ],
     };
   }
@@ -61,7 +95,9 @@ export function createSubscriptionPlugin(deps: { subscriptions: Subscriptions; i
       const wanted = topicFromText(args, phrases.topic);
       if (wanted) return subscribe(ctx, [wanted], "chat");
       const current = await subscriptions.get(ctx.personId);
-      const lead = current.topics.length ? t(ctx, "already", { topics: topicNames(ctx, current.topics) }) : t(ctx, "ask_topics");
+      const lead = current.topics.length
+        ? t(ctx, "already", { topics: topicNames(ctx, current.topics) })
+        : t(ctx, "ask_topics");
       return { replies: [], question: topicQuestion(ctx, lead, false) };
     },
   };
@@ -74,7 +110,11 @@ export function createSubscriptionPlugin(deps: { subscriptions: Subscriptions; i
     },
   };
   // "nhận tin hạn nộp": one topic at once (word lists announcements.words.subscribe_<topic>).
-  for (const topic of TOPICS) commands[`${SUBSCRIBE_COMMAND}_${topic}`] = { words: `announcements.words.subscribe_${topic}`, run: (_args, ctx) => subscribe(ctx, [topic], "chat") };
+  for (const topic of TOPICS)
+    commands[`${SUBSCRIBE_COMMAND}_${topic}`] = {
+      words: `announcements.words.subscribe_${topic}`,
+      run: (_args, ctx) => subscribe(ctx, [topic], "chat"),
+    };
 
   return {
     commands,

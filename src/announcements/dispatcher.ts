@@ -17,7 +17,14 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter, type ChannelName, type Reply } from "../channels/types.js";
+import {
+  PermanentSendError,
+  RecipientUnreachableError,
+  RetryAfterError,
+  type ChannelAdapter,
+  type ChannelName,
+  type Reply,
+} from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import { startSending } from "./announcements.js";
@@ -42,7 +49,13 @@ export interface DispatcherDeps {
   concurrency?: number;
 }
 
-type Outcome = { id: string; state: "sent" | "failed" | "skipped" | "cancelled" | "pending" | "uncertain"; reason?: string; personId?: string; /** The platform call's duration, seconds. */ seconds?: number };
+type Outcome = {
+  id: string;
+  state: "sent" | "failed" | "skipped" | "cancelled" | "pending" | "uncertain";
+  reason?: string;
+  personId?: string /** The platform call's duration, seconds. */;
+  seconds?: number;
+};
 
 // Before the platform call, in one round trip: stop if the person opted out or the announcement was
 // cancelled, else take the attempt — once per delivery across all workers (SET NX): a worker that
@@ -78,9 +91,13 @@ export class AnnouncementDispatcher {
         try {
           await this.tick();
         } catch (err) {
-          this.deps.logger.warn({ err: (err as Error).message }, "announcement dispatcher pass failed; will retry");
+          this.deps.logger.warn(
+            { err: (err as Error).message },
+            "announcement dispatcher pass failed; will retry",
+          );
         }
-        if (this.running) await Promise.race([sleep(this.deps.pollMs ?? 1_000), new Promise<void>((r) => (this.wake = r))]);
+        if (this.running)
+          await Promise.race([sleep(this.deps.pollMs ?? 1_000), new Promise<void>((r) => (this.wake = r))]);
       }
     })();
   }
@@ -96,16 +113,25 @@ export class AnnouncementDispatcher {
     this.wake?.();
     await this.loop;
     await Promise.allSettled(this.pumps.values());
-    await this.deps.db.$executeRaw`update "AnnouncementDelivery" set state = 'pending', "claimedBy" = null, "leaseUntil" = null where state = 'claimed' and "claimedBy" = ${this.workerId}`.catch(() => {});
+    await this.deps.db
+      .$executeRaw`update "AnnouncementDelivery" set state = 'pending', "claimedBy" = null, "leaseUntil" = null where state = 'claimed' and "claimedBy" = ${this.workerId}`.catch(
+      () => {},
+    );
   }
 
   /** One pass: start due scheduled announcements, resolve dead workers' rows, run a pump per running announcement and channel, close finished ones. */
   async tick(): Promise<void> {
     const { db } = this.deps;
-    const due = await db.announcement.findMany({ where: { status: "scheduled", sendAt: { lte: new Date() } }, select: { id: true } });
+    const due = await db.announcement.findMany({
+      where: { status: "scheduled", sendAt: { lte: new Date() } },
+      select: { id: true },
+    });
     for (const a of due) await startSending(db, a.id);
     await this.reap();
-    const running = await db.announcement.findMany({ where: { status: "sending" }, select: { id: true, channels: true } });
+    const running = await db.announcement.findMany({
+      where: { status: "sending" },
+      select: { id: true, channels: true },
+    });
     for (const a of running) {
       for (const channel of a.channels) {
         const key = `${a.id}:${channel}`;
@@ -113,11 +139,19 @@ export class AnnouncementDispatcher {
         const adapter = this.deps.adapters.get(channel);
         if (!adapter) {
           // The channel was switched off after the announcement was composed: say so, do not wait forever.
-          await db.announcementDelivery.updateMany({ where: { announcementId: a.id, channel, state: "pending" }, data: { state: "failed", reason: "channel_disabled", doneAt: new Date() } });
+          await db.announcementDelivery.updateMany({
+            where: { announcementId: a.id, channel, state: "pending" },
+            data: { state: "failed", reason: "channel_disabled", doneAt: new Date() },
+          });
           continue;
         }
         const pump = this.pump(a.id, adapter)
-          .catch((err: unknown) => this.deps.logger.warn({ announcementId: a.id, channel, err: (err as Error).message }, "announcement pump stopped; another pass resumes it"))
+          .catch((err: unknown) =>
+            this.deps.logger.warn(
+              { announcementId: a.id, channel, err: (err as Error).message },
+              "announcement pump stopped; another pass resumes it",
+            ),
+          )
           .finally(() => this.pumps.delete(key));
         this.pumps.set(key, pump);
       }
@@ -135,7 +169,10 @@ export class AnnouncementDispatcher {
         select id, "personId" from "AnnouncementDelivery" where state = 'claimed' and "leaseUntil" < now() order by id limit 5000 for update skip locked`;
       if (!rows.length) return 0;
       const ids = rows.map((r) => String(r.id));
-      const [accepted, attempted] = await Promise.all([redis.mget(ids.map((id) => announcementKeys.accepted(prefix, id))), redis.mget(ids.map((id) => announcementKeys.attempt(prefix, id)))]);
+      const [accepted, attempted] = await Promise.all([
+        redis.mget(ids.map((id) => announcementKeys.accepted(prefix, id))),
+        redis.mget(ids.map((id) => announcementKeys.attempt(prefix, id))),
+      ]);
       const sent = ids.filter((_, i) => accepted[i]);
       const uncertain = ids.filter((_, i) => !accepted[i] && attempted[i]);
       const back = ids.filter((_, i) => !accepted[i] && !attempted[i]);
@@ -151,7 +188,10 @@ export class AnnouncementDispatcher {
       await set(sent, "sent", null);
       await set(uncertain, "uncertain", "worker_stopped_during_send");
       await set(back, "pending", null);
-      this.deps.logger.warn({ sent: sent.length, uncertain: uncertain.length, requeued: back.length }, "resolved deliveries of a stopped worker");
+      this.deps.logger.warn(
+        { sent: sent.length, uncertain: uncertain.length, requeued: back.length },
+        "resolved deliveries of a stopped worker",
+      );
       return rows.length;
     });
   }
@@ -165,7 +205,10 @@ export class AnnouncementDispatcher {
   /** Sends one announcement on one channel until nothing is left to claim, it is cancelled, or the dispatcher stops. */
   private async pump(announcementId: string, adapter: ChannelAdapter): Promise<void> {
     const { db, redis, prefix, logger } = this.deps;
-    const announcement = await db.announcement.findUniqueOrThrow({ where: { id: announcementId }, select: { text: true, imageUrl: true } });
+    const announcement = await db.announcement.findUniqueOrThrow({
+      where: { id: announcementId },
+      select: { text: true, imageUrl: true },
+    });
     const concurrency = this.concurrencyOf(adapter);
     const batch = Math.max(concurrency * 2, Math.min(500, Math.ceil(adapter.limits.globalPerSecond / 2)));
     const leaseMs = this.deps.leaseMs ?? 5_000;
@@ -188,7 +231,8 @@ export class AnnouncementDispatcher {
           this.workerId,
         );
         const blocked = done.filter((o) => o.reason === "blocked" && o.personId).map((o) => o.personId!);
-        if (blocked.length) await db.person.updateMany({ where: { id: { in: blocked } }, data: { unreachableAt: new Date() } });
+        if (blocked.length)
+          await db.person.updateMany({ where: { id: { in: blocked } }, data: { unreachableAt: new Date() } });
       }
       await db.$executeRawUnsafe(
         `update "AnnouncementDelivery" set "leaseUntil" = now() + $2 * interval '1 millisecond' where state = 'claimed' and "claimedBy" = $1`,
@@ -196,7 +240,13 @@ export class AnnouncementDispatcher {
         leaseMs,
       );
     };
-    const flusher = setInterval(() => void flush().catch((err: unknown) => log.warn({ err: (err as Error).message }, "recording delivery outcomes failed; retried")), 250);
+    const flusher = setInterval(
+      () =>
+        void flush().catch((err: unknown) =>
+          log.warn({ err: (err as Error).message }, "recording delivery outcomes failed; retried"),
+        ),
+      250,
+    );
 
     // Sends pull rows from a local queue that is refilled (one claim at a time) before it runs dry,
     // so a slow send never holds up the others (no per-batch barrier).
@@ -205,7 +255,9 @@ export class AnnouncementDispatcher {
     let claiming: Promise<void> | undefined;
     const claim = () =>
       (claiming ??= (async () => {
-        const rows = await db.$queryRawUnsafe<Array<{ id: bigint; personId: string; chatId: string; language: string }>>(
+        const rows = await db.$queryRawUnsafe<
+          Array<{ id: bigint; personId: string; chatId: string; language: string }>
+        >(
           `with c as (
              select id from "AnnouncementDelivery" where "announcementId" = $1::uuid and channel = $2::"Channel" and state = 'pending' order by id limit $3 for update skip locked
            ), u as (
@@ -226,10 +278,14 @@ export class AnnouncementDispatcher {
     // a crash leaves as few "uncertain" deliveries as the rate allows; `concurrency` is the ceiling.
     let inFlight = 0;
     let latency = 0.05;
-    const allowed = () => Math.min(concurrency, Math.max(2, Math.ceil(adapter.limits.globalPerSecond * latency * 1.5)));
+    const allowed = () =>
+      Math.min(concurrency, Math.max(2, Math.ceil(adapter.limits.globalPerSecond * latency * 1.5)));
     const worker = async () => {
       for (;;) {
-        if (queue.length < concurrency && !exhausted && this.running && !cancelled && !stopReason) void claim().catch((err: unknown) => log.warn({ err: (err as Error).message }, "claiming deliveries failed; retried"));
+        if (queue.length < concurrency && !exhausted && this.running && !cancelled && !stopReason)
+          void claim().catch((err: unknown) =>
+            log.warn({ err: (err as Error).message }, "claiming deliveries failed; retried"),
+          );
         const row = queue.shift();
         if (!row) {
           if (exhausted || !this.running || cancelled || stopReason) return;
@@ -243,7 +299,12 @@ export class AnnouncementDispatcher {
         else {
           while (inFlight >= allowed()) await sleep(2);
           inFlight++;
-          const outcome = await this.sendOne(announcementId, adapter, { id, personId: row.personId, chatId: row.chatId, lang: row.language === "en" ? "en" : "vi" }, announcement);
+          const outcome = await this.sendOne(
+            announcementId,
+            adapter,
+            { id, personId: row.personId, chatId: row.chatId, lang: row.language === "en" ? "en" : "vi" },
+            announcement,
+          );
           inFlight--;
           if (outcome.seconds !== undefined) latency = 0.9 * latency + 0.1 * outcome.seconds;
           if (outcome.reason === "cancelled") cancelled = true;
@@ -256,11 +317,22 @@ export class AnnouncementDispatcher {
     try {
       await Promise.all(Array.from({ length: concurrency }, worker));
       // Rows claimed but not reached (stopped, cancelled, quota): their outcome is recorded too.
-      for (const row of queue.splice(0)) results.push({ id: String(row.id), state: !this.running ? "pending" : cancelled ? "cancelled" : "failed", reason: !this.running ? undefined : cancelled ? "cancelled" : stopReason });
+      for (const row of queue.splice(0))
+        results.push({
+          id: String(row.id),
+          state: !this.running ? "pending" : cancelled ? "cancelled" : "failed",
+          reason: !this.running ? undefined : cancelled ? "cancelled" : stopReason,
+        });
       if (stopReason) {
         // Zalo answered "quota exceeded": every further send would fail too (and must not be retried).
-        await db.announcementDelivery.updateMany({ where: { announcementId, channel, state: "pending" }, data: { state: "failed", reason: stopReason, doneAt: new Date() } });
-        log.warn({ reason: stopReason }, "channel stopped for this announcement; remaining recipients reported");
+        await db.announcementDelivery.updateMany({
+          where: { announcementId, channel, state: "pending" },
+          data: { state: "failed", reason: stopReason, doneAt: new Date() },
+        });
+        log.warn(
+          { reason: stopReason },
+          "channel stopped for this announcement; remaining recipients reported",
+        );
       }
     } finally {
       clearInterval(flusher);
@@ -269,7 +341,12 @@ export class AnnouncementDispatcher {
   }
 
   /** Paces, gates and sends one delivery; returns its outcome. */
-  private async sendOne(announcementId: string, adapter: ChannelAdapter, r: { id: string; personId: string; chatId: string; lang: "vi" | "en" }, a: { text: string; imageUrl: string | null }): Promise<Outcome> {
+  private async sendOne(
+    announcementId: string,
+    adapter: ChannelAdapter,
+    r: { id: string; personId: string; chatId: string; lang: "vi" | "en" },
+    a: { text: string; imageUrl: string | null },
+  ): Promise<Outcome> {
     const { redis, prefix, i18n, logger } = this.deps;
     const base = { id: r.id, personId: r.personId };
     const optOut = announcementKeys.optOut(prefix, r.personId);
@@ -279,7 +356,19 @@ export class AnnouncementDispatcher {
       await this.token(adapter);
       if (!gated) {
         gated = true;
-        const gate = Number(await runScript(redis, GATE, [optOut, cancelledKey, announcementKeys.attempt(prefix, r.id), announcementKeys.accepted(prefix, r.id)], [MARKER_TTL_SECONDS]));
+        const gate = Number(
+          await runScript(
+            redis,
+            GATE,
+            [
+              optOut,
+              cancelledKey,
+              announcementKeys.attempt(prefix, r.id),
+              announcementKeys.accepted(prefix, r.id),
+            ],
+            [MARKER_TTL_SECONDS],
+          ),
+        );
         if (gate === 1) return { ...base, state: "skipped", reason: "unsubscribed" };
         if (gate === 2) return { ...base, state: "cancelled", reason: "cancelled" };
         if (gate === 3) return { ...base, state: "sent" };
@@ -290,7 +379,10 @@ export class AnnouncementDispatcher {
         if (o) return { ...base, state: "skipped", reason: "unsubscribed" };
         if (c) return { ...base, state: "cancelled", reason: "cancelled" };
       }
-      const reply: Reply = { text: `${a.text}\n\n${i18n.t(r.lang, "announcements.footer")}`, ...(a.imageUrl ? { media: { url: a.imageUrl } } : {}) };
+      const reply: Reply = {
+        text: `${a.text}\n\n${i18n.t(r.lang, "announcements.footer")}`,
+        ...(a.imageUrl ? { media: { url: a.imageUrl } } : {}),
+      };
       const started = performance.now();
       try {
         await adapter.send(r.chatId, reply, { key: `ann:${announcementId}:${r.personId}`, index: 0 });
@@ -300,7 +392,12 @@ export class AnnouncementDispatcher {
       } catch (err) {
         // Zalo OA refuses proactive messages outside its 7-day window (OutsideWindowError, by name:
         // the domain does not import a channel's code); the channel marks the person unreachable.
-        if (err instanceof RecipientUnreachableError) return { ...base, state: "failed", reason: err.name === "OutsideWindowError" ? "outside_reply_window" : "blocked" };
+        if (err instanceof RecipientUnreachableError)
+          return {
+            ...base,
+            state: "failed",
+            reason: err.name === "OutsideWindowError" ? "outside_reply_window" : "blocked",
+          };
         if (err instanceof PermanentSendError) return { ...base, state: "failed", reason: "refused" };
         if (err instanceof RetryAfterError) {
           // Zalo's 429 means the plan's message quota is spent: never retried (docs/zalo facts §8).
@@ -310,7 +407,10 @@ export class AnnouncementDispatcher {
           continue;
         }
         if (attempt >= 3) {
-          logger.warn({ channel: adapter.name, err: (err as Error).name }, "announcement delivery failed after retries");
+          logger.warn(
+            { channel: adapter.name, err: (err as Error).name },
+            "announcement delivery failed after retries",
+          );
           return { ...base, state: "failed", reason: "platform_error" };
         }
         await sleep(500 * 2 ** attempt);
@@ -321,7 +421,11 @@ export class AnnouncementDispatcher {
   /** One dispenser per channel and process: the sends in flight share its Redis round trips. */
   private token(adapter: ChannelAdapter): Promise<void> {
     let d = this.dispensers.get(adapter.name);
-    if (!d) this.dispensers.set(adapter.name, (d = broadcastDispenser(this.deps.redis, this.deps.prefix, adapter.name, adapter.limits)));
+    if (!d)
+      this.dispensers.set(
+        adapter.name,
+        (d = broadcastDispenser(this.deps.redis, this.deps.prefix, adapter.name, adapter.limits)),
+      );
     return d.take();
   }
 }

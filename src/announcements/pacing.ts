@@ -32,10 +32,16 @@ export interface ChannelLimits {
 }
 
 /** Tokens of the bot-wide bucket a broadcast leaves to conversation replies: 5 %, at least 2. */
-export const reserveFor = (limits: ChannelLimits) => Math.min(Math.max(2, Math.ceil(limits.globalPerSecond * 0.05)), Math.max(0, limits.globalPerSecond - 1));
+export const reserveFor = (limits: ChannelLimits) =>
+  Math.min(Math.max(2, Math.ceil(limits.globalPerSecond * 0.05)), Math.max(0, limits.globalPerSecond - 1));
 
 /** Runs a Lua script by its SHA (40 bytes on the wire), loading it when Redis forgot it (after a restart). */
-export async function runScript(redis: Redis, script: { body: string; sha: string }, keys: string[], args: Array<string | number>): Promise<unknown> {
+export async function runScript(
+  redis: Redis,
+  script: { body: string; sha: string },
+  keys: string[],
+  args: Array<string | number>,
+): Promise<unknown> {
   try {
     return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (err) {
@@ -60,7 +66,12 @@ export class TokenDispenser {
   private readonly waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private refilling = false;
 
-  constructor(private readonly redis: Redis, private readonly key: string, private readonly limits: ChannelLimits, private readonly maxBatch = 100) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly limits: ChannelLimits,
+    private readonly maxBatch = 100,
+  ) {}
 
   /** Resolves when this send may go. */
   take(): Promise<void> {
@@ -76,7 +87,18 @@ export class TokenDispenser {
     try {
       while (this.waiters.length) {
         const wanted = Math.min(this.waiters.length, this.maxBatch);
-        const [taken, wait] = (await runScript(this.redis, TAKE_MANY_SCRIPT, [this.key], [Date.now(), this.limits.globalPerSecond, this.limits.globalPerSecond, reserveFor(this.limits), wanted])) as [number, number];
+        const [taken, wait] = (await runScript(
+          this.redis,
+          TAKE_MANY_SCRIPT,
+          [this.key],
+          [
+            Date.now(),
+            this.limits.globalPerSecond,
+            this.limits.globalPerSecond,
+            reserveFor(this.limits),
+            wanted,
+          ],
+        )) as [number, number];
         for (let i = 0; i < taken; i++) this.waiters.shift()!.resolve();
         if (!taken) await sleep(Math.max(1, Number(wait)));
       }
@@ -89,4 +111,5 @@ export class TokenDispenser {
 }
 
 /** @example const d = broadcastDispenser(redis, prefix, "telegram", adapter.limits); await d.take() */
-export const broadcastDispenser = (redis: Redis, prefix: string, channel: string, limits: ChannelLimits) => new TokenDispenser(redis, announcementKeys.channelBucket(prefix, channel), limits);
+export const broadcastDispenser = (redis: Redis, prefix: string, channel: string, limits: ChannelLimits) =>
+  new TokenDispenser(redis, announcementKeys.channelBucket(prefix, channel), limits);

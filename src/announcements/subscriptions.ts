@@ -40,7 +40,9 @@ export interface Subscriptions {
  */
 export function createSubscriptions(deps: { db: Db; redis: Redis; prefix: string }): Subscriptions {
   const { db, redis, prefix } = deps;
-  const state = (row: { topics: string[]; offeredAt: Date | null; declinedAt: Date | null } | null): SubscriptionState => ({
+  const state = (
+    row: { topics: string[]; offeredAt: Date | null; declinedAt: Date | null } | null,
+  ): SubscriptionState => ({
     topics: (row?.topics ?? []).filter((t): t is Topic => (TOPICS as readonly string[]).includes(t)),
     offeredAt: row?.offeredAt ?? null,
     declinedAt: row?.declinedAt ?? null,
@@ -61,7 +63,10 @@ export function createSubscriptions(deps: { db: Db; redis: Redis; prefix: string
         update: { topics: list, source, subscribedAt: now, unsubscribedAt: null },
       });
       // They just wrote to us: reachable again (e.g. unblocked the bot since a failed send).
-      await db.person.updateMany({ where: { id: personId, unreachableAt: { not: null } }, data: { unreachableAt: null } });
+      await db.person.updateMany({
+        where: { id: personId, unreachableAt: { not: null } },
+        data: { unreachableAt: null },
+      });
       // The marker goes after the row: a broadcast materialised meanwhile reads the new row.
       await redis.del(announcementKeys.optOut(prefix, personId));
       return state(row);
@@ -73,24 +78,42 @@ export function createSubscriptions(deps: { db: Db; redis: Redis; prefix: string
       await redis.set(announcementKeys.optOut(prefix, personId), "1");
       const wasSubscribed = await db.$transaction(async (tx) => {
         const before = await tx.subscription.findUnique({ where: { personId }, select: { topics: true } });
-        if (before) await tx.subscription.update({ where: { personId }, data: { topics: [], unsubscribedAt: new Date() } });
-        await tx.announcementDelivery.updateMany({ where: { personId, state: "pending" }, data: { state: "skipped", reason: "unsubscribed", doneAt: new Date() } });
+        if (before)
+          await tx.subscription.update({
+            where: { personId },
+            data: { topics: [], unsubscribedAt: new Date() },
+          });
+        await tx.announcementDelivery.updateMany({
+          where: { personId, state: "pending" },
+          data: { state: "skipped", reason: "unsubscribed", doneAt: new Date() },
+        });
         return (before?.topics.length ?? 0) > 0;
       });
       return { wasSubscribed };
     },
 
     async shouldOffer(personId) {
-      const row = await db.subscription.findUnique({ where: { personId }, select: { offeredAt: true, declinedAt: true, topics: true } });
+      const row = await db.subscription.findUnique({
+        where: { personId },
+        select: { offeredAt: true, declinedAt: true, topics: true },
+      });
       return !row || (!row.offeredAt && !row.declinedAt && row.topics.length === 0);
     },
 
     async markOffered(personId, at = new Date()) {
-      await db.subscription.upsert({ where: { personId }, create: { personId, offeredAt: at }, update: { offeredAt: at } });
+      await db.subscription.upsert({
+        where: { personId },
+        create: { personId, offeredAt: at },
+        update: { offeredAt: at },
+      });
     },
 
     async decline(personId, at = new Date()) {
-      await db.subscription.upsert({ where: { personId }, create: { personId, offeredAt: at, declinedAt: at }, update: { declinedAt: at } });
+      await db.subscription.upsert({
+        where: { personId },
+        create: { personId, offeredAt: at, declinedAt: at },
+        update: { declinedAt: at },
+      });
     },
   };
 }
@@ -102,9 +125,20 @@ export function createSubscriptions(deps: { db: Db; redis: Redis; prefix: string
  *
  * @example onFollow: (e) => followToSubscription(db, subscriptions, "zalo_oa", e.userId, e.followed)
  */
-export async function followToSubscription(db: Db, subscriptions: Subscriptions, channel: "zalo_oa", userId: string, followed: boolean): Promise<void> {
+export async function followToSubscription(
+  db: Db,
+  subscriptions: Subscriptions,
+  channel: "zalo_oa",
+  userId: string,
+  followed: boolean,
+): Promise<void> {
   const id = userId.slice(0, 128);
-  const person = await db.person.upsert({ where: { channel_externalId: { channel, externalId: id } }, create: { channel, externalId: id, chatId: id }, update: {}, select: { id: true } });
+  const person = await db.person.upsert({
+    where: { channel_externalId: { channel, externalId: id } },
+    create: { channel, externalId: id, chatId: id },
+    update: {},
+    select: { id: true },
+  });
   if (followed) await subscriptions.subscribe(person.id, TOPICS, `${channel}_follow`);
   else await subscriptions.unsubscribe(person.id);
 }

@@ -6,4 +6,5 @@
 export const TOPICS = ["movement", "deadlines", "role_models"] as const;
 export type Topic = (typeof TOPICS)[number];
 
-export const isTopic = (v: unknown): v is Topic => typeof v === "string" && (TOPICS as readonly string[]).includes(v);
+export const isTopic = (v: unknown): v is Topic =>
+  typeof v === "string" && (TOPICS as readonly string[]).includes(v);

@@ -13,7 +13,13 @@ import { BlockList, isIP } from "node:net";
 import { MediaRejectedError } from "./types.js";
 
 /** Zalo serves user media from these domains (and their subdomains), e.g. f20-zpc.zdn.vn, s120-ava-talk.zadn.vn. */
-export const ZALO_MEDIA_HOST_DEFAULTS = ["zdn.vn", "zadn.vn", "zalo.me", "zaloapp.com", "zaloplatforms.com"] as const;
+export const ZALO_MEDIA_HOST_DEFAULTS = [
+  "zdn.vn",
+  "zadn.vn",
+  "zalo.me",
+  "zaloapp.com",
+  "zaloplatforms.com",
+] as const;
 
 /** Resolves a host name to all its addresses (injectable so tests can point a name anywhere). */
 export type Resolver = (host: string) => Promise<LookupAddress[]>;
@@ -40,10 +46,33 @@ export interface FetchedBody {
 
 const NOT_PUBLIC = new BlockList();
 for (const [net, bits] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.0.2.0", 24],
-  ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) NOT_PUBLIC.addSubnet(net, bits, "ipv4");
-for (const [net, bits] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["2001:db8::", 32], ["64:ff9b::", 96], ["100::", 64]] as const) NOT_PUBLIC.addSubnet(net, bits, "ipv6");
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const)
+  NOT_PUBLIC.addSubnet(net, bits, "ipv4");
+for (const [net, bits] of [
+  ["::", 128],
+  ["::1", 128],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["ff00::", 8],
+  ["2001:db8::", 32],
+  ["64:ff9b::", 96],
+  ["100::", 64],
+] as const)
+  NOT_PUBLIC.addSubnet(net, bits, "ipv6");
 
 /** Whether `address` is a public unicast address (IPv4-mapped IPv6 is judged as the IPv4 it carries). */
 export function isPublicAddress(address: string): boolean {
@@ -55,7 +84,11 @@ export function isPublicAddress(address: string): boolean {
 }
 
 const defaultResolver: Resolver = (host) =>
-  new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) =>
+      err ? reject(err) : resolve(addresses),
+    ),
+  );
 
 function hostAllowed(host: string, hosts: readonly string[]): boolean {
   const h = host.toLowerCase().replace(/\.$/, "");
@@ -70,7 +103,16 @@ function hostAllowed(host: string, hosts: readonly string[]): boolean {
  * over https, to be resolved and checked) or refused.
  */
 function classify(url: URL, policy: MediaFetchPolicy): "trusted" | "public" | undefined {
-  if (policy.trustedOrigins?.some((o) => { try { return new URL(o).origin === url.origin; } catch { return false; } })) return "trusted";
+  if (
+    policy.trustedOrigins?.some((o) => {
+      try {
+        return new URL(o).origin === url.origin;
+      } catch {
+        return false;
+      }
+    })
+  )
+    return "trusted";
   if (url.protocol !== "https:" || url.username || url.password) return undefined;
   // A literal IP is never one of the platform's CDN host names.
   if (isIP(url.hostname.replace(/^\[|\]$/g, ""))) return undefined;
@@ -83,7 +125,11 @@ function classify(url: URL, policy: MediaFetchPolicy): "trusted" | "public" | un
  * @example const { bytes } = await fetchMedia(link, 10 * 1024 * 1024, { hosts: ZALO_MEDIA_HOST_DEFAULTS })
  * @throws MediaRejectedError "unavailable" for a refused or failing link, "too_large" above maxBytes
  */
-export async function fetchMedia(rawUrl: string, maxBytes: number, policy: MediaFetchPolicy): Promise<FetchedBody> {
+export async function fetchMedia(
+  rawUrl: string,
+  maxBytes: number,
+  policy: MediaFetchPolicy,
+): Promise<FetchedBody> {
   const deadline = Date.now() + (policy.timeoutMs ?? 20_000);
   const maxRedirects = policy.maxRedirects ?? 3;
   let url: URL;
@@ -109,7 +155,13 @@ export async function fetchMedia(rawUrl: string, maxBytes: number, policy: Media
   }
 }
 
-async function requestOnce(url: URL, kind: "trusted" | "public", maxBytes: number, deadline: number, resolve: Resolver): Promise<{ redirect?: string; bytes?: Buffer; contentType: string }> {
+async function requestOnce(
+  url: URL,
+  kind: "trusted" | "public",
+  maxBytes: number,
+  deadline: number,
+  resolve: Resolver,
+): Promise<{ redirect?: string; bytes?: Buffer; contentType: string }> {
   let pinned: LookupAddress | undefined;
   if (kind === "public") {
     let addresses: LookupAddress[];
@@ -119,7 +171,8 @@ async function requestOnce(url: URL, kind: "trusted" | "public", maxBytes: numbe
       throw new MediaRejectedError("unavailable");
     }
     // Every address must be public: a name with one private address among public ones is refused.
-    if (!addresses.length || !addresses.every((a) => isPublicAddress(a.address))) throw new MediaRejectedError("unavailable");
+    if (!addresses.length || !addresses.every((a) => isPublicAddress(a.address)))
+      throw new MediaRejectedError("unavailable");
     pinned = addresses[0]!;
   }
   const remaining = deadline - Date.now();
@@ -142,7 +195,12 @@ async function requestOnce(url: URL, kind: "trusted" | "public", maxBytes: numbe
         headers: { accept: "image/*,*/*;q=0.5", "user-agent": "cds-bot/1 media-fetch" },
         agent: false,
         // Connect to the address that was checked, not to whatever a second lookup returns.
-        ...(pinned ? { lookup: ((_h: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) => (opts?.all ? cb(null, [pinned]) : cb(null, pinned!.address, pinned!.family))) as never } : {}),
+        ...(pinned
+          ? {
+              lookup: ((_h: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) =>
+                opts?.all ? cb(null, [pinned]) : cb(null, pinned!.address, pinned!.family)) as never,
+            }
+          : {}),
       },
       (res) => {
         const status = res.statusCode ?? 0;
@@ -155,7 +213,8 @@ async function requestOnce(url: URL, kind: "trusted" | "public", maxBytes: numbe
         }
         if (status < 200 || status >= 300) return fail(new MediaRejectedError("unavailable"));
         const declared = Number(res.headers["content-length"]);
-        if (Number.isFinite(declared) && declared > maxBytes) return fail(new MediaRejectedError("too_large"));
+        if (Number.isFinite(declared) && declared > maxBytes)
+          return fail(new MediaRejectedError("too_large"));
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
@@ -167,7 +226,13 @@ async function requestOnce(url: URL, kind: "trusted" | "public", maxBytes: numbe
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolvePromise({ bytes: Buffer.concat(chunks), contentType: String(res.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase() });
+          resolvePromise({
+            bytes: Buffer.concat(chunks),
+            contentType: String(res.headers["content-type"] ?? "")
+              .split(";")[0]!
+              .trim()
+              .toLowerCase(),
+          });
         });
         res.on("error", () => fail(new MediaRejectedError("unavailable")));
       },

@@ -133,7 +133,11 @@ export interface ChannelAdapter {
   limits: { globalPerSecond: number; perChatPerSecond: number; perChatBurst: number };
   /** A chat's own budget when it differs by chat (Telegram groups allow ~20 a minute); `limits` otherwise. */
   chatLimit?(chatId: string): { perSecond: number; burst: number };
-  send(chatId: string, reply: Reply, ctx: { key: string; index: number; platform?: OutboundJob["platform"] }): Promise<void>;
+  send(
+    chatId: string,
+    reply: Reply,
+    ctx: { key: string; index: number; platform?: OutboundJob["platform"] },
+  ): Promise<void>;
   /** Called once before a job's replies (e.g. answerCallbackQuery, remove an answered keyboard, typing). Errors are logged, not retried. */
   beforeSend?(job: OutboundJob): Promise<void>;
   /** Whether `beforeSend` has anything to do for this job (saves a Redis round trip when not); default yes. */

@@ -46,7 +46,12 @@ async function databaseUrl(config: Config): Promise<{ url: string; stop?: () => 
     return { url };
   } catch {
     await probe.end().catch(() => {});
-    const embedded = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/pg`, port: config.embeddedPgPort, database: "cds", logger: createLogger({ level: "warn" }) });
+    const embedded = await startEmbeddedPostgres({
+      dataDir: `${config.dataDir}/pg`,
+      port: config.embeddedPgPort,
+      database: "cds",
+      logger: createLogger({ level: "warn" }),
+    });
     return { url: embedded.url, stop: () => embedded.stop() };
   }
 }
@@ -55,15 +60,23 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { channel: { type: "string" }, id: { type: "string" }, name: { type: "string" }, role: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      channel: { type: "string" },
+      id: { type: "string" },
+      name: { type: "string" },
+      role: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   const command = positionals.join(" ");
   if (values.help || !["reviewer add", "reviewer list", "reviewer remove", "login-link"].includes(command)) {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
-  if (values.role && values.role !== "reviewer" && values.role !== "admin") throw new UsageError("--role must be reviewer or admin");
-  if (values.channel && !(CHANNELS as readonly string[]).includes(values.channel)) throw new UsageError(`--channel must be one of ${CHANNELS.join(", ")}`);
+  if (values.role && values.role !== "reviewer" && values.role !== "admin")
+    throw new UsageError("--role must be reviewer or admin");
+  if (values.channel && !(CHANNELS as readonly string[]).includes(values.channel))
+    throw new UsageError(`--channel must be one of ${CHANNELS.join(", ")}`);
   if (command !== "reviewer list" && !values.name) throw new UsageError("--name is required");
 
   const config = parseConfig(process.env);
@@ -72,12 +85,26 @@ async function main(argv: string[]): Promise<number> {
   const db = createDb(database.url, { max: 2 });
   try {
     if (command === "reviewer add") {
-      const r = await addReviewer(db, { name: values.name!, role: values.role as "reviewer" | "admin" | undefined, channel: values.channel as ChannelName | undefined, externalId: values.id }, CLI_ACTOR);
-      process.stdout.write(`added ${r.name} (${r.role}${r.channel ? `, ${r.channel} ${r.externalId}` : ""})\n`);
+      const r = await addReviewer(
+        db,
+        {
+          name: values.name!,
+          role: values.role as "reviewer" | "admin" | undefined,
+          channel: values.channel as ChannelName | undefined,
+          externalId: values.id,
+        },
+        CLI_ACTOR,
+      );
+      process.stdout.write(
+        `added ${r.name} (${r.role}${r.channel ? `, ${r.channel} ${r.externalId}` : ""})\n`,
+      );
     } else if (command === "reviewer list") {
       const rows = await listReviewers(db);
       if (!rows.length) process.stdout.write("no reviewers yet\n");
-      for (const r of rows) process.stdout.write(`${r.active ? "active  " : "removed "} ${r.role.padEnd(8)} ${(r.channel ? `${r.channel}:${r.externalId}` : "-").padEnd(24)} ${r.name}\n`);
+      for (const r of rows)
+        process.stdout.write(
+          `${r.active ? "active  " : "removed "} ${r.role.padEnd(8)} ${(r.channel ? `${r.channel}:${r.externalId}` : "-").padEnd(24)} ${r.name}\n`,
+        );
     } else if (command === "reviewer remove") {
       const r = await removeReviewer(db, values.name!, CLI_ACTOR);
       process.stdout.write(`removed ${r.name}: sessions ended, unused sign-in links revoked\n`);

@@ -34,7 +34,8 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const knowledge = loadKnowledge({ dir: resolve("flows/knowledge"), localesDir: resolve("locales") });
-const toJson = (a: KnowledgeAnswer) => JSON.stringify({ answered: a.answered, answer: a.text, sources: a.sources });
+const toJson = (a: KnowledgeAnswer) =>
+  JSON.stringify({ answered: a.answered, answer: a.text, sources: a.sources });
 
 if (file !== undefined) {
   // One question per line, every line answered (an empty one with answered:false) so outputs align.

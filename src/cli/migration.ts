@@ -16,13 +16,18 @@ const name = args.find((a) => !a.startsWith("--") && args[args.indexOf(a) - 1] !
 const fromRev = args.includes("--from") ? args[args.indexOf("--from") + 1] : "HEAD";
 const url = process.env.DATABASE_URL;
 if (!name || !/^[a-z0-9_]+$/.test(name) || !url) {
-  process.stderr.write("usage: DATABASE_URL=postgresql://... npm run db:migration -- <snake_case_name> [--from <git revision>]\n");
+  process.stderr.write(
+    "usage: DATABASE_URL=postgresql://... npm run db:migration -- <snake_case_name> [--from <git revision>]\n",
+  );
   process.exit(2);
 }
 const paths = defaultMigrationPaths();
 let fromSchema: string | undefined;
 try {
-  fromSchema = execFileSync("git", ["show", `${fromRev}:prisma/schema.prisma`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  fromSchema = execFileSync("git", ["show", `${fromRev}:prisma/schema.prisma`], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
 } catch {
   fromSchema = undefined; // no committed schema yet: the first migration
 }

@@ -21,18 +21,32 @@ class UsageError extends Error {
 }
 
 /** @example await runZaloWebhookCommand(["set"], process.env) */
-export async function runZaloWebhookCommand(argv: string[], env: Record<string, string | undefined>, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
+export async function runZaloWebhookCommand(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<void> {
   const command = argv.find((a) => !a.startsWith("-"));
   if (!command || !["set", "info", "delete"].includes(command)) throw new UsageError(USAGE);
   const config: Config = parseConfig(env);
-  if (!config.zalo) throw new UsageError("ZALO_BOT_TOKEN is not set: create the bot first (see docs/zalo.md).");
+  if (!config.zalo)
+    throw new UsageError("ZALO_BOT_TOKEN is not set: create the bot first (see docs/zalo.md).");
   const client = new ZaloClient({ token: config.zalo.token, apiRoot: config.zalo.apiRoot });
 
   if (command === "set") {
-    if (!config.publicUrl) throw new UsageError("PUBLIC_URL is not set: it must be the public https address of this server, e.g. https://bot.example.gov.vn");
-    if (!config.publicUrl.startsWith("https://")) throw new UsageError(`PUBLIC_URL must start with https:// (Zalo delivers only to HTTPS); got ${config.publicUrl}`);
+    if (!config.publicUrl)
+      throw new UsageError(
+        "PUBLIC_URL is not set: it must be the public https address of this server, e.g. https://bot.example.gov.vn",
+      );
+    if (!config.publicUrl.startsWith("https://"))
+      throw new UsageError(
+        `PUBLIC_URL must start with https:// (Zalo delivers only to HTTPS); got ${config.publicUrl}`,
+      );
     const secret = config.zalo.webhookSecret;
-    if (!secret) throw new UsageError("ZALO_WEBHOOK_SECRET is not set: choose 8–256 characters of A–Z, a–z, 0–9, _ and -.");
+    if (!secret)
+      throw new UsageError(
+        "ZALO_WEBHOOK_SECRET is not set: choose 8–256 characters of A–Z, a–z, 0–9, _ and -.",
+      );
     const url = `${config.publicUrl}/webhooks/zalo`;
     const info = await client.setWebhook({ url, secret_token: secret });
     out(`Zalo webhook set: ${info.url || url}`);
@@ -40,7 +54,11 @@ export async function runZaloWebhookCommand(argv: string[], env: Record<string, 
   }
   if (command === "info") {
     const info = await client.getWebhookInfo();
-    out(info.url ? `Zalo delivers to: ${info.url}` : "No Zalo webhook is set (the bot can be polled: ZALO_MODE=polling).");
+    out(
+      info.url
+        ? `Zalo delivers to: ${info.url}`
+        : "No Zalo webhook is set (the bot can be polled: ZALO_MODE=polling).",
+    );
     if (info.updated_at) out(`Last changed: ${new Date(info.updated_at).toISOString()}`);
     return;
   }
@@ -54,7 +72,8 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
     else if (err instanceof UsageError) process.stderr.write(`${err.message}\n`);
-    else if (err instanceof ZaloApiError && err.errorCode === 401) process.stderr.write("Zalo refused the token (401): check ZALO_BOT_TOKEN.\n");
+    else if (err instanceof ZaloApiError && err.errorCode === 401)
+      process.stderr.write("Zalo refused the token (401): check ZALO_BOT_TOKEN.\n");
     else if (err instanceof ZaloError) process.stderr.write(`${err.message}\n`);
     else throw err;
     process.exit(2);

@@ -5,11 +5,36 @@
 import { z } from "zod";
 import { ZALO_MEDIA_HOST_DEFAULTS } from "../channels/media-fetch.js";
 
-const bool = (fallback: boolean) => z.preprocess((v) => (v === undefined || v === "" ? fallback : typeof v === "string" ? !/^(0|false|no|off)$/i.test(v.trim()) : v), z.boolean());
-const hostList = z.string().transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)).pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, "must be host names separated by commas")).min(1));
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    (v) =>
+      v === undefined || v === ""
+        ? fallback
+        : typeof v === "string"
+          ? !/^(0|false|no|off)$/i.test(v.trim())
+          : v,
+    z.boolean(),
+  );
+const hostList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, "must be host names separated by commas")).min(1));
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
-const secret = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(8, "must be 8–256 characters").max(256, "must be 8–256 characters").regex(/^[A-Za-z0-9_-]+$/, "may contain only A–Z, a–z, 0–9, _ and -").optional());
+const secret = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z
+    .string()
+    .min(8, "must be 8–256 characters")
+    .max(256, "must be 8–256 characters")
+    .regex(/^[A-Za-z0-9_-]+$/, "may contain only A–Z, a–z, 0–9, _ and -")
+    .optional(),
+);
 
 export const envSchema = z
   .object({
@@ -24,7 +49,10 @@ export const envSchema = z
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
     /** Prefix for every Redis key and BullMQ queue, so several deployments can share one Redis. */
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default("cds"),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default("cds"),
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_WEBHOOK_SECRET: secret,
     TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
@@ -53,19 +81,37 @@ export const envSchema = z
     /** Most submissions (nominations + self-reports) one person may send per day. */
     MAX_SUBMISSIONS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(5),
     /** Largest evidence file accepted, in bytes (default 10 MB). */
-    EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    EVIDENCE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
     /** Hours a forwarded question may wait unanswered before officials are reminded. */
-    QUESTION_REMIND_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(48),
+    QUESTION_REMIND_HOURS: z.coerce
+      .number()
+      .min(0.01)
+      .max(24 * 30)
+      .default(48),
     /** The unit named to citizens in answers given on Telegram, prefilled in the panel's answer form. */
     ANSWER_UNIT: z.string().trim().min(1).max(200).default("Sở Nội vụ tỉnh Tuyên Quang"),
     /** Worker child processes of role `all`: "auto" = cores − 1 (at least 1); 0 = one process does everything. */
     WORKERS: z.union([z.literal("auto"), z.coerce.number().int().min(0).max(64)]).default("auto"),
     /** Bearer token for GET /metrics on the main port; without it (and without METRICS_PORT) /metrics is off. */
-    METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
+    METRICS_TOKEN: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.string().min(16, "must be at least 16 characters").optional(),
+    ),
     /** Serve /metrics on this separate port (keep it off the public network) instead of the main one. */
-    METRICS_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+    METRICS_PORT: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce.number().int().min(0).max(65535).optional(),
+    ),
     /** Host names Zalo serves evidence photos from (subdomains included); https and public addresses only. */
-    ZALO_MEDIA_HOSTS: z.preprocess((v) => (v === undefined || v === "" ? ZALO_MEDIA_HOST_DEFAULTS.join(",") : v), hostList),
+    ZALO_MEDIA_HOSTS: z.preprocess(
+      (v) => (v === undefined || v === "" ? ZALO_MEDIA_HOST_DEFAULTS.join(",") : v),
+      hostList,
+    ),
     /** Reverse proxies in front of the server whose X-Forwarded-For / -Proto are believed (0 = none: the peer address is the client). */
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     /** The public web chat (on for the embedded run; production may serve it only behind the portal). */
@@ -91,17 +137,36 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_MODE === "webhook" && !env.TELEGRAM_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["TELEGRAM_WEBHOOK_SECRET"], message: "is required when TELEGRAM_BOT_TOKEN is set (webhook mode)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_WEBHOOK_SECRET"],
+        message: "is required when TELEGRAM_BOT_TOKEN is set (webhook mode)",
+      });
     }
     if (env.ZALO_BOT_TOKEN && env.ZALO_MODE === "webhook" && !env.ZALO_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["ZALO_WEBHOOK_SECRET"], message: "is required when ZALO_BOT_TOKEN is set (webhook mode)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ZALO_WEBHOOK_SECRET"],
+        message: "is required when ZALO_BOT_TOKEN is set (webhook mode)",
+      });
     }
     if (env.ZALO_OA_APP_ID) {
       for (const key of ["ZALO_OA_SECRET_KEY", "ZALO_OA_APP_SECRET", "ZALO_OA_TOKEN_KEY"] as const) {
-        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when ZALO_OA_APP_ID is set" });
+        if (!env[key])
+          ctx.addIssue({ code: "custom", path: [key], message: "is required when ZALO_OA_APP_ID is set" });
       }
-      if (env.ZALO_OA_TOKEN_KEY && !parseTokenKey(env.ZALO_OA_TOKEN_KEY)) ctx.addIssue({ code: "custom", path: ["ZALO_OA_TOKEN_KEY"], message: "must be 32 bytes: 64 hex characters or 44 base64 characters" });
-      if (env.ZALO_OA_CODE_VERIFIER && !/^[A-Za-z0-9._~-]{43,128}$/.test(env.ZALO_OA_CODE_VERIFIER)) ctx.addIssue({ code: "custom", path: ["ZALO_OA_CODE_VERIFIER"], message: "must be 43–128 characters of A–Z, a–z, 0–9, -, ., _, ~" });
+      if (env.ZALO_OA_TOKEN_KEY && !parseTokenKey(env.ZALO_OA_TOKEN_KEY))
+        ctx.addIssue({
+          code: "custom",
+          path: ["ZALO_OA_TOKEN_KEY"],
+          message: "must be 32 bytes: 64 hex characters or 44 base64 characters",
+        });
+      if (env.ZALO_OA_CODE_VERIFIER && !/^[A-Za-z0-9._~-]{43,128}$/.test(env.ZALO_OA_CODE_VERIFIER))
+        ctx.addIssue({
+          code: "custom",
+          path: ["ZALO_OA_CODE_VERIFIER"],
+          message: "must be 43–128 characters of A–Z, a–z, 0–9, -, ., _, ~",
+        });
     }
   });
 
@@ -129,10 +194,32 @@ export interface Config {
   embeddedRedisPort: number;
   redisPrefix: string;
   role: Role;
-  telegram?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling"; reviewChatId?: string; maxPerSecond: number };
-  zalo?: { token: string; webhookSecret?: string; apiRoot: string; mode: "webhook" | "polling"; mediaHosts: string[] };
+  telegram?: {
+    token: string;
+    webhookSecret?: string;
+    apiRoot: string;
+    mode: "webhook" | "polling";
+    reviewChatId?: string;
+    maxPerSecond: number;
+  };
+  zalo?: {
+    token: string;
+    webhookSecret?: string;
+    apiRoot: string;
+    mode: "webhook" | "polling";
+    mediaHosts: string[];
+  };
   /** Zalo Official Account; absent when ZALO_OA_APP_ID is unset. */
-  zaloOa?: { appId: string; secretKey: string; appSecret: string; apiRoot: string; oauthRoot: string; tokenKey: Buffer; codeVerifier?: string; redirectUri?: string };
+  zaloOa?: {
+    appId: string;
+    secretKey: string;
+    appSecret: string;
+    apiRoot: string;
+    oauthRoot: string;
+    tokenKey: Buffer;
+    codeVerifier?: string;
+    redirectUri?: string;
+  };
   /** Proxy hops whose forwarding headers are believed (0 = none). */
   trustProxy: number;
   webchat: WebchatConfig;
@@ -180,9 +267,11 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   const roleIdx = argv.indexOf("--role");
   const roleArg = roleIdx >= 0 ? argv[roleIdx + 1] : argv.find((a) => a.startsWith("--role="))?.slice(7);
   const role = z.enum(["all", "web", "worker"]).safeParse(roleArg ?? "all");
-  if (!role.success) problems.push(`--role: must be one of all, web, worker (got ${JSON.stringify(roleArg)})`);
+  if (!role.success)
+    problems.push(`--role: must be one of all, web, worker (got ${JSON.stringify(roleArg)})`);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join(".") || "environment"}: ${issue.message}`);
+    for (const issue of parsed.error.issues)
+      problems.push(`${issue.path.join(".") || "environment"}: ${issue.message}`);
   }
   if (problems.length || !parsed.success || !role.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -200,10 +289,23 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     redisPrefix: e.REDIS_PREFIX,
     role: role.data,
     telegram: e.TELEGRAM_BOT_TOKEN
-      ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""), mode: e.TELEGRAM_MODE, reviewChatId: e.TELEGRAM_REVIEW_CHAT_ID, maxPerSecond: e.TELEGRAM_MAX_PER_SECOND }
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""),
+          mode: e.TELEGRAM_MODE,
+          reviewChatId: e.TELEGRAM_REVIEW_CHAT_ID,
+          maxPerSecond: e.TELEGRAM_MAX_PER_SECOND,
+        }
       : undefined,
     zalo: e.ZALO_BOT_TOKEN
-      ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT.replace(/\/$/, ""), mode: e.ZALO_MODE, mediaHosts: e.ZALO_MEDIA_HOSTS }
+      ? {
+          token: e.ZALO_BOT_TOKEN,
+          webhookSecret: e.ZALO_WEBHOOK_SECRET,
+          apiRoot: e.ZALO_API_ROOT.replace(/\/$/, ""),
+          mode: e.ZALO_MODE,
+          mediaHosts: e.ZALO_MEDIA_HOSTS,
+        }
       : undefined,
     zaloOa: e.ZALO_OA_APP_ID
       ? {

@@ -47,35 +47,56 @@ export function createAccountActions(k: Kit): AccountActions {
       if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       const answer = await lookup(turn, text, "conversation.status.how");
       if (!answer) return;
-      if (answer.withdrawable && k.registry.withdrawals.has(answer.code.slice(0, 2))) return k.questions.ask(turn, answer.text, { kind: "status", code: answer.code });
+      if (answer.withdrawable && k.registry.withdrawals.has(answer.code.slice(0, 2)))
+        return k.questions.ask(turn, answer.text, { kind: "status", code: answer.code });
       k.say(turn, answer.text);
     },
     async askWithdraw(turn, text) {
       if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       const answer = await lookup(turn, text, "conversation.withdraw.how");
       if (!answer) return;
-      if (!answer.withdrawable) return k.say(turn, k.t(turn, "conversation.withdraw.not_possible", { code: answer.code }));
-      k.questions.ask(turn, k.t(turn, "conversation.withdraw.confirm", { code: answer.code }), { kind: "withdraw-confirm", code: answer.code });
+      if (!answer.withdrawable)
+        return k.say(turn, k.t(turn, "conversation.withdraw.not_possible", { code: answer.code }));
+      k.questions.ask(turn, k.t(turn, "conversation.withdraw.confirm", { code: answer.code }), {
+        kind: "withdraw-confirm",
+        code: answer.code,
+      });
     },
     async withdraw(turn, code) {
       const done = (await k.registry.withdrawals.get(code.slice(0, 2))?.(code, k.person(turn))) ?? false;
       if (done) k.log(turn).info({ code }, "submission withdrawn by its submitter");
-      k.say(turn, k.t(turn, done ? "conversation.withdraw.done" : "conversation.withdraw.not_possible", { code }));
+      k.say(
+        turn,
+        k.t(turn, done ? "conversation.withdraw.done" : "conversation.withdraw.not_possible", { code }),
+      );
     },
     async mine(turn) {
       // The list names the person's submissions and their status: not for the group to read.
       if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       const ctx = k.person(turn);
-      const lines = (await Promise.all(k.registry.submissionLists.map((list) => list(ctx)))).flat().sort((a, b) => b.at.getTime() - a.at.getTime());
+      const lines = (await Promise.all(k.registry.submissionLists.map((list) => list(ctx))))
+        .flat()
+        .sort((a, b) => b.at.getTime() - a.at.getTime());
       if (!lines.length) return k.menu.show(turn, k.t(turn, "conversation.mine.none"));
-      k.say(turn, [k.t(turn, "conversation.mine.title"), ...lines.slice(0, MINE_LIMIT).map((l) => `• ${l.text}`), k.t(turn, "conversation.status.how")].join("\n"));
+      k.say(
+        turn,
+        [
+          k.t(turn, "conversation.mine.title"),
+          ...lines.slice(0, MINE_LIMIT).map((l) => `• ${l.text}`),
+          k.t(turn, "conversation.status.how"),
+        ].join("\n"),
+      );
     },
     askDeletion(turn) {
       if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       k.questions.ask(turn, k.t(turn, "conversation.deletion.confirm"), { kind: "delete-confirm" });
     },
     async requestDeletion(turn) {
-      await requestDeletion(db, { personId: turn.session.personId, channel: turn.msg.channel, chatId: turn.msg.chatId });
+      await requestDeletion(db, {
+        personId: turn.session.personId,
+        channel: turn.msg.channel,
+        chatId: turn.msg.chatId,
+      });
       k.deps.pokeOutbox?.();
       k.log(turn).info("deletion requested");
       k.say(turn, k.t(turn, "conversation.deletion.queued"));

@@ -30,5 +30,8 @@ export function privateChatIdOf(msg: InboundMessage): string {
  * @example if (inGroup(turn.msg)) return sendToPrivateChat(k, turn, "nomination");
  */
 export function sendToPrivateChat(k: Pick<Kit, "t">, turn: Turn, start = "menu"): void {
-  turn.replies.push({ text: k.t(turn, "conversation.group.private_only"), openPrivate: { label: k.t(turn, "conversation.group.open_private"), start } });
+  turn.replies.push({
+    text: k.t(turn, "conversation.group.private_only"),
+    openPrivate: { label: k.t(turn, "conversation.group.open_private"), start },
+  });
 }

@@ -85,8 +85,18 @@ export interface Kit {
  *
  * @example const k = kitTools(deps, registry, vocab) as Kit; k.menu = createMenu(k);
  */
-export function kitTools(deps: EngineDeps, registry: PluginRegistry, vocab: Vocabulary): Pick<Kit, "deps" | "registry" | "vocab" | "t" | "say" | "ask" | "person" | "log"> {
-  const log = (turn: Turn) => deps.logger.child({ channel: turn.msg.channel, chatId: turn.msg.chatId, messageId: turn.msg.messageId, personId: turn.session.personId });
+export function kitTools(
+  deps: EngineDeps,
+  registry: PluginRegistry,
+  vocab: Vocabulary,
+): Pick<Kit, "deps" | "registry" | "vocab" | "t" | "say" | "ask" | "person" | "log"> {
+  const log = (turn: Turn) =>
+    deps.logger.child({
+      channel: turn.msg.channel,
+      chatId: turn.msg.chatId,
+      messageId: turn.msg.messageId,
+      personId: turn.session.personId,
+    });
   return {
     deps,
     registry,
@@ -100,7 +110,16 @@ export function kitTools(deps: EngineDeps, registry: PluginRegistry, vocab: Voca
       turn.session.pending = pending;
       turn.replies.push(choices.length ? { text, choices, choiceToken: token } : { text });
     },
-    person: (turn) => ({ personId: turn.session.personId, channel: turn.msg.channel, chatId: turn.msg.chatId, lang: turn.lang, db: deps.db, i18n: deps.i18n, logger: log(turn), now: new Date(turn.now) }),
+    person: (turn) => ({
+      personId: turn.session.personId,
+      channel: turn.msg.channel,
+      chatId: turn.msg.chatId,
+      lang: turn.lang,
+      db: deps.db,
+      i18n: deps.i18n,
+      logger: log(turn),
+      now: new Date(turn.now),
+    }),
     log,
   };
 }
@@ -108,5 +127,7 @@ export function kitTools(deps: EngineDeps, registry: PluginRegistry, vocab: Voca
 /** An error's class and driver code, safe to log (no message text, which may quote personal data). */
 export function errorKind(err: unknown): string {
   const e = err as { name?: string; code?: unknown; constructor?: { name?: string } };
-  return [e?.constructor?.name ?? e?.name ?? typeof err, typeof e?.code === "string" ? e.code : undefined].filter(Boolean).join(":");
+  return [e?.constructor?.name ?? e?.name ?? typeof err, typeof e?.code === "string" ? e.code : undefined]
+    .filter(Boolean)
+    .join(":");
 }

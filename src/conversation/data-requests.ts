@@ -8,20 +8,41 @@ import { writeOutbox } from "../queue/outbox.js";
 import { cleanText } from "../text/free-text.js";
 
 /** "Xóa dữ liệu của tôi": queued for a reviewer, who performs the erasure and notifies the person. */
-export async function requestDeletion(db: Db, args: { personId: string; channel: InboundMessage["channel"]; chatId: string }): Promise<string> {
+export async function requestDeletion(
+  db: Db,
+  args: { personId: string; channel: InboundMessage["channel"]; chatId: string },
+): Promise<string> {
   return db.$transaction(async (tx) => {
-    const row = await tx.deletionRequest.create({ data: { personId: args.personId, channel: args.channel, chatId: args.chatId }, select: { id: true } });
+    const row = await tx.deletionRequest.create({
+      data: { personId: args.personId, channel: args.channel, chatId: args.chatId },
+      select: { id: true },
+    });
     await writeOutbox(tx, "deletion.requested", { requestId: row.id });
     return row.id;
   });
 }
 
 /** A question the knowledge base could not answer, stored (after the person agreed) for an official. */
-export async function forwardQuestion(db: Db, args: { personId: string; question: string; language?: string }): Promise<string> {
+export async function forwardQuestion(
+  db: Db,
+  args: { personId: string; question: string; language?: string },
+): Promise<string> {
   return db.$transaction(async (tx) => {
     // Where and in which language the person asked: the official's answer goes back there.
-    const person = await tx.person.findUnique({ where: { id: args.personId }, select: { channel: true, chatId: true, language: true } });
-    const row = await tx.forwardedQuestion.create({ data: { personId: args.personId, question: cleanText(args.question), channel: person?.channel, chatId: person?.chatId, language: args.language ?? person?.language ?? "vi" }, select: { id: true } });
+    const person = await tx.person.findUnique({
+      where: { id: args.personId },
+      select: { channel: true, chatId: true, language: true },
+    });
+    const row = await tx.forwardedQuestion.create({
+      data: {
+        personId: args.personId,
+        question: cleanText(args.question),
+        channel: person?.channel,
+        chatId: person?.chatId,
+        language: args.language ?? person?.language ?? "vi",
+      },
+      select: { id: true },
+    });
     await writeOutbox(tx, "question.forwarded", { questionId: row.id });
     return row.id;
   });

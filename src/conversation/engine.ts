@@ -38,7 +38,11 @@ export interface Engine {
  * const replies = await engine.handle(msg);
  */
 export function createEngine(deps: EngineDeps): Engine {
-  const store = new SessionStore({ redis: deps.redis, prefix: deps.prefix, ttlSeconds: deps.sessionTtlSeconds });
+  const store = new SessionStore({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    ttlSeconds: deps.sessionTtlSeconds,
+  });
   const clock = deps.clock ?? Date.now;
   const resumeAfter = deps.resumeAfterMs ?? 30 * 60_000;
   const registry = new PluginRegistry(deps.flows);
@@ -64,7 +68,8 @@ export function createEngine(deps: EngineDeps): Engine {
   /** A press of an older button: harmless — a list stays browsable, anything else re-shows the current question. */
   function onStalePress(turn: Turn, token: string, id: string) {
     const browse = turn.session.browse;
-    if (browse && k.knowledge.isListToken(turn, token)) return k.knowledge.open(turn, browse.choices[Number(id)]);
+    if (browse && k.knowledge.isListToken(turn, token))
+      return k.knowledge.open(turn, browse.choices[Number(id)]);
     const stale = k.t(turn, "conversation.stale");
     const current = turn.session.lastReplies?.filter((r) => r.choiceToken === turn.session.token).at(-1);
     // One message: the note above the question still open, with its buttons.
@@ -78,7 +83,8 @@ export function createEngine(deps: EngineDeps): Engine {
    */
   async function followTypedLanguage(turn: Turn, text: string) {
     if (turn.session.langChosen) return;
-    const step = turn.session.flow && turn.session.pending?.kind === "step" ? k.runner.current(turn).step : undefined;
+    const step =
+      turn.session.flow && turn.session.pending?.kind === "step" ? k.runner.current(turn).step : undefined;
     if (step && (takesFreeText(step) || (step.kind === "choice" && step.free))) return;
     const lang = languageOfText(text, vocab);
     if (!lang || lang === turn.lang) return;
@@ -94,21 +100,45 @@ export function createEngine(deps: EngineDeps): Engine {
       return;
     }
     if (msg.unsupported) {
-      k.say(turn, k.t(turn, msg.unsupported === "link" ? "core.unsupported_link" : msg.unsupported === "protected" ? "core.protected_sender" : "core.unsupported"));
+      k.say(
+        turn,
+        k.t(
+          turn,
+          msg.unsupported === "link"
+            ? "core.unsupported_link"
+            : msg.unsupported === "protected"
+              ? "core.protected_sender"
+              : "core.unsupported",
+        ),
+      );
       if (s.flow && s.pending?.kind === "step") k.runner.prompt(turn);
       return;
     }
     if (msg.choice) {
       if (msg.choice.token === REVIEW_CHOICE_TOKEN) return; // reviewer buttons belong to the review middleware
-      if (s.token && msg.choice.token === s.token && s.pending) return k.questions.choose(turn, msg.choice.id);
+      if (s.token && msg.choice.token === s.token && s.pending)
+        return k.questions.choose(turn, msg.choice.id);
       return onStalePress(turn, msg.choice.token, msg.choice.id);
     }
     if (msg.text !== undefined) await followTypedLanguage(turn, msg.text);
     // Someone coming back to a half-finished flow after a while is asked before anything is used.
-    if (s.flow && previousAt !== undefined && turn.now - previousAt > resumeAfter && s.pending?.kind === "step") {
+    if (
+      s.flow &&
+      previousAt !== undefined &&
+      turn.now - previousAt > resumeAfter &&
+      s.pending?.kind === "step"
+    ) {
       const flow = deps.flows.get(s.flow.flowId);
       const { n, total } = k.runner.position(turn);
-      return k.questions.ask(turn, k.t(turn, "conversation.resume.question", { flow: flow ? k.t(turn, flow.title) : s.flow.flowId, n, total }), { kind: "resume" });
+      return k.questions.ask(
+        turn,
+        k.t(turn, "conversation.resume.question", {
+          flow: flow ? k.t(turn, flow.title) : s.flow.flowId,
+          n,
+          total,
+        }),
+        { kind: "resume" },
+      );
     }
     if (msg.media) return k.evidence.onMedia(turn, msg.media);
     if (msg.text !== undefined) return k.router.onText(turn, msg.text, firstContact);
@@ -119,7 +149,12 @@ export function createEngine(deps: EngineDeps): Engine {
     const p = await db.person.upsert({
       where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } },
       // Met in a group: notifications still go to the person's private chat, never to the group.
-      create: { channel: msg.channel, externalId: msg.userId, chatId: privateChatIdOf(msg), language: languageOfHint(msg.languageHint) },
+      create: {
+        channel: msg.channel,
+        externalId: msg.userId,
+        chatId: privateChatIdOf(msg),
+        language: languageOfHint(msg.languageHint),
+      },
       update: inGroup(msg) ? {} : { chatId: msg.chatId },
       select: { id: true, language: true },
     });
@@ -130,7 +165,8 @@ export function createEngine(deps: EngineDeps): Engine {
     return store.transact(msg.channel, sessionChatKey(msg), async (loaded) => {
       let session = loaded.session;
       // A retried job (the worker died after we saved): give the same replies, change nothing.
-      if (session?.lastMessageId === msg.messageId && session.lastReplies) return { value: session.lastReplies };
+      if (session?.lastMessageId === msg.messageId && session.lastReplies)
+        return { value: session.lastReplies };
       const now = clock();
       const firstContact = !session;
       const previousAt = session?.updatedAt;

@@ -16,7 +16,8 @@ type MediaStep = Extract<Step, { kind: "media" }>;
 type Item = { kind: "attachment" | "link"; ref: string; name?: string };
 
 /** Photos (JPG, PNG, WebP, HEIC, GIF), PDF, Word, Excel and PowerPoint. */
-const ACCEPTED_MIME = /^(image\/(jpeg|png|webp|heic|heif|gif)|application\/pdf|application\/(msword|vnd\.openxmlformats-officedocument\.(wordprocessingml\.document|spreadsheetml\.sheet|presentationml\.presentation)|vnd\.ms-excel))$/;
+const ACCEPTED_MIME =
+  /^(image\/(jpeg|png|webp|heic|heif|gif)|application\/pdf|application\/(msword|vnd\.openxmlformats-officedocument\.(wordprocessingml\.document|spreadsheetml\.sheet|presentationml\.presentation)|vnd\.ms-excel))$/;
 
 export interface EvidenceIntake {
   /** A photo or file sent by the user (at a media step, or politely refused elsewhere). */
@@ -35,10 +36,17 @@ export function createEvidenceIntake(k: Kit): EvidenceIntake {
   function add(turn: Turn, step: MediaStep, item: Item) {
     const run = turn.session.flow!;
     const items = [...evidenceItems(run.answers[step.id]), item];
-    const display = items.map((i) => (i.kind === "link" ? i.ref : (i.name ?? k.t(turn, "conversation.media.file")))).join("; ");
+    const display = items
+      .map((i) => (i.kind === "link" ? i.ref : (i.name ?? k.t(turn, "conversation.media.file"))))
+      .join("; ");
     run.answers[step.id] = { value: items, display };
-    if (items.length >= step.max) return k.runner.advance(turn, k.t(turn, "conversation.media.full", { max: step.max }));
-    k.runner.prompt(turn, undefined, k.t(turn, "conversation.media.received", { n: items.length, max: step.max }));
+    if (items.length >= step.max)
+      return k.runner.advance(turn, k.t(turn, "conversation.media.full", { max: step.max }));
+    k.runner.prompt(
+      turn,
+      undefined,
+      k.t(turn, "conversation.media.received", { n: items.length, max: step.max }),
+    );
   }
 
   async function download(turn: Turn, media: MediaRef): Promise<Item> {
@@ -48,7 +56,12 @@ export function createEvidenceIntake(k: Kit): EvidenceIntake {
     if (file.bytes.length > maxBytes()) throw new MediaRejectedError("too_large");
     if (!ACCEPTED_MIME.test(file.mime)) throw new MediaRejectedError("bad_type");
     const name = file.fileName ?? media.fileName;
-    const id = await k.registry.evidence.store({ kind: media.kind, bytes: file.bytes, mime: file.mime, fileName: name });
+    const id = await k.registry.evidence.store({
+      kind: media.kind,
+      bytes: file.bytes,
+      mime: file.mime,
+      fileName: name,
+    });
     k.log(turn).info({ attachmentId: id, bytes: file.bytes.length }, "evidence stored");
     // A photo has no file name; its caption ("Bằng khen 2025") names it in the summary instead.
     const caption = turn.msg.text ? cleanText(turn.msg.text).slice(0, 200) : "";
@@ -57,7 +70,8 @@ export function createEvidenceIntake(k: Kit): EvidenceIntake {
 
   return {
     async onMedia(turn, media) {
-      const current = turn.session.flow && turn.session.pending?.kind === "step" ? k.runner.current(turn) : undefined;
+      const current =
+        turn.session.flow && turn.session.pending?.kind === "step" ? k.runner.current(turn) : undefined;
       if (current?.step.kind !== "media") {
         // A photo with a caption outside the evidence step: the caption is what the person said.
         if (turn.msg.text?.trim()) return k.router.onText(turn, turn.msg.text, false);
@@ -66,7 +80,8 @@ export function createEvidenceIntake(k: Kit): EvidenceIntake {
         return;
       }
       const step = current.step;
-      if (evidenceItems(current.run.answers[step.id]).length >= step.max) return k.runner.prompt(turn, k.t(turn, "conversation.media.full", { max: step.max }));
+      if (evidenceItems(current.run.answers[step.id]).length >= step.max)
+        return k.runner.prompt(turn, k.t(turn, "conversation.media.full", { max: step.max }));
       try {
         add(turn, step, await download(turn, media));
       } catch (err) {
@@ -79,9 +94,17 @@ export function createEvidenceIntake(k: Kit): EvidenceIntake {
       if (step.kind === "media") add(turn, step, { kind: "link", ref: url, name: url });
     },
     async discard(turn, run) {
-      const ids = Object.values(run.answers).flatMap((a) => evidenceItems(a).filter((v) => v.kind === "attachment").map((v) => v.ref));
+      const ids = Object.values(run.answers).flatMap((a) =>
+        evidenceItems(a)
+          .filter((v) => v.kind === "attachment")
+          .map((v) => v.ref),
+      );
       if (!ids.length || !k.registry.evidence) return;
-      await k.registry.evidence.discard(ids).catch((err: unknown) => k.log(turn).warn({ err: errorKind(err) }, "could not discard pending evidence"));
+      await k.registry.evidence
+        .discard(ids)
+        .catch((err: unknown) =>
+          k.log(turn).warn({ err: errorKind(err) }, "could not discard pending evidence"),
+        );
     },
   };
 }

@@ -37,7 +37,10 @@ export interface SubmitResult {
 /** A submission refused for a reason the user can understand (e.g. the daily limit); the flow stays at the summary. */
 export class SubmissionRefusedError extends Error {
   override name = "SubmissionRefusedError";
-  constructor(readonly localeKey: string, readonly vars?: Record<string, string | number>) {
+  constructor(
+    readonly localeKey: string,
+    readonly vars?: Record<string, string | number>,
+  ) {
     super(`submission refused: ${localeKey}`);
   }
 }
@@ -53,7 +56,11 @@ export interface FlowHooks {
    * or a warning the user must accept before going on (e.g. a duplicate nominee). A warning has an
    * id so it is asked only once per run.
    */
-  afterAnswer?(stepId: string, answers: Record<string, Answer>, ctx: PersonContext): Promise<{ info?: string; warning?: { id: string; text: string } } | undefined>;
+  afterAnswer?(
+    stepId: string,
+    answers: Record<string, Answer>,
+    ctx: PersonContext,
+  ): Promise<{ info?: string; warning?: { id: string; text: string } } | undefined>;
   /** Writes the submission (in one transaction with its outbox row). Throw SubmissionRefusedError to refuse politely. */
   submit(ctx: SubmitContext): Promise<SubmitResult>;
 }
@@ -81,7 +88,11 @@ export interface PluginTurn {
 export type CommandHandler = (args: string, ctx: PersonContext) => Promise<Reply[] | PluginTurn>;
 
 /** Receives the answer to a PluginQuestion: `choiceId` is one of its choices' ids. */
-export type AnswerHandler = (choiceId: string, data: Record<string, unknown> | undefined, ctx: PersonContext) => Promise<PluginTurn>;
+export type AnswerHandler = (
+  choiceId: string,
+  data: Record<string, unknown> | undefined,
+  ctx: PersonContext,
+) => Promise<PluginTurn>;
 
 /** Runs after a flow's submission committed; may ask one question instead of showing the menu. */
 export type AfterSubmitHook = (flowId: string, ctx: PersonContext) => Promise<PluginQuestion | undefined>;
@@ -91,7 +102,10 @@ export type AfterSubmitHook = (flowId: string, ctx: PersonContext) => Promise<Pl
  * database), read when the step is answered, so a change is used by the next answer without a
  * restart. `other` formats a typed answer that matches none (e.g. "khác: …").
  */
-export type ChoiceSource = (ctx: PersonContext) => Promise<{ options: Array<{ id: string; label: { vi: string; en: string }; aliases?: string[]; for?: string[] }>; other?: (typed: string, lang: Lang) => string }>;
+export type ChoiceSource = (ctx: PersonContext) => Promise<{
+  options: Array<{ id: string; label: { vi: string; en: string }; aliases?: string[]; for?: string[] }>;
+  other?: (typed: string, lang: Lang) => string;
+}>;
 
 /** A command another module adds ("/thongke"): what it does, the words that also run it, its menu item. */
 export interface CommandSpec {
@@ -124,7 +138,12 @@ export interface SubmissionLine {
 
 /** Keeps evidence files from the moment they arrive until the submission links them (or the flow is abandoned). */
 export interface EvidenceStore {
-  store(file: { kind: "photo" | "document"; bytes: Buffer; mime: string; fileName?: string }): Promise<string>;
+  store(file: {
+    kind: "photo" | "document";
+    bytes: Buffer;
+    mime: string;
+    fileName?: string;
+  }): Promise<string>;
   discard(ids: string[]): Promise<void>;
 }
 

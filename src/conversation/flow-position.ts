@@ -44,14 +44,28 @@ export function stepsAhead(flow: LoadedFlow, answers: Answers, from: number): nu
     if (!applies(s, answers)) continue;
     count++;
     const values = answers[s.id] ? undefined : branchValues(flow, s, i);
-    if (values?.length) return count + Math.max(...values.map((v) => stepsAhead(flow, { ...answers, [s.id]: { value: v, optionId: v, display: v } }, i + 1)));
+    if (values?.length)
+      return (
+        count +
+        Math.max(
+          ...values.map((v) =>
+            stepsAhead(flow, { ...answers, [s.id]: { value: v, optionId: v, display: v } }, i + 1),
+          ),
+        )
+      );
   }
   return count;
 }
 
 /** "Bước n/total" of the run's current step. */
-export function position(flow: LoadedFlow, run: { stepId: string; answers: Answers }): { n: number; total: number } {
-  const idx = Math.max(0, flow.steps.findIndex((s) => s.id === run.stepId));
+export function position(
+  flow: LoadedFlow,
+  run: { stepId: string; answers: Answers },
+): { n: number; total: number } {
+  const idx = Math.max(
+    0,
+    flow.steps.findIndex((s) => s.id === run.stepId),
+  );
   const before = flow.steps.slice(0, idx).filter((s) => applies(s, run.answers)).length;
   return { n: before + 1, total: before + stepsAhead(flow, run.answers, idx) };
 }

@@ -13,7 +13,17 @@ import type { LoadedFlow, Step } from "./flow-schema.js";
 import { applies, position } from "./flow-position.js";
 import type { Matchable } from "./input.js";
 import type { Answer, FlowRun } from "./session.js";
-import { DONE, evidenceItems, parseStepText, SKIP, stepChoices, stepOptions, summarySteps, type StepInput, type StepView } from "./step-input.js";
+import {
+  DONE,
+  evidenceItems,
+  parseStepText,
+  SKIP,
+  stepChoices,
+  stepOptions,
+  summarySteps,
+  type StepInput,
+  type StepView,
+} from "./step-input.js";
 
 export interface FlowRunner {
   /** Starts `flowId`; a run with answers is replaced only after the user agrees (unless `force`). */
@@ -44,9 +54,15 @@ export interface FlowRunner {
 
 /** @example k.runner = createFlowRunner(k); await k.runner.start(turn, "nomination") */
 export function createFlowRunner(k: Kit): FlowRunner {
-  const view = (turn: Turn): StepView => ({ lang: turn.lang, t: (key, vars) => k.t(turn, key, vars), vocab: k.vocab, now: turn.now });
+  const view = (turn: Turn): StepView => ({
+    lang: turn.lang,
+    t: (key, vars) => k.t(turn, key, vars),
+    vocab: k.vocab,
+    now: turn.now,
+  });
   const stepOf = (flow: LoadedFlow, id: string) => flow.steps.find((s) => s.id === id);
-  const invalid = (turn: Turn, key: string, vars?: Record<string, string | number>) => self.prompt(turn, k.t(turn, key, vars));
+  const invalid = (turn: Turn, key: string, vars?: Record<string, string | number>) =>
+    self.prompt(turn, k.t(turn, key, vars));
 
   function summary(turn: Turn, flow: LoadedFlow, run: FlowRun): string[] {
     const empty = k.t(turn, "conversation.summary.empty");
@@ -59,7 +75,11 @@ export function createFlowRunner(k: Kit): FlowRunner {
 
   /** The step after the current one; while editing from the summary, the first missing step or the summary. */
   function nextStepId(flow: LoadedFlow, run: FlowRun): string {
-    if (run.editing) return flow.steps.find((s) => s.kind !== "confirm" && applies(s, run.answers) && !run.answers[s.id])?.id ?? flow.steps.at(-1)!.id;
+    if (run.editing)
+      return (
+        flow.steps.find((s) => s.kind !== "confirm" && applies(s, run.answers) && !run.answers[s.id])?.id ??
+        flow.steps.at(-1)!.id
+      );
     const idx = flow.steps.findIndex((s) => s.id === run.stepId);
     return flow.steps.slice(idx + 1).find((s) => applies(s, run.answers))!.id;
   }
@@ -67,7 +87,9 @@ export function createFlowRunner(k: Kit): FlowRunner {
   async function accept(turn: Turn, answer: Answer) {
     const { run, flow, step } = self.current(turn);
     run.answers[step.id] = answer;
-    const after = answer.skipped ? undefined : await k.registry.hooks.get(flow.submit)?.afterAnswer?.(step.id, run.answers, k.person(turn));
+    const after = answer.skipped
+      ? undefined
+      : await k.registry.hooks.get(flow.submit)?.afterAnswer?.(step.id, run.answers, k.person(turn));
     if (after?.warning && !(run.accepted ?? []).includes(after.warning.id)) {
       return k.questions.ask(turn, after.warning.text, { kind: "warning", warning: after.warning.id });
     }
@@ -101,7 +123,10 @@ export function createFlowRunner(k: Kit): FlowRunner {
 
   function askEditField(turn: Turn) {
     const { run, flow } = self.current(turn);
-    k.questions.ask(turn, k.t(turn, "conversation.summary.which"), { kind: "edit-field", fields: summarySteps(flow, run.answers).map((s) => s.id) });
+    k.questions.ask(turn, k.t(turn, "conversation.summary.which"), {
+      kind: "edit-field",
+      fields: summarySteps(flow, run.answers).map((s) => s.id),
+    });
   }
 
   function goBack(turn: Turn) {
@@ -143,12 +168,19 @@ export function createFlowRunner(k: Kit): FlowRunner {
 
   async function submit(turn: Turn) {
     const { run, flow } = self.current(turn);
-    const missing = flow.steps.find((s) => s.kind !== "confirm" && !s.optional && applies(s, run.answers) && !run.answers[s.id]);
+    const missing = flow.steps.find(
+      (s) => s.kind !== "confirm" && !s.optional && applies(s, run.answers) && !run.answers[s.id],
+    );
     if (missing) return self.edit(turn, missing.id);
     const slot = await k.deps.submissionQuota?.reserve(turn.msg);
     if (slot?.refused) return invalid(turn, slot.refused.key, slot.refused.vars);
     try {
-      const result = await k.registry.hooks.get(flow.submit)!.submit({ ...k.person(turn), flowId: flow.id, idempotencyKey: `${turn.msg.channel}:${turn.msg.chatId}:${run.runId}`, answers: run.answers });
+      const result = await k.registry.hooks.get(flow.submit)!.submit({
+        ...k.person(turn),
+        flowId: flow.id,
+        idempotencyKey: `${turn.msg.channel}:${turn.msg.chatId}:${run.runId}`,
+        answers: run.answers,
+      });
       k.log(turn).info({ flowId: flow.id, runId: run.runId, code: result.code }, "submission committed");
       k.deps.pokeOutbox?.();
       end(turn);
@@ -160,7 +192,10 @@ export function createFlowRunner(k: Kit): FlowRunner {
       await slot?.release().catch(() => {});
       if (err instanceof SubmissionRefusedError) return invalid(turn, err.localeKey, err.vars);
       // Only the error's class and code: a driver message may quote the values being written.
-      k.log(turn).error({ err: errorKind(err), flowId: flow.id, runId: run.runId }, "submission failed; the user is asked to try again");
+      k.log(turn).error(
+        { err: errorKind(err), flowId: flow.id, runId: run.runId },
+        "submission failed; the user is asked to try again",
+      );
       invalid(turn, "core.try_again");
     }
   }
@@ -178,15 +213,27 @@ export function createFlowRunner(k: Kit): FlowRunner {
       const run = turn.session.flow;
       if (run && !opts.force && Object.keys(run.answers).length > 0) {
         const title = k.t(turn, k.deps.flows.get(run.flowId)?.title ?? flow.title);
-        return k.questions.ask(turn, k.t(turn, "conversation.restart_question", { flow: title }), { kind: "restart-confirm", flowId });
+        return k.questions.ask(turn, k.t(turn, "conversation.restart_question", { flow: title }), {
+          kind: "restart-confirm",
+          flowId,
+        });
       }
-      const refusal = (await k.deps.submissionQuota?.check(turn.msg)) ?? (await k.registry.hooks.get(flow.submit)!.canStart?.(k.person(turn)));
+      const refusal =
+        (await k.deps.submissionQuota?.check(turn.msg)) ??
+        (await k.registry.hooks.get(flow.submit)!.canStart?.(k.person(turn)));
       if (refusal) {
         turn.session.flow = undefined;
         return k.menu.show(turn, k.t(turn, refusal.key, refusal.vars));
       }
       const first = flow.steps.find((s) => applies(s, {}))!;
-      turn.session.flow = { flowId, runId: randomBytes(8).toString("hex"), stepId: first.id, answers: {}, history: [], startedAt: turn.now };
+      turn.session.flow = {
+        flowId,
+        runId: randomBytes(8).toString("hex"),
+        stepId: first.id,
+        answers: {},
+        history: [],
+        startedAt: turn.now,
+      };
       k.log(turn).info({ flowId, runId: turn.session.flow.runId }, "flow started");
       self.prompt(turn, flow.intro ? k.t(turn, flow.intro) : undefined);
     },
@@ -206,12 +253,22 @@ export function createFlowRunner(k: Kit): FlowRunner {
         else {
           if (step.hint) parts.push(k.t(turn, step.hint));
           const current = run.answers[step.id];
-          if (current && !current.skipped && step.kind !== "media" && step.kind !== "consent") parts.push(k.t(turn, "conversation.current_answer", { value: current.display }));
+          if (current && !current.skipped && step.kind !== "media" && step.kind !== "consent")
+            parts.push(k.t(turn, "conversation.current_answer", { value: current.display }));
           if (step.optional) parts.push(k.t(turn, "conversation.optional"));
-          if (step.kind === "media") parts.push(k.t(turn, "conversation.media.count", { n: evidenceItems(current).length, max: step.max }));
+          if (step.kind === "media")
+            parts.push(
+              k.t(turn, "conversation.media.count", { n: evidenceItems(current).length, max: step.max }),
+            );
         }
       }
-      k.ask(turn, parts.filter(Boolean).join("\n\n"), self.choices(turn).map(({ id, label }) => ({ id, label })), { kind: "step" }, step.id);
+      k.ask(
+        turn,
+        parts.filter(Boolean).join("\n\n"),
+        self.choices(turn).map(({ id, label }) => ({ id, label })),
+        { kind: "step" },
+        step.id,
+      );
     },
 
     choices(turn) {
@@ -222,10 +279,19 @@ export function createFlowRunner(k: Kit): FlowRunner {
     async onText(turn, text) {
       const { run, flow, step } = self.current(turn);
       // A list managed elsewhere (localities in the database) is read now: a change applies at once.
-      const source = step.kind === "choice" && step.optionsFile ? k.registry.choiceSources.get(step.optionsFile) : undefined;
+      const source =
+        step.kind === "choice" && step.optionsFile
+          ? k.registry.choiceSources.get(step.optionsFile)
+          : undefined;
       if (!source) return apply(turn, parseStepText(view(turn), flow, step, run, text));
       const live = await source(k.person(turn));
-      const input = parseStepText(view(turn), { ...flow, options: new Map(flow.options).set(step.id, live.options) }, step, run, text);
+      const input = parseStepText(
+        view(turn),
+        { ...flow, options: new Map(flow.options).set(step.id, live.options) },
+        step,
+        run,
+        text,
+      );
       if (input.kind === "answer" && input.answer.optionId === null && live.other) {
         const shown = live.other(String(input.answer.value), turn.lang);
         return apply(turn, { kind: "answer", answer: { ...input.answer, value: shown, display: shown } });
@@ -282,7 +348,10 @@ export function createFlowRunner(k: Kit): FlowRunner {
     },
 
     async cancel(turn) {
-      k.log(turn).info({ flowId: turn.session.flow?.flowId, runId: turn.session.flow?.runId }, "flow cancelled");
+      k.log(turn).info(
+        { flowId: turn.session.flow?.flowId, runId: turn.session.flow?.runId },
+        "flow cancelled",
+      );
       await self.abandon(turn);
       k.menu.show(turn, k.t(turn, "conversation.cancel.done"));
     },

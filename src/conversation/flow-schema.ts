@@ -12,17 +12,29 @@
  */
 import { z } from "zod";
 
-const id = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "must be lower-case ASCII letters, digits or _ (at most 32)");
-const localeKey = z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, "must be a locale key like nomination.ask_name");
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,31}$/, "must be lower-case ASCII letters, digits or _ (at most 32)");
+const localeKey = z
+  .string()
+  .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, "must be a locale key like nomination.ask_name");
 
 /** Show a step only when an earlier answer is (or is not) one of the listed values. */
 export const conditionSchema = z
-  .object({ step: id, in: z.array(z.string()).min(1).optional(), notIn: z.array(z.string()).min(1).optional() })
+  .object({
+    step: id,
+    in: z.array(z.string()).min(1).optional(),
+    notIn: z.array(z.string()).min(1).optional(),
+  })
   .strict()
-  .refine((c) => (c.in === undefined) !== (c.notIn === undefined), { message: "a condition needs exactly one of in / notIn" });
+  .refine((c) => (c.in === undefined) !== (c.notIn === undefined), {
+    message: "a condition needs exactly one of in / notIn",
+  });
 export type Condition = z.infer<typeof conditionSchema>;
 
-export const optionSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), label: localeKey }).strict();
+export const optionSchema = z
+  .object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), label: localeKey })
+  .strict();
 
 const base = {
   id,
@@ -37,7 +49,14 @@ const base = {
 };
 
 export const stepSchema = z.discriminatedUnion("kind", [
-  z.object({ ...base, kind: z.literal("text"), min: z.number().int().min(0).default(1), max: z.number().int().min(1).max(4000).default(500) }).strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal("text"),
+      min: z.number().int().min(0).default(1),
+      max: z.number().int().min(1).max(4000).default(500),
+    })
+    .strict(),
   z
     .object({
       ...base,
@@ -45,7 +64,10 @@ export const stepSchema = z.discriminatedUnion("kind", [
       /** Options in the flow, labels as locale keys. */
       options: z.array(optionSchema).min(1).optional(),
       /** Or a data file under flows/ (a YAML list of {id, vi, en, aliases?}), editable without code. */
-      optionsFile: z.string().regex(/^[A-Za-z0-9_\/-]+\.ya?ml$/).optional(),
+      optionsFile: z
+        .string()
+        .regex(/^[A-Za-z0-9_\/-]+\.ya?ml$/)
+        .optional(),
       /** With optionsFile: offer only the rows whose `for` lists the answer of this earlier step (e.g. the level). */
       optionsFor: id.optional(),
       /** Accept a typed answer that matches no option (kept as typed; id null). */
@@ -56,15 +78,41 @@ export const stepSchema = z.discriminatedUnion("kind", [
       max: z.number().int().min(1).max(4000).default(200),
     })
     .strict()
-    .refine((s) => (s.options === undefined) !== (s.optionsFile === undefined), { message: "a choice step needs exactly one of options / optionsFile" }),
+    .refine((s) => (s.options === undefined) !== (s.optionsFile === undefined), {
+      message: "a choice step needs exactly one of options / optionsFile",
+    }),
   z.object({ ...base, kind: z.literal("yesno") }).strict(),
   z.object({ ...base, kind: z.literal("phone") }).strict(),
   z.object({ ...base, kind: z.literal("email") }).strict(),
-  z.object({ ...base, kind: z.literal("date"), past: z.boolean().default(false), future: z.boolean().default(false) }).strict(),
-  z.object({ ...base, kind: z.literal("number"), min: z.number().default(0), max: z.number().default(1e12), integer: z.boolean().default(true) }).strict(),
-  z.object({ ...base, kind: z.literal("media"), max: z.number().int().min(1).max(20).default(5), links: z.boolean().default(true) }).strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal("date"),
+      past: z.boolean().default(false),
+      future: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal("number"),
+      min: z.number().default(0),
+      max: z.number().default(1e12),
+      integer: z.boolean().default(true),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal("media"),
+      max: z.number().int().min(1).max(20).default(5),
+      links: z.boolean().default(true),
+    })
+    .strict(),
   /** Explicit consent; `version` is stored with the answer and names the locale text shown. */
-  z.object({ ...base, kind: z.literal("consent"), version: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/) }).strict(),
+  z
+    .object({ ...base, kind: z.literal("consent"), version: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/) })
+    .strict(),
   /** The summary with edit-before-confirm; must be the last step. */
   z.object({ ...base, kind: z.literal("confirm") }).strict(),
 ]);
@@ -105,6 +153,16 @@ export interface LoadedFlow extends FlowFile {
 }
 
 /** The rows of an options file. */
-export const optionsFileSchema = z.array(
-  z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), vi: z.string().min(1), en: z.string().min(1), aliases: z.array(z.string()).optional(), for: z.array(z.string()).optional() }).strict(),
-).min(1);
+export const optionsFileSchema = z
+  .array(
+    z
+      .object({
+        id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+        vi: z.string().min(1),
+        en: z.string().min(1),
+        aliases: z.array(z.string()).optional(),
+        for: z.array(z.string()).optional(),
+      })
+      .strict(),
+  )
+  .min(1);

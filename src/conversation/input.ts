@@ -33,24 +33,35 @@ const MOBILE = /^(3[2-9]|5[2689]|7[06-9]|8[1-9]|9\d)\d{7}$/;
  */
 export function validatePhone(text: string): Valid<string> | Invalid {
   const digits = cleanText(text).replace(/[\s.\-()]/g, "");
-  const national = digits.startsWith("+84") ? digits.slice(3) : digits.startsWith("84") && digits.length === 11 ? digits.slice(2) : digits.startsWith("0") ? digits.slice(1) : null;
+  const national = digits.startsWith("+84")
+    ? digits.slice(3)
+    : digits.startsWith("84") && digits.length === 11
+      ? digits.slice(2)
+      : digits.startsWith("0")
+        ? digits.slice(1)
+        : null;
   if (national === null || !MOBILE.test(national)) return { ok: false, reason: "conversation.invalid.phone" };
   return { ok: true, value: `+84${national}` };
 }
 
 export function validateEmail(text: string): Valid<string> | Invalid {
   const v = cleanText(text).toLowerCase();
-  if (v.length > 254 || !/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i.test(v)) return { ok: false, reason: "conversation.invalid.email" };
+  if (v.length > 254 || !/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i.test(v))
+    return { ok: false, reason: "conversation.invalid.email" };
   return { ok: true, value: v };
 }
 
 /** dd/mm/yyyy (or with - or .), returned as ISO yyyy-mm-dd; `today` decides past/future. */
-export function validateDate(text: string, opts: { past: boolean; future: boolean; today: Date }): Valid<string> | Invalid {
+export function validateDate(
+  text: string,
+  opts: { past: boolean; future: boolean; today: Date },
+): Valid<string> | Invalid {
   const m = /^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$/.exec(cleanText(text));
   if (!m) return { ok: false, reason: "conversation.invalid.date" };
   const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return { ok: false, reason: "conversation.invalid.date" };
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    return { ok: false, reason: "conversation.invalid.date" };
   const iso = date.toISOString().slice(0, 10);
   const today = opts.today.toISOString().slice(0, 10);
   if (opts.past && iso > today) return { ok: false, reason: "conversation.invalid.date_future" };
@@ -58,12 +69,19 @@ export function validateDate(text: string, opts: { past: boolean; future: boolea
   return { ok: true, value: iso };
 }
 
-export function validateNumber(text: string, opts: { min: number; max: number; integer: boolean }): Valid<number> | Invalid {
-  const v = cleanText(text).replace(/\s/g, "").replace(/\.(?=\d{3}(\D|$))/g, "").replace(",", ".");
+export function validateNumber(
+  text: string,
+  opts: { min: number; max: number; integer: boolean },
+): Valid<number> | Invalid {
+  const v = cleanText(text)
+    .replace(/\s/g, "")
+    .replace(/\.(?=\d{3}(\D|$))/g, "")
+    .replace(",", ".");
   const n = Number(v);
   if (!v || !Number.isFinite(n)) return { ok: false, reason: "conversation.invalid.number" };
   if (opts.integer && !Number.isInteger(n)) return { ok: false, reason: "conversation.invalid.integer" };
-  if (n < opts.min || n > opts.max) return { ok: false, reason: "conversation.invalid.range", vars: { min: opts.min, max: opts.max } };
+  if (n < opts.min || n > opts.max)
+    return { ok: false, reason: "conversation.invalid.range", vars: { min: opts.min, max: opts.max } };
   return { ok: true, value: n };
 }
 
@@ -79,7 +97,29 @@ export function parseLink(text: string): string | null {
   }
 }
 
-const NUMBER_WORDS: Record<string, number> = { mot: 1, hai: 2, ba: 3, bon: 4, tu: 4, nam: 5, sau: 6, bay: 7, tam: 8, chin: 9, muoi: 10, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+const NUMBER_WORDS: Record<string, number> = {
+  mot: 1,
+  hai: 2,
+  ba: 3,
+  bon: 4,
+  tu: 4,
+  nam: 5,
+  sau: 6,
+  bay: 7,
+  tam: 8,
+  chin: 9,
+  muoi: 10,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
 
 /** "2", "số 2", "so 2", "hai", "2." → 2; anything else → null. */
 export function choiceNumber(text: string): number | null {
@@ -101,7 +141,11 @@ export interface Matchable {
  *
  * @example matchChoice("hai", choices) // the second choice
  */
-export function matchChoice<T extends Matchable>(text: string, choices: readonly T[], opts: { numbers?: boolean; loose?: boolean } = {}): T | null {
+export function matchChoice<T extends Matchable>(
+  text: string,
+  choices: readonly T[],
+  opts: { numbers?: boolean; loose?: boolean } = {},
+): T | null {
   const num = opts.numbers === false ? null : choiceNumber(text);
   if (num !== null) return choices[num - 1] ?? null;
   const q = fold(text);
@@ -113,6 +157,8 @@ export function matchChoice<T extends Matchable>(text: string, choices: readonly
   const prefix = choices.filter((c) => forms(c).some((f) => f.startsWith(q)));
   if (prefix.length === 1) return prefix[0]!;
   if (q.length < 3) return null;
-  const within = choices.filter((c) => forms(c).some((f) => ` ${f} `.includes(` ${q} `) || ` ${q} `.includes(` ${f} `)));
+  const within = choices.filter((c) =>
+    forms(c).some((f) => ` ${f} `.includes(` ${q} `) || ` ${q} `.includes(` ${f} `)),
+  );
   return within.length === 1 ? within[0]! : null;
 }

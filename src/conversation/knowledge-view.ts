@@ -47,7 +47,11 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
         turn.session.browse = undefined; // a new answer: the old list is no longer what "back" means
         // "Did you mean": none of the offered items may be what was asked, so forwarding is offered too.
         if (!answer.answered && answer.choices?.length) {
-          k.questions.ask(turn, answer.text, { kind: "knowledge", choices: answer.choices, question: question.slice(0, 2000) });
+          k.questions.ask(turn, answer.text, {
+            kind: "knowledge",
+            choices: answer.choices,
+            question: question.slice(0, 2000),
+          });
           turn.session.browse = { token: turn.session.token!, text: answer.text, choices: answer.choices };
           return;
         }
@@ -65,7 +69,11 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
     },
     open(turn, choice) {
       if (!choice) return k.menu.show(turn);
-      if (kb().levels(turn.lang).some((l) => l.id === choice.id)) {
+      if (
+        kb()
+          .levels(turn.lang)
+          .some((l) => l.id === choice.id)
+      ) {
         const entries = kb().entriesOf(choice.id, turn.lang);
         if (entries.length) return list(turn, kb().show(choice.id, turn.lang).text, entries);
       }

@@ -33,10 +33,12 @@ export function createMenu(k: Kit): Menu {
       { id: "language", label: k.t(turn, "conversation.menu.language"), order: 90 },
     ];
     for (const flow of k.deps.flows.values()) {
-      if (flow.menu && k.registry.available(flow.id)) list.push({ id: `${FLOW}${flow.id}`, label: k.t(turn, flow.menu.label), order: flow.menu.order });
+      if (flow.menu && k.registry.available(flow.id))
+        list.push({ id: `${FLOW}${flow.id}`, label: k.t(turn, flow.menu.label), order: flow.menu.order });
     }
     for (const [command, spec] of k.registry.commands) {
-      if (spec.menu) list.push({ id: `${COMMAND}${command}`, label: k.t(turn, spec.menu.label), order: spec.menu.order });
+      if (spec.menu)
+        list.push({ id: `${COMMAND}${command}`, label: k.t(turn, spec.menu.label), order: spec.menu.order });
     }
     return list.sort((a, b) => a.order - b.order);
   }
@@ -45,12 +47,25 @@ export function createMenu(k: Kit): Menu {
     choices(turn) {
       const run = turn.session.flow;
       const flow = run && k.deps.flows.get(run.flowId);
-      const head: Matchable[] = flow ? [{ id: "continue", label: k.t(turn, "conversation.menu.continue", { flow: k.t(turn, flow.title) }), aliases: k.vocab.words("continue") }] : [];
+      const head: Matchable[] = flow
+        ? [
+            {
+              id: "continue",
+              label: k.t(turn, "conversation.menu.continue", { flow: k.t(turn, flow.title) }),
+              aliases: k.vocab.words("continue"),
+            },
+          ]
+        : [];
       return [...head, ...items(turn).map(({ id, label }) => ({ id, label }))];
     },
     show(turn, lead) {
       const text = [lead, k.t(turn, "conversation.menu.title")].filter(Boolean).join("\n\n");
-      k.ask(turn, text, self.choices(turn).map(({ id, label }): Choice => ({ id, label })), { kind: "menu" });
+      k.ask(
+        turn,
+        text,
+        self.choices(turn).map(({ id, label }): Choice => ({ id, label })),
+        { kind: "menu" },
+      );
     },
     onChoice(turn, id) {
       if (id === "continue") return turn.session.flow ? k.runner.prompt(turn) : self.show(turn);

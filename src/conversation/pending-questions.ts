@@ -28,12 +28,35 @@ export interface PendingKind<P extends Pending> {
 }
 
 /** A two-way choice whose labels come from locales and whose typed words come from word lists. */
-function twoWay(k: Kit, turn: Turn, a: { id: string; label: string; words: WordList[] }, b: { id: string; label: string; words: WordList[] }): Matchable[] {
-  return [a, b].map((c) => ({ id: c.id, label: k.t(turn, c.label), aliases: c.words.flatMap((w) => k.vocab.words(w)) }));
+function twoWay(
+  k: Kit,
+  turn: Turn,
+  a: { id: string; label: string; words: WordList[] },
+  b: { id: string; label: string; words: WordList[] },
+): Matchable[] {
+  return [a, b].map((c) => ({
+    id: c.id,
+    label: k.t(turn, c.label),
+    aliases: c.words.flatMap((w) => k.vocab.words(w)),
+  }));
 }
-const yes = (label: string, ...words: WordList[]) => ({ id: "yes", label, words: ["yes", ...words] as WordList[] });
-const no = (label: string, ...words: WordList[]) => ({ id: "no", label, words: ["no", ...words] as WordList[] });
-const resumeChoices = (k: Kit, turn: Turn) => twoWay(k, turn, { id: "continue", label: "conversation.resume.continue", words: ["continue"] }, { id: "restart", label: "conversation.resume.restart", words: ["restart"] });
+const yes = (label: string, ...words: WordList[]) => ({
+  id: "yes",
+  label,
+  words: ["yes", ...words] as WordList[],
+});
+const no = (label: string, ...words: WordList[]) => ({
+  id: "no",
+  label,
+  words: ["no", ...words] as WordList[],
+});
+const resumeChoices = (k: Kit, turn: Turn) =>
+  twoWay(
+    k,
+    turn,
+    { id: "continue", label: "conversation.resume.continue", words: ["continue"] },
+    { id: "restart", label: "conversation.resume.restart", words: ["restart"] },
+  );
 /** Back to where the user was: the flow's current step, or the menu. */
 const backToWork = (k: Kit, turn: Turn) => (turn.session.flow ? k.runner.prompt(turn) : k.menu.show(turn));
 
@@ -45,43 +68,80 @@ export const PENDING_KINDS: { [K in Pending["kind"]]: PendingKind<Of<K>> } = {
     blocking: false,
     loose: true,
   },
-  menu: { choices: (k, turn) => k.menu.choices(turn), onChoice: (k, turn, _p, id) => k.menu.onChoice(turn, id), blocking: false, loose: true },
+  menu: {
+    choices: (k, turn) => k.menu.choices(turn),
+    onChoice: (k, turn, _p, id) => k.menu.onChoice(turn, id),
+    blocking: false,
+    loose: true,
+  },
   knowledge: {
     // A "did you mean" list (it carries the question) also offers forwarding it to an official.
     choices: (k, turn, p) => [
       ...p.choices.map((c, i) => ({ id: String(i), label: c.label })),
-      ...(p.question ? [{ id: "forward", label: k.t(turn, "conversation.forward.offer"), aliases: k.vocab.words("forward") }] : []),
+      ...(p.question
+        ? [
+            {
+              id: "forward",
+              label: k.t(turn, "conversation.forward.offer"),
+              aliases: k.vocab.words("forward"),
+            },
+          ]
+        : []),
     ],
     onChoice: (k, turn, p, id) =>
       id === "forward" && p.question
-        ? k.questions.ask(turn, k.t(turn, "conversation.forward.consent"), { kind: "forward-consent", question: p.question })
+        ? k.questions.ask(turn, k.t(turn, "conversation.forward.consent"), {
+            kind: "forward-consent",
+            question: p.question,
+          })
         : k.knowledge.open(turn, p.choices[Number(id)]),
     blocking: false,
     loose: true,
   },
   entry: {
-    choices: (k, turn) => [{ id: "list", label: k.t(turn, "conversation.back_to_list"), aliases: k.vocab.words("list") }],
+    choices: (k, turn) => [
+      { id: "list", label: k.t(turn, "conversation.back_to_list"), aliases: k.vocab.words("list") },
+    ],
     onChoice: (k, turn) => k.knowledge.reshow(turn),
     blocking: false,
   },
   "kb-none": {
-    choices: (k, turn) => twoWay(k, turn, { id: "menu", label: "conversation.open_menu", words: ["menu"] }, { id: "forward", label: "conversation.forward.offer", words: ["forward"] }),
-    onChoice: (k, turn, p, id) => (id === "forward" ? k.questions.ask(turn, k.t(turn, "conversation.forward.consent"), { kind: "forward-consent", question: p.question }) : k.menu.show(turn)),
+    choices: (k, turn) =>
+      twoWay(
+        k,
+        turn,
+        { id: "menu", label: "conversation.open_menu", words: ["menu"] },
+        { id: "forward", label: "conversation.forward.offer", words: ["forward"] },
+      ),
+    onChoice: (k, turn, p, id) =>
+      id === "forward"
+        ? k.questions.ask(turn, k.t(turn, "conversation.forward.consent"), {
+            kind: "forward-consent",
+            question: p.question,
+          })
+        : k.menu.show(turn),
     blocking: false,
   },
   "forward-consent": {
     choices: (k, turn) => twoWay(k, turn, yes("conversation.forward.yes"), no("conversation.no")),
-    onChoice: (k, turn, p, id) => (id === "yes" ? k.account.forward(turn, p.question) : k.menu.show(turn, k.t(turn, "conversation.forward.declined"))),
+    onChoice: (k, turn, p, id) =>
+      id === "yes"
+        ? k.account.forward(turn, p.question)
+        : k.menu.show(turn, k.t(turn, "conversation.forward.declined")),
     blocking: false,
   },
   "cancel-confirm": {
-    choices: (k, turn) => twoWay(k, turn, yes("conversation.cancel.yes", "cancel"), no("conversation.cancel.no", "continue")),
+    choices: (k, turn) =>
+      twoWay(k, turn, yes("conversation.cancel.yes", "cancel"), no("conversation.cancel.no", "continue")),
     onChoice: (k, turn, _p, id) => (id === "yes" ? k.runner.cancel(turn) : backToWork(k, turn)),
     blocking: true,
   },
   resume: {
     choices: resumeChoices,
-    onChoice: (k, turn, _p, id) => (id === "restart" && turn.session.flow ? k.runner.restart(turn, turn.session.flow.flowId) : backToWork(k, turn)),
+    onChoice: (k, turn, _p, id) =>
+      id === "restart" && turn.session.flow
+        ? k.runner.restart(turn, turn.session.flow.flowId)
+        : backToWork(k, turn),
     blocking: true,
   },
   "restart-confirm": {
@@ -90,29 +150,54 @@ export const PENDING_KINDS: { [K in Pending["kind"]]: PendingKind<Of<K>> } = {
     blocking: true,
   },
   warning: {
-    choices: (k, turn) => twoWay(k, turn, yes("conversation.warning.continue", "continue"), no("conversation.warning.stop", "stop")),
-    onChoice: (k, turn, p, id) => (id === "yes" ? k.runner.acceptWarning(turn, p.warning) : k.runner.stop(turn)),
+    choices: (k, turn) =>
+      twoWay(
+        k,
+        turn,
+        yes("conversation.warning.continue", "continue"),
+        no("conversation.warning.stop", "stop"),
+      ),
+    onChoice: (k, turn, p, id) =>
+      id === "yes" ? k.runner.acceptWarning(turn, p.warning) : k.runner.stop(turn),
     blocking: true,
   },
   "edit-field": {
     choices: (k, turn, p) => k.runner.fieldChoices(turn, p.fields),
-    onChoice: (k, turn, p, id) => (turn.session.flow && p.fields[Number(id)] ? k.runner.edit(turn, p.fields[Number(id)]!) : backToWork(k, turn)),
+    onChoice: (k, turn, p, id) =>
+      turn.session.flow && p.fields[Number(id)]
+        ? k.runner.edit(turn, p.fields[Number(id)]!)
+        : backToWork(k, turn),
     blocking: true,
     loose: true,
   },
   "withdraw-confirm": {
-    choices: (k, turn) => twoWay(k, turn, yes("conversation.withdraw.yes", "withdraw"), no("conversation.no")),
-    onChoice: (k, turn, p, id) => (id === "yes" ? k.account.withdraw(turn, p.code) : k.say(turn, k.t(turn, "conversation.withdraw.kept", { code: p.code }))),
+    choices: (k, turn) =>
+      twoWay(k, turn, yes("conversation.withdraw.yes", "withdraw"), no("conversation.no")),
+    onChoice: (k, turn, p, id) =>
+      id === "yes"
+        ? k.account.withdraw(turn, p.code)
+        : k.say(turn, k.t(turn, "conversation.withdraw.kept", { code: p.code })),
     blocking: false,
   },
   status: {
-    choices: (k, turn) => [{ id: "withdraw", label: k.t(turn, "conversation.withdraw.button"), aliases: k.vocab.words("withdraw") }],
-    onChoice: (k, turn, p) => k.questions.ask(turn, k.t(turn, "conversation.withdraw.confirm", { code: p.code }), { kind: "withdraw-confirm", code: p.code }),
+    choices: (k, turn) => [
+      {
+        id: "withdraw",
+        label: k.t(turn, "conversation.withdraw.button"),
+        aliases: k.vocab.words("withdraw"),
+      },
+    ],
+    onChoice: (k, turn, p) =>
+      k.questions.ask(turn, k.t(turn, "conversation.withdraw.confirm", { code: p.code }), {
+        kind: "withdraw-confirm",
+        code: p.code,
+      }),
     blocking: false,
   },
   "delete-confirm": {
     choices: (k, turn) => twoWay(k, turn, yes("conversation.deletion.yes"), no("conversation.no")),
-    onChoice: (k, turn, _p, id) => (id === "yes" ? k.account.requestDeletion(turn) : k.say(turn, k.t(turn, "conversation.deletion.kept"))),
+    onChoice: (k, turn, _p, id) =>
+      id === "yes" ? k.account.requestDeletion(turn) : k.say(turn, k.t(turn, "conversation.deletion.kept")),
     blocking: false,
   },
   plugin: {
@@ -152,7 +237,8 @@ export function createPendingQuestions(k: Kit): PendingQuestions {
       turn.session.pending = pending; // choices() may read it
       k.ask(turn, text, buttons(spec(pending).choices(k, turn, pending)), pending);
     },
-    choices: (turn) => (turn.session.pending ? spec(turn.session.pending).choices(k, turn, turn.session.pending) : []),
+    choices: (turn) =>
+      turn.session.pending ? spec(turn.session.pending).choices(k, turn, turn.session.pending) : [],
     async choose(turn, id) {
       const p = turn.session.pending;
       if (!p) return k.menu.show(turn);

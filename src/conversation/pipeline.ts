@@ -9,9 +9,13 @@ export type Next = () => Promise<Reply[]>;
 export type Middleware = (msg: InboundMessage, next: Next) => Promise<Reply[]>;
 
 /** @example const handle = compose([throttle, reviewerActions], (msg) => engine.handle(msg)) */
-export function compose(middlewares: Middleware[], final: (msg: InboundMessage) => Promise<Reply[]>): (msg: InboundMessage) => Promise<Reply[]> {
+export function compose(
+  middlewares: Middleware[],
+  final: (msg: InboundMessage) => Promise<Reply[]>,
+): (msg: InboundMessage) => Promise<Reply[]> {
   return (msg) => {
-    const run = (i: number): Promise<Reply[]> => (i < middlewares.length ? middlewares[i]!(msg, () => run(i + 1)) : final(msg));
+    const run = (i: number): Promise<Reply[]> =>
+      i < middlewares.length ? middlewares[i]!(msg, () => run(i + 1)) : final(msg);
     return run(0);
   };
 }

@@ -16,11 +16,21 @@ export function applyPluginTurn(k: Kit, turn: Turn, result: Reply[] | PluginTurn
 
 /** Asks a plugin's question; its typed aliases are kept with the pending question for matching. */
 export function askPluginQuestion(k: Kit, turn: Turn, q: PluginQuestion): void {
-  k.ask(turn, q.text, q.choices.map(({ id, label }) => ({ id, label })), { kind: "plugin", owner: q.owner, data: q.data, choices: q.choices }, q.owner);
+  k.ask(
+    turn,
+    q.text,
+    q.choices.map(({ id, label }) => ({ id, label })),
+    { kind: "plugin", owner: q.owner, data: q.data, choices: q.choices },
+    q.owner,
+  );
 }
 
 /** The first question a plugin asks after a submission; a failing hook never spoils the confirmation. */
-export async function questionAfterSubmit(k: Kit, turn: Turn, flowId: string): Promise<PluginQuestion | undefined> {
+export async function questionAfterSubmit(
+  k: Kit,
+  turn: Turn,
+  flowId: string,
+): Promise<PluginQuestion | undefined> {
   for (const hook of k.registry.afterSubmits) {
     try {
       const q = await hook(flowId, k.person(turn));

@@ -2,7 +2,20 @@
  * What the plugged-in modules contributed, gathered in one place: the engine looks a flow's hooks,
  * a command, a code's status lookup or the evidence store up here and never imports a domain module.
  */
-import type { AfterSubmitHook, AnswerHandler, ChoiceSource, CommandSpec, ConversationPlugin, EvidenceStore, FallbackAnswerer, FlowHooks, PersonContext, StatusLookup, SubmissionLine, Withdrawal } from "./extensions.js";
+import type {
+  AfterSubmitHook,
+  AnswerHandler,
+  ChoiceSource,
+  CommandSpec,
+  ConversationPlugin,
+  EvidenceStore,
+  FallbackAnswerer,
+  FlowHooks,
+  PersonContext,
+  StatusLookup,
+  SubmissionLine,
+  Withdrawal,
+} from "./extensions.js";
 import type { LoadedFlow } from "./flow-schema.js";
 
 /** @example const registry = new PluginRegistry(flows); registry.use(createSelfReportPlugin({ indicators })) */
@@ -43,6 +56,8 @@ export class PluginRegistry {
 
   /** Flows whose `submit` hooks nobody registered, for a start-up warning. */
   flowsWithoutHooks(): string[] {
-    return [...this.flows.values()].filter((f) => !this.hooks.has(f.submit)).map((f) => `${f.file} (submit: ${f.submit})`);
+    return [...this.flows.values()]
+      .filter((f) => !this.hooks.has(f.submit))
+      .map((f) => `${f.file} (submit: ${f.submit})`);
   }
 }

@@ -21,20 +21,40 @@ export interface Router {
 const BARE_CODE = /^[A-Za-z]{2}-?\d{4}-?\d{6}$/;
 
 /** Word lists a slash command may be written with ("/huy", "/trangthai …"), so it is not unknown. */
-const SLASH_LISTS: readonly WordList[] = ["menu", "help", "cancel", "language", "english", "vietnamese", "deletion", "status", "withdraw", "ask", "mine", "back", "skip", "done"];
+const SLASH_LISTS: readonly WordList[] = [
+  "menu",
+  "help",
+  "cancel",
+  "language",
+  "english",
+  "vietnamese",
+  "deletion",
+  "status",
+  "withdraw",
+  "ask",
+  "mine",
+  "back",
+  "skip",
+  "done",
+];
 
 /** @example k.router = createRouter(k); await k.router.onText(turn, "thống kê", false) */
 export function createRouter(k: Kit): Router {
   /** A registered command named by a slash ("/thongke") or by one of its words ("thống kê"). */
   function commandOf(slash: string | null, folded: string): string | undefined {
     if (slash && k.registry.commands.has(slash)) return slash;
-    for (const [command, spec] of k.registry.commands) if (spec.words && k.vocab.is(spec.words, folded)) return command;
+    for (const [command, spec] of k.registry.commands)
+      if (spec.words && k.vocab.is(spec.words, folded)) return command;
     return undefined;
   }
 
   /** Every slash command a user can type, for the reply to an unknown one. */
   function knownCommands(): string[] {
-    const words = [...SLASH_LISTS.flatMap((l) => k.vocab.words(l)), ...[...k.deps.flows.values()].filter((f) => k.registry.available(f.id)).flatMap((f) => f.triggers), ...k.registry.commands.keys()];
+    const words = [
+      ...SLASH_LISTS.flatMap((l) => k.vocab.words(l)),
+      ...[...k.deps.flows.values()].filter((f) => k.registry.available(f.id)).flatMap((f) => f.triggers),
+      ...k.registry.commands.keys(),
+    ];
     return [...new Set(words.filter((w) => w.startsWith("/")))];
   }
 
@@ -60,7 +80,8 @@ export function createRouter(k: Kit): Router {
         if (arg && k.deps.flows.has(arg)) return k.runner.start(turn, arg);
         return k.menu.show(turn, firstContact ? k.t(turn, "conversation.welcome") : undefined);
       }
-      if (v.is("menu", n)) return k.menu.show(turn, firstContact ? k.t(turn, "conversation.welcome") : undefined);
+      if (v.is("menu", n))
+        return k.menu.show(turn, firstContact ? k.t(turn, "conversation.welcome") : undefined);
       if (v.is("help", n)) return k.menu.show(turn, k.t(turn, "conversation.help"));
       if (v.is("cancel", n)) return k.runner.askCancel(turn);
       if (v.is("english", n)) return k.account.setLanguage(turn, "en");
@@ -76,13 +97,21 @@ export function createRouter(k: Kit): Router {
       if (v.is("mine", n)) return k.account.mine(turn);
       // A plugin's open question answered with one of its own choices ("gương điển hình", a topic)
       // wins over the menu word that reads the same.
-      if (s.pending?.kind === "plugin" && s.pending.choices.some((c) => [c.label, ...(c.aliases ?? [])].some((w) => fold(w) === n)) && (await k.questions.answerTyped(turn, text))) return;
+      if (
+        s.pending?.kind === "plugin" &&
+        s.pending.choices.some((c) => [c.label, ...(c.aliases ?? [])].some((w) => fold(w) === n)) &&
+        (await k.questions.answerTyped(turn, text))
+      )
+        return;
       const command = commandOf(slash, n);
       if (command) return self.runCommand(turn, command, slash ? text.slice(slash.length).trim() : "");
       const flowId = v.flowTriggered(n);
       if (flowId) return k.runner.start(turn, flowId);
       if (slash && !SLASH_LISTS.some((l) => v.is(l, fold(slash)))) {
-        k.say(turn, k.t(turn, "conversation.unknown_command", { command: slash, commands: knownCommands().join(", ") }));
+        k.say(
+          turn,
+          k.t(turn, "conversation.unknown_command", { command: slash, commands: knownCommands().join(", ") }),
+        );
         return s.flow && s.pending?.kind === "step" ? k.runner.prompt(turn) : k.menu.show(turn);
       }
 

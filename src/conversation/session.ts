@@ -20,7 +20,13 @@ const replySchema = z.object({
 
 /** An answer as stored: the value the submission uses and what the summary shows. */
 export const answerSchema = z.object({
-  value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.object({ kind: z.enum(["attachment", "link"]), ref: z.string(), name: z.string().optional() }))]),
+  value: z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.object({ kind: z.enum(["attachment", "link"]), ref: z.string(), name: z.string().optional() })),
+  ]),
   display: z.string(),
   /** For choice steps: the option id (null when typed freely). */
   optionId: z.string().nullable().optional(),
@@ -57,7 +63,11 @@ export const pendingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("step") }),
   z.object({ kind: z.literal("menu") }),
   /** `question`: set when the choices are a "did you mean" list, which also offers forwarding it to an official. */
-  z.object({ kind: z.literal("knowledge"), choices: choicesSchema, question: z.string().max(2000).optional() }),
+  z.object({
+    kind: z.literal("knowledge"),
+    choices: choicesSchema,
+    question: z.string().max(2000).optional(),
+  }),
   z.object({ kind: z.literal("entry") }),
   z.object({ kind: z.literal("kb-none"), question: z.string().max(2000) }),
   z.object({ kind: z.literal("forward-consent"), question: z.string().max(2000) }),
@@ -70,7 +80,14 @@ export const pendingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("status"), code: z.string() }),
   z.object({ kind: z.literal("delete-confirm") }),
   /** A plugin's own question (PluginQuestion): the answer goes to the plugin named `owner`. */
-  z.object({ kind: z.literal("plugin"), owner: z.string(), data: z.record(z.string(), z.unknown()).optional(), choices: z.array(z.object({ id: z.string(), label: z.string(), aliases: z.array(z.string()).optional() })) }),
+  z.object({
+    kind: z.literal("plugin"),
+    owner: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    choices: z.array(
+      z.object({ id: z.string(), label: z.string(), aliases: z.array(z.string()).optional() }),
+    ),
+  }),
 ]);
 export type Pending = z.infer<typeof pendingSchema>;
 
@@ -118,7 +135,12 @@ export class SessionStore {
    * reading the session go to Redis together, as do the save and the release: one round trip each
    * instead of two, on every message (Redis runs them in order, so the read follows the lock).
    */
-  async transact<T>(channel: string, chatId: string, fn: (loaded: LoadResult) => Promise<{ value: T; save?: Session }>, opts: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+  async transact<T>(
+    channel: string,
+    chatId: string,
+    fn: (loaded: LoadResult) => Promise<{ value: T; save?: Session }>,
+    opts: { ttlMs?: number; waitMs?: number } = {},
+  ): Promise<T> {
     const { redis } = this.deps;
     const key = this.key(channel, chatId);
     const lockKey = redisKeys.sessionLock(this.deps.prefix, channel, chatId);
@@ -126,7 +148,10 @@ export class SessionStore {
     const deadline = Date.now() + (opts.waitMs ?? 20_000);
     let raw: string | null;
     for (;;) {
-      const [locked, value] = await Promise.all([redis.set(lockKey, token, "PX", opts.ttlMs ?? 30_000, "NX"), redis.get(key)]);
+      const [locked, value] = await Promise.all([
+        redis.set(lockKey, token, "PX", opts.ttlMs ?? 30_000, "NX"),
+        redis.get(key),
+      ]);
       if (locked === "OK") {
         raw = value;
         break;
@@ -135,7 +160,14 @@ export class SessionStore {
       await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
     }
     const unlock = () =>
-      redis.eval(`if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`, 1, lockKey, token).catch(() => 0);
+      redis
+        .eval(
+          `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`,
+          1,
+          lockKey,
+          token,
+        )
+        .catch(() => 0);
     let out: { value: T; save?: Session };
     try {
       out = await fn(parseSession(raw));
@@ -143,7 +175,10 @@ export class SessionStore {
       await unlock();
       throw err;
     }
-    await Promise.all([out.save && redis.set(key, JSON.stringify(out.save), "EX", this.deps.ttlSeconds ?? SESSION_TTL_SECONDS), unlock()]);
+    await Promise.all([
+      out.save && redis.set(key, JSON.stringify(out.save), "EX", this.deps.ttlSeconds ?? SESSION_TTL_SECONDS),
+      unlock(),
+    ]);
     return out.value;
   }
 }

@@ -9,11 +9,46 @@ import type { LoadedFlow } from "./flow-schema.js";
 
 /** The lists under `conversation.words` in locales/<lang>/conversation.yaml. */
 export type WordList =
-  | "back" | "skip" | "cancel" | "menu" | "help" | "language" | "english" | "vietnamese" | "done" | "greeting" | "deletion"
-  | "status" | "withdraw" | "ask" | "mine" | "edit" | "confirm" | "yes" | "no" | "continue" | "restart" | "stop" | "forward" | "list";
+  | "back"
+  | "skip"
+  | "cancel"
+  | "menu"
+  | "help"
+  | "language"
+  | "english"
+  | "vietnamese"
+  | "done"
+  | "greeting"
+  | "deletion"
+  | "status"
+  | "withdraw"
+  | "ask"
+  | "mine"
+  | "edit"
+  | "confirm"
+  | "yes"
+  | "no"
+  | "continue"
+  | "restart"
+  | "stop"
+  | "forward"
+  | "list";
 
 /** Lists whose words, typed on their own, are commands (not answers). */
-const COMMAND_LISTS: readonly WordList[] = ["menu", "help", "language", "english", "vietnamese", "deletion", "status", "withdraw", "ask", "mine", "back", "confirm"];
+const COMMAND_LISTS: readonly WordList[] = [
+  "menu",
+  "help",
+  "language",
+  "english",
+  "vietnamese",
+  "deletion",
+  "status",
+  "withdraw",
+  "ask",
+  "mine",
+  "back",
+  "confirm",
+];
 /** Lists whose words are commands also before more text ("trạng thái DC-…"); others only alone, so "hướng dẫn 200 hộ dân…" stays an answer. */
 const ARGUMENT_LISTS: readonly WordList[] = ["status", "withdraw", "deletion"];
 
@@ -22,7 +57,10 @@ export class Vocabulary {
   private readonly cache = new Map<string, { raw: string[]; folded: Set<string> }>();
   private readonly extra = new Set<string>();
 
-  constructor(private readonly i18n: Translator, private readonly flows: Map<string, LoadedFlow>) {}
+  constructor(
+    private readonly i18n: Translator,
+    private readonly flows: Map<string, LoadedFlow>,
+  ) {}
 
   /** The words of a locale list in every language, as written (for matching with their diacritics too). */
   wordsOf(key: string): string[] {
@@ -50,7 +88,8 @@ export class Vocabulary {
 
   /** The flow a typed trigger starts ("đề cử", "/decu"), if any. */
   flowTriggered(folded: string): string | undefined {
-    for (const flow of this.flows.values()) if (flow.triggers.some((tr) => fold(tr) === folded)) return flow.id;
+    for (const flow of this.flows.values())
+      if (flow.triggers.some((tr) => fold(tr) === folded)) return flow.id;
     return undefined;
   }
 
@@ -66,14 +105,23 @@ export class Vocabulary {
   isCommand(text: string): boolean {
     if (text.trim().startsWith("/")) return true;
     const folded = fold(text);
-    if (COMMAND_LISTS.some((l) => this.is(l, folded)) || ARGUMENT_LISTS.some((l) => this.after(l, folded) !== null) || this.flowTriggered(folded)) return true;
+    if (
+      COMMAND_LISTS.some((l) => this.is(l, folded)) ||
+      ARGUMENT_LISTS.some((l) => this.after(l, folded) !== null) ||
+      this.flowTriggered(folded)
+    )
+      return true;
     return [...this.extra].some((k) => this.entry(k).folded.has(folded));
   }
 
   /** How many marker words of each language (`conversation.words.markers`) folded text contains. */
   markerCounts(folded: string): Record<"vi" | "en", number> {
     const padded = ` ${folded} `;
-    const count = (lang: "vi" | "en") => this.i18n.t(lang, "conversation.words.markers").split("\n").filter((m) => padded.includes(` ${fold(m)} `)).length;
+    const count = (lang: "vi" | "en") =>
+      this.i18n
+        .t(lang, "conversation.words.markers")
+        .split("\n")
+        .filter((m) => padded.includes(` ${fold(m)} `)).length;
     return { vi: count("vi"), en: count("en") };
   }
 

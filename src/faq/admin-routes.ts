@@ -12,7 +12,15 @@ import type { AdminAuth } from "../admin/auth.js";
 import { html, panelText, renderPage, type PageReviewer, type SafeHtml } from "../admin/layout.js";
 import { shortId } from "../questions/transitions.js";
 import { faqDate, formatFaqAnswer } from "./answer.js";
-import { editEntry, FaqInputError, FAQ_LIMITS, proposeEntry, publishEntry, retireEntry, type FaqStoreDeps } from "./store.js";
+import {
+  editEntry,
+  FaqInputError,
+  FAQ_LIMITS,
+  proposeEntry,
+  publishEntry,
+  retireEntry,
+  type FaqStoreDeps,
+} from "./store.js";
 
 export interface FaqRoutesDeps {
   db: Db;
@@ -30,12 +38,22 @@ function route(fn: (req: Request, res: Response) => Promise<void>) {
 }
 
 function vnTime(d: Date): string {
-  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+  return new Intl.DateTimeFormat("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).format(d);
 }
 
 /** yyyy-mm-dd of a calendar-day column, or of an instant in Vietnam time. */
 function isoDay(d: Date, calendar = true): string {
-  return calendar ? d.toISOString().slice(0, 10) : new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return calendar
+    ? d.toISOString().slice(0, 10)
+    : new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** @example extraRouters.push({ path: "/admin/faq", router: createFaqRoutes({ db, auth, i18n, store, logger }) }) */
@@ -46,7 +64,8 @@ export function createFaqRoutes(deps: FaqRoutesDeps): Router {
   const { t } = panelText(i18n);
   const who = (res: Response) => res.locals.reviewer as PageReviewer;
   const actor = (res: Response) => ({ id: who(res).id, name: who(res).name });
-  const csrfField = (res: Response) => html`<input type="hidden" name="_csrf" value="${auth.csrfToken(res)}">`;
+  const csrfField = (res: Response) =>
+    html`<input type="hidden" name="_csrf" value="${auth.csrfToken(res)}">`;
   const notice = (req: Request): SafeHtml | false => {
     const m = typeof req.query.msg === "string" ? req.query.msg.slice(0, 300) : "";
     return !!m && html`<div class="notice${req.query.err === "1" ? " error" : ""}" role="status">${m}</div>`;
@@ -58,14 +77,22 @@ export function createFaqRoutes(deps: FaqRoutesDeps): Router {
     <label>${t("faq.date")} <input type="date" name="answeredOn" required value="${v.date}"></label>`;
   const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
   const s = (v: unknown) => (typeof v === "string" ? v : "");
-  const content = (req: Request) => ({ question: s(body(req).question), answer: s(body(req).answer), unit: s(body(req).unit), answeredOn: s(body(req).answeredOn) });
+  const content = (req: Request) => ({
+    question: s(body(req).question),
+    answer: s(body(req).answer),
+    unit: s(body(req).unit),
+    answeredOn: s(body(req).answeredOn),
+  });
 
   router.use(auth.requireReviewer);
 
   router.get(
     "/",
     route(async (req, res) => {
-      const rows = await db.faqEntry.findMany({ orderBy: [{ status: "asc" }, { updatedAt: "desc" }], take: 500 });
+      const rows = await db.faqEntry.findMany({
+        orderBy: [{ status: "asc" }, { updatedAt: "desc" }],
+        take: 500,
+      });
       const page = html`${notice(req)}<p class="muted">${t("faq.explain")}</p>
         ${STATUSES.map((status) => {
           const list = rows.filter((r) => r.status === status);
@@ -80,10 +107,19 @@ export function createFaqRoutes(deps: FaqRoutesDeps): Router {
   router.get(
     "/new",
     route(async (req, res) => {
-      const qid = typeof req.query.question === "string" && UUID_RE.test(req.query.question) ? req.query.question : undefined;
+      const qid =
+        typeof req.query.question === "string" && UUID_RE.test(req.query.question)
+          ? req.query.question
+          : undefined;
       const q = qid ? await db.forwardedQuestion.findUnique({ where: { id: qid } }) : null;
       if (!q || q.status !== "answered" || !q.answer) {
-        renderPage(res, { i18n, title: t("faq.not_found"), status: 404, reviewer: who(res), body: html`<p>${t("faq.error.not_answered")}</p><p><a href="/admin/questions">${t("inbox.back")}</a></p>` });
+        renderPage(res, {
+          i18n,
+          title: t("faq.not_found"),
+          status: 404,
+          reviewer: who(res),
+          body: html`<p>${t("faq.error.not_answered")}</p><p><a href="/admin/questions">${t("inbox.back")}</a></p>`,
+        });
         return;
       }
       const page = html`${notice(req)}<p><a href="/admin/questions/${q.id}">${t("faq.from_question", { ref: shortId(q.id) })}</a></p>
@@ -116,9 +152,17 @@ export function createFaqRoutes(deps: FaqRoutesDeps): Router {
     "/:id",
     route(async (req, res) => {
       const id = String(req.params.id);
-      const e = UUID_RE.test(id) ? await db.faqEntry.findUnique({ where: { id }, include: { revisions: { orderBy: { id: "asc" } } } }) : null;
+      const e = UUID_RE.test(id)
+        ? await db.faqEntry.findUnique({ where: { id }, include: { revisions: { orderBy: { id: "asc" } } } })
+        : null;
       if (!e) {
-        renderPage(res, { i18n, title: t("faq.not_found"), status: 404, reviewer: who(res), body: html`<p><a href="/admin/faq">${t("faq.back")}</a></p>` });
+        renderPage(res, {
+          i18n,
+          title: t("faq.not_found"),
+          status: 404,
+          reviewer: who(res),
+          body: html`<p><a href="/admin/faq">${t("faq.back")}</a></p>`,
+        });
         return;
       }
       const admin = who(res).role === "admin";
@@ -136,7 +180,8 @@ export function createFaqRoutes(deps: FaqRoutesDeps): Router {
           <p><button class="btn secondary" type="submit">${t("faq.save")}</button></p></form>
         <h2>${t("faq.history")}</h2>
         <div class="table-wrap"><table><thead><tr><th>${t("faq.col_time")}</th><th>${t("faq.col_version")}</th><th>${t("faq.col_actor")}</th><th>${t("faq.col_action")}</th><th>${t("faq.col_status")}</th><th>${t("faq.col_question")}</th><th>${t("faq.answer")}</th></tr></thead><tbody>${e.revisions.map(
-          (r) => html`<tr><td>${vnTime(r.at)}</td><td>${r.version}</td><td>${r.actor}</td><td>${r.action}</td><td>${t(`faq.status.${r.status}`)}</td><td>${r.question}</td><td>${r.answer}</td></tr>`,
+          (r) =>
+            html`<tr><td>${vnTime(r.at)}</td><td>${r.version}</td><td>${r.actor}</td><td>${r.action}</td><td>${t(`faq.status.${r.status}`)}</td><td>${r.question}</td><td>${r.answer}</td></tr>`,
         )}</tbody></table></div>`;
       renderPage(res, { i18n, title: t("faq.edit_title"), body: page, reviewer: who(res) });
     }),
@@ -152,7 +197,8 @@ export function createFaqRoutes(deps: FaqRoutesDeps): Router {
         res.status(404).type("text/plain").send(t("faq.not_found"));
         return;
       }
-      const back = (msg: string, err = false) => res.redirect(303, `/admin/faq/${id}?msg=${encodeURIComponent(msg)}${err ? "&err=1" : ""}`);
+      const back = (msg: string, err = false) =>
+        res.redirect(303, `/admin/faq/${id}?msg=${encodeURIComponent(msg)}${err ? "&err=1" : ""}`);
       if (action !== "edit" && who(res).role !== "admin") {
         res.status(403).type("text/plain").send(t("faq.admin_only"));
         return;
@@ -160,7 +206,14 @@ export function createFaqRoutes(deps: FaqRoutesDeps): Router {
       try {
         if (action === "publish") await publishEntry(deps.store, id, actor(res));
         else if (action === "retire") await retireEntry(deps.store, id, actor(res), s(body(req).reason));
-        else await editEntry(deps.store, id, content(req), actor(res), Number(s(body(req).version)) || undefined);
+        else
+          await editEntry(
+            deps.store,
+            id,
+            content(req),
+            actor(res),
+            Number(s(body(req).version)) || undefined,
+          );
         log.info({ faqEntryId: id, action, reviewerId: who(res).id }, "faq entry changed");
         back(t(action === "publish" ? "faq.published" : action === "retire" ? "faq.retired" : "faq.saved"));
       } catch (err) {

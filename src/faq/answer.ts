@@ -20,13 +20,21 @@ export function faqDate(d: Date): string {
 }
 
 /** The source line of an official answer. */
-export function faqSourceLine(i18n: Translator, lang: Lang, entry: Pick<FaqAnswerEntry, "unit" | "answeredOn">): string {
+export function faqSourceLine(
+  i18n: Translator,
+  lang: Lang,
+  entry: Pick<FaqAnswerEntry, "unit" | "answeredOn">,
+): string {
   return i18n.t(lang, "faq.source_line", { unit: entry.unit, date: faqDate(entry.answeredOn) });
 }
 
 /** The citizen's reply: a lead-in naming the question answered, the answer, the source line. */
 export function formatFaqAnswer(i18n: Translator, lang: Lang, entry: FaqAnswerEntry): string {
-  return [i18n.t(lang, "faq.lead", { question: entry.question }), entry.answer, faqSourceLine(i18n, lang, entry)].join("\n\n");
+  return [
+    i18n.t(lang, "faq.lead", { question: entry.question }),
+    entry.answer,
+    faqSourceLine(i18n, lang, entry),
+  ].join("\n\n");
 }
 
 /**
@@ -36,7 +44,10 @@ export function formatFaqAnswer(i18n: Translator, lang: Lang, entry: FaqAnswerEn
 export function planMarkers(i18n: Translator): string[] {
   const out = new Set<string>();
   for (const lang of LANGS) {
-    const quote = i18n.t(lang, "knowledge.quote", { quote: "\u0000" }).split("\u0000")[0]!.replace(/[“"«]\s*$/, "");
+    const quote = i18n
+      .t(lang, "knowledge.quote", { quote: "\u0000" })
+      .split("\u0000")[0]!
+      .replace(/[“"«]\s*$/, "");
     out.add(fold(quote));
     out.add(fold(i18n.t(lang, "knowledge.source_line", { sources: i18n.t(lang, "knowledge.plan") })));
   }

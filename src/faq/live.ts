@@ -56,13 +56,21 @@ export class LiveFaq {
       // Redis unreachable: keep answering from what we have, reload on age only.
       current = this.version ?? null;
     }
-    if (this.version !== undefined && current === this.version && now - this.loadedAt < (this.deps.maxAgeMs ?? 300_000)) return;
+    if (
+      this.version !== undefined &&
+      current === this.version &&
+      now - this.loadedAt < (this.deps.maxAgeMs ?? 300_000)
+    )
+      return;
     this.reloading ??= this.load(current, now).finally(() => (this.reloading = undefined));
     await this.reloading;
   }
 
   private async load(version: string | null, now: number): Promise<void> {
-    const rows = await this.deps.db.faqEntry.findMany({ where: { status: "published" }, select: { id: true, question: true, answer: true, unit: true, answeredOn: true } });
+    const rows = await this.deps.db.faqEntry.findMany({
+      where: { status: "published" },
+      select: { id: true, question: true, answer: true, unit: true, answeredOn: true },
+    });
     const servable = this.deps.isServable ? rows.filter(this.deps.isServable) : rows;
     this.index = new FaqIndex(servable);
     this.version = version;

@@ -19,7 +19,10 @@ export function createFaqPlugin(deps: { faq: LiveFaq; i18n: Translator }): Conve
           return undefined;
         });
         if (!hit) return null;
-        ctx.logger.info({ faqEntryId: hit.entry.id, coverage: Math.round(hit.entryCoverage * 100) / 100 }, "answered from an official FAQ entry");
+        ctx.logger.info(
+          { faqEntryId: hit.entry.id, coverage: Math.round(hit.entryCoverage * 100) / 100 },
+          "answered from an official FAQ entry",
+        );
         return { text: formatFaqAnswer(deps.i18n, ctx.lang, hit.entry) };
       },
     ],

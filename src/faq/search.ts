@@ -18,12 +18,16 @@ export const MIN_SHARED = 2;
  * the one fold (src/i18n/fold.ts), so typing with or without diacritics is the same.
  */
 const FUNCTION_WORDS = new Set(
-  "a ah a a ai bao gio bao nhieu bi bang cac cai can cho chi chu co con cua cung da dang day de den deu di do duoc gi gium giup ha hay hoi khi khong ko k la lam lai len ma minh mot muon nao nay neu nhe nhi nhu nhung o oi ong ba anh chi em toi tui ra roi sao se the thi thoi tren trong tu tai va van vay vi voi vo xin xem dau hoac hien nay ban bot quy vui long cam on nhieu what how when where who why is are the a an of to for in on do does can i my you please".split(" "),
+  "a ah a a ai bao gio bao nhieu bi bang cac cai can cho chi chu co con cua cung da dang day de den deu di do duoc gi gium giup ha hay hoi khi khong ko k la lam lai len ma minh mot muon nao nay neu nhe nhi nhu nhung o oi ong ba anh chi em toi tui ra roi sao se the thi thoi tren trong tu tai va van vay vi voi vo xin xem dau hoac hien nay ban bot quy vui long cam on nhieu what how when where who why is are the a an of to for in on do does can i my you please".split(
+    " ",
+  ),
 );
 
 /** The content words of a text: folded syllables without function words. */
 export function contentWords(text: string): Set<string> {
-  const words = fold(text).split(" ").filter((w) => w && !FUNCTION_WORDS.has(w));
+  const words = fold(text)
+    .split(" ")
+    .filter((w) => w && !FUNCTION_WORDS.has(w));
   return new Set(words);
 }
 
@@ -46,7 +50,9 @@ export class FaqIndex<E extends FaqSearchEntry> {
   private readonly items: Array<{ entry: E; words: Set<string> }>;
 
   constructor(entries: readonly E[]) {
-    this.items = entries.map((entry) => ({ entry, words: contentWords(entry.question) })).filter((i) => i.words.size > 0);
+    this.items = entries
+      .map((entry) => ({ entry, words: contentWords(entry.question) }))
+      .filter((i) => i.words.size > 0);
   }
 
   get size(): number {
@@ -66,8 +72,15 @@ export class FaqIndex<E extends FaqSearchEntry> {
       const questionCoverage = shared / q.size;
       if (entryCoverage < MIN_ENTRY_COVERAGE || questionCoverage < MIN_QUESTION_COVERAGE) continue;
       const score = entryCoverage + questionCoverage;
-      if (!best || score > best.score || (score === best.score && entry.answeredOn > best.entry.answeredOn)) best = { entry, entryCoverage, questionCoverage, score };
+      if (!best || score > best.score || (score === best.score && entry.answeredOn > best.entry.answeredOn))
+        best = { entry, entryCoverage, questionCoverage, score };
     }
-    return best && { entry: best.entry, entryCoverage: best.entryCoverage, questionCoverage: best.questionCoverage };
+    return (
+      best && {
+        entry: best.entry,
+        entryCoverage: best.entryCoverage,
+        questionCoverage: best.questionCoverage,
+      }
+    );
   }
 }

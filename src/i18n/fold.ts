@@ -13,7 +13,12 @@ const COMBINING_MARKS = /\p{M}+/gu;
  * @example stripDiacritics("Đề cử") // "De cu"
  */
 export function stripDiacritics(text: string): string {
-  return text.normalize("NFD").replace(COMBINING_MARKS, "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFC");
+  return text
+    .normalize("NFD")
+    .replace(COMBINING_MARKS, "")
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .normalize("NFC");
 }
 
 const separators = new Map<string, RegExp>();

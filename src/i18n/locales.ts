@@ -53,10 +53,15 @@ export function loadLocales(dir: string): Translator {
   for (const lang of LANGS) {
     const table = new Map<string, string>();
     const langDir = join(dir, lang);
-    for (const file of readdirSync(langDir).filter((f) => f.endsWith(".yaml")).sort()) {
+    for (const file of readdirSync(langDir)
+      .filter((f) => f.endsWith(".yaml"))
+      .sort()) {
       const path = join(langDir, file);
       const parsed = treeSchema.safeParse(parse(readFileSync(path, "utf8")) ?? {});
-      if (!parsed.success) throw new LocaleError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      if (!parsed.success)
+        throw new LocaleError(
+          `${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        );
       const local = new Map<string, string>();
       flatten(parsed.data, "", local, path);
       for (const [k, v] of local) {

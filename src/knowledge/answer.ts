@@ -41,17 +41,26 @@ export class AnswerComposer {
   /** "60%" or "tối thiểu 90%": the figures of an entry as the plan states them. */
   figure(entry: KnowledgeEntry, lang: Lang): string {
     return entry.targets
-      .map((t) => this.say(lang, t.atLeast ? "target_at_least" : "target_plain", { value: t.value, unit: t.unit }))
+      .map((t) =>
+        this.say(lang, t.atLeast ? "target_at_least" : "target_plain", { value: t.value, unit: t.unit }),
+      )
       .join(", ");
   }
 
   /** One entry: the short answer (figure and level), one quoted sentence, the source. */
   entry(entry: KnowledgeEntry, lang: Lang, preface?: string): KnowledgeAnswer {
     const source = this.source(entry, lang);
-    const lines = [preface, entry.answer[lang], this.say(lang, "quote", { quote: entry.quote }), this.say(lang, "source_line", { sources: source })];
+    const lines = [
+      preface,
+      entry.answer[lang],
+      this.say(lang, "quote", { quote: entry.quote }),
+      this.say(lang, "source_line", { sources: source }),
+    ];
     let text = lines.filter(Boolean).join("\n");
     if (text.length > ENTRY_ANSWER_LIMIT) {
-      text = [preface, entry.answer[lang], this.say(lang, "source_line", { sources: source })].filter(Boolean).join("\n");
+      text = [preface, entry.answer[lang], this.say(lang, "source_line", { sources: source })]
+        .filter(Boolean)
+        .join("\n");
     }
     return { answered: true, kind: "entry", text, sources: [source] };
   }
@@ -59,7 +68,10 @@ export class AnswerComposer {
   /** Entries of one level as a numbered list with choices, for "chỉ tiêu cấp xã". */
   levelList(levelId: string, entries: KnowledgeEntry[], lang: Lang): KnowledgeAnswer {
     const level = this.level(levelId);
-    const title = levelId === "ke-hoach" ? this.say(lang, "plan_list_title") : this.say(lang, "level_list_title", { level: level.name[lang] });
+    const title =
+      levelId === "ke-hoach"
+        ? this.say(lang, "plan_list_title")
+        : this.say(lang, "level_list_title", { level: level.name[lang] });
     // Each entry's short answer, not its topic: the figure and the plan's key words ("mã QR code")
     // are in the answer, and a list is only an answer if it states them.
     const lines = entries.map((e, i) => `${i + 1}. ${this.quoted(e, lang, false)}`);
@@ -89,11 +101,20 @@ export class AnswerComposer {
         this.say(lang, "same_for_levels", { levels: names }),
         this.say(lang, "quote", { quote: first.quote }),
         this.say(lang, "source_line", { sources: sources.join("; ") }),
-      ].filter(Boolean).join("\n");
+      ]
+        .filter(Boolean)
+        .join("\n");
       return { answered: true, kind: "entry", text, sources, choices };
     }
     const lines = entries.map((e, i) => `${i + 1}. ${e.answer[lang]}`);
-    const text = [preface, this.say(lang, "by_level"), ...lines, this.say(lang, "source_line", { sources: this.say(lang, "plan") })].filter(Boolean).join("\n");
+    const text = [
+      preface,
+      this.say(lang, "by_level"),
+      ...lines,
+      this.say(lang, "source_line", { sources: this.say(lang, "plan") }),
+    ]
+      .filter(Boolean)
+      .join("\n");
     return { answered: true, kind: "ambiguous", text, sources, choices };
   }
 
@@ -111,9 +132,12 @@ export class AnswerComposer {
     return {
       answered: true,
       kind: "list",
-      text: [preface, title, ...lines, quote, this.say(lang, "source_line", { sources: sources.join("; ") })].filter(Boolean).join("\n"),
+      text: [preface, title, ...lines, quote, this.say(lang, "source_line", { sources: sources.join("; ") })]
+        .filter(Boolean)
+        .join("\n"),
       sources,
-      choices: entries.length > 1 ? entries.map((e) => ({ id: e.id, label: this.label(e, lang) })) : undefined,
+      choices:
+        entries.length > 1 ? entries.map((e) => ({ id: e.id, label: this.label(e, lang) })) : undefined,
     };
   }
 
@@ -129,11 +153,16 @@ export class AnswerComposer {
       if (topics.length > 1) lines.push(`• ${group[0]!.topic[lang]}:`);
       for (const e of group) lines.push(`- ${e.answer[lang]}`);
     }
-    for (const l of missing) lines.push(`- ${this.say(lang, "not_at_level", { level: this.levelName(l, lang) })}`);
+    for (const l of missing)
+      lines.push(`- ${this.say(lang, "not_at_level", { level: this.levelName(l, lang) })}`);
     return {
       answered: true,
       kind: "list",
-      text: [this.say(lang, "compare_title"), ...lines, this.say(lang, "source_line", { sources: sources.join("; ") })].join("\n"),
+      text: [
+        this.say(lang, "compare_title"),
+        ...lines,
+        this.say(lang, "source_line", { sources: sources.join("; ") }),
+      ].join("\n"),
       sources,
       choices: entries.map((e) => ({ id: e.id, label: this.label(e, lang) })),
     };
@@ -141,7 +170,12 @@ export class AnswerComposer {
 
   /** A reply about one of the bot's services rather than the plan: no confident plan answer. */
   service(key: string, lang: Lang): KnowledgeAnswer {
-    return { answered: false, kind: "none", text: `${this.say(lang, key)}\n${this.say(lang, "offer")}`, sources: [] };
+    return {
+      answered: false,
+      kind: "none",
+      text: `${this.say(lang, key)}\n${this.say(lang, "offer")}`,
+      sources: [],
+    };
   }
 
   /** "ở mức 90%", "dưới 100%": how a figure filter reads. */
@@ -186,11 +220,21 @@ export class AnswerComposer {
 
   /** The honest "not in the plan", with the offer the caller acts on. */
   none(lang: Lang): KnowledgeAnswer {
-    return { answered: false, kind: "none", text: `${this.say(lang, "not_in_plan")}\n${this.say(lang, "offer")}`, sources: [] };
+    return {
+      answered: false,
+      kind: "none",
+      text: `${this.say(lang, "not_in_plan")}\n${this.say(lang, "offer")}`,
+      sources: [],
+    };
   }
 
   unknownId(lang: Lang): KnowledgeAnswer {
-    return { answered: false, kind: "none", text: `${this.say(lang, "unknown_id")}\n${this.say(lang, "offer")}`, sources: [] };
+    return {
+      answered: false,
+      kind: "none",
+      text: `${this.say(lang, "unknown_id")}\n${this.say(lang, "offer")}`,
+      sources: [],
+    };
   }
 
   /** A button label: level, topic and figure, short enough for a keyboard button. */

@@ -49,7 +49,9 @@ export function loadEvalCases(path: string): EvalCase[] {
 export function statesFact(text: string, fact: string): boolean {
   const lower = (s: string) => s.normalize("NFC").toLowerCase();
   if (lower(text).includes(lower(fact))) return true;
-  return ` ${normalizeVietnamese(text)} `.includes(` ${normalizeVietnamese(fact)} `) && /[%/]/.test(fact) === false;
+  return (
+    ` ${normalizeVietnamese(text)} `.includes(` ${normalizeVietnamese(fact)} `) && /[%/]/.test(fact) === false
+  );
 }
 
 /** Asks every question and scores the answers. */
@@ -59,7 +61,9 @@ export function evaluate(knowledge: Answerer, cases: EvalCase[]): EvalReport {
     const missing = c.answered || c.kind ? c.must.filter((f) => !statesFact(answer.text, f)) : [];
     const correct = c.kind
       ? !answer.answered && answer.kind === c.kind && missing.length === 0
-      : c.answered ? answer.answered && missing.length === 0 : !answer.answered;
+      : c.answered
+        ? answer.answered && missing.length === 0
+        : !answer.answered;
     return { case: c, correct, answered: answer.answered, text: answer.text, missing };
   });
   const byCategory = new Map<string, { correct: number; total: number }>();

@@ -31,7 +31,9 @@ export interface KnowledgeBase {
 function parseWith<T>(schema: z.ZodType<T>, path: string): T {
   const parsed = schema.safeParse(parse(readFileSync(path, "utf8")));
   if (!parsed.success) {
-    throw new KnowledgeFileError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new KnowledgeFileError(
+      `${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return parsed.data;
 }
@@ -43,7 +45,9 @@ function parseWith<T>(schema: z.ZodType<T>, path: string): T {
  * @example const base = loadKnowledgeBase("flows/knowledge");
  */
 export function loadKnowledgeBase(dir: string): KnowledgeBase {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   const vocabularyFile = files.find((f) => f === "vocabulary.yaml");
   if (!vocabularyFile) throw new KnowledgeFileError(`${dir}: vocabulary.yaml is missing`);
   const vocabulary = parseWith(vocabularySchema, join(dir, vocabularyFile));
@@ -59,10 +63,16 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
     levels.push(data.level);
     for (const entry of data.entries) {
       const [prefix, topicKey] = entry.id.split(".");
-      if (prefix !== data.level.id || !topicKey) problems.push(`${file}: entry ${entry.id} must be named ${data.level.id}.<topic>`);
+      if (prefix !== data.level.id || !topicKey)
+        problems.push(`${file}: entry ${entry.id} must be named ${data.level.id}.<topic>`);
       if (seen.has(entry.id)) problems.push(`${file}: id ${entry.id} used twice`);
       seen.add(entry.id);
-      entries.push({ ...entry, level: data.level.id, topicKey: topicKey ?? entry.id, sharedKeywords: { vi: [], en: [] } });
+      entries.push({
+        ...entry,
+        level: data.level.id,
+        topicKey: topicKey ?? entry.id,
+        sharedKeywords: { vi: [], en: [] },
+      });
     }
   }
   if (problems.length) throw new KnowledgeFileError(problems.join("; "));

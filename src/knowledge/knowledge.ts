@@ -82,19 +82,28 @@ class PlanKnowledge implements Knowledge {
   }
 
   entriesOf(levelId: string, lang: Lang): AnswerChoice[] {
-    return this.entries.filter((e) => e.level === levelId).map((e) => ({ id: e.id, label: this.compose.label(e, lang) }));
+    return this.entries
+      .filter((e) => e.level === levelId)
+      .map((e) => ({ id: e.id, label: this.compose.label(e, lang) }));
   }
 
   show(id: string, lang: Lang): KnowledgeAnswer {
     const entry = this.byId.get(id);
     if (entry) return this.compose.entry(entry, lang);
-    if (this.levelById.has(id)) return this.compose.levelList(id, this.entries.filter((e) => e.level === id), lang);
+    if (this.levelById.has(id))
+      return this.compose.levelList(
+        id,
+        this.entries.filter((e) => e.level === id),
+        lang,
+      );
     return this.compose.unknownId(lang);
   }
 
   criterionFor(category: NominationCategory, lang: Lang): string {
     const level = this.levelList.find((l) => l.category === category);
-    const entries = level ? this.entries.filter((e) => e.level === level.id) : this.entries.filter((e) => e.category === category);
+    const entries = level
+      ? this.entries.filter((e) => e.level === level.id)
+      : this.entries.filter((e) => e.category === category);
     const first = entries[0];
     if (!first) throw new Error(`no criterion for nomination category ${category}`);
     const lead = level?.lead?.[lang] ?? first.topic[lang];
@@ -112,10 +121,18 @@ class PlanKnowledge implements Knowledge {
     const first = parseQuestion(parts[0]!, this.lexicon);
     // The second question shares the first one's level when it names none ("… và mức hài lòng bao nhiêu").
     const level = first.levels.length === 1 ? this.levelById.get(first.levels[0]!) : undefined;
-    const second = parseQuestion(parts[1]!, this.lexicon).levels.length === 0 && level ? `${parts[1]} ${level.name.vi}` : parts[1]!;
+    const second =
+      parseQuestion(parts[1]!, this.lexicon).levels.length === 0 && level
+        ? `${parts[1]} ${level.name.vi}`
+        : parts[1]!;
     const answers = [parts[0]!, second].map((p) => this.askOne(p, lang));
     if (!answers.every((a) => a.answered)) return whole;
-    return { answered: true, kind: "list", text: answers.map((a) => a.text).join("\n\n"), sources: [...new Set(answers.flatMap((a) => a.sources))] };
+    return {
+      answered: true,
+      kind: "list",
+      text: answers.map((a) => a.text).join("\n\n"),
+      sources: [...new Set(answers.flatMap((a) => a.sources))],
+    };
   }
 
   private askOne(question: string, lang: Lang): KnowledgeAnswer {
@@ -124,7 +141,11 @@ class PlanKnowledge implements Knowledge {
     const parsed = parseQuestion(unwrapped.question, this.lexicon);
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
     // The bot's own services first: "hạn nộp hồ sơ đề cử" is no plan question, but it has an answer.
-    const service = this.lexicon.services.find((s) => s.words.some((w) => containsPhrase(parsed.tokens, w)) && s.asks.some((a) => containsPhrase(parsed.tokens, a)));
+    const service = this.lexicon.services.find(
+      (s) =>
+        s.words.some((w) => containsPhrase(parsed.tokens, w)) &&
+        s.asks.some((a) => containsPhrase(parsed.tokens, a)),
+    );
     if (service) return this.compose.service(service.answer, answerLang);
     if (parsed.outside) return this.compose.none(answerLang);
 
@@ -140,7 +161,8 @@ class PlanKnowledge implements Knowledge {
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
     // "HTX có thuộc đối tượng …": whether a kind of participant is concerned. The plan names its
     // participants in its requirements; the level's own criteria follow.
-    if (kind.who && parsed.units.length === 0 && levels.length === 1 && levels[0] !== "ca-nhan" && !kind.list) return this.participant(levels[0]!, answerLang);
+    if (kind.who && parsed.units.length === 0 && levels.length === 1 && levels[0] !== "ca-nhan" && !kind.list)
+      return this.participant(levels[0]!, answerLang);
     if (parsed.units.length === 0) {
       if (levels.length === 1) return this.levelAnswer(levels[0]!, parsed, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
@@ -161,25 +183,42 @@ class PlanKnowledge implements Knowledge {
     }
     const joined = parsed.units.length >= 2 && JOINS.some((j) => containsPhrase(parsed.tokens, j));
     if (kind.list || joined) {
-      const listed = this.listTopic(candidates, parsed, answerLang, kind.list, joined || /[,;]/.test(unwrapped.question));
+      const listed = this.listTopic(
+        candidates,
+        parsed,
+        answerLang,
+        kind.list,
+        joined || /[,;]/.test(unwrapped.question),
+      );
       if (listed) return this.withFigure(listed, parsed, answerLang);
     }
     const answer = this.answerFrom(candidates, parsed, answerLang, levelHint);
     if (!answer.answered) return answer;
-    const found = answer.choices?.length ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean) : [this.entryOf(answer, candidates)].filter((e): e is KnowledgeEntry => e !== undefined);
-    if (found.length === 0 || !found.some((e) => e.group)) return this.withFigure(answer, parsed, answerLang, found);
+    const found = answer.choices?.length
+      ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean)
+      : [this.entryOf(answer, candidates)].filter((e): e is KnowledgeEntry => e !== undefined);
+    if (found.length === 0 || !found.some((e) => e.group))
+      return this.withFigure(answer, parsed, answerLang, found);
     // The nearest entry of another level, introduced as such: it stays alone, with its introduction.
-    if (levels.length && found.every((e) => !levels.includes(e.level))) return this.withFigure(answer, parsed, answerLang, found);
+    if (levels.length && found.every((e) => !levels.includes(e.level)))
+      return this.withFigure(answer, parsed, answerLang, found);
     // A topic the plan covers with several targets or passages ("kỹ năng số": basic and analysis
     // skills; "mục đích": four passages): asked about as a whole, all of them; otherwise those the
     // question fits as well as the one found.
     const coverage = (e: KnowledgeEntry) => candidates.find((c) => c.entry === e)?.coverage ?? 0;
     const whole = kind.list || kind.purpose || kind.who;
-    const siblings = this.entries.filter((e) => !found.includes(e) && found.some((f) => f.group && f.group === e.group && f.level === e.level) && (whole || coverage(e) >= CONFIDENT));
+    const siblings = this.entries.filter(
+      (e) =>
+        !found.includes(e) &&
+        found.some((f) => f.group && f.group === e.group && f.level === e.level) &&
+        (whole || coverage(e) >= CONFIDENT),
+    );
     if (siblings.length === 0) return this.withFigure(answer, parsed, answerLang, found);
     const all = [...found, ...siblings];
     if (new Set(all.map((e) => e.level)).size > 1) {
-      const topics = [...new Set(all.map((e) => e.topicKey))].map((t) => all.filter((e) => e.topicKey === t).sort((a, b) => this.order(a) - this.order(b)));
+      const topics = [...new Set(all.map((e) => e.topicKey))].map((t) =>
+        all.filter((e) => e.topicKey === t).sort((a, b) => this.order(a) - this.order(b)),
+      );
       return this.compose.compare(topics, [], answerLang);
     }
     return this.compose.many(all, answerLang, this.say(answerLang, "group_title"));
@@ -192,14 +231,17 @@ class PlanKnowledge implements Knowledge {
   /** The requirement passages that name a level's participants, then that level's criteria. */
   private participant(level: string, lang: Lang): KnowledgeAnswer {
     const aliases = this.levelById.get(level)!.aliases.vi.map((a) => ` ${normalizeVietnamese(a)} `);
-    const naming = this.entries.filter((e) => e.group === "yeu-cau" && aliases.some((a) => ` ${normalizeVietnamese(e.quote)} `.includes(a)));
+    const naming = this.entries.filter(
+      (e) => e.group === "yeu-cau" && aliases.some((a) => ` ${normalizeVietnamese(e.quote)} `.includes(a)),
+    );
     const own = this.entries.filter((e) => e.level === level);
     return this.compose.many([...naming, ...own], lang, this.say(lang, "group_title"));
   }
 
   /** A level's list, unless the question asks for a share and the level has no figures ("bao nhiêu % doanh nghiệp…"). */
   private levelAnswer(level: string, parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
-    if (parsed.asksShare && !this.entries.some((e) => e.level === level && e.targets.length)) return this.compose.none(lang);
+    if (parsed.asksShare && !this.entries.some((e) => e.level === level && e.targets.length))
+      return this.compose.none(lang);
     return this.show(level, lang);
   }
 
@@ -207,9 +249,18 @@ class PlanKnowledge implements Knowledge {
    * The coverage check on figures: a question asking for a share ("bao nhiêu %", "tỷ lệ") is only
    * answered by entries that state one; a passage without a figure is the nearest text, not an answer.
    */
-  private withFigure(answer: KnowledgeAnswer, parsed: ParsedQuestion, lang: Lang, found?: KnowledgeEntry[]): KnowledgeAnswer {
+  private withFigure(
+    answer: KnowledgeAnswer,
+    parsed: ParsedQuestion,
+    lang: Lang,
+    found?: KnowledgeEntry[],
+  ): KnowledgeAnswer {
     if (!parsed.asksShare || !answer.answered) return answer;
-    const entries = found ?? (answer.choices ?? []).map((c) => this.byId.get(c.id)).filter((e): e is KnowledgeEntry => e !== undefined);
+    const entries =
+      found ??
+      (answer.choices ?? [])
+        .map((c) => this.byId.get(c.id))
+        .filter((e): e is KnowledgeEntry => e !== undefined);
     if (entries.length && entries.every((e) => e.targets.length === 0)) return this.compose.none(lang);
     return answer;
   }
@@ -228,17 +279,32 @@ class PlanKnowledge implements Knowledge {
   }
 
   /** "Cấp xã có những chỉ tiêu 100% nào", "chỉ tiêu dưới 100%": the targets at that figure, of the levels asked or all. */
-  private byFigure(figure: NonNullable<QuestionKind["figure"]>, parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
-    const levels = parsed.levels.length ? parsed.levels : this.levelList.filter((l) => this.entries.some((e) => e.level === l.id && e.targets.length)).map((l) => l.id);
-    const atFigure = this.entries.filter((e) => levels.includes(e.level) && e.targets.some((t) => t.unit === "%" && passes(t.value, figure)));
+  private byFigure(
+    figure: NonNullable<QuestionKind["figure"]>,
+    parsed: ParsedQuestion,
+    lang: Lang,
+  ): KnowledgeAnswer {
+    const levels = parsed.levels.length
+      ? parsed.levels
+      : this.levelList
+          .filter((l) => this.entries.some((e) => e.level === l.id && e.targets.length))
+          .map((l) => l.id);
+    const atFigure = this.entries.filter(
+      (e) => levels.includes(e.level) && e.targets.some((t) => t.unit === "%" && passes(t.value, figure)),
+    );
     const read = this.compose.figureFilter(figure.value, figure.compare, lang);
     if (atFigure.length === 0) {
       const names = levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
-      return { ...this.compose.none(lang), text: `${this.say(lang, "figure_none", { figure: read, levels: names })}\n${this.say(lang, "offer")}` };
+      return {
+        ...this.compose.none(lang),
+        text: `${this.say(lang, "figure_none", { figure: read, levels: names })}\n${this.say(lang, "offer")}`,
+      };
     }
     // Other words of the question may narrow the list ("chỉ tiêu 100% nào về dữ liệu"); when none of
     // the entries speaks of them, they were only the wording of the question.
-    const covering = atFigure.filter((e) => this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !isNumberUnit(parsed.units[i]!)));
+    const covering = atFigure.filter((e) =>
+      this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !isNumberUnit(parsed.units[i]!)),
+    );
     const narrowed = covering.length && parsed.units.some((u) => !isNumberUnit(u)) ? covering : atFigure;
     return this.compose.many(narrowed, lang, this.say(lang, "figure_title", { figure: read }));
   }
@@ -247,17 +313,31 @@ class PlanKnowledge implements Knowledge {
    * One topic across levels ("so sánh … giữa tỉnh, huyện, xã", "cấp nào có …"): every level's figure
    * for the best topics (two when the question fits two equally: basic and analysis skills).
    */
-  private compareLevels(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer | undefined {
+  private compareLevels(
+    candidates: Candidate[],
+    parsed: ParsedQuestion,
+    lang: Lang,
+  ): KnowledgeAnswer | undefined {
     const best = candidates[0];
     if (!best || best.coverage < CONFIDENT) return undefined;
     // The best topics, and a topic of the same group the question fits as well ("kỹ năng số": basic and analysis).
     // Among topics the question fits equally, the ranking tells the ones it is about ("digital skills": not every entry with "skills").
-    const tied = distinctTopics(candidates.filter((c) => c.coverage === best.coverage && c.entry.level !== "ke-hoach" && c.score >= best.score * 0.5));
-    const grouped = distinctTopics(candidates.filter((c) => c.coverage >= CONFIDENT && c.entry.group && tied.some((t) => t.entry.group === c.entry.group)));
+    const tied = distinctTopics(
+      candidates.filter(
+        (c) => c.coverage === best.coverage && c.entry.level !== "ke-hoach" && c.score >= best.score * 0.5,
+      ),
+    );
+    const grouped = distinctTopics(
+      candidates.filter(
+        (c) => c.coverage >= CONFIDENT && c.entry.group && tied.some((t) => t.entry.group === c.entry.group),
+      ),
+    );
     const topics = distinctTopics([...tied, ...grouped]);
     if (topics.length === 0 || topics.length > 3) return undefined;
     const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
-    const groups = topics.map((t) => this.entries.filter((e) => e.topicKey === t.entry.topicKey).sort((a, b) => order(a) - order(b)));
+    const groups = topics.map((t) =>
+      this.entries.filter((e) => e.topicKey === t.entry.topicKey).sort((a, b) => order(a) - order(b)),
+    );
     if (groups.every((g) => g.length < 2) && parsed.levels.length < 2) return undefined;
     const covered = new Set(groups.flat().map((e) => e.level));
     const missing = parsed.levels.filter((l) => !covered.has(l) && l !== "ke-hoach");
@@ -269,7 +349,13 @@ class PlanKnowledge implements Knowledge {
    * every entry that speaks of the topic (within the level asked, when it has any), or, for several
    * topics joined, the entries that together cover each of them.
    */
-  private listTopic(candidates: Candidate[], parsed: ParsedQuestion, lang: Lang, whole: boolean, joined: boolean): KnowledgeAnswer | undefined {
+  private listTopic(
+    candidates: Candidate[],
+    parsed: ParsedQuestion,
+    lang: Lang,
+    whole: boolean,
+    joined: boolean,
+  ): KnowledgeAnswer | undefined {
     const levels = parsed.levels;
     const inLevels = candidates.filter((c) => levels.includes(c.entry.level));
     const scope = levels.length && inLevels.some((c) => c.coverage >= CONFIDENT) ? inLevels : candidates;
@@ -278,12 +364,20 @@ class PlanKnowledge implements Knowledge {
     const confident = whole ? scope.filter((c) => c.coverage >= LIST_CONFIDENT && c.coverage === top) : [];
     let chosen = confident.map((c) => c.entry);
     // Every target of the topic, at the levels found: "các chỉ tiêu về dịch vụ công" is three.
-    if (whole) chosen = [...chosen, ...this.entries.filter((e) => !chosen.includes(e) && chosen.some((c) => c.group && c.group === e.group && c.level === e.level))];
+    if (whole)
+      chosen = [
+        ...chosen,
+        ...this.entries.filter(
+          (e) =>
+            !chosen.includes(e) && chosen.some((c) => c.group && c.group === e.group && c.level === e.level),
+        ),
+      ];
     if (parsed.units.length >= 2 && (top < 1 || (whole && joined))) {
       // Several topics joined ("dịch vụ công trực tuyến và thủ tục hành chính", "ký số, văn bản điện
       // tử"): every entry that covers one of them fully, if each is covered by a few entries only.
       const perUnit = parsed.units.map((_, i) => scope.filter((c) => c.units[i]! >= 1).map((c) => c.entry));
-      if (perUnit.every((list) => list.length > 0 && list.length <= 6)) chosen = [...new Set([...chosen, ...perUnit.flat()])];
+      if (perUnit.every((list) => list.length > 0 && list.length <= 6))
+        chosen = [...new Set([...chosen, ...perUnit.flat()])];
     }
     if (chosen.length < 2 || chosen.length > 16) return undefined;
     const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
@@ -293,15 +387,26 @@ class PlanKnowledge implements Knowledge {
 
   /** Every passage of a narrative group of the plan's general part ("mục đích", "yêu cầu"). */
   private group(group: string, lang: Lang): KnowledgeAnswer {
-    return this.compose.many(this.entries.filter((e) => e.group === group && e.level === "ke-hoach"), lang, this.say(lang, "group_title"));
+    return this.compose.many(
+      this.entries.filter((e) => e.group === group && e.level === "ke-hoach"),
+      lang,
+      this.say(lang, "group_title"),
+    );
   }
 
   /** The entry a single-entry answer quotes. */
   private entryOf(answer: KnowledgeAnswer, candidates: Candidate[]): KnowledgeEntry | undefined {
-    return candidates.map((c) => c.entry).find((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
+    return candidates
+      .map((c) => c.entry)
+      .find((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
   }
 
-  private answerFrom(all: Candidate[], parsed: ParsedQuestion, lang: Lang, levelHint?: string): KnowledgeAnswer {
+  private answerFrom(
+    all: Candidate[],
+    parsed: ParsedQuestion,
+    lang: Lang,
+    levelHint?: string,
+  ): KnowledgeAnswer {
     const levels = parsed.levels;
     const inLevel = levels.length ? all.filter((c) => levels.includes(c.entry.level)) : [];
     const inLevelBest = inLevel[0];
@@ -309,9 +414,16 @@ class PlanKnowledge implements Knowledge {
     const pool = useLevel ? inLevel : all;
     const best = pool[0];
     if (!best || best.coverage < CONFIDENT) {
-      const plausible = distinctTopics(pool.filter((c) => c.coverage >= PLAUSIBLE && c.score > 0)).slice(0, 3);
+      const plausible = distinctTopics(pool.filter((c) => c.coverage >= PLAUSIBLE && c.score > 0)).slice(
+        0,
+        3,
+      );
       // Choices follow the level asked: "cấp xã …" is offered the commune's entries, not the province's.
-      if (plausible.length >= 2) return this.compose.ambiguous(plausible.map((c) => this.atLevel(c.entry, levels)), lang);
+      if (plausible.length >= 2)
+        return this.compose.ambiguous(
+          plausible.map((c) => this.atLevel(c.entry, levels)),
+          lang,
+        );
       return this.compose.none(lang);
     }
 
@@ -320,30 +432,61 @@ class PlanKnowledge implements Knowledge {
     // question is about the level as a whole.
     if (useLevel && levels.length === 1) {
       const ofLevel = this.entries.filter((e) => e.level === levels[0]);
-      if (ofLevel.length > 1 && ofLevel.every((e) => equal.some((c) => c.entry === e))) return this.show(levels[0]!, lang);
+      if (ofLevel.length > 1 && ofLevel.every((e) => equal.some((c) => c.entry === e)))
+        return this.show(levels[0]!, lang);
     }
     const sameTopic = equal.filter((c) => c.entry.topicKey === best.entry.topicKey);
     const rivals = distinctTopics(equal).filter((c) => c.score >= best.score * AMBIGUITY_MARGIN);
     // Rivals that are passages of one group ("căn cứ": Nghị quyết 48 and Kế hoạch 55) are one answer, not a choice.
     const group = rivals[0]?.entry.group;
-    if (rivals.length > 1 && group && rivals.every((c) => c.entry.group === group && c.entry.level === rivals[0]!.entry.level)) {
-      return this.compose.many(this.entries.filter((e) => e.group === group && e.level === rivals[0]!.entry.level), lang, this.say(lang, "group_title"));
+    if (
+      rivals.length > 1 &&
+      group &&
+      rivals.every((c) => c.entry.group === group && c.entry.level === rivals[0]!.entry.level)
+    ) {
+      return this.compose.many(
+        this.entries.filter((e) => e.group === group && e.level === rivals[0]!.entry.level),
+        lang,
+        this.say(lang, "group_title"),
+      );
     }
-    if (rivals.length > 1 && !useLevel) return this.compose.ambiguous(rivals.slice(0, 3).map((c) => (levels.length ? this.atLevel(c.entry, levels) : this.firstLevelOf(c.entry, equal))), lang);
+    if (rivals.length > 1 && !useLevel)
+      return this.compose.ambiguous(
+        rivals
+          .slice(0, 3)
+          .map((c) => (levels.length ? this.atLevel(c.entry, levels) : this.firstLevelOf(c.entry, equal))),
+        lang,
+      );
 
     // The nearest target of another level is worth showing only when it is exactly what was asked;
     // otherwise it is a near miss ("kết quả … số hóa ở cấp xã"), and a near miss is declined.
     // (Only for the administrative levels: "doanh nghiệp", "người dân" are also words inside targets.)
     const administrative = levels.filter((l) => ADMINISTRATIVE.has(l));
-    if (administrative.length && !useLevel && ADMINISTRATIVE.has(best.entry.level) && best.coverage < 1 && !levels.includes(best.entry.level)) return this.compose.none(lang);
+    if (
+      administrative.length &&
+      !useLevel &&
+      ADMINISTRATIVE.has(best.entry.level) &&
+      best.coverage < 1 &&
+      !levels.includes(best.entry.level)
+    )
+      return this.compose.none(lang);
     // A group of participants asked about ("doanh nghiệp …") whose nearest entry belongs to another
     // group ("người dân"): the asked group's own criteria are the answer, not the other's.
-    if (levels.length === 1 && !useLevel && !ADMINISTRATIVE.has(levels[0]!) && best.entry.level !== "ke-hoach" && !ADMINISTRATIVE.has(best.entry.level) && best.entry.level !== levels[0]) {
+    if (
+      levels.length === 1 &&
+      !useLevel &&
+      !ADMINISTRATIVE.has(levels[0]!) &&
+      best.entry.level !== "ke-hoach" &&
+      !ADMINISTRATIVE.has(best.entry.level) &&
+      best.entry.level !== levels[0]
+    ) {
       return this.show(levels[0]!, lang);
     }
     const mismatch =
       levels.length && !useLevel && best.entry.level !== "ke-hoach"
-        ? this.say(lang, "level_mismatch", { asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ") })
+        ? this.say(lang, "level_mismatch", {
+            asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", "),
+          })
         : undefined;
     if (sameTopic.length > 1) {
       const hinted = levelHint && sameTopic.find((c) => c.entry.level === levelHint);
@@ -352,7 +495,9 @@ class PlanKnowledge implements Knowledge {
         const provincial = sameTopic.find((c) => c.entry.level === "tinh");
         if (provincial) return this.compose.entry(provincial.entry, lang);
       }
-      const ordered = sameTopic.map((c) => c.entry).sort((a, b) => this.levelById.get(a.level)!.order - this.levelById.get(b.level)!.order);
+      const ordered = sameTopic
+        .map((c) => c.entry)
+        .sort((a, b) => this.levelById.get(a.level)!.order - this.levelById.get(b.level)!.order);
       return this.compose.acrossLevels(ordered, lang, mismatch);
     }
     return this.compose.entry(best.entry, lang, mismatch);
@@ -367,7 +512,10 @@ class PlanKnowledge implements Knowledge {
   /** Of a topic set at several levels, the entry of the highest level among the candidates: the choice to offer. */
   private firstLevelOf(entry: KnowledgeEntry, candidates: Candidate[]): KnowledgeEntry {
     const order = (e: KnowledgeEntry) => this.levelById.get(e.level)!.order;
-    return candidates.map((c) => c.entry).filter((e) => e.topicKey === entry.topicKey).reduce((a, b) => (order(b) < order(a) ? b : a), entry);
+    return candidates
+      .map((c) => c.entry)
+      .filter((e) => e.topicKey === entry.topicKey)
+      .reduce((a, b) => (order(b) < order(a) ? b : a), entry);
   }
 }
 
@@ -410,6 +558,8 @@ function distinctTopics(candidates: Candidate[]): Candidate[] {
  */
 export function loadKnowledge(opts: KnowledgeOptions): Knowledge {
   const base = loadKnowledgeBase(opts.dir);
-  const say = opts.translator ? wordingFrom(opts.translator) : loadWording(opts.localesDir ?? join(resolve(opts.dir), "..", "..", "locales"));
+  const say = opts.translator
+    ? wordingFrom(opts.translator)
+    : loadWording(opts.localesDir ?? join(resolve(opts.dir), "..", "..", "locales"));
   return new PlanKnowledge(base.levels, base.entries, buildLexicon(base), new SearchIndex(base.entries), say);
 }

@@ -72,7 +72,10 @@ export interface Lexicon {
   /** Questions about the bot's own services: a service word with a request word ("đề cử" + "nộp ở đâu"). */
   services: { words: string[][]; asks: string[][]; answer: string }[];
   /** Greetings, thanks and self-introductions around a question: see wrapper.ts. */
-  wrappers: Record<"greetings" | "thanks" | "selfIntro" | "introContinuation" | "address" | "askRequests", string[][]> & {
+  wrappers: Record<
+    "greetings" | "thanks" | "selfIntro" | "introContinuation" | "address" | "askRequests",
+    string[][]
+  > & {
     /** Words by which writers speak of themselves ("mình", "sếp", "my"), with their diacritics. */
     speakers: { folded: string; exact: string }[];
   };
@@ -121,13 +124,19 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       if (tokens.length === 1) {
         stopwords[lang].add(tokens[0]!);
         exactStopwords.add(exactForm(w));
-      }
-      else if (tokens.length > 1) phrases[lang].push({ tokens, role: "stop" });
+      } else if (tokens.length > 1) phrases[lang].push({ tokens, role: "stop" });
     }
-    for (const w of v.generic[lang]) phrases[lang].push({ tokens: phraseTokens(w), role: "generic", exact: syllables(exactForm(w)) });
+    for (const w of v.generic[lang])
+      phrases[lang].push({ tokens: phraseTokens(w), role: "generic", exact: syllables(exactForm(w)) });
     for (const level of base.levels) {
       if (level.id === "ke-hoach") continue;
-      for (const alias of level.aliases[lang]) phrases[lang].push({ tokens: phraseTokens(alias), role: "level", level: level.id, exact: syllables(exactForm(alias)) });
+      for (const alias of level.aliases[lang])
+        phrases[lang].push({
+          tokens: phraseTokens(alias),
+          role: "level",
+          level: level.id,
+          exact: syllables(exactForm(alias)),
+        });
     }
   }
   for (const w of v.compounds) phrases.vi.push({ tokens: phraseTokens(w), role: "content" });
@@ -135,7 +144,9 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   // words. A word with diacritics is Vietnamese, one without is English.
   // Who-words that only frame the question ("có thuộc đối tượng", "nằm trong") are read the same way;
   // those that are also the plan's words ("tham gia", "áp dụng") stay content.
-  const framing = v.kinds.who.filter((w) => !/tham gia|áp dụng|dành cho|cơ quan|đơn vị|apply|participants/u.test(w));
+  const framing = v.kinds.who.filter(
+    (w) => !/tham gia|áp dụng|dành cho|cơ quan|đơn vị|apply|participants/u.test(w),
+  );
   for (const w of [...v.kinds.list, ...v.kinds.compare, ...framing]) {
     const tokens = phraseTokens(w);
     const lang = hasDiacritics(w) ? "vi" : "en";
@@ -159,7 +170,8 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     }
   }
   const knownExact = new Set<string>();
-  for (const e of base.entries) for (const text of entryTexts(e, "vi")) syllables(exactForm(text)).forEach((t) => knownExact.add(t));
+  for (const e of base.entries)
+    for (const text of entryTexts(e, "vi")) syllables(exactForm(text)).forEach((t) => knownExact.add(t));
   const vocabularyPhrases = [
     ...v.synonyms.flatMap((x) => [...x.terms, x.means]),
     ...v.stopwords.vi,
@@ -199,7 +211,11 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     departmentDuties: v.departmentDuties.map(phraseTokens),
     generalDepartments: v.generalDepartments.map(phraseTokens),
     countedNouns: countedNouns(base),
-    services: v.services.map((x) => ({ words: x.words.map(phraseTokens), asks: x.asks.map(phraseTokens), answer: x.answer })),
+    services: v.services.map((x) => ({
+      words: x.words.map(phraseTokens),
+      asks: x.asks.map(phraseTokens),
+      answer: x.answer,
+    })),
     kinds: {
       list: v.kinds.list.map(phraseTokens),
       compare: v.kinds.compare.map(phraseTokens),
@@ -216,7 +232,10 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       introContinuation: v.wrappers.introContinuation.map(phraseTokens),
       address: v.wrappers.address.map(phraseTokens),
       askRequests: v.wrappers.askRequests.map(phraseTokens),
-      speakers: v.wrappers.speakers.map((w) => ({ folded: phraseTokens(w).join(" "), exact: syllables(exactForm(w)).join(" ") })),
+      speakers: v.wrappers.speakers.map((w) => ({
+        folded: phraseTokens(w).join(" "),
+        exact: syllables(exactForm(w)).join(" "),
+      })),
     },
     vocabularyWords: new Set(
       [

@@ -33,19 +33,32 @@ const WHICH = [["nao"], ["which"], ["what"]];
 export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind {
   const has = (name: KindName) => lexicon.kinds[name].some((p) => containsPhrase(q.tokens, p));
   // "những yêu cầu gì", "các văn bản nào": a plural with a question word asks for all of them.
-  const plural = PLURAL.some((p) => containsPhrase(q.tokens, p)) && WHAT.some((w) => containsPhrase(q.tokens, w));
+  const plural =
+    PLURAL.some((p) => containsPhrase(q.tokens, p)) && WHAT.some((w) => containsPhrase(q.tokens, w));
   const list = has("list") || plural;
   const kind: QuestionKind = { list, compare: has("compare"), purpose: has("purpose"), who: has("who") };
   const percentage = q.percentages[0];
-  if (percentage !== undefined && q.percentages.length === 1 && (list || WHICH.some((w) => containsPhrase(q.tokens, w)) || has("figureFilter"))) {
+  if (
+    percentage !== undefined &&
+    q.percentages.length === 1 &&
+    (list || WHICH.some((w) => containsPhrase(q.tokens, w)) || has("figureFilter"))
+  ) {
     const at = q.tokens.indexOf(percentage);
-    const before = (name: KindName) => at > 0 && lexicon.kinds[name].some((p) => p.length <= at && phraseAt(q.tokens, p, at - p.length));
-    kind.figure = { value: Number(percentage), compare: before("below") ? "below" : before("above") ? "above" : "eq" };
+    const before = (name: KindName) =>
+      at > 0 && lexicon.kinds[name].some((p) => p.length <= at && phraseAt(q.tokens, p, at - p.length));
+    kind.figure = {
+      value: Number(percentage),
+      compare: before("below") ? "below" : before("above") ? "above" : "eq",
+    };
   }
   return kind;
 }
 
 /** Whether a target value passes the figure filter. */
 export function passes(value: number, figure: NonNullable<QuestionKind["figure"]>): boolean {
-  return figure.compare === "eq" ? value === figure.value : figure.compare === "below" ? value < figure.value : value > figure.value;
+  return figure.compare === "eq"
+    ? value === figure.value
+    : figure.compare === "below"
+      ? value < figure.value
+      : value > figure.value;
 }

@@ -35,14 +35,36 @@ export interface ParsedQuestion {
   /** "bao nhiêu %", "tỷ lệ": the question asks for a share, so an answer without a figure answers nothing. */
   asksShare: boolean;
   /** Why the question is outside the plan, if it plainly is. */
-  outside?: "other-place" | "off-topic" | "other-document" | "count" | "progress" | "person" | "how-to" | "department";
+  outside?:
+    | "other-place"
+    | "off-topic"
+    | "other-document"
+    | "count"
+    | "progress"
+    | "person"
+    | "how-to"
+    | "department";
   /** The question only names the plan ("kế hoạch 154 là gì"). */
   namesPlan: boolean;
   /** Terms for the full-text index: syllables, bigrams ("a_b") and exact forms ("~xã"). */
   searchTerms: string[];
 }
 
-const DOCUMENT_WORDS = [["ke", "hoach"], ["kh"], ["nghi", "quyet"], ["nq"], ["quyet", "dinh"], ["qd"], ["cong", "van"], ["thong", "tu"], ["nghi", "dinh"], ["chi", "thi"], ["plan"], ["resolution"], ["decision"]];
+const DOCUMENT_WORDS = [
+  ["ke", "hoach"],
+  ["kh"],
+  ["nghi", "quyet"],
+  ["nq"],
+  ["quyet", "dinh"],
+  ["qd"],
+  ["cong", "van"],
+  ["thong", "tu"],
+  ["nghi", "dinh"],
+  ["chi", "thi"],
+  ["plan"],
+  ["resolution"],
+  ["decision"],
+];
 
 /** English if the question has no diacritics and more English-only than Vietnamese-only words. */
 function detectLang(raw: string, tokens: string[], lexicon: Lexicon): Lang {
@@ -61,11 +83,16 @@ function detectLang(raw: string, tokens: string[], lexicon: Lexicon): Lang {
 /** Replaces a syllable nobody in the plan uses by the closest one that is used, if it is close. */
 function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon): string {
   const known = lexicon.known[lang];
-  if (known.has(token) || lexicon.stopwords[lang].has(token) || lexicon.vocabularyWords.has(token)) return token;
+  if (known.has(token) || lexicon.stopwords[lang].has(token) || lexicon.vocabularyWords.has(token))
+    return token;
   // Roman numerals ("khóa XVIII") are numbers: "xviii" is not a typo for "xvii".
   if (isRomanNumeral(token)) return token;
   if (lang === "vi" && typed === token) {
-    const swapped = /i$/.test(token) ? token.replace(/i$/, "y") : /y$/.test(token) ? token.replace(/y$/, "i") : undefined;
+    const swapped = /i$/.test(token)
+      ? token.replace(/i$/, "y")
+      : /y$/.test(token)
+        ? token.replace(/y$/, "i")
+        : undefined;
     if (swapped && known.has(swapped)) return swapped;
   }
   // A short syllable typed with its diacritics is a deliberate word, not a slip of the keyboard.
@@ -81,7 +108,14 @@ function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon)
   for (const candidate of known) {
     if (Math.abs(candidate.length - token.length) > budget) continue;
     const d = typoDistance(token, candidate, budget);
-    if (token.length === 4 && d === 1 && candidate.length === token.length && !isSwap(token, candidate) && !isNeighbourKeySlip(token, candidate)) continue;
+    if (
+      token.length === 4 &&
+      d === 1 &&
+      candidate.length === token.length &&
+      !isSwap(token, candidate) &&
+      !isNeighbourKeySlip(token, candidate)
+    )
+      continue;
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
@@ -90,12 +124,21 @@ function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon)
   return best;
 }
 
-function mentionsAny(folded: string[], exact: string[], list: { folded: string[]; exact: string[] }[], accents: boolean): boolean {
+function mentionsAny(
+  folded: string[],
+  exact: string[],
+  list: { folded: string[]; exact: string[] }[],
+  accents: boolean,
+): boolean {
   return list.some((p) => (accents ? containsPhrase(exact, p.exact) : containsPhrase(folded, p.folded)));
 }
 
 /** Hides compounds ("Việt Nam") so that their syllables are not read as a place ("Nam Định"). */
-function maskCompounds(folded: string[], exact: string[], compounds: string[][]): { folded: string[]; exact: string[] } {
+function maskCompounds(
+  folded: string[],
+  exact: string[],
+  compounds: string[][],
+): { folded: string[]; exact: string[] } {
   const f = [...folded];
   const e = [...exact];
   for (const c of compounds) {
@@ -109,7 +152,9 @@ function maskCompounds(folded: string[], exact: string[], compounds: string[][])
 
 /** Whether a synonym means a word every entry shares ("CĐS" = "chuyển đổi số"): then it asks about nothing in particular. */
 function isGenericPhrase(means: string[], lang: Lang, lexicon: Lexicon): boolean {
-  return (lexicon.phrases[lang].get(means[0]!) ?? lexicon.phrases.vi.get(means[0]!) ?? []).some((p) => p.role === "generic" && p.tokens.join(" ") === means.join(" "));
+  return (lexicon.phrases[lang].get(means[0]!) ?? lexicon.phrases.vi.get(means[0]!) ?? []).some(
+    (p) => p.role === "generic" && p.tokens.join(" ") === means.join(" "),
+  );
 }
 
 /**
@@ -127,7 +172,9 @@ function namesOtherDocument(tokens: string[], lexicon: Lexicon): boolean {
       for (const j of word.length === 1 ? [...after, i - 1] : after) {
         const n = tokens[j];
         if (!n || !/^\d+$/.test(n) || isYear(n)) continue;
-        const ownNumber = kind ? kind.numbers.has(n) : lexicon.documents.length === 0 && lexicon.documentNumbers.has(n);
+        const ownNumber = kind
+          ? kind.numbers.has(n)
+          : lexicon.documents.length === 0 && lexicon.documentNumbers.has(n);
         // "48-NQ/TU và 55/KH": a number before an abbreviation may belong to the previous document.
         if (!ownNumber && !(j === i - 1 && kind && lexicon.documentNumbers.has(n))) return true;
       }
@@ -143,14 +190,20 @@ export function isRomanNumeral(token: string): boolean {
 
 /** Whether a token is a word the question reader knows in that language. */
 function isKnown(token: string, lang: Lang, lexicon: Lexicon): boolean {
-  return lexicon.known[lang].has(token) || lexicon.stopwords[lang].has(token) || lexicon.vocabularyWords.has(token);
+  return (
+    lexicon.known[lang].has(token) || lexicon.stopwords[lang].has(token) || lexicon.vocabularyWords.has(token)
+  );
 }
 
 /**
  * Reads Telex and VNI remnants ("caaps", "xa4") as the syllables they spell, when the typed token is
  * no word and its reading is one. Returns the folded and exact forms per position.
  */
-function readInputMethods(folded: string[], exact: string[], lexicon: Lexicon): { folded: string[]; exact: string[] } {
+function readInputMethods(
+  folded: string[],
+  exact: string[],
+  lexicon: Lexicon,
+): { folded: string[]; exact: string[] } {
   const f = [...folded];
   const e = [...exact];
   folded.forEach((t, i) => {
@@ -186,8 +239,11 @@ function correctInContext(tokens: string[], lang: Lang, lexicon: Lexicon): strin
     for (const candidate of lexicon.known.vi) {
       if (Math.abs(candidate.length - t.length) > 1 || !withinOneEdit(t, candidate)) continue;
       // A dropped or doubled letter, swapped letters or the key next door: not any other letter ("tân" is not "bản").
-      if (candidate.length === t.length && !isSwap(t, candidate) && !isNeighbourKeySlip(t, candidate)) continue;
-      const fits = (prev !== undefined && lexicon.contextPairs.has(`${prev}_${candidate}`)) || (next !== undefined && lexicon.contextPairs.has(`${candidate}_${next}`));
+      if (candidate.length === t.length && !isSwap(t, candidate) && !isNeighbourKeySlip(t, candidate))
+        continue;
+      const fits =
+        (prev !== undefined && lexicon.contextPairs.has(`${prev}_${candidate}`)) ||
+        (next !== undefined && lexicon.contextPairs.has(`${candidate}_${next}`));
       if (fits) {
         if (best !== undefined) return; // two readings fit: leave the syllable as typed
         best = candidate;
@@ -209,7 +265,14 @@ function phraseLengthAt(tokens: string[], list: string[][], i: number): number {
  * there are ("bao nhiêu xã"), who holds an office ("chủ tịch tỉnh là ai"), how to use a service
  * ("cách cài VNeID").
  */
-function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: Lang, namesDepartment: boolean, asksShare: boolean): ParsedQuestion["outside"] {
+function outsideByForm(
+  tokens: string[],
+  roles: Role[],
+  lexicon: Lexicon,
+  lang: Lang,
+  namesDepartment: boolean,
+  asksShare: boolean,
+): ParsedQuestion["outside"] {
   for (let i = 0; i < tokens.length && !asksShare; i++) {
     const n = phraseLengthAt(tokens, lexicon.countWords, i);
     if (!n || roles[i + n] !== "level") continue;
@@ -221,8 +284,16 @@ function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: 
   // "Hiện nay đã có bao nhiêu xã đạt …", "how many communes have already met …": a count of what has
   // been achieved so far. The plan sets targets; how far anyone has got is no text of it, whatever
   // target the question names.
-  if (lexicon.countWords.some((p) => containsPhrase(tokens, p)) && lexicon.progressWords.some((p) => containsPhrase(tokens, p))) return "progress";
-  if (lexicon.personTitles.some((p) => containsPhrase(tokens, p)) && lexicon.personQuestions.some((p) => containsPhrase(tokens, p))) return "person";
+  if (
+    lexicon.countWords.some((p) => containsPhrase(tokens, p)) &&
+    lexicon.progressWords.some((p) => containsPhrase(tokens, p))
+  )
+    return "progress";
+  if (
+    lexicon.personTitles.some((p) => containsPhrase(tokens, p)) &&
+    lexicon.personQuestions.some((p) => containsPhrase(tokens, p))
+  )
+    return "person";
   const action = lexicon.serviceActions.some((p) => containsPhrase(tokens, p));
   if (action && lexicon.howTo.some((p) => containsPhrase(tokens, p))) return "how-to";
   if (action && lexicon.deadlines.some((p) => containsPhrase(tokens, p))) return "how-to";
@@ -235,9 +306,14 @@ function outsideByForm(tokens: string[], roles: Role[], lexicon: Lexicon, lang: 
       let k = i + n;
       while (CLASSIFIERS.has(tokens[k] ?? "")) k++;
       const noun = tokens[k];
-      if (noun === undefined || /^\d/.test(noun) || lexicon.countedNouns.has(noun) || TIME_NOUNS.has(noun)) continue;
+      if (noun === undefined || /^\d/.test(noun) || lexicon.countedNouns.has(noun) || TIME_NOUNS.has(noun))
+        continue;
       // "bao nhiêu doanh nghiệp công nghệ số": a level's name followed by what it qualifies counts them too.
-      if (roles[k] === "content" || (roles[k] === "level" && k + 1 < tokens.length && roles[k + 1] !== "stop")) return "count";
+      if (
+        roles[k] === "content" ||
+        (roles[k] === "level" && k + 1 < tokens.length && roles[k + 1] !== "stop")
+      )
+        return "count";
     }
   }
   // "Sở Thông tin và Truyền thông có nhiệm vụ gì": the plan gives no department a duty of its own.
@@ -255,7 +331,13 @@ const CLASSIFIERS = new Set(["cai", "con", "chiec", "tam", "bo"]);
  * Whether a level alias matched without diacritics was typed, with diacritics, as another word the
  * plan uses: "quan" in "nhiệm vụ quan trọng" is not "quận". A misspelt alias ("cấp xả") still counts.
  */
-function typedAsOtherWord(phrase: Phrase, exact: string[], at: number, accents: boolean, lexicon: Lexicon): boolean {
+function typedAsOtherWord(
+  phrase: Phrase,
+  exact: string[],
+  at: number,
+  accents: boolean,
+  lexicon: Lexicon,
+): boolean {
   // Generic words too: "đối" (of "đối tượng") is not the "đổi" of "chuyển đổi".
   if (!accents || (phrase.role !== "level" && phrase.role !== "generic") || !phrase.exact) return false;
   return phrase.exact.some((e, k) => {
@@ -279,7 +361,8 @@ function markPlaceNames(tokens: string[], roles: Role[], levels: string[], lexic
   if (levels.every((l) => l === "doanh-nghiep" || l === "ca-nhan")) return;
   const nameLike = (k: number): boolean => {
     const t = tokens[k];
-    if (t === undefined || roles[k] !== "content" || /\d/.test(t) || synonymAt(tokens, k, lexicon)) return false;
+    if (t === undefined || roles[k] !== "content" || /\d/.test(t) || synonymAt(tokens, k, lexicon))
+      return false;
     const next = tokens[k + 1];
     const prev = tokens[k - 1];
     if (next !== undefined && lexicon.contextPairs.has(`${t}_${next}`)) return false;
@@ -330,18 +413,28 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   let namesDepartment = false;
   const index = lexicon.phrases[lang];
   for (let i = 0; i < tokens.length; ) {
-    const phrase = index.get(tokens[i]!)?.find((p) => phraseAt(tokens, p.tokens, i) && !typedAsOtherWord(p, exactTokens, i, accents, lexicon));
+    const phrase = index
+      .get(tokens[i]!)
+      ?.find((p) => phraseAt(tokens, p.tokens, i) && !typedAsOtherWord(p, exactTokens, i, accents, lexicon));
     if (phrase) {
       for (let k = 0; k < phrase.tokens.length; k++) roles[i + k] = phrase.role;
       if (phrase.role === "content") for (let k = 0; k < phrase.tokens.length; k++) compound[i + k] = i;
       if (phrase.level && !levels.includes(phrase.level)) levels.push(phrase.level);
-      if (phrase.role === "level" && phrase.tokens[0] === "so" && phrase.tokens.length > 1 && !lexicon.generalDepartments.some((d) => d.join(" ") === phrase.tokens.join(" "))) namesDepartment = true;
+      if (
+        phrase.role === "level" &&
+        phrase.tokens[0] === "so" &&
+        phrase.tokens.length > 1 &&
+        !lexicon.generalDepartments.some((d) => d.join(" ") === phrase.tokens.join(" "))
+      )
+        namesDepartment = true;
       i += phrase.tokens.length;
     } else {
       const t = tokens[i]!;
       const exact = exactTokens[i]!;
       const accented = foldDiacritics(exact) !== exact;
-      roles[i] = (accented ? lexicon.exactStopwords.has(exact) : lexicon.stopwords[lang].has(t)) ? "stop" : "content";
+      roles[i] = (accented ? lexicon.exactStopwords.has(exact) : lexicon.stopwords[lang].has(t))
+        ? "stop"
+        : "content";
       i++;
     }
   }
@@ -349,7 +442,10 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   // "bao nhiêu %", "tỷ lệ … bao nhiêu": a share, which is what the plan's targets are.
   const asksShare = /%|phần trăm|phan tram|percent|t[ỷỉyi] l[ệe]/iu.test(raw.normalize("NFC"));
   outside ??= outsideByForm(tokens, roles, lexicon, lang, namesDepartment, asksShare);
-  const provinceHint = tokens.some((t, i) => t === "tinh" && roles[i] === "generic") || tokens.includes("province") || tokens.includes("provincial");
+  const provinceHint =
+    tokens.some((t, i) => t === "tinh" && roles[i] === "generic") ||
+    tokens.includes("province") ||
+    tokens.includes("provincial");
 
   const units: Unit[] = [];
   const taken = new Set<number>();
@@ -379,7 +475,9 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     if (!free(start)) continue;
     let end = start;
     const joins = (k: number) =>
-      compound[k] === -1 && compound[k + 1] === -1 ? lexicon.knownPairs.has(`${tokens[k]}_${tokens[k + 1]}`) : compound[k] === compound[k + 1];
+      compound[k] === -1 && compound[k + 1] === -1
+        ? lexicon.knownPairs.has(`${tokens[k]}_${tokens[k + 1]}`)
+        : compound[k] === compound[k + 1];
     while (lang === "vi" && free(end + 1) && joins(end)) end++;
     // Two lone syllables side by side that make no word of the plan ("thành viên", "hội đồng", "quá
     // trình") are one word the plan does not use: one unit, which no entry covers, rather than two
@@ -387,14 +485,27 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     let novel = false;
     // Lone: a content syllable that makes a word of the plan with neither neighbour, whatever their role
     // ("kết" before "nối" read as the stopword "nói" is still the "kết nối" of the plan).
-    const pairs = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && lexicon.knownPairs.has(`${a}_${b}`);
-    const lone = (k: number) => free(k) && compound[k] === -1 && !pairs(tokens[k - 1], tokens[k]) && !pairs(tokens[k], tokens[k + 1]);
-    if (lang === "vi" && end === start && lone(start) && lone(start + 1) && !/\d/.test(tokens[start]! + tokens[start + 1]!) && !synonymAt(tokens, start + 1, lexicon)) {
+    const pairs = (a: string | undefined, b: string | undefined) =>
+      a !== undefined && b !== undefined && lexicon.knownPairs.has(`${a}_${b}`);
+    const lone = (k: number) =>
+      free(k) && compound[k] === -1 && !pairs(tokens[k - 1], tokens[k]) && !pairs(tokens[k], tokens[k + 1]);
+    if (
+      lang === "vi" &&
+      end === start &&
+      lone(start) &&
+      lone(start + 1) &&
+      !/\d/.test(tokens[start]! + tokens[start + 1]!) &&
+      !synonymAt(tokens, start + 1, lexicon)
+    ) {
       end = start + 1;
       novel = true;
     }
     const span = tokens.slice(start, end + 1);
-    const exact = span.map((t, k) => (exactTokens[start + k] !== undefined && foldDiacritics(exactTokens[start + k]!) === t ? exactTokens[start + k] : undefined));
+    const exact = span.map((t, k) =>
+      exactTokens[start + k] !== undefined && foldDiacritics(exactTokens[start + k]!) === t
+        ? exactTokens[start + k]
+        : undefined,
+    );
     units.push({ kind: "words", tokens: span, exact, position: start, ...(novel ? { novel } : {}) });
     start = end;
   }
@@ -411,8 +522,37 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   expansions.forEach((t) => searchTerms.add(t));
   for (let i = 0; i + 1 < expansions.length; i++) searchTerms.add(`${expansions[i]}_${expansions[i + 1]}`);
 
-  const asksCriteria = [["chi", "tieu"], ["tieu", "chi"], ["muc", "tieu"], ["targets"], ["criteria"]].some((p) => containsPhrase(tokens, p));
-  const provinceAlone = asksCriteria && tokens.some((t, i) => t === "tinh" && roles[i] === "generic" && tokens[i + 1] !== "tuyen" && tokens[i - 1] !== "ubnd" && tokens[i - 1] !== "ban");
-  const percentages = [...raw.normalize("NFC").toLowerCase().matchAll(/(\d+)\s*(?:%|phần trăm|phan tram|percent)/g)].map((m) => m[1]!);
-  return { lang, tokens, roles, levels, asksShare, provinceHint, provinceAlone, percentages, units, outside, namesPlan, searchTerms: [...searchTerms] };
+  const asksCriteria = [["chi", "tieu"], ["tieu", "chi"], ["muc", "tieu"], ["targets"], ["criteria"]].some(
+    (p) => containsPhrase(tokens, p),
+  );
+  const provinceAlone =
+    asksCriteria &&
+    tokens.some(
+      (t, i) =>
+        t === "tinh" &&
+        roles[i] === "generic" &&
+        tokens[i + 1] !== "tuyen" &&
+        tokens[i - 1] !== "ubnd" &&
+        tokens[i - 1] !== "ban",
+    );
+  const percentages = [
+    ...raw
+      .normalize("NFC")
+      .toLowerCase()
+      .matchAll(/(\d+)\s*(?:%|phần trăm|phan tram|percent)/g),
+  ].map((m) => m[1]!);
+  return {
+    lang,
+    tokens,
+    roles,
+    levels,
+    asksShare,
+    provinceHint,
+    provinceAlone,
+    percentages,
+    units,
+    outside,
+    namesPlan,
+    searchTerms: [...searchTerms],
+  };
 }

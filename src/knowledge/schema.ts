@@ -5,7 +5,10 @@
 import { z } from "zod";
 
 const bilingual = z.object({ vi: z.string().min(1), en: z.string().min(1) });
-const bilingualList = z.object({ vi: z.array(z.string().min(1)).default([]), en: z.array(z.string().min(1)).default([]) });
+const bilingualList = z.object({
+  vi: z.array(z.string().min(1)).default([]),
+  en: z.array(z.string().min(1)).default([]),
+});
 
 export const NOMINATION_CATEGORIES = [
   "provincial_agency",
@@ -21,7 +24,10 @@ export const nominationCategorySchema = z.enum(NOMINATION_CATEGORIES);
 export type NominationCategory = z.infer<typeof nominationCategorySchema>;
 
 /** Ids are shown to nobody but travel in button payloads, so they stay short and ASCII. */
-const idSchema = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)?$/, "ASCII lower-case, dots and dashes only").max(40);
+const idSchema = z
+  .string()
+  .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)?$/, "ASCII lower-case, dots and dashes only")
+  .max(40);
 
 export const targetSchema = z.object({
   value: z.number(),
@@ -44,11 +50,17 @@ export const entrySchema = z.object({
    * Entries of the plan's narrative that answer one question together ("mục đích": the aims are
    * four passages): a question about the group as a whole gets every passage of it.
    */
-  group: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  group: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
 });
 
 export const levelSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/).max(40),
+  id: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .max(40),
   order: z.number().int(),
   name: bilingual,
   /** How the source is named in answers: "Kế hoạch 154/KH-UBND — {source}". */
@@ -73,7 +85,11 @@ export const vocabularySchema = z.object({
   documentNumbers: z.array(z.string().regex(/^\d+$/)),
   compounds: z.array(z.string().min(1)).default([]),
   planNames: z.array(z.string().min(1)).default([]),
-  documents: z.array(z.object({ words: z.array(z.string().min(1)).min(1), numbers: z.array(z.string().regex(/^\d+$/)) })).default([]),
+  documents: z
+    .array(
+      z.object({ words: z.array(z.string().min(1)).min(1), numbers: z.array(z.string().regex(/^\d+$/)) }),
+    )
+    .default([]),
   countWords: z.array(z.string().min(1)).default([]),
   personTitles: z.array(z.string().min(1)).default([]),
   progressWords: z.array(z.string().min(1)).default([]),
@@ -84,7 +100,15 @@ export const vocabularySchema = z.object({
   departmentDuties: z.array(z.string().min(1)).default([]),
   generalDepartments: z.array(z.string().min(1)).default([]),
   /** Questions about the bot's own services ("nộp hồ sơ đề cử ở đâu"): the service, not a plan target. */
-  services: z.array(z.object({ words: z.array(z.string().min(1)).min(1), asks: z.array(z.string().min(1)).min(1), answer: z.string().min(1) })).default([]),
+  services: z
+    .array(
+      z.object({
+        words: z.array(z.string().min(1)).min(1),
+        asks: z.array(z.string().min(1)).min(1),
+        answer: z.string().min(1),
+      }),
+    )
+    .default([]),
   kinds: z
     .object({
       list: z.array(z.string().min(1)).default([]),
@@ -106,7 +130,15 @@ export const vocabularySchema = z.object({
       askRequests: z.array(z.string().min(1)).default([]),
       speakers: z.array(z.string().min(1)).default([]),
     })
-    .default({ greetings: [], thanks: [], selfIntro: [], introContinuation: [], address: [], askRequests: [], speakers: [] }),
+    .default({
+      greetings: [],
+      thanks: [],
+      selfIntro: [],
+      introContinuation: [],
+      address: [],
+      askRequests: [],
+      speakers: [],
+    }),
 });
 
 export type Entry = z.infer<typeof entrySchema>;

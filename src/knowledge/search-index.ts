@@ -56,7 +56,11 @@ function vocabularyOf(entry: KnowledgeEntry): EntryVocabulary {
   const tokens = new Set<string>();
   const pairs = new Set<string>();
   const exact = new Set<string>(entryTexts(entry, "vi").flatMap((t) => syllables(exactForm(t))));
-  const texts = [...entryTexts(entry, "vi"), ...entryTexts(entry, "en"), ...entry.targets.map((t) => String(t.value))];
+  const texts = [
+    ...entryTexts(entry, "vi"),
+    ...entryTexts(entry, "en"),
+    ...entry.targets.map((t) => String(t.value)),
+  ];
   for (const text of texts) {
     const ts = phraseTokens(text);
     ts.forEach((t, i) => {
@@ -93,7 +97,8 @@ export class SearchIndex {
         tokenize: (text) => text.split(" "),
         processTerm: (term) => term,
         boost: { topic: 3, keywords: 3, exact: 1.5, quote: 1, answer: 0.7 },
-        fuzzy: (term) => (term.startsWith("~") || term.includes("_") ? false : typoBudget(term) > 0 ? 1 : false),
+        fuzzy: (term) =>
+          term.startsWith("~") || term.includes("_") ? false : typoBudget(term) > 0 ? 1 : false,
         prefix: false,
       },
     });
@@ -153,7 +158,14 @@ export class SearchIndex {
     for (const [i, unit] of question.units.entries()) {
       const c = perUnit[i]!;
       covered += c;
-      if (c === 0 && unit.kind === "words" && unit.tokens.length === 1 && isNumber(unit.tokens[0]!) && !question.percentages.includes(unit.tokens[0]!)) missesNumber = true;
+      if (
+        c === 0 &&
+        unit.kind === "words" &&
+        unit.tokens.length === 1 &&
+        isNumber(unit.tokens[0]!) &&
+        !question.percentages.includes(unit.tokens[0]!)
+      )
+        missesNumber = true;
     }
     const coverage = covered / question.units.length;
     // A number the entry does not have ("mức độ 3", "khóa XVIII") is a different fact, however much
@@ -170,11 +182,22 @@ export class SearchIndex {
  * diacritics that the entry only has with other diacritics counts half, and not at all when no entry
  * has it with those diacritics ("lương" vs "lượng").
  */
-function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabulary, allExact: Set<string>, readings: Map<string, number>): number {
+function covers(
+  unit: Unit,
+  question: ParsedQuestion,
+  vocabulary: EntryVocabulary,
+  allExact: Set<string>,
+  readings: Map<string, number>,
+): number {
   if (unit.kind === "synonym") {
-    if (unit.original.every((t) => vocabulary.tokens.has(t)) && (unit.original.length > 1 || unit.original[0]!.length >= 2)) return 1;
+    if (
+      unit.original.every((t) => vocabulary.tokens.has(t)) &&
+      (unit.original.length > 1 || unit.original[0]!.length >= 2)
+    )
+      return 1;
     if (unit.means.length === 1) return vocabulary.tokens.has(unit.means[0]!) ? 1 : 0;
-    for (let i = 1; i < unit.means.length; i++) if (vocabulary.pairs.has(`${unit.means[i - 1]}_${unit.means[i]}`)) return 1;
+    for (let i = 1; i < unit.means.length; i++)
+      if (vocabulary.pairs.has(`${unit.means[i - 1]}_${unit.means[i]}`)) return 1;
     return 0;
   }
   // A word of two syllables the plan never puts together is not in any entry, whatever its syllables.
@@ -183,18 +206,23 @@ function covers(unit: Unit, question: ParsedQuestion, vocabulary: EntryVocabular
   // A lone syllable typed with diacritics the plan never uses ("lương" beside "lực lượng") is another
   // word; inside a word of several syllables ("ký năng sô") it is a slip, and the word still counts.
   if (unit.tokens.length === 1 && accented(unit.exact[0]) && !allExact.has(unit.exact[0])) return 0;
-  const accentPenalty = unit.exact.some((e) => accented(e) && !vocabulary.exact.has(e) && allExact.has(e)) ? 0.5 : 1;
+  const accentPenalty = unit.exact.some((e) => accented(e) && !vocabulary.exact.has(e) && allExact.has(e))
+    ? 0.5
+    : 1;
   const { tokens, position } = unit;
   if (!tokens.every((t) => vocabulary.tokens.has(t))) return 0;
   if (tokens.length > 1) {
-    for (let i = 1; i < tokens.length; i++) if (!vocabulary.pairs.has(`${tokens[i - 1]}_${tokens[i]}`)) return 0.5 * accentPenalty;
+    for (let i = 1; i < tokens.length; i++)
+      if (!vocabulary.pairs.has(`${tokens[i - 1]}_${tokens[i]}`)) return 0.5 * accentPenalty;
     return accentPenalty;
   }
   const token = tokens[0]!;
   if (question.lang === "en" || token.length >= 4 || /\d/.test(token)) return accentPenalty;
   const prev = question.tokens[position - 1];
   const next = question.tokens[position + 1];
-  const paired = (prev !== undefined && vocabulary.pairs.has(`${prev}_${token}`)) || (next !== undefined && vocabulary.pairs.has(`${token}_${next}`));
+  const paired =
+    (prev !== undefined && vocabulary.pairs.has(`${prev}_${token}`)) ||
+    (next !== undefined && vocabulary.pairs.has(`${token}_${next}`));
   const exact = unit.exact[0];
   const exactlyTyped = exact !== undefined && foldDiacritics(exact) !== exact && vocabulary.exact.has(exact);
   // Typed without diacritics, a syllable the plan spells only one way ("gui": only "gửi") can be no

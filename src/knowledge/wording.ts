@@ -28,7 +28,10 @@ export function loadWording(localesDir: string): Wording {
   for (const lang of LANGS) {
     const path = join(localesDir, lang, "knowledge.yaml");
     const parsed = fileSchema.safeParse(parse(readFileSync(path, "utf8")));
-    if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!parsed.success)
+      throw new Error(
+        `${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     tables.set(lang, parsed.data.knowledge);
   }
   const vi = Object.keys(tables.get("vi")!);

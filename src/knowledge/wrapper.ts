@@ -27,7 +27,12 @@ const SENTENCE_END = /(?<=[.!?\n…])\s+/u;
 export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
   const sentences = raw.split(SENTENCE_END).filter((s) => s.trim().length > 0);
   const context = contextSentences(sentences, lexicon);
-  const clauses = sentences.flatMap((sentence, i) => sentence.split(CLAUSE_END).filter((c) => c !== undefined && c.trim().length > 0).map((text) => ({ text, context: context.has(i) })));
+  const clauses = sentences.flatMap((sentence, i) =>
+    sentence
+      .split(CLAUSE_END)
+      .filter((c) => c !== undefined && c.trim().length > 0)
+      .map((text) => ({ text, context: context.has(i) })),
+  );
   if (clauses.length < 2) return { question: raw, introductions: [] };
   const w = lexicon.wrappers;
   const kept: string[] = [];
@@ -41,7 +46,8 @@ export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
       introductions.push(clause);
       continue;
     }
-    const continues = kept.length === 0 && introductions.length > 0 && startsWithAny(tokens, w.introContinuation);
+    const continues =
+      kept.length === 0 && introductions.length > 0 && startsWithAny(tokens, w.introContinuation);
     if (continues || startsWithAny(skipCourtesy(tokens, lexicon), w.selfIntro)) {
       introductions.push(clause);
       continue;
@@ -63,7 +69,8 @@ function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
   const context = new Set<number>();
   if (sentences.length < 2) return context;
   const w = lexicon.wrappers;
-  const asks = (s: string) => /\?\s*$/u.test(s) || w.askRequests.some((p) => containsPhrase(syllables(normalizeVietnamese(s)), p));
+  const asks = (s: string) =>
+    /\?\s*$/u.test(s) || w.askRequests.some((p) => containsPhrase(syllables(normalizeVietnamese(s)), p));
   const first = sentences.findIndex(asks);
   if (first <= 0) return context;
   // "Kế hoạch có ghi nhận những người như tôi không?": a question about the writer needs what the
@@ -93,9 +100,11 @@ function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
 function isSpeaker(tokens: string[], at: number, lexicon: Lexicon): boolean {
   const token = tokens[at]!;
   const folded = foldDiacritics(token);
-  if (!lexicon.wrappers.speakers.some((p) => (folded === token ? p.folded === token : p.exact === token))) return false;
+  if (!lexicon.wrappers.speakers.some((p) => (folded === token ? p.folded === token : p.exact === token)))
+    return false;
   // Not when it makes a word of the plan with a neighbour: the "minh" of "thông minh", "minh bạch".
-  const pair = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && lexicon.knownPairs.has(`${foldDiacritics(a)}_${foldDiacritics(b)}`);
+  const pair = (a: string | undefined, b: string | undefined) =>
+    a !== undefined && b !== undefined && lexicon.knownPairs.has(`${foldDiacritics(a)}_${foldDiacritics(b)}`);
   return !pair(tokens[at - 1], token) && !pair(token, tokens[at + 1]);
 }
 
@@ -122,7 +131,12 @@ function skipCourtesy(tokens: string[], lexicon: Lexicon): string[] {
     const p = w.greetings.find((c) => phraseAt(tokens, c, i));
     if (!p) break;
     i += p.length;
-    while (i < tokens.length && w.address.some((a) => a.length === 1 && a[0] === tokens[i]) && !w.selfIntro.some((s) => phraseAt(tokens, s, i))) i++;
+    while (
+      i < tokens.length &&
+      w.address.some((a) => a.length === 1 && a[0] === tokens[i]) &&
+      !w.selfIntro.some((s) => phraseAt(tokens, s, i))
+    )
+      i++;
   }
   return tokens.slice(i);
 }

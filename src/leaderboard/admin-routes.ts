@@ -23,7 +23,12 @@ export interface LeaderboardRoutesDeps {
   csrfToken(res: Response): string;
 }
 
-const querySchema = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).optional() });
+const querySchema = z.object({
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
+});
 const pct = (v: number | null) => (v === null ? "—" : `${v.toLocaleString("vi-VN")}%`);
 
 /** @example extraRouters.push({ path: "/admin/leaderboard", router: createLeaderboardRoutes({ db, indicators, i18n, ...auth }) }) */
@@ -46,17 +51,33 @@ export function createLeaderboardRoutes(deps: LeaderboardRoutesDeps): express.Ro
           <button class="btn secondary" type="submit">${t("leaderboard.show")}</button>
           <a class="btn secondary" href="/admin/leaderboard/export.csv${suffix}">${t("leaderboard.download_csv")}</a> <a class="btn secondary" href="/admin/leaderboard/export.xlsx${suffix}">${t("leaderboard.download_xlsx")}</a></form>
         ${reviewer.role === "admin" && html`<form method="post" action="/admin/leaderboard/snapshot"><input type="hidden" name="_csrf" value="${deps.csrfToken(res)}"><button class="btn" type="submit">${t("leaderboard.snapshot_now")}</button></form>`}`;
-      const saved = typeof req.query.saved === "string" && /^\d{4}-\d{2}$/.test(req.query.saved) ? html`<div class="notice">${t("leaderboard.snapshot_saved", { month: req.query.saved })}</div>` : "";
-      const sections = LEVELS.map((level) => section(level, board.filter((e) => e.level === level)));
+      const saved =
+        typeof req.query.saved === "string" && /^\d{4}-\d{2}$/.test(req.query.saved)
+          ? html`<div class="notice">${t("leaderboard.snapshot_saved", { month: req.query.saved })}</div>`
+          : "";
+      const sections = LEVELS.map((level) =>
+        section(
+          level,
+          board.filter((e) => e.level === level),
+        ),
+      );
       const body = html`${saved}<p class="muted">${t("leaderboard.note")}</p>${picker}${sections}`;
-      renderPage(res, { i18n, title: month ? `${t("leaderboard.title")} · ${t("leaderboard.month", { month })}` : t("leaderboard.title"), body, reviewer });
+      renderPage(res, {
+        i18n,
+        title: month
+          ? `${t("leaderboard.title")} · ${t("leaderboard.month", { month })}`
+          : t("leaderboard.title"),
+        body,
+        reviewer,
+      });
     } catch (err) {
       next(err);
     }
   });
 
   function section(level: (typeof LEVELS)[number], entries: LeaderboardEntry[]) {
-    if (!entries.length) return html`<h2>${LEVEL_NAMES[level]}</h2><p class="muted">${t("leaderboard.empty")}</p>`;
+    if (!entries.length)
+      return html`<h2>${LEVEL_NAMES[level]}</h2><p class="muted">${t("leaderboard.empty")}</p>`;
     return html`<h2>${LEVEL_NAMES[level]}</h2><div class="table-wrap"><table><thead><tr><th>${t("leaderboard.col_rank")}</th><th>${t("leaderboard.col_unit")}</th><th>${t("leaderboard.col_reports")}</th><th>${t("leaderboard.col_score")}</th></tr></thead><tbody>
       ${entries.map((e) => html`<tr><td>${e.rank ?? html`<span class="muted">${t("leaderboard.unranked")}</span>`}</td><td><a href="/admin/progress?level=${e.level}&amp;unit=${encodeURIComponent(e.unitKey)}">${e.unit}</a></td><td>${e.reports}</td><td>${pct(e.score)}</td></tr>`)}
       </tbody></table></div>`;
@@ -67,7 +88,10 @@ export function createLeaderboardRoutes(deps: LeaderboardRoutesDeps): express.Ro
     try {
       const q = querySchema.safeParse(req.query);
       const month = q.success ? q.data.month : undefined;
-      res.set("Content-Disposition", `attachment; filename="xep-hang-thi-dua-${stamp(month)}.csv"`).type("text/csv; charset=utf-8").send(leaderboardCsv(await boardOf(month), indicators));
+      res
+        .set("Content-Disposition", `attachment; filename="xep-hang-thi-dua-${stamp(month)}.csv"`)
+        .type("text/csv; charset=utf-8")
+        .send(leaderboardCsv(await boardOf(month), indicators));
     } catch (err) {
       next(err);
     }
@@ -91,7 +115,13 @@ export function createLeaderboardRoutes(deps: LeaderboardRoutesDeps): express.Ro
       if (reviewer.role !== "admin") return void res.status(403).type("text/plain").send("admin only");
       const month = vietnamMonth(new Date());
       const n = await takeSnapshot(db, indicators, month);
-      await performAction(db, { reviewerId: reviewer.id, label: reviewer.name }, { type: "leaderboard", id: month }, "snapshot", async () => ({ value: undefined, audit: { note: `${n} đơn vị` } }));
+      await performAction(
+        db,
+        { reviewerId: reviewer.id, label: reviewer.name },
+        { type: "leaderboard", id: month },
+        "snapshot",
+        async () => ({ value: undefined, audit: { note: `${n} đơn vị` } }),
+      );
       res.redirect(303, `/admin/leaderboard?saved=${month}`);
     } catch (err) {
       next(err);

@@ -12,7 +12,15 @@ const NOTHING_SCORED = "Chưa có chỉ số đủ người trả lời: chưa x
 
 function table(board: LeaderboardEntry[], indicators: IndicatorSet): Array<Array<string | number | null>> {
   const ids = indicators.all.map((i) => i.id);
-  const header = ["Cấp", "Hạng", "Cơ quan, đơn vị", "Số báo cáo", "Mức đạt chỉ tiêu (%)", ...ids.map((id) => `${indicators.byId(id)!.label.vi} (%)`), "Ghi chú"];
+  const header = [
+    "Cấp",
+    "Hạng",
+    "Cơ quan, đơn vị",
+    "Số báo cáo",
+    "Mức đạt chỉ tiêu (%)",
+    ...ids.map((id) => `${indicators.byId(id)!.label.vi} (%)`),
+    "Ghi chú",
+  ];
   const rows = board.map((e) => [
     LEVEL_NAMES[e.level],
     e.rank,
@@ -25,15 +33,22 @@ function table(board: LeaderboardEntry[], indicators: IndicatorSet): Array<Array
   return [header, ...rows];
 }
 
-const csvField = (v: string | number | null) => (v === null ? "" : /[",\r\n;]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+const csvField = (v: string | number | null) =>
+  v === null ? "" : /[",\r\n;]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
 
 /** @example res.type("text/csv").send(leaderboardCsv(board, indicators)) */
 export function leaderboardCsv(board: LeaderboardEntry[], indicators: IndicatorSet): string {
-  return `\uFEFF${table(board, indicators).map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
+  return `\uFEFF${table(board, indicators)
+    .map((r) => r.map(csvField).join(","))
+    .join("\r\n")}\r\n`;
 }
 
 /** @example res.send(await leaderboardXlsx(board, indicators, "2026-11")) */
-export async function leaderboardXlsx(board: LeaderboardEntry[], indicators: IndicatorSet, title: string): Promise<Buffer> {
+export async function leaderboardXlsx(
+  board: LeaderboardEntry[],
+  indicators: IndicatorSet,
+  title: string,
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = "Bot Thi đua Chuyển đổi số";
   const ws = wb.addWorksheet(`Xếp hạng ${title}`.slice(0, 31));

@@ -30,7 +30,11 @@ export interface LeaderboardEntry {
 }
 
 /** Score of one unit from its shares and the plan's targets at its level. */
-export function unitScore(level: Level, shares: Record<string, number | null>, indicators: IndicatorSet): { score: number | null; scored: number } {
+export function unitScore(
+  level: Level,
+  shares: Record<string, number | null>,
+  indicators: IndicatorSet,
+): { score: number | null; scored: number } {
   const parts: number[] = [];
   for (const [id, share] of Object.entries(shares)) {
     const target = indicators.target(id, level)?.percent;
@@ -38,7 +42,10 @@ export function unitScore(level: Level, shares: Record<string, number | null>, i
     parts.push(Math.min(100, (100 * share) / target));
   }
   if (!parts.length) return { score: null, scored: 0 };
-  return { score: Math.round((10 * parts.reduce((a, b) => a + b, 0)) / parts.length) / 10, scored: parts.length };
+  return {
+    score: Math.round((10 * parts.reduce((a, b) => a + b, 0)) / parts.length) / 10,
+    scored: parts.length,
+  };
 }
 
 /**
@@ -46,10 +53,16 @@ export function unitScore(level: Level, shares: Record<string, number | null>, i
  * then the unranked ones by reports.
  */
 export function rankEntries(entries: Array<Omit<LeaderboardEntry, "rank">>): LeaderboardEntry[] {
-  const ranked = entries.filter((e) => e.score !== null).sort((a, b) => b.score! - a.score! || b.reports - a.reports || a.unit.localeCompare(b.unit, "vi"));
-  const rest = entries.filter((e) => e.score === null).sort((a, b) => b.reports - a.reports || a.unit.localeCompare(b.unit, "vi"));
+  const ranked = entries
+    .filter((e) => e.score !== null)
+    .sort((a, b) => b.score! - a.score! || b.reports - a.reports || a.unit.localeCompare(b.unit, "vi"));
+  const rest = entries
+    .filter((e) => e.score === null)
+    .sort((a, b) => b.reports - a.reports || a.unit.localeCompare(b.unit, "vi"));
   const out: LeaderboardEntry[] = [];
-  ranked.forEach((e, i) => out.push({ ...e, rank: i > 0 && ranked[i - 1]!.score === e.score ? out[i - 1]!.rank : i + 1 }));
+  ranked.forEach((e, i) =>
+    out.push({ ...e, rank: i > 0 && ranked[i - 1]!.score === e.score ? out[i - 1]!.rank : i + 1 }),
+  );
   for (const e of rest) out.push({ ...e, rank: null });
   return out;
 }
@@ -59,19 +72,43 @@ export function rankEntries(entries: Array<Omit<LeaderboardEntry, "rank">>): Lea
  *
  * @example const board = await leaderboard(db, indicators, { level: "commune" })
  */
-export async function leaderboard(db: Db, indicators: IndicatorSet, filter: { level?: Level } = {}): Promise<LeaderboardEntry[]> {
-  const rows = (await progressTable(db, indicators, filter.level ? { level: filter.level } : {})).filter((r) => r.unitKey !== null);
+export async function leaderboard(
+  db: Db,
+  indicators: IndicatorSet,
+  filter: { level?: Level } = {},
+): Promise<LeaderboardEntry[]> {
+  const rows = (await progressTable(db, indicators, filter.level ? { level: filter.level } : {})).filter(
+    (r) => r.unitKey !== null,
+  );
   const units = new Map<string, Omit<LeaderboardEntry, "rank">>();
   for (const r of rows) {
     const key = `${r.level}|${r.unitKey}`;
     let u = units.get(key);
-    if (!u) units.set(key, (u = { level: r.level, unitKey: r.unitKey!, unit: r.unit ?? r.unitKey!, reports: r.reports, score: null, scored: 0, shares: {} }));
+    if (!u)
+      units.set(
+        key,
+        (u = {
+          level: r.level,
+          unitKey: r.unitKey!,
+          unit: r.unit ?? r.unitKey!,
+          reports: r.reports,
+          score: null,
+          scored: 0,
+          shares: {},
+        }),
+      );
     u.shares[r.indicator] = r.reports >= PRIVACY_MIN_REPORTS ? r.share : null;
   }
   const out: LeaderboardEntry[] = [];
   for (const level of LEVELS) {
     const ofLevel = [...units.values()].filter((u) => u.level === level);
-    for (const u of ofLevel) Object.assign(u, u.reports >= PRIVACY_MIN_REPORTS ? unitScore(level, u.shares, indicators) : { score: null, scored: 0 });
+    for (const u of ofLevel)
+      Object.assign(
+        u,
+        u.reports >= PRIVACY_MIN_REPORTS
+          ? unitScore(level, u.shares, indicators)
+          : { score: null, scored: 0 },
+      );
     out.push(...rankEntries(ofLevel));
   }
   return out;

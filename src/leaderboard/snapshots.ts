@@ -17,17 +17,35 @@ export async function takeSnapshot(db: Db, indicators: IndicatorSet, month: stri
   const date = monthDate(month);
   await db.$transaction([
     db.leaderboardSnapshot.deleteMany({ where: { month: date } }),
-    db.leaderboardSnapshot.createMany({ data: board.map((e) => ({ month: date, level: e.level, unitKey: e.unitKey, unit: e.unit, reports: e.reports, rank: e.rank, score: e.score, shares: e.shares })) }),
+    db.leaderboardSnapshot.createMany({
+      data: board.map((e) => ({
+        month: date,
+        level: e.level,
+        unitKey: e.unitKey,
+        unit: e.unit,
+        reports: e.reports,
+        rank: e.rank,
+        score: e.score,
+        shares: e.shares,
+      })),
+    }),
   ]);
   return board.length;
 }
 
 /** Takes last month's snapshot if nobody has yet (called periodically by workers). */
-export async function ensureLastMonthSnapshot(db: Db, indicators: IndicatorSet, now = new Date()): Promise<boolean> {
+export async function ensureLastMonthSnapshot(
+  db: Db,
+  indicators: IndicatorSet,
+  now = new Date(),
+): Promise<boolean> {
   const d = new Date(`${vietnamMonth(now)}-01T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() - 1);
   const last = d.toISOString().slice(0, 7);
-  if (await db.leaderboardSnapshot.findFirst({ where: { month: monthDate(last) }, select: { unitKey: true } })) return false;
+  if (
+    await db.leaderboardSnapshot.findFirst({ where: { month: monthDate(last) }, select: { unitKey: true } })
+  )
+    return false;
   // Two workers at once: the second's delete+insert gives the same rows.
   await takeSnapshot(db, indicators, last);
   return true;
@@ -35,7 +53,9 @@ export async function ensureLastMonthSnapshot(db: Db, indicators: IndicatorSet, 
 
 /** Months that have a snapshot, newest first. */
 export async function snapshotMonths(db: Db): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ month: string }>>`select distinct to_char(month, 'YYYY-MM') as month from "LeaderboardSnapshot" order by 1 desc`;
+  const rows = await db.$queryRaw<
+    Array<{ month: string }>
+  >`select distinct to_char(month, 'YYYY-MM') as month from "LeaderboardSnapshot" order by 1 desc`;
   return rows.map((r) => r.month);
 }
 
@@ -44,6 +64,21 @@ export async function snapshotBoard(db: Db, month: string): Promise<LeaderboardE
   const rows = await db.leaderboardSnapshot.findMany({ where: { month: monthDate(month) } });
   const order = { province: 0, district: 1, commune: 2 } as const;
   return rows
-    .map((r) => ({ level: r.level, unitKey: r.unitKey, unit: r.unit, reports: r.reports, rank: r.rank, score: r.score, scored: 0, shares: r.shares as Record<string, number | null> }))
-    .sort((a, b) => order[a.level] - order[b.level] || (a.rank ?? 1e9) - (b.rank ?? 1e9) || b.reports - a.reports || a.unit.localeCompare(b.unit, "vi"));
+    .map((r) => ({
+      level: r.level,
+      unitKey: r.unitKey,
+      unit: r.unit,
+      reports: r.reports,
+      rank: r.rank,
+      score: r.score,
+      scored: 0,
+      shares: r.shares as Record<string, number | null>,
+    }))
+    .sort(
+      (a, b) =>
+        order[a.level] - order[b.level] ||
+        (a.rank ?? 1e9) - (b.rank ?? 1e9) ||
+        b.reports - a.reports ||
+        a.unit.localeCompare(b.unit, "vi"),
+    );
 }

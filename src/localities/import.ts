@@ -5,21 +5,57 @@
  * reported with its line number; nothing is imported unless every row is good.
  */
 import ExcelJS from "exceljs";
-import { LOCALITY_KINDS, LocalityImportError, localityInputSchema, type LocalityInput } from "./localities.js";
+import {
+  LOCALITY_KINDS,
+  LocalityImportError,
+  localityInputSchema,
+  type LocalityInput,
+} from "./localities.js";
 
 const HEADERS: Record<string, keyof LocalityInput> = {
-  ma: "id", id: "id", code: "id",
-  ten: "name", name: "name", "ten_vi": "name",
-  "ten_en": "nameEn", "name_en": "nameEn", "ten tieng anh": "nameEn",
-  loai: "kind", kind: "kind", cap: "kind",
-  "ten_khac": "aliases", aliases: "aliases", "ten khac": "aliases",
-  "hieu_luc": "active", active: "active", "hieu luc": "active",
-  "ap_dung_cho": "levels", levels: "levels", "ap dung cho": "levels",
+  ma: "id",
+  id: "id",
+  code: "id",
+  ten: "name",
+  name: "name",
+  ten_vi: "name",
+  ten_en: "nameEn",
+  name_en: "nameEn",
+  "ten tieng anh": "nameEn",
+  loai: "kind",
+  kind: "kind",
+  cap: "kind",
+  ten_khac: "aliases",
+  aliases: "aliases",
+  "ten khac": "aliases",
+  hieu_luc: "active",
+  active: "active",
+  "hieu luc": "active",
+  ap_dung_cho: "levels",
+  levels: "levels",
+  "ap dung cho": "levels",
 };
 /** Vietnamese kind words accepted in the "loai" column. */
-const KIND_WORDS: Record<string, (typeof LOCALITY_KINDS)[number]> = { tinh: "province", huyen: "district", "thanh pho": "city", xa: "commune", phuong: "ward", "dac khu": "special", khac: "other", "thi tran": "commune", "thi xa": "city" };
+const KIND_WORDS: Record<string, (typeof LOCALITY_KINDS)[number]> = {
+  tinh: "province",
+  huyen: "district",
+  "thanh pho": "city",
+  xa: "commune",
+  phuong: "ward",
+  "dac khu": "special",
+  khac: "other",
+  "thi tran": "commune",
+  "thi xa": "city",
+};
 
-const fold = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().trim();
+const fold = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .toLowerCase()
+    .trim();
 
 /** Parses CSV text (comma or semicolon, quoted fields, UTF-8 with or without BOM). */
 export function parseCsv(text: string): string[][] {
@@ -69,8 +105,13 @@ export async function parseXlsx(bytes: Buffer): Promise<string[][]> {
 export function rowsToLocalities(table: string[][]): LocalityInput[] {
   const [header, ...body] = table;
   if (!header) throw new LocalityImportError(["the file is empty"]);
-  const cols = header.map((h) => HEADERS[fold(h).replace(/\s+/g, " ")] ?? HEADERS[fold(h).replace(/\s+/g, "_")]);
-  if (!cols.includes("id") || !cols.includes("name") || !cols.includes("kind")) throw new LocalityImportError(["the header row needs at least the columns ma, ten, loai (or id, name, kind)"]);
+  const cols = header.map(
+    (h) => HEADERS[fold(h).replace(/\s+/g, " ")] ?? HEADERS[fold(h).replace(/\s+/g, "_")],
+  );
+  if (!cols.includes("id") || !cols.includes("name") || !cols.includes("kind"))
+    throw new LocalityImportError([
+      "the header row needs at least the columns ma, ten, loai (or id, name, kind)",
+    ]);
   const problems: string[] = [];
   const out: LocalityInput[] = [];
   body.forEach((cells, i) => {
@@ -78,16 +119,42 @@ export function rowsToLocalities(table: string[][]): LocalityInput[] {
     cols.forEach((k, j) => {
       if (!k) return;
       const v = (cells[j] ?? "").trim();
-      if (k === "aliases") raw.aliases = v ? v.split(";").map((s) => s.trim()).filter(Boolean) : [];
-      else if (k === "levels") raw.levels = v ? v.split(";").map((s) => ({ tinh: "province", "cap tinh": "province", huyen: "district", "cap huyen": "district", xa: "commune", "cap xa": "commune" })[fold(s)] ?? fold(s)).filter(Boolean) : [];
-      else if (k === "active") raw.active = v === "" ? true : ["1", "co", "yes", "true", "x"].includes(fold(v));
+      if (k === "aliases")
+        raw.aliases = v
+          ? v
+              .split(";")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [];
+      else if (k === "levels")
+        raw.levels = v
+          ? v
+              .split(";")
+              .map(
+                (s) =>
+                  ({
+                    tinh: "province",
+                    "cap tinh": "province",
+                    huyen: "district",
+                    "cap huyen": "district",
+                    xa: "commune",
+                    "cap xa": "commune",
+                  })[fold(s)] ?? fold(s),
+              )
+              .filter(Boolean)
+          : [];
+      else if (k === "active")
+        raw.active = v === "" ? true : ["1", "co", "yes", "true", "x"].includes(fold(v));
       else if (k === "kind") raw.kind = KIND_WORDS[fold(v)] ?? fold(v);
       else if (k === "nameEn") raw.nameEn = v || undefined;
       else raw[k] = v;
     });
     const parsed = localityInputSchema.safeParse(raw);
     if (parsed.success) out.push(parsed.data);
-    else problems.push(`dòng ${i + 2}: ${parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join(", ")}`);
+    else
+      problems.push(
+        `dòng ${i + 2}: ${parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join(", ")}`,
+      );
   });
   if (problems.length) throw new LocalityImportError(problems);
   if (!out.length) throw new LocalityImportError(["the file has no rows below the header"]);

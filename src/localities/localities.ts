@@ -12,12 +12,23 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { optionsFileSchema } from "../conversation/flow-schema.js";
 
-export const LOCALITY_KINDS = ["province", "district", "city", "commune", "ward", "special", "other"] as const;
+export const LOCALITY_KINDS = [
+  "province",
+  "district",
+  "city",
+  "commune",
+  "ward",
+  "special",
+  "other",
+] as const;
 export type LocalityKind = (typeof LOCALITY_KINDS)[number];
 
 /** One row as imported or edited. */
 export const localityInputSchema = z.object({
-  id: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, "id: 1–40 letters, digits, - or _"),
+  id: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, "id: 1–40 letters, digits, - or _"),
   name: z.string().trim().min(2).max(120),
   nameEn: z.string().trim().max(120).optional(),
   kind: z.enum(LOCALITY_KINDS),
@@ -29,7 +40,21 @@ export const localityInputSchema = z.object({
 export type LocalityInput = z.infer<typeof localityInputSchema>;
 
 /** The prefixes people may leave out ("xã Minh Quang" = "Minh Quang"). */
-const KIND_PREFIXES = ["xã", "phường", "thị trấn", "đặc khu", "huyện", "thành phố", "tp", "thị xã", "tỉnh", "commune", "ward", "district", "city"];
+const KIND_PREFIXES = [
+  "xã",
+  "phường",
+  "thị trấn",
+  "đặc khu",
+  "huyện",
+  "thành phố",
+  "tp",
+  "thị xã",
+  "tỉnh",
+  "commune",
+  "ward",
+  "district",
+  "city",
+];
 
 /** What a typed answer is matched against: the name, its English name, the aliases, and each without "xã"/"phường"/…. */
 export function matchForms(l: { name: string; nameEn?: string | null; aliases: string[] }): string[] {
@@ -43,12 +68,38 @@ export function matchForms(l: { name: string; nameEn?: string | null; aliases: s
 }
 
 /** The active localities as flow options (label per language, aliases for matching). */
-export async function activeLocalityOptions(db: Db): Promise<Array<{ id: string; label: { vi: string; en: string }; aliases: string[]; for?: string[] }>> {
-  const rows = await db.locality.findMany({ where: { active: true }, orderBy: [{ sortOrder: "asc" }, { name: "asc" }] });
-  return rows.map((r) => ({ id: r.id, label: { vi: r.name, en: r.nameEn ?? r.name }, aliases: matchForms(r), ...(r.levels.length ? { for: r.levels } : {}) }));
+export async function activeLocalityOptions(
+  db: Db,
+): Promise<Array<{ id: string; label: { vi: string; en: string }; aliases: string[]; for?: string[] }>> {
+  const rows = await db.locality.findMany({
+    where: { active: true },
+    orderBy: [{ sortOrder: "asc" }, { name: "asc" }],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    label: { vi: r.name, en: r.nameEn ?? r.name },
+    aliases: matchForms(r),
+    ...(r.levels.length ? { for: r.levels } : {}),
+  }));
 }
 
-const snapshot = (r: { id: string; name: string; nameEn: string | null; kind: string; aliases: string[]; levels: string[]; active: boolean }) => ({ id: r.id, name: r.name, nameEn: r.nameEn, kind: r.kind, aliases: r.aliases, levels: r.levels, active: r.active });
+const snapshot = (r: {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  kind: string;
+  aliases: string[];
+  levels: string[];
+  active: boolean;
+}) => ({
+  id: r.id,
+  name: r.name,
+  nameEn: r.nameEn,
+  kind: r.kind,
+  aliases: r.aliases,
+  levels: r.levels,
+  active: r.active,
+});
 
 /**
  * Creates or updates localities (an import or one edit), in one transaction with their history.
@@ -57,7 +108,11 @@ const snapshot = (r: { id: string; name: string; nameEn: string | null; kind: st
  *
  * @example await upsertLocalities(db, rows, { actor: "admin", source: "import 2026-11-29", retireOthers: true })
  */
-export async function upsertLocalities(db: Db, rows: LocalityInput[], opts: { actor: string; source: string; retireOthers?: boolean }): Promise<{ created: number; updated: number; retired: number; unchanged: number }> {
+export async function upsertLocalities(
+  db: Db,
+  rows: LocalityInput[],
+  opts: { actor: string; source: string; retireOthers?: boolean },
+): Promise<{ created: number; updated: number; retired: number; unchanged: number }> {
   const ids = new Set<string>();
   for (const r of rows) {
     if (ids.has(r.id)) throw new LocalityImportError([`id ${r.id} appears twice`]);
@@ -70,10 +125,21 @@ export async function upsertLocalities(db: Db, rows: LocalityInput[], opts: { ac
     for (const r of rows) {
       order++;
       const before = existing.get(r.id);
-      const data = { name: r.name, nameEn: r.nameEn ?? null, kind: r.kind, aliases: r.aliases, levels: r.levels, active: r.active, retiredAt: r.active ? null : (before?.retiredAt ?? new Date()), sortOrder: order };
+      const data = {
+        name: r.name,
+        nameEn: r.nameEn ?? null,
+        kind: r.kind,
+        aliases: r.aliases,
+        levels: r.levels,
+        active: r.active,
+        retiredAt: r.active ? null : (before?.retiredAt ?? new Date()),
+        sortOrder: order,
+      };
       if (!before) {
         const created = await tx.locality.create({ data: { id: r.id, ...data, source: opts.source } });
-        await tx.localityChange.create({ data: { localityId: r.id, actor: opts.actor, action: "create", after: snapshot(created) } });
+        await tx.localityChange.create({
+          data: { localityId: r.id, actor: opts.actor, action: "create", after: snapshot(created) },
+        });
         out.created++;
         continue;
       }
@@ -83,14 +149,33 @@ export async function upsertLocalities(db: Db, rows: LocalityInput[], opts: { ac
         continue;
       }
       await tx.locality.update({ where: { id: r.id }, data: { ...data, source: opts.source } });
-      await tx.localityChange.create({ data: { localityId: r.id, actor: opts.actor, action: before.active && !r.active ? "retire" : !before.active && r.active ? "restore" : "update", before: snapshot(before), after } });
+      await tx.localityChange.create({
+        data: {
+          localityId: r.id,
+          actor: opts.actor,
+          action: before.active && !r.active ? "retire" : !before.active && r.active ? "restore" : "update",
+          before: snapshot(before),
+          after,
+        },
+      });
       out.updated++;
     }
     if (opts.retireOthers) {
       for (const before of existing.values()) {
         if (ids.has(before.id) || !before.active) continue;
-        await tx.locality.update({ where: { id: before.id }, data: { active: false, retiredAt: new Date() } });
-        await tx.localityChange.create({ data: { localityId: before.id, actor: opts.actor, action: "retire", before: snapshot(before), after: { ...snapshot(before), active: false } } });
+        await tx.locality.update({
+          where: { id: before.id },
+          data: { active: false, retiredAt: new Date() },
+        });
+        await tx.localityChange.create({
+          data: {
+            localityId: before.id,
+            actor: opts.actor,
+            action: "retire",
+            before: snapshot(before),
+            after: { ...snapshot(before), active: false },
+          },
+        });
         out.retired++;
       }
     }
@@ -99,12 +184,25 @@ export async function upsertLocalities(db: Db, rows: LocalityInput[], opts: { ac
 }
 
 /** Retires (active = false) or restores one locality, with history. */
-export async function setLocalityActive(db: Db, id: string, active: boolean, actor: string): Promise<boolean> {
+export async function setLocalityActive(
+  db: Db,
+  id: string,
+  active: boolean,
+  actor: string,
+): Promise<boolean> {
   const before = await db.locality.findUnique({ where: { id } });
   if (!before || before.active === active) return false;
   await db.$transaction([
     db.locality.update({ where: { id }, data: { active, retiredAt: active ? null : new Date() } }),
-    db.localityChange.create({ data: { localityId: id, actor, action: active ? "restore" : "retire", before: snapshot(before), after: { ...snapshot(before), active } } }),
+    db.localityChange.create({
+      data: {
+        localityId: id,
+        actor,
+        action: active ? "restore" : "retire",
+        before: snapshot(before),
+        after: { ...snapshot(before), active },
+      },
+    }),
   ]);
   return true;
 }
@@ -122,12 +220,36 @@ export class LocalityImportError extends Error {
  *
  * @example await seedLocalities(db, `${ROOT}flows/data/localities.yaml`)
  */
-export async function seedLocalities(db: Db, yamlPath: string, source = "flows/data/localities.yaml"): Promise<number> {
+export async function seedLocalities(
+  db: Db,
+  yamlPath: string,
+  source = "flows/data/localities.yaml",
+): Promise<number> {
   if ((await db.locality.count()) > 0) return 0;
   const rows = optionsFileSchema.parse(parse(readFileSync(yamlPath, "utf8")));
-  const kindOf = (vi: string): LocalityKind => (/^huyện/i.test(vi) ? "district" : /^thành phố/i.test(vi) ? "city" : /^cấp tỉnh|tỉnh/i.test(vi) ? "province" : /^phường/i.test(vi) ? "ward" : /^xã/i.test(vi) ? "commune" : "other");
+  const kindOf = (vi: string): LocalityKind =>
+    /^huyện/i.test(vi)
+      ? "district"
+      : /^thành phố/i.test(vi)
+        ? "city"
+        : /^cấp tỉnh|tỉnh/i.test(vi)
+          ? "province"
+          : /^phường/i.test(vi)
+            ? "ward"
+            : /^xã/i.test(vi)
+              ? "commune"
+              : "other";
   const inserted = await db.locality.createMany({
-    data: rows.map((r, i) => ({ id: r.id, name: r.vi, nameEn: r.en, kind: kindOf(r.vi), aliases: r.aliases ?? [], levels: r.for ?? [], sortOrder: i + 1, source })),
+    data: rows.map((r, i) => ({
+      id: r.id,
+      name: r.vi,
+      nameEn: r.en,
+      kind: kindOf(r.vi),
+      aliases: r.aliases ?? [],
+      levels: r.for ?? [],
+      sortOrder: i + 1,
+      source,
+    })),
     skipDuplicates: true,
   });
   return inserted.count;

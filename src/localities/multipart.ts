@@ -29,7 +29,13 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartForm
       const name = /name="([^"]*)"/i.exec(headers)?.[1];
       const fileName = /filename="([^"]*)"/i.exec(headers)?.[1];
       if (name && fileName !== undefined) {
-        if (fileName) form.file = { field: name, name: fileName, type: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim() ?? "", bytes: Buffer.from(content) };
+        if (fileName)
+          form.file = {
+            field: name,
+            name: fileName,
+            type: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim() ?? "",
+            bytes: Buffer.from(content),
+          };
       } else if (name) form.fields[name] = content.toString("utf8");
     }
     pos = next;

@@ -4,13 +4,27 @@
  * withdrawal, the submitter's list for "hồ sơ của tôi", evidence storage, and the published
  * examples ("Gương điển hình"). The flow's steps themselves live in flows/nomination.yaml.
  */
-import type { CommandSpec, ConversationPlugin, FlowHooks, PersonContext, StatusLookup } from "../conversation/extensions.js";
+import type {
+  CommandSpec,
+  ConversationPlugin,
+  FlowHooks,
+  PersonContext,
+  StatusLookup,
+} from "../conversation/extensions.js";
 import type { Db } from "../db/client.js";
 import { SubmissionRefusedError } from "../conversation/extensions.js";
 import type { Answer } from "../conversation/session.js";
 import { NOMINATION_CATEGORIES, type Knowledge, type NominationCategory } from "../knowledge/index.js";
 import { nominationStatusFor, publishedExamples, withdrawNomination } from "./lookup.js";
-import { DailyLimitError, discardPendingEvidence, recentNominationOfSameNominee, storePendingEvidence, submissionsToday, submitNomination, NOMINATION_CODE_PREFIX } from "./submissions.js";
+import {
+  DailyLimitError,
+  discardPendingEvidence,
+  recentNominationOfSameNominee,
+  storePendingEvidence,
+  submissionsToday,
+  submitNomination,
+  NOMINATION_CODE_PREFIX,
+} from "./submissions.js";
 
 /** The steps of flows/nomination.yaml this module reads (a renamed step fails loudly at submit). */
 export const NOMINATION_STEPS = {
@@ -45,7 +59,9 @@ export function createNominationPlugin(deps: NominationPluginDeps): Conversation
   const hooks: FlowHooks = {
     async canStart(ctx) {
       const n = await submissionsToday(ctx.db, ctx.personId, ctx.now);
-      return n >= deps.maxSubmissionsPerDay ? { key: "nomination.daily_limit", vars: { max: deps.maxSubmissionsPerDay } } : undefined;
+      return n >= deps.maxSubmissionsPerDay
+        ? { key: "nomination.daily_limit", vars: { max: deps.maxSubmissionsPerDay } }
+        : undefined;
     },
 
     async afterAnswer(stepId, answers, ctx) {
@@ -61,7 +77,13 @@ export function createNominationPlugin(deps: NominationPluginDeps): Conversation
       if (stepId === NOMINATION_STEPS.nomineeName) {
         const name = String(answers[stepId]?.value ?? "");
         const dup = await recentNominationOfSameNominee(ctx.db, ctx.personId, name, ctx.now);
-        if (dup) return { warning: { id: `duplicate:${dup.code}`, text: ctx.i18n.t(ctx.lang, "nomination.duplicate_warning", { code: dup.code }) } };
+        if (dup)
+          return {
+            warning: {
+              id: `duplicate:${dup.code}`,
+              text: ctx.i18n.t(ctx.lang, "nomination.duplicate_warning", { code: dup.code }),
+            },
+          };
       }
       return undefined;
     },
@@ -70,10 +92,15 @@ export function createNominationPlugin(deps: NominationPluginDeps): Conversation
       const a = ctx.answers;
       const consent = required(a, NOMINATION_STEPS.consent);
       const category = required(a, NOMINATION_STEPS.category).optionId as NominationCategory;
-      if (!NOMINATION_CATEGORIES.includes(category)) throw new Error(`unknown nomination category ${category}`);
+      if (!NOMINATION_CATEGORIES.includes(category))
+        throw new Error(`unknown nomination category ${category}`);
       const unit = NOMINATION_STEPS.nomineeUnit.map((id) => a[id]).find((x) => x && !x.skipped);
       const locality = required(a, NOMINATION_STEPS.locality);
-      const evidence = (a[NOMINATION_STEPS.evidence]?.value as Array<{ kind: "attachment" | "link"; ref: string }> | null | undefined) ?? [];
+      const evidence =
+        (a[NOMINATION_STEPS.evidence]?.value as
+          | Array<{ kind: "attachment" | "link"; ref: string }>
+          | null
+          | undefined) ?? [];
       try {
         const { code } = await submitNomination(
           ctx.db,
@@ -98,19 +125,29 @@ export function createNominationPlugin(deps: NominationPluginDeps): Conversation
         );
         return { code, replies: [{ text: ctx.i18n.t(ctx.lang, "nomination.submitted", { code }) }] };
       } catch (err) {
-        if (err instanceof DailyLimitError) throw new SubmissionRefusedError("nomination.daily_limit", { max: err.limit });
+        if (err instanceof DailyLimitError)
+          throw new SubmissionRefusedError("nomination.daily_limit", { max: err.limit });
         throw err;
       }
     },
   };
 
-  const date = (d: Date, ctx: PersonContext) => d.toLocaleDateString(ctx.lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" });
-  const statusName = (status: string, ctx: PersonContext) => ctx.i18n.t(ctx.lang, `nomination.status_name.${status}`);
+  const date = (d: Date, ctx: PersonContext) =>
+    d.toLocaleDateString(ctx.lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" });
+  const statusName = (status: string, ctx: PersonContext) =>
+    ctx.i18n.t(ctx.lang, `nomination.status_name.${status}`);
 
   const status: StatusLookup = async (code, ctx) => {
     const s = await nominationStatusFor(ctx.db, code, ctx.personId);
     if (!s) return null;
-    return { text: ctx.i18n.t(ctx.lang, "nomination.status", { code: s.code, status: statusName(s.status, ctx), date: date(s.createdAt, ctx) }), withdrawable: s.withdrawable };
+    return {
+      text: ctx.i18n.t(ctx.lang, "nomination.status", {
+        code: s.code,
+        status: statusName(s.status, ctx),
+        date: date(s.createdAt, ctx),
+      }),
+      withdrawable: s.withdrawable,
+    };
   };
 
   const examples: CommandSpec = {
@@ -121,8 +158,17 @@ export function createNominationPlugin(deps: NominationPluginDeps): Conversation
       const rows = await publishedExamples(ctx.db, 5);
       if (!rows.length) return [{ text: t("conversation.examples.none") }];
       const lines = rows.map((r, i) => {
-        const short = [...r.achievements].length > 220 ? `${[...r.achievements].slice(0, 217).join("")}…` : r.achievements;
-        return t("conversation.examples.item", { n: i + 1, name: r.nomineeName, unit: r.nomineeUnit, category: t(`nomination.category.${r.category}`), achievements: short });
+        const short =
+          [...r.achievements].length > 220
+            ? `${[...r.achievements].slice(0, 217).join("")}…`
+            : r.achievements;
+        return t("conversation.examples.item", {
+          n: i + 1,
+          name: r.nomineeName,
+          unit: r.nomineeUnit,
+          category: t(`nomination.category.${r.category}`),
+          achievements: short,
+        });
       });
       return [{ text: [t("conversation.examples.title"), ...lines].join("\n\n") }];
     },
@@ -138,8 +184,22 @@ export function createNominationPlugin(deps: NominationPluginDeps): Conversation
       },
     },
     submissions: async (ctx) => {
-      const rows = await ctx.db.nomination.findMany({ where: { personId: ctx.personId, erasedAt: null }, orderBy: { createdAt: "desc" }, take: 20, select: { code: true, nomineeName: true, status: true, createdAt: true } });
-      return rows.map((r) => ({ code: r.code, at: r.createdAt, text: ctx.i18n.t(ctx.lang, "nomination.mine_line", { code: r.code, name: r.nomineeName, date: date(r.createdAt, ctx), status: statusName(r.status, ctx) }) }));
+      const rows = await ctx.db.nomination.findMany({
+        where: { personId: ctx.personId, erasedAt: null },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+        select: { code: true, nomineeName: true, status: true, createdAt: true },
+      });
+      return rows.map((r) => ({
+        code: r.code,
+        at: r.createdAt,
+        text: ctx.i18n.t(ctx.lang, "nomination.mine_line", {
+          code: r.code,
+          name: r.nomineeName,
+          date: date(r.createdAt, ctx),
+          status: statusName(r.status, ctx),
+        }),
+      }));
     },
     evidence: {
       store: (file) => storePendingEvidence(deps.db, file),

@@ -13,7 +13,15 @@ import { html, panelText, raw, renderPage, type PageReviewer, type SafeHtml } fr
 import { CHANNELS } from "../channels/types.js";
 import { countByFilter, INBOX_FILTERS, inboxQueryString, listQuestions, parseInboxQuery } from "./inbox.js";
 import { questionMetrics, type QuestionMetrics } from "./metrics.js";
-import { actOnQuestion, findByShortId, MAX_ANSWER_LENGTH, MAX_REASON_LENGTH, QuestionInputError, shortId, type QuestionAction } from "./transitions.js";
+import {
+  actOnQuestion,
+  findByShortId,
+  MAX_ANSWER_LENGTH,
+  MAX_REASON_LENGTH,
+  QuestionInputError,
+  shortId,
+  type QuestionAction,
+} from "./transitions.js";
 
 export interface QuestionRoutesDeps {
   db: Db;
@@ -30,7 +38,15 @@ const ACTIONS: readonly QuestionAction[] = ["claim", "release", "answer", "dupli
 
 function vnTime(d: Date | null | undefined): string {
   if (!d) return "";
-  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+  return new Intl.DateTimeFormat("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).format(d);
 }
 
 function route(fn: (req: Request, res: Response) => Promise<void>) {
@@ -38,15 +54,26 @@ function route(fn: (req: Request, res: Response) => Promise<void>) {
 }
 
 /** "3 giờ" / "25 phút": a duration as officials read it. */
-export function formatDuration(t: (key: string, vars?: Record<string, string | number>) => string, seconds: number | null): string {
+export function formatDuration(
+  t: (key: string, vars?: Record<string, string | number>) => string,
+  seconds: number | null,
+): string {
   if (seconds === null) return t("inbox.median_none");
   if (seconds < 3_600) return t("inbox.minutes", { minutes: Math.max(1, Math.round(seconds / 60)) });
   return t("inbox.hours", { hours: Math.round((seconds / 3_600) * 10) / 10 });
 }
 
 /** The one-line summary for the dashboard. */
-export function metricsLine(t: (key: string, vars?: Record<string, string | number>) => string, m: QuestionMetrics): string {
-  return t("inbox.metrics", { forwarded: m.forwarded, answered: m.answered, open: m.open, median: formatDuration(t, m.medianSecondsToAnswer) });
+export function metricsLine(
+  t: (key: string, vars?: Record<string, string | number>) => string,
+  m: QuestionMetrics,
+): string {
+  return t("inbox.metrics", {
+    forwarded: m.forwarded,
+    answered: m.answered,
+    open: m.open,
+    median: formatDuration(t, m.medianSecondsToAnswer),
+  });
 }
 
 /** @example extraRouters.push({ path: "/admin/questions", router: createQuestionRoutes({ db, auth, i18n, answerUnit, logger }) }) */
@@ -57,7 +84,8 @@ export function createQuestionRoutes(deps: QuestionRoutesDeps): Router {
   const { t } = panelText(i18n);
   const st = (s: string) => i18n.t("vi", `questions.status.${s}`);
   const who = (res: Response) => res.locals.reviewer as PageReviewer;
-  const csrfField = (res: Response) => html`<input type="hidden" name="_csrf" value="${auth.csrfToken(res)}">`;
+  const csrfField = (res: Response) =>
+    html`<input type="hidden" name="_csrf" value="${auth.csrfToken(res)}">`;
   const notice = (req: Request): SafeHtml | false => {
     const m = typeof req.query.msg === "string" ? req.query.msg.slice(0, 300) : "";
     return !!m && html`<div class="notice${req.query.err === "1" ? " error" : ""}" role="status">${m}</div>`;
@@ -70,9 +98,29 @@ export function createQuestionRoutes(deps: QuestionRoutesDeps): Router {
     "/",
     route(async (req, res) => {
       const f = parseInboxQuery(req.query as Record<string, unknown>);
-      const [rows, counts, m] = await Promise.all([listQuestions(db, f), countByFilter(db, f), questionMetrics(db)]);
-      const handlers = new Map((await db.reviewer.findMany({ where: { id: { in: [...new Set(rows.flatMap((r) => [r.claimedById, r.answeredById]).filter((x): x is string => !!x))] } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]));
-      const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
+      const [rows, counts, m] = await Promise.all([
+        listQuestions(db, f),
+        countByFilter(db, f),
+        questionMetrics(db),
+      ]);
+      const handlers = new Map(
+        (
+          await db.reviewer.findMany({
+            where: {
+              id: {
+                in: [
+                  ...new Set(
+                    rows.flatMap((r) => [r.claimedById, r.answeredById]).filter((x): x is string => !!x),
+                  ),
+                ],
+              },
+            },
+            select: { id: true, name: true },
+          })
+        ).map((r) => [r.id, r.name]),
+      );
+      const option = (value: string, label: string, selected: boolean) =>
+        html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
       const body = html`${notice(req)}
         <p class="card">${metricsLine(t, m)} · <a href="/admin/faq">${t("faq.title")}</a></p>
         <div class="counts">
@@ -91,7 +139,9 @@ export function createQuestionRoutes(deps: QuestionRoutesDeps): Router {
           <tbody>${
             rows.length
               ? rows.map(
-                  (q) => html`<tr><td><a href="/admin/questions/${q.id}">#${shortId(q.id)}</a></td><td>${vnTime(q.createdAt)}</td><td>${q.channel ?? ""}</td>
+                  (
+                    q,
+                  ) => html`<tr><td><a href="/admin/questions/${q.id}">#${shortId(q.id)}</a></td><td>${vnTime(q.createdAt)}</td><td>${q.channel ?? ""}</td>
                     <td>${q.question.length > 200 ? `${q.question.slice(0, 199)}…` : q.question}</td><td>${badge(q.status)}</td>
                     <td>${(q.answeredById && handlers.get(q.answeredById)) || (q.claimedById && handlers.get(q.claimedById)) || ""}</td></tr>`,
                 )
@@ -107,11 +157,27 @@ export function createQuestionRoutes(deps: QuestionRoutesDeps): Router {
       const id = String(req.params.id);
       const q = UUID_RE.test(id) ? await db.forwardedQuestion.findUnique({ where: { id } }) : null;
       if (!q) {
-        renderPage(res, { i18n, title: t("inbox.not_found"), status: 404, reviewer: who(res), body: html`<p><a href="/admin/questions">${t("inbox.back")}</a></p>` });
+        renderPage(res, {
+          i18n,
+          title: t("inbox.not_found"),
+          status: 404,
+          reviewer: who(res),
+          body: html`<p><a href="/admin/questions">${t("inbox.back")}</a></p>`,
+        });
         return;
       }
-      const names = new Map((await db.reviewer.findMany({ where: { id: { in: [q.claimedById, q.answeredById].filter((x): x is string => !!x) } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]));
-      const audits = await db.auditLog.findMany({ where: { subjectType: "question", subjectId: q.id }, orderBy: { id: "asc" } });
+      const names = new Map(
+        (
+          await db.reviewer.findMany({
+            where: { id: { in: [q.claimedById, q.answeredById].filter((x): x is string => !!x) } },
+            select: { id: true, name: true },
+          })
+        ).map((r) => [r.id, r.name]),
+      );
+      const audits = await db.auditLog.findMany({
+        where: { subjectType: "question", subjectId: q.id },
+        orderBy: { id: "asc" },
+      });
       const me = who(res);
       const open = q.status === "new" || q.status === "claimed";
       const mine = q.status === "new" || q.claimedById === me.id;
@@ -120,30 +186,48 @@ export function createQuestionRoutes(deps: QuestionRoutesDeps): Router {
       const body = html`${notice(req)}
         <p><a href="/admin/questions">${t("inbox.back")}</a></p>
         <div class="card"><dl class="fields">
-          <dt>${t("inbox.status")}</dt><dd>${badge(q.status)} ${q.claimedById && q.status === "claimed" ? names.get(q.claimedById) ?? "" : ""}</dd>
+          <dt>${t("inbox.status")}</dt><dd>${badge(q.status)} ${q.claimedById && q.status === "claimed" ? (names.get(q.claimedById) ?? "") : ""}</dd>
           <dt>${t("inbox.asked_at")}</dt><dd>${vnTime(q.createdAt)}</dd>
           <dt>${t("inbox.channel")}</dt><dd>${q.channel ?? ""} · ${t("inbox.language")}: ${q.language}</dd>
           <dt>${t("inbox.question")}</dt><dd>${q.question}</dd>
-          ${q.answer && html`<dt>${t("inbox.answer")}</dt><dd>${q.answer}</dd><dt>${t("inbox.answer_unit")}</dt><dd>${q.answerUnit ?? ""} — ${t("inbox.answered_by", { name: (q.answeredById && names.get(q.answeredById)) || "", time: vnTime(q.answeredAt) })}</dd>
-            <dt>${t("inbox.delivered")}</dt><dd>${q.deliveredAt ? t("inbox.delivered_at", { time: vnTime(q.deliveredAt) }) : t("inbox.not_delivered")}</dd>`}
+          ${
+            q.answer &&
+            html`<dt>${t("inbox.answer")}</dt><dd>${q.answer}</dd><dt>${t("inbox.answer_unit")}</dt><dd>${q.answerUnit ?? ""} — ${t("inbox.answered_by", { name: (q.answeredById && names.get(q.answeredById)) || "", time: vnTime(q.answeredAt) })}</dd>
+            <dt>${t("inbox.delivered")}</dt><dd>${q.deliveredAt ? t("inbox.delivered_at", { time: vnTime(q.deliveredAt) }) : t("inbox.not_delivered")}</dd>`
+          }
           ${q.duplicateOfId && html`<dt>${t("inbox.duplicate_of")}</dt><dd><a href="/admin/questions/${q.duplicateOfId}">#${shortId(q.duplicateOfId)}</a></dd>`}
-          ${q.dismissReason && html`<dt>${t("inbox.dismiss_reason")}</dt><dd>${q.dismissReason}</dd>
-            <dt>${t("inbox.delivered")}</dt><dd>${q.deliveredAt ? t("inbox.delivered_at", { time: vnTime(q.deliveredAt) }) : t("inbox.not_delivered")}</dd>`}
+          ${
+            q.dismissReason &&
+            html`<dt>${t("inbox.dismiss_reason")}</dt><dd>${q.dismissReason}</dd>
+            <dt>${t("inbox.delivered")}</dt><dd>${q.deliveredAt ? t("inbox.delivered_at", { time: vnTime(q.deliveredAt) }) : t("inbox.not_delivered")}</dd>`
+          }
           ${q.erasedAt && html`<dt></dt><dd>${t("inbox.erased", { time: vnTime(q.erasedAt) })}</dd>`}
         </dl></div>
-        ${open && html`<h2>${t("inbox.actions")}</h2><div class="actions">
+        ${
+          open &&
+          html`<h2>${t("inbox.actions")}</h2><div class="actions">
           ${q.status === "new" && form("claim", false, t("inbox.claim"))}
           ${q.status === "claimed" && (q.claimedById === me.id || me.role === "admin") && form("release", false, t("inbox.release"), "secondary")}
-          ${mine && html`
-            ${form("answer", html`<label>${t("inbox.answer_label")}<textarea name="text" required maxlength="${MAX_ANSWER_LENGTH}"></textarea></label>
-              <label>${t("inbox.answer_unit")}<input name="unit" required maxlength="200" value="${deps.answerUnit}"></label>`, t("inbox.answer_submit"), "ok")}
+          ${
+            mine &&
+            html`
+            ${form(
+              "answer",
+              html`<label>${t("inbox.answer_label")}<textarea name="text" required maxlength="${MAX_ANSWER_LENGTH}"></textarea></label>
+              <label>${t("inbox.answer_unit")}<input name="unit" required maxlength="200" value="${deps.answerUnit}"></label>`,
+              t("inbox.answer_submit"),
+              "ok",
+            )}
             ${form("duplicate", html`<label>${t("inbox.duplicate_label")}<input name="original" required maxlength="40" pattern="#?[0-9a-fA-F-]{8,36}"></label>`, t("inbox.duplicate_submit"), "secondary")}
-            ${form("dismiss", html`<label>${t("inbox.dismiss_label")}<textarea name="text" required maxlength="${MAX_REASON_LENGTH}"></textarea></label>`, t("inbox.dismiss_submit"), "danger")}`}
-        </div>`}
+            ${form("dismiss", html`<label>${t("inbox.dismiss_label")}<textarea name="text" required maxlength="${MAX_REASON_LENGTH}"></textarea></label>`, t("inbox.dismiss_submit"), "danger")}`
+          }
+        </div>`
+        }
         ${q.status === "answered" && !q.erasedAt && html`<p><a class="btn" href="/admin/faq/new?question=${q.id}">${t("inbox.propose_faq")}</a></p>`}
         <h2>${t("inbox.history")}</h2>
         <div class="table-wrap"><table><thead><tr><th>${t("faq.col_time")}</th><th>${t("faq.col_actor")}</th><th>${t("faq.col_action")}</th><th>${t("inbox.status")}</th><th></th></tr></thead><tbody>${audits.map(
-          (a) => html`<tr><td>${vnTime(a.at)}</td><td>${a.actor}</td><td>${a.action}</td><td>${a.fromStatus ? st(a.fromStatus) : ""} → ${a.toStatus ? st(a.toStatus) : ""}</td><td>${a.note ?? ""}</td></tr>`,
+          (a) =>
+            html`<tr><td>${vnTime(a.at)}</td><td>${a.actor}</td><td>${a.action}</td><td>${a.fromStatus ? st(a.fromStatus) : ""} → ${a.toStatus ? st(a.toStatus) : ""}</td><td>${a.note ?? ""}</td></tr>`,
         )}</tbody></table></div>`;
       renderPage(res, { i18n, title: t("inbox.detail_title", { ref: shortId(q.id) }), body, reviewer: me });
     }),
@@ -163,16 +247,33 @@ export function createQuestionRoutes(deps: QuestionRoutesDeps): Router {
       const str = (v: unknown) => (typeof v === "string" ? v : undefined);
       const me = who(res);
       const ref = shortId(id);
-      const back = (msg: string, err: boolean) => res.redirect(303, `/admin/questions/${id}?msg=${encodeURIComponent(msg)}${err ? "&err=1" : ""}`);
+      const back = (msg: string, err: boolean) =>
+        res.redirect(303, `/admin/questions/${id}?msg=${encodeURIComponent(msg)}${err ? "&err=1" : ""}`);
       try {
-        const duplicateOfId = action === "duplicate" ? await findByShortId(db, str(b.original) ?? "") : undefined;
+        const duplicateOfId =
+          action === "duplicate" ? await findByShortId(db, str(b.original) ?? "") : undefined;
         if (action === "duplicate" && !duplicateOfId) return back(t("inbox.error_duplicate_target"), true);
-        const r = await actOnQuestion(db, { questionId: id, action, actor: { id: me.id, name: me.name }, text: str(b.text), unit: str(b.unit), duplicateOfId, anyClaim: me.role === "admin" });
+        const r = await actOnQuestion(db, {
+          questionId: id,
+          action,
+          actor: { id: me.id, name: me.name },
+          text: str(b.text),
+          unit: str(b.unit),
+          duplicateOfId,
+          anyClaim: me.role === "admin",
+        });
         if (r.ok) deps.pokeOutbox?.();
         log.info({ questionId: id, action, reviewerId: me.id, ok: r.ok }, "inbox action");
         if (r.ok) return back(t("inbox.done", { ref, status: st(r.to) }), false);
         if (r.reason === "not_found") return back(t("inbox.not_found"), true);
-        return back(t("inbox.conflict", { ref, status: st(r.current), by: r.by ? t("inbox.conflict_by", { name: r.by }) : "" }), true);
+        return back(
+          t("inbox.conflict", {
+            ref,
+            status: st(r.current),
+            by: r.by ? t("inbox.conflict_by", { name: r.by }) : "",
+          }),
+          true,
+        );
       } catch (err) {
         if (err instanceof QuestionInputError) return back(t(`inbox.error_${err.reason}`), true);
         throw err;

@@ -17,11 +17,25 @@ export interface InboxActor {
 /** Writes one audit row for an inbox or FAQ action and returns its id. */
 export async function recordAction(
   tx: Tx,
-  args: { actor: InboxActor; subjectType: "question" | "faq_entry"; subjectId: string; action: string; from?: string; to?: string; note?: string },
+  args: {
+    actor: InboxActor;
+    subjectType: "question" | "faq_entry";
+    subjectId: string;
+    action: string;
+    from?: string;
+    to?: string;
+    note?: string;
+  },
 ): Promise<bigint> {
-  const { auditId } = await performAction(tx, { reviewerId: args.actor.id, label: args.actor.name }, { type: args.subjectType, id: args.subjectId }, args.action, async () => ({
-    value: undefined,
-    audit: { fromStatus: args.from, toStatus: args.to, note: args.note },
-  }));
+  const { auditId } = await performAction(
+    tx,
+    { reviewerId: args.actor.id, label: args.actor.name },
+    { type: args.subjectType, id: args.subjectId },
+    args.action,
+    async () => ({
+      value: undefined,
+      audit: { fromStatus: args.from, toStatus: args.to, note: args.note },
+    }),
+  );
   return auditId!;
 }

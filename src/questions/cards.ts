@@ -35,11 +35,21 @@ export interface QuestionCardDeps {
 }
 
 /** The card's text and buttons for the question's current state. */
-export async function renderQuestionCard(deps: Pick<QuestionCardDeps, "db" | "i18n">, questionId: string): Promise<{ html: string; buttons: { label: string; data: string }[][] } | undefined> {
+export async function renderQuestionCard(
+  deps: Pick<QuestionCardDeps, "db" | "i18n">,
+  questionId: string,
+): Promise<{ html: string; buttons: { label: string; data: string }[][] } | undefined> {
   const q = await deps.db.forwardedQuestion.findUnique({ where: { id: questionId } });
   if (!q) return undefined;
   const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t("vi", key, vars);
-  const names = new Map((await deps.db.reviewer.findMany({ where: { id: { in: [q.claimedById, q.answeredById].filter((x): x is string => !!x) } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]));
+  const names = new Map(
+    (
+      await deps.db.reviewer.findMany({
+        where: { id: { in: [q.claimedById, q.answeredById].filter((x): x is string => !!x) } },
+        select: { id: true, name: true },
+      })
+    ).map((r) => [r.id, r.name]),
+  );
   const status = q.status as QuestionStatus;
   const lines = [
     `<b>${esc(t("questions.card.title"))}</b> <code>#${shortId(q.id)}</code>`,
@@ -47,19 +57,31 @@ export async function renderQuestionCard(deps: Pick<QuestionCardDeps, "db" | "i1
     `${esc(t("questions.card.question"))}: ${esc(shorten(q.question, QUESTION_PREVIEW))}`,
     `${esc(t("questions.card.status"))}: <b>${esc(t(`questions.status.${status}`))}</b>`,
   ];
-  const who = (q.answeredById && names.get(q.answeredById)) || (status === "claimed" && q.claimedById && names.get(q.claimedById));
+  const who =
+    (q.answeredById && names.get(q.answeredById)) ||
+    (status === "claimed" && q.claimedById && names.get(q.claimedById));
   if (who) lines.push(`${esc(t("questions.card.by"))}: ${esc(who)}`);
-  if (status === "answered" && q.answer) lines.push(`${esc(t("questions.card.answer"))}: ${esc(shorten(q.answer, 500))}`);
-  if (status === "dismissed" && q.dismissReason) lines.push(`${esc(t("questions.card.reason"))}: ${esc(shorten(q.dismissReason, 300))}`);
-  if (status === "duplicate" && q.duplicateOfId) lines.push(`${esc(t("questions.card.duplicate_of"))}: <code>#${shortId(q.duplicateOfId)}</code>`);
-  const button = (action: QuestionCardAction) => ({ label: t(`questions.button.${action}`), data: `${QUESTION_CARD_TOKEN}|${action}.${q.id}` });
-  const buttons = status === "new" || status === "claimed" ? [[button("ans"), button("dup"), button("dis")]] : [];
+  if (status === "answered" && q.answer)
+    lines.push(`${esc(t("questions.card.answer"))}: ${esc(shorten(q.answer, 500))}`);
+  if (status === "dismissed" && q.dismissReason)
+    lines.push(`${esc(t("questions.card.reason"))}: ${esc(shorten(q.dismissReason, 300))}`);
+  if (status === "duplicate" && q.duplicateOfId)
+    lines.push(`${esc(t("questions.card.duplicate_of"))}: <code>#${shortId(q.duplicateOfId)}</code>`);
+  const button = (action: QuestionCardAction) => ({
+    label: t(`questions.button.${action}`),
+    data: `${QUESTION_CARD_TOKEN}|${action}.${q.id}`,
+  });
+  const buttons =
+    status === "new" || status === "claimed" ? [[button("ans"), button("dup"), button("dis")]] : [];
   return { html: lines.join("\n"), buttons };
 }
 
 /** The chats that receive question cards and reminders: every active official on Telegram, plus the review group. */
 export async function officialChats(db: Db, reviewChatId?: string): Promise<string[]> {
-  const reviewers = await db.reviewer.findMany({ where: { active: true, channel: "telegram", externalId: { not: null } }, select: { externalId: true } });
+  const reviewers = await db.reviewer.findMany({
+    where: { active: true, channel: "telegram", externalId: { not: null } },
+    select: { externalId: true },
+  });
   const chats = new Set(reviewers.map((r) => r.externalId!));
   if (reviewChatId) chats.add(reviewChatId);
   return [...chats];
@@ -69,7 +91,11 @@ export async function officialChats(db: Db, reviewChatId?: string): Promise<stri
 export async function sendQuestionCards(deps: QuestionCardDeps, questionId: string): Promise<void> {
   const card = await renderQuestionCard(deps, questionId);
   if (!card) return;
-  const have = new Set((await deps.db.questionCard.findMany({ where: { questionId }, select: { chatId: true } })).map((c) => c.chatId));
+  const have = new Set(
+    (await deps.db.questionCard.findMany({ where: { questionId }, select: { chatId: true } })).map(
+      (c) => c.chatId,
+    ),
+  );
   let failures = 0;
   for (const chatId of await officialChats(deps.db, deps.reviewChatId)) {
     if (have.has(chatId)) continue;
@@ -82,7 +108,8 @@ export async function sendQuestionCards(deps: QuestionCardDeps, questionId: stri
     }
   }
   // One unreachable official must not block the others; retried only if no card went out at all.
-  if (failures && (await deps.db.questionCard.count({ where: { questionId } })) === 0) throw new Error("no question card could be sent");
+  if (failures && (await deps.db.questionCard.count({ where: { questionId } })) === 0)
+    throw new Error("no question card could be sent");
 }
 
 /** Edits every card of a question to its current state (no buttons once handled). */

@@ -36,20 +36,38 @@ export async function deliverAnswer(deps: DeliveryDeps, answeredId: string): Pro
   const { db } = deps;
   const original = await db.forwardedQuestion.findUnique({ where: { id: answeredId } });
   if (!original || original.status !== "answered" || !original.answer) return 0;
-  const targets = [original, ...(await db.forwardedQuestion.findMany({ where: { duplicateOfId: answeredId, status: "duplicate" } }))];
+  const targets = [
+    original,
+    ...(await db.forwardedQuestion.findMany({ where: { duplicateOfId: answeredId, status: "duplicate" } })),
+  ];
   let sent = 0;
   for (const q of targets) {
     if (q.deliveredAt || q.erasedAt || !q.channel || !q.chatId) continue;
     const lang = langOf(q.language);
-    const text = deps.i18n.t(lang, "questions.notify.answered", { unit: original.answerUnit ?? "", answer: original.answer, question: preview(q.question) });
+    const text = deps.i18n.t(lang, "questions.notify.answered", {
+      unit: original.answerUnit ?? "",
+      answer: original.answer,
+      question: preview(q.question),
+    });
     try {
-      await deps.enqueue({ channel: q.channel as ChannelName, chatId: q.chatId, key: `question-answer-${q.id}`, replies: [{ text }] });
+      await deps.enqueue({
+        channel: q.channel as ChannelName,
+        chatId: q.chatId,
+        key: `question-answer-${q.id}`,
+        replies: [{ text }],
+      });
     } catch (err) {
       // The channel was switched off since the question was asked: nothing can reach the person there.
-      deps.logger.warn({ questionId: q.id, channel: q.channel, err: (err as Error).message }, "answer to a forwarded question not queued");
+      deps.logger.warn(
+        { questionId: q.id, channel: q.channel, err: (err as Error).message },
+        "answer to a forwarded question not queued",
+      );
       continue;
     }
-    await db.forwardedQuestion.updateMany({ where: { id: q.id, deliveredAt: null }, data: { deliveredAt: new Date() } });
+    await db.forwardedQuestion.updateMany({
+      where: { id: q.id, deliveredAt: null },
+      data: { deliveredAt: new Date() },
+    });
     sent += 1;
   }
   return sent;
@@ -62,13 +80,26 @@ export async function deliverAnswer(deps: DeliveryDeps, answeredId: string): Pro
 export async function deliverDismissal(deps: DeliveryDeps, questionId: string): Promise<boolean> {
   const q = await deps.db.forwardedQuestion.findUnique({ where: { id: questionId } });
   if (!q || q.status !== "dismissed" || q.deliveredAt || q.erasedAt || !q.channel || !q.chatId) return false;
-  const text = deps.i18n.t(langOf(q.language), "questions.notify.dismissed", { question: preview(q.question) });
+  const text = deps.i18n.t(langOf(q.language), "questions.notify.dismissed", {
+    question: preview(q.question),
+  });
   try {
-    await deps.enqueue({ channel: q.channel as ChannelName, chatId: q.chatId, key: `question-dismissed-${q.id}`, replies: [{ text }] });
+    await deps.enqueue({
+      channel: q.channel as ChannelName,
+      chatId: q.chatId,
+      key: `question-dismissed-${q.id}`,
+      replies: [{ text }],
+    });
   } catch (err) {
-    deps.logger.warn({ questionId: q.id, channel: q.channel, err: (err as Error).message }, "dismissal of a forwarded question not queued");
+    deps.logger.warn(
+      { questionId: q.id, channel: q.channel, err: (err as Error).message },
+      "dismissal of a forwarded question not queued",
+    );
     return false;
   }
-  await deps.db.forwardedQuestion.updateMany({ where: { id: q.id, deliveredAt: null }, data: { deliveredAt: new Date() } });
+  await deps.db.forwardedQuestion.updateMany({
+    where: { id: q.id, deliveredAt: null },
+    data: { deliveredAt: new Date() },
+  });
   return true;
 }

@@ -9,10 +9,18 @@ import { writeOutbox } from "../queue/outbox.js";
 import { QUESTION_DECIDED_TOPIC } from "./transitions.js";
 
 /** Erases the personal data of every question `personId` forwarded, inside the erasure's transaction. */
-export async function eraseQuestionsOf(tx: Prisma.TransactionClient, personId: string, erased: string, now: Date): Promise<number> {
+export async function eraseQuestionsOf(
+  tx: Prisma.TransactionClient,
+  personId: string,
+  erased: string,
+  now: Date,
+): Promise<number> {
   const rows = await tx.forwardedQuestion.findMany({ where: { personId }, select: { id: true } });
   if (!rows.length) return 0;
-  await tx.forwardedQuestion.updateMany({ where: { personId }, data: { question: erased, chatId: null, erasedAt: now } });
+  await tx.forwardedQuestion.updateMany({
+    where: { personId },
+    data: { question: erased, chatId: null, erasedAt: now },
+  });
   for (const r of rows) await writeOutbox(tx, QUESTION_DECIDED_TOPIC, { questionId: r.id, action: "erase" });
   return rows.length;
 }

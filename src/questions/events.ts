@@ -37,13 +37,19 @@ export function registerQuestionEvents(deps: QuestionEventDeps): void {
   const { db, events } = deps;
   const log = deps.logger.child({ concern: "questions" });
   const hours = deps.remindAfterHours ?? DEFAULT_REMIND_HOURS;
-  const cardDeps = deps.cards ? { db, i18n: deps.i18n, cards: deps.cards, reviewChatId: deps.reviewChatId, logger: log } : undefined;
+  const cardDeps = deps.cards
+    ? { db, i18n: deps.i18n, cards: deps.cards, reviewChatId: deps.reviewChatId, logger: log }
+    : undefined;
 
   events.on(QUESTION_FORWARDED_TOPIC, async ({ questionId }) => {
     const q = await db.forwardedQuestion.findUnique({ where: { id: questionId }, select: { id: true } });
     if (!q) return;
     if (cardDeps) await sendQuestionCards(cardDeps, questionId);
-    await events.publish(QUESTION_SLA_TOPIC, { questionId }, { delay: hours * 3_600_000, jobId: `question-remind-${questionId}` });
+    await events.publish(
+      QUESTION_SLA_TOPIC,
+      { questionId },
+      { delay: hours * 3_600_000, jobId: `question-remind-${questionId}` },
+    );
     log.info({ questionId }, "question forwarded to officials");
   });
 
@@ -51,16 +57,29 @@ export function registerQuestionEvents(deps: QuestionEventDeps): void {
     const { questionId } = payload;
     if (cardDeps) await refreshQuestionCards(cardDeps, questionId);
     if (payload.action === "answer") {
-      const sent = await deliverAnswer({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, questionId);
+      const sent = await deliverAnswer(
+        { db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log },
+        questionId,
+      );
       log.info({ questionId, sent }, "answer sent to the citizen");
     }
     // Back in the shared inbox: its own reminder, counted from now.
-    if (payload.action === "release") await events.publish(QUESTION_SLA_TOPIC, { questionId }, { delay: hours * 3_600_000, jobId: `question-remind-${questionId}-${String(payload.auditId ?? "")}` });
-    if (payload.action === "dismiss") await deliverDismissal({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, questionId);
+    if (payload.action === "release")
+      await events.publish(
+        QUESTION_SLA_TOPIC,
+        { questionId },
+        { delay: hours * 3_600_000, jobId: `question-remind-${questionId}-${String(payload.auditId ?? "")}` },
+      );
+    if (payload.action === "dismiss")
+      await deliverDismissal({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, questionId);
     if (payload.action === "duplicate") {
-      const q = await db.forwardedQuestion.findUnique({ where: { id: questionId }, select: { duplicateOfId: true } });
+      const q = await db.forwardedQuestion.findUnique({
+        where: { id: questionId },
+        select: { duplicateOfId: true },
+      });
       // The original already answered: this asker gets that answer now (otherwise when it is answered).
-      if (q?.duplicateOfId) await deliverAnswer({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, q.duplicateOfId);
+      if (q?.duplicateOfId)
+        await deliverAnswer({ db, i18n: deps.i18n, enqueue: deps.enqueue, logger: log }, q.duplicateOfId);
     }
   });
 
@@ -69,7 +88,12 @@ export function registerQuestionEvents(deps: QuestionEventDeps): void {
     if (!q || !OPEN_STATUSES.includes(q.status as QuestionStatus) || !deps.telegramEnabled) return;
     const text = deps.i18n.t("vi", "questions.reminder", { ref: shortId(questionId), hours });
     for (const chatId of await officialChats(db, deps.reviewChatId)) {
-      await deps.enqueue({ channel: "telegram", chatId, key: `question-remind-${questionId}-${chatId}`, replies: [{ text }] });
+      await deps.enqueue({
+        channel: "telegram",
+        chatId,
+        key: `question-remind-${questionId}-${chatId}`,
+        replies: [{ text }],
+      });
     }
     log.info({ questionId }, "officials reminded of an unanswered question");
   });

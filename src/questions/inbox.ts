@@ -50,7 +50,11 @@ function where(f: InboxQuery, withStatus = true): Prisma.ForwardedQuestionWhereI
   if (withStatus && f.status) w.status = { in: statusesOf(f.status) };
   if (f.channel) w.channel = f.channel;
   // Dates are days in Vietnam (UTC+7, no daylight saving).
-  if (f.from || f.to) w.createdAt = { ...(f.from ? { gte: new Date(`${f.from}T00:00:00+07:00`) } : {}), ...(f.to ? { lt: new Date(new Date(`${f.to}T00:00:00+07:00`).getTime() + 86_400_000) } : {}) };
+  if (f.from || f.to)
+    w.createdAt = {
+      ...(f.from ? { gte: new Date(`${f.from}T00:00:00+07:00`) } : {}),
+      ...(f.to ? { lt: new Date(new Date(`${f.to}T00:00:00+07:00`).getTime() + 86_400_000) } : {}),
+    };
   return w;
 }
 
@@ -65,7 +69,11 @@ export async function listQuestions(db: Db, f: InboxQuery, take = 200) {
 
 /** How many questions each filter tab holds, under the channel and date filters. */
 export async function countByFilter(db: Db, f: InboxQuery): Promise<Record<InboxFilter, number>> {
-  const rows = await db.forwardedQuestion.groupBy({ by: ["status"], where: where(f, false), _count: { _all: true } });
+  const rows = await db.forwardedQuestion.groupBy({
+    by: ["status"],
+    where: where(f, false),
+    _count: { _all: true },
+  });
   const by = new Map(rows.map((r) => [r.status as QuestionStatus, r._count._all]));
   const out = {} as Record<InboxFilter, number>;
   for (const tab of INBOX_FILTERS) out[tab] = statusesOf(tab).reduce((n, s) => n + (by.get(s) ?? 0), 0);

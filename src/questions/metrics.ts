@@ -14,7 +14,9 @@ export interface QuestionMetrics {
 
 /** @example const m = await questionMetrics(db); m.medianSecondsToAnswer */
 export async function questionMetrics(db: Db): Promise<QuestionMetrics> {
-  const [row] = await db.$queryRaw<Array<{ forwarded: bigint; answered: bigint; open: bigint; median: number | null }>>`
+  const [row] = await db.$queryRaw<
+    Array<{ forwarded: bigint; answered: bigint; open: bigint; median: number | null }>
+  >`
     select count(*) as forwarded,
            count(*) filter (where status = 'answered') as answered,
            count(*) filter (where status in ('new', 'claimed')) as open,

@@ -15,7 +15,16 @@ import { LANGS } from "../i18n/locales.js";
 import { redisKeys } from "../redis/keys.js";
 import { findActiveReviewer, type ReviewerView } from "../review/reviewers.js";
 import { QUESTION_CARD_ACTIONS, QUESTION_CARD_TOKEN, type QuestionCardAction } from "./cards.js";
-import { actOnQuestion, findByShortId, MAX_ANSWER_LENGTH, MAX_REASON_LENGTH, QuestionInputError, shortId, type QuestionAction, type QuestionResult } from "./transitions.js";
+import {
+  actOnQuestion,
+  findByShortId,
+  MAX_ANSWER_LENGTH,
+  MAX_REASON_LENGTH,
+  QuestionInputError,
+  shortId,
+  type QuestionAction,
+  type QuestionResult,
+} from "./transitions.js";
 
 export interface OfficialMiddlewareDeps {
   db: Db;
@@ -43,17 +52,36 @@ export function createOfficialMiddleware(deps: OfficialMiddlewareDeps): Middlewa
   const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
   const pendingKey = (msg: InboundMessage) => redisKeys.questionPending(deps.prefix, msg.channel, msg.userId);
   // "hủy" from the same word list as the conversation and the review reasons.
-  const CANCEL = new Set(LANGS.flatMap((lang) => i18n.t(lang, "conversation.words.cancel").split("\n")).map((w) => fold(w)));
+  const CANCEL = new Set(
+    LANGS.flatMap((lang) => i18n.t(lang, "conversation.words.cancel").split("\n")).map((w) => fold(w)),
+  );
 
   const describe = (ref: string, action: QuestionAction, r: QuestionResult): Reply[] => {
     if (r.ok) return [{ text: t(`questions.official.done_${action}`, { ref }) }];
     if (r.reason === "not_found") return [{ text: t("questions.official.not_found", { ref }) }];
     const status = t(`questions.status.${r.current}`);
-    return [{ text: r.by ? t("questions.official.conflict", { ref, who: r.by, status }) : t("questions.official.conflict_unknown", { ref, status }) }];
+    return [
+      {
+        text: r.by
+          ? t("questions.official.conflict", { ref, who: r.by, status })
+          : t("questions.official.conflict_unknown", { ref, status }),
+      },
+    ];
   };
 
-  async function act(reviewer: ReviewerView, questionId: string, action: QuestionAction, extra: { text?: string; duplicateOfId?: string } = {}): Promise<QuestionResult> {
-    const r = await actOnQuestion(db, { questionId, action, actor: { id: reviewer.id, name: reviewer.name }, unit: deps.answerUnit, ...extra });
+  async function act(
+    reviewer: ReviewerView,
+    questionId: string,
+    action: QuestionAction,
+    extra: { text?: string; duplicateOfId?: string } = {},
+  ): Promise<QuestionResult> {
+    const r = await actOnQuestion(db, {
+      questionId,
+      action,
+      actor: { id: reviewer.id, name: reviewer.name },
+      unit: deps.answerUnit,
+      ...extra,
+    });
     if (r.ok) deps.pokeOutbox?.();
     log.info({ questionId, action, reviewerId: reviewer.id, ok: r.ok }, "question card action");
     return r;
@@ -72,22 +100,35 @@ export function createOfficialMiddleware(deps: OfficialMiddlewareDeps): Middlewa
     const ref = shortId(questionId);
     // "Trả lời" claims the question first, so two officials do not write the same answer.
     if (action === "ans") {
-      const q = await db.forwardedQuestion.findUnique({ where: { id: questionId }, select: { status: true, claimedById: true } });
+      const q = await db.forwardedQuestion.findUnique({
+        where: { id: questionId },
+        select: { status: true, claimedById: true },
+      });
       if (!q) return [{ text: t("questions.official.not_found", { ref }) }];
       if (!(q.status === "claimed" && q.claimedById === reviewer.id)) {
         const claimed = await act(reviewer, questionId, "claim");
         if (!claimed.ok) return describe(ref, "claim", claimed);
       }
     } else {
-      const q = await db.forwardedQuestion.findUnique({ where: { id: questionId }, select: { status: true, claimedById: true } });
+      const q = await db.forwardedQuestion.findUnique({
+        where: { id: questionId },
+        select: { status: true, claimedById: true },
+      });
       if (!q) return [{ text: t("questions.official.not_found", { ref }) }];
       const open = q.status === "new" || (q.status === "claimed" && q.claimedById === reviewer.id);
       if (!open) {
-        const by = q.claimedById ? (await db.reviewer.findUnique({ where: { id: q.claimedById }, select: { name: true } }))?.name : undefined;
+        const by = q.claimedById
+          ? (await db.reviewer.findUnique({ where: { id: q.claimedById }, select: { name: true } }))?.name
+          : undefined;
         return describe(ref, "answer", { ok: false, reason: "conflict", current: q.status, by });
       }
     }
-    await redis.set(pendingKey(msg), JSON.stringify({ action, questionId } satisfies Pending), "EX", PENDING_TTL_S);
+    await redis.set(
+      pendingKey(msg),
+      JSON.stringify({ action, questionId } satisfies Pending),
+      "EX",
+      PENDING_TTL_S,
+    );
     return [{ text: t(`questions.official.ask_${action}`, { ref }) }];
   }
 
@@ -97,7 +138,12 @@ export function createOfficialMiddleware(deps: OfficialMiddlewareDeps): Middlewa
     if (CANCEL.has(fold(text))) {
       await redis.del(pendingKey(msg));
       // Cancelling an answer gives the question back to the others.
-      if (reviewer && pending.action === "ans") await actOnQuestion(db, { questionId: pending.questionId, action: "release", actor: { id: reviewer.id, name: reviewer.name } }).then((r) => r.ok && deps.pokeOutbox?.());
+      if (reviewer && pending.action === "ans")
+        await actOnQuestion(db, {
+          questionId: pending.questionId,
+          action: "release",
+          actor: { id: reviewer.id, name: reviewer.name },
+        }).then((r) => r.ok && deps.pokeOutbox?.());
       return [{ text: t("questions.official.cancelled", { ref }) }];
     }
     const max = pending.action === "ans" ? MAX_ANSWER_LENGTH : MAX_REASON_LENGTH;
@@ -109,15 +155,21 @@ export function createOfficialMiddleware(deps: OfficialMiddlewareDeps): Middlewa
     try {
       if (pending.action === "dup") {
         const target = await findByShortId(db, text);
-        if (!target || target === pending.questionId) return [{ text: t("questions.official.duplicate_unknown", { ref: text.trim().slice(0, 40) }) }];
+        if (!target || target === pending.questionId)
+          return [{ text: t("questions.official.duplicate_unknown", { ref: text.trim().slice(0, 40) }) }];
         await redis.del(pendingKey(msg));
-        return describe(ref, "duplicate", await act(reviewer, pending.questionId, "duplicate", { duplicateOfId: target }));
+        return describe(
+          ref,
+          "duplicate",
+          await act(reviewer, pending.questionId, "duplicate", { duplicateOfId: target }),
+        );
       }
       await redis.del(pendingKey(msg));
       const action: QuestionAction = pending.action === "ans" ? "answer" : "dismiss";
       return describe(ref, action, await act(reviewer, pending.questionId, action, { text }));
     } catch (err) {
-      if (err instanceof QuestionInputError) return [{ text: t(`questions.official.input_${err.reason}`, { ref }) }];
+      if (err instanceof QuestionInputError)
+        return [{ text: t(`questions.official.input_${err.reason}`, { ref }) }];
       throw err;
     }
   }

@@ -17,7 +17,10 @@ export type QuestionStatus = "new" | "claimed" | "answered" | "duplicate" | "dis
 export type QuestionAction = "claim" | "release" | "answer" | "duplicate" | "dismiss";
 
 /** action → the states it may start from, and the state it leads to. */
-export const QUESTION_TRANSITIONS: Record<QuestionAction, { from: readonly QuestionStatus[]; to: QuestionStatus }> = {
+export const QUESTION_TRANSITIONS: Record<
+  QuestionAction,
+  { from: readonly QuestionStatus[]; to: QuestionStatus }
+> = {
   claim: { from: ["new"], to: "claimed" },
   release: { from: ["claimed"], to: "new" },
   answer: { from: ["new", "claimed"], to: "answered" },
@@ -25,7 +28,13 @@ export const QUESTION_TRANSITIONS: Record<QuestionAction, { from: readonly Quest
   dismiss: { from: ["new", "claimed"], to: "dismissed" },
 };
 
-export const QUESTION_STATUSES: readonly QuestionStatus[] = ["new", "claimed", "answered", "duplicate", "dismissed"];
+export const QUESTION_STATUSES: readonly QuestionStatus[] = [
+  "new",
+  "claimed",
+  "answered",
+  "duplicate",
+  "dismissed",
+];
 /** The statuses an official still has to act on. */
 export const OPEN_STATUSES: readonly QuestionStatus[] = ["new", "claimed"];
 
@@ -39,7 +48,15 @@ export const QUESTION_DECIDED_TOPIC = "question.decided" as const;
 /** Thrown for an action that lacks what it needs (an empty answer, no reason, itself as the original). */
 export class QuestionInputError extends Error {
   override name = "QuestionInputError";
-  constructor(readonly reason: "answer_required" | "answer_too_long" | "reason_required" | "reason_too_long" | "unit_required" | "duplicate_target") {
+  constructor(
+    readonly reason:
+      | "answer_required"
+      | "answer_too_long"
+      | "reason_required"
+      | "reason_too_long"
+      | "unit_required"
+      | "duplicate_target",
+  ) {
     super(`question action refused: ${reason}`);
   }
 }
@@ -95,28 +112,74 @@ export async function actOnQuestion(db: Db, args: QuestionActionArgs): Promise<Q
     const me = args.actor.id;
     // A claim by another official blocks everyone else's answer, duplicate and dismissal; a release
     // is the claimer's (or an admin's).
-    const claimFree: Prisma.ForwardedQuestionWhereInput = args.action === "claim" ? {} : args.action === "release" && args.anyClaim ? {} : { OR: [{ claimedById: null }, { claimedById: me }] };
+    const claimFree: Prisma.ForwardedQuestionWhereInput =
+      args.action === "claim"
+        ? {}
+        : args.action === "release" && args.anyClaim
+          ? {}
+          : { OR: [{ claimedById: null }, { claimedById: me }] };
     const data: Prisma.ForwardedQuestionUpdateManyMutationInput = { status: rule.to, updatedAt: now };
     if (args.action === "claim") Object.assign(data, { claimedById: me, claimedAt: now });
     if (args.action === "release") Object.assign(data, { claimedById: null, claimedAt: null });
-    if (args.action === "answer") Object.assign(data, { answer: text, answerUnit: unit, answeredById: me, answeredAt: now, answered: true });
+    if (args.action === "answer")
+      Object.assign(data, {
+        answer: text,
+        answerUnit: unit,
+        answeredById: me,
+        answeredAt: now,
+        answered: true,
+      });
     if (args.action === "dismiss") Object.assign(data, { dismissReason: text });
     if (args.action === "duplicate") Object.assign(data, { duplicateOfId });
-    const before = await tx.forwardedQuestion.findUnique({ where: { id: args.questionId }, select: { status: true } });
+    const before = await tx.forwardedQuestion.findUnique({
+      where: { id: args.questionId },
+      select: { status: true },
+    });
     if (!before) return { ok: false, reason: "not_found" } as const;
     // PostgreSQL re-checks this WHERE against a concurrent winner's committed row: the loser matches nothing.
-    const updated = await tx.forwardedQuestion.updateMany({ where: { id: args.questionId, status: { in: [...rule.from] }, ...claimFree }, data });
+    const updated = await tx.forwardedQuestion.updateMany({
+      where: { id: args.questionId, status: { in: [...rule.from] }, ...claimFree },
+      data,
+    });
     if (updated.count !== 1) {
-      const cur = await tx.forwardedQuestion.findUniqueOrThrow({ where: { id: args.questionId }, select: { status: true, claimedById: true, answeredById: true } });
+      const cur = await tx.forwardedQuestion.findUniqueOrThrow({
+        where: { id: args.questionId },
+        select: { status: true, claimedById: true, answeredById: true },
+      });
       const byId = cur.answeredById ?? cur.claimedById;
-      const by = byId ? (await tx.reviewer.findUnique({ where: { id: byId }, select: { name: true } }))?.name : undefined;
+      const by = byId
+        ? (await tx.reviewer.findUnique({ where: { id: byId }, select: { name: true } }))?.name
+        : undefined;
       return { ok: false, reason: "conflict", current: cur.status, by };
     }
     // Questions that repeated this one now repeat its original, so one answer reaches them all.
-    if (args.action === "duplicate") await tx.forwardedQuestion.updateMany({ where: { duplicateOfId: args.questionId }, data: { duplicateOfId } });
-    const note = args.action === "answer" ? `${unit}: ${text}` : args.action === "dismiss" ? text : args.action === "duplicate" ? `#${shortId(duplicateOfId!)}` : undefined;
-    const auditId = await recordAction(tx, { actor: args.actor, subjectType: "question", subjectId: args.questionId, action: args.action, from: before.status, to: rule.to, note });
-    await writeOutbox(tx, QUESTION_DECIDED_TOPIC, { questionId: args.questionId, action: args.action, auditId: String(auditId) });
+    if (args.action === "duplicate")
+      await tx.forwardedQuestion.updateMany({
+        where: { duplicateOfId: args.questionId },
+        data: { duplicateOfId },
+      });
+    const note =
+      args.action === "answer"
+        ? `${unit}: ${text}`
+        : args.action === "dismiss"
+          ? text
+          : args.action === "duplicate"
+            ? `#${shortId(duplicateOfId!)}`
+            : undefined;
+    const auditId = await recordAction(tx, {
+      actor: args.actor,
+      subjectType: "question",
+      subjectId: args.questionId,
+      action: args.action,
+      from: before.status,
+      to: rule.to,
+      note,
+    });
+    await writeOutbox(tx, QUESTION_DECIDED_TOPIC, {
+      questionId: args.questionId,
+      action: args.action,
+      auditId: String(auditId),
+    });
     return { ok: true, from: before.status, to: rule.to, auditId };
   });
 }
@@ -129,7 +192,10 @@ async function originalOf(tx: Tx, targetId: string | undefined, self: string): P
   let id = targetId;
   for (let hops = 0; id && hops < 5; hops++) {
     if (id === self) return undefined;
-    const q = await tx.forwardedQuestion.findUnique({ where: { id }, select: { id: true, status: true, duplicateOfId: true } });
+    const q = await tx.forwardedQuestion.findUnique({
+      where: { id },
+      select: { id: true, status: true, duplicateOfId: true },
+    });
     if (!q) return undefined;
     if (q.status !== "duplicate" || !q.duplicateOfId) return q.id;
     id = q.duplicateOfId;
@@ -148,8 +214,11 @@ export function shortId(id: string): string {
  */
 export async function findByShortId(db: Db | Tx, ref: string): Promise<string | undefined> {
   const hex = ref.trim().replace(/^#/, "").toLowerCase();
-  if (/^[0-9a-f-]{36}$/.test(hex)) return (await db.forwardedQuestion.findUnique({ where: { id: hex }, select: { id: true } }))?.id;
+  if (/^[0-9a-f-]{36}$/.test(hex))
+    return (await db.forwardedQuestion.findUnique({ where: { id: hex }, select: { id: true } }))?.id;
   if (!/^[0-9a-f]{8}$/.test(hex)) return undefined;
-  const rows = await db.$queryRaw<Array<{ id: string }>>`select id::text as id from "ForwardedQuestion" where id::text like ${`${hex}%`} limit 2`;
+  const rows = await db.$queryRaw<
+    Array<{ id: string }>
+  >`select id::text as id from "ForwardedQuestion" where id::text like ${`${hex}%`} limit 2`;
   return rows.length === 1 ? rows[0]!.id : undefined;
 }

@@ -18,7 +18,17 @@ export const eventSchemas = {
   "review.decided": z.object({
     subject: z.enum(["nomination", "self_report"]),
     id,
-    action: z.enum(["claim", "release", "approve", "reject", "request_info", "answer", "withdraw", "verify", "flag"]),
+    action: z.enum([
+      "claim",
+      "release",
+      "approve",
+      "reject",
+      "request_info",
+      "answer",
+      "withdraw",
+      "verify",
+      "flag",
+    ]),
     auditId: id,
     code: id,
   }),
@@ -31,7 +41,11 @@ export const eventSchemas = {
   "deletion.requested": z.object({ requestId: id }),
   "question.forwarded": z.object({ questionId: id }),
   /** An official acted on a forwarded question, or its asker's data was erased (cards updated, the answer delivered). */
-  "question.decided": z.object({ questionId: id, action: z.enum(["claim", "release", "answer", "duplicate", "dismiss", "erase"]), auditId: id.optional() }),
+  "question.decided": z.object({
+    questionId: id,
+    action: z.enum(["claim", "release", "answer", "duplicate", "dismiss", "erase"]),
+    auditId: id.optional(),
+  }),
   /** A forwarded question's reminder came due (delayed job, not written to the outbox). */
   "question.sla": z.object({ questionId: id }),
   /** A person's data was erased: the reviewers' cards of these nominations are edited to say so. */

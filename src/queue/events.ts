@@ -8,7 +8,10 @@ import type { Logger } from "pino";
 import { assertWorkerConnection } from "../redis/connection.js";
 import { eventSchemas, isEventTopic, type EventMap, type EventTopic } from "./event-map.js";
 
-export type EventHandler<T extends EventTopic = EventTopic> = (payload: EventMap[T], meta: { jobId: string; attempt: number }) => Promise<void>;
+export type EventHandler<T extends EventTopic = EventTopic> = (
+  payload: EventMap[T],
+  meta: { jobId: string; attempt: number },
+) => Promise<void>;
 
 export class EventBus {
   readonly queue: Queue;
@@ -16,11 +19,23 @@ export class EventBus {
   private worker?: Worker;
 
   /** `connection` adds events (fail fast); `workerConnection` runs the handlers (waits out outages). */
-  constructor(private readonly opts: { prefix: string; connection: ConnectionOptions; workerConnection: ConnectionOptions; logger: Logger }) {
+  constructor(
+    private readonly opts: {
+      prefix: string;
+      connection: ConnectionOptions;
+      workerConnection: ConnectionOptions;
+      logger: Logger;
+    },
+  ) {
     this.queue = new Queue("events", {
       connection: opts.connection,
       prefix: opts.prefix,
-      defaultJobOptions: { attempts: 10, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: { age: 24 * 3_600, count: 50_000 }, removeOnFail: { age: 30 * 24 * 3_600 } },
+      defaultJobOptions: {
+        attempts: 10,
+        backoff: { type: "exponential", delay: 2_000 },
+        removeOnComplete: { age: 24 * 3_600, count: 50_000 },
+        removeOnFail: { age: 30 * 24 * 3_600 },
+      },
     });
     this.queue.on("error", () => {});
   }
@@ -49,15 +64,23 @@ export class EventBus {
         }
         const payload = eventSchemas[topic].safeParse(job.data);
         if (!payload.success) {
-          this.opts.logger.error({ topic, jobId: job.id }, "event payload does not match its schema; dropped");
+          this.opts.logger.error(
+            { topic, jobId: job.id },
+            "event payload does not match its schema; dropped",
+          );
           return;
         }
-        await (handler as EventHandler)(payload.data, { jobId: String(job.id), attempt: job.attemptsMade + 1 });
+        await (handler as EventHandler)(payload.data, {
+          jobId: String(job.id),
+          attempt: job.attemptsMade + 1,
+        });
       },
       { connection: this.opts.workerConnection, prefix: this.opts.prefix, concurrency },
     );
     this.worker.on("error", () => {});
-    this.worker.on("failed", (job, err) => this.opts.logger.error({ topic: job?.name, jobId: job?.id, err: err.message }, "event handler failed"));
+    this.worker.on("failed", (job, err) =>
+      this.opts.logger.error({ topic: job?.name, jobId: job?.id, err: err.message }, "event handler failed"),
+    );
     return this.worker;
   }
 

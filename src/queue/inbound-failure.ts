@@ -34,7 +34,8 @@ export function createMemoryCounter(): MemoryCounter {
     },
     value(labels = {}) {
       let n = 0;
-      for (const e of totals.values()) if (Object.entries(labels).every(([k, v]) => e.labels[k] === v)) n += e.n;
+      for (const e of totals.values())
+        if (Object.entries(labels).every(([k, v]) => e.labels[k] === v)) n += e.n;
       return n;
     },
   };
@@ -78,16 +79,36 @@ export function createInboundFailureHandler(deps: InboundFailureDeps): FinalFail
   return async (msg, err) => {
     const kind = updateKindOf(msg);
     const errorClass = errorClassOf(err);
-    log.warn({ channel: msg.channel, chatId: msg.chatId, messageId: msg.messageId, updateKind: kind, errorClass }, "inbound message failed after every retry; the person is asked to send it again");
+    log.warn(
+      { channel: msg.channel, chatId: msg.chatId, messageId: msg.messageId, updateKind: kind, errorClass },
+      "inbound message failed after every retry; the person is asked to send it again",
+    );
     deps.counter.inc({ channel: msg.channel, kind, error: errorClass });
     const hinted: Lang = msg.languageHint?.toLowerCase().startsWith("en") ? "en" : "vi";
     const lang = (await deps.langOf(msg).catch(() => undefined)) ?? hinted;
     const text = msg.media
-      ? deps.i18n.t(lang, "core.failed_file", { file: msg.media.fileName ? deps.i18n.t(lang, "core.file_named", { name: msg.media.fileName }) : deps.i18n.t(lang, msg.media.kind === "photo" ? "core.file_photo" : "core.file_document") })
+      ? deps.i18n.t(lang, "core.failed_file", {
+          file: msg.media.fileName
+            ? deps.i18n.t(lang, "core.file_named", { name: msg.media.fileName })
+            : deps.i18n.t(lang, msg.media.kind === "photo" ? "core.file_photo" : "core.file_document"),
+        })
       : deps.i18n.t(lang, "core.failed_message");
     // Its own idempotency key: the reply is queued once even if the failure is reported twice.
-    await deps.enqueue({ channel: msg.channel, chatId: msg.chatId, key: `${msg.messageId}-failed`, replies: [{ text }], platform: msg.platform?.callbackQueryId ? { callbackQueryId: msg.platform.callbackQueryId } : undefined }).catch((e: unknown) =>
-      log.error({ channel: msg.channel, chatId: msg.chatId, errorClass: errorClassOf(e) }, "could not queue the apology for a failed message"),
-    );
+    await deps
+      .enqueue({
+        channel: msg.channel,
+        chatId: msg.chatId,
+        key: `${msg.messageId}-failed`,
+        replies: [{ text }],
+        platform: msg.platform?.callbackQueryId
+          ? { callbackQueryId: msg.platform.callbackQueryId }
+          : undefined,
+      })
+      .catch((e: unknown) =>
+        log.error(
+          { channel: msg.channel, chatId: msg.chatId, errorClass: errorClassOf(e) },
+          "could not queue the apology for a failed message",
+        ),
+      );
   };
 }

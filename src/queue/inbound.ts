@@ -6,7 +6,12 @@
 import type { ConnectionOptions, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
-import { inboundMessageSchema, type InboundMessage, type OutboundJob, type Reply } from "../channels/types.js";
+import {
+  inboundMessageSchema,
+  type InboundMessage,
+  type OutboundJob,
+  type Reply,
+} from "../channels/types.js";
 import type { FinalFailureHandler } from "./inbound-failure.js";
 import { PartitionedQueue, safeJobId } from "./partitioned-queue.js";
 import { redisKeys } from "../redis/keys.js";
@@ -46,7 +51,12 @@ export class InboundQueue {
       partitions: deps.partitions,
       prefix: deps.prefix,
       connection: deps.connection,
-      defaultJobOptions: { attempts: deps.retry?.attempts ?? 5, backoff: { type: "exponential", delay: deps.retry?.delayMs ?? 1_000 }, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3_600 } },
+      defaultJobOptions: {
+        attempts: deps.retry?.attempts ?? 5,
+        backoff: { type: "exponential", delay: deps.retry?.delayMs ?? 1_000 },
+        removeOnComplete: { age: 3_600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3_600 },
+      },
     });
   }
 
@@ -61,7 +71,10 @@ export class InboundQueue {
   async accept(msg: InboundMessage): Promise<AcceptResult> {
     const seenKey = redisKeys.seen(this.deps.prefix, msg.channel, msg.messageId);
     if ((await this.deps.redis.exists(seenKey)) === 1) return "duplicate";
-    await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, { jobId: safeJobId(msg.channel, msg.messageId), ...(this.deps.dropCompleted?.includes(msg.channel) ? { removeOnComplete: true } : {}) });
+    await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, {
+      jobId: safeJobId(msg.channel, msg.messageId),
+      ...(this.deps.dropCompleted?.includes(msg.channel) ? { removeOnComplete: true } : {}),
+    });
     await this.deps.redis.set(seenKey, "1", "EX", this.dedupeTtl(msg.channel));
     return "queued";
   }
@@ -78,7 +91,14 @@ export class InboundQueue {
    * job with it. (It used to be a PostgreSQL row: two queries on every message, a fifth of the
    * worker's CPU, for no case the Redis marker misses. Submissions carry their own idempotency keys.)
    */
-  async startWorkers(opts: { redis: Redis; logger: Logger; handle: MessageHandler; enqueueReplies: (job: OutboundJob) => Promise<void>; connection: ConnectionOptions; onFinalFailure?: FinalFailureHandler }): Promise<Worker[]> {
+  async startWorkers(opts: {
+    redis: Redis;
+    logger: Logger;
+    handle: MessageHandler;
+    enqueueReplies: (job: OutboundJob) => Promise<void>;
+    connection: ConnectionOptions;
+    onFinalFailure?: FinalFailureHandler;
+  }): Promise<Worker[]> {
     const { redis, logger, handle, enqueueReplies } = opts;
     const workers = await this.queue.startWorkers(
       async (job) => {
@@ -92,7 +112,14 @@ export class InboundQueue {
         if ((await redis.exists(doneKey)) === 1) return;
         const replies = await handle(msg);
         // A button press must be answered (answerCallbackQuery) even when it produces no message.
-        if (replies.length || msg.platform?.callbackQueryId) await enqueueReplies({ channel: msg.channel, chatId: msg.chatId, key: msg.messageId, replies, platform: msg.platform });
+        if (replies.length || msg.platform?.callbackQueryId)
+          await enqueueReplies({
+            channel: msg.channel,
+            chatId: msg.chatId,
+            key: msg.messageId,
+            replies,
+            platform: msg.platform,
+          });
         await redis.set(doneKey, "1", "EX", this.dedupeTtl(msg.channel));
       },
       // A killed worker's job is picked up again once its lock lapses (lockDuration), so keep it short;
@@ -107,7 +134,11 @@ export class InboundQueue {
         const parsed = inboundMessageSchema.safeParse(job.data);
         if (!parsed.success) return;
         if (opts.onFinalFailure) void opts.onFinalFailure(parsed.data, err).catch(() => {});
-        else logger.warn({ channel: parsed.data.channel, chatId: parsed.data.chatId, errorClass: err?.name }, "inbound message failed after every retry");
+        else
+          logger.warn(
+            { channel: parsed.data.channel, chatId: parsed.data.chatId, errorClass: err?.name },
+            "inbound message failed after every retry",
+          );
       });
     }
     return workers;

@@ -15,7 +15,11 @@ import type { EventBus } from "./events.js";
  *
  * @example await writeOutbox(tx, "nomination.submitted", { nominationId, code })
  */
-export async function writeOutbox<T extends EventTopic>(tx: Prisma.TransactionClient, topic: T, payload: EventMap[T]): Promise<void> {
+export async function writeOutbox<T extends EventTopic>(
+  tx: Prisma.TransactionClient,
+  topic: T,
+  payload: EventMap[T],
+): Promise<void> {
   await tx.outbox.create({ data: { topic, payload } });
 }
 
@@ -24,7 +28,9 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private wake?: () => void;
 
-  constructor(private readonly deps: { db: Db; events: EventBus; logger: Logger; intervalMs?: number; batch?: number }) {}
+  constructor(
+    private readonly deps: { db: Db; events: EventBus; logger: Logger; intervalMs?: number; batch?: number },
+  ) {}
 
   /** Publishes one batch; returns how many rows were moved. Several relays may run: rows are locked with SKIP LOCKED. */
   async relayOnce(): Promise<number> {
@@ -35,11 +41,19 @@ export class OutboxRelay {
         select id, topic, payload from "Outbox" where "publishedAt" is null order by id limit ${batch} for update skip locked`;
       for (const row of rows) {
         // A topic no handler here can read (a hand-written row) is marked published with a warning.
-        if (isEventTopic(row.topic)) await events.publish(row.topic, row.payload as never, { jobId: `outbox-${row.id}` });
-        else this.deps.logger.warn({ topic: row.topic, id: String(row.id) }, "outbox row with an unknown topic marked published");
+        if (isEventTopic(row.topic))
+          await events.publish(row.topic, row.payload as never, { jobId: `outbox-${row.id}` });
+        else
+          this.deps.logger.warn(
+            { topic: row.topic, id: String(row.id) },
+            "outbox row with an unknown topic marked published",
+          );
       }
       if (rows.length) {
-        await tx.outbox.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { publishedAt: new Date(), attempts: { increment: 1 } } });
+        await tx.outbox.updateMany({
+          where: { id: { in: rows.map((r) => r.id) } },
+          data: { publishedAt: new Date(), attempts: { increment: 1 } },
+        });
       }
       return rows.length;
     });

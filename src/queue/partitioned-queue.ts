@@ -4,7 +4,14 @@
  * while different chats run in parallel across partitions.
  */
 import { createHash } from "node:crypto";
-import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions, type ConnectionOptions } from "bullmq";
+import {
+  Queue,
+  Worker,
+  type JobsOptions,
+  type Processor,
+  type WorkerOptions,
+  type ConnectionOptions,
+} from "bullmq";
 import { Redis } from "ioredis";
 import { assertWorkerConnection } from "../redis/connection.js";
 
@@ -20,7 +27,9 @@ export function partitionOf(key: string, partitions: number): number {
 
 /** BullMQ job ids may not contain ":"; platform ids can contain anything. */
 export function safeJobId(prefix: string, raw: string): string {
-  return /^[A-Za-z0-9_.-]{1,80}$/.test(raw) ? `${prefix}-${raw}` : `${prefix}-${createHash("sha1").update(raw).digest("hex")}`;
+  return /^[A-Za-z0-9_.-]{1,80}$/.test(raw)
+    ? `${prefix}-${raw}`
+    : `${prefix}-${createHash("sha1").update(raw).digest("hex")}`;
 }
 
 export interface PartitionedQueueOptions {
@@ -38,8 +47,14 @@ export class PartitionedQueue<T> {
   private stopListening = () => {};
 
   constructor(private readonly opts: PartitionedQueueOptions) {
-    this.queues = Array.from({ length: opts.partitions }, (_, i) =>
-      new Queue(`${opts.name}-${i}`, { connection: opts.connection, prefix: opts.prefix, defaultJobOptions: opts.defaultJobOptions }),
+    this.queues = Array.from(
+      { length: opts.partitions },
+      (_, i) =>
+        new Queue(`${opts.name}-${i}`, {
+          connection: opts.connection,
+          prefix: opts.prefix,
+          defaultJobOptions: opts.defaultJobOptions,
+        }),
     );
     for (const q of this.queues) q.on("error", () => {});
   }
@@ -56,7 +71,10 @@ export class PartitionedQueue<T> {
    * was once reverted for a worker spin after a Redis restart; the spin was the fail-fast
    * connection options on workers — see bullConnections — and is gone with them.)
    */
-  async startWorkers(processor: Processor<T>, opts: Omit<WorkerOptions, "connection" | "prefix" | "concurrency"> & { connection: ConnectionOptions }): Promise<Worker[]> {
+  async startWorkers(
+    processor: Processor<T>,
+    opts: Omit<WorkerOptions, "connection" | "prefix" | "concurrency"> & { connection: ConnectionOptions },
+  ): Promise<Worker[]> {
     assertWorkerConnection(opts.connection);
     const limitGlobally = () => Promise.all(this.queues.map((q) => q.setGlobalConcurrency(1)));
     await limitGlobally();
@@ -77,8 +95,13 @@ export class PartitionedQueue<T> {
 
   /** Jobs waiting, active and delayed across partitions (for metrics and benchmarks). */
   async depth(): Promise<number> {
-    const counts = await Promise.all(this.queues.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")));
-    return counts.reduce((n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), 0);
+    const counts = await Promise.all(
+      this.queues.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")),
+    );
+    return counts.reduce(
+      (n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
+      0,
+    );
   }
 
   async closeWorkers(): Promise<void> {

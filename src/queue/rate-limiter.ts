@@ -38,7 +38,10 @@ export interface Bucket {
 }
 
 export class RateLimiter {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   /** Waits until every bucket has a token, then takes one from each — one Redis round trip per try. */
   async take(...buckets: Bucket[]): Promise<void> {

@@ -18,7 +18,15 @@ const retryStrategy = (attempt: number) => Math.min(attempt * 200, MAX_RETRY_MS)
  */
 export async function createFailFastRedis(url: string, extra: RedisOptions = {}): Promise<Redis> {
   // Auto-pipelining: the dedupe reads and marks of concurrent webhook requests share socket writes.
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true, connectTimeout: 2_000, retryStrategy, ...extra });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+    connectTimeout: 2_000,
+    retryStrategy,
+    ...extra,
+  });
   r.on("error", () => {}); // reported through failing commands and /readyz, not as crashes
   await r.connect();
   return r;
@@ -31,7 +39,12 @@ export async function createFailFastRedis(url: string, extra: RedisOptions = {})
  * BullMQ's connections: BullMQ users have reported lost job data with it.)
  */
 export function createWorkerRedis(url: string, extra: RedisOptions = {}): Redis {
-  const r = new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true, retryStrategy, ...extra });
+  const r = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: true,
+    retryStrategy,
+    ...extra,
+  });
   r.on("error", () => {});
   return r;
 }
@@ -63,7 +76,12 @@ export interface BullConnections {
 }
 
 export function bullConnections(url: string): BullConnections {
-  const producer = new Redis(url, { enableOfflineQueue: false, connectTimeout: 2_000, maxRetriesPerRequest: 1, retryStrategy });
+  const producer = new Redis(url, {
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy,
+  });
   const worker = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, retryStrategy });
   producer.on("error", () => {});
   worker.on("error", () => {});
@@ -80,7 +98,8 @@ export function bullConnections(url: string): BullConnections {
       const deadline = Date.now() + maxMs;
       for (;;) {
         // Only after a reconnect: at first start-up every client connects at once.
-        const settledAt = worker.status === "ready" ? (reconnected ? readyAt + MAX_RETRY_MS + 500 : 0) : Infinity;
+        const settledAt =
+          worker.status === "ready" ? (reconnected ? readyAt + MAX_RETRY_MS + 500 : 0) : Infinity;
         const now = Date.now();
         if (now >= settledAt || now >= deadline) return;
         await new Promise((r) => setTimeout(r, Math.min(100, deadline - now)));
@@ -95,8 +114,17 @@ export function bullConnections(url: string): BullConnections {
 
 /** Refuses, at start-up, to run a BullMQ worker on a connection that would spin during an outage. */
 export function assertWorkerConnection(connection: unknown): void {
-  const c = (connection instanceof Redis ? connection.options : connection) as Partial<RedisOptions> | undefined;
-  if (c && typeof c === "object" && (c.enableOfflineQueue === false || (c.maxRetriesPerRequest !== undefined && c.maxRetriesPerRequest !== null))) {
-    throw new Error("a BullMQ worker needs a connection with the offline queue on and maxRetriesPerRequest: null (see bullConnections)");
+  const c = (connection instanceof Redis ? connection.options : connection) as
+    | Partial<RedisOptions>
+    | undefined;
+  if (
+    c &&
+    typeof c === "object" &&
+    (c.enableOfflineQueue === false ||
+      (c.maxRetriesPerRequest !== undefined && c.maxRetriesPerRequest !== null))
+  ) {
+    throw new Error(
+      "a BullMQ worker needs a connection with the offline queue on and maxRetriesPerRequest: null (see bullConnections)",
+    );
   }
 }

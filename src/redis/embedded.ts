@@ -22,7 +22,12 @@ export interface EmbeddedRedis {
 }
 
 async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1_000,
+  });
   probe.on("error", () => {});
   try {
     await probe.connect();
@@ -45,23 +50,42 @@ export const REDIS_HELP = [
  * `redis://127.0.0.1:6379` if it answers; otherwise a `redis-server` we start on `port` with AOF
  * persistence under `dataDir` (BullMQ needs `noeviction` to be durable).
  */
-export async function ensureRedis(opts: { dataDir: string; port: number; logger: Logger }): Promise<EmbeddedRedis> {
+export async function ensureRedis(opts: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+}): Promise<EmbeddedRedis> {
   const local = "redis://127.0.0.1:6379";
   if (await answers(local)) return { url: local, stop: async () => {} };
   const own = `redis://127.0.0.1:${opts.port}`;
   if (await answers(own)) return { url: own, stop: async () => {} };
-  if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error) throw new RedisUnavailableError(REDIS_HELP);
+  if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).error)
+    throw new RedisUnavailableError(REDIS_HELP);
   const dir = resolve(opts.dataDir);
   mkdirSync(dir, { recursive: true });
   opts.logger.info({ port: opts.port, dir }, "starting redis-server");
   const child = spawn(
     "redis-server",
-    ["--port", String(opts.port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"],
+    [
+      "--port",
+      String(opts.port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--save",
+      "",
+      "--maxmemory-policy",
+      "noeviction",
+    ],
     { stdio: "ignore" },
   );
   for (let i = 0; i < 50; i++) {
     if (await answers(own)) break;
-    if (child.exitCode !== null) throw new RedisUnavailableError(`redis-server exited with code ${child.exitCode}. ${REDIS_HELP}`);
+    if (child.exitCode !== null)
+      throw new RedisUnavailableError(`redis-server exited with code ${child.exitCode}. ${REDIS_HELP}`);
     await sleep(100);
   }
   let stopped = false;

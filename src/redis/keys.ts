@@ -13,23 +13,30 @@ export const redisKeys = {
   /** A chat's conversation session (JSON, 24 h). */
   session: (prefix: string, channel: string, chatId: string) => `${prefix}:sess:${channel}:${chatId}`,
   /** The lock held while one message of the chat is processed. */
-  sessionLock: (prefix: string, channel: string, chatId: string) => `${prefix}:sess:${channel}:${chatId}:lock`,
+  sessionLock: (prefix: string, channel: string, chatId: string) =>
+    `${prefix}:sess:${channel}:${chatId}:lock`,
   /** Messages of a chat in one flood window. */
-  flood: (prefix: string, channel: string, chatId: string, window: number) => `${prefix}:flood:${channel}:${chatId}:${window}`,
+  flood: (prefix: string, channel: string, chatId: string, window: number) =>
+    `${prefix}:flood:${channel}:${chatId}:${window}`,
   /** An inbound update already accepted (webhook deduplication, 24 h). */
   seen: (prefix: string, channel: string, messageId: string) => `${prefix}:seen:${channel}:${messageId}`,
   /** An inbound update whose job ran to the end. */
-  processed: (prefix: string, channel: string, messageId: string) => `${prefix}:processed:${channel}:${messageId}`,
+  processed: (prefix: string, channel: string, messageId: string) =>
+    `${prefix}:processed:${channel}:${messageId}`,
   /** One delivered reply (or part) of an outbound job. */
-  sent: (prefix: string, channel: string, jobKey: string, part: string) => `${prefix}:sent:${channel}:${jobKey}:${part}`,
+  sent: (prefix: string, channel: string, jobKey: string, part: string) =>
+    `${prefix}:sent:${channel}:${jobKey}:${part}`,
   /** A token bucket of the outbound rate limiter. */
   rateBucket: (prefix: string, bucket: string) => `${prefix}:rl:${bucket}`,
   /** The review action whose reason a reviewer is typing. */
-  reviewReason: (prefix: string, channel: string, userId: string) => `${prefix}:review:reason:${channel}:${userId}`,
+  reviewReason: (prefix: string, channel: string, userId: string) =>
+    `${prefix}:review:reason:${channel}:${userId}`,
   /** The nomination whose information request a chat is answering. */
-  reviewAwaiting: (prefix: string, channel: string, chatId: string) => `${prefix}:review:awaiting:${channel}:${chatId}`,
+  reviewAwaiting: (prefix: string, channel: string, chatId: string) =>
+    `${prefix}:review:awaiting:${channel}:${chatId}`,
   /** The question card action whose text (answer, original, reason) an official is typing. */
-  questionPending: (prefix: string, channel: string, userId: string) => `${prefix}:questions:pending:${channel}:${userId}`,
+  questionPending: (prefix: string, channel: string, userId: string) =>
+    `${prefix}:questions:pending:${channel}:${userId}`,
   /** The version of the published FAQ; every process reloads its FAQ index when it moves. */
   faqVersion: (prefix: string) => `${prefix}:faq:version`,
   /** Failed panel sign-ins from one (hashed) address. */
@@ -42,7 +49,8 @@ export const redisKeys = {
   /** The supergroup a Telegram group was upgraded to (no expiry: the old id never comes back). */
   telegramMigrated: (prefix: string, chatId: string) => `${prefix}:telegram:migrated:${chatId}`,
   /** A Zalo protected sender already told the assistant cannot read them (90 days). */
-  zaloProtectedTold: (prefix: string, chatId: string, userId: string) => `${prefix}:zalo:protected-told:${chatId}:${userId}`,
+  zaloProtectedTold: (prefix: string, chatId: string, userId: string) =>
+    `${prefix}:zalo:protected-told:${chatId}:${userId}`,
   /** A Zalo OA follow already greeted (its event may arrive twice). */
   zaloOaSubscriptionSeen: (prefix: string, key: string) => `${prefix}:zalo_oa:subscription-seen:${key}`,
   /** The lock one process holds while it refreshes the OA token pair. */
@@ -58,9 +66,11 @@ export const redisKeys = {
   /** A solved web chat proof-of-work challenge (a solution opens one chat only). */
   webchatSpentChallenge: (prefix: string, digest: string) => `${prefix}:webchat:pow:${digest}`,
   /** A web chat address's request counter or token bucket (hashed address). */
-  webchatPerIp: (prefix: string, kind: "post" | "poll" | "open", client: string, window: number) => `${prefix}:webchat:rl:${kind}:${client}:${window}`,
+  webchatPerIp: (prefix: string, kind: "post" | "poll" | "open", client: string, window: number) =>
+    `${prefix}:webchat:rl:${kind}:${client}:${window}`,
   /** All web chat clients' messages in one second. */
   webchatGlobal: (prefix: string, second: number) => `${prefix}:webchat:rl:all:${second}`,
   /** Web chat submissions from one (hashed) address on one Vietnam day. */
-  webchatSubmissions: (prefix: string, client: string, day: string) => `${prefix}:webchat:quota:${client}:${day}`,
+  webchatSubmissions: (prefix: string, client: string, day: string) =>
+    `${prefix}:webchat:quota:${client}:${day}`,
 } as const;

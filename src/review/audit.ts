@@ -17,7 +17,17 @@ export interface AuditActor {
   label: string;
 }
 
-export type AuditSubjectType = "nomination" | "self_report" | "reviewer" | "deletion_request" | "question" | "faq_entry" | "locality" | "announcement" | "leaderboard" | "export";
+export type AuditSubjectType =
+  | "nomination"
+  | "self_report"
+  | "reviewer"
+  | "deletion_request"
+  | "question"
+  | "faq_entry"
+  | "locality"
+  | "announcement"
+  | "leaderboard"
+  | "export";
 
 /** What was acted on. */
 export interface AuditSubject {
@@ -28,7 +38,9 @@ export interface AuditSubject {
 }
 
 /** The details of the row; `false` means the action changed nothing (a lost race) and leaves no row. */
-export type AuditEntry = { fromStatus?: string | null; toStatus?: string | null; note?: string | null; code?: string | null } | false;
+export type AuditEntry =
+  | { fromStatus?: string | null; toStatus?: string | null; note?: string | null; code?: string | null }
+  | false;
 
 /** What a door-keeping function returns: its own result and what to write in the log. */
 export interface ActionOutcome<T> {
@@ -85,13 +97,22 @@ export const REDACTED_NOTE = "[đã xóa theo yêu cầu]";
  * the append-only trigger; actor, action, subject, time and statuses never change. Call it inside
  * the erasure's transaction (it is itself recorded there through performAction).
  */
-export async function redactAuditNotes(tx: Tx, subjects: Array<{ type: AuditSubjectType; id: string }>): Promise<number> {
+export async function redactAuditNotes(
+  tx: Tx,
+  subjects: Array<{ type: AuditSubjectType; id: string }>,
+): Promise<number> {
   if (!subjects.length) return 0;
   const rows = await tx.auditLog.findMany({
-    where: { OR: subjects.map((s) => ({ subjectType: s.type, subjectId: s.id })), note: { not: null }, redactedAt: null },
+    where: {
+      OR: subjects.map((s) => ({ subjectType: s.type, subjectId: s.id })),
+      note: { not: null },
+      redactedAt: null,
+    },
     select: { id: true },
   });
   if (!rows.length) return 0;
-  const result = await tx.$queryRaw<Array<{ n: number }>>`select audit_log_redact(${rows.map((r) => r.id)}::bigint[], ${REDACTED_NOTE}) as n`;
+  const result = await tx.$queryRaw<
+    Array<{ n: number }>
+  >`select audit_log_redact(${rows.map((r) => r.id)}::bigint[], ${REDACTED_NOTE}) as n`;
   return Number(result[0]?.n ?? 0);
 }

@@ -14,12 +14,22 @@ import { REVIEW_CHOICE_TOKEN } from "../channels/types.js";
 /** The part of the Telegram channel the review module needs (src/channels/telegram/cards.ts). */
 export interface CardSender {
   sendCard(chatId: string, html: string, buttons: { label: string; data: string }[][]): Promise<number>;
-  editCard(chatId: string, messageId: number, html: string, buttons: { label: string; data: string }[][]): Promise<void>;
+  editCard(
+    chatId: string,
+    messageId: number,
+    html: string,
+    buttons: { label: string; data: string }[][],
+  ): Promise<void>;
 }
 
 /** Callback data token of card buttons: `rv|<action>.<code>`. */
 export const CARD_TOKEN = REVIEW_CHOICE_TOKEN;
-export const CARD_ACTIONS = { claim: "claim", approve: "approve", reject: "reject", info: "request_info" } as const;
+export const CARD_ACTIONS = {
+  claim: "claim",
+  approve: "approve",
+  reject: "reject",
+  info: "request_info",
+} as const;
 export type CardAction = keyof typeof CARD_ACTIONS;
 
 const ACHIEVEMENTS_PREVIEW = 300;
@@ -44,10 +54,17 @@ export interface CardDeps {
 }
 
 /** The card's text and buttons for the nomination's current state. */
-export async function renderCard(deps: Pick<CardDeps, "db" | "i18n">, nominationId: string): Promise<{ html: string; buttons: { label: string; data: string }[][] } | undefined> {
+export async function renderCard(
+  deps: Pick<CardDeps, "db" | "i18n">,
+  nominationId: string,
+): Promise<{ html: string; buttons: { label: string; data: string }[][] } | undefined> {
   const n = await deps.db.nomination.findUnique({
     where: { id: nominationId },
-    include: { _count: { select: { attachments: true } }, decidedBy: { select: { name: true } }, claimedBy: { select: { name: true } } },
+    include: {
+      _count: { select: { attachments: true } },
+      decidedBy: { select: { name: true } },
+      claimedBy: { select: { name: true } },
+    },
   });
   if (!n) return undefined;
   const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t("vi", key, vars);
@@ -64,24 +81,38 @@ export async function renderCard(deps: Pick<CardDeps, "db" | "i18n">, nomination
   ];
   const who = n.decidedBy?.name ?? (status === "in_review" ? n.claimedBy?.name : undefined);
   if (who) lines.push(`${esc(t("review.card.by"))}: ${esc(who)}`);
-  if (status === "needs_info" && n.infoRequestNote) lines.push(`${esc(t("review.card.note"))}: ${esc(shorten(n.infoRequestNote, 300))}`);
-  if (status === "rejected" && n.decisionNote) lines.push(`${esc(t("review.card.note"))}: ${esc(shorten(n.decisionNote, 300))}`);
+  if (status === "needs_info" && n.infoRequestNote)
+    lines.push(`${esc(t("review.card.note"))}: ${esc(shorten(n.infoRequestNote, 300))}`);
+  if (status === "rejected" && n.decisionNote)
+    lines.push(`${esc(t("review.card.note"))}: ${esc(shorten(n.decisionNote, 300))}`);
   const answers = Array.isArray(n.infoAnswers) ? (n.infoAnswers as Array<{ text?: string }>) : [];
   const lastAnswer = answers[answers.length - 1]?.text;
   // An answer returns the nomination to the pool, or to its holder ("in_review"): either way it is news.
-  if ((status === "submitted" || status === "in_review") && lastAnswer) lines.push(`${esc(t("review.card.answer"))}: ${esc(shorten(lastAnswer, 300))}`);
+  if ((status === "submitted" || status === "in_review") && lastAnswer)
+    lines.push(`${esc(t("review.card.answer"))}: ${esc(shorten(lastAnswer, 300))}`);
 
-  const button = (action: CardAction) => ({ label: t(`review.button.${action}`), data: `${CARD_TOKEN}|${action}.${n.code}` });
+  const button = (action: CardAction) => ({
+    label: t(`review.button.${action}`),
+    data: `${CARD_TOKEN}|${action}.${n.code}`,
+  });
   const buttons =
-    status === "submitted" ? [[button("claim"), button("approve")], [button("reject"), button("info")]]
-    : status === "in_review" ? [[button("approve"), button("reject")], [button("info")]]
-    : [];
+    status === "submitted"
+      ? [
+          [button("claim"), button("approve")],
+          [button("reject"), button("info")],
+        ]
+      : status === "in_review"
+        ? [[button("approve"), button("reject")], [button("info")]]
+        : [];
   return { html: lines.join("\n"), buttons };
 }
 
 /** The chats that receive cards: every active reviewer registered on Telegram, plus the review group. */
 async function cardChats(deps: CardDeps): Promise<string[]> {
-  const reviewers = await deps.db.reviewer.findMany({ where: { active: true, channel: "telegram", externalId: { not: null } }, select: { externalId: true } });
+  const reviewers = await deps.db.reviewer.findMany({
+    where: { active: true, channel: "telegram", externalId: { not: null } },
+    select: { externalId: true },
+  });
   const chats = new Set(reviewers.map((r) => r.externalId!));
   if (deps.reviewChatId) chats.add(deps.reviewChatId);
   return [...chats];
@@ -94,7 +125,11 @@ async function cardChats(deps: CardDeps): Promise<string[]> {
 export async function sendCards(deps: CardDeps, nominationId: string): Promise<void> {
   const card = await renderCard(deps, nominationId);
   if (!card) return;
-  const have = new Set((await deps.db.reviewCard.findMany({ where: { nominationId }, select: { chatId: true } })).map((c) => c.chatId));
+  const have = new Set(
+    (await deps.db.reviewCard.findMany({ where: { nominationId }, select: { chatId: true } })).map(
+      (c) => c.chatId,
+    ),
+  );
   const failures: string[] = [];
   for (const chatId of await cardChats(deps)) {
     if (have.has(chatId)) continue;
@@ -103,7 +138,10 @@ export async function sendCards(deps: CardDeps, nominationId: string): Promise<v
       await deps.db.reviewCard.create({ data: { nominationId, chatId, messageId } });
     } catch (err) {
       const final = err instanceof RecipientUnreachableError || err instanceof PermanentSendError;
-      deps.logger.warn({ nominationId, chatId, err: (err as Error).message, final }, final ? "reviewer card cannot be delivered to this chat" : "reviewer card not sent; will retry");
+      deps.logger.warn(
+        { nominationId, chatId, err: (err as Error).message, final },
+        final ? "reviewer card cannot be delivered to this chat" : "reviewer card not sent; will retry",
+      );
       if (!final) failures.push(chatId);
     }
   }
@@ -117,7 +155,10 @@ export async function sendCards(deps: CardDeps, nominationId: string): Promise<v
  * theo yêu cầu", without buttons, so reviewers' chats keep no copy of the person's data.
  */
 export async function eraseCards(deps: CardDeps, nominationIds: string[]): Promise<void> {
-  const cards = await deps.db.reviewCard.findMany({ where: { nominationId: { in: nominationIds } }, include: { nomination: { select: { code: true } } } });
+  const cards = await deps.db.reviewCard.findMany({
+    where: { nominationId: { in: nominationIds } },
+    include: { nomination: { select: { code: true } } },
+  });
   const failures: string[] = [];
   for (const c of cards) {
     const text = `<code>${esc(c.nomination.code)}</code>: ${esc(deps.i18n.t("vi", "review.card.erased"))}`;

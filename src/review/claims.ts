@@ -20,22 +20,48 @@ export interface TakeoverResult {
  *
  * @example const r = await takeOverNomination(db, { nominationId, reviewer: { id: binh.id, name: binh.name } })
  */
-export async function takeOverNomination(db: Db, args: { nominationId: string; reviewer: Decider }): Promise<TakeoverResult> {
-  const { value } = await performAction(db, { reviewerId: args.reviewer.id, label: args.reviewer.name }, { type: "nomination", id: args.nominationId }, "takeover", async (tx) => {
-    const rows = await tx.$queryRaw<Array<{ code: string; holderId: string; name: string; channel: string | null; externalId: string | null }>>`
+export async function takeOverNomination(
+  db: Db,
+  args: { nominationId: string; reviewer: Decider },
+): Promise<TakeoverResult> {
+  const { value } = await performAction(
+    db,
+    { reviewerId: args.reviewer.id, label: args.reviewer.name },
+    { type: "nomination", id: args.nominationId },
+    "takeover",
+    async (tx) => {
+      const rows = await tx.$queryRaw<
+        Array<{
+          code: string;
+          holderId: string;
+          name: string;
+          channel: string | null;
+          externalId: string | null;
+        }>
+      >`
       select n.code, r.id::text as "holderId", r.name, r.channel::text as channel, r."externalId" as "externalId"
         from "Nomination" n join "Reviewer" r on r.id = n."claimedById"
        where n.id = ${args.nominationId}::uuid and n.status = 'in_review' and n."claimedById" <> ${args.reviewer.id}::uuid
        for update of n`;
-    const h = rows[0];
-    if (!h) return { value: { ok: false } as TakeoverResult, audit: false };
-    await tx.nomination.update({ where: { id: args.nominationId }, data: { claimedById: args.reviewer.id, claimedAt: new Date() } });
-    await tx.reviewerNotice.create({ data: { reviewerId: h.holderId, kind: "takeover", code: h.code, actor: args.reviewer.name } });
-    return {
-      value: { ok: true, code: h.code, previous: { id: h.holderId, name: h.name, channel: h.channel, externalId: h.externalId } },
-      audit: { fromStatus: "in_review", toStatus: "in_review", code: h.code, note: `từ ${h.name}` },
-    };
-  });
+      const h = rows[0];
+      if (!h) return { value: { ok: false } as TakeoverResult, audit: false };
+      await tx.nomination.update({
+        where: { id: args.nominationId },
+        data: { claimedById: args.reviewer.id, claimedAt: new Date() },
+      });
+      await tx.reviewerNotice.create({
+        data: { reviewerId: h.holderId, kind: "takeover", code: h.code, actor: args.reviewer.name },
+      });
+      return {
+        value: {
+          ok: true,
+          code: h.code,
+          previous: { id: h.holderId, name: h.name, channel: h.channel, externalId: h.externalId },
+        },
+        audit: { fromStatus: "in_review", toStatus: "in_review", code: h.code, note: `từ ${h.name}` },
+      };
+    },
+  );
   return value;
 }
 

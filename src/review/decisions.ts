@@ -54,26 +54,53 @@ export const DECIDED_TOPIC = "review.decided" satisfies EventTopic;
  *
  * @example await decideNomination(db, { nominationId, action: "approve", reviewer: { id, name } })
  */
-export async function decideNomination(db: Db, args: DecideArgs & { respectClaim: true }): Promise<TransitionResult | HeldByOther>;
-export async function decideNomination(db: Db, args: DecideArgs & { respectClaim?: false }): Promise<TransitionResult>;
-export async function decideNomination(db: Db, args: DecideArgs & { respectClaim?: boolean }): Promise<TransitionResult | HeldByOther> {
+export async function decideNomination(
+  db: Db,
+  args: DecideArgs & { respectClaim: true },
+): Promise<TransitionResult | HeldByOther>;
+export async function decideNomination(
+  db: Db,
+  args: DecideArgs & { respectClaim?: false },
+): Promise<TransitionResult>;
+export async function decideNomination(
+  db: Db,
+  args: DecideArgs & { respectClaim?: boolean },
+): Promise<TransitionResult | HeldByOther> {
   const note = (args.note !== undefined ? cleanText(args.note) : "") || undefined;
-  if (NOTE_REQUIRED.includes(args.action) && !note) throw new NoteRequiredError(`${args.action} needs a note`);
-  if (note && note.length > MAX_NOTE_LENGTH) throw new NoteRequiredError(`note longer than ${MAX_NOTE_LENGTH}`);
+  if (NOTE_REQUIRED.includes(args.action) && !note)
+    throw new NoteRequiredError(`${args.action} needs a note`);
+  if (note && note.length > MAX_NOTE_LENGTH)
+    throw new NoteRequiredError(`note longer than ${MAX_NOTE_LENGTH}`);
   return db.$transaction(async (tx) => {
     if (args.respectClaim) {
       // Locked until the commit: a takeover cannot slip between this check and the decision.
-      const held = await tx.$queryRaw<Array<{ status: string; holderId: string | null; holder: string | null; since: Date | null }>>`
+      const held = await tx.$queryRaw<
+        Array<{ status: string; holderId: string | null; holder: string | null; since: Date | null }>
+      >`
         select n.status::text as status, n."claimedById"::text as "holderId", r.name as holder, n."claimedAt" as since
           from "Nomination" n left join "Reviewer" r on r.id = n."claimedById" where n.id = ${args.nominationId}::uuid for update of n`;
       const h = held[0];
-      if (h && h.status === "in_review" && h.holderId && h.holderId !== args.reviewer.id) return { ok: false, reason: "held", holder: h.holder ?? "", since: h.since };
+      if (h && h.status === "in_review" && h.holderId && h.holderId !== args.reviewer.id)
+        return { ok: false, reason: "held", holder: h.holder ?? "", since: h.since };
     }
-    const result = await transition(tx, { subject: "nomination", id: args.nominationId, action: args.action, actor: { reviewerId: args.reviewer.id, label: args.reviewer.name }, note });
+    const result = await transition(tx, {
+      subject: "nomination",
+      id: args.nominationId,
+      action: args.action,
+      actor: { reviewerId: args.reviewer.id, label: args.reviewer.name },
+      note,
+    });
     if (!result.ok) return result;
     // The reviewer who asks for information holds the item: the answer comes back to them.
-    if (args.action === "request_info") await tx.$executeRaw`update "Nomination" set "infoRequestNote" = ${note}, "claimedById" = coalesce("claimedById", ${args.reviewer.id}::uuid), "claimedAt" = coalesce("claimedAt", now()) where id = ${args.nominationId}::uuid`;
-    await writeOutbox(tx, DECIDED_TOPIC, { subject: "nomination", id: args.nominationId, action: args.action, auditId: String(result.auditId), code: result.code });
+    if (args.action === "request_info")
+      await tx.$executeRaw`update "Nomination" set "infoRequestNote" = ${note}, "claimedById" = coalesce("claimedById", ${args.reviewer.id}::uuid), "claimedAt" = coalesce("claimedAt", now()) where id = ${args.nominationId}::uuid`;
+    await writeOutbox(tx, DECIDED_TOPIC, {
+      subject: "nomination",
+      id: args.nominationId,
+      action: args.action,
+      auditId: String(result.auditId),
+      code: result.code,
+    });
     return result;
   });
 }
@@ -82,12 +109,32 @@ export async function decideNomination(db: Db, args: DecideArgs & { respectClaim
  * Returns a claimed-but-undecided nomination to the pool on behalf of the system (the 72-hour
  * service level), only if it is still claimed at `claimedAt` — a newer claim is left alone.
  */
-export async function releaseStaleClaim(db: Db, nominationId: string, claimedAt: Date): Promise<TransitionResult | undefined> {
+export async function releaseStaleClaim(
+  db: Db,
+  nominationId: string,
+  claimedAt: Date,
+): Promise<TransitionResult | undefined> {
   return db.$transaction(async (tx) => {
-    const n = await tx.nomination.findUnique({ where: { id: nominationId }, select: { status: true, claimedAt: true } });
+    const n = await tx.nomination.findUnique({
+      where: { id: nominationId },
+      select: { status: true, claimedAt: true },
+    });
     if (!n || n.status !== "in_review" || n.claimedAt?.getTime() !== claimedAt.getTime()) return undefined;
-    const result = await transition(tx, { subject: "nomination", id: nominationId, action: "release", actor: { label: "system" }, note: "quá 72 giờ chưa quyết định" });
-    if (result.ok) await writeOutbox(tx, DECIDED_TOPIC, { subject: "nomination", id: nominationId, action: "release", auditId: String(result.auditId), code: result.code });
+    const result = await transition(tx, {
+      subject: "nomination",
+      id: nominationId,
+      action: "release",
+      actor: { label: "system" },
+      note: "quá 72 giờ chưa quyết định",
+    });
+    if (result.ok)
+      await writeOutbox(tx, DECIDED_TOPIC, {
+        subject: "nomination",
+        id: nominationId,
+        action: "release",
+        auditId: String(result.auditId),
+        code: result.code,
+      });
     return result;
   });
 }
@@ -97,21 +144,42 @@ export async function releaseStaleClaim(db: Db, nominationId: string, claimedAt:
  * reviewer who holds it, marked as updated, or else to the queue ("answer"), announcing
  * "nomination.answered".
  */
-export async function answerInfoRequest(db: Db, args: { nominationId: string; text: string; at?: Date }): Promise<TransitionResult> {
+export async function answerInfoRequest(
+  db: Db,
+  args: { nominationId: string; text: string; at?: Date },
+): Promise<TransitionResult> {
   // Cleaned like every stored text: a NUL would make PostgreSQL refuse the write and lose the answer.
   const text = [...cleanText(args.text)].slice(0, MAX_ANSWER_LENGTH).join("");
   const at = (args.at ?? new Date()).toISOString();
   return db.$transaction(async (tx) => {
-    const result = await transition(tx, { subject: "nomination", id: args.nominationId, action: "answer", actor: { label: "submitter" } });
+    const result = await transition(tx, {
+      subject: "nomination",
+      id: args.nominationId,
+      action: "answer",
+      actor: { label: "submitter" },
+    });
     if (!result.ok) return result;
     // jsonb append in SQL: no read-modify-write race with a second answer.
     await tx.$executeRaw`update "Nomination" set "infoAnswers" = "infoAnswers" || jsonb_build_array(jsonb_build_object('at', ${at}::text, 'text', ${text}::text)) where id = ${args.nominationId}::uuid`;
-    await writeOutbox(tx, "nomination.answered", { nominationId: args.nominationId, code: result.code, auditId: String(result.auditId) });
+    await writeOutbox(tx, "nomination.answered", {
+      nominationId: args.nominationId,
+      code: result.code,
+      auditId: String(result.auditId),
+    });
     return result;
   });
 }
 
 /** Verifies or flags a self-report (flagged reports leave the progress figures). */
-export async function decideSelfReport(db: Db, args: { selfReportId: string; action: "verify" | "flag" | "claim"; reviewer: Decider; note?: string }): Promise<TransitionResult> {
-  return transition(db, { subject: "self_report", id: args.selfReportId, action: args.action, actor: { reviewerId: args.reviewer.id, label: args.reviewer.name }, note: (args.note !== undefined ? cleanText(args.note) : "") || undefined });
+export async function decideSelfReport(
+  db: Db,
+  args: { selfReportId: string; action: "verify" | "flag" | "claim"; reviewer: Decider; note?: string },
+): Promise<TransitionResult> {
+  return transition(db, {
+    subject: "self_report",
+    id: args.selfReportId,
+    action: args.action,
+    actor: { reviewerId: args.reviewer.id, label: args.reviewer.name },
+    note: (args.note !== undefined ? cleanText(args.note) : "") || undefined,
+  });
 }

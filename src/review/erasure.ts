@@ -59,62 +59,118 @@ export interface ErasureResult {
  *
  * @example await performDeletion({ db, i18n, enqueue, forgetChat }, requestId, { id: admin.id, name: admin.name })
  */
-export async function performDeletion(deps: ErasureDeps, requestId: string, admin: { id: string; name: string }): Promise<ErasureResult> {
+export async function performDeletion(
+  deps: ErasureDeps,
+  requestId: string,
+  admin: { id: string; name: string },
+): Promise<ErasureResult> {
   const { db } = deps;
-  const { value: done } = await performAction(db, { reviewerId: admin.id, label: admin.name }, { type: "deletion_request", id: requestId }, "erase", async (tx) => {
-    const now = new Date();
-    // Conditional: two admins pressing "erase" at once do it once.
-    const claimed = await tx.deletionRequest.updateMany({ where: { id: requestId, status: "requested" }, data: { status: "done", doneAt: now } });
-    if (claimed.count !== 1) throw new DeletionRequestError("no open deletion request with that id");
-    const req = await tx.deletionRequest.findUniqueOrThrow({ where: { id: requestId }, include: { person: true } });
-    const person = req.person;
-    let nominationIds: string[] = [];
-    let selfReportIds: string[] = [];
-    let auditNotes = 0;
-    if (person) {
-      const noms = await tx.nomination.findMany({ where: { personId: person.id }, select: { id: true, status: true } });
-      nominationIds = noms.map((n) => n.id);
-      const undecided = noms.filter((n) => n.status !== "approved").map((n) => n.id);
-      selfReportIds = (await tx.selfReport.findMany({ where: { personId: person.id }, select: { id: true } })).map((s) => s.id);
-      // Notes first: redaction reads the rows before anything else changes them.
-      auditNotes = await redactAuditNotes(tx, [...nominationIds.map((id) => ({ type: "nomination" as const, id })), ...selfReportIds.map((id) => ({ type: "self_report" as const, id }))]);
-      await tx.attachment.deleteMany({ where: { nominationId: { in: nominationIds } } });
-      await tx.nomination.updateMany({ where: { id: { in: nominationIds } }, data: { nominatorName: ERASED, nominatorPhone: ERASED, infoAnswers: [], erasedAt: now } });
-      await tx.nomination.updateMany({ where: { id: { in: nominationIds }, decisionNote: { not: null } }, data: { decisionNote: ERASED } });
-      await tx.nomination.updateMany({ where: { id: { in: nominationIds }, infoRequestNote: { not: null } }, data: { infoRequestNote: ERASED } });
-      await tx.nomination.updateMany({ where: { id: { in: undecided } }, data: { nomineeName: ERASED, nomineeUnit: ERASED, achievements: ERASED, publishable: false } });
-      // The idempotency key embeds the chat id ("channel:chat:run"): keep it unique, without the id.
-      await tx.$executeRaw`update "Nomination" set "idempotencyKey" = 'erased:' || encode(sha256(convert_to("idempotencyKey", 'UTF8')), 'hex') where id = any(${nominationIds}::uuid[])`;
-      await tx.$executeRaw`update "SelfReport" set "idempotencyKey" = 'erased:' || encode(sha256(convert_to("idempotencyKey", 'UTF8')), 'hex') where id = any(${selfReportIds}::uuid[])`;
-      await tx.selfReport.deleteMany({ where: { id: { in: selfReportIds } } });
-      // The tallies follow by trigger; a unit left with no report at all keeps no row (its name was typed by this person).
-      if (selfReportIds.length) {
-        await tx.$executeRaw`delete from "SelfReportUnitTally" u where u.respondents = 0 and u.met = 0 and not exists (select 1 from "SelfReportUnitTally" o where o.level = u.level and o."unitKey" = u."unitKey" and o.indicator = '*' and o.respondents > 0)`;
-        await tx.$executeRaw`delete from "SelfReportTally" u where u."currentRespondents" = 0 and u."monthRespondents" = 0 and not exists (select 1 from "SelfReportTally" o where o.level = u.level and o."unitKey" = u."unitKey" and o."currentRespondents" + o."monthRespondents" > 0)`;
+  const { value: done } = await performAction(
+    db,
+    { reviewerId: admin.id, label: admin.name },
+    { type: "deletion_request", id: requestId },
+    "erase",
+    async (tx) => {
+      const now = new Date();
+      // Conditional: two admins pressing "erase" at once do it once.
+      const claimed = await tx.deletionRequest.updateMany({
+        where: { id: requestId, status: "requested" },
+        data: { status: "done", doneAt: now },
+      });
+      if (claimed.count !== 1) throw new DeletionRequestError("no open deletion request with that id");
+      const req = await tx.deletionRequest.findUniqueOrThrow({
+        where: { id: requestId },
+        include: { person: true },
+      });
+      const person = req.person;
+      let nominationIds: string[] = [];
+      let selfReportIds: string[] = [];
+      let auditNotes = 0;
+      if (person) {
+        const noms = await tx.nomination.findMany({
+          where: { personId: person.id },
+          select: { id: true, status: true },
+        });
+        nominationIds = noms.map((n) => n.id);
+        const undecided = noms.filter((n) => n.status !== "approved").map((n) => n.id);
+        selfReportIds = (
+          await tx.selfReport.findMany({ where: { personId: person.id }, select: { id: true } })
+        ).map((s) => s.id);
+        // Notes first: redaction reads the rows before anything else changes them.
+        auditNotes = await redactAuditNotes(tx, [
+          ...nominationIds.map((id) => ({ type: "nomination" as const, id })),
+          ...selfReportIds.map((id) => ({ type: "self_report" as const, id })),
+        ]);
+        await tx.attachment.deleteMany({ where: { nominationId: { in: nominationIds } } });
+        await tx.nomination.updateMany({
+          where: { id: { in: nominationIds } },
+          data: { nominatorName: ERASED, nominatorPhone: ERASED, infoAnswers: [], erasedAt: now },
+        });
+        await tx.nomination.updateMany({
+          where: { id: { in: nominationIds }, decisionNote: { not: null } },
+          data: { decisionNote: ERASED },
+        });
+        await tx.nomination.updateMany({
+          where: { id: { in: nominationIds }, infoRequestNote: { not: null } },
+          data: { infoRequestNote: ERASED },
+        });
+        await tx.nomination.updateMany({
+          where: { id: { in: undecided } },
+          data: { nomineeName: ERASED, nomineeUnit: ERASED, achievements: ERASED, publishable: false },
+        });
+        // The idempotency key embeds the chat id ("channel:chat:run"): keep it unique, without the id.
+        await tx.$executeRaw`update "Nomination" set "idempotencyKey" = 'erased:' || encode(sha256(convert_to("idempotencyKey", 'UTF8')), 'hex') where id = any(${nominationIds}::uuid[])`;
+        await tx.$executeRaw`update "SelfReport" set "idempotencyKey" = 'erased:' || encode(sha256(convert_to("idempotencyKey", 'UTF8')), 'hex') where id = any(${selfReportIds}::uuid[])`;
+        await tx.selfReport.deleteMany({ where: { id: { in: selfReportIds } } });
+        // The tallies follow by trigger; a unit left with no report at all keeps no row (its name was typed by this person).
+        if (selfReportIds.length) {
+          await tx.$executeRaw`delete from "SelfReportUnitTally" u where u.respondents = 0 and u.met = 0 and not exists (select 1 from "SelfReportUnitTally" o where o.level = u.level and o."unitKey" = u."unitKey" and o.indicator = '*' and o.respondents > 0)`;
+          await tx.$executeRaw`delete from "SelfReportTally" u where u."currentRespondents" = 0 and u."monthRespondents" = 0 and not exists (select 1 from "SelfReportTally" o where o.level = u.level and o."unitKey" = u."unitKey" and o."currentRespondents" + o."monthRespondents" > 0)`;
+        }
+        await eraseQuestionsOf(tx, person.id, ERASED, now);
+        if (nominationIds.length) await writeOutbox(tx, ERASED_TOPIC, { nominationIds });
+        // Every foreign key to Person is ON DELETE SET NULL: the records stay, pointing at nobody.
+        await tx.person.delete({ where: { id: person.id } });
       }
-      await eraseQuestionsOf(tx, person.id, ERASED, now);
-      if (nominationIds.length) await writeOutbox(tx, ERASED_TOPIC, { nominationIds });
-      // Every foreign key to Person is ON DELETE SET NULL: the records stay, pointing at nobody.
-      await tx.person.delete({ where: { id: person.id } });
-    }
-    // The chat id was needed only to confirm; the confirmation below carries it from memory.
-    await tx.deletionRequest.update({ where: { id: requestId }, data: { chatId: "" } });
-    return {
-      value: { req, person, nominations: nominationIds.length, selfReports: selfReportIds.length, auditNotes },
-      audit: { fromStatus: "requested", toStatus: "done", note: `${nominationIds.length} hồ sơ đề cử, ${selfReportIds.length} tự đánh giá, ${auditNotes} ghi chú nhật ký` },
-    };
-  });
+      // The chat id was needed only to confirm; the confirmation below carries it from memory.
+      await tx.deletionRequest.update({ where: { id: requestId }, data: { chatId: "" } });
+      return {
+        value: {
+          req,
+          person,
+          nominations: nominationIds.length,
+          selfReports: selfReportIds.length,
+          auditNotes,
+        },
+        audit: {
+          fromStatus: "requested",
+          toStatus: "done",
+          note: `${nominationIds.length} hồ sơ đề cử, ${selfReportIds.length} tự đánh giá, ${auditNotes} ghi chú nhật ký`,
+        },
+      };
+    },
+  );
   deps.pokeOutbox?.();
   const channel = done.req.channel as ChannelName;
   if (deps.forgetChat) {
-    await deps.forgetChat(channel, done.req.chatId, done.person?.externalId ?? done.req.chatId).catch((err: unknown) => {
-      deps.onWarning?.("chat traces not fully erased", { requestId, err: (err as Error).message });
-    });
+    await deps
+      .forgetChat(channel, done.req.chatId, done.person?.externalId ?? done.req.chatId)
+      .catch((err: unknown) => {
+        deps.onWarning?.("chat traces not fully erased", { requestId, err: (err as Error).message });
+      });
   }
   const lang = langOf(done.person?.language);
   await deps
     // Removed once delivered: the job is the last place the chat id would linger.
-    .enqueue({ channel, chatId: done.req.chatId, key: `erased-${requestId}`, replies: [{ text: deps.i18n.t(lang, "review.notify.erased") }] }, { removeOnComplete: true })
+    .enqueue(
+      {
+        channel,
+        chatId: done.req.chatId,
+        key: `erased-${requestId}`,
+        replies: [{ text: deps.i18n.t(lang, "review.notify.erased") }],
+      },
+      { removeOnComplete: true },
+    )
     .catch(() => {}); // channel switched off: the erasure itself is what matters
   return { nominations: done.nominations, selfReports: done.selfReports, auditNotes: done.auditNotes };
 }

@@ -25,7 +25,9 @@ export interface LocalityLookup {
   resolve(text: string): Locality | undefined;
 }
 
-const rowsSchema = z.array(z.object({ id: z.string().min(1), vi: z.string().min(1), aliases: z.array(z.string()).default([]) }));
+const rowsSchema = z.array(
+  z.object({ id: z.string().min(1), vi: z.string().min(1), aliases: z.array(z.string()).default([]) }),
+);
 
 /** Lower case, no diacritics, đ → d, single spaces, no punctuation. */
 export function foldLocality(text: string): string {
@@ -67,7 +69,14 @@ function withinOneEdit(a: string, b: string): boolean {
 
 /** @example const lookup = createLocalityLookup([{ id: "tq-na-hang", name: "Huyện Na Hang", aliases: ["na hang"] }]) */
 export function createLocalityLookup(rows: Locality[]): LocalityLookup {
-  const keys = rows.map((l) => ({ l, keys: [...new Set([l.name, ...l.aliases].flatMap((s) => [foldLocality(s), strip(foldLocality(s))]).filter(Boolean))] }));
+  const keys = rows.map((l) => ({
+    l,
+    keys: [
+      ...new Set(
+        [l.name, ...l.aliases].flatMap((s) => [foldLocality(s), strip(foldLocality(s))]).filter(Boolean),
+      ),
+    ],
+  }));
   const byId = new Map(rows.map((l) => [l.id, l]));
   return {
     list: () => rows,
@@ -79,7 +88,9 @@ export function createLocalityLookup(rows: Locality[]): LocalityLookup {
       const exact = keys.find((k) => k.keys.some((key) => wanted.includes(key)));
       if (exact) return exact.l;
       // One typo in a name of five letters or more ("son duogn"); never for short, ambiguous words.
-      const near = keys.filter((k) => k.keys.some((key) => key.length >= 5 && wanted.some((w) => withinOneEdit(w, key))));
+      const near = keys.filter((k) =>
+        k.keys.some((key) => key.length >= 5 && wanted.some((w) => withinOneEdit(w, key))),
+      );
       return near.length === 1 ? near[0]!.l : undefined;
     },
   };
@@ -110,7 +121,10 @@ export interface ManagedLocalityLookup extends LocalityLookup {
  *
  * @example const localities = managedLocalityLookup(db); await seedLocalities(db, yaml); await localities.refresh();
  */
-export function managedLocalityLookup(db: Db, opts: { maxAgeMs?: number; onError?: (err: unknown) => void } = {}): ManagedLocalityLookup {
+export function managedLocalityLookup(
+  db: Db,
+  opts: { maxAgeMs?: number; onError?: (err: unknown) => void } = {},
+): ManagedLocalityLookup {
   const maxAgeMs = opts.maxAgeMs ?? 30_000;
   let all = createLocalityLookup([]);
   let active: Locality[] = [];

@@ -23,11 +23,25 @@ export function panelBaseUrl(config: { publicUrl?: string; port: number }): stri
  *
  * @example const { url } = await createLoginLink(db, reviewer.id, "https://bot.example.vn", { reviewerId: reviewer.id, label: reviewer.name })
  */
-export async function createLoginLink(db: Db, reviewerId: string, baseUrl: string, issuer: AuditActor, now = new Date()): Promise<{ url: string; expiresAt: Date }> {
+export async function createLoginLink(
+  db: Db,
+  reviewerId: string,
+  baseUrl: string,
+  issuer: AuditActor,
+  now = new Date(),
+): Promise<{ url: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + LOGIN_LINK_TTL_MS);
   await performAction(db, issuer, { type: "reviewer", id: reviewerId }, "login_link_issue", async (tx) => {
-    await tx.loginToken.create({ data: { tokenHash: createHash("sha256").update(token).digest("hex"), reviewerId, expiresAt, issuedBy: issuer.label, issuedById: issuer.reviewerId ?? null } });
+    await tx.loginToken.create({
+      data: {
+        tokenHash: createHash("sha256").update(token).digest("hex"),
+        reviewerId,
+        expiresAt,
+        issuedBy: issuer.label,
+        issuedById: issuer.reviewerId ?? null,
+      },
+    });
     return { value: undefined, audit: {} };
   });
   return { url: `${baseUrl.replace(/\/$/, "")}/admin/login?token=${token}`, expiresAt };
@@ -47,8 +61,16 @@ export async function sendLoginLink(
   reviewer: { id: string; channel: ChannelName | null; externalId: string | null },
   issuer: AuditActor,
 ): Promise<void> {
-  if (!reviewer.channel || !reviewer.externalId) throw new NoReviewerChatError("the reviewer has no chat registered");
+  if (!reviewer.channel || !reviewer.externalId)
+    throw new NoReviewerChatError("the reviewer has no chat registered");
   const { url } = await createLoginLink(deps.db, reviewer.id, deps.baseUrl, issuer);
   const key = `login-link-${createHash("sha256").update(url).digest("hex").slice(0, 24)}`;
-  await deps.enqueue({ channel: reviewer.channel, chatId: reviewer.externalId, key, replies: [{ text: deps.i18n.t("vi", "review.reviewer.login_link_from_admin", { url, name: issuer.label }) }] });
+  await deps.enqueue({
+    channel: reviewer.channel,
+    chatId: reviewer.externalId,
+    key,
+    replies: [
+      { text: deps.i18n.t("vi", "review.reviewer.login_link_from_admin", { url, name: issuer.label }) },
+    ],
+  });
 }

@@ -27,7 +27,11 @@ export function awaitingAnswerKey(prefix: string, channel: string, chatId: strin
   return redisKeys.reviewAwaiting(prefix, channel, chatId);
 }
 
-const NOTIFY_KEY: Record<string, string | undefined> = { approve: "review.notify.approved", reject: "review.notify.rejected", request_info: "review.notify.needs_info" };
+const NOTIFY_KEY: Record<string, string | undefined> = {
+  approve: "review.notify.approved",
+  reject: "review.notify.rejected",
+  request_info: "review.notify.needs_info",
+};
 
 export function langOf(language: string | null | undefined): Lang {
   return (LANGS as readonly string[]).includes(language ?? "") ? (language as Lang) : "vi";
@@ -38,7 +42,11 @@ export function langOf(language: string | null | undefined): Lang {
  * other actions tell the submitter nothing). After an information request, the submitter's next
  * message in that chat becomes the answer.
  */
-export async function notifySubmitter(deps: NotifyDeps, nominationId: string, auditId: string): Promise<void> {
+export async function notifySubmitter(
+  deps: NotifyDeps,
+  nominationId: string,
+  auditId: string,
+): Promise<void> {
   const audit = await deps.db.auditLog.findUnique({ where: { id: BigInt(auditId) } });
   const key = audit && NOTIFY_KEY[audit.action];
   if (!audit || !key) return;
@@ -48,12 +56,25 @@ export async function notifySubmitter(deps: NotifyDeps, nominationId: string, au
   const lang = langOf(person.language);
   const text = deps.i18n.t(lang, key, { code: n.code, note: audit.note ?? "" });
   if (audit.action === "request_info") {
-    await deps.redis.set(awaitingAnswerKey(deps.prefix, person.channel, person.chatId), nominationId, "EX", AWAITING_ANSWER_TTL_S);
+    await deps.redis.set(
+      awaitingAnswerKey(deps.prefix, person.channel, person.chatId),
+      nominationId,
+      "EX",
+      AWAITING_ANSWER_TTL_S,
+    );
   }
   try {
-    await deps.enqueue({ channel: person.channel as ChannelName, chatId: person.chatId, key: `notify-${auditId}`, replies: [{ text }] });
+    await deps.enqueue({
+      channel: person.channel as ChannelName,
+      chatId: person.chatId,
+      key: `notify-${auditId}`,
+      replies: [{ text }],
+    });
   } catch (err) {
     // A channel switched off since the submission: nothing can reach the person there.
-    deps.logger.warn({ nominationId, auditId, channel: person.channel, err: (err as Error).message }, "submitter notification not queued");
+    deps.logger.warn(
+      { nominationId, auditId, channel: person.channel, err: (err as Error).message },
+      "submitter notification not queued",
+    );
   }
 }

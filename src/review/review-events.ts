@@ -40,7 +40,9 @@ export interface ReviewEventDeps {
 export function registerReviewEvents(deps: ReviewEventDeps): void {
   const { db, events, logger } = deps;
   const log = logger.child({ concern: "review" });
-  const cardDeps = deps.cards ? { db, i18n: deps.i18n, cards: deps.cards, reviewChatId: deps.reviewChatId, logger: log } : undefined;
+  const cardDeps = deps.cards
+    ? { db, i18n: deps.i18n, cards: deps.cards, reviewChatId: deps.reviewChatId, logger: log }
+    : undefined;
 
   events.on("nomination.submitted", async (payload) => {
     const { nominationId } = payload;
@@ -57,8 +59,12 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
     const at = (await db.auditLog.findUnique({ where: { id: BigInt(auditId) }, select: { at: true } }))?.at;
     await scheduleReminder(events, nominationId, at ?? new Date(), deps.remindAfterMs);
     // An answer that went back to its holder starts the holder's 72-hour clock again.
-    const n = await db.nomination.findUnique({ where: { id: nominationId }, select: { claimedAt: true, status: true } });
-    if (n?.status === "in_review" && n.claimedAt) await scheduleRelease(events, nominationId, n.claimedAt, deps.releaseAfterMs);
+    const n = await db.nomination.findUnique({
+      where: { id: nominationId },
+      select: { claimedAt: true, status: true },
+    });
+    if (n?.status === "in_review" && n.claimedAt)
+      await scheduleRelease(events, nominationId, n.claimedAt, deps.releaseAfterMs);
   });
 
   events.on(DECIDED_TOPIC, async (payload) => {
@@ -68,7 +74,8 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
     if (cardDeps) await refreshCards(cardDeps, id);
     if (payload.action === "claim") {
       const n = await db.nomination.findUnique({ where: { id }, select: { claimedAt: true, status: true } });
-      if (n?.status === "in_review" && n.claimedAt) await scheduleRelease(events, id, n.claimedAt, deps.releaseAfterMs);
+      if (n?.status === "in_review" && n.claimedAt)
+        await scheduleRelease(events, id, n.claimedAt, deps.releaseAfterMs);
     }
   });
 
@@ -89,21 +96,46 @@ export function registerReviewEvents(deps: ReviewEventDeps): void {
       }
       return;
     }
-    const n = await db.nomination.findUnique({ where: { id: job.nominationId }, select: { status: true, claimedById: true, code: true, updatedAt: true } });
+    const n = await db.nomination.findUnique({
+      where: { id: job.nominationId },
+      select: { status: true, claimedById: true, code: true, updatedAt: true },
+    });
     // Still waiting in the pool since the moment this reminder watches?
-    if (!n || n.status !== "submitted" || n.claimedById || n.updatedAt.getTime() > new Date(job.since).getTime() + 1_000) return;
+    if (
+      !n ||
+      n.status !== "submitted" ||
+      n.claimedById ||
+      n.updatedAt.getTime() > new Date(job.since).getTime() + 1_000
+    )
+      return;
     if (!deps.telegramEnabled) return;
-    const chats = new Set((await db.reviewer.findMany({ where: { active: true, channel: "telegram", externalId: { not: null } }, select: { externalId: true } })).map((r) => r.externalId!));
+    const chats = new Set(
+      (
+        await db.reviewer.findMany({
+          where: { active: true, channel: "telegram", externalId: { not: null } },
+          select: { externalId: true },
+        })
+      ).map((r) => r.externalId!),
+    );
     if (deps.reviewChatId) chats.add(deps.reviewChatId);
     const text = deps.i18n.t("vi", "review.reviewer.reminder", { code: n.code });
     for (const chatId of chats) {
-      await deps.enqueue({ channel: "telegram", chatId, key: `sla-remind-${job.nominationId}-${new Date(job.since).getTime()}-${chatId}`, replies: [{ text }] });
+      await deps.enqueue({
+        channel: "telegram",
+        chatId,
+        key: `sla-remind-${job.nominationId}-${new Date(job.since).getTime()}-${chatId}`,
+        replies: [{ text }],
+      });
     }
     log.info({ nominationId: job.nominationId }, "48 h reminder sent");
   });
 
   // These appear in the admin panel straight from their tables; the events only mark them in the log.
-  events.on("selfreport.submitted", async ({ selfReportId }) => log.info({ topic: "selfreport.submitted", id: selfReportId }, "listed in the admin panel"));
-  events.on("deletion.requested", async ({ requestId }) => log.info({ topic: "deletion.requested", id: requestId }, "listed in the admin panel"));
+  events.on("selfreport.submitted", async ({ selfReportId }) =>
+    log.info({ topic: "selfreport.submitted", id: selfReportId }, "listed in the admin panel"),
+  );
+  events.on("deletion.requested", async ({ requestId }) =>
+    log.info({ topic: "deletion.requested", id: requestId }, "listed in the admin panel"),
+  );
   // (Forwarded questions have their own handlers: src/questions/events.ts.)
 }

@@ -14,7 +14,13 @@ import { LANGS, type Translator } from "../i18n/locales.js";
 import type { Middleware } from "../conversation/pipeline.js";
 import { fold as foldText } from "../i18n/fold.js";
 import { CARD_ACTIONS, CARD_TOKEN, type CardAction } from "./cards.js";
-import { answerInfoRequest, decideNomination, MAX_NOTE_LENGTH, type HeldByOther, type ReviewAction } from "./decisions.js";
+import {
+  answerInfoRequest,
+  decideNomination,
+  MAX_NOTE_LENGTH,
+  type HeldByOther,
+  type ReviewAction,
+} from "./decisions.js";
 import { createLoginLink } from "./login-links.js";
 import { awaitingAnswerKey, langOf } from "./notifications.js";
 import { findActiveReviewer, type ReviewerView } from "./reviewers.js";
@@ -42,7 +48,6 @@ const CODE_RE = /^(DC|TD)-\d{4}-\d{6}$/;
 /** Folded the engine's way, keeping the "/" of a command, so "Hủy", "huy" and "HỦY" read alike. */
 const fold = (s: string) => foldText(s, "/");
 
-
 /**
  * @example middlewares.push(createReviewerMiddleware({ db, redis, prefix, i18n, panelUrl, logger }))
  */
@@ -51,7 +56,10 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
   const log = deps.logger.child({ concern: "review" });
   const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
   // "hủy" and "bỏ qua" in every language, from the same word lists the conversation uses.
-  const wordSet = (list: string) => new Set(LANGS.flatMap((lang) => i18n.t(lang, `conversation.words.${list}`).split("\n")).map((w) => fold(w)));
+  const wordSet = (list: string) =>
+    new Set(
+      LANGS.flatMap((lang) => i18n.t(lang, `conversation.words.${list}`).split("\n")).map((w) => fold(w)),
+    );
   const CANCEL = wordSet("cancel");
   const SKIP = wordSet("skip");
   const reasonKey = (msg: InboundMessage) => redisKeys.reviewReason(prefix, msg.channel, msg.userId);
@@ -60,16 +68,36 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
     if (r.ok) return [{ text: t(`review.reviewer.done_${action}`, { code }) }];
     if (r.reason === "not_found") return [{ text: t("review.reviewer.not_found", { code }) }];
     if (r.reason === "held") return [{ text: t("review.reviewer.held", { code, who: r.holder }) }];
-    const who = r.decidedBy ?? (r.current === "in_review" ? r.claimedBy : undefined) ?? (r.current !== "submitted" ? r.lastActor : undefined);
+    const who =
+      r.decidedBy ??
+      (r.current === "in_review" ? r.claimedBy : undefined) ??
+      (r.current !== "submitted" ? r.lastActor : undefined);
     const status = t(`review.status.${r.current}`);
-    return [{ text: who ? t("review.reviewer.conflict", { code, who, status }) : t("review.reviewer.conflict_unknown", { code, status }) }];
+    return [
+      {
+        text: who
+          ? t("review.reviewer.conflict", { code, who, status })
+          : t("review.reviewer.conflict_unknown", { code, status }),
+      },
+    ];
   };
 
-  async function act(reviewer: ReviewerView, code: string, action: ReviewAction, note?: string): Promise<Reply[]> {
+  async function act(
+    reviewer: ReviewerView,
+    code: string,
+    action: ReviewAction,
+    note?: string,
+  ): Promise<Reply[]> {
     const n = await db.nomination.findUnique({ where: { code }, select: { id: true } });
     if (!n) return [{ text: t("review.reviewer.not_found", { code }) }];
     // A card press respects a colleague's claim just as the panel does: taking over is done, explicitly, in the panel.
-    const result = await decideNomination(db, { nominationId: n.id, action, reviewer: { id: reviewer.id, name: reviewer.name }, note, respectClaim: true });
+    const result = await decideNomination(db, {
+      nominationId: n.id,
+      action,
+      reviewer: { id: reviewer.id, name: reviewer.name },
+      note,
+      respectClaim: true,
+    });
     if (result.ok) deps.pokeOutbox?.();
     log.info({ code, action, reviewerId: reviewer.id, ok: result.ok }, "card action");
     return describe(code, action, result);
@@ -88,17 +116,29 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
     const action = CARD_ACTIONS[cardAction];
     if (action === "reject" || action === "request_info") {
       await redis.set(reasonKey(msg), JSON.stringify({ action, code }), "EX", REASON_TTL_S);
-      return [{ text: t(action === "reject" ? "review.reviewer.ask_reason_reject" : "review.reviewer.ask_reason_info", { code }) }];
+      return [
+        {
+          text: t(
+            action === "reject" ? "review.reviewer.ask_reason_reject" : "review.reviewer.ask_reason_info",
+            { code },
+          ),
+        },
+      ];
     }
     return act(reviewer, code, action);
   }
 
-  async function onReason(msg: InboundMessage, pending: { action: ReviewAction; code: string }, text: string): Promise<Reply[]> {
+  async function onReason(
+    msg: InboundMessage,
+    pending: { action: ReviewAction; code: string },
+    text: string,
+  ): Promise<Reply[]> {
     if (CANCEL.has(fold(text))) {
       await redis.del(reasonKey(msg));
       return [{ text: t("review.reviewer.reason_cancelled", { code: pending.code }) }];
     }
-    if (text.trim().length > MAX_NOTE_LENGTH) return [{ text: t("review.reviewer.reason_too_long", { max: MAX_NOTE_LENGTH }) }];
+    if (text.trim().length > MAX_NOTE_LENGTH)
+      return [{ text: t("review.reviewer.reason_too_long", { max: MAX_NOTE_LENGTH }) }];
     const reviewer = await findActiveReviewer(db, msg.channel, msg.userId);
     await redis.del(reasonKey(msg));
     if (!reviewer) return [{ text: t("review.reviewer.not_registered") }];
@@ -110,13 +150,19 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
     if (!reviewer) return [{ text: t("review.reviewer.not_registered") }];
     // A link posted in a group could be used by anyone in it.
     if (msg.chatId !== msg.userId) return [{ text: t("review.reviewer.login_private_only") }];
-    const { url } = await createLoginLink(db, reviewer.id, deps.panelUrl, { reviewerId: reviewer.id, label: reviewer.name });
+    const { url } = await createLoginLink(db, reviewer.id, deps.panelUrl, {
+      reviewerId: reviewer.id,
+      label: reviewer.name,
+    });
     log.info({ reviewerId: reviewer.id }, "sign-in link issued in chat");
     return [{ text: t("review.reviewer.login_link", { url }) }];
   }
 
   async function onAnswer(msg: InboundMessage, nominationId: string, text: string): Promise<Reply[]> {
-    const person = await db.person.findUnique({ where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } }, select: { language: true } });
+    const person = await db.person.findUnique({
+      where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } },
+      select: { language: true },
+    });
     const lang = langOf(person?.language ?? msg.languageHint);
     const key = awaitingAnswerKey(prefix, msg.channel, msg.chatId);
     const n = await db.nomination.findUnique({ where: { id: nominationId }, select: { code: true } });
@@ -145,8 +191,12 @@ export function createReviewerMiddleware(deps: ReviewerMiddlewareDeps): Middlewa
     if (!text) return next();
 
     // Both states are read in one round trip: this runs before every text message.
-    const [pendingRaw, awaiting] = await redis.mget(reasonKey(msg), awaitingAnswerKey(prefix, msg.channel, msg.chatId));
-    if (pendingRaw) return onReason(msg, JSON.parse(pendingRaw) as { action: ReviewAction; code: string }, text);
+    const [pendingRaw, awaiting] = await redis.mget(
+      reasonKey(msg),
+      awaitingAnswerKey(prefix, msg.channel, msg.chatId),
+    );
+    if (pendingRaw)
+      return onReason(msg, JSON.parse(pendingRaw) as { action: ReviewAction; code: string }, text);
 
     const command = fold(text).split(/\s+/)[0]?.replace(/@\w+$/, "");
     if (command === "/dangnhap" || command === "/login") return onSignInRequest(msg);

@@ -13,13 +13,29 @@ export const RELEASE_AFTER_MS = 72 * 3_600_000;
 export type SlaJob = EventMap["review.sla"];
 
 /** Schedules the 48-hour reminder for a nomination that (re-)entered the pool at `since`. */
-export async function scheduleReminder(events: EventBus, nominationId: string, since: Date, delayMs = REMIND_AFTER_MS): Promise<void> {
+export async function scheduleReminder(
+  events: EventBus,
+  nominationId: string,
+  since: Date,
+  delayMs = REMIND_AFTER_MS,
+): Promise<void> {
   const job: SlaJob = { kind: "remind", nominationId, since: since.toISOString() };
-  await events.publish(SLA_TOPIC, job, { delay: delayMs, jobId: `sla-remind-${nominationId}-${since.getTime()}` });
+  await events.publish(SLA_TOPIC, job, {
+    delay: delayMs,
+    jobId: `sla-remind-${nominationId}-${since.getTime()}`,
+  });
 }
 
 /** Schedules the 72-hour release of a claim made at `claimedAt`. */
-export async function scheduleRelease(events: EventBus, nominationId: string, claimedAt: Date, delayMs = RELEASE_AFTER_MS): Promise<void> {
+export async function scheduleRelease(
+  events: EventBus,
+  nominationId: string,
+  claimedAt: Date,
+  delayMs = RELEASE_AFTER_MS,
+): Promise<void> {
   const job: SlaJob = { kind: "release", nominationId, claimedAt: claimedAt.toISOString() };
-  await events.publish(SLA_TOPIC, job, { delay: delayMs, jobId: `sla-release-${nominationId}-${claimedAt.getTime()}` });
+  await events.publish(SLA_TOPIC, job, {
+    delay: delayMs,
+    jobId: `sla-release-${nominationId}-${claimedAt.getTime()}`,
+  });
 }

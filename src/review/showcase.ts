@@ -20,21 +20,51 @@ export class SummaryError extends Error {
  *
  * @example await publishShowcase(db, { nominationId, summary: "Xã đầu tiên…", reviewer: me })
  */
-export async function publishShowcase(db: Db, args: { nominationId: string; code: string; summary: string; reviewer: Decider }): Promise<boolean> {
+export async function publishShowcase(
+  db: Db,
+  args: { nominationId: string; code: string; summary: string; reviewer: Decider },
+): Promise<boolean> {
   const summary = args.summary.trim();
   if (summary.length < 10 || summary.length > MAX_SUMMARY_LENGTH) throw new SummaryError("summary length");
-  const { value } = await performAction(db, { reviewerId: args.reviewer.id, label: args.reviewer.name }, { type: "nomination", id: args.nominationId, code: args.code }, "publish", async (tx) => {
-    const updated = await tx.nomination.updateMany({ where: { id: args.nominationId, status: "approved", erasedAt: null }, data: { publishable: true, publicSummary: summary } });
-    return { value: updated.count > 0, audit: updated.count ? { fromStatus: "approved", toStatus: "approved" } : false };
-  });
+  const { value } = await performAction(
+    db,
+    { reviewerId: args.reviewer.id, label: args.reviewer.name },
+    { type: "nomination", id: args.nominationId, code: args.code },
+    "publish",
+    async (tx) => {
+      const updated = await tx.nomination.updateMany({
+        where: { id: args.nominationId, status: "approved", erasedAt: null },
+        data: { publishable: true, publicSummary: summary },
+      });
+      return {
+        value: updated.count > 0,
+        audit: updated.count ? { fromStatus: "approved", toStatus: "approved" } : false,
+      };
+    },
+  );
   return value;
 }
 
 /** Takes a nomination out of the showcase (its summary is kept for a later re-publication). */
-export async function withdrawShowcase(db: Db, args: { nominationId: string; code: string; reviewer: Decider }): Promise<boolean> {
-  const { value } = await performAction(db, { reviewerId: args.reviewer.id, label: args.reviewer.name }, { type: "nomination", id: args.nominationId, code: args.code }, "unpublish", async (tx) => {
-    const updated = await tx.nomination.updateMany({ where: { id: args.nominationId, publishable: true }, data: { publishable: false } });
-    return { value: updated.count > 0, audit: updated.count ? { fromStatus: "approved", toStatus: "approved" } : false };
-  });
+export async function withdrawShowcase(
+  db: Db,
+  args: { nominationId: string; code: string; reviewer: Decider },
+): Promise<boolean> {
+  const { value } = await performAction(
+    db,
+    { reviewerId: args.reviewer.id, label: args.reviewer.name },
+    { type: "nomination", id: args.nominationId, code: args.code },
+    "unpublish",
+    async (tx) => {
+      const updated = await tx.nomination.updateMany({
+        where: { id: args.nominationId, publishable: true },
+        data: { publishable: false },
+      });
+      return {
+        value: updated.count > 0,
+        audit: updated.count ? { fromStatus: "approved", toStatus: "approved" } : false,
+      };
+    },
+  );
   return value;
 }

@@ -17,7 +17,16 @@ import { performAction } from "./audit.js";
 
 export type Status = "submitted" | "in_review" | "needs_info" | "approved" | "rejected" | "withdrawn";
 export type SubjectType = "nomination" | "self_report";
-export type Action = "claim" | "release" | "approve" | "reject" | "request_info" | "answer" | "withdraw" | "verify" | "flag";
+export type Action =
+  | "claim"
+  | "release"
+  | "approve"
+  | "reject"
+  | "request_info"
+  | "answer"
+  | "withdraw"
+  | "verify"
+  | "flag";
 
 /** action → the states it may start from, and the state it leads to. */
 export const TRANSITIONS: Record<Action, { from: readonly Status[]; to: Status }> = {
@@ -47,7 +56,14 @@ export type TransitionResult =
   | { ok: true; from: Status; to: Status; code: string; auditId: bigint }
   | { ok: false; reason: "not_found" }
   /** `lastActor` is who made the latest change (e.g. the reviewer who asked for information). */
-  | { ok: false; reason: "conflict"; current: Status; decidedBy?: string; claimedBy?: string; lastActor?: string };
+  | {
+      ok: false;
+      reason: "conflict";
+      current: Status;
+      decidedBy?: string;
+      claimedBy?: string;
+      lastActor?: string;
+    };
 
 type Tx = Prisma.TransactionClient;
 
@@ -59,11 +75,23 @@ type Tx = Prisma.TransactionClient;
  */
 export async function transition(
   db: Db | Tx,
-  args: { subject: SubjectType; id: string; action: Action; actor: Actor; note?: string; expectFrom?: readonly Status[] },
+  args: {
+    subject: SubjectType;
+    id: string;
+    action: Action;
+    actor: Actor;
+    note?: string;
+    expectFrom?: readonly Status[];
+  },
 ): Promise<TransitionResult> {
   const rule = TRANSITIONS[args.action];
   const from = args.expectFrom ? rule.from.filter((s) => args.expectFrom!.includes(s)) : rule.from;
-  const change = async (tx: Tx): Promise<{ value: TransitionResult; audit: { fromStatus: string; toStatus: string; note?: string; code: string } | false }> => {
+  const change = async (
+    tx: Tx,
+  ): Promise<{
+    value: TransitionResult;
+    audit: { fromStatus: string; toStatus: string; note?: string; code: string } | false;
+  }> => {
     const table = args.subject === "nomination" ? "Nomination" : "SelfReport";
     const now = new Date();
     const decides = DECIDED.includes(rule.to) && args.action !== "withdraw";
@@ -93,7 +121,9 @@ export async function transition(
     );
     const row = rows[0];
     if (!row) {
-      const cur = await tx.$queryRawUnsafe<Array<{ status: Status; decided: string | null; claimed: string | null }>>(
+      const cur = await tx.$queryRawUnsafe<
+        Array<{ status: Status; decided: string | null; claimed: string | null }>
+      >(
         args.subject === "nomination"
           ? `select n.status, d.name as decided, c.name as claimed from "Nomination" n left join "Reviewer" d on d.id = n."decidedById" left join "Reviewer" c on c.id = n."claimedById" where n.id = $1::uuid`
           : `select s.status, d.name as decided, null as claimed from "SelfReport" s left join "Reviewer" d on d.id = s."decidedById" where s.id = $1::uuid`,
@@ -101,12 +131,35 @@ export async function transition(
       );
       const c = cur[0];
       if (!c) return { value: { ok: false, reason: "not_found" }, audit: false };
-      const last = await tx.auditLog.findFirst({ where: { subjectType: args.subject, subjectId: args.id }, orderBy: { id: "desc" }, select: { actor: true } });
-      return { value: { ok: false, reason: "conflict", current: c.status, decidedBy: c.decided ?? undefined, claimedBy: c.claimed ?? undefined, lastActor: last?.actor }, audit: false };
+      const last = await tx.auditLog.findFirst({
+        where: { subjectType: args.subject, subjectId: args.id },
+        orderBy: { id: "desc" },
+        select: { actor: true },
+      });
+      return {
+        value: {
+          ok: false,
+          reason: "conflict",
+          current: c.status,
+          decidedBy: c.decided ?? undefined,
+          claimedBy: c.claimed ?? undefined,
+          lastActor: last?.actor,
+        },
+        audit: false,
+      };
     }
     // auditId is filled in by performAction's caller below, once the row exists.
-    return { value: { ok: true, from: row.old, to: row.new, code: row.code, auditId: 0n }, audit: { fromStatus: row.old, toStatus: row.new, note: args.note, code: row.code } };
+    return {
+      value: { ok: true, from: row.old, to: row.new, code: row.code, auditId: 0n },
+      audit: { fromStatus: row.old, toStatus: row.new, note: args.note, code: row.code },
+    };
   };
-  const done = await performAction(db, { reviewerId: args.actor.reviewerId, label: args.actor.label }, { type: args.subject, id: args.id }, args.action, change);
+  const done = await performAction(
+    db,
+    { reviewerId: args.actor.reviewerId, label: args.actor.label },
+    { type: args.subject, id: args.id },
+    args.action,
+    change,
+  );
   return done.value.ok ? { ...done.value, auditId: done.auditId! } : done.value;
 }

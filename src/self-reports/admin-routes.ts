@@ -7,7 +7,14 @@ import express, { type RequestHandler } from "express";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
-import { html, panelText, renderPage, type PageReviewer, type PanelText, type SafeHtml } from "../admin/layout.js";
+import {
+  html,
+  panelText,
+  renderPage,
+  type PageReviewer,
+  type PanelText,
+  type SafeHtml,
+} from "../admin/layout.js";
 import { progressChart, viNumber } from "./chart.js";
 import { LEVEL_NAMES, progressCsv, progressXlsx } from "./export.js";
 import { LEVELS, type IndicatorSet, type Level } from "./indicators.js";
@@ -43,7 +50,9 @@ export function createProgressRoutes(deps: ProgressRoutesDeps): express.Router {
       const reviewer = res.locals.reviewer as PageReviewer;
       const exports = html`<p><a class="btn secondary" href="/admin/progress/export.csv">${t("progress.download_csv")}</a> <a class="btn secondary" href="/admin/progress/export.xlsx">${t("progress.download_xlsx")}</a></p>`;
       if (filter.level && filter.unit) {
-        const rows = (await progressTable(db, indicators, { level: filter.level, unitKey: filter.unit })).filter((r) => r.unitKey !== null);
+        const rows = (
+          await progressTable(db, indicators, { level: filter.level, unitKey: filter.unit })
+        ).filter((r) => r.unitKey !== null);
         const trend = await progressTrend(db, { level: filter.level, unitKey: filter.unit });
         const name = rows[0]?.unit ?? filter.unit;
         const body = rows.length
@@ -51,12 +60,29 @@ export function createProgressRoutes(deps: ProgressRoutesDeps): express.Router {
               <div class="card"><p>${h("progress.based_on", { count: html`<b>${viNumber(rows[0]!.reports)}</b>` })}</p>${progressChart(rows, label, t("progress.chart_title", { name }))}</div>
               <h2>${t("progress.trend")}</h2>${trendTable(trend, label, text)}`
           : html`<p>${t("progress.unit_empty")}</p>`;
-        return renderPage(res, { i18n, title: t("progress.unit_title", { unit: name, level: LEVEL_NAMES[filter.level].toLowerCase() }), body, reviewer });
+        return renderPage(res, {
+          i18n,
+          title: t("progress.unit_title", { unit: name, level: LEVEL_NAMES[filter.level].toLowerCase() }),
+          body,
+          reviewer,
+        });
       }
       const rows = await progressTable(db, indicators, filter.level ? { level: filter.level } : {});
       const levels = filter.level ? [filter.level] : [...LEVELS];
-      const sections = levels.map((level) => levelSection(level, rows.filter((r) => r.level === level), label, text));
-      return renderPage(res, { i18n, title: t("progress.title"), body: html`${note}${exports}${sections}`, reviewer });
+      const sections = levels.map((level) =>
+        levelSection(
+          level,
+          rows.filter((r) => r.level === level),
+          label,
+          text,
+        ),
+      );
+      return renderPage(res, {
+        i18n,
+        title: t("progress.title"),
+        body: html`${note}${exports}${sections}`,
+        reviewer,
+      });
     } catch (err) {
       next(err);
     }
@@ -65,7 +91,10 @@ export function createProgressRoutes(deps: ProgressRoutesDeps): express.Router {
   router.get("/export.csv", async (_req, res, next) => {
     try {
       const rows = await progressTable(db, indicators);
-      res.set("Content-Disposition", `attachment; filename="tien-do-tu-danh-gia-${stamp()}.csv"`).type("text/csv; charset=utf-8").send(progressCsv(rows, indicators));
+      res
+        .set("Content-Disposition", `attachment; filename="tien-do-tu-danh-gia-${stamp()}.csv"`)
+        .type("text/csv; charset=utf-8")
+        .send(progressCsv(rows, indicators));
     } catch (err) {
       next(err);
     }
@@ -86,9 +115,15 @@ export function createProgressRoutes(deps: ProgressRoutesDeps): express.Router {
   return router;
 }
 
-function levelSection(level: Level, rows: ProgressRow[], label: (id: string) => string, { t }: PanelText): SafeHtml {
+function levelSection(
+  level: Level,
+  rows: ProgressRow[],
+  label: (id: string) => string,
+  { t }: PanelText,
+): SafeHtml {
   const overall = rows.filter((r) => r.unitKey === null);
-  if (!overall.length) return html`<h2>${LEVEL_NAMES[level]}</h2><p class="muted">${t("progress.level_empty")}</p>`;
+  if (!overall.length)
+    return html`<h2>${LEVEL_NAMES[level]}</h2><p class="muted">${t("progress.level_empty")}</p>`;
   const units = new Map<string, ProgressRow[]>();
   for (const r of rows) if (r.unitKey !== null) units.set(r.unitKey, [...(units.get(r.unitKey) ?? []), r]);
   const ids = overall.map((r) => r.indicator);
@@ -106,16 +141,23 @@ function levelSection(level: Level, rows: ProgressRow[], label: (id: string) => 
     </tbody></table></div>`;
 }
 
-function trendTable(trend: Awaited<ReturnType<typeof progressTrend>>, label: (id: string) => string, { t }: PanelText): SafeHtml {
+function trendTable(
+  trend: Awaited<ReturnType<typeof progressTrend>>,
+  label: (id: string) => string,
+  { t }: PanelText,
+): SafeHtml {
   const rows = trend.filter((r) => r.unitKey !== null);
   if (!rows.length) return html`<p class="muted">${t("progress.no_data")}</p>`;
   const months = [...new Set(rows.map((r) => r.month))].sort();
   const ids = [...new Set(rows.map((r) => r.indicator))];
   const cell = new Map(rows.map((r) => [`${r.indicator}|${r.month}`, r]));
   return html`<div class="table-wrap"><table><thead><tr><th>${t("progress.col_indicator")}</th>${months.map((m) => html`<th>${t("progress.month", { month: m.slice(5), year: m.slice(0, 4) })}</th>`)}</tr></thead><tbody>
-    ${ids.map((id) => html`<tr><td>${label(id)}</td>${months.map((m) => {
-      const r = cell.get(`${id}|${m}`);
-      return html`<td>${r ? html`${pct(r.share)} <span class="muted">(${viNumber(r.respondents)})</span>` : ""}</td>`;
-    })}</tr>`)}
+    ${ids.map(
+      (id) =>
+        html`<tr><td>${label(id)}</td>${months.map((m) => {
+          const r = cell.get(`${id}|${m}`);
+          return html`<td>${r ? html`${pct(r.share)} <span class="muted">(${viNumber(r.respondents)})</span>` : ""}</td>`;
+        })}</tr>`,
+    )}
     </tbody></table></div><p class="muted">${t("progress.trend_legend")}</p>`;
 }

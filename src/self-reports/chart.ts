@@ -19,7 +19,11 @@ export const viNumber = (n: number) => new Intl.NumberFormat("vi-VN", { maximumF
 /**
  * @example progressChart(rows.filter((r) => r.unitKey === null && r.level === "commune"), (id) => labels[id])
  */
-export function progressChart(rows: ProgressRow[], label: (indicator: string) => string, title: string): SafeHtml {
+export function progressChart(
+  rows: ProgressRow[],
+  label: (indicator: string) => string,
+  title: string,
+): SafeHtml {
   const width = LABEL_W + BAR_W + RIGHT_W;
   const height = rows.length * ROW_H + 28;
   const x = (pct: number) => LABEL_W + (BAR_W * Math.max(0, Math.min(100, pct))) / 100;
@@ -27,7 +31,10 @@ export function progressChart(rows: ProgressRow[], label: (indicator: string) =>
     const y = 8 + i * ROW_H;
     const share = r.share;
     const reached = share !== null && r.target !== null && share >= r.target;
-    const value = share === null ? `chưa đủ 5 báo cáo (${viNumber(r.respondents)})` : `${viNumber(share)}% · ${viNumber(r.met)}/${viNumber(r.respondents)}`;
+    const value =
+      share === null
+        ? `chưa đủ 5 báo cáo (${viNumber(r.respondents)})`
+        : `${viNumber(share)}% · ${viNumber(r.met)}/${viNumber(r.respondents)}`;
     return html`<g>
       <text x="${LABEL_W - 8}" y="${y + 17}" text-anchor="end" font-size="12">${label(r.indicator)}</text>
       <rect x="${LABEL_W}" y="${y + 4}" width="${BAR_W}" height="18" fill="#eef2f7"/>
@@ -36,9 +43,13 @@ export function progressChart(rows: ProgressRow[], label: (indicator: string) =>
       <text x="${LABEL_W + BAR_W + 6}" y="${y + 17}" font-size="12">${value}${r.target !== null ? ` (chỉ tiêu ${viNumber(r.target)}%)` : ""}</text>
     </g>`;
   });
-  const axis = [0, 50, 100].map((p) => html`<text x="${x(p)}" y="${height - 4}" font-size="10" text-anchor="middle" fill="#677489">${p}%</text>`);
+  const axis = [0, 50, 100].map(
+    (p) =>
+      html`<text x="${x(p)}" y="${height - 4}" font-size="10" text-anchor="middle" fill="#677489">${p}%</text>`,
+  );
   const table = html`<table class="chart-table"><caption>${title}</caption><thead><tr><th>Chỉ số</th><th>Tỉ lệ đạt</th><th>Chỉ tiêu</th></tr></thead><tbody>${rows.map(
-    (r) => html`<tr><td>${label(r.indicator)}</td><td>${r.share === null ? `chưa đủ 5 báo cáo (${viNumber(r.respondents)})` : `${viNumber(r.share)}% (${viNumber(r.met)}/${viNumber(r.respondents)})`}${r.share !== null && r.target !== null && r.share >= r.target ? " ✓" : ""}</td><td>${r.target === null ? "—" : `${viNumber(r.target)}%`}</td></tr>`,
+    (r) =>
+      html`<tr><td>${label(r.indicator)}</td><td>${r.share === null ? `chưa đủ 5 báo cáo (${viNumber(r.respondents)})` : `${viNumber(r.share)}% (${viNumber(r.met)}/${viNumber(r.respondents)})`}${r.share !== null && r.target !== null && r.share >= r.target ? " ✓" : ""}</td><td>${r.target === null ? "—" : `${viNumber(r.target)}%`}</td></tr>`,
   )}</tbody></table>`;
   // The SVG is hidden from screen readers in favour of the table, which carries the same figures.
   return html`<div class="chart"><svg class="chart-svg" xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px" aria-label="${title}">

@@ -9,7 +9,13 @@ import type { Middleware } from "../conversation/pipeline.js";
 import type { Answer } from "../conversation/session.js";
 import type { Db } from "../db/client.js";
 import { langSchema, type Translator } from "../i18n/locales.js";
-import { LEVELS, RESPONDENT_TYPES, type IndicatorSet, type Level, type RespondentType } from "./indicators.js";
+import {
+  LEVELS,
+  RESPONDENT_TYPES,
+  type IndicatorSet,
+  type Level,
+  type RespondentType,
+} from "./indicators.js";
 import { progressMessage } from "./progress-message.js";
 import { matchProgressQuestion } from "./progress-question.js";
 import { submitSelfReport } from "./submission.js";
@@ -33,7 +39,8 @@ function required(answers: Record<string, Answer>, id: string): Answer {
   return a;
 }
 
-const dateOf = (d: Date, lang: string) => d.toLocaleDateString(lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" });
+const dateOf = (d: Date, lang: string) =>
+  d.toLocaleDateString(lang === "vi" ? "vi-VN" : "en-GB", { timeZone: "Asia/Ho_Chi_Minh" });
 
 /** @example engine.use(createSelfReportPlugin({ indicators })) */
 export function createSelfReportPlugin(deps: SelfReportPluginDeps): ConversationPlugin {
@@ -45,7 +52,8 @@ export function createSelfReportPlugin(deps: SelfReportPluginDeps): Conversation
       const consent = required(a, "consent");
       const respondentType = required(a, "respondent").optionId as RespondentType;
       const level = required(a, "level").optionId as Level;
-      if (!RESPONDENT_TYPES.includes(respondentType) || !LEVELS.includes(level)) throw new SelfReportAnswersError("unknown respondent type or level");
+      if (!RESPONDENT_TYPES.includes(respondentType) || !LEVELS.includes(level))
+        throw new SelfReportAnswersError("unknown respondent type or level");
       const locality = a.locality && !a.locality.skipped ? a.locality : undefined;
       const answers: Record<string, string> = {};
       for (const ind of indicators.forRespondent(respondentType)) {
@@ -67,35 +75,71 @@ export function createSelfReportPlugin(deps: SelfReportPluginDeps): Conversation
         consentAt: new Date(consent.at ?? ctx.now.getTime()),
         now: ctx.now,
       });
-      ctx.logger.info({ selfReportId: res.id, code: res.code, duplicate: res.duplicate }, "self-report submitted");
+      ctx.logger.info(
+        { selfReportId: res.id, code: res.code, duplicate: res.duplicate },
+        "self-report submitted",
+      );
       const replies: Reply[] = [{ text: ctx.i18n.t(ctx.lang, "selfreport.done", { code: res.code }) }];
-      if (res.supersededCode) replies[0]!.text += `\n${ctx.i18n.t(ctx.lang, "selfreport.superseded", { previous: res.supersededCode })}`;
+      if (res.supersededCode)
+        replies[0]!.text += `\n${ctx.i18n.t(ctx.lang, "selfreport.superseded", { previous: res.supersededCode })}`;
       return { code: res.code, replies };
     },
   };
 
   // Only the owner learns anything about a code: someone else's code reads as "not found".
   const status: StatusLookup = async (code, ctx) => {
-    const r = await ctx.db.selfReport.findFirst({ where: { code, personId: ctx.personId }, select: { code: true, status: true, current: true, unit: true, level: true, createdAt: true } });
+    const r = await ctx.db.selfReport.findFirst({
+      where: { code, personId: ctx.personId },
+      select: { code: true, status: true, current: true, unit: true, level: true, createdAt: true },
+    });
     if (!r) return null;
     const t = (key: string, vars?: Record<string, string | number>) => ctx.i18n.t(ctx.lang, key, vars);
-    const text = t("selfreport.status.text", { code: r.code, date: dateOf(r.createdAt, ctx.lang), unit: r.unit, level: t(`selfreport.level_name.${r.level}`), status: t(`selfreport.status.${r.status}`) });
-    return { text: `${text}\n${t(r.current ? "selfreport.status.current" : "selfreport.status.superseded")}` };
+    const text = t("selfreport.status.text", {
+      code: r.code,
+      date: dateOf(r.createdAt, ctx.lang),
+      unit: r.unit,
+      level: t(`selfreport.level_name.${r.level}`),
+      status: t(`selfreport.status.${r.status}`),
+    });
+    return {
+      text: `${text}\n${t(r.current ? "selfreport.status.current" : "selfreport.status.superseded")}`,
+    };
   };
 
   return {
     flowHooks: { [SELF_REPORT_FLOW]: hooks },
     statusLookups: { [SELF_REPORT_CODE_PREFIX]: status },
     submissions: async (ctx) => {
-      const rows = await ctx.db.selfReport.findMany({ where: { personId: ctx.personId }, orderBy: { createdAt: "desc" }, take: 20, select: { code: true, unit: true, status: true, createdAt: true } });
+      const rows = await ctx.db.selfReport.findMany({
+        where: { personId: ctx.personId },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+        select: { code: true, unit: true, status: true, createdAt: true },
+      });
       const t = (key: string, vars?: Record<string, string | number>) => ctx.i18n.t(ctx.lang, key, vars);
-      return rows.map((r) => ({ code: r.code, at: r.createdAt, text: t("selfreport.status.line", { code: r.code, unit: r.unit, date: dateOf(r.createdAt, ctx.lang), status: t(`selfreport.status.${r.status}`) }) }));
+      return rows.map((r) => ({
+        code: r.code,
+        at: r.createdAt,
+        text: t("selfreport.status.line", {
+          code: r.code,
+          unit: r.unit,
+          date: dateOf(r.createdAt, ctx.lang),
+          status: t(`selfreport.status.${r.status}`),
+        }),
+      }));
     },
     commands: {
       "/thongke": {
         words: "selfreport.words.stats",
         menu: { label: "conversation.menu.stats", order: 40 },
-        run: async (_args, ctx) => [{ text: await progressMessage({ db: ctx.db, indicators, i18n: ctx.i18n }, { personId: ctx.personId, lang: ctx.lang }) }],
+        run: async (_args, ctx) => [
+          {
+            text: await progressMessage(
+              { db: ctx.db, indicators, i18n: ctx.i18n },
+              { personId: ctx.personId, lang: ctx.lang },
+            ),
+          },
+        ],
       },
     },
   };
@@ -118,7 +162,10 @@ export function createProgressQuestionMiddleware(deps: ProgressQuestionMiddlewar
     if (!msg.text || msg.choice) return next();
     const q = matchProgressQuestion(msg.text, deps.indicators);
     if (!q) return next();
-    const person = await deps.db.person.findUnique({ where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } }, select: { id: true, language: true } });
+    const person = await deps.db.person.findUnique({
+      where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } },
+      select: { id: true, language: true },
+    });
     const lang = langSchema.catch("vi").parse(person?.language ?? "vi");
     if (!person) return [{ text: deps.i18n.t(lang, "selfreport.progress.none") }];
     return [{ text: await progressMessage(deps, { personId: person.id, lang }, q.indicatorId) }];

@@ -8,7 +8,11 @@ import ExcelJS from "exceljs";
 import type { IndicatorSet, Level } from "./indicators.js";
 import type { ProgressRow } from "./progress.js";
 
-export const LEVEL_NAMES: Record<Level, string> = { province: "Cấp tỉnh", district: "Cấp huyện", commune: "Cấp xã" };
+export const LEVEL_NAMES: Record<Level, string> = {
+  province: "Cấp tỉnh",
+  district: "Cấp huyện",
+  commune: "Cấp xã",
+};
 
 export const EXPORT_HEADERS = [
   "Cấp",
@@ -59,7 +63,10 @@ function csvField(v: string | number | null): string {
 
 /** @example res.type("text/csv").send(progressCsv(rows, indicators)) */
 export function progressCsv(rows: ProgressRow[], indicators: IndicatorSet): string {
-  const lines = [EXPORT_HEADERS.map(csvField).join(","), ...cells(rows, indicators).map((r) => r.map(csvField).join(","))];
+  const lines = [
+    EXPORT_HEADERS.map(csvField).join(","),
+    ...cells(rows, indicators).map((r) => r.map(csvField).join(",")),
+  ];
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 

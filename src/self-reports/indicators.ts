@@ -16,7 +16,9 @@ const text = z.object({ vi: z.string().min(1), en: z.string().min(1) });
 const id = z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "short lowercase ASCII id (it travels in button data)");
 
 /** The question and answer labels are locale keys, shared with the flow's steps (flows/self-report.yaml). */
-const localeKey = z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, "must be a locale key like selfreport.ask.basic_skills");
+const localeKey = z
+  .string()
+  .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, "must be a locale key like selfreport.ask.basic_skills");
 const optionSchema = z.object({ id, label: localeKey, counts: z.enum(["met", "not_met", "not_applicable"]) });
 const targetSchema = z.object({
   levels: z.array(z.enum(LEVELS)).min(1),
@@ -41,9 +43,13 @@ const indicatorSchema = z
   })
   .superRefine((ind, ctx) => {
     const optionIds = new Set(ind.options.map((o) => o.id));
-    if (optionIds.size !== ind.options.length) ctx.addIssue({ code: "custom", message: `${ind.id}: duplicate option ids` });
-    if (!ind.options.some((o) => o.counts === "met")) ctx.addIssue({ code: "custom", message: `${ind.id}: no option counts as met` });
-    for (const w of ind.askWhen) if (!optionIds.has(w)) ctx.addIssue({ code: "custom", message: `${ind.id}: askWhen names unknown option ${w}` });
+    if (optionIds.size !== ind.options.length)
+      ctx.addIssue({ code: "custom", message: `${ind.id}: duplicate option ids` });
+    if (!ind.options.some((o) => o.counts === "met"))
+      ctx.addIssue({ code: "custom", message: `${ind.id}: no option counts as met` });
+    for (const w of ind.askWhen)
+      if (!optionIds.has(w))
+        ctx.addIssue({ code: "custom", message: `${ind.id}: askWhen names unknown option ${w}` });
     const seen = new Set<Level>();
     for (const t of ind.targets)
       for (const l of t.levels) {
@@ -52,13 +58,11 @@ const indicatorSchema = z
       }
   });
 
-const fileSchema = z
-  .object({ indicators: z.array(indicatorSchema).min(1) })
-  .superRefine((f, ctx) => {
-    const ids = f.indicators.map((i) => i.id);
-    const dup = ids.find((x, i) => ids.indexOf(x) !== i);
-    if (dup) ctx.addIssue({ code: "custom", message: `indicator ${dup} is defined twice` });
-  });
+const fileSchema = z.object({ indicators: z.array(indicatorSchema).min(1) }).superRefine((f, ctx) => {
+  const ids = f.indicators.map((i) => i.id);
+  const dup = ids.find((x, i) => ids.indexOf(x) !== i);
+  if (dup) ctx.addIssue({ code: "custom", message: `indicator ${dup} is defined twice` });
+});
 
 export type Indicator = z.infer<typeof indicatorSchema>;
 export type IndicatorOption = z.infer<typeof optionSchema>;
@@ -82,7 +86,10 @@ export interface IndicatorSet {
 /** Builds an IndicatorSet from already-parsed YAML (tests use it for small fixtures). */
 export function indicatorSetFrom(data: unknown, source = "indicators"): IndicatorSet {
   const parsed = fileSchema.safeParse(data);
-  if (!parsed.success) throw new IndicatorsError(`${source}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new IndicatorsError(
+      `${source}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const all = parsed.data.indicators;
   const map = new Map(all.map((i) => [i.id, i]));
   return {
@@ -93,14 +100,20 @@ export function indicatorSetFrom(data: unknown, source = "indicators"): Indicato
       const t = map.get(indicatorId)?.targets.find((t) => t.levels.includes(level));
       return t && { percent: t.percent, quote: t.quote };
     },
-    targetRows: () => all.flatMap((i) => i.targets.flatMap((t) => t.levels.map((level) => ({ indicator: i.id, level, percent: t.percent })))),
+    targetRows: () =>
+      all.flatMap((i) =>
+        i.targets.flatMap((t) => t.levels.map((level) => ({ indicator: i.id, level, percent: t.percent }))),
+      ),
   };
 }
 
 /** Refuses indicators whose question or answer labels are missing from locales/ (checked once at start-up). */
 export function checkIndicatorLocales(set: IndicatorSet, i18n: { has(key: string): boolean }): void {
-  const missing = set.all.flatMap((i) => [i.question, ...i.options.map((o) => o.label)]).filter((k) => !i18n.has(k));
-  if (missing.length) throw new IndicatorsError(`indicators: locale keys missing: ${[...new Set(missing)].join(", ")}`);
+  const missing = set.all
+    .flatMap((i) => [i.question, ...i.options.map((o) => o.label)])
+    .filter((k) => !i18n.has(k));
+  if (missing.length)
+    throw new IndicatorsError(`indicators: locale keys missing: ${[...new Set(missing)].join(", ")}`);
 }
 
 /** @example const indicators = loadIndicators(`${ROOT}flows/self-report/indicators.yaml`) */
@@ -113,7 +126,11 @@ export function loadIndicators(path: string): IndicatorSet {
  * (indicator id → met). Not-applicable answers and unanswered indicators are left out, so they
  * never dilute a unit's share.
  */
-export function scoreAnswers(set: IndicatorSet, type: RespondentType, answers: Record<string, string>): Record<string, boolean> {
+export function scoreAnswers(
+  set: IndicatorSet,
+  type: RespondentType,
+  answers: Record<string, string>,
+): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   for (const ind of set.forRespondent(type)) {
     const opt = ind.options.find((o) => o.id === answers[ind.id]);

@@ -10,8 +10,10 @@ import type { IndicatorSet } from "./indicators.js";
 /** Folded text that keeps "%" (a share typed as "60%" is part of the question). */
 const fold = (s: string) => foldText(s, "%");
 
-const OWN_UNIT = /\b(don vi|co quan|xa|phuong|huyen|so|ubnd|doanh nghiep|htx|hop tac xa) (cua )?(toi|minh|em|chung toi|chung em)\b|\b(my|our) (unit|agency|office|commune|district)\b/;
-const ASKS_SHARE = /%|\bphan tram\b|\bti le\b|\bty le\b|\bbao nhieu\b|\bdat (duoc )?(muc )?nao\b|\bpercent|\bhow (far|many|much)\b|\bshare\b/;
+const OWN_UNIT =
+  /\b(don vi|co quan|xa|phuong|huyen|so|ubnd|doanh nghiep|htx|hop tac xa) (cua )?(toi|minh|em|chung toi|chung em)\b|\b(my|our) (unit|agency|office|commune|district)\b/;
+const ASKS_SHARE =
+  /%|\bphan tram\b|\bti le\b|\bty le\b|\bbao nhieu\b|\bdat (duoc )?(muc )?nao\b|\bpercent|\bhow (far|many|much)\b|\bshare\b/;
 
 export interface ProgressQuestion {
   /** The indicator asked about, or undefined for "how is my unit doing" in general. */
@@ -29,7 +31,8 @@ export function matchProgressQuestion(text: string, indicators: IndicatorSet): P
   for (const ind of indicators.all)
     for (const k of ind.keywords) {
       const fk = fold(k);
-      if (new RegExp(`\\b${fk.replace(/ /g, "\\s+")}\\b`).test(q) && (!best || fk.length > best.len)) best = { id: ind.id, len: fk.length };
+      if (new RegExp(`\\b${fk.replace(/ /g, "\\s+")}\\b`).test(q) && (!best || fk.length > best.len))
+        best = { id: ind.id, len: fk.length };
     }
   return { indicatorId: best?.id };
 }

@@ -60,7 +60,11 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
  *
  * @example const rows = await progressTable(db, indicators, { level: "commune", unitKey: "ubnd xa a" })
  */
-export async function progressTable(db: Db, indicators: IndicatorSet, filter: ProgressFilter = {}): Promise<ProgressRow[]> {
+export async function progressTable(
+  db: Db,
+  indicators: IndicatorSet,
+  filter: ProgressFilter = {},
+): Promise<ProgressRow[]> {
   const rows = await db.$queryRawUnsafe<Raw[]>(
     `with agg as (
        select level::text as level, "unitKey" as unit_key, indicator, max(unit) as unit,

@@ -41,18 +41,33 @@ export class EmptySelfReportError extends Error {
 /**
  * @example const { code } = await submitSelfReport(db, indicators, { personId, idempotencyKey, respondentType: "official", level: "commune", unit: "UBND xã A", answers: { basic_skills: "done" }, consentVersion: "v1", consentAt: new Date() })
  */
-export async function submitSelfReport(db: Db, indicators: IndicatorSet, input: SelfReportInput): Promise<SubmittedSelfReport> {
+export async function submitSelfReport(
+  db: Db,
+  indicators: IndicatorSet,
+  input: SelfReportInput,
+): Promise<SubmittedSelfReport> {
   const scored = scoreAnswers(indicators, input.respondentType, input.answers);
-  const answered = indicators.forRespondent(input.respondentType).some((i) => input.answers[i.id] !== undefined);
+  const answered = indicators
+    .forRespondent(input.respondentType)
+    .some((i) => input.answers[i.id] !== undefined);
   if (!answered) throw new EmptySelfReportError(`no indicator answered for ${input.respondentType}`);
   const now = input.now ?? new Date();
   return db.$transaction(async (tx) => {
-    const existing = await tx.selfReport.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true, code: true } });
+    const existing = await tx.selfReport.findUnique({
+      where: { idempotencyKey: input.idempotencyKey },
+      select: { id: true, code: true },
+    });
     if (existing) return { ...existing, supersededCode: null, duplicate: true };
     // The year of the code is the year in Vietnam (UTC+7, no daylight saving).
     const code = await allocateCode(tx, "TD", new Date(now.getTime() + 7 * 3_600_000).getUTCFullYear());
-    const previous = await tx.selfReport.findFirst({ where: { personId: input.personId, current: true }, select: { id: true, code: true } });
-    await tx.person.update({ where: { id: input.personId }, data: { consentAt: input.consentAt, consentVersion: input.consentVersion } });
+    const previous = await tx.selfReport.findFirst({
+      where: { personId: input.personId, current: true },
+      select: { id: true, code: true },
+    });
+    await tx.person.update({
+      where: { id: input.personId },
+      data: { consentAt: input.consentAt, consentVersion: input.consentVersion },
+    });
     if (previous) await tx.selfReport.update({ where: { id: previous.id }, data: { current: false } });
     const created = await tx.selfReport.create({
       data: {

@@ -36,7 +36,16 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(
     helmet({
       // blob: lets the web chat show a photo the person picked before it is uploaded (object URLs are same-origin by construction).
-      contentSecurityPolicy: { directives: { "default-src": ["'self'"], "img-src": ["'self'", "data:", "blob:"], "script-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"], "form-action": ["'self'"], "frame-ancestors": ["'none'"] } },
+      contentSecurityPolicy: {
+        directives: {
+          "default-src": ["'self'"],
+          "img-src": ["'self'", "data:", "blob:"],
+          "script-src": ["'self'"],
+          "style-src": ["'self'", "'unsafe-inline'"],
+          "form-action": ["'self'"],
+          "frame-ancestors": ["'none'"],
+        },
+      },
       // 180 days, this host only (the province's other sites are not ours to pin).
       strictTransportSecurity: https ? { maxAge: 180 * 24 * 3_600, includeSubDomains: false } : false,
     }),
@@ -66,11 +75,27 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use((_req, res) => {
     res.status(404).json({ error: "not_found" });
   });
-  const onError: ErrorRequestHandler = (err: { type?: string; status?: number; message?: string }, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (
+    err: { type?: string; status?: number; message?: string },
+    _req,
+    res,
+    _next,
+  ) => {
     // body-parser errors carry a status (400 malformed JSON, 413 too large, 415 charset)
     const status = typeof err.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status >= 500) deps.logger.error({ requestId: res.locals.requestId, err: err.message }, "request failed");
-    if (!res.headersSent) res.status(status).json({ error: status === 413 ? "too_large" : status === 400 ? "bad_request" : status === 415 ? "unsupported_media_type" : "internal" });
+    if (status >= 500)
+      deps.logger.error({ requestId: res.locals.requestId, err: err.message }, "request failed");
+    if (!res.headersSent)
+      res.status(status).json({
+        error:
+          status === 413
+            ? "too_large"
+            : status === 400
+              ? "bad_request"
+              : status === 415
+                ? "unsupported_media_type"
+                : "internal",
+      });
   };
   app.use(onError);
   return app;

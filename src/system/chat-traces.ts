@@ -19,7 +19,15 @@ export interface ChatTracesDeps {
   outboundQueues: Queue[];
 }
 
-const JOB_STATES = ["active", "completed", "failed", "delayed", "wait", "prioritized", "waiting-children"] as const;
+const JOB_STATES = [
+  "active",
+  "completed",
+  "failed",
+  "delayed",
+  "wait",
+  "prioritized",
+  "waiting-children",
+] as const;
 
 async function removeJobsOf(queue: Queue | undefined, channel: string, chatId: string): Promise<number> {
   if (!queue) return 0;
@@ -33,9 +41,16 @@ async function removeJobsOf(queue: Queue | undefined, channel: string, chatId: s
       if (d?.channel === channel && d.chatId === chatId) {
         // An active job cannot be removed (its worker holds the lock): its data is replaced by an
         // empty shell instead, which the workers drop (inbound: fails the schema; outbound: no replies).
-        const gone = await job.remove().then(() => true, () => false);
+        const gone = await job.remove().then(
+          () => true,
+          () => false,
+        );
         if (gone) removed++;
-        else await job.updateData({ channel, chatId: "", replies: [], erased: true }).then(() => removed++, () => {});
+        else
+          await job.updateData({ channel, chatId: "", replies: [], erased: true }).then(
+            () => removed++,
+            () => {},
+          );
       }
     }
     if (jobs.length < page) break;
@@ -54,14 +69,18 @@ async function deleteMatching(redis: Redis, pattern: string, keep: (key: string)
 }
 
 /** @example const forgetChat = createChatForgetter({ redis, prefix, inboundQueues, outboundQueues }); await forgetChat("webchat", chatId, chatId) */
-export function createChatForgetter(deps: ChatTracesDeps): (channel: ChannelName, chatId: string, userId: string) => Promise<void> {
+export function createChatForgetter(
+  deps: ChatTracesDeps,
+): (channel: ChannelName, chatId: string, userId: string) => Promise<void> {
   const { redis, prefix } = deps;
   // Glob metacharacters in an id must not widen the match to other chats.
   const glob = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
   return async (channel, chatId, userId) => {
     if (!chatId) return;
     // BullMQ's own keys are handled job by job below, never by pattern.
-    const keep = (k: string) => !k.startsWith(`${prefix}:`) || /^(inbound-\d+|out-[a-z]+-\d+|events)(:|$)/.test(k.slice(prefix.length + 1)) ||
+    const keep = (k: string) =>
+      !k.startsWith(`${prefix}:`) ||
+      /^(inbound-\d+|out-[a-z]+-\d+|events)(:|$)/.test(k.slice(prefix.length + 1)) ||
       // The web chat's message counter (a number) stays, so an open page keeps polling from where it was and shows the confirmation.
       (k.startsWith(`${prefix}:webchat:`) && k.endsWith(":seq"));
     for (const id of new Set([chatId, userId])) {
@@ -69,11 +88,20 @@ export function createChatForgetter(deps: ChatTracesDeps): (channel: ChannelName
       if (id.length < 4) continue;
       // Keys with the id as a segment: "<concern>:<channel>:<id>[:…]" (sessions, locks, flood counters,
       // pending answers), "rl:<channel>:chat:<id>", the web chat's "webchat:<id>:…", dedupe marks "<channel>:<id>-…".
-      for (const pattern of [`${prefix}:*:${glob(id)}`, `${prefix}:*:${glob(id)}:*`, `${prefix}:*:${glob(id)}-*`]) await deleteMatching(redis, pattern, keep);
+      for (const pattern of [
+        `${prefix}:*:${glob(id)}`,
+        `${prefix}:*:${glob(id)}:*`,
+        `${prefix}:*:${glob(id)}-*`,
+      ])
+        await deleteMatching(redis, pattern, keep);
     }
     const inbound = deps.inboundQueues[partitionOf(`${channel}:${chatId}`, deps.inboundQueues.length)];
     await removeJobsOf(inbound, channel, chatId);
     const outbound = deps.outboundQueues.filter((q) => q.name.startsWith(`out-${channel}-`));
-    await removeJobsOf(outbound.find((q) => q.name === `out-${channel}-${partitionOf(chatId, outbound.length)}`), channel, chatId);
+    await removeJobsOf(
+      outbound.find((q) => q.name === `out-${channel}-${partitionOf(chatId, outbound.length)}`),
+      channel,
+      chatId,
+    );
   };
 }

@@ -15,7 +15,11 @@ import { applyMigrations } from "../db/migrate.js";
 import { ensureRedis } from "../redis/embedded.js";
 import { bullConnections, createFailFastRedis, createWorkerRedis, type Redis } from "../redis/connection.js";
 import { InboundQueue, type MessageHandler } from "../queue/inbound.js";
-import { createInboundFailureHandler, createMemoryCounter, type LabelledCounter } from "../queue/inbound-failure.js";
+import {
+  createInboundFailureHandler,
+  createMemoryCounter,
+  type LabelledCounter,
+} from "../queue/inbound-failure.js";
 import { OutboundQueues } from "../queue/outbound.js";
 import { EventBus } from "../queue/events.js";
 import { OutboxRelay } from "../queue/outbox.js";
@@ -64,8 +68,19 @@ import { instrumentAdapter, instrumentKnowledge, instrumentWorkers } from "../me
 import { registerStateGauges } from "../metrics/state.js";
 import { startMetricsServer } from "../metrics/http.js";
 import { createLocalityPlugin, createLocalityRoutes, seedLocalities } from "../localities/index.js";
-import { createLeaderboardPlugin, createLeaderboardRoutes, ensureLastMonthSnapshot } from "../leaderboard/index.js";
-import { AnnouncementDispatcher, createAnnouncementRoutes, createSubscriptionPlugin, createSubscriptions, followToSubscription, type Subscriptions } from "../announcements/index.js";
+import {
+  createLeaderboardPlugin,
+  createLeaderboardRoutes,
+  ensureLastMonthSnapshot,
+} from "../leaderboard/index.js";
+import {
+  AnnouncementDispatcher,
+  createAnnouncementRoutes,
+  createSubscriptionPlugin,
+  createSubscriptions,
+  followToSubscription,
+  type Subscriptions,
+} from "../announcements/index.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The web chat's page and assets sit beside its code (the build copies them into dist/). */
@@ -125,22 +140,39 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     for (const [i, fn] of [...cleanups].reverse().entries()) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), 10_000)));
-      const outcome = await Promise.race([fn().catch((err: unknown) => logger.error({ err: String(err) }, "shutdown step failed")), timeout]);
+      const outcome = await Promise.race([
+        fn().catch((err: unknown) => logger.error({ err: String(err) }, "shutdown step failed")),
+        timeout,
+      ]);
       clearTimeout(timer);
-      if (outcome === "timeout") logger.warn({ step: cleanups.length - 1 - i, fn: fn.toString().slice(0, 80) }, "shutdown step timed out; continuing");
+      if (outcome === "timeout")
+        logger.warn(
+          { step: cleanups.length - 1 - i, fn: fn.toString().slice(0, 80) },
+          "shutdown step timed out; continuing",
+        );
     }
   };
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/pg`, port: config.embeddedPgPort, database: "cds", logger, relocateIfUnreachable: !config.dataDirExplicit });
+      const pg = await startEmbeddedPostgres({
+        dataDir: `${config.dataDir}/pg`,
+        port: config.embeddedPgPort,
+        database: "cds",
+        logger,
+        relocateIfUnreachable: !config.dataDirExplicit,
+      });
       cleanups.push(() => pg.stop());
       if (pg.pid) embeddedPids.push(pg.pid);
       databaseUrl = pg.url;
     }
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
-      const r = await ensureRedis({ dataDir: `${config.dataDir}/redis`, port: config.embeddedRedisPort, logger });
+      const r = await ensureRedis({
+        dataDir: `${config.dataDir}/redis`,
+        port: config.embeddedRedisPort,
+        logger,
+      });
       cleanups.push(() => r.stop());
       if (r.pid) embeddedPids.push(r.pid);
       redisUrl = r.url;
@@ -163,18 +195,31 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const i18n = loadLocales(`${ROOT}locales`);
 
     // The web chat is public: its message ids are remembered minutes, not a day, and its finished jobs are not kept.
-    const inbound = new InboundQueue({ prefix, partitions: config.inboundPartitions, redis, connection: producerConnection, retry: opts.inboundRetry, dedupeTtlSeconds: { webchat: 600 }, dropCompleted: ["webchat"] });
+    const inbound = new InboundQueue({
+      prefix,
+      partitions: config.inboundPartitions,
+      redis,
+      connection: producerConnection,
+      retry: opts.inboundRetry,
+      dedupeTtlSeconds: { webchat: 600 },
+      dropCompleted: ["webchat"],
+    });
     const inboundFinalFailures = opts.counters?.inboundFinalFailures ?? createMemoryCounter();
     cleanups.push(() => inbound.queue.close());
 
     // ---- modules (each block is owned by one concern; keep edits inside your block) ----
     // Channels: the web chat unless WEBCHAT_ENABLED=false; Telegram and Zalo when their tokens are set.
     const channels = new Map<ChannelName, ChannelModule>();
-    if (config.webchat.enabled) channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix, { db }) });
+    if (config.webchat.enabled)
+      channels.set("webchat", { adapter: createWebchatAdapter(workerRedis, prefix, { db }) });
     else logger.info("the web chat is off (WEBCHAT_ENABLED=false)");
 
     // [telegram] channel (issue 4)
-    if (config.telegram) channels.set("telegram", createTelegramChannel({ config: config.telegram, inbound, redis: workerRedis, prefix, logger, i18n }));
+    if (config.telegram)
+      channels.set(
+        "telegram",
+        createTelegramChannel({ config: config.telegram, inbound, redis: workerRedis, prefix, logger, i18n }),
+      );
     else logger.info("Telegram is off (TELEGRAM_BOT_TOKEN is not set)");
     // [/telegram]
 
@@ -182,8 +227,23 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     if (!config.zalo) logger.info("Zalo is off (ZALO_BOT_TOKEN is not set)");
     else {
       // The numbered list's lead-in follows the language the person chose (Person.language).
-      const zaloLangOf = async (chatId: string) => ((await db.person.findFirst({ where: { channel: "zalo", chatId }, select: { language: true } }))?.language === "en" ? "en" : "vi") as "vi" | "en";
-      channels.set("zalo", createZaloModule({ config: config.zalo, inbound, i18n, langOf: zaloLangOf, redis: workerRedis, prefix, logger }));
+      const zaloLangOf = async (chatId: string) =>
+        ((await db.person.findFirst({ where: { channel: "zalo", chatId }, select: { language: true } }))
+          ?.language === "en"
+          ? "en"
+          : "vi") as "vi" | "en";
+      channels.set(
+        "zalo",
+        createZaloModule({
+          config: config.zalo,
+          inbound,
+          i18n,
+          langOf: zaloLangOf,
+          redis: workerRedis,
+          prefix,
+          logger,
+        }),
+      );
     }
     // [/zalo]
 
@@ -194,7 +254,11 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     let zaloOa: OaChannel | undefined;
     if (!config.zaloOa) logger.info("Zalo OA is off (ZALO_OA_APP_ID is not set)");
     else {
-      const oaLangOf = async (chatId: string) => ((await db.person.findFirst({ where: { channel: "zalo_oa", chatId }, select: { language: true } }))?.language === "en" ? "en" : "vi") as "vi" | "en";
+      const oaLangOf = async (chatId: string) =>
+        ((await db.person.findFirst({ where: { channel: "zalo_oa", chatId }, select: { language: true } }))
+          ?.language === "en"
+          ? "en"
+          : "vi") as "vi" | "en";
       zaloOa = createOaModule({
         config: config.zaloOa,
         db,
@@ -215,8 +279,24 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     }
     // [/zalo-oa]
 
-    const outbound = new OutboundQueues({ prefix, partitions: config.outboundPartitions, connection: producerConnection, workerConnection: connection, redis: workerRedis, logger, dropCompleted: ["webchat"] }, [...channels.keys()]);
-    const events = new EventBus({ prefix, connection: producerConnection, workerConnection: connection, logger });
+    const outbound = new OutboundQueues(
+      {
+        prefix,
+        partitions: config.outboundPartitions,
+        connection: producerConnection,
+        workerConnection: connection,
+        redis: workerRedis,
+        logger,
+        dropCompleted: ["webchat"],
+      },
+      [...channels.keys()],
+    );
+    const events = new EventBus({
+      prefix,
+      connection: producerConnection,
+      workerConnection: connection,
+      logger,
+    });
     const outbox = new OutboxRelay({ db, events, logger });
     cleanups.push(() => outbound.close());
     cleanups.push(() => events.close());
@@ -236,7 +316,18 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     const pokeOutbox = () => outbox.poke();
     // One sign-in/session guard for every /admin router (the progress pages use it too).
     const adminAuth = createAdminAuth({ db, redis: workerRedis, prefix, config, i18n });
-    middlewares.push(createReviewerMiddleware({ db, redis: workerRedis, prefix, i18n, panelUrl: panelBaseUrl(config), logger, pokeOutbox, isCommand: (text) => vocabulary.isCommand(text) }));
+    middlewares.push(
+      createReviewerMiddleware({
+        db,
+        redis: workerRedis,
+        prefix,
+        i18n,
+        panelUrl: panelBaseUrl(config),
+        logger,
+        pokeOutbox,
+        isCommand: (text) => vocabulary.isCommand(text),
+      }),
+    );
     registerReviewEvents({
       db,
       redis: workerRedis,
@@ -246,7 +337,13 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       enqueue: (job) => outbound.enqueue(job),
       // Cards take their tokens from the outbound worker's buckets (a group allows ~20 messages a minute) and follow upgraded groups.
       cards: config.telegram
-        ? createTelegramCards({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, limiter: new RateLimiter(workerRedis, prefix), maxPerSecond: config.telegram.maxPerSecond, migrations: createChatMigrations(workerRedis, prefix) })
+        ? createTelegramCards({
+            token: config.telegram.token,
+            apiRoot: config.telegram.apiRoot,
+            limiter: new RateLimiter(workerRedis, prefix),
+            maxPerSecond: config.telegram.maxPerSecond,
+            migrations: createChatMigrations(workerRedis, prefix),
+          })
         : undefined,
       reviewChatId: config.telegram?.reviewChatId,
       telegramEnabled: channels.has("telegram"),
@@ -254,37 +351,56 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       pokeOutbox,
     });
     // The queue's canonical localities: the managed table (read once seeded, below).
-    const panelLocalities = managedLocalityLookup(db, { onError: (err) => logger.warn({ err: (err as Error).message }, "locality list refresh failed") });
+    const panelLocalities = managedLocalityLookup(db, {
+      onError: (err) => logger.warn({ err: (err as Error).message }, "locality list refresh failed"),
+    });
     // The panel (bull-board, exceljs) is imported only where HTTP is served.
     if (config.role !== "worker") {
       const { createAdminPanel } = await import("../admin/panel.js");
       extraRouters.push({
-      path: "/admin",
-      router: createAdminPanel({
-        db,
-        auth: adminAuth,
-        i18n,
-        config,
-        enqueue: (job, opts) => outbound.enqueue(job, opts),
-        pokeOutbox,
-        queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
-        forgetChat: createChatForgetter({ redis, prefix, inboundQueues: inbound.queue.queues, outboundQueues: outbound.bullQueues }),
-        logger,
-        localities: panelLocalities,
-      }),
-    });
+        path: "/admin",
+        router: createAdminPanel({
+          db,
+          auth: adminAuth,
+          i18n,
+          config,
+          enqueue: (job, opts) => outbound.enqueue(job, opts),
+          pokeOutbox,
+          queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
+          forgetChat: createChatForgetter({
+            redis,
+            prefix,
+            inboundQueues: inbound.queue.queues,
+            outboundQueues: outbound.bullQueues,
+          }),
+          logger,
+          localities: panelLocalities,
+        }),
+      });
     }
     // [/review]
 
     // [questions] inbox and official FAQ (issue 18)
     // Officials' card presses and their next message (answer, original, reason) never reach the engine.
-    middlewares.push(createOfficialMiddleware({ db, redis: workerRedis, prefix, i18n, answerUnit: config.questions.answerUnit, logger, pokeOutbox }));
+    middlewares.push(
+      createOfficialMiddleware({
+        db,
+        redis: workerRedis,
+        prefix,
+        i18n,
+        answerUnit: config.questions.answerUnit,
+        logger,
+        pokeOutbox,
+      }),
+    );
     registerQuestionEvents({
       db,
       i18n,
       events,
       enqueue: (job) => outbound.enqueue(job),
-      cards: config.telegram ? createTelegramCards({ token: config.telegram.token, apiRoot: config.telegram.apiRoot }) : undefined,
+      cards: config.telegram
+        ? createTelegramCards({ token: config.telegram.token, apiRoot: config.telegram.apiRoot })
+        : undefined,
       reviewChatId: config.telegram?.reviewChatId,
       telegramEnabled: channels.has("telegram"),
       remindAfterHours: config.questions.remindAfterHours,
@@ -292,13 +408,31 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     });
     const faqSignal = createFaqSignal(workerRedis, prefix);
     const faqStore = { db, signal: faqSignal, planMarkers: planMarkers(i18n) };
-    extraRouters.push({ path: "/admin/questions", router: createQuestionRoutes({ db, auth: adminAuth, i18n, answerUnit: config.questions.answerUnit, pokeOutbox, logger }) });
-    extraRouters.push({ path: "/admin/faq", router: createFaqRoutes({ db, auth: adminAuth, i18n, store: faqStore, logger }) });
+    extraRouters.push({
+      path: "/admin/questions",
+      router: createQuestionRoutes({
+        db,
+        auth: adminAuth,
+        i18n,
+        answerUnit: config.questions.answerUnit,
+        pokeOutbox,
+        logger,
+      }),
+    });
+    extraRouters.push({
+      path: "/admin/faq",
+      router: createFaqRoutes({ db, auth: adminAuth, i18n, store: faqStore, logger }),
+    });
     // Registered with the engine in the [conversation] block: each worker process keeps its own
     // index and reloads it when the shared version counter moves (no restart).
     const faqPlugin = () => {
       const markers = faqStore.planMarkers;
-      const faq = new LiveFaq({ db, signal: faqSignal, isServable: (e) => ![e.question, e.answer, e.unit].some((s) => imitatesPlanQuote(markers, s)), logger });
+      const faq = new LiveFaq({
+        db,
+        signal: faqSignal,
+        isServable: (e) => ![e.question, e.answer, e.unit].some((s) => imitatesPlanQuote(markers, s)),
+        logger,
+      });
       return [createFaqPlugin({ faq, i18n }), createMyQuestionsPlugin()];
     };
     // [/questions]
@@ -312,7 +446,12 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       const { createProgressRoutes } = await import("../self-reports/admin-routes.js");
       extraRouters.push({
         path: "/admin/progress",
-        router: createProgressRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: adminAuth.requireReviewer }),
+        router: createProgressRoutes({
+          db,
+          indicators: selfReportIndicators,
+          i18n,
+          requireReviewer: adminAuth.requireReviewer,
+        }),
       });
     }
     // Registered with the engine in the [conversation] block (engine.use).
@@ -352,14 +491,27 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     await panelLocalities.refresh();
     extraRouters.push({
       path: "/admin/localities",
-      router: createLocalityRoutes({ db, i18n, requireAdmin: adminAuth.requireAdmin, verifyCsrf: adminAuth.verifyCsrf, csrfToken: adminAuth.csrfToken }),
+      router: createLocalityRoutes({
+        db,
+        i18n,
+        requireAdmin: adminAuth.requireAdmin,
+        verifyCsrf: adminAuth.verifyCsrf,
+        csrfToken: adminAuth.csrfToken,
+      }),
     });
     // [/localities]
 
     // [leaderboard] emulation leaderboard (issue 19)
     extraRouters.push({
       path: "/admin/leaderboard",
-      router: createLeaderboardRoutes({ db, indicators: selfReportIndicators, i18n, requireReviewer: adminAuth.requireReviewer, verifyCsrf: adminAuth.verifyCsrf, csrfToken: adminAuth.csrfToken }),
+      router: createLeaderboardRoutes({
+        db,
+        indicators: selfReportIndicators,
+        i18n,
+        requireReviewer: adminAuth.requireReviewer,
+        verifyCsrf: adminAuth.verifyCsrf,
+        csrfToken: adminAuth.csrfToken,
+      }),
     });
     // [/leaderboard]
 
@@ -373,7 +525,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       const { createNominationPlugin } = await import("../nominations/index.js");
       // [conversation] engine and flows (issue 6)
       // The knowledge is validated here: a broken file stops start-up with file, entry and reason.
-      const knowledge = instrumentKnowledge(withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n })), metrics);
+      const knowledge = instrumentKnowledge(
+        withAnswerCache(loadKnowledge({ dir: `${ROOT}flows/knowledge`, translator: i18n })),
+        metrics,
+      );
       const engine = createEngine({
         db,
         redis: workerRedis,
@@ -382,7 +537,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         knowledge,
         flows,
         vocabulary,
-        config: { maxSubmissionsPerDay: config.maxSubmissionsPerDay, evidenceMaxBytes: config.evidenceMaxBytes },
+        config: {
+          maxSubmissionsPerDay: config.maxSubmissionsPerDay,
+          evidenceMaxBytes: config.evidenceMaxBytes,
+        },
         fetchMedia: async (channel, ref, maxBytes) => {
           const adapter = channels.get(channel)?.adapter;
           if (!adapter?.fetchMedia) throw new MediaRejectedError("unavailable");
@@ -390,9 +548,15 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         },
         pokeOutbox: () => outbox.poke(),
         logger: logger.child({ module: "conversation" }),
-        submissionQuota: createWebchatSubmissionQuota({ redis: workerRedis, prefix, perDay: config.webchat.submissionsPerIpPerDay }),
+        submissionQuota: createWebchatSubmissionQuota({
+          redis: workerRedis,
+          prefix,
+          perDay: config.webchat.submissionsPerIpPerDay,
+        }),
       });
-      engine.use(createNominationPlugin({ db, knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }));
+      engine.use(
+        createNominationPlugin({ db, knowledge, maxSubmissionsPerDay: config.maxSubmissionsPerDay }),
+      );
       engine.use(selfReportPlugin);
       for (const p of faqPlugin()) engine.use(p);
       engine.use(createSubscriptionPlugin({ subscriptions, i18n }));
@@ -402,7 +566,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       // Right after the throttle: an anonymous visitor's message never reaches code that stores people.
       if (zaloOa) middlewares.splice(1, 0, ...zaloOa.middlewares(knowledge));
       // [/zalo-oa]
-      for (const f of engine.flowsWithoutHooks()) logger.warn({ flow: f }, "flow has no registered submit hooks; it is not offered");
+      for (const f of engine.flowsWithoutHooks())
+        logger.warn({ flow: f }, "flow has no registered submit hooks; it is not offered");
       const final = (msg: InboundMessage): Promise<Reply[]> => engine.handle(msg);
       // [/conversation]
 
@@ -411,17 +576,32 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     const readiness = async () => {
       const [pgOk, redisOk] = await Promise.all([
-        db.$queryRaw`select 1`.then(() => "ok" as const, () => "down" as const),
-        redis.ping().then(() => "ok" as const, () => "down" as const),
+        db.$queryRaw`select 1`.then(
+          () => "ok" as const,
+          () => "down" as const,
+        ),
+        redis.ping().then(
+          () => "ok" as const,
+          () => "down" as const,
+        ),
       ]);
       return { postgres: pgOk, redis: redisOk };
     };
     // Queue depths and the review backlog are read at scrape time by the web side only, so each
     // series exists once however many worker processes run.
-    if (config.role !== "worker") registerStateGauges(metrics, { db, queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue], readiness });
+    if (config.role !== "worker")
+      registerStateGauges(metrics, {
+        db,
+        queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
+        readiness,
+      });
     let metricsUrl: string | undefined;
     if (config.metrics.port !== undefined) {
-      const server = await startMetricsServer(metrics, { port: config.metrics.port, host: opts.host ?? "0.0.0.0", token: config.metrics.token });
+      const server = await startMetricsServer(metrics, {
+        port: config.metrics.port,
+        host: opts.host ?? "0.0.0.0",
+        token: config.metrics.token,
+      });
       cleanups.push(() => server.close());
       metricsUrl = `http://127.0.0.1:${server.port}`;
     }
@@ -433,13 +613,35 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       const routers: Array<{ path: string; router: express.Router }> = [];
       if (config.role !== "worker") {
         if (config.webchat.enabled) {
-          const identity = createClientIdentity(await loadWebchatSecret(redis, prefix, config.webchat.secret));
-          const guard = createWebchatGuard({ redis, prefix, identity, i18n, options: { ...config.webchat, idleSeconds: 24 * 3_600 }, httpsPublic: (config.publicUrl ?? "").startsWith("https:") });
-          const webchat = await createWebchatRoutes({ inbound, redis, prefix, pagePath: `${WEBCHAT}page.html`, guard, db, evidenceMaxBytes: config.evidenceMaxBytes });
+          const identity = createClientIdentity(
+            await loadWebchatSecret(redis, prefix, config.webchat.secret),
+          );
+          const guard = createWebchatGuard({
+            redis,
+            prefix,
+            identity,
+            i18n,
+            options: { ...config.webchat, idleSeconds: 24 * 3_600 },
+            httpsPublic: (config.publicUrl ?? "").startsWith("https:"),
+          });
+          const webchat = await createWebchatRoutes({
+            inbound,
+            redis,
+            prefix,
+            pagePath: `${WEBCHAT}page.html`,
+            guard,
+            db,
+            evidenceMaxBytes: config.evidenceMaxBytes,
+          });
           cleanups.push(() => webchat.close());
           routers.push(
             { path: "/", router: webchat.router },
-            { path: "/chat/assets", router: express.Router().use(express.static(`${WEBCHAT}assets`, { index: false, extensions: [] })) },
+            {
+              path: "/chat/assets",
+              router: express
+                .Router()
+                .use(express.static(`${WEBCHAT}assets`, { index: false, extensions: [] })),
+            },
           );
         }
         for (const [name, ch] of channels) {
@@ -483,7 +685,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       const onFinalFailure = createInboundFailureHandler({
         i18n,
         langOf: async (msg) => {
-          const p = await db.person.findUnique({ where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } }, select: { language: true } });
+          const p = await db.person.findUnique({
+            where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } },
+            select: { language: true },
+          });
           return p ? (p.language === "en" ? "en" : "vi") : undefined;
         },
         enqueue: (job) => outbound.enqueue(job),
@@ -496,8 +701,19 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
           },
         },
       });
-      workers.push(...(await inbound.startWorkers({ redis: workerRedis, logger, handle: handle!, enqueueReplies: (job) => outbound.enqueue(job), connection, onFinalFailure })));
-      const adapters: ChannelAdapter[] = [...channels.values()].map((c) => instrumentAdapter(c.adapter, metrics));
+      workers.push(
+        ...(await inbound.startWorkers({
+          redis: workerRedis,
+          logger,
+          handle: handle!,
+          enqueueReplies: (job) => outbound.enqueue(job),
+          connection,
+          onFinalFailure,
+        })),
+      );
+      const adapters: ChannelAdapter[] = [...channels.values()].map((c) =>
+        instrumentAdapter(c.adapter, metrics),
+      );
       workers.push(
         ...(await outbound.startWorkers(adapters, async (channel, chatId) => {
           await db.person.updateMany({ where: { channel, chatId }, data: { unreachableAt: new Date() } });
@@ -528,7 +744,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       const snapshot = () =>
         ensureLastMonthSnapshot(db, selfReportIndicators).then(
           (taken) => taken && logger.info("leaderboard snapshot of last month taken"),
-          (err: unknown) => logger.warn({ err: String(err) }, "leaderboard snapshot failed; retried within the hour"),
+          (err: unknown) =>
+            logger.warn({ err: String(err) }, "leaderboard snapshot failed; retried within the hour"),
         );
       const snapshots = setInterval(snapshot, 3_600_000);
       snapshots.unref();

@@ -7,7 +7,8 @@
 
 // C0/C1 controls except newline and tab; zero-width and bidi controls that hide text; lone
 // surrogates (half an emoji, which PostgreSQL would store as a replacement character at best).
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const CONTROL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * NFC, control characters stripped, trailing spaces before line breaks removed, trimmed; stored
@@ -16,5 +17,9 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u20
  * @example cleanText("  Nguyễn\u0000 Văn A \n") // "Nguyễn Văn A"
  */
 export function cleanText(text: string): string {
-  return text.normalize("NFC").replace(CONTROL, "").replace(/[ \t]+\n/g, "\n").trim();
+  return text
+    .normalize("NFC")
+    .replace(CONTROL, "")
+    .replace(/[ \t]+\n/g, "\n")
+    .trim();
 }

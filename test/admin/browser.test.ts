@@ -31,13 +31,49 @@ describe("a reviewer in a real browser", () => {
     const lan = await addReviewer(db, { name: "Nguyễn Thị Lan", role: "admin" });
     const ha = await addReviewer(db, { name: "Lê Thu Hà" });
     const day = (d: number) => new Date(Date.now() - d * 86_400_000);
-    const target = await submitNomination(db, { nomineeName: "Hoàng Văn Hùng", nomineeUnit: "UBND xã Kim Bình", locality: "Chiêm Hóa", category: "commune", createdAt: day(3), achievements: "Xã đầu tiên của huyện có 100% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến." });
-    await submitNomination(db, { nomineeName: "Công ty CP Chè Mỹ Lâm", nomineeUnit: "Công ty CP Chè Mỹ Lâm", locality: "Yên Sơn", category: "business", createdAt: day(2) });
-    const claimed = await submitNomination(db, { nomineeName: "Trần Thị Thu", nomineeUnit: "Trường THCS Phan Thiết", locality: "TP Tuyên Quang", category: "official_initiative", createdAt: day(2) });
+    const target = await submitNomination(db, {
+      nomineeName: "Hoàng Văn Hùng",
+      nomineeUnit: "UBND xã Kim Bình",
+      locality: "Chiêm Hóa",
+      category: "commune",
+      createdAt: day(3),
+      achievements: "Xã đầu tiên của huyện có 100% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến.",
+    });
+    await submitNomination(db, {
+      nomineeName: "Công ty CP Chè Mỹ Lâm",
+      nomineeUnit: "Công ty CP Chè Mỹ Lâm",
+      locality: "Yên Sơn",
+      category: "business",
+      createdAt: day(2),
+    });
+    const claimed = await submitNomination(db, {
+      nomineeName: "Trần Thị Thu",
+      nomineeUnit: "Trường THCS Phan Thiết",
+      locality: "TP Tuyên Quang",
+      category: "official_initiative",
+      createdAt: day(2),
+    });
     await decideNomination(db, { nominationId: claimed.id, action: "claim", reviewer: ha });
-    const asked = await submitNomination(db, { nomineeName: "Ma Văn Dũng", nomineeUnit: "Thôn Nà Khà", locality: "Na Hang", category: "citizen", createdAt: day(1) });
-    await decideNomination(db, { nominationId: asked.id, action: "request_info", reviewer: ha, note: "Đề nghị bổ sung xác nhận của UBND xã." });
-    await submitNomination(db, { nomineeName: "Phòng Nội vụ huyện Hàm Yên", nomineeUnit: "UBND huyện Hàm Yên", locality: "Hàm Yên", category: "district", createdAt: day(0.2) });
+    const asked = await submitNomination(db, {
+      nomineeName: "Ma Văn Dũng",
+      nomineeUnit: "Thôn Nà Khà",
+      locality: "Na Hang",
+      category: "citizen",
+      createdAt: day(1),
+    });
+    await decideNomination(db, {
+      nominationId: asked.id,
+      action: "request_info",
+      reviewer: ha,
+      note: "Đề nghị bổ sung xác nhận của UBND xã.",
+    });
+    await submitNomination(db, {
+      nomineeName: "Phòng Nội vụ huyện Hàm Yên",
+      nomineeUnit: "UBND huyện Hàm Yên",
+      locality: "Hàm Yên",
+      category: "district",
+      createdAt: day(0.2),
+    });
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const { url } = await createLoginLink(db, lan.id, t.url, { label: "cli" });

@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
-import { AnnouncementDispatcher, announcementProgress, createAnnouncement } from "../../src/announcements/index.js";
+import {
+  AnnouncementDispatcher,
+  announcementProgress,
+  createAnnouncement,
+} from "../../src/announcements/index.js";
 import type { ChannelAdapter } from "../../src/channels/types.js";
 import { startTestSystem, type TestSystem } from "../support/system.js";
 import { eventually } from "../review/fixtures.js";
@@ -35,14 +39,37 @@ describe("a stalled worker that wakes up", () => {
         received.set(chatId, (received.get(chatId) ?? 0) + 1);
       },
     });
-    const common = { db, redis: t.system.redis, prefix: t.prefix, i18n: t.system.i18n, logger: pino({ level: "silent" }), pollMs: 100 };
+    const common = {
+      db,
+      redis: t.system.redis,
+      prefix: t.prefix,
+      i18n: t.system.i18n,
+      logger: pino({ level: "silent" }),
+      pollMs: 100,
+    };
     // A: its lease has lapsed the moment it claims (leaseMs < 0), and every send hangs.
-    const a = new AnnouncementDispatcher({ ...common, adapters: new Map([["webchat", adapter(true)]]), leaseMs: -60_000, concurrency: 5 });
-    const { id } = await createAnnouncement(db, { text: "Thông báo #stall", topics: ["movement"], channels: ["webchat"] }, "test");
+    const a = new AnnouncementDispatcher({
+      ...common,
+      adapters: new Map([["webchat", adapter(true)]]),
+      leaseMs: -60_000,
+      concurrency: 5,
+    });
+    const { id } = await createAnnouncement(
+      db,
+      { text: "Thông báo #stall", topics: ["movement"], channels: ["webchat"] },
+      "test",
+    );
     a.start();
-    await eventually(async () => (await db.announcementDelivery.count({ where: { announcementId: id, state: "claimed" } })) > 0);
+    await eventually(
+      async () =>
+        (await db.announcementDelivery.count({ where: { announcementId: id, state: "claimed" } })) > 0,
+    );
     // B takes over A's rows and sends everything that was never attempted.
-    const b = new AnnouncementDispatcher({ ...common, adapters: new Map([["webchat", adapter(false)]]), concurrency: 20 });
+    const b = new AnnouncementDispatcher({
+      ...common,
+      adapters: new Map([["webchat", adapter(false)]]),
+      concurrency: 20,
+    });
     b.start();
     await eventually(async () => received.size >= 290, 20_000);
     release(); // A wakes up
@@ -53,7 +80,12 @@ describe("a stalled worker that wakes up", () => {
     expect(Math.max(...received.values())).toBe(1);
     expect(p.total).toBe(chats.length);
     expect(p.sent + p.uncertain).toBe(chats.length);
-    for (const c of chats) if (!received.has(c)) expect((await db.announcementDelivery.findFirst({ where: { announcementId: id, person: { chatId: c } } }))!.state).toBe("uncertain");
+    for (const c of chats)
+      if (!received.has(c))
+        expect(
+          (await db.announcementDelivery.findFirst({ where: { announcementId: id, person: { chatId: c } } }))!
+            .state,
+        ).toBe("uncertain");
     // Only A's sends in flight (at most its 5) can be uncertain.
     expect(p.uncertain).toBeLessThanOrEqual(5);
   }, 60_000);

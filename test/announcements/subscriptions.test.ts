@@ -36,7 +36,10 @@ describe("subscriptions", () => {
   });
 
   const topicsOf = async (channel: "telegram" | "zalo" | "webchat", chatId: string | number) => {
-    const p = await t.database.db.person.findFirst({ where: { channel, chatId: String(chatId) }, include: { subscription: true } });
+    const p = await t.database.db.person.findFirst({
+      where: { channel, chatId: String(chatId) },
+      include: { subscription: true },
+    });
     return p?.subscription?.topics ?? [];
   };
 
@@ -65,8 +68,16 @@ describe("subscriptions", () => {
   for (const channel of ["telegram", "zalo", "webchat"] as const) {
     it(`on ${channel}: every subscribe and unsubscribe phrase works, with and without diacritics`, async () => {
       const phrases = subscriptionPhrases(t.system.i18n);
-      const subscribe = [...phrases.subscribe, ...phrases.subscribe.map(withoutDiacritics), ...(channel === "telegram" ? ["/nhantin"] : [])];
-      const unsubscribe = [...phrases.unsubscribe, ...phrases.unsubscribe.map(withoutDiacritics), ...(channel === "telegram" ? ["/huynhantin"] : [])];
+      const subscribe = [
+        ...phrases.subscribe,
+        ...phrases.subscribe.map(withoutDiacritics),
+        ...(channel === "telegram" ? ["/nhantin"] : []),
+      ];
+      const unsubscribe = [
+        ...phrases.unsubscribe,
+        ...phrases.unsubscribe.map(withoutDiacritics),
+        ...(channel === "telegram" ? ["/huynhantin"] : []),
+      ];
       expect(subscribe.length).toBeGreaterThanOrEqual(4);
       // A fresh user per pair: one chat typing this fast would (rightly) be asked to slow down.
       for (let i = 0; i < Math.max(subscribe.length, unsubscribe.length); i++) {
@@ -76,7 +87,11 @@ describe("subscriptions", () => {
         expect(question, s).toMatch(/chủ đề|muốn nhận|which topics/i);
         const done = (await u.say(i % 2 ? "tất cả" : "1")).join("\n");
         expect(done, s).toMatch(/Đã đăng ký nhận tin/);
-        expect((await topicsOf(channel, u.chatId)).sort(), s).toEqual(["deadlines", "movement", "role_models"]);
+        expect((await topicsOf(channel, u.chatId)).sort(), s).toEqual([
+          "deadlines",
+          "movement",
+          "role_models",
+        ]);
 
         const x = unsubscribe[i % unsubscribe.length]!;
         expect((await u.say(x)).join("\n"), x).toMatch(/Đã hủy nhận tin/);

@@ -11,7 +11,16 @@ import { addReviewer } from "../../src/review/reviewers.js";
  * Inserts `count` people on `channel` with chat ids `${chatPrefix}${i}` (numeric on Telegram),
  * subscribed to `topics`; returns their chat ids in order.
  */
-export async function seedSubscribers(db: Db, opts: { channel: "telegram" | "zalo" | "webchat"; count: number; topics?: string[]; chatBase?: number; chatPrefix?: string }): Promise<string[]> {
+export async function seedSubscribers(
+  db: Db,
+  opts: {
+    channel: "telegram" | "zalo" | "webchat";
+    count: number;
+    topics?: string[];
+    chatBase?: number;
+    chatPrefix?: string;
+  },
+): Promise<string[]> {
   const base = opts.chatBase ?? 9_000_000;
   const prefix = opts.chatPrefix ?? "";
   await db.$executeRawUnsafe(
@@ -32,14 +41,23 @@ export async function seedSubscribers(db: Db, opts: { channel: "telegram" | "zal
 
 /** A browser-less signed-in admin: keeps the session cookie and reads CSRF tokens from pages. */
 export async function signInAdmin(db: Db, baseUrl: string) {
-  const admin = await addReviewer(db, { name: `Quản trị ${Math.random().toString(36).slice(2, 7)}`, role: "admin" });
+  const admin = await addReviewer(db, {
+    name: `Quản trị ${Math.random().toString(36).slice(2, 7)}`,
+    role: "admin",
+  });
   const { url } = await createLoginLink(db, admin.id, baseUrl, { label: "cli" });
   const res = await fetch(url, { redirect: "manual" });
   expect(res.status).toBe(303);
   const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
   const get = (path: string) => fetch(`${baseUrl}${path}`, { headers: { cookie }, redirect: "manual" });
   const post = (path: string, form: URLSearchParams) =>
-    fetch(`${baseUrl}${path}`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: form.toString(), redirect: "manual" });
-  const csrf = async (path = "/admin/announcements") => (await (await get(path)).text()).match(/name="_csrf" value="([^"]+)"/)![1]!;
+    fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+      redirect: "manual",
+    });
+  const csrf = async (path = "/admin/announcements") =>
+    (await (await get(path)).text()).match(/name="_csrf" value="([^"]+)"/)![1]!;
   return { admin, cookie, get, post, csrf };
 }

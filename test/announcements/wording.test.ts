@@ -10,7 +10,13 @@ const i18n = loadLocales(fileURLToPath(new URL("../../locales", import.meta.url)
 
 describe("announcement wording", () => {
   it("names every channel, reason and topic in Vietnamese and English", () => {
-    const keys = [...CHANNELS.map((c) => `admin.announcements.channel.${c}`), ...UNREACHED_REASONS.map((r) => `admin.announcements.reason.${r}`), ...TOPICS.map((x) => `announcements.topic.${x}`)];
-    for (const key of keys) for (const lang of ["vi", "en"] as const) expect(() => i18n.t(lang, key), `${lang} ${key}`).not.toThrow();
+    const keys = [
+      ...CHANNELS.map((c) => `admin.announcements.channel.${c}`),
+      ...UNREACHED_REASONS.map((r) => `admin.announcements.reason.${r}`),
+      ...TOPICS.map((x) => `announcements.topic.${x}`),
+    ];
+    for (const key of keys)
+      for (const lang of ["vi", "en"] as const)
+        expect(() => i18n.t(lang, key), `${lang} ${key}`).not.toThrow();
   });
 });

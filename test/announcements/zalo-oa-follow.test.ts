@@ -17,19 +17,38 @@ describe("Zalo OA follow events and subscriptions", () => {
     const env = fake.env();
     t = await startTestSystem(env);
     const pair = fake.issuePair();
-    await runZaloOaCommand(["set-tokens", "--access", pair.access, "--refresh", pair.refresh], env, { db: t.database.db, out: () => {} });
+    await runZaloOaCommand(["set-tokens", "--access", pair.access, "--refresh", pair.refresh], env, {
+      db: t.database.db,
+      out: () => {},
+    });
   });
   afterAll(async () => {
     await t?.stop();
     await fake?.stop();
   });
-  const topicsOf = async (userId: string) => (await t.database.db.person.findFirst({ where: { channel: "zalo_oa", externalId: userId }, include: { subscription: true } }))?.subscription?.topics ?? [];
+  const topicsOf = async (userId: string) =>
+    (
+      await t.database.db.person.findFirst({
+        where: { channel: "zalo_oa", externalId: userId },
+        include: { subscription: true },
+      })
+    )?.subscription?.topics ?? [];
 
   it("a follow subscribes to every topic and an unfollow unsubscribes", async () => {
     const u = new OaUser(t.url, fake);
-    const event = (name: string) => ({ event_name: name, oa_id: fake.oaId, follower: { id: u.userId }, source: "oa_profile", timestamp: String(Date.now()) });
+    const event = (name: string) => ({
+      event_name: name,
+      oa_id: fake.oaId,
+      follower: { id: u.userId },
+      source: "oa_profile",
+      timestamp: String(Date.now()),
+    });
     expect((await u.post(event("follow"))).status).toBe(200);
-    expect((await eventually(async () => ((await topicsOf(u.userId)).length ? topicsOf(u.userId) : undefined))).sort()).toEqual(["deadlines", "movement", "role_models"]);
+    expect(
+      (
+        await eventually(async () => ((await topicsOf(u.userId)).length ? topicsOf(u.userId) : undefined))
+      ).sort(),
+    ).toEqual(["deadlines", "movement", "role_models"]);
     expect((await u.post(event("unfollow"))).status).toBe(200);
     await eventually(async () => (await topicsOf(u.userId)).length === 0);
   });

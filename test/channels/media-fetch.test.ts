@@ -5,7 +5,12 @@
 import { createServer, type Server } from "node:http";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchMedia, isPublicAddress, type MediaFetchPolicy, type Resolver } from "../../src/channels/media-fetch.js";
+import {
+  fetchMedia,
+  isPublicAddress,
+  type MediaFetchPolicy,
+  type Resolver,
+} from "../../src/channels/media-fetch.js";
 import { MediaRejectedError } from "../../src/channels/types.js";
 import { FakeZalo, ZaloUser } from "../support/fake-zalo.js";
 import { startTestSystem, type TestSystem } from "../support/system.js";
@@ -52,8 +57,15 @@ describe("fetching media without SSRF", () => {
   });
 
   /** A resolver that answers what an attacker's DNS would: an allowed-looking name pointing inside. */
-  const resolveTo = (address: string): Resolver => async () => [{ address, family: address.includes(":") ? 6 : 4 }];
-  const policy = (extra: Partial<MediaFetchPolicy> = {}): MediaFetchPolicy => ({ hosts: ["zdn.vn"], trustedOrigins: [platform.url], timeoutMs: 2_000, ...extra });
+  const resolveTo =
+    (address: string): Resolver =>
+    async () => [{ address, family: address.includes(":") ? 6 : 4 }];
+  const policy = (extra: Partial<MediaFetchPolicy> = {}): MediaFetchPolicy => ({
+    hosts: ["zdn.vn"],
+    trustedOrigins: [platform.url],
+    timeoutMs: 2_000,
+    ...extra,
+  });
 
   it("fetches from the trusted platform origin", async () => {
     const got = await fetchMedia(`${platform.url}/photo.jpg`, 1024, policy());
@@ -76,24 +88,59 @@ describe("fetching media without SSRF", () => {
       "gopher://127.0.0.1:6379/_FLUSHALL",
       "not a url",
     ]) {
-      await expect(fetchMedia(url, 1024, policy({ resolve: resolveTo("127.0.0.1") })), url).rejects.toEqual(unavailable);
+      await expect(fetchMedia(url, 1024, policy({ resolve: resolveTo("127.0.0.1") })), url).rejects.toEqual(
+        unavailable,
+      );
     }
     expect(canaryHits).toBe(before);
   });
 
   it("refuses an allowed host name whose DNS answer is loopback, private, link-local or otherwise not public", async () => {
-    for (const address of ["127.0.0.1", "10.1.2.3", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"]) {
-      await expect(fetchMedia("https://f1.photo.talk.zdn.vn/x.jpg", 1024, policy({ resolve: resolveTo(address) })), address).rejects.toEqual(unavailable);
+    for (const address of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.5.4",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "fe80::1",
+      "fd00::1",
+      "::ffff:127.0.0.1",
+      "::ffff:10.0.0.1",
+    ]) {
+      await expect(
+        fetchMedia("https://f1.photo.talk.zdn.vn/x.jpg", 1024, policy({ resolve: resolveTo(address) })),
+        address,
+      ).rejects.toEqual(unavailable);
     }
     // One private address among public ones is enough to refuse (the connection could pick it).
-    const mixed: Resolver = async () => [{ address: "203.113.1.1", family: 4 }, { address: "10.0.0.1", family: 4 }];
-    await expect(fetchMedia("https://f1.zdn.vn/x.jpg", 1024, policy({ resolve: mixed }))).rejects.toEqual(unavailable);
+    const mixed: Resolver = async () => [
+      { address: "203.113.1.1", family: 4 },
+      { address: "10.0.0.1", family: 4 },
+    ];
+    await expect(fetchMedia("https://f1.zdn.vn/x.jpg", 1024, policy({ resolve: mixed }))).rejects.toEqual(
+      unavailable,
+    );
   });
 
   it("re-checks every redirect: a trusted origin redirecting inside is refused before the request", async () => {
     const before = canaryHits;
-    for (const to of [`${canary.url}/secret`, "https://f1.zdn.vn/x.jpg", "http://f1.zdn.vn/x.jpg", "https://169.254.169.254/"]) {
-      await expect(fetchMedia(`${platform.url}/redirect?to=${encodeURIComponent(to)}`, 1024, policy({ resolve: resolveTo("127.0.0.1") })), to).rejects.toEqual(unavailable);
+    for (const to of [
+      `${canary.url}/secret`,
+      "https://f1.zdn.vn/x.jpg",
+      "http://f1.zdn.vn/x.jpg",
+      "https://169.254.169.254/",
+    ]) {
+      await expect(
+        fetchMedia(
+          `${platform.url}/redirect?to=${encodeURIComponent(to)}`,
+          1024,
+          policy({ resolve: resolveTo("127.0.0.1") }),
+        ),
+        to,
+      ).rejects.toEqual(unavailable);
     }
     expect(canaryHits).toBe(before);
   });
@@ -101,13 +148,50 @@ describe("fetching media without SSRF", () => {
   it("gives up after a few redirects and after the time limit", async () => {
     await expect(fetchMedia(`${platform.url}/loop`, 1024, policy())).rejects.toEqual(unavailable);
     const started = Date.now();
-    await expect(fetchMedia(`${platform.url}/hang`, 1024, policy({ timeoutMs: 300 }))).rejects.toEqual(unavailable);
+    await expect(fetchMedia(`${platform.url}/hang`, 1024, policy({ timeoutMs: 300 }))).rejects.toEqual(
+      unavailable,
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("classifies addresses: every special-purpose range is not public, ordinary unicast is", () => {
-    const notPublic = ["127.0.0.1", "127.255.255.254", "10.0.0.0", "10.255.255.255", "172.16.0.1", "172.31.255.255", "192.168.0.1", "169.254.0.1", "100.64.0.1", "100.127.255.255", "0.1.2.3", "224.0.0.1", "255.255.255.255", "198.18.0.1", "192.0.2.1", "::", "::1", "fc00::1", "fdff::1", "fe80::1", "ff02::1", "::ffff:192.168.1.1", "2001:db8::1", "garbage"];
-    const isPublic = ["1.1.1.1", "8.8.8.8", "203.113.131.1", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"];
+    const notPublic = [
+      "127.0.0.1",
+      "127.255.255.254",
+      "10.0.0.0",
+      "10.255.255.255",
+      "172.16.0.1",
+      "172.31.255.255",
+      "192.168.0.1",
+      "169.254.0.1",
+      "100.64.0.1",
+      "100.127.255.255",
+      "0.1.2.3",
+      "224.0.0.1",
+      "255.255.255.255",
+      "198.18.0.1",
+      "192.0.2.1",
+      "::",
+      "::1",
+      "fc00::1",
+      "fdff::1",
+      "fe80::1",
+      "ff02::1",
+      "::ffff:192.168.1.1",
+      "2001:db8::1",
+      "garbage",
+    ];
+    const isPublic = [
+      "1.1.1.1",
+      "8.8.8.8",
+      "203.113.131.1",
+      "172.15.255.255",
+      "172.32.0.1",
+      "100.63.255.255",
+      "100.128.0.1",
+      "2001:4860:4860::8888",
+      "::ffff:8.8.8.8",
+    ];
     for (const a of notPublic) expect(isPublicAddress(a), a).toBe(false);
     for (const a of isPublic) expect(isPublicAddress(a), a).toBe(true);
   });
@@ -126,7 +210,11 @@ describe("a Zalo photo pointing inside the network", () => {
       res.writeHead(200, { "content-type": "image/jpeg" }).end(Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
     });
     fake = await new FakeZalo().start();
-    t = await startTestSystem({ ZALO_BOT_TOKEN: "123:abc", ZALO_WEBHOOK_SECRET: SECRET, ZALO_API_ROOT: fake.url });
+    t = await startTestSystem({
+      ZALO_BOT_TOKEN: "123:abc",
+      ZALO_WEBHOOK_SECRET: SECRET,
+      ZALO_API_ROOT: fake.url,
+    });
   });
   afterAll(async () => {
     await t?.stop();

@@ -5,7 +5,16 @@
  * step counter and choices of the self-report for each kind of respondent.
  */
 import { describe, expect, it } from "vitest";
-import { buildEngine, ChatDriver, flows, i18n, newPrefix, stepsFor, toSummary, engineServices } from "./support.js";
+import {
+  buildEngine,
+  ChatDriver,
+  flows,
+  i18n,
+  newPrefix,
+  stepsFor,
+  toSummary,
+  engineServices,
+} from "./support.js";
 
 const text = ChatDriver.text;
 const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
@@ -19,7 +28,8 @@ describe("the engine when people do not follow the script", () => {
     await chat.say("xin chào");
     const r = text(await chat.say("/abc"));
     expect(r).toContain("chưa hiểu lệnh /abc");
-    for (const command of ["/start", "/decu", "/tudanhgia", "/thongke", "/trangthai", "/huy"]) expect(r).toContain(command);
+    for (const command of ["/start", "/decu", "/tudanhgia", "/thongke", "/trangthai", "/huy"])
+      expect(r).toContain(command);
     expect(r).not.toContain(t("conversation.forward.offer"));
   });
 
@@ -100,7 +110,9 @@ describe("the engine when people do not follow the script", () => {
     const answer = text(await chat.say("chỉ tiêu hồ sơ công việc cấp xã"));
     expect(answer).toContain("154/KH-UBND");
     expect(answer).not.toContain(t("conversation.choose_one"));
-    expect(await services.db.forwardedQuestion.count({ where: { question: "giá vàng hôm nay bao nhiêu" } })).toBe(0);
+    expect(
+      await services.db.forwardedQuestion.count({ where: { question: "giá vàng hôm nay bao nhiêu" } }),
+    ).toBe(0);
   });
 
   it("makes an old keyboard harmless after the user typed the answer instead: the current question comes back", async () => {
@@ -114,7 +126,9 @@ describe("the engine when people do not follow the script", () => {
     expect(r[0]!.text).toContain(category.at(-1)!.text);
     expect(r[0]!.choices).toEqual(category.at(-1)!.choices);
     expect(r[0]!.choiceToken).toBe(category.at(-1)!.choiceToken);
-    expect(text(await chat.say("8"))).toContain(t("conversation.step", { n: 3, total: stepsFor("nomination", { category: "citizen" }) }));
+    expect(text(await chat.say("8"))).toContain(
+      t("conversation.step", { n: 3, total: stepsFor("nomination", { category: "citizen" }) }),
+    );
   });
 
   it("keeps a knowledge list browsable: a second item from the same list, and “back to the list”", async () => {
@@ -135,7 +149,11 @@ describe("the engine when people do not follow the script", () => {
   });
 
   it("counts the self-report's steps for the respondent: a citizen's total only shrinks, and ends at n = total", async () => {
-    for (const [respondent, n] of [["citizen", "2"], ["business", "3"], ["official", "1"]] as const) {
+    for (const [respondent, n] of [
+      ["citizen", "2"],
+      ["business", "3"],
+      ["official", "1"],
+    ] as const) {
       const chat = new ChatDriver(engine());
       const seen: Array<[number, number]> = [];
       const record = (r: string) => {
@@ -148,7 +166,12 @@ describe("the engine when people do not follow the script", () => {
       record(text(await chat.say(n)));
       let last = await chat.say("3"); // commune level
       record(text(last));
-      const total = stepsFor("self-report", { respondent, level: "commune", basic_skills: "not_yet", data_skills: "not_yet" });
+      const total = stepsFor("self-report", {
+        respondent,
+        level: "commune",
+        basic_skills: "not_yet",
+        data_skills: "not_yet",
+      });
       for (let i = 0; i < 20 && !text(last).includes(t("selfreport.summary")); i++) {
         // The last option of every question ("not yet"), typed text where there is none.
         const options = last.at(-1)!.choices ?? [];

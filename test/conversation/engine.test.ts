@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { MediaRejectedError } from "../../src/channels/types.js";
-import { ACHIEVEMENTS, buildEngine, ChatDriver, newPrefix, NOMINATION_STEPS, testRedis, toSummary, engineServices } from "./support.js";
+import {
+  ACHIEVEMENTS,
+  buildEngine,
+  ChatDriver,
+  newPrefix,
+  NOMINATION_STEPS,
+  testRedis,
+  toSummary,
+  engineServices,
+} from "./support.js";
 
 /** Steps of the nomination as these tests walk it (a citizen), counted from flows/nomination.yaml. */
 const TOTAL = NOMINATION_STEPS;
@@ -9,7 +18,8 @@ const text = ChatDriver.text;
 
 describe("the conversation engine", () => {
   const services = engineServices();
-  const engine = (extra: Partial<Parameters<typeof buildEngine>[0]> = {}) => buildEngine({ db: services.db, redis: services.redis, prefix: newPrefix(), ...extra });
+  const engine = (extra: Partial<Parameters<typeof buildEngine>[0]> = {}) =>
+    buildEngine({ db: services.db, redis: services.redis, prefix: newPrefix(), ...extra });
 
   it("shows where the user is and re-asks an invalid answer with a specific message, keeping earlier answers", async () => {
     const chat = new ChatDriver(engine());
@@ -246,9 +256,15 @@ describe("the conversation engine", () => {
     await chat.press("forward");
     const ok = await chat.say("đồng ý");
     expect(text(ok)).toContain("Đã chuyển câu hỏi");
-    const q = await services.db.forwardedQuestion.findFirst({ where: { question: "giá vàng hôm nay bao nhiêu" } });
+    const q = await services.db.forwardedQuestion.findFirst({
+      where: { question: "giá vàng hôm nay bao nhiêu" },
+    });
     expect(q).not.toBeNull();
-    expect(await services.db.outbox.count({ where: { topic: "question.forwarded", payload: { equals: { questionId: q!.id } } } })).toBe(1);
+    expect(
+      await services.db.outbox.count({
+        where: { topic: "question.forwarded", payload: { equals: { questionId: q!.id } } },
+      }),
+    ).toBe(1);
   });
 
   it("offers forwarding to an official beside a “did you mean” list, and forwards on request", async () => {
@@ -261,7 +277,9 @@ describe("the conversation engine", () => {
     await chat.press("forward");
     const ok = await chat.say("đồng ý");
     expect(text(ok)).toContain("Đã chuyển câu hỏi");
-    expect(await services.db.forwardedQuestion.findFirst({ where: { question: "phân tích dữ liệu" } })).not.toBeNull();
+    expect(
+      await services.db.forwardedQuestion.findFirst({ where: { question: "phân tích dữ liệu" } }),
+    ).not.toBeNull();
   });
 
   it("switches language with /ngonngu and remembers it", async () => {
@@ -284,7 +302,11 @@ describe("the conversation engine", () => {
     const person = await services.db.person.findFirst({ where: { externalId: chat.chatId } });
     const req = await services.db.deletionRequest.findFirst({ where: { personId: person!.id } });
     expect(req).toMatchObject({ status: "requested", channel: "webchat", chatId: chat.chatId });
-    expect(await services.db.outbox.count({ where: { topic: "deletion.requested", payload: { equals: { requestId: req!.id } } } })).toBe(1);
+    expect(
+      await services.db.outbox.count({
+        where: { topic: "deletion.requested", payload: { equals: { requestId: req!.id } } },
+      }),
+    ).toBe(1);
   });
 
   it("browses the plan from the menu: levels, then a level's entries, then one entry", async () => {
@@ -306,7 +328,15 @@ describe("the conversation engine", () => {
   });
 
   it("deletes the evidence files of a nomination the user cancels", async () => {
-    const chat = new ChatDriver(engine({ fetchMedia: async () => ({ bytes: Buffer.from("%PDF-1.4 test"), mime: "application/pdf", fileName: "bang-khen.pdf" }) }));
+    const chat = new ChatDriver(
+      engine({
+        fetchMedia: async () => ({
+          bytes: Buffer.from("%PDF-1.4 test"),
+          mime: "application/pdf",
+          fileName: "bang-khen.pdf",
+        }),
+      }),
+    );
     await chat.say("đề cử");
     await chat.say("đồng ý");
     await chat.say("8");
@@ -315,7 +345,9 @@ describe("the conversation engine", () => {
     await chat.say("Na Hang");
     await chat.say(ACHIEVEMENTS);
     await chat.media({ kind: "document", fileId: "doc" });
-    expect(await services.db.attachment.count({ where: { fileName: "bang-khen.pdf", nominationId: null } })).toBe(1);
+    expect(
+      await services.db.attachment.count({ where: { fileName: "bang-khen.pdf", nominationId: null } }),
+    ).toBe(1);
     await chat.say("hủy");
     await chat.say("có");
     expect(await services.db.attachment.count({ where: { fileName: "bang-khen.pdf" } })).toBe(0);

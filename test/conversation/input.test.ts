@@ -4,9 +4,18 @@ import { validateDate, validateText } from "../../src/conversation/input.js";
 
 describe("typed answers", () => {
   it("normalises Vietnamese mobile numbers to +84 and refuses landlines and garbage", () => {
-    for (const ok of ["0912345678", "0912 345 678", "0912.345.678", "+84 912 345 678", "84912345678", "(+84) 387-654-321"]) expect(validatePhone(ok)).toMatchObject({ ok: true });
+    for (const ok of [
+      "0912345678",
+      "0912 345 678",
+      "0912.345.678",
+      "+84 912 345 678",
+      "84912345678",
+      "(+84) 387-654-321",
+    ])
+      expect(validatePhone(ok)).toMatchObject({ ok: true });
     expect(validatePhone("0912 345 678")).toEqual({ ok: true, value: "+84912345678" });
-    for (const bad of ["02073822222", "12345", "091234567", "09123456789", "abc"]) expect(validatePhone(bad).ok).toBe(false);
+    for (const bad of ["02073822222", "12345", "091234567", "09123456789", "abc"])
+      expect(validatePhone(bad).ok).toBe(false);
   });
 
   it("matches a choice by number, number word, label with or without diacritics, and unique prefix", () => {
@@ -34,8 +43,14 @@ describe("typed answers", () => {
 
   it("reads dates as day/month/year and refuses impossible ones", () => {
     const today = new Date("2026-06-01T00:00:00Z");
-    expect(validateDate("15/08/2024", { past: true, future: false, today })).toEqual({ ok: true, value: "2024-08-15" });
+    expect(validateDate("15/08/2024", { past: true, future: false, today })).toEqual({
+      ok: true,
+      value: "2024-08-15",
+    });
     expect(validateDate("31/02/2024", { past: false, future: false, today }).ok).toBe(false);
-    expect(validateDate("15/08/2027", { past: true, future: false, today })).toMatchObject({ ok: false, reason: "conversation.invalid.date_future" });
+    expect(validateDate("15/08/2027", { past: true, future: false, today })).toMatchObject({
+      ok: false,
+      reason: "conversation.invalid.date_future",
+    });
   });
 });

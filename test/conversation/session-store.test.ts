@@ -7,7 +7,13 @@ import { SessionBusyError, SessionStore, type Session } from "../../src/conversa
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { enableAutoPipelining: true });
 afterAll(() => redis.disconnect());
 const store = () => new SessionStore({ redis, prefix: `ss${randomBytes(4).toString("hex")}` });
-const session = (counter: number): Session => ({ v: 1, lang: "vi", personId: "p1", counter, updatedAt: Date.now() });
+const session = (counter: number): Session => ({
+  v: 1,
+  lang: "vi",
+  personId: "p1",
+  counter,
+  updatedAt: Date.now(),
+});
 
 describe("SessionStore.transact", () => {
   it("runs two turns of one chat one after the other, the second seeing the first's save", async () => {
@@ -28,7 +34,11 @@ describe("SessionStore.transact", () => {
 
   it("releases the lock when the turn fails, and saves nothing", async () => {
     const s = store();
-    await expect(s.transact("zalo", "7", async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      s.transact("zalo", "7", async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     const t0 = performance.now();
     await s.transact("zalo", "7", async () => ({ value: 1 }));
     expect(performance.now() - t0).toBeLessThan(500);
@@ -37,9 +47,15 @@ describe("SessionStore.transact", () => {
 
   it("gives up with SessionBusyError when the chat stays locked", async () => {
     const s = store();
-    const held = s.transact("webchat", "x", () => new Promise<{ value: number }>((r) => setTimeout(() => r({ value: 0 }), 600)));
+    const held = s.transact(
+      "webchat",
+      "x",
+      () => new Promise<{ value: number }>((r) => setTimeout(() => r({ value: 0 }), 600)),
+    );
     await new Promise((r) => setTimeout(r, 50));
-    await expect(s.transact("webchat", "x", async () => ({ value: 1 }), { waitMs: 200 })).rejects.toBeInstanceOf(SessionBusyError);
+    await expect(
+      s.transact("webchat", "x", async () => ({ value: 1 }), { waitMs: 200 }),
+    ).rejects.toBeInstanceOf(SessionBusyError);
     await held;
   });
 

@@ -56,10 +56,21 @@ export class ChatDriver {
   readonly chatId = randomUUID();
   last?: Reply;
   private n = 0;
-  constructor(public engine: Engine, private readonly channel: InboundMessage["channel"] = "webchat", private readonly clock?: { now: number }) {}
+  constructor(
+    public engine: Engine,
+    private readonly channel: InboundMessage["channel"] = "webchat",
+    private readonly clock?: { now: number },
+  ) {}
 
   message(extra: Partial<InboundMessage>): InboundMessage {
-    return { channel: this.channel, chatId: this.chatId, userId: this.chatId, messageId: `m${++this.n}-${randomBytes(3).toString("hex")}`, at: this.clock?.now ?? Date.now(), ...extra };
+    return {
+      channel: this.channel,
+      chatId: this.chatId,
+      userId: this.chatId,
+      messageId: `m${++this.n}-${randomBytes(3).toString("hex")}`,
+      at: this.clock?.now ?? Date.now(),
+      ...extra,
+    };
   }
 
   async send(msg: InboundMessage): Promise<Reply[]> {
@@ -82,11 +93,14 @@ export class ChatDriver {
 
   /** The joined text of the replies (for assertions). */
   static text(replies: Reply[]): string {
-    return replies.map((r) => [r.text, ...(r.choices ?? []).map((c, i) => `${i + 1}. ${c.label}`)].join("\n")).join("\n");
+    return replies
+      .map((r) => [r.text, ...(r.choices ?? []).map((c, i) => `${i + 1}. ${c.label}`)].join("\n"))
+      .join("\n");
   }
 }
 
-export const ACHIEVEMENTS = "Hướng dẫn hơn 300 hộ dân trong thôn cài đặt VNeID và nộp hồ sơ dịch vụ công trực tuyến mỗi tuần.";
+export const ACHIEVEMENTS =
+  "Hướng dẫn hơn 300 hộ dân trong thôn cài đặt VNeID và nộp hồ sơ dịch vụ công trực tuyến mỗi tuần.";
 
 /** Answers the nomination flow up to the summary. */
 export async function toSummary(chat: ChatDriver, nominee = "Nguyễn Văn An"): Promise<Reply[]> {
@@ -118,7 +132,14 @@ export function fakeFetchMedia(files: Record<string, FetchedMedia>) {
  */
 export function stepsFor(flowId: string, answers: Record<string, string>): number {
   const flow = flows.get(flowId)!;
-  return flow.steps.filter((s) => !s.when || (answers[s.when.step] !== undefined && (s.when.in ? s.when.in.includes(answers[s.when.step]!) : !s.when.notIn!.includes(answers[s.when.step]!)))).length;
+  return flow.steps.filter(
+    (s) =>
+      !s.when ||
+      (answers[s.when.step] !== undefined &&
+        (s.when.in
+          ? s.when.in.includes(answers[s.when.step]!)
+          : !s.when.notIn!.includes(answers[s.when.step]!))),
+  ).length;
 }
 
 /** The nomination walked by `toSummary` (a citizen, evidence skipped): its step total. */
@@ -128,7 +149,11 @@ export const NOMINATION_STEPS = stepsFor("nomination", { category: "citizen" });
  * A private test database and a Redis connection for the enclosing `describe`, opened before its
  * tests and closed after them. Read `db`/`redis` inside tests (they exist only then).
  */
-export function engineServices(): { readonly db: Db; readonly redis: Redis; readonly database: TestDatabase } {
+export function engineServices(): {
+  readonly db: Db;
+  readonly redis: Redis;
+  readonly database: TestDatabase;
+} {
   let database: TestDatabase | undefined;
   let redis: Redis | undefined;
   beforeAll(async () => {

@@ -5,7 +5,8 @@ import { NOMINATION_STEPS } from "./support.js";
 
 const TOTAL = NOMINATION_STEPS;
 
-const ACHIEVEMENTS = "Hướng dẫn hơn 300 hộ dân trong thôn cài đặt VNeID và nộp hồ sơ dịch vụ công trực tuyến, tổ chức lớp học kỹ năng số mỗi tuần.";
+const ACHIEVEMENTS =
+  "Hướng dẫn hơn 300 hộ dân trong thôn cài đặt VNeID và nộp hồ sơ dịch vụ công trực tuyến, tổ chức lớp học kỹ năng số mỗi tuần.";
 
 /** Answers the nomination flow up to the summary, as a citizen typing on a phone would. */
 async function fillNomination(user: WebchatUser, nominee = "Nguyễn Văn An") {
@@ -45,7 +46,14 @@ describe("a citizen nominates through the web chat", () => {
     const code = codeMatch![0];
 
     const row = await t.database.db.nomination.findUnique({ where: { code }, include: { person: true } });
-    expect(row).toMatchObject({ category: "citizen", nomineeName: "Nguyễn Văn An", nominatorPhone: "+84912345678", localityId: "tq-yen-son", consentVersion: "nd13-2023-v1", status: "submitted" });
+    expect(row).toMatchObject({
+      category: "citizen",
+      nomineeName: "Nguyễn Văn An",
+      nominatorPhone: "+84912345678",
+      localityId: "tq-yen-son",
+      consentVersion: "nd13-2023-v1",
+      status: "submitted",
+    });
     expect(row!.consentAt).toBeInstanceOf(Date);
     expect(row!.person!.externalId).toBe(user.chatId);
     const outbox = await t.database.db.outbox.findMany({ where: { topic: "nomination.submitted" } });

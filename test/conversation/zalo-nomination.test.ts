@@ -11,7 +11,10 @@ async function walk(u: ZaloUser, start: string, answers: string[]): Promise<stri
   let shown = (await u.say(start)).join("\n");
   for (const a of answers) {
     const options = numberedOptions(shown);
-    if (a.startsWith("#")) expect(options.length, `a list before ${a} in: ${shown.slice(-300)}`).toBeGreaterThanOrEqual(Number(a.slice(1)));
+    if (a.startsWith("#"))
+      expect(options.length, `a list before ${a} in: ${shown.slice(-300)}`).toBeGreaterThanOrEqual(
+        Number(a.slice(1)),
+      );
     else expect(options, `typed “${a}” where numbers were offered: ${shown.slice(-300)}`).toEqual([]);
     shown = (await u.say(a.startsWith("#") ? a.slice(1) : a)).join("\n");
   }
@@ -25,7 +28,12 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
   let t: TestSystem;
   beforeAll(async () => {
     fake = await new FakeZalo().start();
-    t = await startTestSystem({ ZALO_BOT_TOKEN: "123:abc", ZALO_WEBHOOK_SECRET: SECRET, ZALO_API_ROOT: fake.url, EVIDENCE_MAX_BYTES: String(1024 * 1024) });
+    t = await startTestSystem({
+      ZALO_BOT_TOKEN: "123:abc",
+      ZALO_WEBHOOK_SECRET: SECRET,
+      ZALO_API_ROOT: fake.url,
+      EVIDENCE_MAX_BYTES: String(1024 * 1024),
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -41,7 +49,9 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
     await u.say("Hợp tác xã Chè Xanh");
     await u.say("bo qua");
     await u.say("Ham Yen");
-    await u.say("Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè, bán hàng trên sàn thương mại điện tử.");
+    await u.say(
+      "Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè, bán hàng trên sàn thương mại điện tử.",
+    );
     const photo = (await u.sendPhoto(`${fake.url}/media/photo.jpg`)).join("\n");
     expect(photo).toContain("1/5");
     await u.say("xong");
@@ -51,8 +61,16 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
     expect(summary).toContain("Hợp tác xã Chè Xanh");
     const done = (await u.say("xac nhan")).join("\n");
     const code = /DC-\d{4}-\d{6}/.exec(done)![0];
-    const row = await t.database.db.nomination.findUnique({ where: { code }, include: { attachments: true } });
-    expect(row).toMatchObject({ category: "business", localityId: "tq-ham-yen", nominatorPhone: "+84387654321", relation: "Đồng nghiệp" });
+    const row = await t.database.db.nomination.findUnique({
+      where: { code },
+      include: { attachments: true },
+    });
+    expect(row).toMatchObject({
+      category: "business",
+      localityId: "tq-ham-yen",
+      nominatorPhone: "+84387654321",
+      relation: "Đồng nghiệp",
+    });
     expect(row!.attachments).toHaveLength(1);
     expect(row!.attachments[0]!.mime).toBe("image/jpeg");
     const status = (await u.say(`/trangthai ${code}`, 2_500)).join("\n");
@@ -61,19 +79,51 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
 
   it("completes a nomination answering only with numbers wherever numbers are offered", async () => {
     const u = new ZaloUser(t.url, fake, SECRET);
-    const achievements = "Số hóa toàn bộ hồ sơ một cửa của xã, 95% thủ tục được nộp trực tuyến trong năm 2024.";
+    const achievements =
+      "Số hóa toàn bộ hồ sơ một cửa của xã, 95% thủ tục được nộp trực tuyến trong năm 2024.";
     // consent, category (commune collective), name, parent unit (skip by number), locality (typed: no list), achievements, evidence (skip by number), nominator, phone, relation, summary (confirm by number)
-    const done = await walk(u, "đề cử", ["#1", "#3", "UBND xã Tân Trào", "#1", "Sơn Dương", achievements, "#1", "Hà Thị Số", "0977 111 222", "#2", "#1"]);
+    const done = await walk(u, "đề cử", [
+      "#1",
+      "#3",
+      "UBND xã Tân Trào",
+      "#1",
+      "Sơn Dương",
+      achievements,
+      "#1",
+      "Hà Thị Số",
+      "0977 111 222",
+      "#2",
+      "#1",
+    ]);
     const code = /DC-\d{4}-\d{6}/.exec(done)![0];
-    expect(await t.database.db.nomination.findUnique({ where: { code } })).toMatchObject({ category: "commune", nomineeName: "UBND xã Tân Trào", localityId: "tq-son-duong", relation: "Đồng nghiệp" });
+    expect(await t.database.db.nomination.findUnique({ where: { code } })).toMatchObject({
+      category: "commune",
+      nomineeName: "UBND xã Tân Trào",
+      localityId: "tq-son-duong",
+      relation: "Đồng nghiệp",
+    });
   });
 
   it("completes a self-report answering only with numbers wherever numbers are offered", async () => {
     const u = new ZaloUser(t.url, fake, SECRET);
-    const citizenSteps = flows.get("self-report")!.steps.filter((s) => s.when?.step === "respondent" && s.when.in?.includes("citizen")).length;
+    const citizenSteps = flows
+      .get("self-report")!
+      .steps.filter((s) => s.when?.step === "respondent" && s.when.in?.includes("citizen")).length;
     // consent, respondent (citizen), level (commune), locality (a numbered list of the commune's districts), unit (typed), each citizen question, summary (confirm)
-    const done = await walk(u, "tự đánh giá", ["#1", "#2", "#3", "#1", "Xã Tân Trào", ...Array.from({ length: citizenSteps }, () => "#1"), "#1"]);
+    const done = await walk(u, "tự đánh giá", [
+      "#1",
+      "#2",
+      "#3",
+      "#1",
+      "Xã Tân Trào",
+      ...Array.from({ length: citizenSteps }, () => "#1"),
+      "#1",
+    ]);
     const code = /TD-\d{4}-\d{6}/.exec(done)![0];
-    expect(await t.database.db.selfReport.findUnique({ where: { code } })).toMatchObject({ respondentType: "citizen", level: "commune", localityId: "tq-city" });
+    expect(await t.database.db.selfReport.findUnique({ where: { code } })).toMatchObject({
+      respondentType: "citizen",
+      level: "commune",
+      localityId: "tq-city",
+    });
   });
 });

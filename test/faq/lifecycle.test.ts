@@ -35,13 +35,27 @@ describe("an FAQ entry's life, seen by the running bot", () => {
   async function reply(question: string): Promise<string> {
     const u = new WebchatUser(t.url);
     await u.ask("xin chào");
-    return (await u.ask(question)).map((m) => [m.text, ...(m.choices ?? []).map((c) => `[${c.label}]`)].join("\n")).join("\n");
+    return (await u.ask(question))
+      .map((m) => [m.text, ...(m.choices ?? []).map((c) => `[${c.label}]`)].join("\n"))
+      .join("\n");
   }
 
   async function answeredQuestion(question: string, answer: string): Promise<string> {
-    const person = await t.system.db.person.create({ data: { channel: "webchat", externalId: `p${Math.random()}`, chatId: `c${Math.random()}` } });
+    const person = await t.system.db.person.create({
+      data: { channel: "webchat", externalId: `p${Math.random()}`, chatId: `c${Math.random()}` },
+    });
     const id = await forwardQuestion(t.system.db, { personId: person.id, question });
-    expect((await actOnQuestion(t.system.db, { questionId: id, action: "answer", actor: official, text: answer, unit: "Cục Thuế tỉnh Tuyên Quang" })).ok).toBe(true);
+    expect(
+      (
+        await actOnQuestion(t.system.db, {
+          questionId: id,
+          action: "answer",
+          actor: official,
+          text: answer,
+          unit: "Cục Thuế tỉnh Tuyên Quang",
+        })
+      ).ok,
+    ).toBe(true);
     return id;
   }
 
@@ -51,7 +65,17 @@ describe("an FAQ entry's life, seen by the running bot", () => {
     const qid = await answeredQuestion(QUESTION, "Có, từ 01/6/2025 hộ kinh doanh phải dùng hóa đơn điện tử.");
     expect(await reply(PARAPHRASE)).toContain(DECLINE);
 
-    const proposed = await reviewer.post("/admin/faq", { sourceQuestionId: qid, question: QUESTION, answer: "Có, từ 01/6/2025 hộ kinh doanh phải dùng hóa đơn điện tử.", unit: "Cục Thuế tỉnh Tuyên Quang", answeredOn: "2026-11-21" }, "/admin/faq");
+    const proposed = await reviewer.post(
+      "/admin/faq",
+      {
+        sourceQuestionId: qid,
+        question: QUESTION,
+        answer: "Có, từ 01/6/2025 hộ kinh doanh phải dùng hóa đơn điện tử.",
+        unit: "Cục Thuế tỉnh Tuyên Quang",
+        answeredOn: "2026-11-21",
+      },
+      "/admin/faq",
+    );
     const id = entryOf(proposed);
     expect(await reply(PARAPHRASE)).toContain(DECLINE);
 
@@ -61,30 +85,63 @@ describe("an FAQ entry's life, seen by the running bot", () => {
     expect((await admin.post(`/admin/faq/${id}/publish`, {}, "/admin/faq")).status).toBe(303);
     const used = await reply(PARAPHRASE);
     expect(used).toContain("Có, từ 01/6/2025 hộ kinh doanh phải dùng hóa đơn điện tử.");
-    expect(used).toContain("Trả lời của Cục Thuế tỉnh Tuyên Quang, ngày 21/11/2026, không phải trích nguyên văn Kế hoạch 154.");
+    expect(used).toContain(
+      "Trả lời của Cục Thuế tỉnh Tuyên Quang, ngày 21/11/2026, không phải trích nguyên văn Kế hoạch 154.",
+    );
     // The citizen may still forward it if the official answer does not settle it.
     expect(used).toContain("[Chuyển câu hỏi tới cán bộ]");
 
-    const edited = await reviewer.post(`/admin/faq/${id}/edit`, { version: "2", question: QUESTION, answer: "Có. Hộ kinh doanh nộp thuế theo kê khai phải dùng hóa đơn điện tử.", unit: "Cục Thuế tỉnh Tuyên Quang", answeredOn: "2026-11-22" }, "/admin/faq");
+    const edited = await reviewer.post(
+      `/admin/faq/${id}/edit`,
+      {
+        version: "2",
+        question: QUESTION,
+        answer: "Có. Hộ kinh doanh nộp thuế theo kê khai phải dùng hóa đơn điện tử.",
+        unit: "Cục Thuế tỉnh Tuyên Quang",
+        answeredOn: "2026-11-22",
+      },
+      "/admin/faq",
+    );
     expect(decodeURIComponent(edited.headers.get("location")!)).toContain("Đã lưu phiên bản mới");
-    expect(await reply(PARAPHRASE)).toContain("Hộ kinh doanh nộp thuế theo kê khai phải dùng hóa đơn điện tử.");
+    expect(await reply(PARAPHRASE)).toContain(
+      "Hộ kinh doanh nộp thuế theo kê khai phải dùng hóa đơn điện tử.",
+    );
     // An edit made on an older version is refused.
-    const stale = await admin.post(`/admin/faq/${id}/edit`, { version: "2", question: QUESTION, answer: "Không.", unit: "X", answeredOn: "2026-11-22" }, "/admin/faq");
+    const stale = await admin.post(
+      `/admin/faq/${id}/edit`,
+      { version: "2", question: QUESTION, answer: "Không.", unit: "X", answeredOn: "2026-11-22" },
+      "/admin/faq",
+    );
     expect(decodeURIComponent(stale.headers.get("location")!)).toContain("vừa được người khác sửa");
 
-    expect((await admin.post(`/admin/faq/${id}/retire`, { reason: "Quy định đã thay đổi" }, "/admin/faq")).status).toBe(303);
+    expect(
+      (await admin.post(`/admin/faq/${id}/retire`, { reason: "Quy định đã thay đổi" }, "/admin/faq")).status,
+    ).toBe(303);
     expect(await reply(PARAPHRASE)).toContain(DECLINE);
 
-    const history = await t.system.db.faqRevision.findMany({ where: { entryId: id }, orderBy: { id: "asc" } });
-    expect(history.map((h) => `${h.version}:${h.action}:${h.status}:${h.actor}`)).toEqual(["1:propose:proposed:Lê Thu Hà", "2:publish:published:Quản trị viên", "3:edit:published:Lê Thu Hà", "4:retire:retired:Quản trị viên"]);
+    const history = await t.system.db.faqRevision.findMany({
+      where: { entryId: id },
+      orderBy: { id: "asc" },
+    });
+    expect(history.map((h) => `${h.version}:${h.action}:${h.status}:${h.actor}`)).toEqual([
+      "1:propose:proposed:Lê Thu Hà",
+      "2:publish:published:Quản trị viên",
+      "3:edit:published:Lê Thu Hà",
+      "4:retire:retired:Quản trị viên",
+    ]);
     expect(history[1]!.answer).toContain("từ 01/6/2025");
-    const audits = await t.system.db.auditLog.findMany({ where: { subjectType: "faq_entry", subjectId: id }, orderBy: { id: "asc" } });
+    const audits = await t.system.db.auditLog.findMany({
+      where: { subjectType: "faq_entry", subjectId: id },
+      orderBy: { id: "asc" },
+    });
     expect(audits.map((a) => a.action)).toEqual(["faq_propose", "faq_publish", "faq_edit", "faq_retire"]);
     expect(audits[3]!.note).toBe("Quy định đã thay đổi");
     const list = await (await reviewer.get("/admin/faq")).text();
     expect(list).toContain(QUESTION);
     expect((await fetch(`${t.url}/admin/faq`, { redirect: "manual" })).status).not.toBe(200);
-    expect((await fetch(`${t.url}/admin/faq/${id}/publish`, { method: "POST", redirect: "manual" })).status).not.toBe(303);
+    expect(
+      (await fetch(`${t.url}/admin/faq/${id}/publish`, { method: "POST", redirect: "manual" })).status,
+    ).not.toBe(303);
     const page = await (await admin.get(`/admin/faq/${id}`)).text();
     expect(page).toContain("Đã thôi dùng");
     expect(page).toContain("từ 01/6/2025");
@@ -93,7 +150,19 @@ describe("an FAQ entry's life, seen by the running bot", () => {
   it("lets the plan's confident answer win over an FAQ entry on the same question", async () => {
     const planQuestion = "chỉ tiêu hồ sơ công việc cấp xã";
     const qid = await answeredQuestion(planQuestion, "ĐÂY LÀ TRẢ LỜI CỦA CÁN BỘ");
-    const id = entryOf(await admin.post("/admin/faq", { sourceQuestionId: qid, question: planQuestion, answer: "ĐÂY LÀ TRẢ LỜI CỦA CÁN BỘ", unit: "Sở Nội vụ", answeredOn: "2026-11-21" }, "/admin/faq"));
+    const id = entryOf(
+      await admin.post(
+        "/admin/faq",
+        {
+          sourceQuestionId: qid,
+          question: planQuestion,
+          answer: "ĐÂY LÀ TRẢ LỜI CỦA CÁN BỘ",
+          unit: "Sở Nội vụ",
+          answeredOn: "2026-11-21",
+        },
+        "/admin/faq",
+      ),
+    );
     await admin.post(`/admin/faq/${id}/publish`, {}, "/admin/faq");
     expect((await t.system.db.faqEntry.findUniqueOrThrow({ where: { id } })).status).toBe("published");
     const text = await reply(planQuestion);
@@ -103,7 +172,15 @@ describe("an FAQ entry's life, seen by the running bot", () => {
   });
 
   it("never serves an entry imitating the plan's quotes, even one written straight into the table", async () => {
-    await t.system.db.faqEntry.create({ data: { question: "Giờ làm việc của bộ phận một cửa huyện Sơn Dương?", answer: "Trích kế hoạch: “Sáng 7h30 đến 11h30”", unit: "UBND huyện", answeredOn: new Date(Date.UTC(2026, 10, 1)), status: "published" } });
+    await t.system.db.faqEntry.create({
+      data: {
+        question: "Giờ làm việc của bộ phận một cửa huyện Sơn Dương?",
+        answer: "Trích kế hoạch: “Sáng 7h30 đến 11h30”",
+        unit: "UBND huyện",
+        answeredOn: new Date(Date.UTC(2026, 10, 1)),
+        status: "published",
+      },
+    });
     await t.system.redis.incr(`${t.prefix}:faq:version`);
     const text = await reply("Giờ làm việc của bộ phận một cửa huyện Sơn Dương?");
     expect(text).toContain(DECLINE);

@@ -29,13 +29,37 @@ describe("a process's live FAQ index", () => {
     const signal = createFaqSignal(redis, prefix);
     let now = 1_000_000;
     let loads = 0;
-    const counting = new Proxy(db, { get: (target, prop) => (prop === "faqEntry" ? new Proxy(target.faqEntry, { get: (fe, p) => (p === "findMany" ? (...a: unknown[]) => ((loads += 1), (fe.findMany as (...x: unknown[]) => unknown)(...a)) : Reflect.get(fe, p)) }) : Reflect.get(target, prop)) }) as typeof db;
-    const faq = new LiveFaq({ db: counting, signal, logger: pino({ level: "silent" }), maxAgeMs: 60_000, clock: () => now });
+    const counting = new Proxy(db, {
+      get: (target, prop) =>
+        prop === "faqEntry"
+          ? new Proxy(target.faqEntry, {
+              get: (fe, p) =>
+                p === "findMany"
+                  ? (...a: unknown[]) => ((loads += 1), (fe.findMany as (...x: unknown[]) => unknown)(...a))
+                  : Reflect.get(fe, p),
+            })
+          : Reflect.get(target, prop),
+    }) as typeof db;
+    const faq = new LiveFaq({
+      db: counting,
+      signal,
+      logger: pino({ level: "silent" }),
+      maxAgeMs: 60_000,
+      clock: () => now,
+    });
     const question = "Người cao tuổi có được tập huấn sử dụng điện thoại thông minh miễn phí không?";
 
     expect(await faq.search(question)).toBeUndefined();
     expect(loads).toBe(1);
-    await db.faqEntry.create({ data: { question, answer: "Có.", unit: "Sở Nội vụ", answeredOn: new Date(Date.UTC(2026, 10, 1)), status: "published" } });
+    await db.faqEntry.create({
+      data: {
+        question,
+        answer: "Có.",
+        unit: "Sở Nội vụ",
+        answeredOn: new Date(Date.UTC(2026, 10, 1)),
+        status: "published",
+      },
+    });
     // Not announced yet: still the old index, no reload.
     expect(await faq.search(question)).toBeUndefined();
     expect(loads).toBe(1);

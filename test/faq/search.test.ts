@@ -15,7 +15,11 @@ const QUESTIONS = [
   "Học sinh có được cấp tài khoản học trực tuyến miễn phí không?",
   "Lịch tiếp công dân của Sở Nội vụ vào thứ mấy?",
 ];
-const entries = QUESTIONS.map((question, i) => ({ id: String(i), question, answeredOn: new Date(Date.UTC(2026, 10, 1 + i)) }));
+const entries = QUESTIONS.map((question, i) => ({
+  id: String(i),
+  question,
+  answeredOn: new Date(Date.UTC(2026, 10, 1 + i)),
+}));
 const index = new FaqIndex(entries);
 const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D");
 const reorder = (s: string) => {
@@ -27,7 +31,13 @@ const reorder = (s: string) => {
 describe("the FAQ search", () => {
   it("finds every entry from its own question, typed without diacritics, reordered, or with a word more", () => {
     for (const e of entries) {
-      for (const variant of [e.question, fold(e.question), fold(e.question).toUpperCase(), reorder(e.question), `${e.question} ạ, cho tôi hỏi với`]) {
+      for (const variant of [
+        e.question,
+        fold(e.question),
+        fold(e.question).toUpperCase(),
+        reorder(e.question),
+        `${e.question} ạ, cho tôi hỏi với`,
+      ]) {
         expect(index.search(variant)?.entry.id, variant).toBe(e.id);
       }
     }
@@ -51,6 +61,7 @@ describe("the FAQ search", () => {
   });
 
   it("answers nothing to empty or function-word-only questions", () => {
-    for (const q of ["", "?", "có không", "cho tôi hỏi với ạ", "what is the"]) expect(index.search(q)).toBeUndefined();
+    for (const q of ["", "?", "có không", "cho tôi hỏi với ạ", "what is the"])
+      expect(index.search(q)).toBeUndefined();
   });
 });

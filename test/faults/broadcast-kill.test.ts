@@ -20,24 +20,28 @@ const RECIPIENTS = 5_000;
 const RATE = 1_000;
 
 function startWorker(t: TestSystem, fake: FakeTelegram): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}bench/servers/system.ts`, "--role", "worker"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: t.database.url,
-      REDIS_URL: inject("redisUrl"),
-      REDIS_PREFIX: t.prefix,
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret",
-      TELEGRAM_API_ROOT: fake.url,
-      TELEGRAM_MAX_PER_SECOND: String(RATE),
-      INBOUND_PARTITIONS: "4",
-      OUTBOUND_PARTITIONS: "4",
-      LOG_LEVEL: "silent",
-      PORT: "0",
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", `${ROOT}bench/servers/system.ts`, "--role", "worker"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: t.database.url,
+        REDIS_URL: inject("redisUrl"),
+        REDIS_PREFIX: t.prefix,
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret",
+        TELEGRAM_API_ROOT: fake.url,
+        TELEGRAM_MAX_PER_SECOND: String(RATE),
+        INBOUND_PARTITIONS: "4",
+        OUTBOUND_PARTITIONS: "4",
+        LOG_LEVEL: "silent",
+        PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  );
   return new Promise((resolve, reject) => {
     proc.stdout!.on("data", (d: Buffer) => {
       if (d.toString().includes("READY")) resolve(proc);
@@ -53,7 +57,15 @@ describe("a broadcast whose worker is killed mid-way", () => {
   beforeAll(async () => {
     fake = await new FakeTelegram().start();
     fake.delayMs = 5; // a little time on the wire, so sends are really in flight when the kill comes
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret", TELEGRAM_API_ROOT: fake.url, TELEGRAM_MAX_PER_SECOND: String(RATE) }, { role: "web" });
+    t = await startTestSystem(
+      {
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret",
+        TELEGRAM_API_ROOT: fake.url,
+        TELEGRAM_MAX_PER_SECOND: String(RATE),
+      },
+      { role: "web" },
+    );
   });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
@@ -65,8 +77,13 @@ describe("a broadcast whose worker is killed mid-way", () => {
     const db = t.database.db;
     const chats = await seedSubscribers(db, { channel: "telegram", count: RECIPIENTS, chatBase: 8_000_000 });
     workers.push(await startWorker(t, fake));
-    const { id } = await createAnnouncement(db, { text: "Thông báo kiểm thử #kill", topics: ["movement"], channels: ["telegram"] }, "test");
-    const sends = () => fake.calls.filter((c) => c.method === "sendMessage" && String(c.body.text).includes("#kill"));
+    const { id } = await createAnnouncement(
+      db,
+      { text: "Thông báo kiểm thử #kill", topics: ["movement"], channels: ["telegram"] },
+      "test",
+    );
+    const sends = () =>
+      fake.calls.filter((c) => c.method === "sendMessage" && String(c.body.text).includes("#kill"));
 
     await eventually(async () => sends().length >= RECIPIENTS * 0.3, 30_000);
     workers[0]!.kill("SIGKILL");
@@ -78,13 +95,16 @@ describe("a broadcast whose worker is killed mid-way", () => {
     const p = (await announcementProgress(db, id))!;
 
     const perChat = new Map<string, number>();
-    for (const c of sends()) perChat.set(String(c.body.chat_id), (perChat.get(String(c.body.chat_id)) ?? 0) + 1);
+    for (const c of sends())
+      perChat.set(String(c.body.chat_id), (perChat.get(String(c.body.chat_id)) ?? 0) + 1);
     const duplicates = [...perChat.values()].filter((n) => n > 1).length;
     const missing = chats.filter((c) => !perChat.has(c));
     const rows = await db.$queryRaw<Array<{ chatId: string; state: string }>>`
       select p."chatId", d.state::text as state from "AnnouncementDelivery" d join "Person" p on p.id = d."personId" where d."announcementId" = ${id}::uuid`;
     const state = new Map(rows.map((r) => [r.chatId, r.state]));
-    console.log(`broadcast-kill: ${RECIPIENTS} recipients, killed after ${atKill} sends; sent ${p.sent}, uncertain ${p.uncertain}, missing ${missing.length}, duplicates ${duplicates}`);
+    console.log(
+      `broadcast-kill: ${RECIPIENTS} recipients, killed after ${atKill} sends; sent ${p.sent}, uncertain ${p.uncertain}, missing ${missing.length}, duplicates ${duplicates}`,
+    );
 
     expect(atKill).toBeLessThan(RECIPIENTS);
     expect(duplicates).toBe(0);

@@ -23,7 +23,10 @@ describe("PostgreSQL unavailable for 10 s", () => {
     database = await createTestDatabase();
     const u = new URL(database.url);
     proxy = await startTcpProxy(u.hostname, Number(u.port || 5432));
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url }, { database: { ...database, url: throughProxy(database.url, proxy) } });
+    t = await startTestSystem(
+      { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url },
+      { database: { ...database, url: throughProxy(database.url, proxy) } },
+    );
   });
   afterAll(async () => {
     await t?.stop();
@@ -34,12 +37,19 @@ describe("PostgreSQL unavailable for 10 s", () => {
 
   it("keeps acknowledging webhooks, then processes everything once the database is back", async () => {
     const user = new WebchatUser(t.url);
-    await fillNominationUntilSummary(user, { nominee: "Lò Văn Pủa", achievements: "Xây dựng nhóm Zalo của thôn hướng dẫn bà con bán chè trên sàn thương mại điện tử." });
+    await fillNominationUntilSummary(user, {
+      nominee: "Lò Văn Pủa",
+      achievements: "Xây dựng nhóm Zalo của thôn hướng dẫn bà con bán chè trên sàn thương mại điện tử.",
+    });
 
     proxy.down();
     const downAt = Date.now();
     const chats = Array.from({ length: 10 }, () => newChatId());
-    const acks = await Promise.all(chats.map((c) => postUpdate(t.url, textUpdate(c, "chỉ tiêu hồ sơ công việc cấp xã")).then((r) => r.status)));
+    const acks = await Promise.all(
+      chats.map((c) =>
+        postUpdate(t.url, textUpdate(c, "chỉ tiêu hồ sơ công việc cấp xã")).then((r) => r.status),
+      ),
+    );
     expect(acks.every((s) => s === 200)).toBe(true);
     expect((await fetch(`${t.url}/readyz`)).status).toBe(503);
     await user.say("xác nhận");

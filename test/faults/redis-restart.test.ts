@@ -19,7 +19,12 @@ describe("Redis restarted while updates arrive", () => {
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
     redis = await startPrivateRedis();
-    t = await startTestSystem({ REDIS_URL: redis.url, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url });
+    t = await startTestSystem({
+      REDIS_URL: redis.url,
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -41,7 +46,10 @@ describe("Redis restarted while updates arrive", () => {
     // Telegram's behaviour: redeliver an update until the webhook answers 200.
     const deliver = async (u: unknown) => {
       for (;;) {
-        const s = await postUpdate(t.url, u).then((r) => r.status, () => 0);
+        const s = await postUpdate(t.url, u).then(
+          (r) => r.status,
+          () => 0,
+        );
         statuses.push(s);
         if (s === 200) return;
         await sleep(300);
@@ -57,7 +65,8 @@ describe("Redis restarted while updates arrive", () => {
     await Promise.all(deliveries);
     expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
 
-    for (const c of chats) await fake.waitFor("sendMessage", { chatId: c, count: perUpdate, timeoutMs: 45_000 });
+    for (const c of chats)
+      await fake.waitFor("sendMessage", { chatId: c, count: perUpdate, timeoutMs: 45_000 });
     await sleep(2_000);
     for (const c of chats) expect(fake.callsOf("sendMessage", c).length, `chat ${c}`).toBe(perUpdate);
   });

@@ -15,11 +15,24 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function startWorker(t: TestSystem): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}bench/servers/system.ts`, "--role", "worker"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: t.database.url, REDIS_URL: inject("redisUrl"), REDIS_PREFIX: t.prefix, INBOUND_PARTITIONS: "4", OUTBOUND_PARTITIONS: "4", LOG_LEVEL: "silent", PORT: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", `${ROOT}bench/servers/system.ts`, "--role", "worker"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: t.database.url,
+        REDIS_URL: inject("redisUrl"),
+        REDIS_PREFIX: t.prefix,
+        INBOUND_PARTITIONS: "4",
+        OUTBOUND_PARTITIONS: "4",
+        LOG_LEVEL: "silent",
+        PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     proc.stdout!.on("data", (d: Buffer) => {
       if (d.toString().includes("READY")) resolve(proc);

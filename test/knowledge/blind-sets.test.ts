@@ -15,7 +15,10 @@ for (const name of ["blind-set-a", "blind-set-b"]) {
   describe(`answers on ${name}`, () => {
     const cases = loadEvalCases(fileURLToPath(new URL(`./${name}.yaml`, import.meta.url)));
     const report = evaluate(knowledge, cases);
-    const failures = (scope: boolean) => report.results.filter((r) => r.case.answered === scope && !r.correct).map((r) => `${r.case.q} → ${r.text.slice(0, 120)}`);
+    const failures = (scope: boolean) =>
+      report.results
+        .filter((r) => r.case.answered === scope && !r.correct)
+        .map((r) => `${r.case.q} → ${r.text.slice(0, 120)}`);
 
     it("has about 150 questions, a fifth of them outside the plan", () => {
       expect(cases.length).toBeGreaterThanOrEqual(150);

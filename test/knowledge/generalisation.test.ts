@@ -13,7 +13,10 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 const cases = loadEvalCases(fileURLToPath(new URL("./generalisation-set.yaml", import.meta.url)));
 const report = evaluate(knowledge, cases);
-const failures = (scope: boolean) => report.results.filter((r) => r.case.answered === scope && !r.correct).map((r) => `${r.case.q} → ${r.text.slice(0, 120)}`);
+const failures = (scope: boolean) =>
+  report.results
+    .filter((r) => r.case.answered === scope && !r.correct)
+    .map((r) => `${r.case.q} → ${r.text.slice(0, 120)}`);
 
 describe("answers on the generalisation set", () => {
   it("has at least 200 questions, 40 of them outside the plan", () => {

@@ -26,7 +26,23 @@ describe("input-method remnants", () => {
   });
 
   it("agrees with the edit distance on one-edit typos", () => {
-    const words = ["tieu", "teu", "tiu", "chi", "viec", "vec", "cong", "coong", "ab", "ba", "abc", "acb", "huyen", "huyne"];
-    for (const a of words) for (const b of words) expect(withinOneEdit(a, b), `${a}/${b}`).toBe(typoDistance(a, b, 1) <= 1);
+    const words = [
+      "tieu",
+      "teu",
+      "tiu",
+      "chi",
+      "viec",
+      "vec",
+      "cong",
+      "coong",
+      "ab",
+      "ba",
+      "abc",
+      "acb",
+      "huyen",
+      "huyne",
+    ];
+    for (const a of words)
+      for (const b of words) expect(withinOneEdit(a, b), `${a}/${b}`).toBe(typoDistance(a, b, 1) <= 1);
   });
 });

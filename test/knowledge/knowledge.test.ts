@@ -17,7 +17,9 @@ describe("normalizeVietnamese", () => {
 describe("browsing", () => {
   it("lists the levels with the plan itself", () => {
     const ids = knowledge.levels("vi").map((l) => l.id);
-    expect(ids).toEqual(expect.arrayContaining(["tinh", "huyen", "xa", "doanh-nghiep", "ca-nhan", "ke-hoach"]));
+    expect(ids).toEqual(
+      expect.arrayContaining(["tinh", "huyen", "xa", "doanh-nghiep", "ca-nhan", "ke-hoach"]),
+    );
   });
 
   it("lists a level's entries and shows one, with ASCII ids of at most 40 characters", () => {
@@ -39,7 +41,8 @@ describe("browsing", () => {
   it("keeps every entry answer short enough for a phone", () => {
     for (const level of knowledge.levels("vi")) {
       for (const e of knowledge.entriesOf(level.id, "vi")) {
-        for (const lang of ["vi", "en"] as const) expect(knowledge.show(e.id, lang).text.length, e.id).toBeLessThanOrEqual(800);
+        for (const lang of ["vi", "en"] as const)
+          expect(knowledge.show(e.id, lang).text.length, e.id).toBeLessThanOrEqual(800);
       }
     }
   });
@@ -97,8 +100,14 @@ describe("criteria for nominations", () => {
 describe("the ask command", () => {
   it("prints one JSON line per line of a file, in order, empty lines included", () => {
     const file = `${root}test/knowledge/cli-questions.txt`;
-    const out = execFileSync("npx", ["tsx", "src/cli/ask.ts", "--json", "--file", file], { cwd: root, encoding: "utf8" });
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { answered: boolean; answer: string; sources: string[] });
+    const out = execFileSync("npx", ["tsx", "src/cli/ask.ts", "--json", "--file", file], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { answered: boolean; answer: string; sources: string[] });
     expect(lines.map((l) => l.answered)).toEqual([true, false, false, true]);
     expect(lines[0]!.answer).toContain("60%");
   }, 30_000);

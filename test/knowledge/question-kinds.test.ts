@@ -24,15 +24,26 @@ describe("the conversation around a question", () => {
     ["Dạ em chào anh chị. Em là chuyên viên phòng Nội vụ, mới được giao việc này. ", " ạ? Em cảm ơn ạ."],
     ["xin chao ad, toi la can bo, ", ". cam on ad nhieu"],
     // The writer's situation told in sentences of its own before the sentence that asks.
-    ["Chào buổi sáng! Sếp mình bảo tìm hiểu kế hoạch mà mình chưa đọc kịp. Nhà mình ở xa. Cho mình hỏi ", "? Cảm ơn bạn"],
-    ["chao ad, minh lam o van phong, sep bao minh tim hieu ke hoach ma minh chua doc kip. ad cho minh hoi ", " a, thanks nhieu"],
+    [
+      "Chào buổi sáng! Sếp mình bảo tìm hiểu kế hoạch mà mình chưa đọc kịp. Nhà mình ở xa. Cho mình hỏi ",
+      "? Cảm ơn bạn",
+    ],
+    [
+      "chao ad, minh lam o van phong, sep bao minh tim hieu ke hoach ma minh chua doc kip. ad cho minh hoi ",
+      " a, thanks nhieu",
+    ],
     ["Hi, I'm a civil servant - ", "? Thanks"],
   ];
-  const cases = loadEvalCases(fileURLToPath(new URL("./dev-set.yaml", import.meta.url))).filter((c) => !c.kind && !/^[\x00-\x7f]*$/.test(c.q));
+  const cases = loadEvalCases(fileURLToPath(new URL("./dev-set.yaml", import.meta.url))).filter(
+    (c) => !c.kind && !/^[\x00-\x7f]*$/.test(c.q),
+  );
 
   for (const [before, after] of wrappers) {
     it(`changes no answer of the development set when wrapped in “${before.trim()} … ${after.trim()}”`, () => {
-      const wrapped = evaluate(knowledge, cases.map((c) => ({ ...c, q: `${before}${c.q}${after}` })));
+      const wrapped = evaluate(
+        knowledge,
+        cases.map((c) => ({ ...c, q: `${before}${c.q}${after}` })),
+      );
       const wrong = wrapped.results.filter((r) => !r.correct).map((r) => r.case.q);
       // Vietnamese wrappers around a question: at most 3% of answers may change (a handful of
       // questions are fragments that only make sense alone); no out-of-scope question is answered.
@@ -46,13 +57,19 @@ describe("the writer's situation", () => {
   const lexicon = buildLexicon(base);
 
   it("is set aside when a later sentence asks, and kept as an introduction", () => {
-    const u = unwrap("hi bot, minh la nguoi dan o TP Tuyen Quang, nha co 4 nguoi. Minh muon hoi ke hoach noi gi ve ho gia dinh voi dien thoai thong minh? tks ban", lexicon);
+    const u = unwrap(
+      "hi bot, minh la nguoi dan o TP Tuyen Quang, nha co 4 nguoi. Minh muon hoi ke hoach noi gi ve ho gia dinh voi dien thoai thong minh? tks ban",
+      lexicon,
+    );
     expect(u.question).toBe("Minh muon hoi ke hoach noi gi ve ho gia dinh voi dien thoai thong minh?");
     expect(u.introductions.join(" ")).toContain("nha co 4 nguoi");
   });
 
   it("is kept when the question is about the writer (“những người như tôi”)", () => {
-    const u = unwrap("Xin chào. Tôi sống ở Úc đã lâu. Kế hoạch có ghi nhận những người như tôi không?", lexicon);
+    const u = unwrap(
+      "Xin chào. Tôi sống ở Úc đã lâu. Kế hoạch có ghi nhận những người như tôi không?",
+      lexicon,
+    );
     expect(u.question).toContain("sống ở Úc");
   });
 
@@ -75,7 +92,8 @@ describe("two questions in one sentence", () => {
         const answer = knowledge.ask(q, "vi");
         if (!answer.answered) continue;
         answered++;
-        if (![a, b].every((e) => e.targets.every((t) => answer.text.includes(`${t.value}${t.unit}`)))) wrong.push(q);
+        if (![a, b].every((e) => e.targets.every((t) => answer.text.includes(`${t.value}${t.unit}`))))
+          wrong.push(q);
       }
       expect(wrong).toEqual([]);
       // Most pairs are answered (a topic title holding a "và" of its own may leave one undecided).
@@ -84,7 +102,10 @@ describe("two questions in one sentence", () => {
   }
 
   it("answers the two parts of a question its whole does not find", () => {
-    const a = knowledge.ask("Cho hỏi Sở phải đạt tỷ lệ hồ sơ TTHC xử lý hoàn toàn trực tuyến bao nhiêu và mức hài lòng bao nhiêu?", "vi");
+    const a = knowledge.ask(
+      "Cho hỏi Sở phải đạt tỷ lệ hồ sơ TTHC xử lý hoàn toàn trực tuyến bao nhiêu và mức hài lòng bao nhiêu?",
+      "vi",
+    );
     expect(a.answered).toBe(true);
     expect(a.text).toContain("80%");
     expect(a.text).toContain("90%");
@@ -115,7 +136,8 @@ describe("lists filtered by a figure", () => {
     }
     it(`lists the ${levelNames[level]} targets below 100%`, () => {
       const a = knowledge.ask(`những chỉ tiêu dưới 100% ở ${levelNames[level]}`, "vi");
-      for (const e of entries) expect(a.text.includes(e.quote), e.id).toBe(e.targets.some((t) => t.value < 100));
+      for (const e of entries)
+        expect(a.text.includes(e.quote), e.id).toBe(e.targets.some((t) => t.value < 100));
     });
   }
 
@@ -135,7 +157,10 @@ describe("comparisons across levels", () => {
 
   for (const group of topics) {
     it(`compares “${group[0]!.topic.vi}” level by level`, () => {
-      const a = knowledge.ask(`so sánh chỉ tiêu ${group[0]!.topic.vi.toLowerCase()} giữa cấp tỉnh, huyện và xã`, "vi");
+      const a = knowledge.ask(
+        `so sánh chỉ tiêu ${group[0]!.topic.vi.toLowerCase()} giữa cấp tỉnh, huyện và xã`,
+        "vi",
+      );
       expect(a.answered).toBe(true);
       for (const e of group) for (const t of e.targets) expect(a.text, e.id).toContain(`${t.value}${t.unit}`);
       for (const e of group) expect(a.text).toContain(levelNames[e.level]!.replace("cấp", "Cấp"));
@@ -148,7 +173,8 @@ describe("whole levels and narrative groups", () => {
     it(`lists every target of ${level.id} in the plan's words`, () => {
       const a = knowledge.ask(`liệt kê toàn bộ tiêu chí của ${level.label.toLowerCase()}`, "vi");
       expect(a.answered).toBe(true);
-      for (const e of base.entries.filter((x) => x.level === level.id)) expect(statesFact(a.text, e.quote), e.id).toBe(true);
+      for (const e of base.entries.filter((x) => x.level === level.id))
+        expect(statesFact(a.text, e.quote), e.id).toBe(true);
     });
   }
 
@@ -157,7 +183,10 @@ describe("whole levels and narrative groups", () => {
     const [level, group] = key.split("/");
     const members = base.entries.filter((e) => e.level === level && e.group === group);
     it(`answers a list question on ${key} with all ${members.length} of its entries`, () => {
-      const a = knowledge.ask(`các nội dung về ${members[0]!.topic.vi.toLowerCase()}${level === "ke-hoach" ? "" : ` của ${levelNames[level!] ?? level}`} gồm những gì`, "vi");
+      const a = knowledge.ask(
+        `các nội dung về ${members[0]!.topic.vi.toLowerCase()}${level === "ke-hoach" ? "" : ` của ${levelNames[level!] ?? level}`} gồm những gì`,
+        "vi",
+      );
       expect(a.answered).toBe(true);
       for (const e of members) expect(a.text.includes(e.quote), e.id).toBe(true);
     });
@@ -184,7 +213,9 @@ describe("a level the plan does not set the topic for", () => {
 describe("“did you mean” choices", () => {
   it("offer the entries of the level the question names, wherever the plan sets the topic there", () => {
     const lexicon = buildLexicon(base);
-    const questions = ["dev-set", "generalisation-set", "blind-set-a", "blind-set-b"].flatMap((f) => loadEvalCases(fileURLToPath(new URL(`./${f}.yaml`, import.meta.url))).map((c) => c.q));
+    const questions = ["dev-set", "generalisation-set", "blind-set-a", "blind-set-b"].flatMap((f) =>
+      loadEvalCases(fileURLToPath(new URL(`./${f}.yaml`, import.meta.url))).map((c) => c.q),
+    );
     let checked = 0;
     for (const q of questions) {
       const a = knowledge.ask(q, "vi");
@@ -204,7 +235,11 @@ describe("“did you mean” choices", () => {
 
 describe("the bot's own services and near misses", () => {
   it("points nomination questions to the nomination flow, never to a plan target", () => {
-    for (const q of ["thời hạn nộp hồ sơ đề cử là khi nào?", "nộp hồ sơ đề cử ở đâu", "Where do I submit a nomination?"]) {
+    for (const q of [
+      "thời hạn nộp hồ sơ đề cử là khi nào?",
+      "nộp hồ sơ đề cử ở đâu",
+      "Where do I submit a nomination?",
+    ]) {
       const a = knowledge.ask(q, "vi");
       expect(a.answered, q).toBe(false);
       expect(a.sources).toEqual([]);
@@ -221,7 +256,9 @@ describe("the bot's own services and near misses", () => {
 
   const declined = [
     // forms and amounts of award the plan never names
-    ...["bằng khen", "giấy khen", "huân chương", "tiền thưởng", "kinh phí"].map((w) => `${w} cho tập thể xuất sắc trong phong trào là gì`),
+    ...["bằng khen", "giấy khen", "huân chương", "tiền thưởng", "kinh phí"].map(
+      (w) => `${w} cho tập thể xuất sắc trong phong trào là gì`,
+    ),
     // counts of things the plan does not count
     "tỉnh phải có bao nhiêu tập thể được khen thưởng",
     "đến 2025 có bao nhiêu doanh nghiệp công nghệ số",
@@ -255,11 +292,16 @@ describe("the bot's own services and near misses", () => {
     for (const e of targeted) {
       const level = levelNames[e.level]!.replace("cấp ", "");
       const topic = e.topic.vi.toLowerCase();
-      for (const q of [`Hiện nay đã có bao nhiêu ${level} đạt chỉ tiêu ${topic} rồi?`, `den nay co bao nhieu ${level} dat chi tieu ${topic}`]) {
+      for (const q of [
+        `Hiện nay đã có bao nhiêu ${level} đạt chỉ tiêu ${topic} rồi?`,
+        `den nay co bao nhieu ${level} dat chi tieu ${topic}`,
+      ]) {
         expect(knowledge.ask(q, "vi").answered, q).toBe(false);
       }
     }
-    expect(knowledge.ask("How many communes have already met the smartphone target?", "en").answered).toBe(false);
+    expect(knowledge.ask("How many communes have already met the smartphone target?", "en").answered).toBe(
+      false,
+    );
   });
 
   it("answers a group of participants with its own criteria, not another group's", () => {
@@ -271,7 +313,8 @@ describe("the bot's own services and near misses", () => {
 
   it("reads “mấy chỉ tiêu 100%” as the list of targets at that figure", () => {
     const a = knowledge.ask("cho em hỏi xã em phải đạt mấy chỉ tiêu 100% ạ", "vi");
-    for (const e of base.entries.filter((x) => x.level === "xa" && x.targets.some((t) => t.value === 100))) expect(a.text).toContain(e.quote);
+    for (const e of base.entries.filter((x) => x.level === "xa" && x.targets.some((t) => t.value === 100)))
+      expect(a.text).toContain(e.quote);
   });
 
   it("still answers a department's targets, which are the provincial level's", () => {

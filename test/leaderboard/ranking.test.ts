@@ -6,7 +6,14 @@
 import ExcelJS from "exceljs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { leaderboard, rankEntries, takeSnapshot, unitScore, vietnamMonth, type LeaderboardEntry } from "../../src/leaderboard/index.js";
+import {
+  leaderboard,
+  rankEntries,
+  takeSnapshot,
+  unitScore,
+  vietnamMonth,
+  type LeaderboardEntry,
+} from "../../src/leaderboard/index.js";
 import { loadIndicators, type Level } from "../../src/self-reports/indicators.js";
 import { generateReports } from "../self-reports/generated-reports.js";
 import { startTestSystem, WebchatUser, type TestSystem } from "../support/system.js";
@@ -16,12 +23,31 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const indicators = loadIndicators(`${ROOT}flows/self-report/indicators.yaml`);
 
 /** Straight from the rows: counted reports, shares with the privacy rule, score, rank. */
-function bruteForce(rows: Array<{ level: Level; unitKey: string; unit: string; indicators: Record<string, boolean>; current: boolean; flagged: boolean; status: string }>) {
-  const units = new Map<string, { level: Level; unitKey: string; unit: string; reports: number; per: Map<string, [number, number]> }>();
+function bruteForce(
+  rows: Array<{
+    level: Level;
+    unitKey: string;
+    unit: string;
+    indicators: Record<string, boolean>;
+    current: boolean;
+    flagged: boolean;
+    status: string;
+  }>,
+) {
+  const units = new Map<
+    string,
+    { level: Level; unitKey: string; unit: string; reports: number; per: Map<string, [number, number]> }
+  >();
   for (const r of rows) {
     if (!r.current || r.flagged || r.status === "rejected" || r.status === "withdrawn") continue;
     const k = `${r.level}|${r.unitKey}`;
-    const u = units.get(k) ?? { level: r.level, unitKey: r.unitKey, unit: r.unit, reports: 0, per: new Map() };
+    const u = units.get(k) ?? {
+      level: r.level,
+      unitKey: r.unitKey,
+      unit: r.unit,
+      reports: 0,
+      per: new Map(),
+    };
     u.reports++;
     for (const [id, met] of Object.entries(r.indicators)) {
       const c = u.per.get(id) ?? [0, 0];
@@ -42,10 +68,21 @@ function bruteForce(rows: Array<{ level: Level; unitKey: string; unit: string; i
         parts.push(Math.min(100, (100 * share) / target));
       }
     } else parts = [];
-    out.push({ level: u.level, unitKey: u.unitKey, reports: u.reports, score: parts.length ? Math.round((10 * parts.reduce((a, b) => a + b, 0)) / parts.length) / 10 : null });
+    out.push({
+      level: u.level,
+      unitKey: u.unitKey,
+      reports: u.reports,
+      score: parts.length ? Math.round((10 * parts.reduce((a, b) => a + b, 0)) / parts.length) / 10 : null,
+    });
   }
   // Rank: 1 + the number of units of the same level with a strictly higher score.
-  return out.map((e) => ({ ...e, rank: e.score === null ? null : 1 + out.filter((o) => o.level === e.level && o.score !== null && o.score > e.score!).length }));
+  return out.map((e) => ({
+    ...e,
+    rank:
+      e.score === null
+        ? null
+        : 1 + out.filter((o) => o.level === e.level && o.score !== null && o.score > e.score!).length,
+  }));
 }
 
 describe("the emulation leaderboard", () => {
@@ -61,9 +98,23 @@ describe("the emulation leaderboard", () => {
   });
 
   it("matches a brute-force computation over the raw reports, unit by unit", async () => {
-    const rows = await t.database.db.selfReport.findMany({ select: { level: true, unitKey: true, unit: true, indicators: true, current: true, flagged: true, status: true } });
-    const expected = bruteForce(rows as never).sort((a, b) => a.level.localeCompare(b.level) || a.unitKey.localeCompare(b.unitKey));
-    const actual = board.map((e) => ({ level: e.level, unitKey: e.unitKey, reports: e.reports, score: e.score, rank: e.rank })).sort((a, b) => a.level.localeCompare(b.level) || a.unitKey.localeCompare(b.unitKey));
+    const rows = await t.database.db.selfReport.findMany({
+      select: {
+        level: true,
+        unitKey: true,
+        unit: true,
+        indicators: true,
+        current: true,
+        flagged: true,
+        status: true,
+      },
+    });
+    const expected = bruteForce(rows as never).sort(
+      (a, b) => a.level.localeCompare(b.level) || a.unitKey.localeCompare(b.unitKey),
+    );
+    const actual = board
+      .map((e) => ({ level: e.level, unitKey: e.unitKey, reports: e.reports, score: e.score, rank: e.rank }))
+      .sort((a, b) => a.level.localeCompare(b.level) || a.unitKey.localeCompare(b.unitKey));
     expect(actual).toEqual(expected);
     // The generated population has units under the threshold: listed, not ranked, no percentages.
     const small = board.filter((e) => e.reports < 5);
@@ -76,7 +127,15 @@ describe("the emulation leaderboard", () => {
   });
 
   it("lists each level in rank order, equal scores sharing a rank", () => {
-    const entries = [5, 80, 80, 60, null, 100].map((score, i) => ({ level: "commune" as const, unitKey: `u${i}`, unit: `Đơn vị ${i}`, reports: 10 + i, score, scored: 1, shares: {} }));
+    const entries = [5, 80, 80, 60, null, 100].map((score, i) => ({
+      level: "commune" as const,
+      unitKey: `u${i}`,
+      unit: `Đơn vị ${i}`,
+      reports: 10 + i,
+      score,
+      scored: 1,
+      shares: {},
+    }));
     expect(rankEntries(entries).map((e) => [e.unit, e.rank])).toEqual([
       ["Đơn vị 5", 1],
       ["Đơn vị 2", 2],
@@ -94,7 +153,8 @@ describe("the emulation leaderboard", () => {
     const top = (level: Level) => board.find((e) => e.level === level && e.rank === 1)!;
     const u = new WebchatUser(t.url);
     const all = (await u.ask("Đơn vị nào dẫn đầu?")).map((m) => m.text).join("\n");
-    for (const level of ["province", "district", "commune"] as const) expect(all).toContain(`1. ${top(level).unit} — đạt`);
+    for (const level of ["province", "district", "commune"] as const)
+      expect(all).toContain(`1. ${top(level).unit} — đạt`);
     expect(all).toMatch(/đơn vị chưa đủ 5 báo cáo/);
     const commune = (await u.ask("xep hang cap xa")).map((m) => m.text).join("\n");
     expect(commune).toContain(top("commune").unit);
@@ -110,7 +170,9 @@ describe("the emulation leaderboard", () => {
     const csv = await (await admin.get("/admin/leaderboard/export.csv")).text();
     expect(csv.trim().split("\r\n")).toHaveLength(board.length + 1);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(await (await admin.get("/admin/leaderboard/export.xlsx")).arrayBuffer()) as never);
+    await wb.xlsx.load(
+      Buffer.from(await (await admin.get("/admin/leaderboard/export.xlsx")).arrayBuffer()) as never,
+    );
     expect(wb.worksheets[0]!.rowCount).toBe(board.length + 1);
 
     const csrf = await admin.csrf("/admin/leaderboard");

@@ -8,7 +8,8 @@ const codeIn = (s: string) => /DC-\d{4}-\d{6}/.exec(s)?.[0];
 
 describe("nominations", () => {
   const database = engineServices();
-  const engine = (extra: Partial<Parameters<typeof buildEngine>[0]> = {}) => buildEngine({ db: database.db, redis: database.redis, prefix: newPrefix(), ...extra });
+  const engine = (extra: Partial<Parameters<typeof buildEngine>[0]> = {}) =>
+    buildEngine({ db: database.db, redis: database.redis, prefix: newPrefix(), ...extra });
 
   it("gives sequential codes of the current year, never reused, and one nomination per confirmation", async () => {
     const pokes: number[] = [];
@@ -28,10 +29,25 @@ describe("nominations", () => {
   });
 
   it("a retried submission with the same idempotency key returns the first nomination", async () => {
-    const person = await database.db.person.create({ data: { channel: "webchat", externalId: "idem", chatId: "idem" } });
+    const person = await database.db.person.create({
+      data: { channel: "webchat", externalId: "idem", chatId: "idem" },
+    });
     const input = {
-      personId: person.id, idempotencyKey: "webchat:idem:run1", category: "citizen" as const, nomineeName: "A B", nomineeUnit: "Thôn 1", locality: "Yên Sơn", localityId: "tq-yen-son",
-      achievements: "x".repeat(40), nominatorName: "C D", nominatorPhone: "+84912345678", relation: "Đồng nghiệp", consentVersion: "nd13-2023-v1", consentAt: new Date(), attachmentIds: [], links: [],
+      personId: person.id,
+      idempotencyKey: "webchat:idem:run1",
+      category: "citizen" as const,
+      nomineeName: "A B",
+      nomineeUnit: "Thôn 1",
+      locality: "Yên Sơn",
+      localityId: "tq-yen-son",
+      achievements: "x".repeat(40),
+      nominatorName: "C D",
+      nominatorPhone: "+84912345678",
+      relation: "Đồng nghiệp",
+      consentVersion: "nd13-2023-v1",
+      consentAt: new Date(),
+      attachmentIds: [],
+      links: [],
     };
     const a = await submitNomination(database.db, input, { maxPerDay: 5, now: new Date() });
     const b = await submitNomination(database.db, input, { maxPerDay: 5, now: new Date() });
@@ -98,7 +114,11 @@ describe("nominations", () => {
     expect(text(done)).toContain(`Đã rút hồ sơ ${code}`);
     const row = await database.db.nomination.findUnique({ where: { code } });
     expect(row!.status).toBe("withdrawn");
-    expect(await database.db.auditLog.count({ where: { subjectId: row!.id, action: "withdraw", actor: "submitter" } })).toBe(1);
+    expect(
+      await database.db.auditLog.count({
+        where: { subjectId: row!.id, action: "withdraw", actor: "submitter" },
+      }),
+    ).toBe(1);
     const again = await owner.say(`rút hồ sơ ${code}`);
     expect(text(again)).toContain("không thể rút");
   });
@@ -109,9 +129,21 @@ describe("nominations", () => {
     expect(text(none)).toContain("Gương điển hình");
     await database.db.nomination.create({
       data: {
-        code: formatCode("DC", 1999, 1), idempotencyKey: "example-1", category: "commune", nomineeName: "UBND xã Mẫu", nomineeUnit: "Huyện Sơn Dương", locality: "Sơn Dương",
-        achievements: "100% hồ sơ công việc xử lý trên môi trường mạng.", nominatorName: "x", nominatorPhone: "+84912345678", relation: "x", consentVersion: "v", consentAt: new Date(),
-        status: "approved", publishable: true, decidedAt: new Date(),
+        code: formatCode("DC", 1999, 1),
+        idempotencyKey: "example-1",
+        category: "commune",
+        nomineeName: "UBND xã Mẫu",
+        nomineeUnit: "Huyện Sơn Dương",
+        locality: "Sơn Dương",
+        achievements: "100% hồ sơ công việc xử lý trên môi trường mạng.",
+        nominatorName: "x",
+        nominatorPhone: "+84912345678",
+        relation: "x",
+        consentVersion: "v",
+        consentAt: new Date(),
+        status: "approved",
+        publishable: true,
+        decidedAt: new Date(),
       },
     });
     const examples = await chat.say("Gương điển hình");

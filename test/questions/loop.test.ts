@@ -20,7 +20,8 @@ const ZALO_SECRET = "zalo-secret-1";
 const OFFICIAL = 7_180_001;
 const QUESTION = "Tổ công nghệ số cộng đồng có được trả phụ cấp hằng tháng không?";
 const PARAPHRASE = "thành viên tổ công nghệ số cộng đồng có phụ cấp hàng tháng không";
-const ANSWER = "Thành viên Tổ công nghệ số cộng đồng hoạt động tình nguyện; UBND cấp xã có thể hỗ trợ từ kinh phí của xã theo quy định.";
+const ANSWER =
+  "Thành viên Tổ công nghệ số cộng đồng hoạt động tình nguyện; UBND cấp xã có thể hỗ trợ từ kinh phí của xã theo quy định.";
 const UNIT = "Sở Nội vụ tỉnh Tuyên Quang";
 
 describe("officials close the loop, and their answer becomes FAQ the bot uses", () => {
@@ -29,14 +30,23 @@ describe("officials close the loop, and their answer becomes FAQ the bot uses", 
   let t: TestSystem;
   let child: ChildProcess | undefined;
   let adminId: string;
-  const env = { TELEGRAM_BOT_TOKEN: "123:abc", TELEGRAM_WEBHOOK_SECRET: SECRET, ZALO_BOT_TOKEN: "123:zalo", ZALO_WEBHOOK_SECRET: ZALO_SECRET };
+  const env = {
+    TELEGRAM_BOT_TOKEN: "123:abc",
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    ZALO_BOT_TOKEN: "123:zalo",
+    ZALO_WEBHOOK_SECRET: ZALO_SECRET,
+  };
 
   beforeAll(async () => {
     telegram = await new FakeTelegram("123:abc").start();
     zalo = await new FakeZalo().start();
     const full = { ...env, TELEGRAM_API_ROOT: telegram.url, ZALO_API_ROOT: zalo.url };
     t = await startTestSystem(full);
-    await addReviewer(t.system.db, { name: "Cán bộ Hoàng Thị Thu", channel: "telegram", externalId: String(OFFICIAL) });
+    await addReviewer(t.system.db, {
+      name: "Cán bộ Hoàng Thị Thu",
+      channel: "telegram",
+      externalId: String(OFFICIAL),
+    });
     adminId = (await addReviewer(t.system.db, { name: "Quản trị Sở Nội vụ", role: "admin" })).id;
     // The second worker process starts before any FAQ entry exists.
     child = await startWorkerProcess(t, full);
@@ -63,12 +73,22 @@ describe("officials close the loop, and their answer becomes FAQ the bot uses", 
     expect(q).toMatchObject({ status: "new", channel: "zalo", chatId: citizen.chatId, language: "vi" });
 
     // (2) The official gets a card, presses "Trả lời", and sends the answer as the next message.
-    const card = await eventually(async () => telegram.callsOf("sendMessage", OFFICIAL).find((c) => JSON.stringify(c.body.reply_markup ?? {}).includes(`qa|ans.${q.id}`)), 15_000);
-    const buttons = (card.body.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text);
+    const card = await eventually(
+      async () =>
+        telegram
+          .callsOf("sendMessage", OFFICIAL)
+          .find((c) => JSON.stringify(c.body.reply_markup ?? {}).includes(`qa|ans.${q.id}`)),
+      15_000,
+    );
+    const buttons = (card.body.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
+      .flat()
+      .map((b) => b.text);
     expect(buttons).toEqual(["Trả lời", "Trùng", "Bỏ qua"]);
     expect(String(card.body.text)).toContain(QUESTION);
     await postUpdate(t.url, callbackUpdate(OFFICIAL, `qa|ans.${q.id}`));
-    await eventually(async () => telegram.callsOf("sendMessage", OFFICIAL).some((c) => String(c.body.text).includes("gửi câu trả lời")));
+    await eventually(async () =>
+      telegram.callsOf("sendMessage", OFFICIAL).some((c) => String(c.body.text).includes("gửi câu trả lời")),
+    );
     await postUpdate(t.url, textUpdate(OFFICIAL, ANSWER));
     const before = zalo.textsTo(citizen.chatId).length;
     await zalo.waitFor(() => zalo.textsTo(citizen.chatId).length > before, 15_000, "the answer");
@@ -76,30 +96,59 @@ describe("officials close the loop, and their answer becomes FAQ the bot uses", 
     const answers = zalo.textsTo(citizen.chatId).slice(before);
     expect(answers).toHaveLength(1);
     expect(answers[0]).toContain(`Cán bộ ${UNIT} trả lời câu hỏi của quý anh/chị: ${ANSWER}`);
-    expect(await db.forwardedQuestion.findUniqueOrThrow({ where: { id: q.id } })).toMatchObject({ status: "answered", answer: ANSWER, answerUnit: UNIT, deliveredAt: expect.any(Date) });
-    await eventually(async () => telegram.callsOf("editMessageText", OFFICIAL).some((c) => String(c.body.text).includes("Đã trả lời") && !c.body.reply_markup));
-    expect((await db.auditLog.findMany({ where: { subjectType: "question", subjectId: q.id }, orderBy: { id: "asc" } })).map((a) => `${a.action}:${a.actor}`)).toEqual(["claim:Cán bộ Hoàng Thị Thu", "answer:Cán bộ Hoàng Thị Thu"]);
+    expect(await db.forwardedQuestion.findUniqueOrThrow({ where: { id: q.id } })).toMatchObject({
+      status: "answered",
+      answer: ANSWER,
+      answerUnit: UNIT,
+      deliveredAt: expect.any(Date),
+    });
+    await eventually(async () =>
+      telegram
+        .callsOf("editMessageText", OFFICIAL)
+        .some((c) => String(c.body.text).includes("Đã trả lời") && !c.body.reply_markup),
+    );
+    expect(
+      (
+        await db.auditLog.findMany({
+          where: { subjectType: "question", subjectId: q.id },
+          orderBy: { id: "asc" },
+        })
+      ).map((a) => `${a.action}:${a.actor}`),
+    ).toEqual(["claim:Cán bộ Hoàng Thị Thu", "answer:Cán bộ Hoàng Thị Thu"]);
 
     // (3) An admin proposes it as FAQ from the question and publishes it.
     const admin = await signIn(t, adminId);
     const form = await (await admin.get(`/admin/faq/new?question=${q.id}`)).text();
     expect(form).toContain(ANSWER);
-    const proposed = await admin.post("/admin/faq", { sourceQuestionId: q.id, question: QUESTION, answer: ANSWER, unit: UNIT, answeredOn: "2026-11-20" });
+    const proposed = await admin.post("/admin/faq", {
+      sourceQuestionId: q.id,
+      question: QUESTION,
+      answer: ANSWER,
+      unit: UNIT,
+      answeredOn: "2026-11-20",
+    });
     expect(proposed.status).toBe(303);
     const entryId = proposed.headers.get("location")!.match(/\/admin\/faq\/([0-9a-f-]{36})/)![1]!;
     // Proposed is not yet used.
     const early = new WebchatUser(t.url);
     await early.ask("xin chào");
-    expect((await early.ask(PARAPHRASE)).map((m) => m.text).join("\n")).toContain("không có trong Kế hoạch 154/KH-UBND");
+    expect((await early.ask(PARAPHRASE)).map((m) => m.text).join("\n")).toContain(
+      "không có trong Kế hoạch 154/KH-UBND",
+    );
     expect((await admin.post(`/admin/faq/${entryId}/publish`, {})).status).toBe(303);
-    expect(await db.faqEntry.findUniqueOrThrow({ where: { id: entryId } })).toMatchObject({ status: "published", sourceQuestionId: q.id });
+    expect(await db.faqEntry.findUniqueOrThrow({ where: { id: entryId } })).toMatchObject({
+      status: "published",
+      sourceQuestionId: q.id,
+    });
 
     // (4) A different citizen on the web chat asks a paraphrase: this process answers it (the
     // second worker paused), then the second worker answers it (this process's workers closed).
     const expectFaqAnswer = (texts: string[]) => {
       const all = texts.join("\n");
       expect(all).toContain(ANSWER);
-      expect(all).toContain(`Trả lời của ${UNIT}, ngày 20/11/2026, không phải trích nguyên văn Kế hoạch 154.`);
+      expect(all).toContain(
+        `Trả lời của ${UNIT}, ngày 20/11/2026, không phải trích nguyên văn Kế hoạch 154.`,
+      );
       expect(all).not.toContain("Trích kế hoạch");
       expect(all).not.toContain("không có trong Kế hoạch 154/KH-UBND");
     };

@@ -18,7 +18,10 @@ export function optionNumber(texts: string[], re: RegExp): string {
 }
 
 /** Says hello, asks `question`, and forwards it when the bot declines; returns the decline's texts. */
-export async function forwardOnZalo(user: ZaloUser, question: string): Promise<{ decline: string[]; done: string[] }> {
+export async function forwardOnZalo(
+  user: ZaloUser,
+  question: string,
+): Promise<{ decline: string[]; done: string[] }> {
   await user.say("xin chào");
   const decline = await user.say(question);
   const consent = await user.say(optionNumber(decline, /Chuyển câu hỏi/));
@@ -28,11 +31,25 @@ export async function forwardOnZalo(user: ZaloUser, question: string): Promise<{
 
 /** Starts `--role worker` in its own process against the test system's database and Redis prefix. */
 export function startWorkerProcess(t: TestSystem, env: Record<string, string>): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", `${ROOT}bench/servers/system.ts`, "--role", "worker"], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, DATABASE_URL: t.database.url, REDIS_URL: inject("redisUrl"), REDIS_PREFIX: t.prefix, INBOUND_PARTITIONS: "4", OUTBOUND_PARTITIONS: "4", LOG_LEVEL: "silent", PORT: "0" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", `${ROOT}bench/servers/system.ts`, "--role", "worker"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...env,
+        DATABASE_URL: t.database.url,
+        REDIS_URL: inject("redisUrl"),
+        REDIS_PREFIX: t.prefix,
+        INBOUND_PARTITIONS: "4",
+        OUTBOUND_PARTITIONS: "4",
+        LOG_LEVEL: "silent",
+        PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     proc.stdout!.on("data", (d: Buffer) => {
       if (d.toString().includes("READY")) resolve(proc);

@@ -22,7 +22,12 @@ describe("typed domain events through the outbox", () => {
   const received: Array<EventMap["question.forwarded"]> = [];
   beforeAll(async () => {
     database = await createTestDatabase();
-    events = new EventBus({ prefix: `ev${randomBytes(4).toString("hex")}`, connection: bull.producer, workerConnection: bull.worker, logger: createLogger({ level: "silent" }) });
+    events = new EventBus({
+      prefix: `ev${randomBytes(4).toString("hex")}`,
+      connection: bull.producer,
+      workerConnection: bull.worker,
+      logger: createLogger({ level: "silent" }),
+    });
     events.on("question.forwarded", async (payload) => void received.push(payload));
     events.start(1);
   });

@@ -16,7 +16,12 @@ afterAll(async () => {
 
 describe("inbound workers", () => {
   it("handle a message once even when its job runs twice (a worker died before BullMQ marked it done)", async () => {
-    const inbound = new InboundQueue({ prefix: `in${randomBytes(4).toString("hex")}`, partitions: 2, redis, connection: bull.producer });
+    const inbound = new InboundQueue({
+      prefix: `in${randomBytes(4).toString("hex")}`,
+      partitions: 2,
+      redis,
+      connection: bull.producer,
+    });
     const handled: string[] = [];
     const sent: OutboundJob[] = [];
     await inbound.startWorkers({
@@ -27,11 +32,19 @@ describe("inbound workers", () => {
       enqueueReplies: async (job) => void sent.push(job),
     });
     try {
-      const msg: InboundMessage = { channel: "telegram", chatId: "1", userId: "1", messageId: "900", at: Date.now(), text: "xin chào" };
+      const msg: InboundMessage = {
+        channel: "telegram",
+        chatId: "1",
+        userId: "1",
+        messageId: "900",
+        at: Date.now(),
+        text: "xin chào",
+      };
       // Two jobs for one message, as a re-run of a completed job would be (accept() would dedupe).
       await inbound.queue.add(msg.chatId, "message", msg, { jobId: "first" });
       await inbound.queue.add(msg.chatId, "message", msg, { jobId: "again" });
-      for (let i = 0; i < 100 && (await inbound.queue.depth()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && (await inbound.queue.depth()) > 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(await inbound.queue.depth()).toBe(0);
       expect(handled).toEqual(["900"]);
       expect(sent).toHaveLength(1);

@@ -24,7 +24,9 @@ interface Run {
 }
 
 function runChild(url: string, mode: "safe" | "failfast"): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, url, mode], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, url, mode], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines: string[] = [];
   let buf = "";
   child.stdout!.on("data", (d: Buffer) => {
@@ -49,9 +51,18 @@ function runChild(url: string, mode: "safe" | "failfast"): Run {
 }
 
 /** Kills Redis while a job is in flight, restarts it 2 s later (empty with `wipe`), then adds a second job. */
-async function outage(redis: PrivateRedis, run: Run, opts: { wipe?: boolean } = {}): Promise<{ secondDone: boolean; ticksAfterRestart: number }> {
+async function outage(
+  redis: PrivateRedis,
+  run: Run,
+  opts: { wipe?: boolean } = {},
+): Promise<{ secondDone: boolean; ticksAfterRestart: number }> {
   const bull = bullConnections(redis.url);
-  const q = new PartitionedQueue<{ ms: number }>({ name: "outage", partitions: 4, prefix: "wo", connection: bull.producer });
+  const q = new PartitionedQueue<{ ms: number }>({
+    name: "outage",
+    partitions: 4,
+    prefix: "wo",
+    connection: bull.producer,
+  });
   try {
     expect(await run.waitFor("ready", 20_000)).toBe(true);
     await q.add("chat-1", "job", { ms: 800 }, { jobId: "first" });

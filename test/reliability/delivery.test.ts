@@ -15,7 +15,11 @@ describe("the same update delivered 5 times concurrently to two web processes", 
   let cluster: TestCluster;
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    cluster = await startTestCluster(["web", "web", "worker"], { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url });
+    cluster = await startTestCluster(["web", "web", "worker"], {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+    });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -25,7 +29,11 @@ describe("the same update delivered 5 times concurrently to two web processes", 
   it("gets one reply", async () => {
     const chat = newChatId();
     const update = textUpdate(chat, "chỉ tiêu hồ sơ công việc cấp xã");
-    const statuses = await Promise.all(Array.from({ length: 5 }, (_, i) => postUpdate(cluster.systems[i % 2]!.url, update).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        postUpdate(cluster.systems[i % 2]!.url, update).then((r) => r.status),
+      ),
+    );
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     const [first] = await fake.waitFor("sendMessage", { chatId: chat });
     expect(String(first!.body.text)).toContain("60%");
@@ -39,7 +47,11 @@ describe("a Bot API answering 429 and 500 in bursts", () => {
   let t: TestSystem;
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url });
+    t = await startTestSystem({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -47,7 +59,14 @@ describe("a Bot API answering 429 and 500 in bursts", () => {
   });
 
   it("delivers every message once, in order per chat, within the rate limits", async () => {
-    fake.script("sendMessage", FakeTelegram.tooManyRequests(1), FakeTelegram.error(500, "Internal Server Error"), FakeTelegram.error(502, "Bad Gateway"), FakeTelegram.tooManyRequests(1), FakeTelegram.error(500, "Internal Server Error"));
+    fake.script(
+      "sendMessage",
+      FakeTelegram.tooManyRequests(1),
+      FakeTelegram.error(500, "Internal Server Error"),
+      FakeTelegram.error(502, "Bad Gateway"),
+      FakeTelegram.tooManyRequests(1),
+      FakeTelegram.error(500, "Internal Server Error"),
+    );
     const chats = [newChatId(), newChatId(), newChatId()];
     // Each chat walks the first steps of a nomination: the prompts carry "Bước n/…", so order is visible.
     await Promise.all(
@@ -65,7 +84,9 @@ describe("a Bot API answering 429 and 500 in bursts", () => {
     for (const chat of chats) {
       // The fake records failed attempts too; keep the accepted ones (a retry repeats the same text).
       const texts = fake.callsOf("sendMessage", chat).map((c) => String(c.body.text));
-      const steps = texts.map((s) => Number(s.match(/Bước (\d+)\//)?.[1] ?? NaN)).filter((n) => !Number.isNaN(n));
+      const steps = texts
+        .map((s) => Number(s.match(/Bước (\d+)\//)?.[1] ?? NaN))
+        .filter((n) => !Number.isNaN(n));
       expect(steps.length).toBeGreaterThanOrEqual(2);
       // Non-decreasing: a later step is never shown before an earlier one.
       for (let i = 1; i < steps.length; i++) expect(steps[i]!).toBeGreaterThanOrEqual(steps[i - 1]!);
@@ -89,13 +110,18 @@ describe("a Bot API answering 429 and 500 in bursts", () => {
   });
 });
 
-
 describe("two worker processes draining the same queues", () => {
   let fake: FakeTelegram;
   let cluster: TestCluster;
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    cluster = await startTestCluster(["web", "worker", "worker"], { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, INBOUND_PARTITIONS: "2", OUTBOUND_PARTITIONS: "2" });
+    cluster = await startTestCluster(["web", "worker", "worker"], {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+      INBOUND_PARTITIONS: "2",
+      OUTBOUND_PARTITIONS: "2",
+    });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -110,7 +136,10 @@ describe("two worker processes draining the same queues", () => {
     }
     await fake.waitFor("sendMessage", { chatId: chat, count: 5, timeoutMs: 30_000 });
     await sleep(1_000);
-    const steps = fake.callsOf("sendMessage", chat).map((c) => Number(String(c.body.text).match(/Bước (\d+)\//)?.[1] ?? NaN)).filter((n) => !Number.isNaN(n));
+    const steps = fake
+      .callsOf("sendMessage", chat)
+      .map((c) => Number(String(c.body.text).match(/Bước (\d+)\//)?.[1] ?? NaN))
+      .filter((n) => !Number.isNaN(n));
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
     expect(steps.length).toBeGreaterThanOrEqual(4);
   });

@@ -17,7 +17,14 @@ describe("hostile input", () => {
   let t: TestSystem;
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, ZALO_BOT_TOKEN: "9:z", ZALO_WEBHOOK_SECRET: ZALO_SECRET, ZALO_API_ROOT: fake.url });
+    t = await startTestSystem({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+      ZALO_BOT_TOKEN: "9:z",
+      ZALO_WEBHOOK_SECRET: ZALO_SECRET,
+      ZALO_API_ROOT: fake.url,
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -28,12 +35,18 @@ describe("hostile input", () => {
     const huge = JSON.stringify(textUpdate(newChatId(), "x".repeat(2_000_000)));
     expect((await postUpdate(t.url, huge)).status).toBe(413);
     // Authenticated, so it is the platform: a 4xx would only make it redeliver the same bytes.
-    expect((await postUpdate(t.url, "{\"update_id\": 1,")).status).toBe(200);
-    expect((await postUpdate(t.url, "update_id=1", SECRET, "application/x-www-form-urlencoded")).status).toBeGreaterThanOrEqual(400);
+    expect((await postUpdate(t.url, '{"update_id": 1,')).status).toBe(200);
+    expect(
+      (await postUpdate(t.url, "update_id=1", SECRET, "application/x-www-form-urlencoded")).status,
+    ).toBeGreaterThanOrEqual(400);
     expect((await postUpdate(t.url, textUpdate(newChatId(), "hi"), "wrong-secret")).status).toBe(401);
     expect((await postUpdate(t.url, textUpdate(newChatId(), "hi"), null)).status).toBe(401);
     const zalo = (body: string, secret: string | null, type = "application/json") =>
-      fetch(`${t.url}/webhooks/zalo`, { method: "POST", headers: { "content-type": type, ...(secret ? { "x-bot-api-secret-token": secret } : {}) }, body });
+      fetch(`${t.url}/webhooks/zalo`, {
+        method: "POST",
+        headers: { "content-type": type, ...(secret ? { "x-bot-api-secret-token": secret } : {}) },
+        body,
+      });
     expect((await zalo("x".repeat(2_000_000), ZALO_SECRET)).status).toBe(413);
     expect((await zalo("{nope", ZALO_SECRET)).status).toBe(200);
     expect([401, 403]).toContain((await zalo("{}", "nope")).status);
@@ -52,7 +65,7 @@ describe("hostile input", () => {
 
   it("escapes HTML and script typed into free text on Telegram, and stores SQL-looking text verbatim", async () => {
     const chat = newChatId();
-    const nominee = "<script>alert(1)</script> Robert'); DROP TABLE \"Nomination\";--";
+    const nominee = '<script>alert(1)</script> Robert\'); DROP TABLE "Nomination";--';
     for (const text of ["đề cử", "đồng ý", "8", nominee]) {
       expect((await postUpdate(t.url, textUpdate(chat, text))).status).toBe(200);
       await sleep(300);
@@ -76,17 +89,24 @@ describe("hostile input", () => {
     expect(row.nomineeName).toBe("Nguyễn Thị Hà".normalize("NFC"));
   });
 
-  it("throttles a flood of 200 messages from one user in 10 s, and other users are unaffected", { timeout: 90_000 }, async () => {
+  it("throttles a flood of 200 messages from one user in 10 s, and other users are unaffected", {
+    timeout: 90_000,
+  }, async () => {
     const flooder = newChatId();
     // A user in another partition: messages of one partition are handled one at a time, so a user
     // who shares the flooder's partition waits behind the (cheaply dropped) flood — a known limit.
     let bystander = newChatId();
-    while (partitionOf(`telegram:${bystander}`, 4) === partitionOf(`telegram:${flooder}`, 4)) bystander = newChatId();
-    const floods = Array.from({ length: 200 }, (_, i) => postUpdate(t.url, textUpdate(flooder, `tin số ${i}`)));
+    while (partitionOf(`telegram:${bystander}`, 4) === partitionOf(`telegram:${flooder}`, 4))
+      bystander = newChatId();
+    const floods = Array.from({ length: 200 }, (_, i) =>
+      postUpdate(t.url, textUpdate(flooder, `tin số ${i}`)),
+    );
     const statuses = await Promise.all(floods);
     expect(statuses.every((r) => r.status === 200)).toBe(true);
     const started = Date.now();
-    expect((await postUpdate(t.url, textUpdate(bystander, "chỉ tiêu hồ sơ công việc cấp xã"))).status).toBe(200);
+    expect((await postUpdate(t.url, textUpdate(bystander, "chỉ tiêu hồ sơ công việc cấp xã"))).status).toBe(
+      200,
+    );
     const [answer] = await fake.waitFor("sendMessage", { chatId: bystander, timeoutMs: 15_000 });
     expect(String(answer!.body.text)).toContain("60%");
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -94,7 +114,11 @@ describe("hostile input", () => {
     // polite "please slow down", which follows the answers to the first few messages.
     const slowDown = (s: string) => /quá nhanh/i.test(s);
     const deadline = Date.now() + 45_000;
-    while (!fake.callsOf("sendMessage", flooder).some((c) => slowDown(String(c.body.text))) && Date.now() < deadline) await sleep(200);
+    while (
+      !fake.callsOf("sendMessage", flooder).some((c) => slowDown(String(c.body.text))) &&
+      Date.now() < deadline
+    )
+      await sleep(200);
     await sleep(2_000);
     const toFlooder = fake.callsOf("sendMessage", flooder).map((c) => String(c.body.text));
     // A few answers, one "please slow down", and the rest dropped.
@@ -104,17 +128,41 @@ describe("hostile input", () => {
 
   it("refuses evidence of the wrong type or too large, politely, storing nothing", async () => {
     const chat = newChatId();
-    for (const text of ["đề cử", "đồng ý", "8", "Hà Văn Sơn", "Thôn Cầu Mạ", "yen son", "Tổ chức tập huấn chữ ký số cho 30 cán bộ thôn, bản trong toàn xã năm 2024."]) {
+    for (const text of [
+      "đề cử",
+      "đồng ý",
+      "8",
+      "Hà Văn Sơn",
+      "Thôn Cầu Mạ",
+      "yen son",
+      "Tổ chức tập huấn chữ ký số cho 30 cán bộ thôn, bản trong toàn xã năm 2024.",
+    ]) {
       await postUpdate(t.url, textUpdate(chat, text));
       await sleep(250);
     }
     await fake.waitFor("sendMessage", { chatId: chat, count: 7, timeoutMs: 20_000 });
     fake.addFile("exe1", Buffer.concat([Buffer.from("MZ"), Buffer.alloc(2048)]), "documents/setup.exe");
-    fake.addFile("big1", Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(11 * 1024 * 1024)]), "photos/big.jpg");
+    fake.addFile(
+      "big1",
+      Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(11 * 1024 * 1024)]),
+      "photos/big.jpg",
+    );
     const before = await t.system.db.attachment.count();
     const doc = (fileId: string, name: string, mime: string, size: number) => ({
       update_id: Math.floor(Math.random() * 1e9),
-      message: { message_id: Math.floor(Math.random() * 1e6), date: Math.floor(Date.now() / 1000), chat: { id: chat, type: "private" }, from: user(chat), document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: name, mime_type: mime, file_size: size } },
+      message: {
+        message_id: Math.floor(Math.random() * 1e6),
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chat, type: "private" },
+        from: user(chat),
+        document: {
+          file_id: fileId,
+          file_unique_id: `u${fileId}`,
+          file_name: name,
+          mime_type: mime,
+          file_size: size,
+        },
+      },
     });
     const sentBefore = fake.callsOf("sendMessage", chat).length;
     await postUpdate(t.url, doc("exe1", "setup.exe", "application/x-msdownload", 2050));
@@ -122,7 +170,10 @@ describe("hostile input", () => {
     await postUpdate(t.url, doc("big1", "big.jpg", "image/jpeg", 11 * 1024 * 1024 + 3));
     await fake.waitFor("sendMessage", { chatId: chat, count: sentBefore + 2, timeoutMs: 15_000 });
     expect(await t.system.db.attachment.count()).toBe(before);
-    const refusals = fake.callsOf("sendMessage", chat).slice(sentBefore).map((c) => String(c.body.text));
+    const refusals = fake
+      .callsOf("sendMessage", chat)
+      .slice(sentBefore)
+      .map((c) => String(c.body.text));
     for (const r of refusals) expect(r).toMatch(/quý anh\/chị|vui lòng/i);
   });
 });

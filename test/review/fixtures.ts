@@ -21,14 +21,24 @@ export interface SubmitOptions {
   attachments?: Array<{ mime: string; fileName: string; data: Buffer }>;
 }
 
-export async function submitNomination(db: Db, opts: SubmitOptions = {}): Promise<{ id: string; code: string; personId: string }> {
+export async function submitNomination(
+  db: Db,
+  opts: SubmitOptions = {},
+): Promise<{ id: string; code: string; personId: string }> {
   const code = `DC-2026-${String(++seq).padStart(6, "0")}`;
   const channel = opts.channel ?? "telegram";
   const chatId = opts.chatId ?? String(9_000_000 + seq);
   return db.$transaction(async (tx) => {
     const person = await tx.person.upsert({
       where: { channel_externalId: { channel, externalId: chatId } },
-      create: { channel, externalId: chatId, chatId, language: opts.language ?? "vi", consentAt: new Date(), consentVersion: "v1" },
+      create: {
+        channel,
+        externalId: chatId,
+        chatId,
+        language: opts.language ?? "vi",
+        consentAt: new Date(),
+        consentVersion: "v1",
+      },
       update: {},
     });
     const n = await tx.nomination.create({
@@ -40,14 +50,26 @@ export async function submitNomination(db: Db, opts: SubmitOptions = {}): Promis
         nomineeName: opts.nomineeName ?? "Nguyễn Văn An",
         nomineeUnit: opts.nomineeUnit ?? "UBND xã Thái Bình",
         locality: opts.locality ?? "Yên Sơn",
-        achievements: opts.achievements ?? "Đưa 100% thủ tục hành chính của xã lên Cổng dịch vụ công trực tuyến; hướng dẫn hơn 2.000 người dân cài đặt VNeID.",
+        achievements:
+          opts.achievements ??
+          "Đưa 100% thủ tục hành chính của xã lên Cổng dịch vụ công trực tuyến; hướng dẫn hơn 2.000 người dân cài đặt VNeID.",
         nominatorName: "Trần Thị Bình",
         nominatorPhone: "0912345678",
         relation: "Đồng nghiệp",
         consentVersion: "v1",
         consentAt: new Date(),
         ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
-        attachments: opts.attachments ? { create: opts.attachments.map((a) => ({ kind: a.mime.startsWith("image/") ? "photo" : "document", mime: a.mime, fileName: a.fileName, size: a.data.length, data: new Uint8Array(a.data) })) } : undefined,
+        attachments: opts.attachments
+          ? {
+              create: opts.attachments.map((a) => ({
+                kind: a.mime.startsWith("image/") ? "photo" : "document",
+                mime: a.mime,
+                fileName: a.fileName,
+                size: a.data.length,
+                data: new Uint8Array(a.data),
+              })),
+            }
+          : undefined,
       },
     });
     await writeOutbox(tx, "nomination.submitted", { nominationId: n.id, code });
@@ -60,7 +82,11 @@ export async function submitNomination(db: Db, opts: SubmitOptions = {}): Promis
  * (`what`, or the check's own source) and the last value it gave, so a red test says
  * what it was waiting for.
  */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what?: string): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what?: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -69,7 +95,9 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     last = v;
     if (Date.now() > deadline) {
       const condition = what ?? check.toString().replace(/\s+/g, " ").slice(0, 300);
-      throw new Error(`eventually: not met within ${timeoutMs} ms: ${condition} (last result: ${JSON.stringify(last)})`);
+      throw new Error(
+        `eventually: not met within ${timeoutMs} ms: ${condition} (last result: ${JSON.stringify(last)})`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

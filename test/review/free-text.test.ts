@@ -13,7 +13,9 @@ import { eventually, submitNomination } from "./fixtures.js";
 
 /** Every character the sanitiser must remove: C0/C1 controls but \n and \t, zero-width and bidi controls, BOM, lone surrogates. */
 const HIDDEN = [
-  ...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)).filter((c) => c !== "\n" && c !== "\t" && c !== "\r"),
+  ...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)).filter(
+    (c) => c !== "\n" && c !== "\t" && c !== "\r",
+  ),
   ...Array.from({ length: 0x21 }, (_, i) => String.fromCharCode(0x7f + i)),
   ..."\u200B\u200C\u200D\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\uFEFF",
   "\uD83D",
@@ -37,7 +39,12 @@ describe("stored free text", () => {
   const LAN = 7_200_001;
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: "123:abc", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, TELEGRAM_REVIEW_CHAT_ID: "-1001999" });
+    t = await startTestSystem({
+      TELEGRAM_BOT_TOKEN: "123:abc",
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+      TELEGRAM_REVIEW_CHAT_ID: "-1001999",
+    });
     await addReviewer(t.system.db, { name: "Nguyễn Thị Lan", channel: "telegram", externalId: String(LAN) });
   });
   afterAll(async () => {
@@ -53,7 +60,9 @@ describe("stored free text", () => {
     await eventually(async () => texts(LAN).some((m) => m.includes(n.code)));
     await postUpdate(t.url, textUpdate(LAN, "Đề nghị gửi\u0000 ảnh giấy khen\u202E"));
     await eventually(async () => texts(submitter).length >= 1);
-    expect((await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).infoRequestNote).toBe("Đề nghị gửi ảnh giấy khen");
+    expect((await t.system.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).infoRequestNote).toBe(
+      "Đề nghị gửi ảnh giấy khen",
+    );
 
     await postUpdate(t.url, textUpdate(submitter, "Giấy khen số 123\u0000/QĐ-UBND\u200B"));
     await eventually(async () => texts(submitter).some((m) => m.includes("Đã nhận thông tin bổ sung")));
@@ -72,7 +81,9 @@ describe("stored free text", () => {
     const consent = (await u.next(1)).at(-1)!;
     await u.press(consent.choiceToken!, "yes");
     await u.next(1);
-    const q = await eventually(() => t.system.db.forwardedQuestion.findFirst({ where: { question: { contains: "Thời tiết" } } }));
+    const q = await eventually(() =>
+      t.system.db.forwardedQuestion.findFirst({ where: { question: { contains: "Thời tiết" } } }),
+    );
     expect(q.question).toBe("Thời tiết ngày mai ở Hà Giang thế nào?");
   });
 });

@@ -20,20 +20,38 @@ describe("review/transitions.ts: every action from every status", () => {
     await database?.drop();
   });
 
-  const cases = ACTIONS.flatMap((action) => STATUSES.map((from) => ({ action, from, allowed: TRANSITIONS[action].from.includes(from), to: TRANSITIONS[action].to })));
+  const cases = ACTIONS.flatMap((action) =>
+    STATUSES.map((from) => ({
+      action,
+      from,
+      allowed: TRANSITIONS[action].from.includes(from),
+      to: TRANSITIONS[action].to,
+    })),
+  );
 
   it.each(cases)("$action from $from: allowed = $allowed", async ({ action, from, allowed, to }) => {
     const { db } = database;
     const n = await submitNomination(db);
     await db.nomination.update({ where: { id: n.id }, data: { status: from } });
     const audits = () => db.auditLog.count({ where: { subjectId: n.id } });
-    const result = await transition(db, { subject: "nomination", id: n.id, action, actor: { label: "test" } });
-    const now = (await db.nomination.findUniqueOrThrow({ where: { id: n.id }, select: { status: true } })).status;
+    const result = await transition(db, {
+      subject: "nomination",
+      id: n.id,
+      action,
+      actor: { label: "test" },
+    });
+    const now = (await db.nomination.findUniqueOrThrow({ where: { id: n.id }, select: { status: true } }))
+      .status;
     if (allowed) {
       expect(result).toMatchObject({ ok: true, from, to, code: n.code });
       expect(now).toBe(to);
       expect(await audits()).toBe(1);
-      expect(await db.auditLog.findFirst({ where: { subjectId: n.id } })).toMatchObject({ action, fromStatus: from, toStatus: to, actor: "test" });
+      expect(await db.auditLog.findFirst({ where: { subjectId: n.id } })).toMatchObject({
+        action,
+        fromStatus: from,
+        toStatus: to,
+        actor: "test",
+      });
     } else {
       expect(result).toMatchObject({ ok: false, reason: "conflict", current: from });
       expect(now).toBe(from);
@@ -43,7 +61,14 @@ describe("review/transitions.ts: every action from every status", () => {
 
   it("reports an unknown id as not found, for every action", async () => {
     for (const action of ACTIONS) {
-      expect(await transition(database.db, { subject: "nomination", id: "00000000-0000-4000-8000-000000000000", action, actor: { label: "test" } })).toEqual({ ok: false, reason: "not_found" });
+      expect(
+        await transition(database.db, {
+          subject: "nomination",
+          id: "00000000-0000-4000-8000-000000000000",
+          action,
+          actor: { label: "test" },
+        }),
+      ).toEqual({ ok: false, reason: "not_found" });
     }
   });
 });

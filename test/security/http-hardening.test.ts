@@ -19,12 +19,18 @@ afterAll(async () => {
   for (const t of started) await t.stop();
 });
 
-const badLink = (t: TestSystem, i: number, headers: Record<string, string> = {}) => fetch(`${t.url}/admin/login?token=${"z".repeat(40)}${i}`, { redirect: "manual", headers }).then((r) => r.status);
+const badLink = (t: TestSystem, i: number, headers: Record<string, string> = {}) =>
+  fetch(`${t.url}/admin/login?token=${"z".repeat(40)}${i}`, { redirect: "manual", headers }).then(
+    (r) => r.status,
+  );
 
 async function cookieOf(t: TestSystem, headers: Record<string, string> = {}): Promise<string> {
   const r = await addReviewer(t.system.db, { name: `Người duyệt ${Math.random()}` });
   const { url } = await createLoginLink(t.system.db, r.id, t.url, { label: "cli" });
-  const res = await fetch(`${t.url}${new URL(url).pathname}${new URL(url).search}`, { redirect: "manual", headers });
+  const res = await fetch(`${t.url}${new URL(url).pathname}${new URL(url).search}`, {
+    redirect: "manual",
+    headers,
+  });
   expect(res.status).toBe(303);
   return res.headers.get("set-cookie")!;
 }

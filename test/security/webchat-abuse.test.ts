@@ -21,16 +21,36 @@ afterAll(async () => {
 });
 
 const post = (t: TestSystem, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${t.url}/chat/api/messages`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(`${t.url}/chat/api/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe("the chat id belongs to the server", () => {
   it("refuses messages under a chat id the client picked, or a forged cookie, and creates no Person for them", async () => {
     const t = await system();
     const people = await t.system.db.person.count();
     const statuses = new Set<number>();
-    for (let i = 0; i < 200; i++) statuses.add((await post(t, { chatId: randomUUID(), clientMessageId: randomBytes(8).toString("hex"), text: "xin chào" })).status);
-    for (const cookie of [`cds_chat=${randomUUID()}`, `cds_chat=${randomUUID()}.forged-signature`, `cds_chat=${randomUUID()}.${"A".repeat(43)}`]) {
-      statuses.add((await post(t, { clientMessageId: randomBytes(8).toString("hex"), text: "xin chào" }, { cookie })).status);
+    for (let i = 0; i < 200; i++)
+      statuses.add(
+        (
+          await post(t, {
+            chatId: randomUUID(),
+            clientMessageId: randomBytes(8).toString("hex"),
+            text: "xin chào",
+          })
+        ).status,
+      );
+    for (const cookie of [
+      `cds_chat=${randomUUID()}`,
+      `cds_chat=${randomUUID()}.forged-signature`,
+      `cds_chat=${randomUUID()}.${"A".repeat(43)}`,
+    ]) {
+      statuses.add(
+        (await post(t, { clientMessageId: randomBytes(8).toString("hex"), text: "xin chào" }, { cookie }))
+          .status,
+      );
       statuses.add((await fetch(`${t.url}/chat/api/messages?since=0`, { headers: { cookie } })).status);
     }
     expect([...statuses]).toEqual([401]);
@@ -40,13 +60,25 @@ describe("the chat id belongs to the server", () => {
 
   it("asks for a proof of work before opening a chat, and accepts each solution once", async () => {
     const t = await system({ WEBCHAT_POW_BITS: "12" });
-    const { challenge, bits } = (await (await fetch(`${t.url}/chat/api/challenge`)).json()) as { challenge: string; bits: number };
+    const { challenge, bits } = (await (await fetch(`${t.url}/chat/api/challenge`)).json()) as {
+      challenge: string;
+      bits: number;
+    };
     expect(bits).toBe(12);
-    const open = (body: unknown) => fetch(`${t.url}/chat/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const open = (body: unknown) =>
+      fetch(`${t.url}/chat/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     // A wrong nonce (almost surely not 12 zero bits), a made-up challenge, none at all.
     let wrong = "x";
     while (solveChallenge(challenge, 12) === wrong) wrong += "x";
-    for (const body of [{ challenge, nonce: wrong }, { challenge: `${Date.now().toString(36)}.aaaaaaaaaaaa.bbbbbbbbbbbbbbbb`, nonce: "0" }, {}]) {
+    for (const body of [
+      { challenge, nonce: wrong },
+      { challenge: `${Date.now().toString(36)}.aaaaaaaaaaaa.bbbbbbbbbbbbbbbb`, nonce: "0" },
+      {},
+    ]) {
       const res = await open(body);
       expect(res.status).toBe(400);
       expect(((await res.json()) as { message: string }).message).toMatch(/tải lại trang/);
@@ -83,7 +115,9 @@ describe("the chat id belongs to the server", () => {
 });
 
 describe("limits an anonymous client cannot reset", () => {
-  it("counts submissions per address, whatever chat (cookie) they come from", { timeout: 90_000 }, async () => {
+  it("counts submissions per address, whatever chat (cookie) they come from", {
+    timeout: 90_000,
+  }, async () => {
     const t = await system({ WEBCHAT_SUBMISSIONS_PER_IP_PER_DAY: "1", MAX_SUBMISSIONS_PER_DAY: "5" });
     // Two chats (as if the cookie was cleared) reach the summary; the second confirmation is refused.
     const a = new WebchatUser(t.url);
@@ -122,15 +156,19 @@ describe("limits an anonymous client cannot reset", () => {
 
   it("limits all clients together per second", async () => {
     const t = await system({ WEBCHAT_GLOBAL_PER_SECOND: "10", TRUST_PROXY: "1" });
-    const users = await Promise.all(Array.from({ length: 30 }, async (_, i) => {
-      const u = new WebchatUser(t.url, "vi", { "x-forwarded-for": `203.0.113.${i + 1}` });
-      await new Promise((r) => setTimeout(r, 120 * i)); // spread the openings over the seconds
-      await u.open();
-      return u;
-    }));
+    const users = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const u = new WebchatUser(t.url, "vi", { "x-forwarded-for": `203.0.113.${i + 1}` });
+        await new Promise((r) => setTimeout(r, 120 * i)); // spread the openings over the seconds
+        await u.open();
+        return u;
+      }),
+    );
     // Everyone posts twice at once; whatever seconds the burst spans, each lets at most 10 through.
     const started = Date.now();
-    const statuses = await Promise.all(users.flatMap((u) => [u.say("xin chào"), u.say("chào")]).map((p) => p.then((r) => r.status)));
+    const statuses = await Promise.all(
+      users.flatMap((u) => [u.say("xin chào"), u.say("chào")]).map((p) => p.then((r) => r.status)),
+    );
     const seconds = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
     const accepted = statuses.filter((s) => s === 202).length;
     expect(accepted).toBeGreaterThan(0);
@@ -144,15 +182,22 @@ describe("anonymous web chat people", () => {
     const t = await system();
     const db = t.system.db;
     const old = new Date(Date.now() - 30 * 3_600_000);
-    const mk = (externalId: string, extra: Record<string, unknown> = {}) => db.person.create({ data: { channel: "webchat", externalId, chatId: externalId, createdAt: old, ...extra } });
+    const mk = (externalId: string, extra: Record<string, unknown> = {}) =>
+      db.person.create({
+        data: { channel: "webchat", externalId, chatId: externalId, createdAt: old, ...extra },
+      });
     const idle = await mk(randomUUID());
     const live = await mk(randomUUID());
     await t.system.redis.set(`${t.prefix}:sess:webchat:${live.externalId}`, "{}", "EX", 60);
     const consented = await mk(randomUUID(), { consentAt: old });
     const asked = await mk(randomUUID());
     await db.forwardedQuestion.create({ data: { personId: asked.id, question: "?" } });
-    const recent = await db.person.create({ data: { channel: "webchat", externalId: randomUUID(), chatId: "x" } });
-    const telegram = await db.person.create({ data: { channel: "telegram", externalId: String(Date.now()), chatId: "y", createdAt: old } });
+    const recent = await db.person.create({
+      data: { channel: "webchat", externalId: randomUUID(), chatId: "x" },
+    });
+    const telegram = await db.person.create({
+      data: { channel: "telegram", externalId: String(Date.now()), chatId: "y", createdAt: old },
+    });
     expect(await sweepIdleWebchatPeople({ db, redis: t.system.redis, prefix: t.prefix }, new Date())).toBe(1);
     const left = new Set((await db.person.findMany({ select: { id: true } })).map((p) => p.id));
     expect(left.has(idle.id)).toBe(false);
@@ -163,7 +208,8 @@ describe("anonymous web chat people", () => {
 describe("WEBCHAT_ENABLED=false", () => {
   it("serves no web chat at all", async () => {
     const t = await system({ WEBCHAT_ENABLED: "false" });
-    for (const path of ["/", "/chat", "/chat/api/challenge", "/chat/api/messages?since=0"]) expect((await fetch(`${t.url}${path}`)).status, path).toBe(404);
+    for (const path of ["/", "/chat", "/chat/api/challenge", "/chat/api/messages?since=0"])
+      expect((await fetch(`${t.url}${path}`)).status, path).toBe(404);
     expect((await post(t, { clientMessageId: "abcdefgh", text: "x" })).status).toBe(404);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });

@@ -38,7 +38,10 @@ function parseCsv(text: string): string[][] {
 }
 
 /** What an export row may show: below 5 reports only the number of reports (the small-count rule). */
-const asCells = (r: ProgressRow) => (r.share === null ? [r.reports, null, null, null, r.target, null] : [r.reports, r.respondents, r.met, r.share, r.target, r.gap]);
+const asCells = (r: ProgressRow) =>
+  r.share === null
+    ? [r.reports, null, null, null, r.target, null]
+    : [r.reports, r.respondents, r.met, r.share, r.target, r.gap];
 
 let t: TestSystem;
 let cookie: string;
@@ -49,10 +52,26 @@ beforeAll(async () => {
   const db = t.database.db;
   await generateReports(db, { count: 2_000, units: 40 });
   const p = await db.person.create({ data: { channel: "webchat", externalId: "x", chatId: "x" } });
-  await submitSelfReport(db, indicators, { personId: p.id, idempotencyKey: "x", respondentType: "official", level: "district", unit: '<script>alert(1)</script>, "Sở"', answers: { basic_skills: "done" }, consentVersion: "v1", consentAt: new Date() });
+  await submitSelfReport(db, indicators, {
+    personId: p.id,
+    idempotencyKey: "x",
+    respondentType: "official",
+    level: "district",
+    unit: '<script>alert(1)</script>, "Sở"',
+    answers: { basic_skills: "done" },
+    consentVersion: "v1",
+    consentAt: new Date(),
+  });
   const reviewer = await db.reviewer.create({ data: { name: "Lan", role: "reviewer" } });
   const sid = randomBytes(24).toString("hex");
-  await db.adminSession.create({ data: { idHash: hashSecret(sid), reviewerId: reviewer.id, csrfToken: "c", expiresAt: new Date(Date.now() + 3_600_000) } });
+  await db.adminSession.create({
+    data: {
+      idHash: hashSecret(sid),
+      reviewerId: reviewer.id,
+      csrfToken: "c",
+      expiresAt: new Date(Date.now() + 3_600_000),
+    },
+  });
   cookie = `${SESSION_COOKIE}=${sid}`;
   rows = await progressTable(db, indicators);
 });
@@ -83,7 +102,10 @@ describe("the admin progress page", () => {
 
   it("shows one unit with its monthly trend", async () => {
     const unit = rows.find((r) => r.unitKey !== null && r.share !== null)!;
-    const res = await fetch(`${t.url}/admin/progress?level=${unit.level}&unit=${encodeURIComponent(unit.unitKey!)}`, { headers: { cookie } });
+    const res = await fetch(
+      `${t.url}/admin/progress?level=${unit.level}&unit=${encodeURIComponent(unit.unitKey!)}`,
+      { headers: { cookie } },
+    );
     const page = await res.text();
     expect(res.status).toBe(200);
     expect(page).toContain(unit.unit!);

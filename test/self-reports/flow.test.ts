@@ -18,14 +18,25 @@ const all = (replies: Array<{ text: string }>) => replies.map((r) => r.text).joi
 
 describe("flows/self-report.yaml", () => {
   it("asks every indicator of indicators.yaml, with the same answers, only of its respondents", () => {
-    const flow = parse(readFileSync(`${ROOT}flows/self-report.yaml`, "utf8")) as { steps: Array<{ id: string; prompt: string; options?: Array<{ id: string; label: string }>; when?: { step: string; in?: string[] } }> };
+    const flow = parse(readFileSync(`${ROOT}flows/self-report.yaml`, "utf8")) as {
+      steps: Array<{
+        id: string;
+        prompt: string;
+        options?: Array<{ id: string; label: string }>;
+        when?: { step: string; in?: string[] };
+      }>;
+    };
     for (const ind of indicators.all) {
       const step = flow.steps.find((s) => s.id === ind.id);
       expect(step, ind.id).toBeDefined();
       expect(step!.prompt).toBe(ind.question);
       expect(step!.options).toEqual(ind.options.map((o) => ({ id: o.id, label: o.label })));
       expect(step!.when).toEqual({ step: "respondent", in: ind.respondents });
-      if (ind.askWhen.length) expect(flow.steps.find((s) => s.id === `${ind.id}_when`)?.when).toEqual({ step: ind.id, in: ind.askWhen });
+      if (ind.askWhen.length)
+        expect(flow.steps.find((s) => s.id === `${ind.id}_when`)?.when).toEqual({
+          step: ind.id,
+          in: ind.askWhen,
+        });
     }
   });
 });
@@ -59,7 +70,10 @@ describe("an official self-reports through the web chat", () => {
     const code = /TD-\d{4}-\d{6}/.exec(all(done))?.[0];
     expect(code, all(done)).toBeDefined();
 
-    const row = await t.database.db.selfReport.findUniqueOrThrow({ where: { code: code! }, include: { person: true } });
+    const row = await t.database.db.selfReport.findUniqueOrThrow({
+      where: { code: code! },
+      include: { person: true },
+    });
     expect(row).toMatchObject({
       respondentType: "official",
       level: "commune",
@@ -70,7 +84,13 @@ describe("an official self-reports through the web chat", () => {
       status: "submitted",
       consentVersion: "nd13-2023-sr1",
       indicators: { basic_skills: true, data_skills: false, work_identity: true, digital_signature: false },
-      answers: { basic_skills: "done", basic_skills_when: "06/2025", data_skills: "not_yet", work_identity: "yes", digital_signature: "no" },
+      answers: {
+        basic_skills: "done",
+        basic_skills_when: "06/2025",
+        data_skills: "not_yet",
+        work_identity: "yes",
+        digital_signature: "no",
+      },
     });
     expect(row.person!.externalId).toBe(user.chatId);
     const outbox = await t.database.db.outbox.findMany({ where: { topic: "selfreport.submitted" } });
@@ -91,14 +111,21 @@ describe("an official self-reports through the web chat", () => {
 
     // Five colleagues report too (4 trained, 1 not): 5 of 6 trained.
     for (let i = 0; i < 5; i++) {
-      const p = await t.database.db.person.create({ data: { channel: "webchat", externalId: `colleague-${i}`, chatId: `colleague-${i}` } });
+      const p = await t.database.db.person.create({
+        data: { channel: "webchat", externalId: `colleague-${i}`, chatId: `colleague-${i}` },
+      });
       await submitSelfReport(t.database.db, indicators, {
         personId: p.id,
         idempotencyKey: `colleague-${i}`,
         respondentType: "official",
         level: "commune",
         unit: "Ủy ban nhân dân xã Kim Phú",
-        answers: { basic_skills: i < 4 ? "done" : "not_yet", data_skills: "done", work_identity: "yes", digital_signature: "yes" },
+        answers: {
+          basic_skills: i < 4 ? "done" : "not_yet",
+          data_skills: "done",
+          work_identity: "yes",
+          digital_signature: "yes",
+        },
         consentVersion: "v1",
         consentAt: new Date(),
       });
@@ -118,14 +145,23 @@ describe("an official self-reports through the web chat", () => {
   it("supersedes the earlier report when the same person reports again", async () => {
     const user = new WebchatUser(t.url);
     await user.ask("/menu"); // the engine creates the person on the first message
-    const person = await t.database.db.person.findUniqueOrThrow({ where: { channel_externalId: { channel: "webchat", externalId: user.chatId } } });
+    const person = await t.database.db.person.findUniqueOrThrow({
+      where: { channel_externalId: { channel: "webchat", externalId: user.chatId } },
+    });
     const first = await submitSelfReport(t.database.db, indicators, {
       personId: person.id,
       idempotencyKey: `first-${user.chatId}`,
       respondentType: "citizen",
       level: "commune",
       unit: "Xã Hòa Phú",
-      answers: { citizen_identity: "no", health_record: "no", online_services: "no", household_address: "no", household_smartphone: "no", student_record: "none" },
+      answers: {
+        citizen_identity: "no",
+        health_record: "no",
+        online_services: "no",
+        household_address: "no",
+        household_smartphone: "no",
+        student_record: "none",
+      },
       consentVersion: "v1",
       consentAt: new Date(),
     });
@@ -141,12 +177,22 @@ describe("an official self-reports through the web chat", () => {
     const second = /TD-\d{4}-\d{6}/.exec(done)![0];
     expect(done).toContain(first.code); // "this report replaces your previous one (TD-…)"
 
-    const rows = await t.database.db.selfReport.findMany({ where: { personId: person.id }, orderBy: { createdAt: "asc" } });
+    const rows = await t.database.db.selfReport.findMany({
+      where: { personId: person.id },
+      orderBy: { createdAt: "asc" },
+    });
     expect(rows.map((r) => [r.code, r.current])).toEqual([
       [first.code, false],
       [second, true],
     ]);
-    expect(rows[1]!.indicators).toEqual({ citizen_identity: true, health_record: true, online_services: true, household_address: true, household_smartphone: true, student_record: true });
+    expect(rows[1]!.indicators).toEqual({
+      citizen_identity: true,
+      health_record: true,
+      online_services: true,
+      household_address: true,
+      household_smartphone: true,
+      student_record: true,
+    });
     const old = all(await user.ask(`/trangthai ${first.code}`));
     expect(old).toContain("đã được thay bằng báo cáo mới hơn");
   });

@@ -28,7 +28,8 @@ export function generateReportsSql(opts: GenerateOptions): { sql: string; params
   // h(k) = a deterministic number in [0, 1) per row and salt.
   const h = (salt: number) => `((hashint8(g::bigint * 7919 + ${salt}) & 65535) / 65536.0)`;
   // Propensity depends on the unit, so units differ: p = base + spread * unit hash.
-  const p = (salt: number, base: number, spread: number) => `(${base} + ${spread} * ((hashint8(u::bigint * 104729 + ${salt}) & 65535) / 65536.0))`;
+  const p = (salt: number, base: number, spread: number) =>
+    `(${base} + ${spread} * ((hashint8(u::bigint * 104729 + ${salt}) & 65535) / 65536.0))`;
   const flag = (salt: number, base: number, spread: number) => `(${h(salt)} < ${p(salt, base, spread)})`;
   const sql = `
     insert into "SelfReport" (id, code, "idempotencyKey", "respondentType", level, unit, "unitKey", indicators, answers, current, status, flagged, "consentVersion", "consentAt", "createdAt", "updatedAt")
@@ -49,7 +50,15 @@ export function generateReportsSql(opts: GenerateOptions): { sql: string; params
       cross join lateral (select case when ${h(30)} < 0.6 then 'official' when ${h(30)} < 0.9 then 'citizen' else 'business' end as rtype) t`;
   // The first rows go to the small units: 1..4 reports each (never 5 or more).
   const smallRows = small * 2 + Math.floor(small / 2);
-  return { sql, params: [opts.codePrefix ?? "TD-GEN-", until.toISOString().replace("T", " ").replace("Z", ""), smallRows, opts.count] };
+  return {
+    sql,
+    params: [
+      opts.codePrefix ?? "TD-GEN-",
+      until.toISOString().replace("T", " ").replace("Z", ""),
+      smallRows,
+      opts.count,
+    ],
+  };
 }
 
 /** @example await generateReports(db, { count: 10_000 }) */

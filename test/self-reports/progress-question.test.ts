@@ -22,10 +22,16 @@ describe("a question about my unit's progress", () => {
   });
 
   it("without an indicator asks for the whole summary", () => {
-    expect(matchProgressQuestion("Đơn vị của tôi đạt bao nhiêu phần trăm rồi?", indicators)).toEqual({ indicatorId: undefined });
+    expect(matchProgressQuestion("Đơn vị của tôi đạt bao nhiêu phần trăm rồi?", indicators)).toEqual({
+      indicatorId: undefined,
+    });
   });
 
-  it.each(["Chỉ tiêu kỹ năng số cấp xã là bao nhiêu phần trăm?", "đơn vị tôi cần làm gì để được khen thưởng", "UBND xã Kim Phú"])("is not: %s", (text) => {
+  it.each([
+    "Chỉ tiêu kỹ năng số cấp xã là bao nhiêu phần trăm?",
+    "đơn vị tôi cần làm gì để được khen thưởng",
+    "UBND xã Kim Phú",
+  ])("is not: %s", (text) => {
     expect(matchProgressQuestion(text, indicators)).toBeNull();
   });
 });

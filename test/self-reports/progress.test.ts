@@ -5,7 +5,13 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadIndicators, type Level } from "../../src/self-reports/indicators.js";
-import { PRIVACY_MIN_REPORTS, progressTable, progressTrend, rebuildTally, type ProgressRow } from "../../src/self-reports/progress.js";
+import {
+  PRIVACY_MIN_REPORTS,
+  progressTable,
+  progressTrend,
+  rebuildTally,
+  type ProgressRow,
+} from "../../src/self-reports/progress.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { generateReports } from "./generated-reports.js";
 
@@ -24,8 +30,18 @@ interface RawReport {
 
 /** The rules, restated independently of the SQL: what counts, grouping, privacy, gap. */
 function expectedTable(rows: RawReport[]): Map<string, Omit<ProgressRow, "unit">> {
-  const counted = rows.filter((r) => r.current && !r.flagged && r.status !== "rejected" && r.status !== "withdrawn");
-  const groups = new Map<string, { level: Level; unitKey: string | null; reports: number; ind: Map<string, { respondents: number; met: number }> }>();
+  const counted = rows.filter(
+    (r) => r.current && !r.flagged && r.status !== "rejected" && r.status !== "withdrawn",
+  );
+  const groups = new Map<
+    string,
+    {
+      level: Level;
+      unitKey: string | null;
+      reports: number;
+      ind: Map<string, { respondents: number; met: number }>;
+    }
+  >();
   for (const r of counted) {
     for (const unitKey of [r.unitKey, null]) {
       const gk = `${r.level}|${unitKey ?? "*"}`;
@@ -71,7 +87,17 @@ let raw: RawReport[];
 beforeAll(async () => {
   t = await createTestDatabase();
   await generateReports(t.db, { count: 10_000 });
-  raw = (await t.db.selfReport.findMany({ select: { level: true, unitKey: true, indicators: true, current: true, flagged: true, status: true, createdAt: true } })) as RawReport[];
+  raw = (await t.db.selfReport.findMany({
+    select: {
+      level: true,
+      unitKey: true,
+      indicators: true,
+      current: true,
+      flagged: true,
+      status: true,
+      createdAt: true,
+    },
+  })) as RawReport[];
 });
 afterAll(async () => {
   await t?.drop();
@@ -83,7 +109,12 @@ function compare(actual: ProgressRow[], expected: Map<string, Omit<ProgressRow, 
     const key = `${row.level}|${row.unitKey ?? "*"}|${row.indicator}`;
     const want = expected.get(key);
     expect(want, key).toBeDefined();
-    expect({ ...row, unit: undefined, share: undefined, gap: undefined }, key).toEqual({ ...want!, unit: undefined, share: undefined, gap: undefined });
+    expect({ ...row, unit: undefined, share: undefined, gap: undefined }, key).toEqual({
+      ...want!,
+      unit: undefined,
+      share: undefined,
+      gap: undefined,
+    });
     // Both round to one decimal; floating point may differ by the last digit at a .x5 boundary.
     if (want!.share === null) expect(row.share, key).toBeNull();
     else expect(row.share!, key).toBeCloseTo(want!.share, 0.9);
@@ -118,7 +149,9 @@ describe("progress against the plan's targets (10,000 generated reports)", () =>
     const full = await progressTable(t.db, indicators);
     const some = full.find((r) => r.unitKey !== null && r.share !== null)!;
     const unitRows = await progressTable(t.db, indicators, { level: some.level, unitKey: some.unitKey! });
-    expect(unitRows.filter((r) => r.unitKey !== null)).toEqual(full.filter((r) => r.level === some.level && r.unitKey === some.unitKey));
+    expect(unitRows.filter((r) => r.unitKey !== null)).toEqual(
+      full.filter((r) => r.level === some.level && r.unitKey === some.unitKey),
+    );
   });
 
   it("hides percentages of units with fewer than 5 reports but still says how many reports there are", async () => {
@@ -157,15 +190,29 @@ describe("progress against the plan's targets (10,000 generated reports)", () =>
 
   it("keeps the trigger-maintained tally identical to a full recomputation, through updates and deletes", async () => {
     // Supersede, flag and delete in bulk: the statement triggers must net every change out.
-    await t.db.$executeRawUnsafe(`update "SelfReport" set current = not current where hashint8(length(code)::bigint + ascii(right(code, 1))) % 7 = 0`);
-    await t.db.$executeRawUnsafe(`update "SelfReport" set flagged = true, status = 'rejected' where right(code, 2) = '42'`);
+    await t.db.$executeRawUnsafe(
+      `update "SelfReport" set current = not current where hashint8(length(code)::bigint + ascii(right(code, 1))) % 7 = 0`,
+    );
+    await t.db.$executeRawUnsafe(
+      `update "SelfReport" set flagged = true, status = 'rejected' where right(code, 2) = '42'`,
+    );
     await t.db.$executeRawUnsafe(`delete from "SelfReport" where right(code, 3) = '777'`);
     const before = await progressTable(t.db, indicators);
     const trendBefore = await progressTrend(t.db);
     await rebuildTally(t.db);
     expect(await progressTable(t.db, indicators)).toEqual(before);
     expect(await progressTrend(t.db)).toEqual(trendBefore);
-    const now = (await t.db.selfReport.findMany({ select: { level: true, unitKey: true, indicators: true, current: true, flagged: true, status: true, createdAt: true } })) as RawReport[];
+    const now = (await t.db.selfReport.findMany({
+      select: {
+        level: true,
+        unitKey: true,
+        indicators: true,
+        current: true,
+        flagged: true,
+        status: true,
+        createdAt: true,
+      },
+    })) as RawReport[];
     compare(before, expectedTable(now));
   });
 });

@@ -28,7 +28,12 @@ async function person(): Promise<string> {
   return p.id;
 }
 
-function official(personId: string, unit: string, basic: "done" | "planned" | "not_yet", extra: Partial<SelfReportInput> = {}): SelfReportInput {
+function official(
+  personId: string,
+  unit: string,
+  basic: "done" | "planned" | "not_yet",
+  extra: Partial<SelfReportInput> = {},
+): SelfReportInput {
   return {
     personId,
     idempotencyKey: `run-${personId}-${Math.random()}`,
@@ -42,14 +47,26 @@ function official(personId: string, unit: string, basic: "done" | "planned" | "n
   };
 }
 
-const basicRow = async (unitKey: string) => (await progressTable(t.db, indicators, { level: "commune", unitKey })).find((r) => r.indicator === "basic_skills" && r.unitKey === unitKey);
+const basicRow = async (unitKey: string) =>
+  (await progressTable(t.db, indicators, { level: "commune", unitKey })).find(
+    (r) => r.indicator === "basic_skills" && r.unitKey === unitKey,
+  );
 
 describe("submitting a self-report", () => {
   it("gets a TD-YYYY-NNNNNN code and a selfreport.submitted outbox row in the same transaction", async () => {
-    const res = await submitSelfReport(t.db, indicators, official(await person(), "UBND xã Kim Bình", "done"));
+    const res = await submitSelfReport(
+      t.db,
+      indicators,
+      official(await person(), "UBND xã Kim Bình", "done"),
+    );
     expect(res.code).toMatch(/^TD-\d{4}-\d{6}$/);
     const row = await t.db.selfReport.findUniqueOrThrow({ where: { code: res.code } });
-    expect(row).toMatchObject({ current: true, status: "submitted", unitKey: "ubnd xa kim binh", indicators: { basic_skills: true, data_skills: false, work_identity: true, digital_signature: false } });
+    expect(row).toMatchObject({
+      current: true,
+      status: "submitted",
+      unitKey: "ubnd xa kim binh",
+      indicators: { basic_skills: true, data_skills: false, work_identity: true, digital_signature: false },
+    });
     const outbox = await t.db.outbox.findMany({ where: { topic: "selfreport.submitted" } });
     expect(outbox.map((o) => o.payload)).toContainEqual({ selfReportId: res.id, code: res.code });
   });
@@ -66,34 +83,72 @@ describe("submitting a self-report", () => {
     const unit = "Ủy ban nhân dân xã Hùng Lợi";
     const people = await Promise.all([1, 2, 3, 4, 5].map(() => person()));
     for (const p of people) await submitSelfReport(t.db, indicators, official(p, unit, "not_yet"));
-    expect(await basicRow("ubnd xa hung loi")).toMatchObject({ reports: 5, respondents: 5, met: 0, share: 0, gap: 100 });
+    expect(await basicRow("ubnd xa hung loi")).toMatchObject({
+      reports: 5,
+      respondents: 5,
+      met: 0,
+      share: 0,
+      gap: 100,
+    });
 
     const second = await submitSelfReport(t.db, indicators, official(people[0]!, "UBND xã Hùng Lợi", "done"));
     expect(second.supersededCode).toMatch(/^TD-/);
-    expect(await basicRow("ubnd xa hung loi")).toMatchObject({ reports: 5, respondents: 5, met: 1, share: 20, target: 100, gap: 80 });
-    const history = await t.db.selfReport.findMany({ where: { personId: people[0] }, orderBy: { createdAt: "asc" } });
+    expect(await basicRow("ubnd xa hung loi")).toMatchObject({
+      reports: 5,
+      respondents: 5,
+      met: 1,
+      share: 20,
+      target: 100,
+      gap: 80,
+    });
+    const history = await t.db.selfReport.findMany({
+      where: { personId: people[0] },
+      orderBy: { createdAt: "asc" },
+    });
     expect(history.map((h) => h.current)).toEqual([false, true]);
   });
 
   it("excludes a flagged report from the figures; verifying one keeps it counted", async () => {
     const unit = "UBND xã Yên Nguyên";
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await submitSelfReport(t.db, indicators, official(await person(), unit, i < 3 ? "done" : "not_yet"))).id);
+    for (let i = 0; i < 6; i++)
+      ids.push(
+        (await submitSelfReport(t.db, indicators, official(await person(), unit, i < 3 ? "done" : "not_yet")))
+          .id,
+      );
     expect(await basicRow("ubnd xa yen nguyen")).toMatchObject({ reports: 6, met: 3, share: 50 });
 
-    const verified = await transition(t.db, { subject: "self_report", id: ids[1]!, action: "verify", actor: { label: "Lan" } });
+    const verified = await transition(t.db, {
+      subject: "self_report",
+      id: ids[1]!,
+      action: "verify",
+      actor: { label: "Lan" },
+    });
     expect(verified.ok).toBe(true);
     expect(await basicRow("ubnd xa yen nguyen")).toMatchObject({ reports: 6, met: 3 });
 
-    const flagged = await transition(t.db, { subject: "self_report", id: ids[0]!, action: "flag", actor: { label: "Lan" }, note: "số liệu không thực" });
+    const flagged = await transition(t.db, {
+      subject: "self_report",
+      id: ids[0]!,
+      action: "flag",
+      actor: { label: "Lan" },
+      note: "số liệu không thực",
+    });
     expect(flagged.ok).toBe(true);
-    expect(await basicRow("ubnd xa yen nguyen")).toMatchObject({ reports: 5, respondents: 5, met: 2, share: 40, gap: 60 });
+    expect(await basicRow("ubnd xa yen nguyen")).toMatchObject({
+      reports: 5,
+      respondents: 5,
+      met: 2,
+      share: 40,
+      gap: 60,
+    });
   });
 
   it("hides the unit's percentage once flags leave it with fewer than 5 reports", async () => {
     const unit = "UBND xã Phúc Ninh";
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await submitSelfReport(t.db, indicators, official(await person(), unit, "done"))).id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await submitSelfReport(t.db, indicators, official(await person(), unit, "done"))).id);
     expect((await basicRow("ubnd xa phuc ninh"))?.share).toBe(100);
     await transition(t.db, { subject: "self_report", id: ids[0]!, action: "flag", actor: { label: "Lan" } });
     expect(await basicRow("ubnd xa phuc ninh")).toMatchObject({ reports: 4, met: 4, share: null, gap: null });

@@ -23,7 +23,12 @@ export async function signIn(t: TestSystem, reviewerId: string): Promise<AdminSe
     get,
     async post(path, form, csrfFrom = "/admin/questions") {
       csrf ??= (await (await get(csrfFrom)).text()).match(/name="_csrf" value="([^"]+)"/)?.[1];
-      return fetch(`${t.url}${path}`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: csrf ?? "", ...form }).toString(), redirect: "manual" });
+      return fetch(`${t.url}${path}`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _csrf: csrf ?? "", ...form }).toString(),
+        redirect: "manual",
+      });
     },
   };
 }
@@ -42,9 +47,16 @@ export async function signInAs(t: TestSystem, reviewerId: string): Promise<Panel
   const res = await fetch(url, { redirect: "manual" });
   if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
   const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${t.url}${path}`, { headers: { cookie, ...headers }, redirect: "manual" });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.url}${path}`, { headers: { cookie, ...headers }, redirect: "manual" });
   const post = (path: string, form: Record<string, string>) =>
-    fetch(`${t.url}${path}`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString(), redirect: "manual" });
-  const csrf = async (path = "/admin") => (await (await get(path)).text()).match(/name="_csrf" value="([^"]+)"/)![1]!;
+    fetch(`${t.url}${path}`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+      redirect: "manual",
+    });
+  const csrf = async (path = "/admin") =>
+    (await (await get(path)).text()).match(/name="_csrf" value="([^"]+)"/)![1]!;
   return { cookie, get, post, csrf };
 }

@@ -51,10 +51,17 @@ export class FakeTelegram {
       const movedTo = this.migrated.get(String(body.chat_id ?? ""));
       if (movedTo !== undefined && /^(send|edit|copy|forward)/.test(method)) {
         // What Telegram answers for every call to a group that became a supergroup (Bot API "ResponseParameters").
-        res.status(400).json({ ok: false, error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: movedTo } });
+        res.status(400).json({
+          ok: false,
+          error_code: 400,
+          description: "Bad Request: group chat was upgraded to a supergroup chat",
+          parameters: { migrate_to_chat_id: movedTo },
+        });
         return;
       }
-      const scripted = this.scripts.get(`${method}:${String(body.chat_id ?? "")}`)?.shift() ?? this.scripts.get(method)?.shift();
+      const scripted =
+        this.scripts.get(`${method}:${String(body.chat_id ?? "")}`)?.shift() ??
+        this.scripts.get(method)?.shift();
       if (scripted) {
         res.status(scripted.status).json(scripted.body);
         return;
@@ -65,7 +72,8 @@ export class FakeTelegram {
       }
       if (method === "getUpdates") {
         const deadline = Date.now() + Math.min(Number(body.timeout ?? 0), 2) * 1000;
-        while (!this.pendingUpdates.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        while (!this.pendingUpdates.length && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50));
         res.json({ ok: true, result: this.pendingUpdates.splice(0) });
         return;
       }
@@ -111,7 +119,15 @@ export class FakeTelegram {
 
   /** A 429 as Telegram sends it. */
   static tooManyRequests(retryAfter: number): ScriptedResponse {
-    return { status: 429, body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } } };
+    return {
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        parameters: { retry_after: retryAfter },
+      },
+    };
   }
 
   static error(code: number, description: string): ScriptedResponse {
@@ -129,17 +145,25 @@ export class FakeTelegram {
   }
 
   callsOf(method: string, chatId?: string | number): RecordedCall[] {
-    return this.calls.filter((c) => c.method === method && (chatId === undefined || String(c.body.chat_id) === String(chatId)));
+    return this.calls.filter(
+      (c) => c.method === method && (chatId === undefined || String(c.body.chat_id) === String(chatId)),
+    );
   }
 
   /** Waits until `count` calls of `method` (optionally to one chat) were made, and returns them. */
-  async waitFor(method: string, opts: { chatId?: string | number; count?: number; timeoutMs?: number } = {}): Promise<RecordedCall[]> {
+  async waitFor(
+    method: string,
+    opts: { chatId?: string | number; count?: number; timeoutMs?: number } = {},
+  ): Promise<RecordedCall[]> {
     const count = opts.count ?? 1;
     const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
     for (;;) {
       const got = this.callsOf(method, opts.chatId);
       if (got.length >= count) return got;
-      if (Date.now() > deadline) throw new Error(`expected ${count} ${method} call(s)${opts.chatId !== undefined ? ` to chat ${opts.chatId}` : ""}, got ${got.length}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `expected ${count} ${method} call(s)${opts.chatId !== undefined ? ` to chat ${opts.chatId}` : ""}, got ${got.length}`,
+        );
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -151,12 +175,27 @@ export class FakeTelegram {
         return { id: 123, is_bot: true, first_name: "Test bot", username: "cds_test_bot" };
       case "sendMessage":
       case "sendPhoto":
-        return { message_id: this.nextMessageId++, date, chat: { id: Number(body.chat_id), type: "private" }, text: body.text };
+        return {
+          message_id: this.nextMessageId++,
+          date,
+          chat: { id: Number(body.chat_id), type: "private" },
+          text: body.text,
+        };
       case "editMessageText":
-        return { message_id: Number(body.message_id), date, chat: { id: Number(body.chat_id), type: "private" }, text: body.text };
+        return {
+          message_id: Number(body.message_id),
+          date,
+          chat: { id: Number(body.chat_id), type: "private" },
+          text: body.text,
+        };
       case "getFile": {
         const file = this.files.get(String(body.file_id))!;
-        return { file_id: body.file_id, file_unique_id: `u${String(body.file_id)}`, file_size: file.bytes.length, file_path: file.path };
+        return {
+          file_id: body.file_id,
+          file_unique_id: `u${String(body.file_id)}`,
+          file_size: file.bytes.length,
+          file_path: file.path,
+        };
       }
       case "getWebhookInfo":
         return { url: "", has_custom_certificate: false, pending_update_count: 0 };

@@ -111,12 +111,19 @@ export class FakeZaloOa {
   }
 
   /** Waits until `predicate` holds, or throws after `timeoutMs`. */
-  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  async waitFor<T>(
+    predicate: () => T | undefined | false,
+    timeoutMs = 10_000,
+    what = "condition",
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = predicate();
       if (v) return v;
-      if (Date.now() > deadline) throw new Error(`fake OA: timed out waiting for ${what}; sent: ${JSON.stringify(this.sent.slice(-5).map((s) => [s.userId, (s.text ?? "").slice(0, 60), s.buttons?.length]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `fake OA: timed out waiting for ${what}; sent: ${JSON.stringify(this.sent.slice(-5).map((s) => [s.userId, (s.text ?? "").slice(0, 60), s.buttons?.length]))}`,
+        );
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -124,36 +131,56 @@ export class FakeZaloOa {
   async start(): Promise<this> {
     const app = express();
     app.get("/media/photo.jpg", (_req, res) => void res.type("image/jpeg").send(jpegBytes(2_048)));
-    app.get("/media/report.pdf", (_req, res) => void res.type("application/pdf").send(Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(512, 0x20)])));
+    app.get(
+      "/media/report.pdf",
+      (_req, res) =>
+        void res
+          .type("application/pdf")
+          .send(Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(512, 0x20)])),
+    );
     app.get("/media/big.jpg", (_req, res) => void res.type("image/jpeg").send(jpegBytes(3 * 1024 * 1024)));
     app.get("/media/page.html", (_req, res) => void res.type("html").send("<html>not an image</html>"));
 
     app.post("/v4/oa/access_token", express.urlencoded({ extended: false }), async (req, res) => {
       const body = req.body as Record<string, string>;
-      this.calls.push({ path: "/v4/oa/access_token", body, headers: { secret_key: req.get("secret_key") }, at: Date.now() });
+      this.calls.push({
+        path: "/v4/oa/access_token",
+        body,
+        headers: { secret_key: req.get("secret_key") },
+        at: Date.now(),
+      });
       if (this.tokenDelayMs) await new Promise((r) => setTimeout(r, this.tokenDelayMs));
-      const fail = (error: number, description: string) => void res.json({ error, error_name: "invalid_request", error_description: description });
+      const fail = (error: number, description: string) =>
+        void res.json({ error, error_name: "invalid_request", error_description: description });
       if (req.get("secret_key") !== this.appSecret) return fail(-14014, "Invalid secret key");
       if (body.app_id !== this.appId) return fail(-14001, "Invalid app id");
       if (body.grant_type === "refresh_token") {
         this.refreshCalls++;
-        if (this.refuseRefresh || body.refresh_token !== this.liveRefresh) return fail(-14019, "Invalid refresh token");
+        if (this.refuseRefresh || body.refresh_token !== this.liveRefresh)
+          return fail(-14019, "Invalid refresh token");
       } else if (body.grant_type === "authorization_code") {
         if (!body.code || !this.codes.delete(body.code)) return fail(-14003, "Invalid authorization code");
         if (body.code_verifier !== this.codeVerifier) return fail(-14004, "Invalid code verifier");
       } else return fail(-14002, "Invalid grant type");
       const pair = this.issuePair();
-      res.json({ access_token: pair.access, refresh_token: pair.refresh, expires_in: String(pair.expiresIn) });
+      res.json({
+        access_token: pair.access,
+        refresh_token: pair.refresh,
+        expires_in: String(pair.expiresIn),
+      });
     });
 
     const api = express.Router();
     api.use((req, res, next) => {
-      if (req.is("multipart/form-data")) return express.raw({ type: () => true, limit: "5mb" })(req, res, next);
+      if (req.is("multipart/form-data"))
+        return express.raw({ type: () => true, limit: "5mb" })(req, res, next);
       return express.json({ type: () => true })(req, res, next);
     });
     api.post(/.*/, async (req, res) => {
       const path = req.path;
-      const body = (Buffer.isBuffer(req.body) ? { multipartBytes: req.body.length, raw: req.body } : (req.body ?? {})) as Record<string, unknown>;
+      const body = (
+        Buffer.isBuffer(req.body) ? { multipartBytes: req.body.length, raw: req.body } : (req.body ?? {})
+      ) as Record<string, unknown>;
       const call: OaCall = { path, body, headers: { access_token: req.get("access_token") }, at: Date.now() };
       this.calls.push(call);
       const answer = (error: number, message: string, data?: unknown) => {
@@ -165,41 +192,81 @@ export class FakeZaloOa {
       if (exp === undefined) return answer(-216, "Access token is invalid");
       if (exp <= Date.now()) return answer(-220, "Access token has expired or has been removed");
       const queue = this.scripted.get(path);
-      const scripted = queue?.[0] && (queue[0].pass ?? 0) > 0 ? (queue[0].pass!--, undefined) : queue?.shift();
+      const scripted =
+        queue?.[0] && (queue[0].pass ?? 0) > 0 ? (queue[0].pass!--, undefined) : queue?.shift();
       if (scripted) {
         if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
         if (scripted.httpStatus) {
           call.error = scripted.error;
-          return void res.status(scripted.httpStatus).json({ error: scripted.error, message: scripted.message });
+          return void res
+            .status(scripted.httpStatus)
+            .json({ error: scripted.error, message: scripted.message });
         }
         return answer(scripted.error, scripted.message);
       }
       switch (path) {
         case "/v3.0/oa/message/cs": {
           const userId = (body.recipient as { user_id?: unknown } | undefined)?.user_id;
-          const message = body.message as { text?: unknown; attachment?: { type?: string; payload?: { buttons?: unknown; template_type?: string } } } | undefined;
-          if (typeof userId !== "string" || !userId || !message) return answer(-201, "recipient or message is invalid");
+          const message = body.message as
+            | {
+                text?: unknown;
+                attachment?: { type?: string; payload?: { buttons?: unknown; template_type?: string } };
+              }
+            | undefined;
+          if (typeof userId !== "string" || !userId || !message)
+            return answer(-201, "recipient or message is invalid");
           const last = this.lastInteraction.get(userId);
-          if (last === undefined || Date.now() - last > 7 * DAY) return answer(-230, "User has not interacted with the OA in the past 7 days");
-          if (message.text !== undefined && (typeof message.text !== "string" || message.text.length < 1 || message.text.length > 2_000)) return answer(-201, "text is invalid");
+          if (last === undefined || Date.now() - last > 7 * DAY)
+            return answer(-230, "User has not interacted with the OA in the past 7 days");
+          if (
+            message.text !== undefined &&
+            (typeof message.text !== "string" || message.text.length < 1 || message.text.length > 2_000)
+          )
+            return answer(-201, "text is invalid");
           const buttons = message.attachment?.payload?.buttons;
           if (buttons !== undefined) {
-            if (message.attachment?.type !== "template" || !Array.isArray(buttons) || buttons.length < 1 || buttons.length > 5) return answer(-201, "buttons is invalid");
+            if (
+              message.attachment?.type !== "template" ||
+              !Array.isArray(buttons) ||
+              buttons.length < 1 ||
+              buttons.length > 5
+            )
+              return answer(-201, "buttons is invalid");
             for (const b of buttons as Array<{ title?: unknown; type?: unknown; payload?: unknown }>) {
-              if (typeof b.title !== "string" || !b.title || b.title.length > 100) return answer(-201, "button title is invalid");
-              if (b.type !== "oa.query.hide" && b.type !== "oa.query.show" && b.type !== "oa.open.url") return answer(-201, "button type is invalid");
-              if (b.type !== "oa.open.url" && (typeof b.payload !== "string" || !b.payload.startsWith("#"))) return answer(-201, "button payload is invalid");
+              if (typeof b.title !== "string" || !b.title || b.title.length > 100)
+                return answer(-201, "button title is invalid");
+              if (b.type !== "oa.query.hide" && b.type !== "oa.query.show" && b.type !== "oa.open.url")
+                return answer(-201, "button type is invalid");
+              if (b.type !== "oa.open.url" && (typeof b.payload !== "string" || !b.payload.startsWith("#")))
+                return answer(-201, "button payload is invalid");
             }
           }
           if (message.text === undefined && !message.attachment) return answer(-201, "message is empty");
-          this.sent.push({ userId, ...(typeof message.text === "string" ? { text: message.text } : {}), ...(Array.isArray(buttons) ? { buttons: buttons as OaSent["buttons"] } : {}), ...(message.attachment && !buttons ? { attachment: message.attachment as Record<string, unknown> } : {}), at: Date.now() });
-          return answer(0, "", { message_id: `m${++this.counter}`, user_id: userId, sent_time: String(Date.now()), quota: { quota_type: "reply", remain: 8, total: 8 } });
+          this.sent.push({
+            userId,
+            ...(typeof message.text === "string" ? { text: message.text } : {}),
+            ...(Array.isArray(buttons) ? { buttons: buttons as OaSent["buttons"] } : {}),
+            ...(message.attachment && !buttons
+              ? { attachment: message.attachment as Record<string, unknown> }
+              : {}),
+            at: Date.now(),
+          });
+          return answer(0, "", {
+            message_id: `m${++this.counter}`,
+            user_id: userId,
+            sent_time: String(Date.now()),
+            quota: { quota_type: "reply", remain: 8, total: 8 },
+          });
         }
         case "/v3.0/oa/quota/message": {
           const userId = body.user_id;
           if (typeof userId !== "string") return answer(-201, "user_id is invalid");
           const last = this.lastInteraction.get(userId);
-          return answer(0, "", { last_interaction: last ?? 0, cs_reply: { remain: 8, total: 8 }, promotion: { remain: 0 } });
+          return answer(0, "", {
+            last_interaction: last ?? 0,
+            cs_reply: { remain: 8, total: 8 },
+            promotion: { remain: 0 },
+          });
         }
         case "/v2.0/oa/upload/image": {
           const bytes = Number(body.multipartBytes ?? 0);
@@ -211,8 +278,13 @@ export class FakeZaloOa {
         case "/v2.0/oa/message": {
           const r = body.recipient as { anonymous_id?: string; conversation_id?: string } | undefined;
           const m = body.message as { text?: string } | undefined;
-          if (!r?.anonymous_id || !r.conversation_id || !m?.text) return answer(-201, "anonymous recipient is invalid");
-          this.sent.push({ userId: `anon:${r.anonymous_id}:${r.conversation_id}`, text: m.text, at: Date.now() });
+          if (!r?.anonymous_id || !r.conversation_id || !m?.text)
+            return answer(-201, "anonymous recipient is invalid");
+          this.sent.push({
+            userId: `anon:${r.anonymous_id}:${r.conversation_id}`,
+            text: m.text,
+            at: Date.now(),
+          });
           return answer(0, "", { message_id: `m${++this.counter}` });
         }
         default:
@@ -252,7 +324,9 @@ export class FakeZaloOa {
   /** Signs a body the way Zalo does: mac = sha256(first + rawBody + timestamp + key). */
   sign(raw: string, timestamp: string, opts: { first?: "app_id" | "oa_id"; key?: string } = {}): string {
     const first = opts.first === "oa_id" ? this.oaId : this.appId;
-    return `mac=${createHash("sha256").update(first + raw + timestamp + (opts.key ?? this.secretKey)).digest("hex")}`;
+    return `mac=${createHash("sha256")
+      .update(first + raw + timestamp + (opts.key ?? this.secretKey))
+      .digest("hex")}`;
   }
 }
 
@@ -265,22 +339,48 @@ export function oaMsgId(): string {
 /** A citizen on the OA for end-to-end tests: posts signed events to the system's webhook and reads what the fake delivered. */
 export class OaUser {
   /** Ids exceed 2^53: a number would lose digits. */
-  readonly userId = `55217727971758${Math.floor(Math.random() * 1e9).toString().padStart(9, "0")}`;
+  readonly userId = `55217727971758${Math.floor(Math.random() * 1e9)
+    .toString()
+    .padStart(9, "0")}`;
   private seen = 0;
 
-  constructor(private readonly systemUrl: string, readonly fake: FakeZaloOa) {}
+  constructor(
+    private readonly systemUrl: string,
+    readonly fake: FakeZaloOa,
+  ) {}
 
   /** Posts one event (signed unless `signature` is given) and returns the HTTP status. */
-  async post(event: Record<string, unknown>, opts: { signature?: string; first?: "app_id" | "oa_id"; key?: string } = {}): Promise<Response> {
+  async post(
+    event: Record<string, unknown>,
+    opts: { signature?: string; first?: "app_id" | "oa_id"; key?: string } = {},
+  ): Promise<Response> {
     const timestamp = String(event.timestamp ?? Date.now());
-    const body: Record<string, unknown> = { app_id: this.fake.appId, user_id_by_app: "552177279717587730", timestamp, ...event };
+    const body: Record<string, unknown> = {
+      app_id: this.fake.appId,
+      user_id_by_app: "552177279717587730",
+      timestamp,
+      ...event,
+    };
     const raw = JSON.stringify(body);
-    if (String(body.event_name).startsWith("user_") || body.event_name === "follow") this.fake.lastInteraction.set(this.userId, Number(timestamp));
-    return fetch(`${this.systemUrl}/webhooks/zalo-oa`, { method: "POST", headers: { "content-type": "application/json", "x-zevent-signature": opts.signature ?? this.fake.sign(raw, timestamp, opts) }, body: raw });
+    if (String(body.event_name).startsWith("user_") || body.event_name === "follow")
+      this.fake.lastInteraction.set(this.userId, Number(timestamp));
+    return fetch(`${this.systemUrl}/webhooks/zalo-oa`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-zevent-signature": opts.signature ?? this.fake.sign(raw, timestamp, opts),
+      },
+      body: raw,
+    });
   }
 
   textEvent(text: string, msgId = oaMsgId()): Record<string, unknown> {
-    return { event_name: "user_send_text", sender: { id: this.userId }, recipient: { id: this.fake.oaId }, message: { text, msg_id: msgId } };
+    return {
+      event_name: "user_send_text",
+      sender: { id: this.userId },
+      recipient: { id: this.fake.oaId },
+      message: { text, msg_id: msgId },
+    };
   }
 
   /** Sends a text and returns the messages that arrive for it. */
@@ -293,21 +393,40 @@ export class OaUser {
   /** Presses the button titled `title` on the latest message that has buttons (as Zalo does: a hidden text event carrying the payload). */
   async press(title: string | RegExp, settleMs = 350): Promise<OaSent[]> {
     const withButtons = [...this.fake.sentTo(this.userId)].reverse().find((s) => s.buttons?.length);
-    const button = withButtons?.buttons?.find((b) => (typeof title === "string" ? b.title === title : title.test(b.title)));
-    if (!button) throw new Error(`no button ${String(title)}; latest buttons: ${JSON.stringify(withButtons?.buttons?.map((b) => b.title))}`);
+    const button = withButtons?.buttons?.find((b) =>
+      typeof title === "string" ? b.title === title : title.test(b.title),
+    );
+    if (!button)
+      throw new Error(
+        `no button ${String(title)}; latest buttons: ${JSON.stringify(withButtons?.buttons?.map((b) => b.title))}`,
+      );
     return this.say(String(button.payload), settleMs);
   }
 
   /** Sends an image or a file attachment. */
-  async attach(kind: "image" | "file", url: string, extra: Record<string, unknown> = {}, settleMs = 350): Promise<OaSent[]> {
-    const res = await this.post({ event_name: kind === "image" ? "user_send_image" : "user_send_file", sender: { id: this.userId }, recipient: { id: this.fake.oaId }, message: { msg_id: oaMsgId(), text: "", attachments: [{ type: kind, payload: { url, ...extra } }] } });
+  async attach(
+    kind: "image" | "file",
+    url: string,
+    extra: Record<string, unknown> = {},
+    settleMs = 350,
+  ): Promise<OaSent[]> {
+    const res = await this.post({
+      event_name: kind === "image" ? "user_send_image" : "user_send_file",
+      sender: { id: this.userId },
+      recipient: { id: this.fake.oaId },
+      message: { msg_id: oaMsgId(), text: "", attachments: [{ type: kind, payload: { url, ...extra } }] },
+    });
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     return this.collect(settleMs);
   }
 
   /** Waits for the next message(s) to this user (at least one), then a short settle for more. */
   async collect(settleMs = 350, timeoutMs = 15_000): Promise<OaSent[]> {
-    await this.fake.waitFor(() => this.fake.sentTo(this.userId).length > this.seen, timeoutMs, `a message to ${this.userId}`);
+    await this.fake.waitFor(
+      () => this.fake.sentTo(this.userId).length > this.seen,
+      timeoutMs,
+      `a message to ${this.userId}`,
+    );
     await new Promise((r) => setTimeout(r, settleMs));
     const all = this.fake.sentTo(this.userId);
     const out = all.slice(this.seen);
@@ -323,5 +442,10 @@ export function textOf(sent: OaSent[]): string {
 
 /** The button titles of the last message with buttons. */
 export function buttonsOf(sent: OaSent[]): string[] {
-  return [...sent].reverse().find((s) => s.buttons?.length)?.buttons?.map((b) => b.title) ?? [];
+  return (
+    [...sent]
+      .reverse()
+      .find((s) => s.buttons?.length)
+      ?.buttons?.map((b) => b.title) ?? []
+  );
 }

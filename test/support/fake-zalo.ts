@@ -25,12 +25,21 @@ export const ZALO_ANSWERS = {
   serverError: { status: 500, body: { ok: false, error_code: 500, description: "Internal Server Error" } },
   okFalseWith200: { status: 200, body: { ok: false, error_code: 400, description: "Bad Request" } },
   badRequest: { status: 400, body: { ok: false, error_code: 400, description: "Bad Request" } },
-  blocked: { status: 403, body: { ok: false, error_code: 403, description: "Forbidden: the user blocked the bot" } },
+  blocked: {
+    status: 403,
+    body: { ok: false, error_code: 403, description: "Forbidden: the user blocked the bot" },
+  },
   /** The docs' error table: 403 is "internal server error" (sic), 408 a timeout — both worth retrying. */
-  internalError403: { status: 403, body: { ok: false, error_code: 403, description: "Internal server error" } },
+  internalError403: {
+    status: 403,
+    body: { ok: false, error_code: 403, description: "Internal server error" },
+  },
   timeout408: { status: 408, body: { ok: false, error_code: 408, description: "Request timeout" } },
   /** Reported with HTTP 200: branch on `ok`, never on the status. */
-  internalError403With200: { status: 200, body: { ok: false, error_code: 403, description: "Internal server error" } },
+  internalError403With200: {
+    status: 200,
+    body: { ok: false, error_code: 403, description: "Internal server error" },
+  },
   notAnEnvelope: { status: 200, body: { hello: "world" } },
   wrongResult: { status: 200, body: { ok: true, result: { message_id: { nested: true } } } },
 } satisfies Record<string, ScriptedAnswer>;
@@ -85,23 +94,42 @@ export class FakeZalo {
 
   /** Texts delivered with sendMessage to `chatId` (refused attempts left out), in order. */
   textsTo(chatId: string): string[] {
-    return this.callsOf("sendMessage").filter((c) => c.body.chat_id === chatId && c.ok).map((c) => String(c.body.text));
+    return this.callsOf("sendMessage")
+      .filter((c) => c.body.chat_id === chatId && c.ok)
+      .map((c) => String(c.body.text));
   }
 
   /** Waits until `predicate` holds (polling the recorded calls), or throws after `timeoutMs`. */
-  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  async waitFor<T>(
+    predicate: () => T | undefined | false,
+    timeoutMs = 10_000,
+    what = "condition",
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = predicate();
       if (v) return v;
-      if (Date.now() > deadline) throw new Error(`fake Zalo: timed out waiting for ${what}; calls: ${JSON.stringify(this.calls.map((c) => [c.method, c.body.chat_id, String(c.body.text ?? "").slice(0, 60)]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `fake Zalo: timed out waiting for ${what}; calls: ${JSON.stringify(this.calls.map((c) => [c.method, c.body.chat_id, String(c.body.text ?? "").slice(0, 60)]))}`,
+        );
       await new Promise((r) => setTimeout(r, 25));
     }
   }
 
   /** Waits for `count` texts to `chatId` beyond the first `after`, then a short settle for more. */
-  async nextTexts(chatId: string, after: number, count = 1, settleMs = 400, timeoutMs = 10_000): Promise<string[]> {
-    await this.waitFor(() => this.textsTo(chatId).length >= after + count, timeoutMs, `${count} message(s) to ${chatId}`);
+  async nextTexts(
+    chatId: string,
+    after: number,
+    count = 1,
+    settleMs = 400,
+    timeoutMs = 10_000,
+  ): Promise<string[]> {
+    await this.waitFor(
+      () => this.textsTo(chatId).length >= after + count,
+      timeoutMs,
+      `${count} message(s) to ${chatId}`,
+    );
     await new Promise((r) => setTimeout(r, settleMs));
     return this.textsTo(chatId).slice(after);
   }
@@ -178,7 +206,12 @@ export class FakeZalo {
     const now = Date.now();
     switch (method) {
       case "getMe":
-        return this.ok({ id: "1459232241454765289", account_name: "bot.fake", account_type: "BASIC", can_join_groups: false });
+        return this.ok({
+          id: "1459232241454765289",
+          account_name: "bot.fake",
+          account_type: "BASIC",
+          can_join_groups: false,
+        });
       case "setWebhook":
         return this.ok({ url: body.url, updated_at: now });
       case "deleteWebhook":
@@ -187,21 +220,28 @@ export class FakeZalo {
         return this.ok({ url: "", updated_at: now });
       case "sendMessage": {
         const text = typeof body.text === "string" ? body.text : "";
-        if (!body.chat_id || text.length < 1 || text.length > 2_000) return { status: 400, body: { ok: false, error_code: 400, description: "text must be 1-2000 characters" } };
+        if (!body.chat_id || text.length < 1 || text.length > 2_000)
+          return {
+            status: 400,
+            body: { ok: false, error_code: 400, description: "text must be 1-2000 characters" },
+          };
         return this.ok({ message_id: `m${++this.counter}`, date: now });
       }
       case "sendPhoto":
-        if (!body.chat_id || !body.photo) return { status: 400, body: { ok: false, error_code: 400, description: "Bad Request" } };
+        if (!body.chat_id || !body.photo)
+          return { status: 400, body: { ok: false, error_code: 400, description: "Bad Request" } };
         return this.ok({ message_id: `m${++this.counter}`, date: now });
       case "sendChatAction":
         return { status: 200, body: { ok: true } };
       case "getUpdates": {
-        if (!this.updates.length) await new Promise<void>((r) => {
-          this.waiters.push(r);
-          setTimeout(r, this.idlePollMs);
-        });
+        if (!this.updates.length)
+          await new Promise<void>((r) => {
+            this.waiters.push(r);
+            setTimeout(r, this.idlePollMs);
+          });
         const next = this.updates.shift();
-        if (next === undefined) return { status: 200, body: { ok: false, error_code: 408, description: "Request timeout" } };
+        if (next === undefined)
+          return { status: 200, body: { ok: false, error_code: 408, description: "Request timeout" } };
         return this.ok(next);
       }
       default:
@@ -211,7 +251,13 @@ export class FakeZalo {
 }
 
 /** A Zalo text event as delivered to the webhook (flat). */
-export function zaloTextEvent(opts: { chatId: string; text: string; messageId?: string; userId?: string; name?: string }) {
+export function zaloTextEvent(opts: {
+  chatId: string;
+  text: string;
+  messageId?: string;
+  userId?: string;
+  name?: string;
+}) {
   return {
     event_name: "message.text.received",
     message: {
@@ -225,7 +271,13 @@ export function zaloTextEvent(opts: { chatId: string; text: string; messageId?: 
 }
 
 /** A Zalo image event (flat); `field` chooses between the documented `photo_url` and the `photo` some copies show. */
-export function zaloImageEvent(opts: { chatId: string; url: string; caption?: string; messageId?: string; field?: "photo_url" | "photo" }) {
+export function zaloImageEvent(opts: {
+  chatId: string;
+  url: string;
+  caption?: string;
+  messageId?: string;
+  field?: "photo_url" | "photo";
+}) {
   return {
     event_name: "message.image.received",
     message: {
@@ -244,10 +296,18 @@ export class ZaloUser {
   readonly chatId = `zu${Math.random().toString(36).slice(2, 12)}`;
   private seen = 0;
 
-  constructor(private readonly systemUrl: string, private readonly fake: FakeZalo, private readonly secret: string) {}
+  constructor(
+    private readonly systemUrl: string,
+    private readonly fake: FakeZalo,
+    private readonly secret: string,
+  ) {}
 
   async post(event: unknown): Promise<Response> {
-    return fetch(`${this.systemUrl}/webhooks/zalo`, { method: "POST", headers: { "content-type": "application/json", "x-bot-api-secret-token": this.secret }, body: JSON.stringify(event) });
+    return fetch(`${this.systemUrl}/webhooks/zalo`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-bot-api-secret-token": this.secret },
+      body: JSON.stringify(event),
+    });
   }
 
   /** Sends a text and returns the messages that arrive for it (waits for the first, then briefly for more). */
@@ -291,37 +351,104 @@ export const ZALO_PAYLOADS = {
   /** The docs' text example. */
   text: (chatId: string, text: string, userId = chatId, chatType: "PRIVATE" | "GROUP" = "PRIVATE") => ({
     event_name: "message.text.received",
-    message: { from: { id: userId, display_name: "Ted", is_bot: false }, chat: { id: chatId, chat_type: chatType }, text, message_id: `${Math.random().toString(16).slice(2, 12)}${Date.now().toString(16)}`.slice(0, 20), date: Date.now() },
+    message: {
+      from: { id: userId, display_name: "Ted", is_bot: false },
+      chat: { id: chatId, chat_type: chatType },
+      text,
+      message_id: `${Math.random().toString(16).slice(2, 12)}${Date.now().toString(16)}`.slice(0, 20),
+      date: Date.now(),
+    },
   }),
   /** A real image event (openclaw PR #51543 fixture): `photo_url`, not the documented `photo`. */
   imageReal: (chatId: string, url: string) => ({
     event_name: "message.image.received",
-    message: { date: Date.now(), chat: { chat_type: "PRIVATE", id: chatId }, caption: "", message_id: `img-${Math.random().toString(36).slice(2)}`, message_type: "CHAT_PHOTO", from: { id: chatId, is_bot: false, display_name: "Test User" }, photo_url: url },
+    message: {
+      date: Date.now(),
+      chat: { chat_type: "PRIVATE", id: chatId },
+      caption: "",
+      message_id: `img-${Math.random().toString(36).slice(2)}`,
+      message_type: "CHAT_PHOTO",
+      from: { id: chatId, is_bot: false, display_name: "Test User" },
+      photo_url: url,
+    },
   }),
   /** The same image in each shape public parsers report: photo as a string (the docs), an object, an array of sizes, attachments[]. */
   imageShapes: (chatId: string, url: string): Array<{ shape: string; event: unknown }> => {
-    const base = () => ({ date: Date.now(), chat: { chat_type: "PRIVATE", id: chatId }, message_id: `img-${Math.random().toString(36).slice(2)}`, from: { id: chatId, is_bot: false, display_name: "Test User" } });
+    const base = () => ({
+      date: Date.now(),
+      chat: { chat_type: "PRIVATE", id: chatId },
+      message_id: `img-${Math.random().toString(36).slice(2)}`,
+      from: { id: chatId, is_bot: false, display_name: "Test User" },
+    });
     return [
-      { shape: "photo_url", event: { event_name: "message.image.received", message: { ...base(), photo_url: url } } },
-      { shape: "photo string (docs)", event: { event_name: "message.image.received", message: { ...base(), photo: url, caption: "" } } },
-      { shape: "photo object", event: { event_name: "message.image.received", message: { ...base(), photo: { url, width: 1280, height: 960 } } } },
-      { shape: "photo array", event: { event_name: "message.image.received", message: { ...base(), photo: [{ url: `${url}?size=small`, width: 90, height: 90 }, { url, width: 1280, height: 960 }] } } },
-      { shape: "attachments[]", event: { event_name: "message.image.received", message: { ...base(), attachments: [{ type: "image", payload: { url } }] } } },
+      {
+        shape: "photo_url",
+        event: { event_name: "message.image.received", message: { ...base(), photo_url: url } },
+      },
+      {
+        shape: "photo string (docs)",
+        event: { event_name: "message.image.received", message: { ...base(), photo: url, caption: "" } },
+      },
+      {
+        shape: "photo object",
+        event: {
+          event_name: "message.image.received",
+          message: { ...base(), photo: { url, width: 1280, height: 960 } },
+        },
+      },
+      {
+        shape: "photo array",
+        event: {
+          event_name: "message.image.received",
+          message: {
+            ...base(),
+            photo: [
+              { url: `${url}?size=small`, width: 90, height: 90 },
+              { url, width: 1280, height: 960 },
+            ],
+          },
+        },
+      },
+      {
+        shape: "attachments[]",
+        event: {
+          event_name: "message.image.received",
+          message: { ...base(), attachments: [{ type: "image", payload: { url } }] },
+        },
+      },
     ];
   },
   /** The docs: a protected sender's message arrives as this event with no content fields at all. */
   unsupported: (chatId: string) => ({
     event_name: "message.unsupported.received",
-    message: { from: { id: chatId, display_name: "Ted", is_bot: false }, chat: { id: chatId, chat_type: "PRIVATE" }, message_id: `un-${Math.random().toString(36).slice(2)}`, date: Date.now() },
+    message: {
+      from: { id: chatId, display_name: "Ted", is_bot: false },
+      chat: { id: chatId, chat_type: "PRIVATE" },
+      message_id: `un-${Math.random().toString(36).slice(2)}`,
+      date: Date.now(),
+    },
   }),
   /** A link preview reported under the same event, with the link in a field parsers look for. */
   linkPreview: (chatId: string, link: string) => ({
     event_name: "message.unsupported.received",
-    message: { from: { id: chatId, display_name: "Ted", is_bot: false }, chat: { id: chatId, chat_type: "PRIVATE" }, message_id: `ln-${Math.random().toString(36).slice(2)}`, date: Date.now(), message_type: "CHAT_LINK", attachments: [{ type: "link", payload: { url: link, title: "Bài viết" } }] },
+    message: {
+      from: { id: chatId, display_name: "Ted", is_bot: false },
+      chat: { id: chatId, chat_type: "PRIVATE" },
+      message_id: `ln-${Math.random().toString(36).slice(2)}`,
+      date: Date.now(),
+      message_type: "CHAT_LINK",
+      attachments: [{ type: "link", payload: { url: link, title: "Bài viết" } }],
+    },
   }),
   /** A link preview whose address was not passed on. */
   linkWithoutAddress: (chatId: string) => ({
     event_name: "message.unsupported.received",
-    message: { from: { id: chatId, display_name: "Ted", is_bot: false }, chat: { id: chatId, chat_type: "PRIVATE" }, message_id: `lx-${Math.random().toString(36).slice(2)}`, date: Date.now(), message_type: "CHAT_LINK" },
+    message: {
+      from: { id: chatId, display_name: "Ted", is_bot: false },
+      chat: { id: chatId, chat_type: "PRIVATE" },
+      message_id: `lx-${Math.random().toString(36).slice(2)}`,
+      date: Date.now(),
+      message_type: "CHAT_LINK",
+    },
   }),
 };

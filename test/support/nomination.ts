@@ -24,14 +24,33 @@ const DEFAULTS: NominationAnswers = {
   relation: "người dân cùng địa bàn",
 };
 
-export async function fillNominationUntilSummary(user: WebchatUser, answers: Partial<NominationAnswers> = {}, settleMs = 150): Promise<void> {
+export async function fillNominationUntilSummary(
+  user: WebchatUser,
+  answers: Partial<NominationAnswers> = {},
+  settleMs = 150,
+): Promise<void> {
   const a = { ...DEFAULTS, ...answers };
-  for (const text of ["đề cử", "đồng ý", "8", a.nominee, a.unit, a.locality, a.achievements, "bỏ qua", a.nominator, a.phone, a.relation]) {
+  for (const text of [
+    "đề cử",
+    "đồng ý",
+    "8",
+    a.nominee,
+    a.unit,
+    a.locality,
+    a.achievements,
+    "bỏ qua",
+    a.nominator,
+    a.phone,
+    a.relation,
+  ]) {
     await user.ask(text, settleMs);
   }
 }
 
 /** The reference code in a set of replies, if any. */
 export function codeIn(replies: Array<{ text: string }>): string | undefined {
-  return replies.map((m) => m.text).join("\n").match(/DC-\d{4}-\d{6}/)?.[0];
+  return replies
+    .map((m) => m.text)
+    .join("\n")
+    .match(/DC-\d{4}-\d{6}/)?.[0];
 }

@@ -14,7 +14,16 @@ import { OaOAuthClient } from "../../src/channels/zalo-oa/oauth.js";
 import { OaTokenStore } from "../../src/channels/zalo-oa/token-store.js";
 import { OaTokens } from "../../src/channels/zalo-oa/tokens.js";
 
-const args = JSON.parse(process.argv[2]!) as { databaseUrl: string; redisUrl: string; prefix: string; appId: string; appSecret: string; tokenKeyHex: string; root: string; userId: string };
+const args = JSON.parse(process.argv[2]!) as {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  appId: string;
+  appSecret: string;
+  tokenKeyHex: string;
+  root: string;
+  userId: string;
+};
 const db = createDb(args.databaseUrl, { max: 2 });
 const redis = new Redis(args.redisUrl, { maxRetriesPerRequest: null });
 const logger = createLogger({ level: "silent" });

@@ -30,7 +30,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const dir = mkdtempSync(join(tmpdir(), "cds-redis-"));
   let proc: ChildProcess | undefined;
   const ping = async () => {
-    const r = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const r = new Redis({
+      port,
+      host: "127.0.0.1",
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     r.on("error", () => {});
     try {
       await r.connect();
@@ -49,7 +55,26 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       if (running()) return;
       // AOF with fsync on every write, as production runs Redis (docker-compose.yml): a restart
       // must not lose queued jobs.
-      proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir, "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
+      proc = spawn(
+        "redis-server",
+        [
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "yes",
+          "--appendfsync",
+          "always",
+          "--dir",
+          dir,
+          "--maxmemory-policy",
+          "noeviction",
+        ],
+        { stdio: "ignore" },
+      );
       for (let i = 0; i < 100 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 50));
     },
     wipe() {

@@ -22,7 +22,15 @@ export interface TestSystem {
 /**
  * @example const t = await startTestSystem({ TELEGRAM_BOT_TOKEN: "1:x", TELEGRAM_API_ROOT: fake.url })
  */
-export async function startTestSystem(env: Record<string, string> = {}, opts: { role?: "all" | "web" | "worker"; database?: TestDatabase; inboundRetry?: { attempts: number; delayMs: number }; logs?: Array<Record<string, unknown>> } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  env: Record<string, string> = {},
+  opts: {
+    role?: "all" | "web" | "worker";
+    database?: TestDatabase;
+    inboundRetry?: { attempts: number; delayMs: number };
+    logs?: Array<Record<string, unknown>>;
+  } = {},
+): Promise<TestSystem> {
   const database = opts.database ?? (await createTestDatabase());
   const prefix = `t${randomBytes(5).toString("hex")}`;
   const config = parseConfig(
@@ -46,8 +54,24 @@ export async function startTestSystem(env: Record<string, string> = {}, opts: { 
   );
   const logs = opts.logs;
   // With `logs`, every line at info and above is collected as parsed JSON (for "what was logged" assertions).
-  const logger = logs ? createLogger({ level: "info", destination: new Writable({ write(chunk, _enc, done) { for (const line of String(chunk).split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>); done(); } }) }) : createLogger({ level: config.logLevel });
-  const system = await startSystem(config, { logger, port: 0, host: "127.0.0.1", inboundRetry: opts.inboundRetry });
+  const logger = logs
+    ? createLogger({
+        level: "info",
+        destination: new Writable({
+          write(chunk, _enc, done) {
+            for (const line of String(chunk).split("\n"))
+              if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+            done();
+          },
+        }),
+      })
+    : createLogger({ level: config.logLevel });
+  const system = await startSystem(config, {
+    logger,
+    port: 0,
+    host: "127.0.0.1",
+    inboundRetry: opts.inboundRetry,
+  });
   return {
     system,
     url: system.url ?? "",
@@ -69,9 +93,20 @@ export class WebchatUser {
   private cookie = "";
   private id = "";
   /** The bot's lines (the transcript's `from: "user"` lines, the person's own side, are left out). */
-  readonly received: Array<{ seq: number; from?: "bot" | "user"; text: string; choices?: { id: string; label: string }[]; choiceToken?: string; lang?: "vi" | "en" }> = [];
+  readonly received: Array<{
+    seq: number;
+    from?: "bot" | "user";
+    text: string;
+    choices?: { id: string; label: string }[];
+    choiceToken?: string;
+    lang?: "vi" | "en";
+  }> = [];
 
-  constructor(private readonly baseUrl: string, private readonly lang: "vi" | "en" = "vi", private readonly headers: Record<string, string> = {}) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly lang: "vi" | "en" = "vi",
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   /** The chat id the server issued (known once the chat is open: after the first message). */
   get chatId(): string {
@@ -92,7 +127,11 @@ export class WebchatUser {
     // Refused before any puzzle (the address may open no more chats): that refusal is the answer.
     if (puzzle.status !== 200) return puzzle;
     const { challenge, bits } = (await puzzle.json()) as { challenge: string; bits: number };
-    const res = await fetch(`${this.baseUrl}/chat/api/session`, { method: "POST", headers: { ...this.headers, "content-type": "application/json" }, body: JSON.stringify({ challenge, nonce: solveChallenge(challenge, bits) }) });
+    const res = await fetch(`${this.baseUrl}/chat/api/session`, {
+      method: "POST",
+      headers: { ...this.headers, "content-type": "application/json" },
+      body: JSON.stringify({ challenge, nonce: solveChallenge(challenge, bits) }),
+    });
     const set = res.headers.get("set-cookie");
     if (res.status === 201 && set) {
       this.cookie = set.split(";")[0]!;
@@ -103,36 +142,65 @@ export class WebchatUser {
   }
 
   /** A request to the web chat's API with this chat's cookie (opening the chat first, as the page does). */
-  async request(path: string, init: { method?: string; body?: unknown; raw?: Buffer } = {}): Promise<Response> {
+  async request(
+    path: string,
+    init: { method?: string; body?: unknown; raw?: Buffer } = {},
+  ): Promise<Response> {
     if (!this.cookie) {
       const opened = await this.open();
       if (opened.status !== 201) return opened;
     }
     return fetch(`${this.baseUrl}${path}`, {
       method: init.method ?? "GET",
-      headers: { ...this.headers, cookie: this.cookie, ...(init.body ? { "content-type": "application/json" } : init.raw ? { "content-type": "application/octet-stream" } : {}) },
+      headers: {
+        ...this.headers,
+        cookie: this.cookie,
+        ...(init.body
+          ? { "content-type": "application/json" }
+          : init.raw
+            ? { "content-type": "application/octet-stream" }
+            : {}),
+      },
       body: init.body ? JSON.stringify(init.body) : init.raw ? new Uint8Array(init.raw) : undefined,
     });
   }
 
   /** Uploads evidence as the page does (raw bytes, the chat's cookie); 202 when queued. */
-  async upload(bytes: Buffer, name?: string, clientMessageId = randomBytes(8).toString("hex")): Promise<Response> {
+  async upload(
+    bytes: Buffer,
+    name?: string,
+    clientMessageId = randomBytes(8).toString("hex"),
+  ): Promise<Response> {
     const q = new URLSearchParams({ clientMessageId, lang: this.lang, ...(name ? { name } : {}) });
     return this.request(`/chat/api/upload?${q}`, { method: "POST", raw: bytes });
   }
 
   /** The whole transcript as the page reads it on a reload: both sides, oldest first. */
-  async transcript(): Promise<Array<WebchatUser["received"][number] & { clientMessageId?: string; choice?: { token: string; id: string }; file?: { name?: string; mime: string; size: number } }>> {
+  async transcript(): Promise<
+    Array<
+      WebchatUser["received"][number] & {
+        clientMessageId?: string;
+        choice?: { token: string; id: string };
+        file?: { name?: string; mime: string; size: number };
+      }
+    >
+  > {
     const res = await this.request("/chat/api/messages?since=0");
     return ((await res.json()) as { messages?: [] }).messages ?? [];
   }
 
   async say(text: string): Promise<Response> {
-    return this.request("/chat/api/messages", { method: "POST", body: { clientMessageId: randomBytes(8).toString("hex"), text, lang: this.lang } });
+    return this.request("/chat/api/messages", {
+      method: "POST",
+      body: { clientMessageId: randomBytes(8).toString("hex"), text, lang: this.lang },
+    });
   }
 
   async press(token: string, id: string): Promise<Response> {
-    return this.request("/chat/api/messages", { method: "POST", body: { clientMessageId: randomBytes(8).toString("hex"), choice: { token, id }, lang: this.lang } });
+    return this.request("/chat/api/messages", {
+      method: "POST",
+      body: { clientMessageId: randomBytes(8).toString("hex"), choice: { token, id }, lang: this.lang },
+    });
   }
 
   private async fetchNew(): Promise<WebchatUser["received"]> {
@@ -145,7 +213,10 @@ export class WebchatUser {
     const deadline = Date.now() + timeoutMs;
     const got: WebchatUser["received"] = [];
     while (got.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} replies, got ${got.length}: ${JSON.stringify(got.map((g) => g.text.slice(0, 80)))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `expected ${count} replies, got ${got.length}: ${JSON.stringify(got.map((g) => g.text.slice(0, 80)))}`,
+        );
       for (const m of await this.fetchNew()) {
         this.since = Math.max(this.since, m.seq);
         if (m.from === "user") continue; // the person's own side of the transcript
@@ -194,7 +265,10 @@ export interface TestCluster {
  *
  * @example const c = await startTestCluster(["web", "web", "worker"], { TELEGRAM_BOT_TOKEN: … })
  */
-export async function startTestCluster(roles: Array<"all" | "web" | "worker">, env: Record<string, string> = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  roles: Array<"all" | "web" | "worker">,
+  env: Record<string, string> = {},
+): Promise<TestCluster> {
   const database = await createTestDatabase();
   const shared = { REDIS_PREFIX: `c${randomBytes(5).toString("hex")}`, ...env };
   const systems: TestSystem[] = [];

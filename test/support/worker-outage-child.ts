@@ -13,7 +13,12 @@ import { PartitionedQueue } from "../../src/queue/partitioned-queue.js";
 
 const [url, mode] = process.argv.slice(2) as [string, string];
 const { producer, worker } = bullConnections(url);
-const q = new PartitionedQueue<{ ms: number }>({ name: "outage", partitions: 4, prefix: "wo", connection: producer });
+const q = new PartitionedQueue<{ ms: number }>({
+  name: "outage",
+  partitions: 4,
+  prefix: "wo",
+  connection: producer,
+});
 const processor = async (job: { id?: string; data: { ms: number } }) => {
   process.stdout.write(`busy ${job.id}\n`);
   await new Promise((r) => setTimeout(r, job.data.ms));
@@ -25,7 +30,11 @@ if (mode === "safe") {
   // The configuration this project used to have for its senders: the producer's fail-fast options
   // on a worker (bypassing the guard in PartitionedQueue.startWorkers).
   const failFast = { url, enableOfflineQueue: false, connectTimeout: 2_000 };
-  for (const queue of q.queues) new Worker(queue.name, processor, { connection: failFast, prefix: "wo", stalledInterval: 1_000 }).on("error", () => {});
+  for (const queue of q.queues)
+    new Worker(queue.name, processor, { connection: failFast, prefix: "wo", stalledInterval: 1_000 }).on(
+      "error",
+      () => {},
+    );
 }
 setInterval(() => process.stdout.write("tick\n"), 100);
 process.stdout.write("ready\n");

@@ -33,13 +33,27 @@ describe("the system as started by npm start", () => {
     const menu = replies.at(-1)!;
     expect(menu.text).toContain(i18n.t("vi", "conversation.welcome"));
     expect(menu.text).toContain(i18n.t("vi", "conversation.menu.title"));
-    expect(menu.choices!.map((c) => c.label)).toEqual(expect.arrayContaining([i18n.t("vi", "conversation.menu.nominate"), i18n.t("vi", "conversation.menu.selfreport"), i18n.t("vi", "conversation.menu.status")]));
+    expect(menu.choices!.map((c) => c.label)).toEqual(
+      expect.arrayContaining([
+        i18n.t("vi", "conversation.menu.nominate"),
+        i18n.t("vi", "conversation.menu.selfreport"),
+        i18n.t("vi", "conversation.menu.status"),
+      ]),
+    );
   });
 
   it("rejects a malformed web chat message with 400 and a tiny body limit with 413", async () => {
-    const bad = await fetch(`${t.url}/chat/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    const bad = await fetch(`${t.url}/chat/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(bad.status).toBe(400);
-    const big = await fetch(`${t.url}/chat/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "x".repeat(40_000) }) });
+    const big = await fetch(`${t.url}/chat/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "x".repeat(40_000) }),
+    });
     expect(big.status).toBe(413);
   });
 

@@ -5,7 +5,14 @@
 import express, { type Router } from "express";
 import { performAction } from "../../review/audit.js";
 import { route, type PanelContext } from "../context.js";
-import { AUDIT_ACTIONS, AUDIT_PAGE_SIZE, auditQuery, auditWhere, parseAuditFilters, type AuditFilters } from "../audit-filters.js";
+import {
+  AUDIT_ACTIONS,
+  AUDIT_PAGE_SIZE,
+  auditQuery,
+  auditWhere,
+  parseAuditFilters,
+  type AuditFilters,
+} from "../audit-filters.js";
 import { auditXlsx } from "../export.js";
 import { html, raw, renderPage } from "../layout.js";
 import { STATUSES } from "../queue-filters.js";
@@ -14,14 +21,19 @@ import { auditTable } from "../views/audit-table.js";
 export function auditRoutes(ctx: PanelContext): Router {
   const { t } = ctx.text;
   const router = express.Router();
-  const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
+  const option = (value: string, label: string, selected: boolean) =>
+    html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
 
   router.get(
     "/audit",
     route(async (req, res) => {
       const f = parseAuditFilters(req.query as Record<string, unknown>);
       const [rows, people] = await Promise.all([
-        ctx.db.auditLog.findMany({ where: auditWhere(f), orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE + 1 }),
+        ctx.db.auditLog.findMany({
+          where: auditWhere(f),
+          orderBy: { id: "desc" },
+          take: AUDIT_PAGE_SIZE + 1,
+        }),
         ctx.db.reviewer.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
       ]);
       const more = rows.length > AUDIT_PAGE_SIZE;
@@ -46,17 +58,50 @@ export function auditRoutes(ctx: PanelContext): Router {
   router.get(
     "/audit.xlsx",
     route(async (req, res) => {
-      const f: AuditFilters = { ...parseAuditFilters(req.query as Record<string, unknown>), before: undefined };
+      const f: AuditFilters = {
+        ...parseAuditFilters(req.query as Record<string, unknown>),
+        before: undefined,
+      };
       const me = ctx.who(res);
-      const label = (s: string | null) => (s && (STATUSES as readonly string[]).includes(s) ? ctx.st(s) : s ? (ctx.i18n.has(`admin.audit.states.${s}`) ? t(`audit.states.${s}`) : s) : "");
+      const label = (s: string | null) =>
+        s && (STATUSES as readonly string[]).includes(s)
+          ? ctx.st(s)
+          : s
+            ? ctx.i18n.has(`admin.audit.states.${s}`)
+              ? t(`audit.states.${s}`)
+              : s
+            : "";
       // Read and recorded in one transaction: the export's own row says how many rows it carried.
-      const { value: rows } = await performAction(ctx.db, { reviewerId: me.id, label: me.name }, { type: "export", id: "audit" }, "audit_export", async (tx) => {
-        const found = await tx.auditLog.findMany({ where: auditWhere(f), orderBy: { id: "desc" }, take: 100_000 });
-        return { value: found, audit: { note: t("audit.export_note", { count: ctx.num(found.length) }) } };
-      });
-      const xlsx = await auditXlsx(rows.map((a) => ({ at: a.at, code: a.code, actor: ctx.actorName(a.actor), action: ctx.actionName(a.action, a.subjectType), transition: a.fromStatus || a.toStatus ? `${label(a.fromStatus)} → ${label(a.toStatus)}` : "", note: a.note })));
+      const { value: rows } = await performAction(
+        ctx.db,
+        { reviewerId: me.id, label: me.name },
+        { type: "export", id: "audit" },
+        "audit_export",
+        async (tx) => {
+          const found = await tx.auditLog.findMany({
+            where: auditWhere(f),
+            orderBy: { id: "desc" },
+            take: 100_000,
+          });
+          return { value: found, audit: { note: t("audit.export_note", { count: ctx.num(found.length) }) } };
+        },
+      );
+      const xlsx = await auditXlsx(
+        rows.map((a) => ({
+          at: a.at,
+          code: a.code,
+          actor: ctx.actorName(a.actor),
+          action: ctx.actionName(a.action, a.subjectType),
+          transition: a.fromStatus || a.toStatus ? `${label(a.fromStatus)} → ${label(a.toStatus)}` : "",
+          note: a.note,
+        })),
+      );
       ctx.log.info({ reviewerId: me.id, rows: rows.length }, "audit export");
-      res.set("Content-Disposition", `attachment; filename="nhat-ky-xu-ly.xlsx"`).set("Cache-Control", "no-store").type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(xlsx);
+      res
+        .set("Content-Disposition", `attachment; filename="nhat-ky-xu-ly.xlsx"`)
+        .set("Cache-Control", "no-store")
+        .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .send(xlsx);
     }),
   );
   return router;

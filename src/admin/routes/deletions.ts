@@ -18,9 +18,25 @@ export function deletionRoutes(ctx: PanelContext): Router {
   router.get(
     "/deletions",
     route(async (req, res) => {
-      const rows = await db.deletionRequest.findMany({ orderBy: { createdAt: "desc" }, take: 200, include: { person: { select: { _count: { select: { nominations: true } } } } } });
-      const view = rows.map((d) => ({ id: d.id, createdAt: d.createdAt, channel: d.channel, status: d.status, doneAt: d.doneAt, nominations: d.person?._count.nominations ?? 0 }));
-      renderPage(res, { i18n: ctx.i18n, title: ctx.text.t("deletions.title"), body: deletionsPage(ctx, res, view, noticeFrom(ctx, req)), reviewer: ctx.who(res) });
+      const rows = await db.deletionRequest.findMany({
+        orderBy: { createdAt: "desc" },
+        take: 200,
+        include: { person: { select: { _count: { select: { nominations: true } } } } },
+      });
+      const view = rows.map((d) => ({
+        id: d.id,
+        createdAt: d.createdAt,
+        channel: d.channel,
+        status: d.status,
+        doneAt: d.doneAt,
+        nominations: d.person?._count.nominations ?? 0,
+      }));
+      renderPage(res, {
+        i18n: ctx.i18n,
+        title: ctx.text.t("deletions.title"),
+        body: deletionsPage(ctx, res, view, noticeFrom(ctx, req)),
+        reviewer: ctx.who(res),
+      });
     }),
   );
 
@@ -30,14 +46,25 @@ export function deletionRoutes(ctx: PanelContext): Router {
     route(async (req, res) => {
       const id = String(req.params.id);
       if (!confirmed(req.body)) {
-        const request = await db.deletionRequest.findUnique({ where: { id }, select: { status: true, channel: true, personId: true } });
+        const request = await db.deletionRequest.findUnique({
+          where: { id },
+          select: { status: true, channel: true, personId: true },
+        });
         if (!request) return notFound(ctx, res);
-        if (request.status !== "requested") return redirectWithNotice(res, "/admin/deletions", "deletions.not_pending");
+        if (request.status !== "requested")
+          return redirectWithNotice(res, "/admin/deletions", "deletions.not_pending");
         return renderConfirm(ctx, res, await erasureConfirmation(ctx, id, request));
       }
       try {
         const r = await performDeletion(
-          { db, i18n: ctx.i18n, enqueue: ctx.enqueue, forgetChat: ctx.forgetChat, pokeOutbox: ctx.pokeOutbox, onWarning: (msg, fields) => ctx.log.warn(fields, msg) },
+          {
+            db,
+            i18n: ctx.i18n,
+            enqueue: ctx.enqueue,
+            forgetChat: ctx.forgetChat,
+            pokeOutbox: ctx.pokeOutbox,
+            onWarning: (msg, fields) => ctx.log.warn(fields, msg),
+          },
           id,
           ctx.who(res),
         );
@@ -53,7 +80,11 @@ export function deletionRoutes(ctx: PanelContext): Router {
 }
 
 /** The erasure's confirmation: exactly what will go, counted from the rows that hold it. */
-async function erasureConfirmation(ctx: PanelContext, id: string, request: { channel: string; personId: string | null }): Promise<ConfirmSpec> {
+async function erasureConfirmation(
+  ctx: PanelContext,
+  id: string,
+  request: { channel: string; personId: string | null },
+): Promise<ConfirmSpec> {
   const { t } = ctx.text;
   const { db } = ctx;
   const personId = request.personId;
@@ -64,7 +95,18 @@ async function erasureConfirmation(ctx: PanelContext, id: string, request: { cha
         db.attachment.count({ where: { nomination: { personId } } }),
         db.selfReport.count({ where: { personId } }),
         db.forwardedQuestion.count({ where: { personId } }),
-        db.nomination.findMany({ where: { personId }, select: { id: true } }).then((ns) => (ns.length ? db.auditLog.count({ where: { subjectType: "nomination", subjectId: { in: ns.map((n) => n.id) }, note: { not: null }, redactedAt: null } }) : 0)),
+        db.nomination.findMany({ where: { personId }, select: { id: true } }).then((ns) =>
+          ns.length
+            ? db.auditLog.count({
+                where: {
+                  subjectType: "nomination",
+                  subjectId: { in: ns.map((n) => n.id) },
+                  note: { not: null },
+                  redactedAt: null,
+                },
+              })
+            : 0,
+        ),
       ])
     : [0, 0, 0, 0, 0, 0];
   const n = ctx.num;
@@ -75,7 +117,14 @@ async function erasureConfirmation(ctx: PanelContext, id: string, request: { cha
     t("confirm.erase_self_reports", { count: n(selfReports) }),
     t("confirm.erase_questions", { count: n(questions) }),
     t("confirm.erase_notes", { count: n(notes) }),
-    t("confirm.erase_account", { channel: request.channel === "telegram" ? "Telegram" : request.channel === "zalo" ? "Zalo" : t("deletions.webchat") }),
+    t("confirm.erase_account", {
+      channel:
+        request.channel === "telegram"
+          ? "Telegram"
+          : request.channel === "zalo"
+            ? "Zalo"
+            : t("deletions.webchat"),
+    }),
   ];
   return {
     question: t("confirm.erase_q"),

@@ -17,10 +17,25 @@ export function exportRoutes(ctx: PanelContext): Router {
     const me = ctx.who(res);
     const f = parseFilters(req.query as Record<string, unknown>, ctx.localities);
     const where = await filtersWhere(db, f, me.id, { localities: ctx.localities });
-    const { value } = await performAction(db, { reviewerId: me.id, label: me.name }, { type: "export", id: "nominations" }, "export", async (tx) => {
-      const rows = await listAll(tx as never, where);
-      return { value: rows, audit: { note: ctx.text.t("audit.export_rows_note", { count: ctx.num(rows.length), format: format.toUpperCase(), filters: filtersQuery(f) || "—" }) } };
-    });
+    const { value } = await performAction(
+      db,
+      { reviewerId: me.id, label: me.name },
+      { type: "export", id: "nominations" },
+      "export",
+      async (tx) => {
+        const rows = await listAll(tx as never, where);
+        return {
+          value: rows,
+          audit: {
+            note: ctx.text.t("audit.export_rows_note", {
+              count: ctx.num(rows.length),
+              format: format.toUpperCase(),
+              filters: filtersQuery(f) || "—",
+            }),
+          },
+        };
+      },
+    );
     ctx.log.info({ reviewerId: me.id, rows: value.length, format }, "queue export");
     return value;
   }
@@ -29,7 +44,11 @@ export function exportRoutes(ctx: PanelContext): Router {
     "/export.csv",
     route(async (req, res) => {
       const rows = await exported(req, res, "csv");
-      res.set("Content-Disposition", `attachment; filename="ho-so-de-cu.csv"`).set("Cache-Control", "no-store").type("text/csv; charset=utf-8").send(toCsv(rows, i18n, localityName));
+      res
+        .set("Content-Disposition", `attachment; filename="ho-so-de-cu.csv"`)
+        .set("Cache-Control", "no-store")
+        .type("text/csv; charset=utf-8")
+        .send(toCsv(rows, i18n, localityName));
     }),
   );
   router.get(

@@ -38,12 +38,20 @@ export function queueDashboardRoutes(ctx: PanelContext, queues: Queue[]): Router
   createBullBoard({
     queues: adapters,
     serverAdapter: board as never, // @bull-board/express pins its own copy of the api types
-    options: { uiConfig: { boardTitle: ctx.text.t("system_queues.title"), miscLinks: [{ text: ctx.text.t("system_queues.back"), url: "/admin" }] } },
+    options: {
+      uiConfig: {
+        boardTitle: ctx.text.t("system_queues.title"),
+        miscLinks: [{ text: ctx.text.t("system_queues.back"), url: "/admin" }],
+      },
+    },
   });
   router.use(
     "/queues",
     ctx.auth.requireAdmin,
-    (req, res, next) => (req.method === "GET" || req.method === "HEAD" ? next() : void res.status(405).set("Allow", "GET, HEAD").type("text/plain").send("read-only")),
+    (req, res, next) =>
+      req.method === "GET" || req.method === "HEAD"
+        ? next()
+        : void res.status(405).set("Allow", "GET, HEAD").type("text/plain").send("read-only"),
     board.getRouter() as Router,
   );
   return router;

@@ -33,12 +33,28 @@ export function queueRoutes(ctx: PanelContext): Router {
         listPage(db, filters, me.id, where),
         countByStatus(db, countWhere, me.id),
         questionMetrics(db),
-        db.selfReport.findMany({ where: { status: { in: ["submitted", "in_review"] } }, orderBy: { createdAt: "asc" }, take: 50 }),
-        db.reviewer.findMany({ where: { active: true }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-        db.reviewerNotice.findMany({ where: { reviewerId: me.id, readAt: null }, orderBy: { id: "asc" }, take: 20 }),
+        db.selfReport.findMany({
+          where: { status: { in: ["submitted", "in_review"] } },
+          orderBy: { createdAt: "asc" },
+          take: 50,
+        }),
+        db.reviewer.findMany({
+          where: { active: true },
+          orderBy: { name: "asc" },
+          select: { id: true, name: true },
+        }),
+        db.reviewerNotice.findMany({
+          where: { reviewerId: me.id, readAt: null },
+          orderBy: { id: "asc" },
+          take: 20,
+        }),
       ]);
       // Shown once: marked read as they are shown (they stay in the table as history).
-      if (notices.length) await db.reviewerNotice.updateMany({ where: { id: { in: notices.map((n) => n.id) } }, data: { readAt: new Date() } });
+      if (notices.length)
+        await db.reviewerNotice.updateMany({
+          where: { id: { in: notices.map((n) => n.id) } },
+          data: { readAt: new Date() },
+        });
       renderPage(res, {
         i18n: ctx.i18n,
         title: t("queue.title"),
@@ -53,10 +69,16 @@ export function queueRoutes(ctx: PanelContext): Router {
     auth.verifyCsrf,
     route(async (req, res) => {
       const raw = (req.body as Record<string, unknown>)?.code;
-      const codes = (Array.isArray(raw) ? raw : [raw]).filter((c): c is string => typeof c === "string" && REFERENCE_CODE_RE.test(c)).slice(0, 200);
+      const codes = (Array.isArray(raw) ? raw : [raw])
+        .filter((c): c is string => typeof c === "string" && REFERENCE_CODE_RE.test(c))
+        .slice(0, 200);
       if (!codes.length) return redirectWithNotice(res, "/admin", "queue.bulk_none");
       const rows = await db.nomination.findMany({ where: { code: { in: codes } }, select: { id: true } });
-      const claimed = await claimMany(db, rows.map((r) => r.id), ctx.who(res));
+      const claimed = await claimMany(
+        db,
+        rows.map((r) => r.id),
+        ctx.who(res),
+      );
       if (claimed) ctx.pokeOutbox?.();
       redirectWithNotice(res, "/admin", "queue.bulk_claimed", { count: claimed, of: codes.length });
     }),
@@ -68,7 +90,13 @@ export function queueRoutes(ctx: PanelContext): Router {
     route(async (req, res) => {
       const code = String(req.params.code);
       const action = String(req.params.action);
-      const sr = action === "verify" || action === "flag" ? await db.selfReport.findUnique({ where: { code }, select: { id: true, level: true, unit: true, createdAt: true, indicators: true } }) : null;
+      const sr =
+        action === "verify" || action === "flag"
+          ? await db.selfReport.findUnique({
+              where: { code },
+              select: { id: true, level: true, unit: true, createdAt: true, indicators: true },
+            })
+          : null;
       if (!sr) return notFound(ctx, res);
       if (!confirmed(req.body)) {
         // The report itself is shown here: the reviewer decides on what they can read.
@@ -84,7 +112,11 @@ export function queueRoutes(ctx: PanelContext): Router {
           cancelHref: "/admin",
         });
       }
-      const r = await decideSelfReport(db, { selfReportId: sr.id, action: action as "verify" | "flag", reviewer: ctx.who(res) });
+      const r = await decideSelfReport(db, {
+        selfReportId: sr.id,
+        action: action as "verify" | "flag",
+        reviewer: ctx.who(res),
+      });
       redirectWithNotice(res, "/admin", r.ok ? "self_reports.updated" : "self_reports.failed", { code });
     }),
   );

@@ -21,7 +21,12 @@ export function signInRoutes(ctx: PanelContext): Router {
         return;
       }
       if (!(await auth.allowSignInAttempt(ip))) {
-        renderPage(res, { i18n, title: t("login.locked_title"), status: 429, body: html`<p>${t("login.locked")}</p>` });
+        renderPage(res, {
+          i18n,
+          title: t("login.locked_title"),
+          status: 429,
+          body: html`<p>${t("login.locked")}</p>`,
+        });
         return;
       }
       await auth.recordFailedSignIn(ip);
@@ -40,9 +45,13 @@ export function signInRoutes(ctx: PanelContext): Router {
 /** Mounted after the session check. */
 export function signOutRoutes(ctx: PanelContext): Router {
   const router = express.Router();
-  router.post("/logout", ctx.auth.verifyCsrf, route(async (req, res) => {
-    await ctx.auth.signOut(req, res);
-    res.redirect(303, "/admin/login");
-  }));
+  router.post(
+    "/logout",
+    ctx.auth.verifyCsrf,
+    route(async (req, res) => {
+      await ctx.auth.signOut(req, res);
+      res.redirect(303, "/admin/login");
+    }),
+  );
   return router;
 }

@@ -35,17 +35,37 @@ export interface NominationView {
   localityId: string | null;
   /** Who sent it, for "the submitter can no longer be reached" (null after an erasure). */
   person?: { channel: string; unreachableAt: Date | null } | null;
-  attachments: Array<{ id: string; kind: string; mime: string | null; fileName: string | null; size: number | null; url: string | null }>;
+  attachments: Array<{
+    id: string;
+    kind: string;
+    mime: string | null;
+    fileName: string | null;
+    size: number | null;
+    url: string | null;
+  }>;
 }
 
-export function nominationPage(ctx: PanelContext, res: Response, n: NominationView, audits: AuditRowView[], notice: SafeHtml | false): SafeHtml {
+export function nominationPage(
+  ctx: PanelContext,
+  res: Response,
+  n: NominationView,
+  audits: AuditRowView[],
+  notice: SafeHtml | false,
+): SafeHtml {
   const { t } = ctx.text;
   const me = ctx.who(res);
-  const answers = Array.isArray(n.infoAnswers) ? (n.infoAnswers as Array<{ at?: string; text?: string }>) : [];
+  const answers = Array.isArray(n.infoAnswers)
+    ? (n.infoAnswers as Array<{ at?: string; text?: string }>)
+    : [];
   const open = n.status === "submitted" || n.status === "in_review";
   const heldByOther = n.status === "in_review" && n.claimedBy && n.claimedBy.id !== me.id;
   // No HTML "required": the browser would answer in its own language; the server says it in Vietnamese.
-  const actionForm = (action: ReviewAction, label: string, cls: string, withNote: boolean) => html`<form method="post" action="/admin/n/${n.code}/${action}">${ctx.csrfField(res)}
+  const actionForm = (
+    action: ReviewAction,
+    label: string,
+    cls: string,
+    withNote: boolean,
+  ) => html`<form method="post" action="/admin/n/${n.code}/${action}">${ctx.csrfField(res)}
       ${withNote && html`<label>${t(action === "reject" ? "detail.reject_reason" : "detail.info_needed")}<textarea name="note" maxlength="1000"></textarea></label>`}
       <button class="btn ${cls}" type="submit">${label}</button></form>`;
   const evidence = n.attachments.map((a) =>
@@ -58,7 +78,10 @@ export function nominationPage(ctx: PanelContext, res: Response, n: NominationVi
   const holder = n.decidedBy
     ? t("detail.decided_by", { name: n.decidedBy.name, time: vnTime(n.decidedAt) })
     : n.claimedBy
-      ? t("detail.held_by", { name: n.claimedBy.id === me.id ? t("detail.you") : n.claimedBy.name, time: vnTime(n.claimedAt) })
+      ? t("detail.held_by", {
+          name: n.claimedBy.id === me.id ? t("detail.you") : n.claimedBy.name,
+          time: vnTime(n.claimedAt),
+        })
       : "";
   // On a phone the approving and the destructive buttons sit in separate boxes, far apart.
   const actions = heldByOther
@@ -96,10 +119,16 @@ export function nominationPage(ctx: PanelContext, res: Response, n: NominationVi
     <h2>${t("detail.evidence", { count: ctx.num(n.attachments.length) })}</h2>
     <ul class="evidence">${evidence.length ? evidence : html`<li class="muted">${t("detail.no_evidence")}</li>`}</ul>
     ${open && html`<h2>${t("detail.actions")}</h2>${actions}`}
-    ${n.status === "approved" && !n.erasedAt && html`<h2>${t("detail.showcase")}</h2><div class="card"><p>${t(n.publishable ? "detail.showcase_on" : "detail.showcase_off")}</p>
-      ${n.publishable
-        ? html`<form method="post" action="/admin/n/${n.code}/unpublish">${ctx.csrfField(res)}<a class="btn secondary" href="/admin/n/${n.code}/showcase">${t("detail.showcase_edit")}</a> <button class="btn danger" type="submit">${t("detail.unpublish")}</button></form>`
-        : html`<a class="btn ok" href="/admin/n/${n.code}/showcase">${t("detail.publish")}</a>`}</div>`}
+    ${
+      n.status === "approved" &&
+      !n.erasedAt &&
+      html`<h2>${t("detail.showcase")}</h2><div class="card"><p>${t(n.publishable ? "detail.showcase_on" : "detail.showcase_off")}</p>
+      ${
+        n.publishable
+          ? html`<form method="post" action="/admin/n/${n.code}/unpublish">${ctx.csrfField(res)}<a class="btn secondary" href="/admin/n/${n.code}/showcase">${t("detail.showcase_edit")}</a> <button class="btn danger" type="submit">${t("detail.unpublish")}</button></form>`
+          : html`<a class="btn ok" href="/admin/n/${n.code}/showcase">${t("detail.publish")}</a>`
+      }</div>`
+    }
     <h2>${t("detail.history")}</h2>${auditTable(ctx, audits)}`;
 }
 
@@ -115,7 +144,14 @@ export interface ShowcaseView {
  * The showcase editor: the public summary in a text box, and (after "Xem trước") exactly what the
  * bot will show, with the button that publishes it.
  */
-export function showcasePage(ctx: PanelContext, res: Response, n: ShowcaseView, summary: string, preview: boolean, error?: string): SafeHtml {
+export function showcasePage(
+  ctx: PanelContext,
+  res: Response,
+  n: ShowcaseView,
+  summary: string,
+  preview: boolean,
+  error?: string,
+): SafeHtml {
   const { t } = ctx.text;
   return html`${error && html`<div class="notice error" role="status">${error}</div>`}
     <p><a href="/admin/n/${n.code}">${t("showcase.back", { code: n.code })}</a></p>

@@ -8,7 +8,14 @@ import { LEVEL_NAMES } from "../../self-reports/export.js";
 import type { PanelContext } from "../context.js";
 import { vnTime } from "../context.js";
 import { html, raw, type SafeHtml } from "../layout.js";
-import { CATEGORIES, filtersQuery, STATUSES, type QueueFilters, type QueuePage, type QueueRow } from "../queue-filters.js";
+import {
+  CATEGORIES,
+  filtersQuery,
+  STATUSES,
+  type QueueFilters,
+  type QueuePage,
+  type QueueRow,
+} from "../queue-filters.js";
 
 export interface SelfReportRowView {
   code: string;
@@ -33,9 +40,12 @@ export function queuePage(ctx: PanelContext, res: Response, v: QueueView): SafeH
   const f = v.filters;
   const me = ctx.who(res);
   const total = Object.values(v.counts.byStatus).reduce((a, b) => a + b, 0);
-  const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
+  const option = (value: string, label: string, selected: boolean) =>
+    html`<option value="${value}"${raw(selected ? " selected" : "")}>${label}</option>`;
   // The less used filters fold away (open on a desktop, or whenever one is in use) so a phone shows the list first.
-  const filtered = Boolean(f.status || f.category || f.locality || f.reviewer || f.from || f.to || f.view === "all");
+  const filtered = Boolean(
+    f.status || f.category || f.locality || f.reviewer || f.from || f.to || f.view === "all",
+  );
   const chosenLocality = f.localityId ? ctx.localities?.byId(f.localityId)?.name : undefined;
   const row = (n: QueueRow, updated: boolean) => {
     const holder = n.decidedBy?.name ?? n.claimedBy?.name;
@@ -93,7 +103,9 @@ function selfReportTable(ctx: PanelContext, res: Response, reports: SelfReportRo
   const { t } = ctx.text;
   if (!reports.length) return html`<p class="muted">${t("self_reports.empty")}</p>`;
   return html`<div class="table-wrap"><table class="queue"><thead><tr><th>${t("self_reports.col_code")}</th><th>${t("self_reports.col_date")}</th><th>${t("self_reports.col_level")}</th><th>${t("self_reports.col_unit")}</th><th>${t("self_reports.col_status")}</th><th></th></tr></thead><tbody>${reports.map(
-    (r) => html`<tr><td data-label="${t("self_reports.col_code")}">${r.code}</td><td data-label="${t("self_reports.col_date")}">${vnTime(r.createdAt)}</td><td data-label="${t("self_reports.col_level")}">${LEVEL_NAMES[r.level as keyof typeof LEVEL_NAMES] ?? r.level}</td><td data-label="${t("self_reports.col_unit")}">${r.unit}</td><td data-label="${t("self_reports.col_status")}">${ctx.badge(r.status)}</td>
+    (
+      r,
+    ) => html`<tr><td data-label="${t("self_reports.col_code")}">${r.code}</td><td data-label="${t("self_reports.col_date")}">${vnTime(r.createdAt)}</td><td data-label="${t("self_reports.col_level")}">${LEVEL_NAMES[r.level as keyof typeof LEVEL_NAMES] ?? r.level}</td><td data-label="${t("self_reports.col_unit")}">${r.unit}</td><td data-label="${t("self_reports.col_status")}">${ctx.badge(r.status)}</td>
       <td><div class="split"><form method="post" action="/admin/sr/${r.code}/verify">${ctx.csrfField(res)}<button class="btn ok" type="submit">${t("self_reports.verify")}</button></form>
       <form method="post" action="/admin/sr/${r.code}/flag">${ctx.csrfField(res)}<button class="btn danger" type="submit">${t("self_reports.flag")}</button></form></div></td></tr>`,
   )}</tbody></table></div>`;

@@ -65,24 +65,35 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): ChannelAdapter
         await sendTo(err.newChatId, reply, ctx);
       }
     },
-    needsBeforeSend: (job) => typeof job.platform?.callbackQueryId === "string" || (job.platform?.removeKeyboard === true && typeof job.platform?.messageId === "number"),
+    needsBeforeSend: (job) =>
+      typeof job.platform?.callbackQueryId === "string" ||
+      (job.platform?.removeKeyboard === true && typeof job.platform?.messageId === "number"),
 
     async beforeSend(job: OutboundJob) {
       const callbackQueryId = job.platform?.callbackQueryId;
       if (typeof callbackQueryId === "string") {
         // Always answered, or the user's button keeps spinning; a query answered late is harmless.
-        await api.answerCallbackQuery(callbackQueryId).catch((err: unknown) => log.debug({ err: String(toSendError(err).message) }, "answerCallbackQuery failed"));
+        await api
+          .answerCallbackQuery(callbackQueryId)
+          .catch((err: unknown) =>
+            log.debug({ err: String(toSendError(err).message) }, "answerCallbackQuery failed"),
+          );
       }
       const messageId = job.platform?.messageId;
       if (job.platform?.removeKeyboard === true && typeof messageId === "number") {
         // The question is answered: its buttons go, so they cannot be pressed a second time.
         await api.editMessageReplyMarkup(job.chatId, messageId).catch((err: unknown) => {
-          if (!isNotModified(err)) log.debug({ chatId: job.chatId, messageId, err: toSendError(err).message }, "removing an answered keyboard failed");
+          if (!isNotModified(err))
+            log.debug(
+              { chatId: job.chatId, messageId, err: toSendError(err).message },
+              "removing an answered keyboard failed",
+            );
         });
       }
     },
 
-    fetchMedia: (ref, maxBytes) => fetchTelegramMedia(api, { token: deps.token, apiRoot: deps.apiRoot }, ref, maxBytes),
+    fetchMedia: (ref, maxBytes) =>
+      fetchTelegramMedia(api, { token: deps.token, apiRoot: deps.apiRoot }, ref, maxBytes),
   };
 
   /** One Reply to one chat: its parts, the keyboard on the last, or a "continue privately" button. */
@@ -90,11 +101,24 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): ChannelAdapter
     const { parts, keyboard } = render(reply, log);
     const privateButton = reply.openPrivate ? await deepLinkButton(reply.openPrivate) : undefined;
     if (reply.media) {
-      await deliverOnce(`${ctx.key}:${ctx.index}:media`, () => api.sendPhoto(chatId, reply.media!.url, { caption: reply.media!.caption ? escapeHtml(reply.media!.caption.slice(0, 1024)) : undefined, parse_mode: "HTML" }));
+      await deliverOnce(`${ctx.key}:${ctx.index}:media`, () =>
+        api.sendPhoto(chatId, reply.media!.url, {
+          caption: reply.media!.caption ? escapeHtml(reply.media!.caption.slice(0, 1024)) : undefined,
+          parse_mode: "HTML",
+        }),
+      );
     }
     for (let i = 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
-      const sendPart = () => api.sendMessage(chatId, escapeHtml(parts[i]!), { parse_mode: "HTML", link_preview_options: { is_disabled: true }, reply_markup: last && (keyboard ?? privateButton) ? { inline_keyboard: (keyboard ?? privateButton)! } : undefined });
+      const sendPart = () =>
+        api.sendMessage(chatId, escapeHtml(parts[i]!), {
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: true },
+          reply_markup:
+            last && (keyboard ?? privateButton)
+              ? { inline_keyboard: (keyboard ?? privateButton)! }
+              : undefined,
+        });
       // A single-part reply is made idempotent by the outbound worker's own marker.
       if (parts.length === 1 && !reply.media) await call(sendPart);
       else await deliverOnce(`${ctx.key}:${ctx.index}:${i}`, sendPart);
@@ -104,7 +128,14 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): ChannelAdapter
   async function deepLinkButton(open: NonNullable<Reply["openPrivate"]>) {
     const me = await deps.identity?.get();
     if (!me?.username) return undefined;
-    return [[{ text: open.label.slice(0, 64), url: `https://t.me/${me.username}?start=${encodeURIComponent(open.start.slice(0, 64))}` }]];
+    return [
+      [
+        {
+          text: open.label.slice(0, 64),
+          url: `https://t.me/${me.username}?start=${encodeURIComponent(open.start.slice(0, 64))}`,
+        },
+      ],
+    ];
   }
 
   /** Sends a part unless an earlier attempt of the same job already delivered it. */
@@ -128,7 +159,10 @@ async function call(fn: () => Promise<unknown>): Promise<void> {
  * The text parts and the keyboard of a Reply. A choice that cannot be a button (a flow bug) is
  * logged and shown as a numbered list instead, which the engine accepts as typed numbers.
  */
-function render(reply: Reply, log: Logger): { parts: string[]; keyboard?: ReturnType<typeof inlineKeyboard> } {
+function render(
+  reply: Reply,
+  log: Logger,
+): { parts: string[]; keyboard?: ReturnType<typeof inlineKeyboard> } {
   let text = reply.text;
   let keyboard: ReturnType<typeof inlineKeyboard> | undefined;
   if (reply.choices?.length) {
@@ -137,7 +171,10 @@ function render(reply: Reply, log: Logger): { parts: string[]; keyboard?: Return
       text = textWithChoices(text, reply.choices);
     } catch (err) {
       if (!(err instanceof CallbackDataError)) throw err;
-      log.error({ token: reply.choiceToken, err: err.message }, "choices do not fit Telegram buttons; sent as a numbered list");
+      log.error(
+        { token: reply.choiceToken, err: err.message },
+        "choices do not fit Telegram buttons; sent as a numbered list",
+      );
       text = `${text}\n\n${numberedList(reply.choices)}`;
     }
   }

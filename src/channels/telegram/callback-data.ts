@@ -20,7 +20,8 @@ export function encodeCallbackData(token: string, id: string): string {
   if (token.includes("|")) throw new CallbackDataError(`choice token must not contain "|": ${token}`);
   const data = `${token}|${id}`;
   const bytes = Buffer.byteLength(data, "utf8");
-  if (bytes > CALLBACK_DATA_MAX_BYTES || !id) throw new CallbackDataError(`callback_data must be 1–64 bytes, got ${bytes} for token ${token}`);
+  if (bytes > CALLBACK_DATA_MAX_BYTES || !id)
+    throw new CallbackDataError(`callback_data must be 1–64 bytes, got ${bytes} for token ${token}`);
   return data;
 }
 

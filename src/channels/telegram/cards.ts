@@ -36,13 +36,18 @@ export interface CardPacing {
 /**
  * @example const cards = createTelegramCards({ token, apiRoot, limiter, migrations }); const id = await cards.sendCard(chat, html, [[{ label: "Duyệt", data: "rv|approve.DC-2026-000001" }]])
  */
-export function createTelegramCards(opts: ({ token: string; apiRoot: string } | { api: Api }) & CardPacing): TelegramCards {
+export function createTelegramCards(
+  opts: ({ token: string; apiRoot: string } | { api: Api }) & CardPacing,
+): TelegramCards {
   const api = "api" in opts ? opts.api : new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: 30 });
   const perBot = opts.maxPerSecond ?? 30;
   /** Waits for a token of the bot's and the chat's buckets (a group allows ~20 messages a minute). */
   const pace = async (chatId: string) => {
     const chat = telegramChatLimit(chatId);
-    await opts.limiter?.take({ bucket: telegramBuckets.all, perSecond: perBot, burst: perBot }, { bucket: telegramBuckets.chat(chatId), perSecond: chat.perSecond, burst: chat.burst });
+    await opts.limiter?.take(
+      { bucket: telegramBuckets.all, perSecond: perBot, burst: perBot },
+      { bucket: telegramBuckets.chat(chatId), perSecond: chat.perSecond, burst: chat.burst },
+    );
   };
   /** Runs a call against the chat's current id; a group upgraded meanwhile is followed once and remembered. */
   const toCurrentChat = async <T>(chatId: string, call: (chatId: string) => Promise<T>): Promise<T> => {
@@ -61,7 +66,11 @@ export function createTelegramCards(opts: ({ token: string; apiRoot: string } | 
       try {
         return await toCurrentChat(chatId, async (target) => {
           await pace(target);
-          const msg = await api.sendMessage(target, html, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, reply_markup: keyboard(buttons) });
+          const msg = await api.sendMessage(target, html, {
+            parse_mode: "HTML",
+            link_preview_options: { is_disabled: true },
+            reply_markup: keyboard(buttons),
+          });
           return msg.message_id;
         });
       } catch (err) {
@@ -72,7 +81,11 @@ export function createTelegramCards(opts: ({ token: string; apiRoot: string } | 
       try {
         await toCurrentChat(chatId, async (target) => {
           await pace(target);
-          await api.editMessageText(target, messageId, html, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, reply_markup: keyboard(buttons) });
+          await api.editMessageText(target, messageId, html, {
+            parse_mode: "HTML",
+            link_preview_options: { is_disabled: true },
+            reply_markup: keyboard(buttons),
+          });
         });
       } catch (err) {
         if (isNotModified(err)) return;

@@ -37,16 +37,42 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelModule 
   const api = new Api(config.token, { apiRoot: config.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS });
   const identity = createBotIdentity(api, config.token, logger);
   const migrations = createChatMigrations(deps.redis, deps.prefix);
-  const adapter = createTelegramAdapter({ api, token: config.token, apiRoot: config.apiRoot, redis: deps.redis, prefix: deps.prefix, logger, maxPerSecond: config.maxPerSecond, migrations, identity });
+  const adapter = createTelegramAdapter({
+    api,
+    token: config.token,
+    apiRoot: config.apiRoot,
+    redis: deps.redis,
+    prefix: deps.prefix,
+    logger,
+    maxPerSecond: config.maxPerSecond,
+    migrations,
+    identity,
+  });
   if (config.mode === "polling") {
     // getUpdates long-polls for 25 s: its client needs a longer timeout than ordinary calls.
     const pollingApi = new Api(config.token, { apiRoot: config.apiRoot, timeoutSeconds: 60 });
     const i18n = deps.i18n;
     // In webhook mode `npm run telegram:webhook -- set` publishes the menu; polling has no such step.
     const onConnected = i18n ? () => publishCommands(api, i18n) : undefined;
-    const polling = createTelegramPolling({ api: pollingApi, inbound: deps.inbound, logger, reviewChatId: config.reviewChatId, identity, onConnected });
+    const polling = createTelegramPolling({
+      api: pollingApi,
+      inbound: deps.inbound,
+      logger,
+      reviewChatId: config.reviewChatId,
+      identity,
+      onConnected,
+    });
     return { adapter, start: () => polling.start(), stop: () => polling.stop() };
   }
   if (!config.webhookSecret) throw new Error("TELEGRAM_WEBHOOK_SECRET is required in webhook mode");
-  return { adapter, webhook: createTelegramWebhook({ secret: config.webhookSecret, inbound: deps.inbound, logger, reviewChatId: config.reviewChatId, identity }) };
+  return {
+    adapter,
+    webhook: createTelegramWebhook({
+      secret: config.webhookSecret,
+      inbound: deps.inbound,
+      logger,
+      reviewChatId: config.reviewChatId,
+      identity,
+    }),
+  };
 }

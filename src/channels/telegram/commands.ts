@@ -10,7 +10,21 @@ import type { Lang, Translator } from "../../i18n/locales.js";
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
 
 /** In the order Telegram shows them in the "/" menu. */
-export const COMMANDS = ["start", "menu", "hoi", "decu", "tudanhgia", "trangthai", "cauhoi", "xephang", "nhantin", "huynhantin", "huy", "ngonngu", "help"] as const;
+export const COMMANDS = [
+  "start",
+  "menu",
+  "hoi",
+  "decu",
+  "tudanhgia",
+  "trangthai",
+  "cauhoi",
+  "xephang",
+  "nhantin",
+  "huynhantin",
+  "huy",
+  "ngonngu",
+  "help",
+] as const;
 
 /** @example botCommands(i18n, "en") // [{ command: "start", description: "Start ..." }, ...] */
 export function botCommands(i18n: Translator, lang: Lang): BotCommand[] {

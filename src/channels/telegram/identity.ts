@@ -23,7 +23,12 @@ const RETRY_AFTER_MS = 60_000;
 const GET_ME_TIMEOUT_MS = 3_000;
 
 /** @example const identity = createBotIdentity(api, token, logger); const { username } = await identity.get() */
-export function createBotIdentity(api: Api, token: string, logger: Logger, known?: { username?: string }): BotIdentitySource {
+export function createBotIdentity(
+  api: Api,
+  token: string,
+  logger: Logger,
+  known?: { username?: string },
+): BotIdentitySource {
   const id = Number(token.split(":")[0]);
   let username = known?.username;
   let pending: Promise<void> | undefined;
@@ -35,11 +40,16 @@ export function createBotIdentity(api: Api, token: string, logger: Logger, known
         api.getMe().then((me) => {
           username = me.username;
         }),
-        new Promise<void>((_, reject) => setTimeout(() => reject(new Error("getMe timed out")), GET_ME_TIMEOUT_MS).unref()),
+        new Promise<void>((_, reject) =>
+          setTimeout(() => reject(new Error("getMe timed out")), GET_ME_TIMEOUT_MS).unref(),
+        ),
       ])
         .catch((err: unknown) => {
           failedAt = Date.now();
-          logger.warn({ channel: "telegram", err: (err as Error).message }, "getMe failed; group mentions and deep links wait for the bot's username");
+          logger.warn(
+            { channel: "telegram", err: (err as Error).message },
+            "getMe failed; group mentions and deep links wait for the bot's username",
+          );
         })
         .finally(() => (pending = undefined));
       await pending;

@@ -22,7 +22,10 @@ const NUMBERS_PER_ROW = 5;
  */
 export function inlineKeyboard(token: string, choices: Choice[]): InlineKeyboardButton[][] {
   const numbered = !labelsFit(choices);
-  const buttons = choices.map((c, i) => ({ text: numbered ? String(i + 1) : c.label, callback_data: encodeCallbackData(token, c.id) }));
+  const buttons = choices.map((c, i) => ({
+    text: numbered ? String(i + 1) : c.label,
+    callback_data: encodeCallbackData(token, c.id),
+  }));
   const perRow = numbered ? NUMBERS_PER_ROW : choices.every((c) => c.label.length <= SHORT_LABEL) ? 2 : 1;
   const rows: InlineKeyboardButton[][] = [];
   for (let i = 0; i < buttons.length; i += perRow) rows.push(buttons.slice(i, i + perRow));

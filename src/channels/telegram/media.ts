@@ -17,17 +17,31 @@ export { sniffMime };
  * @throws MediaRejectedError "too_large" | "bad_type" | "unavailable"; a plain error when Telegram is unreachable (worth retrying)
  * @example const file = await fetchTelegramMedia(api, { token, apiRoot }, ref, 10 * 1024 * 1024)
  */
-export async function fetchTelegramMedia(api: Api, opts: { token: string; apiRoot: string }, ref: MediaRef, maxBytes: number): Promise<FetchedMedia> {
+export async function fetchTelegramMedia(
+  api: Api,
+  opts: { token: string; apiRoot: string },
+  ref: MediaRef,
+  maxBytes: number,
+): Promise<FetchedMedia> {
   if (!ref.fileId) throw new MediaRejectedError("unavailable");
   if (ref.size !== undefined && ref.size > maxBytes) throw new MediaRejectedError("too_large");
-  if (ref.kind === "document" && ref.mime && !ref.mime.startsWith("image/") && ref.mime !== "application/pdf" && !OFFICE_MIMES.has(ref.mime)) throw new MediaRejectedError("bad_type");
+  if (
+    ref.kind === "document" &&
+    ref.mime &&
+    !ref.mime.startsWith("image/") &&
+    ref.mime !== "application/pdf" &&
+    !OFFICE_MIMES.has(ref.mime)
+  )
+    throw new MediaRejectedError("bad_type");
   let file;
   try {
     file = await api.getFile(ref.fileId);
   } catch (err) {
     // The cloud Bot API refuses files above 20 MB with a 400 "file is too big".
-    if (err instanceof GrammyError && /too big/i.test(err.description)) throw new MediaRejectedError("too_large");
-    if (err instanceof GrammyError && err.error_code >= 400 && err.error_code < 500) throw new MediaRejectedError("unavailable");
+    if (err instanceof GrammyError && /too big/i.test(err.description))
+      throw new MediaRejectedError("too_large");
+    if (err instanceof GrammyError && err.error_code >= 400 && err.error_code < 500)
+      throw new MediaRejectedError("unavailable");
     throw toSendError(err);
   }
   if (file.file_size !== undefined && file.file_size > maxBytes) throw new MediaRejectedError("too_large");
@@ -44,7 +58,10 @@ export async function fetchTelegramMedia(api: Api, opts: { token: string; apiRoo
     if (at < 0) throw new MediaRejectedError("unavailable");
     path = path.slice(at + marker.length);
   }
-  const res = await fetch(`${opts.apiRoot}/file/bot${opts.token}/${path.split("/").map(encodeURIComponent).join("/")}`, { signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(
+    `${opts.apiRoot}/file/bot${opts.token}/${path.split("/").map(encodeURIComponent).join("/")}`,
+    { signal: AbortSignal.timeout(60_000) },
+  );
   if (res.status === 404 || res.status === 400) throw new MediaRejectedError("unavailable");
   if (!res.ok || !res.body) throw new Error(`file download failed: ${res.status}`);
   return finish(await readAtMost(res.body, maxBytes), ref);

@@ -21,7 +21,8 @@ export function splitMessage(text: string, limit = TELEGRAM_TEXT_LIMIT): string[
   let rest = text;
   while (rest.length > limit) {
     const window = rest.slice(0, limit + 1);
-    const cut = lastBreak(window, "\n\n", limit) ?? lastBreak(window, "\n", limit) ?? lastBreak(window, " ", limit);
+    const cut =
+      lastBreak(window, "\n\n", limit) ?? lastBreak(window, "\n", limit) ?? lastBreak(window, " ", limit);
     if (cut) {
       parts.push(rest.slice(0, cut.at).trimEnd());
       rest = rest.slice(cut.at + cut.length).replace(/^\n+/, "");

@@ -32,7 +32,10 @@ export interface TelegramPollingDeps {
 /**
  * @example const polling = createTelegramPolling({ api, inbound, logger }); await polling.start(); ... await polling.stop()
  */
-export function createTelegramPolling(deps: TelegramPollingDeps): { start(): Promise<void>; stop(): Promise<void> } {
+export function createTelegramPolling(deps: TelegramPollingDeps): {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+} {
   const log = deps.logger.child({ channel: "telegram", mode: "polling" });
   const controller = new AbortController();
   let loop: Promise<void> | undefined;
@@ -48,9 +51,16 @@ export function createTelegramPolling(deps: TelegramPollingDeps): { start(): Pro
         if (!webhookDeleted) {
           await deps.api.deleteWebhook({ drop_pending_updates: false }, controller.signal as GrammySignal);
           webhookDeleted = true;
-          await deps.onConnected?.().catch((err: unknown) => log.warn({ err: (err as Error).message }, "publishing the command menu failed"));
+          await deps
+            .onConnected?.()
+            .catch((err: unknown) =>
+              log.warn({ err: (err as Error).message }, "publishing the command menu failed"),
+            );
         }
-        const updates = await deps.api.getUpdates({ offset, timeout: LONG_POLL_SECONDS, allowed_updates: [...ALLOWED_UPDATES] }, controller.signal as GrammySignal);
+        const updates = await deps.api.getUpdates(
+          { offset, timeout: LONG_POLL_SECONDS, allowed_updates: [...ALLOWED_UPDATES] },
+          controller.signal as GrammySignal,
+        );
         for (const raw of updates) {
           await acceptUntilQueued(raw);
           offset = raw.update_id + 1;
@@ -60,7 +70,9 @@ export function createTelegramPolling(deps: TelegramPollingDeps): { start(): Pro
         if (controller.signal.aborted) return;
         failures++;
         log.warn({ err: (err as Error).message, failures }, "getUpdates failed; retrying");
-        await sleep(Math.min(1_000 * 2 ** failures, 30_000), undefined, { signal: controller.signal }).catch(() => {});
+        await sleep(Math.min(1_000 * 2 ** failures, 30_000), undefined, { signal: controller.signal }).catch(
+          () => {},
+        );
       }
     }
   }
@@ -68,7 +80,10 @@ export function createTelegramPolling(deps: TelegramPollingDeps): { start(): Pro
   async function acceptUntilQueued(raw: unknown): Promise<void> {
     const parsed = telegramUpdateSchema.safeParse(raw);
     if (!parsed.success) {
-      log.warn({ issues: parsed.error.issues.length, keys: updateKeys(raw) }, "unreadable Telegram update skipped");
+      log.warn(
+        { issues: parsed.error.issues.length, keys: updateKeys(raw) },
+        "unreadable Telegram update skipped",
+      );
       return;
     }
     const bot = isGroupUpdate(parsed.data) ? await deps.identity?.get() : undefined;
@@ -79,8 +94,13 @@ export function createTelegramPolling(deps: TelegramPollingDeps): { start(): Pro
         await deps.inbound.accept(decision.message);
         return;
       } catch (err) {
-        log.warn({ updateId: parsed.data.update_id, err: (err as Error).message }, "could not enqueue a polled update; retrying");
-        await sleep(Math.min(500 * 2 ** attempt, 10_000), undefined, { signal: controller.signal }).catch(() => {});
+        log.warn(
+          { updateId: parsed.data.update_id, err: (err as Error).message },
+          "could not enqueue a polled update; retrying",
+        );
+        await sleep(Math.min(500 * 2 ** attempt, 10_000), undefined, { signal: controller.signal }).catch(
+          () => {},
+        );
       }
     }
     throw new Error("polling stopped before the update was queued");

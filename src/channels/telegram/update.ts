@@ -92,7 +92,9 @@ export interface UpdateMappingOptions {
 }
 
 /** What to do with one update: process it as a message, or acknowledge it and move on. */
-export type UpdateDecision = { kind: "message"; message: InboundMessage } | { kind: "ignore"; reason: string };
+export type UpdateDecision =
+  | { kind: "message"; message: InboundMessage }
+  | { kind: "ignore"; reason: string };
 
 /** Message kinds the bot cannot read; they get a friendly "please type" from the engine. */
 const UNSUPPORTED_CONTENT: Record<string, NonNullable<InboundMessage["unsupported"]>> = {
@@ -137,20 +139,40 @@ export function toInboundMessage(update: TelegramUpdate, opts: UpdateMappingOpti
     const chatId = chat ? String(chat.id) : String(q.from.id);
     const choice = decodeCallbackData(q.data ?? "");
     // In a group a keyboard is everyone's: one member's press (perhaps stale for them) must not remove it for the others.
-    const platform: NonNullable<InboundMessage["platform"]> = { callbackQueryId: q.id, removeKeyboard: choice.token !== REVIEW_CHOICE_TOKEN && q.message !== undefined && chat?.type === "private" };
+    const platform: NonNullable<InboundMessage["platform"]> = {
+      callbackQueryId: q.id,
+      removeKeyboard:
+        choice.token !== REVIEW_CHOICE_TOKEN && q.message !== undefined && chat?.type === "private",
+    };
     if (q.message) platform.messageId = q.message.message_id;
     return {
       kind: "message",
-      message: { channel: "telegram", chatId, userId: String(q.from.id), messageId, at: Date.now(), ...person(q.from), choice, platform, ...(chat && chat.type !== "private" ? { chatType: "group" as const } : {}) },
+      message: {
+        channel: "telegram",
+        chatId,
+        userId: String(q.from.id),
+        messageId,
+        at: Date.now(),
+        ...person(q.from),
+        choice,
+        platform,
+        ...(chat && chat.type !== "private" ? { chatType: "group" as const } : {}),
+      },
     };
   }
   if (update.message) return fromMessage(update.message, messageId, opts);
   if (update.edited_message) return fromMessage(update.edited_message, messageId, opts, true);
-  if (update.my_chat_member) return { kind: "ignore", reason: `my_chat_member:${update.my_chat_member.new_chat_member.status}` };
+  if (update.my_chat_member)
+    return { kind: "ignore", reason: `my_chat_member:${update.my_chat_member.new_chat_member.status}` };
   return { kind: "ignore", reason: "unhandled_update" };
 }
 
-function fromMessage(m: TelegramMessage, messageId: string, opts: UpdateMappingOptions, edited = false): UpdateDecision {
+function fromMessage(
+  m: TelegramMessage,
+  messageId: string,
+  opts: UpdateMappingOptions,
+  edited = false,
+): UpdateDecision {
   if (!m.from || m.from.is_bot) return { kind: "ignore", reason: "from_bot" };
   const group = m.chat.type !== "private";
   // A caption is the text of a photo, document or GIF message.
@@ -160,30 +182,55 @@ function fromMessage(m: TelegramMessage, messageId: string, opts: UpdateMappingO
     if (addressed === undefined) return { kind: "ignore", reason: "group_not_addressed" };
     text = addressed;
   }
-  const base: InboundMessage = { channel: "telegram", chatId: String(m.chat.id), userId: String(m.from.id), messageId, at: m.date * 1000, ...person(m.from), ...(group ? { chatType: "group" as const } : {}) };
-  if (edited) return text !== undefined ? { kind: "message", message: { ...base, text: normaliseCommand(text), edited: true } } : { kind: "ignore", reason: "edited_media" };
+  const base: InboundMessage = {
+    channel: "telegram",
+    chatId: String(m.chat.id),
+    userId: String(m.from.id),
+    messageId,
+    at: m.date * 1000,
+    ...person(m.from),
+    ...(group ? { chatType: "group" as const } : {}),
+  };
+  if (edited)
+    return text !== undefined
+      ? { kind: "message", message: { ...base, text: normaliseCommand(text), edited: true } }
+      : { kind: "ignore", reason: "edited_media" };
   const media = mediaOf(m);
   if (media) return { kind: "message", message: { ...base, media, ...(text?.trim() ? { text } : {}) } };
   if (text !== undefined) return { kind: "message", message: { ...base, text: normaliseCommand(text) } };
   const unsupported = Object.keys(UNSUPPORTED_CONTENT).find((k) => k in m);
-  if (unsupported) return { kind: "message", message: { ...base, unsupported: UNSUPPORTED_CONTENT[unsupported] } };
+  if (unsupported)
+    return { kind: "message", message: { ...base, unsupported: UNSUPPORTED_CONTENT[unsupported] } };
   return { kind: "ignore", reason: "service_message" };
 }
 
 /** The largest photo size (Telegram lists them smallest first), or the document as sent. */
 function mediaOf(m: TelegramMessage): MediaRef | undefined {
   if (m.photo?.length) {
-    const area = (p: z.infer<typeof photoSizeSchema>) => (p.width ?? 0) * (p.height ?? 0) || (p.file_size ?? 0);
+    const area = (p: z.infer<typeof photoSizeSchema>) =>
+      (p.width ?? 0) * (p.height ?? 0) || (p.file_size ?? 0);
     const largest = m.photo.reduce((a, b) => (area(b) >= area(a) ? b : a));
     // Telegram re-encodes every photo as JPEG.
     return { kind: "photo", fileId: largest.file_id, mime: "image/jpeg", size: largest.file_size };
   }
   if (m.animation) {
     // A GIF is an image (Telegram usually re-encodes it as MP4; the bytes decide whether it is accepted).
-    return { kind: "photo", fileId: m.animation.file_id, mime: m.animation.mime_type?.slice(0, 200), size: m.animation.file_size, fileName: m.animation.file_name?.slice(0, 255) };
+    return {
+      kind: "photo",
+      fileId: m.animation.file_id,
+      mime: m.animation.mime_type?.slice(0, 200),
+      size: m.animation.file_size,
+      fileName: m.animation.file_name?.slice(0, 255),
+    };
   }
   if (m.document) {
-    return { kind: "document", fileId: m.document.file_id, mime: m.document.mime_type?.slice(0, 200), size: m.document.file_size, fileName: m.document.file_name?.slice(0, 255) };
+    return {
+      kind: "document",
+      fileId: m.document.file_id,
+      mime: m.document.mime_type?.slice(0, 200),
+      size: m.document.file_size,
+      fileName: m.document.file_name?.slice(0, 255),
+    };
   }
   return undefined;
 }
@@ -206,7 +253,11 @@ export function normaliseCommand(text: string): string {
  * reply to one of our messages, or a mention of @ourbot (also a text_mention of our id). Without
  * the username (Telegram unreachable) mentions cannot be recognised; commands and replies still are.
  */
-function addressedText(m: TelegramMessage, text: string | undefined, bot: BotIdentity | undefined): string | undefined {
+function addressedText(
+  m: TelegramMessage,
+  text: string | undefined,
+  bot: BotIdentity | undefined,
+): string | undefined {
   const entities = (m.text !== undefined ? m.entities : m.caption_entities) ?? [];
   const body = text ?? "";
   const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(body);
@@ -218,8 +269,11 @@ function addressedText(m: TelegramMessage, text: string | undefined, bot: BotIde
   if (bot && m.reply_to_message?.from?.id === bot.id) return text ?? "";
   for (const e of entities) {
     const piece = body.slice(e.offset, e.offset + e.length);
-    const ours = (e.type === "mention" && bot?.username && piece.toLowerCase() === `@${bot.username.toLowerCase()}`) || (e.type === "text_mention" && bot && e.user?.id === bot.id);
-    if (ours) return `${body.slice(0, e.offset)}${body.slice(e.offset + e.length)}`.replace(/\s{2,}/g, " ").trim();
+    const ours =
+      (e.type === "mention" && bot?.username && piece.toLowerCase() === `@${bot.username.toLowerCase()}`) ||
+      (e.type === "text_mention" && bot && e.user?.id === bot.id);
+    if (ours)
+      return `${body.slice(0, e.offset)}${body.slice(e.offset + e.length)}`.replace(/\s{2,}/g, " ").trim();
   }
   return undefined;
 }

@@ -47,31 +47,46 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps): Router {
     next();
   };
 
-  router.post("/", checkSecret, express.json({ limit: BODY_LIMIT, type: "application/json" }), async (req, res) => {
-    const parsed = telegramUpdateSchema.safeParse(req.body);
-    if (!parsed.success) {
-      // It came with our secret, so it is Telegram: a 4xx would only make it deliver the same update again.
-      log.warn({ requestId: res.locals.requestId, issues: parsed.error.issues.map((i) => i.path.join(".")).slice(0, 5), keys: updateKeys(req.body) }, "unreadable Telegram update acknowledged");
-      res.status(200).end();
-      return;
-    }
-    // Only a group message needs to know the bot's username (is it addressed to us?).
-    const bot = isGroupUpdate(parsed.data) ? await deps.identity?.get() : undefined;
-    const decision = toInboundMessage(parsed.data, { reviewChatId: deps.reviewChatId, bot });
-    if (decision.kind === "ignore") {
-      log.debug({ updateId: parsed.data.update_id, reason: decision.reason }, "update ignored");
-      res.status(200).end();
-      return;
-    }
-    try {
-      const result = await deps.inbound.accept(decision.message);
-      log.debug({ updateId: parsed.data.update_id, result }, "update accepted");
-      res.status(200).end();
-    } catch (err) {
-      log.warn({ updateId: parsed.data.update_id, err: (err as Error).message }, "could not enqueue the update; Telegram will retry");
-      res.status(503).json({ error: "unavailable" });
-    }
-  });
+  router.post(
+    "/",
+    checkSecret,
+    express.json({ limit: BODY_LIMIT, type: "application/json" }),
+    async (req, res) => {
+      const parsed = telegramUpdateSchema.safeParse(req.body);
+      if (!parsed.success) {
+        // It came with our secret, so it is Telegram: a 4xx would only make it deliver the same update again.
+        log.warn(
+          {
+            requestId: res.locals.requestId,
+            issues: parsed.error.issues.map((i) => i.path.join(".")).slice(0, 5),
+            keys: updateKeys(req.body),
+          },
+          "unreadable Telegram update acknowledged",
+        );
+        res.status(200).end();
+        return;
+      }
+      // Only a group message needs to know the bot's username (is it addressed to us?).
+      const bot = isGroupUpdate(parsed.data) ? await deps.identity?.get() : undefined;
+      const decision = toInboundMessage(parsed.data, { reviewChatId: deps.reviewChatId, bot });
+      if (decision.kind === "ignore") {
+        log.debug({ updateId: parsed.data.update_id, reason: decision.reason }, "update ignored");
+        res.status(200).end();
+        return;
+      }
+      try {
+        const result = await deps.inbound.accept(decision.message);
+        log.debug({ updateId: parsed.data.update_id, result }, "update accepted");
+        res.status(200).end();
+      } catch (err) {
+        log.warn(
+          { updateId: parsed.data.update_id, err: (err as Error).message },
+          "could not enqueue the update; Telegram will retry",
+        );
+        res.status(503).json({ error: "unavailable" });
+      }
+    },
+  );
 
   // Body-parser failures (malformed JSON, too large) after the secret matched: logged and
   // acknowledged, since Telegram would redeliver the same bytes forever.
@@ -83,7 +98,10 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps): Router {
       return;
     }
     if (typeof err.status === "number" && err.status >= 400 && err.status < 500) {
-      log.warn({ requestId: res.locals.requestId, problem: err.type ?? "unreadable body", status: err.status }, "unreadable Telegram delivery acknowledged");
+      log.warn(
+        { requestId: res.locals.requestId, problem: err.type ?? "unreadable body", status: err.status },
+        "unreadable Telegram delivery acknowledged",
+      );
       res.status(200).end();
       return;
     }
@@ -111,7 +129,10 @@ export function updateKeys(raw: unknown): string {
     .slice(0, 20)
     .map((k) => {
       const inner = (raw as Record<string, unknown>)[k];
-      const sub = inner && typeof inner === "object" && !Array.isArray(inner) ? `{${Object.keys(inner).slice(0, 20).join(",")}}` : "";
+      const sub =
+        inner && typeof inner === "object" && !Array.isArray(inner)
+          ? `{${Object.keys(inner).slice(0, 20).join(",")}}`
+          : "";
       return `${k}${sub}`.replace(/[^A-Za-z0-9_{},]/g, "?");
     })
     .join(",")

@@ -6,7 +6,13 @@
  */
 import type { Redis } from "ioredis";
 import type { Db } from "../../db/client.js";
-import { MediaRejectedError, type ChannelAdapter, type FetchedMedia, type MediaRef, type Reply } from "../types.js";
+import {
+  MediaRejectedError,
+  type ChannelAdapter,
+  type FetchedMedia,
+  type MediaRef,
+  type Reply,
+} from "../types.js";
 import { appendTranscript } from "./transcript.js";
 
 /** The prefix of a media reference to an upload (`fileId: "upload:<attachment id>"`). */
@@ -18,7 +24,13 @@ export function createWebchatAdapter(redis: Redis, prefix: string, opts: { db?: 
     name: "webchat",
     limits: { globalPerSecond: 10_000, perChatPerSecond: 1_000, perChatBurst: 1_000 },
     async send(chatId: string, reply: Reply) {
-      await appendTranscript(redis, prefix, chatId, { from: "bot", text: reply.text, choices: reply.choices, choiceToken: reply.choiceToken, ...(reply.lang ? { lang: reply.lang } : {}) });
+      await appendTranscript(redis, prefix, chatId, {
+        from: "bot",
+        text: reply.text,
+        choices: reply.choices,
+        choiceToken: reply.choiceToken,
+        ...(reply.lang ? { lang: reply.lang } : {}),
+      });
     },
     fetchMedia: (ref, maxBytes) => takeUpload(opts.db, ref, maxBytes),
   };
@@ -31,7 +43,10 @@ export function createWebchatAdapter(redis: Redis, prefix: string, opts: { db?: 
 async function takeUpload(db: Db | undefined, ref: MediaRef, maxBytes: number): Promise<FetchedMedia> {
   const id = ref.fileId?.startsWith(UPLOAD_REF) ? ref.fileId.slice(UPLOAD_REF.length) : undefined;
   if (!db || !id || !/^[0-9a-f-]{36}$/.test(id)) throw new MediaRejectedError("unavailable");
-  const row = await db.attachment.findFirst({ where: { id, nominationId: null }, select: { data: true, mime: true, fileName: true, size: true } });
+  const row = await db.attachment.findFirst({
+    where: { id, nominationId: null },
+    select: { data: true, mime: true, fileName: true, size: true },
+  });
   if (!row?.data || !row.mime) throw new MediaRejectedError("unavailable");
   if ((row.size ?? row.data.length) > maxBytes) throw new MediaRejectedError("too_large");
   await db.attachment.deleteMany({ where: { id, nominationId: null } });

@@ -17,14 +17,16 @@ import { createTranscriptWaiters } from "./long-poll.js";
 import { appendTranscript, readTranscriptJson } from "./transcript.js";
 import { createWebchatUpload } from "./upload.js";
 
-const postSchema = z.object({
-  clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  text: z.string().max(4_000).optional(),
-  choice: z.object({ token: z.string().max(64), id: z.string().max(64) }).optional(),
-  /** The label of the pressed button, for the transcript only. */
-  label: z.string().max(200).optional(),
-  lang: z.enum(["vi", "en"]).optional(),
-}).refine((b) => b.text !== undefined || b.choice !== undefined, { message: "text or choice is required" });
+const postSchema = z
+  .object({
+    clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    text: z.string().max(4_000).optional(),
+    choice: z.object({ token: z.string().max(64), id: z.string().max(64) }).optional(),
+    /** The label of the pressed button, for the transcript only. */
+    label: z.string().max(200).optional(),
+    lang: z.enum(["vi", "en"]).optional(),
+  })
+  .refine((b) => b.text !== undefined || b.choice !== undefined, { message: "text or choice is required" });
 
 /** The longest a read waits for new entries; under common proxies' 30–60 s idle timeouts. */
 export const LONG_POLL_MAX_SECONDS = 25;
@@ -41,7 +43,9 @@ export interface WebchatRoutesDeps {
 }
 
 /** @example const webchat = await createWebchatRoutes({ inbound, redis, prefix, pagePath, guard, db, evidenceMaxBytes }); app.use(webchat.router) */
-export async function createWebchatRoutes(deps: WebchatRoutesDeps): Promise<{ router: Router; close(): Promise<void> }> {
+export async function createWebchatRoutes(
+  deps: WebchatRoutesDeps,
+): Promise<{ router: Router; close(): Promise<void> }> {
   const { guard } = deps;
   const router = express.Router();
   const maxBytes = deps.evidenceMaxBytes ?? 10 * 1024 * 1024;
@@ -83,7 +87,12 @@ export async function createWebchatRoutes(deps: WebchatRoutesDeps): Promise<{ ro
       // ("/start" is sent by the page itself on a first visit: not something the person wrote.)
       if (result === "queued" && b.text !== "/start") {
         const text = cleanText(b.text ?? b.label ?? "");
-        await appendTranscript(deps.redis, deps.prefix, chatId, { from: "user", text, clientMessageId: b.clientMessageId, ...(b.choice ? { choice: b.choice } : {}) }).catch(() => {});
+        await appendTranscript(deps.redis, deps.prefix, chatId, {
+          from: "user",
+          text,
+          clientMessageId: b.clientMessageId,
+          ...(b.choice ? { choice: b.choice } : {}),
+        }).catch(() => {});
       }
       res.status(202).json({ status: result });
     } catch {
@@ -92,8 +101,16 @@ export async function createWebchatRoutes(deps: WebchatRoutesDeps): Promise<{ ro
   });
 
   router.get("/chat/api/messages", guard.limitPolling, guard.requireChat, async (req, res) => {
-    const since = z.coerce.number().int().min(0).safeParse(req.query.since ?? 0);
-    const wait = z.coerce.number().min(0).max(LONG_POLL_MAX_SECONDS).safeParse(req.query.wait ?? 0);
+    const since = z.coerce
+      .number()
+      .int()
+      .min(0)
+      .safeParse(req.query.since ?? 0);
+    const wait = z.coerce
+      .number()
+      .min(0)
+      .max(LONG_POLL_MAX_SECONDS)
+      .safeParse(req.query.wait ?? 0);
     if (!since.success || !wait.success) {
       res.status(400).json({ error: "invalid_query" });
       return;
@@ -119,12 +136,25 @@ export async function createWebchatRoutes(deps: WebchatRoutesDeps): Promise<{ ro
       stop.abort();
       if (res.destroyed) return;
       // The stored lines are JSON already: sent as they are, not parsed and written again.
-      res.set("Cache-Control", "no-store").type("json").send(`{"messages":[${messages.join(",")}]}`);
+      res
+        .set("Cache-Control", "no-store")
+        .type("json")
+        .send(`{"messages":[${messages.join(",")}]}`);
     } catch {
       if (!res.headersSent) res.status(503).json({ error: "unavailable" });
     }
   });
 
-  if (deps.db) router.use(createWebchatUpload({ inbound: deps.inbound, db: deps.db, redis: deps.redis, prefix: deps.prefix, evidenceMaxBytes: maxBytes, guard }));
+  if (deps.db)
+    router.use(
+      createWebchatUpload({
+        inbound: deps.inbound,
+        db: deps.db,
+        redis: deps.redis,
+        prefix: deps.prefix,
+        evidenceMaxBytes: maxBytes,
+        guard,
+      }),
+    );
   return { router, close: () => waiters.close() };
 }

@@ -45,7 +45,12 @@ export function transcriptNotifyChannel(prefix: string): string {
  *
  * @example await appendTranscript(redis, prefix, chatId, { from: "user", text: "đề cử" })
  */
-export async function appendTranscript(redis: Redis, prefix: string, chatId: string, entry: Omit<TranscriptEntry, "seq">): Promise<TranscriptEntry> {
+export async function appendTranscript(
+  redis: Redis,
+  prefix: string,
+  chatId: string,
+  entry: Omit<TranscriptEntry, "seq">,
+): Promise<TranscriptEntry> {
   const keys = transcriptKeys(prefix, chatId);
   const seq = await redis.incr(keys.seq);
   const full: TranscriptEntry = { seq, at: Date.now(), ...entry };
@@ -61,9 +66,16 @@ export async function appendTranscript(redis: Redis, prefix: string, chatId: str
 }
 
 /** Entries after `since` (the page remembers the last seq it showed), oldest first. */
-export async function readTranscript(redis: Redis, prefix: string, chatId: string, since: number): Promise<TranscriptEntry[]> {
+export async function readTranscript(
+  redis: Redis,
+  prefix: string,
+  chatId: string,
+  since: number,
+): Promise<TranscriptEntry[]> {
   const raw = await readTranscriptJson(redis, prefix, chatId, since);
-  return raw.map((r) => ({ from: "bot" as const, ...(JSON.parse(r) as Omit<TranscriptEntry, "from">) }) as TranscriptEntry);
+  return raw.map(
+    (r) => ({ from: "bot" as const, ...(JSON.parse(r) as Omit<TranscriptEntry, "from">) }) as TranscriptEntry,
+  );
 }
 
 const SEQ_PREFIX = /^\{"seq":(\d+)[,}]/;
@@ -73,7 +85,12 @@ const SEQ_PREFIX = /^\{"seq":(\d+)[,}]/;
  * endpoint that parses and re-serialises 50 lines per read spends the CPU Telegram's webhooks
  * share. Only the seq is read (entries are written with it first), and only the list's tail.
  */
-export async function readTranscriptJson(redis: Redis, prefix: string, chatId: string, since: number): Promise<string[]> {
+export async function readTranscriptJson(
+  redis: Redis,
+  prefix: string,
+  chatId: string,
+  since: number,
+): Promise<string[]> {
   const keys = transcriptKeys(prefix, chatId);
   const last = Number((await redis.get(keys.seq)) ?? 0);
   if (last <= since) return [];

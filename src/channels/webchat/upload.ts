@@ -51,44 +51,62 @@ export interface WebchatUploadDeps {
  */
 export function createWebchatUpload(deps: WebchatUploadDeps): Router {
   const router = express.Router();
-  router.post("/chat/api/upload", deps.guard.limitMessages, deps.guard.requireChat, express.raw({ type: () => true, limit: deps.evidenceMaxBytes }), async (req, res) => {
-    const q = querySchema.safeParse(req.query);
-    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!q.success || bytes.length === 0) {
-      res.status(400).json({ error: "invalid_upload" });
-      return;
-    }
-    const mime = sniffMime(bytes);
-    if (!mime || !webchatAccepts(mime)) {
-      res.status(415).json({ error: "bad_type" });
-      return;
-    }
-    const { clientMessageId, lang } = q.data;
-    const chatId = res.locals.chatId as string;
-    const fileName = q.data.name ? cleanText(q.data.name).slice(0, 255) || undefined : undefined;
-    const kind = mime.startsWith("image/") ? ("photo" as const) : ("document" as const);
-    let attachmentId: string | undefined;
-    try {
-      attachmentId = await storePendingEvidence(deps.db, { kind, bytes, mime, fileName });
-      const result = await deps.inbound.accept({
-        channel: "webchat",
-        chatId,
-        userId: chatId,
-        // Hashed like a typed message's id, so job ids and dedupe marks do not carry the chat id.
-        messageId: `wc-${createHash("sha256").update(`${chatId}:${clientMessageId}`).digest("hex").slice(0, 40)}`,
-        at: Date.now(),
-        media: { kind, fileId: `${UPLOAD_REF}${attachmentId}`, mime, size: bytes.length, ...(fileName ? { fileName } : {}) },
-        ...(lang ? { languageHint: lang } : {}),
-        platform: { client: res.locals.clientKey as string },
-      });
-      if (result === "duplicate") await discardPendingEvidence(deps.db, [attachmentId]);
-      else await appendTranscript(deps.redis, deps.prefix, chatId, { from: "user", text: fileName ?? "", clientMessageId, file: { ...(fileName ? { name: fileName } : {}), mime, size: bytes.length } });
-      res.status(202).json({ status: result, mime, size: bytes.length });
-    } catch {
-      if (attachmentId) await discardPendingEvidence(deps.db, [attachmentId]).catch(() => {});
-      res.status(503).json({ error: "unavailable" });
-    }
-  });
+  router.post(
+    "/chat/api/upload",
+    deps.guard.limitMessages,
+    deps.guard.requireChat,
+    express.raw({ type: () => true, limit: deps.evidenceMaxBytes }),
+    async (req, res) => {
+      const q = querySchema.safeParse(req.query);
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!q.success || bytes.length === 0) {
+        res.status(400).json({ error: "invalid_upload" });
+        return;
+      }
+      const mime = sniffMime(bytes);
+      if (!mime || !webchatAccepts(mime)) {
+        res.status(415).json({ error: "bad_type" });
+        return;
+      }
+      const { clientMessageId, lang } = q.data;
+      const chatId = res.locals.chatId as string;
+      const fileName = q.data.name ? cleanText(q.data.name).slice(0, 255) || undefined : undefined;
+      const kind = mime.startsWith("image/") ? ("photo" as const) : ("document" as const);
+      let attachmentId: string | undefined;
+      try {
+        attachmentId = await storePendingEvidence(deps.db, { kind, bytes, mime, fileName });
+        const result = await deps.inbound.accept({
+          channel: "webchat",
+          chatId,
+          userId: chatId,
+          // Hashed like a typed message's id, so job ids and dedupe marks do not carry the chat id.
+          messageId: `wc-${createHash("sha256").update(`${chatId}:${clientMessageId}`).digest("hex").slice(0, 40)}`,
+          at: Date.now(),
+          media: {
+            kind,
+            fileId: `${UPLOAD_REF}${attachmentId}`,
+            mime,
+            size: bytes.length,
+            ...(fileName ? { fileName } : {}),
+          },
+          ...(lang ? { languageHint: lang } : {}),
+          platform: { client: res.locals.clientKey as string },
+        });
+        if (result === "duplicate") await discardPendingEvidence(deps.db, [attachmentId]);
+        else
+          await appendTranscript(deps.redis, deps.prefix, chatId, {
+            from: "user",
+            text: fileName ?? "",
+            clientMessageId,
+            file: { ...(fileName ? { name: fileName } : {}), mime, size: bytes.length },
+          });
+        res.status(202).json({ status: result, mime, size: bytes.length });
+      } catch {
+        if (attachmentId) await discardPendingEvidence(deps.db, [attachmentId]).catch(() => {});
+        res.status(503).json({ error: "unavailable" });
+      }
+    },
+  );
   const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
     if (res.headersSent) return next(err);
     if (err.status === 413) res.status(413).json({ error: "too_large", maxBytes: deps.evidenceMaxBytes });

@@ -7,7 +7,14 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Lang, Translator } from "../../i18n/locales.js";
-import { MediaRejectedError, PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter, type Reply } from "../types.js";
+import {
+  MediaRejectedError,
+  PermanentSendError,
+  RecipientUnreachableError,
+  RetryAfterError,
+  type ChannelAdapter,
+  type Reply,
+} from "../types.js";
 import type { OaClient, OaMessage } from "./client.js";
 import { OaApiError } from "./errors.js";
 import { ANONYMOUS_CHAT_PREFIX } from "./event.js";
@@ -64,7 +71,10 @@ export function createOaAdapter(deps: OaAdapterDeps): ChannelAdapter {
 
   const words = async (chatId: string) => {
     const lang = await deps.langOf(chatId).catch(() => "vi" as const);
-    return { chooseByNumber: deps.i18n.t(lang, "zalo.choose_by_number"), moreByNumber: deps.i18n.t(lang, "zalo_oa.more_by_number") };
+    return {
+      chooseByNumber: deps.i18n.t(lang, "zalo.choose_by_number"),
+      moreByNumber: deps.i18n.t(lang, "zalo_oa.more_by_number"),
+    };
   };
 
   return {
@@ -91,7 +101,8 @@ export function createOaAdapter(deps: OaAdapterDeps): ChannelAdapter {
 
       if (anonymous) {
         const [anonymousId, conversationId] = chatId.slice(ANONYMOUS_CHAT_PREFIX.length).split(":");
-        for (const m of messages) await deliver(() => deps.client.sendAnonymous(anonymousId!, conversationId!, m.text ?? ""));
+        for (const m of messages)
+          await deliver(() => deps.client.sendAnonymous(anonymousId!, conversationId!, m.text ?? ""));
         return;
       }
 
@@ -115,15 +126,30 @@ export function createOaAdapter(deps: OaAdapterDeps): ChannelAdapter {
     let attachmentId: string | undefined;
     try {
       const file = await fetchOaEvidence(deps.download, { kind: "photo", url: media.url }, maxBytes);
-      if (file.mime === "image/jpeg" || file.mime === "image/png") attachmentId = await deps.client.uploadImage(file.bytes, file.mime, file.fileName);
+      if (file.mime === "image/jpeg" || file.mime === "image/png")
+        attachmentId = await deps.client.uploadImage(file.bytes, file.mime, file.fileName);
     } catch (err) {
       if (!(err instanceof MediaRejectedError)) throw err;
     }
     const message: OaMessage = attachmentId
-      ? { attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", attachment_id: attachmentId }] } } }
+      ? {
+          attachment: {
+            type: "template",
+            payload: {
+              template_type: "media",
+              elements: [{ media_type: "image", attachment_id: attachmentId }],
+            },
+          },
+        }
       : // Not uploadable (too large, another type): Zalo may still fetch it by URL.
-        { attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: media.url }] } } };
+        {
+          attachment: {
+            type: "template",
+            payload: { template_type: "media", elements: [{ media_type: "image", url: media.url }] },
+          },
+        };
     await deps.client.sendCs(userId, message);
-    if (media.caption?.trim()) await deps.client.sendCs(userId, { text: media.caption.trim().slice(0, OA_TEXT_LIMIT) });
+    if (media.caption?.trim())
+      await deps.client.sendCs(userId, { text: media.caption.trim().slice(0, OA_TEXT_LIMIT) });
   }
 }

@@ -7,13 +7,18 @@ import type { Translator } from "../../i18n/locales.js";
 import type { OaTokens } from "./tokens.js";
 
 /** @example routers.push({ path: "/", router: createOaAdminBanner({ tokens, i18n }) }) */
-export function createOaAdminBanner(deps: { tokens: Pick<OaTokens, "cachedStatus">; i18n: Translator }): Router {
+export function createOaAdminBanner(deps: {
+  tokens: Pick<OaTokens, "cachedStatus">;
+  i18n: Translator;
+}): Router {
   const router = express.Router();
   router.use("/admin", (_req, res, next) => {
     deps.tokens.cachedStatus().then(
       (s) => {
         if (s.state !== "ok") {
-          const time = s.needsReauthAt ? s.needsReauthAt.toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh" }) : "—";
+          const time = s.needsReauthAt
+            ? s.needsReauthAt.toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh" })
+            : "—";
           const banners: unknown[] = Array.isArray(res.locals.banners) ? res.locals.banners : [];
           res.locals.banners = [...banners, deps.i18n.t("vi", "admin.banners.oa_reauth", { time })];
         }

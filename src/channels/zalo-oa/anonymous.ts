@@ -19,7 +19,9 @@ export function createAnonymousQa(deps: { knowledge: Pick<Knowledge, "ask">; i18
     let body: string;
     if (answer.answered || answer.choices?.length) {
       // Choices cannot be pressed or numbered here (no session): they are topics to ask next.
-      const topics = answer.choices?.length ? `\n\n${deps.i18n.t(lang, "zalo_oa.anonymous_related")}\n${answer.choices.map((c) => `– ${c.label}`).join("\n")}` : "";
+      const topics = answer.choices?.length
+        ? `\n\n${deps.i18n.t(lang, "zalo_oa.anonymous_related")}\n${answer.choices.map((c) => `– ${c.label}`).join("\n")}`
+        : "";
       body = `${answer.text}${topics}`;
     } else body = deps.i18n.t(lang, "zalo_oa.anonymous_no_answer");
     // One message: the answer and what an anonymous visitor can do, together.
@@ -30,5 +32,7 @@ export function createAnonymousQa(deps: { knowledge: Pick<Knowledge, "ask">; i18
 /** English when the text has no Vietnamese letters and reads like English; Vietnamese otherwise. */
 function guessLang(text: string): Lang {
   if (/[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]/i.test(text)) return "vi";
-  return /\b(what|how|which|who|when|is|are|the|target|targets|criteria|nominate)\b/i.test(text) ? "en" : "vi";
+  return /\b(what|how|which|who|when|is|are|the|target|targets|criteria|nominate)\b/i.test(text)
+    ? "en"
+    : "vi";
 }

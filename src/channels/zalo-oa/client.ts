@@ -23,7 +23,13 @@ export type OaButton =
 
 export type OaAttachment =
   | { type: "template"; payload: { buttons: OaButton[] } }
-  | { type: "template"; payload: { template_type: "media"; elements: Array<{ media_type: "image"; attachment_id?: string; url?: string }> } }
+  | {
+      type: "template";
+      payload: {
+        template_type: "media";
+        elements: Array<{ media_type: "image"; attachment_id?: string; url?: string }>;
+      };
+    }
   | { type: "file"; payload: { token: string } };
 
 /** What /v3.0/oa/quota/message says about one user (epoch ms; absent fields are unknown). */
@@ -66,12 +72,18 @@ export class OaClient {
    * Zalo documents anonymous replies only on the v2 message API (facts sheet §4, uncertain).
    */
   async sendAnonymous(anonymousId: string, conversationId: string, text: string): Promise<void> {
-    await this.call("/v2.0/oa/message", { recipient: { anonymous_id: anonymousId, conversation_id: conversationId }, message: { text } });
+    await this.call("/v2.0/oa/message", {
+      recipient: { anonymous_id: anonymousId, conversation_id: conversationId },
+      message: { text },
+    });
   }
 
   /** The consultation quota and the user's last interaction, asked before a late message. */
   async quota(userId: string): Promise<OaQuota> {
-    const data = ((await this.call("/v3.0/oa/quota/message", { user_id: userId })) ?? {}) as Record<string, unknown>;
+    const data = ((await this.call("/v3.0/oa/quota/message", { user_id: userId })) ?? {}) as Record<
+      string,
+      unknown
+    >;
     const last = Number(data.last_interaction ?? data.lastInteraction);
     return { ...(Number.isFinite(last) && last > 0 ? { lastInteraction: last } : {}), raw: data };
   }
@@ -84,7 +96,8 @@ export class OaClient {
       return form;
     });
     const id = (data as { attachment_id?: unknown } | undefined)?.attachment_id;
-    if (typeof id !== "string" || !id) throw new OaApiError("/v2.0/oa/upload/image", 0, "no attachment_id in the answer");
+    if (typeof id !== "string" || !id)
+      throw new OaApiError("/v2.0/oa/upload/image", 0, "no attachment_id in the answer");
     return id;
   }
 
@@ -107,15 +120,22 @@ export class OaClient {
   private async once(path: string, body: unknown, token: string): Promise<unknown> {
     let res;
     try {
-      res = await this.http.post(path, body, { headers: { access_token: token, ...(body instanceof FormData ? {} : { "content-type": "application/json" }) } });
+      res = await this.http.post(path, body, {
+        headers: {
+          access_token: token,
+          ...(body instanceof FormData ? {} : { "content-type": "application/json" }),
+        },
+      });
     } catch (err) {
       throw new OaNetworkError(path, (err as { code?: string }).code ?? (err as Error).message);
     }
     if (res.status >= 500 || res.status === 429) throw new OaNetworkError(path, `HTTP ${res.status}`);
     const env = res.data as { error?: unknown; message?: unknown; data?: unknown } | undefined;
-    if (!env || typeof env !== "object" || env.error === undefined) throw new OaApiError(path, 0, `unexpected answer (HTTP ${res.status})`);
+    if (!env || typeof env !== "object" || env.error === undefined)
+      throw new OaApiError(path, 0, `unexpected answer (HTTP ${res.status})`);
     const code = Number(env.error);
-    if (code !== 0) throw new OaApiError(path, Number.isFinite(code) ? code : 0, String(env.message ?? "").slice(0, 300));
+    if (code !== 0)
+      throw new OaApiError(path, Number.isFinite(code) ? code : 0, String(env.message ?? "").slice(0, 300));
     return env.data;
   }
 }

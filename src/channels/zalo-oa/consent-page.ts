@@ -20,7 +20,9 @@ export function createConsentPage(): Router {
       .status(code ? 200 : 400)
       .set({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" })
       .type("html")
-      .send(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Zalo OA</title></head><body style="font-family:system-ui;max-width:40rem;margin:2rem auto;padding:0 1rem">${body}</body></html>`);
+      .send(
+        `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Zalo OA</title></head><body style="font-family:system-ui;max-width:40rem;margin:2rem auto;padding:0 1rem">${body}</body></html>`,
+      );
   });
   return router;
 }

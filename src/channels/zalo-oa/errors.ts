@@ -62,7 +62,11 @@ export class OaError extends Error {
 export class OaApiError extends OaError {
   override name = "OaApiError";
   readonly handling: OaErrorHandling;
-  constructor(readonly endpoint: string, readonly code: number, readonly description: string) {
+  constructor(
+    readonly endpoint: string,
+    readonly code: number,
+    readonly description: string,
+  ) {
     super(`Zalo OA ${endpoint} failed: ${code} ${description}`);
     this.handling = handlingOf(code);
   }
@@ -71,7 +75,10 @@ export class OaApiError extends OaError {
 /** No answer (refused, reset, timeout) or a 5xx: worth retrying. */
 export class OaNetworkError extends OaError {
   override name = "OaNetworkError";
-  constructor(readonly endpoint: string, readonly detail: string) {
+  constructor(
+    readonly endpoint: string,
+    readonly detail: string,
+  ) {
     super(`Zalo OA ${endpoint} unreachable: ${detail}`);
   }
 }

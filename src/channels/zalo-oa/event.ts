@@ -22,7 +22,9 @@ const attachmentSchema = z.looseObject({
       name: z.string().optional(),
       size: z.union([z.string(), z.number()]).optional(),
       type: z.string().optional(),
-      coordinates: z.looseObject({ latitude: z.unknown().optional(), longitude: z.unknown().optional() }).optional(),
+      coordinates: z
+        .looseObject({ latitude: z.unknown().optional(), longitude: z.unknown().optional() })
+        .optional(),
     })
     .optional(),
 });
@@ -80,7 +82,11 @@ export const USER_MESSAGE_EVENTS = [
  */
 export function oaEventToInbound(body: unknown): OaEventOutcome {
   const parsed = oaEventSchema.safeParse(body);
-  if (!parsed.success) return { kind: "invalid", problem: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  if (!parsed.success)
+    return {
+      kind: "invalid",
+      problem: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    };
   const e = parsed.data;
   const at = e.timestamp && /^\d{1,16}$/.test(e.timestamp) ? Number(e.timestamp) : Date.now();
   const event = e.event_name;
@@ -88,28 +94,63 @@ export function oaEventToInbound(body: unknown): OaEventOutcome {
   if (event === "follow" || event === "unfollow") {
     const userId = e.follower?.id ?? e.sender?.id;
     if (!userId) return { kind: "ignored", event, reason: "no_sender" };
-    const source = typeof (e as { source?: unknown }).source === "string" ? String((e as { source?: unknown }).source) : undefined;
-    return { kind: "subscription", userId, followed: event === "follow", at, key: `${event}:${userId}:${e.timestamp ?? at}`, ...(source ? { source } : {}) };
+    const source =
+      typeof (e as { source?: unknown }).source === "string"
+        ? String((e as { source?: unknown }).source)
+        : undefined;
+    return {
+      kind: "subscription",
+      userId,
+      followed: event === "follow",
+      at,
+      key: `${event}:${userId}:${e.timestamp ?? at}`,
+      ...(source ? { source } : {}),
+    };
   }
   if (event.startsWith("oa_send_")) return { kind: "ignored", event, reason: "echo" };
-  if (event === "user_received_message" || event === "user_seen_message") return { kind: "ignored", event, reason: "delivery_receipt" };
-  if (!(USER_MESSAGE_EVENTS as readonly string[]).includes(event)) return { kind: "ignored", event, reason: "unknown_event" };
+  if (event === "user_received_message" || event === "user_seen_message")
+    return { kind: "ignored", event, reason: "delivery_receipt" };
+  if (!(USER_MESSAGE_EVENTS as readonly string[]).includes(event))
+    return { kind: "ignored", event, reason: "unknown_event" };
 
   const m = e.message;
   if (event === "anonymous_send_text") {
     const anonymousId = e.sender?.anonymous_id ?? e.anonymous_id ?? m?.anonymous_id ?? e.sender?.id;
     const conversationId = e.conversation_id ?? m?.conversation_id;
-    if (!anonymousId || !conversationId) return { kind: "invalid", problem: "anonymous_send_text: anonymous_id and conversation_id are required" };
-    if (!m?.msg_id || m.text === undefined) return { kind: "invalid", problem: "message.msg_id and message.text: required" };
+    if (!anonymousId || !conversationId)
+      return {
+        kind: "invalid",
+        problem: "anonymous_send_text: anonymous_id and conversation_id are required",
+      };
+    if (!m?.msg_id || m.text === undefined)
+      return { kind: "invalid", problem: "message.msg_id and message.text: required" };
     const chatId = `${ANONYMOUS_CHAT_PREFIX}${anonymousId}:${conversationId}`.slice(0, 128);
-    return { kind: "message", event, message: { channel: "zalo_oa", chatId, userId: chatId, messageId: m.msg_id.slice(0, 200), at, text: m.text.slice(0, 20_000), platform: { anonymous: true } } };
+    return {
+      kind: "message",
+      event,
+      message: {
+        channel: "zalo_oa",
+        chatId,
+        userId: chatId,
+        messageId: m.msg_id.slice(0, 200),
+        at,
+        text: m.text.slice(0, 20_000),
+        platform: { anonymous: true },
+      },
+    };
   }
 
   const userId = e.sender?.id;
   if (!userId) return { kind: "ignored", event, reason: "no_sender" };
   // user_submit_info has no msg_id: user and time identify it.
   const messageId = m?.msg_id ?? `${event}:${userId}:${e.timestamp ?? at}`;
-  const base: InboundMessage = { channel: "zalo_oa", chatId: userId.slice(0, 128), userId: userId.slice(0, 128), messageId: messageId.slice(0, 200), at };
+  const base: InboundMessage = {
+    channel: "zalo_oa",
+    chatId: userId.slice(0, 128),
+    userId: userId.slice(0, 128),
+    messageId: messageId.slice(0, 200),
+    at,
+  };
   const attachment = m?.attachments?.[0];
   const url = attachment?.payload?.url;
 
@@ -117,12 +158,20 @@ export function oaEventToInbound(body: unknown): OaEventOutcome {
     case "user_send_text": {
       if (m?.text === undefined) return { kind: "invalid", problem: "message.text: required" };
       const choice = decodeChoicePayload(m.text);
-      return { kind: "message", event, message: choice ? { ...base, choice } : { ...base, text: m.text.slice(0, 20_000) } };
+      return {
+        kind: "message",
+        event,
+        message: choice ? { ...base, choice } : { ...base, text: m.text.slice(0, 20_000) },
+      };
     }
     case "user_send_link": {
       // A link is something the user typed (or shared): its URL is the text.
       const text = (m?.text?.trim() || url || "").slice(0, 20_000);
-      return { kind: "message", event, message: text ? { ...base, text } : { ...base, unsupported: "other" } };
+      return {
+        kind: "message",
+        event,
+        message: text ? { ...base, text } : { ...base, unsupported: "other" },
+      };
     }
     case "user_send_image":
     case "user_send_gif":
@@ -136,7 +185,11 @@ export function oaEventToInbound(body: unknown): OaEventOutcome {
         ...(Number.isInteger(size) && size >= 0 ? { size } : {}),
       };
       const caption = m?.text?.trim();
-      return { kind: "message", event, message: { ...base, media, ...(caption ? { text: caption.slice(0, 20_000) } : {}) } };
+      return {
+        kind: "message",
+        event,
+        message: { ...base, media, ...(caption ? { text: caption.slice(0, 20_000) } : {}) },
+      };
     }
     case "user_send_sticker":
       return { kind: "message", event, message: { ...base, unsupported: "sticker" } };

@@ -10,7 +10,10 @@ import { sniffMime } from "../telegram/media.js";
 import { MediaRejectedError, type FetchedMedia, type MediaRef } from "../types.js";
 
 /** Downloads `url`, refusing more than `maxBytes`. Throws MediaRejectedError("too_large" | "unavailable"). */
-export type MediaDownloader = (url: string, opts: { maxBytes: number; timeoutMs?: number }) => Promise<{ bytes: Buffer; contentType?: string }>;
+export type MediaDownloader = (
+  url: string,
+  opts: { maxBytes: number; timeoutMs?: number },
+) => Promise<{ bytes: Buffer; contentType?: string }>;
 
 /**
  * The plain downloader: http(s) only, no more than three redirects, size enforced while streaming.
@@ -23,7 +26,13 @@ export const plainDownload: MediaDownloader = async (url, { maxBytes, timeoutMs 
   try {
     let res;
     try {
-      res = await axios.get<NodeJS.ReadableStream>(url, { responseType: "stream", signal: controller.signal, maxRedirects: 3, validateStatus: () => true, timeout: timeoutMs });
+      res = await axios.get<NodeJS.ReadableStream>(url, {
+        responseType: "stream",
+        signal: controller.signal,
+        maxRedirects: 3,
+        validateStatus: () => true,
+        timeout: timeoutMs,
+      });
     } catch {
       throw new MediaRejectedError("unavailable");
     }
@@ -51,7 +60,10 @@ export const plainDownload: MediaDownloader = async (url, { maxBytes, timeoutMs 
       if (err instanceof MediaRejectedError) throw err;
       throw new MediaRejectedError("unavailable");
     }
-    const contentType = String(res.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const contentType = String(res.headers["content-type"] ?? "")
+      .split(";")[0]!
+      .trim()
+      .toLowerCase();
     return { bytes: Buffer.concat(chunks), ...(contentType ? { contentType } : {}) };
   } finally {
     clearTimeout(timer);
@@ -59,14 +71,24 @@ export const plainDownload: MediaDownloader = async (url, { maxBytes, timeoutMs 
 };
 
 /** Extension by type, for the stored file name. */
-const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic", "application/pdf": "pdf" };
+const EXTENSIONS: Record<string, string> = {
+  "image/jpeg": "jpg",
+  "image/png": "png",
+  "image/webp": "webp",
+  "image/heic": "heic",
+  "application/pdf": "pdf",
+};
 
 /**
  * One evidence file: photos must be images, files may be images, PDF or Office documents.
  * @throws MediaRejectedError "too_large" | "bad_type" | "unavailable"
  * @example const file = await fetchOaEvidence(plainDownload, msg.media, config.evidenceMaxBytes)
  */
-export async function fetchOaEvidence(download: MediaDownloader, ref: MediaRef, maxBytes: number): Promise<FetchedMedia> {
+export async function fetchOaEvidence(
+  download: MediaDownloader,
+  ref: MediaRef,
+  maxBytes: number,
+): Promise<FetchedMedia> {
   if (!ref.url) throw new MediaRejectedError("unavailable");
   if (ref.size !== undefined && ref.size > maxBytes) throw new MediaRejectedError("too_large");
   const { bytes, contentType } = await download(ref.url, { maxBytes });

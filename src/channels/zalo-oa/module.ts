@@ -73,27 +73,51 @@ export function createOaModule(deps: OaModuleDeps): OaChannel {
   const { config, logger } = deps;
   const log = logger.child({ channel: "zalo_oa" });
   const store = new OaTokenStore(deps.db, config.appId, config.tokenKey);
-  const oauth = new OaOAuthClient({ oauthRoot: config.oauthRoot, appId: config.appId, appSecret: config.appSecret });
+  const oauth = new OaOAuthClient({
+    oauthRoot: config.oauthRoot,
+    appId: config.appId,
+    appSecret: config.appSecret,
+  });
   const tokens = new OaTokens({
     store,
     oauth,
     redis: deps.workerRedis,
     prefix: deps.prefix,
     logger,
-    onReauthNeeded: (incident) => createReauthAlert({ db: deps.db, redis: deps.workerRedis, prefix: deps.prefix, i18n: deps.i18n, enqueue: deps.alerts.enqueue, telegramEnabled: deps.alerts.telegramEnabled, logger })(incident),
+    onReauthNeeded: (incident) =>
+      createReauthAlert({
+        db: deps.db,
+        redis: deps.workerRedis,
+        prefix: deps.prefix,
+        i18n: deps.i18n,
+        enqueue: deps.alerts.enqueue,
+        telegramEnabled: deps.alerts.telegramEnabled,
+        logger,
+      })(incident),
   });
   const client = new OaClient({ apiRoot: config.apiRoot, tokens });
   const windows = new OaWindows({ redis: deps.workerRedis, prefix: deps.prefix, client });
   const webhookWindows = new OaWindows({ redis: deps.redis, prefix: deps.prefix, client });
   const download = deps.download ?? plainDownload;
-  const adapter = createOaAdapter({ client, windows, download, i18n: deps.i18n, langOf: deps.langOf, redis: deps.workerRedis, prefix: deps.prefix, logger });
+  const adapter = createOaAdapter({
+    client,
+    windows,
+    download,
+    i18n: deps.i18n,
+    langOf: deps.langOf,
+    redis: deps.workerRedis,
+    prefix: deps.prefix,
+    logger,
+  });
 
   const webhook = createOaWebhook({
     appId: config.appId,
     candidates: macCandidates({ secretKey: config.secretKey, appSecret: config.appSecret }),
     inbound: deps.inbound,
     recordInteraction: (userId, at) => webhookWindows.recordInteraction(userId, at),
-    firstTime: async (key) => (await deps.redis.set(redisKeys.zaloOaSubscriptionSeen(deps.prefix, key), "1", "EX", 86_400, "NX")) === "OK",
+    firstTime: async (key) =>
+      (await deps.redis.set(redisKeys.zaloOaSubscriptionSeen(deps.prefix, key), "1", "EX", 86_400, "NX")) ===
+      "OK",
     ...(deps.onFollow ? { onFollow: deps.onFollow } : {}),
     logger,
   });
@@ -116,7 +140,10 @@ export function createOaModule(deps: OaModuleDeps): OaChannel {
     routes,
     tokens,
     status: () => tokens.status(),
-    middlewares: (knowledge) => [createAnonymousQa({ knowledge, i18n: deps.i18n }), createOaReturnNotice({ db: deps.db, i18n: deps.i18n })],
+    middlewares: (knowledge) => [
+      createAnonymousQa({ knowledge, i18n: deps.i18n }),
+      createOaReturnNotice({ db: deps.db, i18n: deps.i18n }),
+    ],
     startTokenCheck() {
       if (timer) return;
       check();

@@ -37,7 +37,13 @@ export function newCodeVerifier(): string {
  *
  * @example consentUrl({ oauthRoot, appId, redirectUri, codeVerifier, state: "setup" })
  */
-export function consentUrl(opts: { oauthRoot: string; appId: string; redirectUri: string; codeVerifier: string; state?: string }): string {
+export function consentUrl(opts: {
+  oauthRoot: string;
+  appId: string;
+  redirectUri: string;
+  codeVerifier: string;
+  state?: string;
+}): string {
   const u = new URL(`${opts.oauthRoot}/v4/oa/permission`);
   u.searchParams.set("app_id", opts.appId);
   u.searchParams.set("redirect_uri", opts.redirectUri);
@@ -59,12 +65,21 @@ export class OaOAuthClient {
 
   /** @example const pair = await oauth.exchangeCode(code, verifier) */
   exchangeCode(code: string, codeVerifier: string): Promise<OaTokenPair> {
-    return this.tokenCall({ code, app_id: this.opts.appId, grant_type: "authorization_code", code_verifier: codeVerifier });
+    return this.tokenCall({
+      code,
+      app_id: this.opts.appId,
+      grant_type: "authorization_code",
+      code_verifier: codeVerifier,
+    });
   }
 
   /** Spends `refreshToken` (single use) for a new pair: persist the result before anything else. */
   refresh(refreshToken: string): Promise<OaTokenPair> {
-    return this.tokenCall({ refresh_token: refreshToken, app_id: this.opts.appId, grant_type: "refresh_token" });
+    return this.tokenCall({
+      refresh_token: refreshToken,
+      app_id: this.opts.appId,
+      grant_type: "refresh_token",
+    });
   }
 
   private async tokenCall(form: Record<string, string>): Promise<OaTokenPair> {
@@ -82,12 +97,25 @@ export class OaOAuthClient {
     }
     if (res.status >= 500) throw new OaNetworkError(endpoint, `HTTP ${res.status}`);
     const body = (res.data ?? {}) as Record<string, unknown>;
-    if (typeof body.access_token === "string" && typeof body.refresh_token === "string" && body.access_token && body.refresh_token) {
+    if (
+      typeof body.access_token === "string" &&
+      typeof body.refresh_token === "string" &&
+      body.access_token &&
+      body.refresh_token
+    ) {
       const expires = Number(body.expires_in);
-      return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresInS: Number.isFinite(expires) && expires > 0 ? expires : DEFAULT_ACCESS_TTL_S };
+      return {
+        accessToken: body.access_token,
+        refreshToken: body.refresh_token,
+        expiresInS: Number.isFinite(expires) && expires > 0 ? expires : DEFAULT_ACCESS_TTL_S,
+      };
     }
     // A failed exchange or refresh answers error_description instead of tokens (Chatwoot, facts sheet §2).
     const code = Number(body.error ?? 0);
-    throw new OaApiError(endpoint, Number.isFinite(code) ? code : 0, String(body.error_description ?? body.message ?? body.error_name ?? `HTTP ${res.status}`).slice(0, 300));
+    throw new OaApiError(
+      endpoint,
+      Number.isFinite(code) ? code : 0,
+      String(body.error_description ?? body.message ?? body.error_name ?? `HTTP ${res.status}`).slice(0, 300),
+    );
   }
 }

@@ -13,7 +13,11 @@ export function createOaReturnNotice(deps: { db: Db; i18n: Translator }): Middle
   return async (msg, next) => {
     if (msg.channel !== "zalo_oa" || msg.platform?.anonymous === true) return next();
     // One indexed update per message; it changes a row only for someone marked unreachable.
-    const cleared = await deps.db.person.updateManyAndReturn({ where: { channel: "zalo_oa", externalId: msg.userId, unreachableAt: { not: null } }, data: { unreachableAt: null }, select: { language: true } });
+    const cleared = await deps.db.person.updateManyAndReturn({
+      where: { channel: "zalo_oa", externalId: msg.userId, unreachableAt: { not: null } },
+      data: { unreachableAt: null },
+      select: { language: true },
+    });
     const replies = await next();
     if (!cleared.length) return replies;
     return [...replies, { text: deps.i18n.t(langOf(cleared[0]!.language), "zalo_oa.welcome_back") }];

@@ -27,18 +27,35 @@ export interface OaRenderText {
  * @example renderOaReply({ text: "Quý anh/chị muốn làm gì?", choices, choiceToken: "q1" }, words)
  * // [{ text: "Quý anh/chị muốn làm gì?", attachment: { type: "template", payload: { buttons: [...] } } }]
  */
-export function renderOaReply(reply: Pick<Reply, "text" | "choices" | "choiceToken">, words: OaRenderText, opts: { buttons?: boolean } = {}): OaMessage[] {
+export function renderOaReply(
+  reply: Pick<Reply, "text" | "choices" | "choiceToken">,
+  words: OaRenderText,
+  opts: { buttons?: boolean } = {},
+): OaMessage[] {
   const choices = reply.choices ?? [];
   if (!choices.length) return splitText(reply.text, OA_TEXT_LIMIT).map((text) => ({ text }));
   // Without a token a press could not be tied to its question; anonymous chats get text only.
-  if (!reply.choiceToken || opts.buttons === false) return renderZaloText(reply, words.chooseByNumber, OA_TEXT_LIMIT).map((text) => ({ text }));
+  if (!reply.choiceToken || opts.buttons === false)
+    return renderZaloText(reply, words.chooseByNumber, OA_TEXT_LIMIT).map((text) => ({ text }));
   // With more than five options the buttons carry their numbers, so the typed list continues them.
   const numbered = choices.length > OA_MAX_BUTTONS;
-  const buttons: OaButton[] = choices.slice(0, OA_MAX_BUTTONS).map((c, i) => ({ title: Array.from(numbered ? `${i + 1}. ${c.label}` : c.label).slice(0, OA_BUTTON_TITLE_LIMIT).join(""), type: "oa.query.hide", payload: encodeChoicePayload(reply.choiceToken!, c.id) }));
+  const buttons: OaButton[] = choices.slice(0, OA_MAX_BUTTONS).map((c, i) => ({
+    title: Array.from(numbered ? `${i + 1}. ${c.label}` : c.label)
+      .slice(0, OA_BUTTON_TITLE_LIMIT)
+      .join(""),
+    type: "oa.query.hide",
+    payload: encodeChoicePayload(reply.choiceToken!, c.id),
+  }));
   const beyond = choices.slice(OA_MAX_BUTTONS).map((c, i) => `${OA_MAX_BUTTONS + i + 1}. ${c.label}`);
   const body = reply.text.trim() || words.chooseByNumber;
   // A prompt that already ends with ":" ("… hoặc gõ số thứ tự:") introduces the list itself.
-  const whole = !beyond.length ? body : body.endsWith(":") ? `${body}\n${beyond.join("\n")}` : `${body}\n\n${words.moreByNumber}\n${beyond.join("\n")}`;
+  const whole = !beyond.length
+    ? body
+    : body.endsWith(":")
+      ? `${body}\n${beyond.join("\n")}`
+      : `${body}\n\n${words.moreByNumber}\n${beyond.join("\n")}`;
   const parts = splitText(whole, OA_TEXT_LIMIT);
-  return parts.map((text, i) => (i === parts.length - 1 ? { text, attachment: { type: "template", payload: { buttons } } } : { text }));
+  return parts.map((text, i) =>
+    i === parts.length - 1 ? { text, attachment: { type: "template", payload: { buttons } } } : { text },
+  );
 }

@@ -23,7 +23,10 @@ export interface MacCandidate {
  */
 export function macCandidates(keys: { secretKey: string; appSecret?: string }): MacCandidate[] {
   const out: MacCandidate[] = [];
-  const named: Array<[string, string | undefined]> = [["ZALO_OA_SECRET_KEY", keys.secretKey], ["ZALO_OA_APP_SECRET", keys.appSecret]];
+  const named: Array<[string, string | undefined]> = [
+    ["ZALO_OA_SECRET_KEY", keys.secretKey],
+    ["ZALO_OA_APP_SECRET", keys.appSecret],
+  ];
   for (const [keyName, key] of named) {
     if (!key || out.some((c) => c.key === key)) continue;
     for (const first of ["app_id", "oa_id"] as const) out.push({ name: `${first}+${keyName}`, first, key });
@@ -42,17 +45,33 @@ export function computeMac(first: string, rawBody: Buffer, timestamp: string, ke
  *
  * @example const matched = verifySignature(req.get("x-zevent-signature"), raw, body, candidates)
  */
-export function verifySignature(header: string | undefined, rawBody: Buffer, fields: { app_id?: unknown; oa_id?: unknown; recipient?: unknown; timestamp?: unknown }, candidates: MacCandidate[]): MacCandidate | undefined {
+export function verifySignature(
+  header: string | undefined,
+  rawBody: Buffer,
+  fields: { app_id?: unknown; oa_id?: unknown; recipient?: unknown; timestamp?: unknown },
+  candidates: MacCandidate[],
+): MacCandidate | undefined {
   if (!header) return undefined;
   const given = header.trim().replace(/^mac=/i, "").toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(given)) return undefined;
   const givenBytes = Buffer.from(given, "hex");
-  const timestamp = typeof fields.timestamp === "string" || typeof fields.timestamp === "number" ? String(fields.timestamp) : "";
-  const oaId = typeof fields.oa_id === "string" ? fields.oa_id : typeof (fields.recipient as { id?: unknown } | undefined)?.id === "string" ? String((fields.recipient as { id: string }).id) : "";
+  const timestamp =
+    typeof fields.timestamp === "string" || typeof fields.timestamp === "number"
+      ? String(fields.timestamp)
+      : "";
+  const oaId =
+    typeof fields.oa_id === "string"
+      ? fields.oa_id
+      : typeof (fields.recipient as { id?: unknown } | undefined)?.id === "string"
+        ? String((fields.recipient as { id: string }).id)
+        : "";
   const appId = typeof fields.app_id === "string" ? fields.app_id : "";
   let matched: MacCandidate | undefined;
   for (const c of candidates) {
-    const expected = Buffer.from(computeMac(c.first === "app_id" ? appId : oaId, rawBody, timestamp, c.key), "hex");
+    const expected = Buffer.from(
+      computeMac(c.first === "app_id" ? appId : oaId, rawBody, timestamp, c.key),
+      "hex",
+    );
     if (timingSafeEqual(expected, givenBytes) && !matched) matched = c;
   }
   return matched;

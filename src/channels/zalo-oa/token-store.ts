@@ -48,7 +48,11 @@ export function open(key: Buffer, field: string, appId: string, sealed: string):
 
 /** @example const store = new OaTokenStore(db, config.zaloOa.appId, config.zaloOa.tokenKey) */
 export class OaTokenStore {
-  constructor(private readonly db: Db, readonly appId: string, private readonly key: Buffer) {}
+  constructor(
+    private readonly db: Db,
+    readonly appId: string,
+    private readonly key: Buffer,
+  ) {}
 
   async read(): Promise<StoredTokens | undefined> {
     const row = await this.db.oaCredential.findUnique({ where: { appId: this.appId } });
@@ -73,14 +77,25 @@ export class OaTokenStore {
       needsReauthAt: null,
       lastError: null,
     };
-    const row = await this.db.oaCredential.upsert({ where: { appId: this.appId }, create: { appId: this.appId, ...data }, update: { ...data, version: { increment: 1 } }, select: { version: true } });
+    const row = await this.db.oaCredential.upsert({
+      where: { appId: this.appId },
+      create: { appId: this.appId, ...data },
+      update: { ...data, version: { increment: 1 } },
+      select: { version: true },
+    });
     return row.version;
   }
 
   /** Records that only the OA admin's re-consent can help; returns when that was first noticed. */
   async markNeedsReauth(reason: string, now = new Date()): Promise<Date> {
-    await this.db.oaCredential.updateMany({ where: { appId: this.appId, needsReauthAt: null }, data: { needsReauthAt: now, lastError: reason.slice(0, 300) } });
-    const row = await this.db.oaCredential.findUnique({ where: { appId: this.appId }, select: { needsReauthAt: true } });
+    await this.db.oaCredential.updateMany({
+      where: { appId: this.appId, needsReauthAt: null },
+      data: { needsReauthAt: now, lastError: reason.slice(0, 300) },
+    });
+    const row = await this.db.oaCredential.findUnique({
+      where: { appId: this.appId },
+      select: { needsReauthAt: true },
+    });
     return row?.needsReauthAt ?? now;
   }
 }

@@ -84,8 +84,12 @@ export class OaTokens {
    */
   async accessToken(): Promise<string> {
     const t = await this.load();
-    if (!t) throw new OaReauthRequiredError("no Zalo OA token stored: run `npm run zalo-oa -- auth-url` (or set-tokens)");
-    if (t.needsReauthAt) throw new OaReauthRequiredError("the Zalo OA needs to grant access again (OA cần cấp quyền lại)");
+    if (!t)
+      throw new OaReauthRequiredError(
+        "no Zalo OA token stored: run `npm run zalo-oa -- auth-url` (or set-tokens)",
+      );
+    if (t.needsReauthAt)
+      throw new OaReauthRequiredError("the Zalo OA needs to grant access again (OA cần cấp quyền lại)");
     const left = t.accessExpiresAt.getTime() - this.now();
     if (left > (this.deps.refreshAheadMs ?? DEFAULT_REFRESH_AHEAD_MS)) return t.accessToken;
     try {
@@ -120,7 +124,12 @@ export class OaTokens {
   /** Like status(), but answered from the 30-second cache (for every admin page). */
   async cachedStatus(): Promise<OaTokenStatus> {
     const t = await this.load().catch(() => this.cached?.tokens);
-    return { state: this.lastState, ...(t ? { accessExpiresAt: t.accessExpiresAt } : {}), ...(t?.needsReauthAt ? { needsReauthAt: t.needsReauthAt } : {}), ...this.stats };
+    return {
+      state: this.lastState,
+      ...(t ? { accessExpiresAt: t.accessExpiresAt } : {}),
+      ...(t?.needsReauthAt ? { needsReauthAt: t.needsReauthAt } : {}),
+      ...this.stats,
+    };
   }
 
   /** The last known state without a database read (a gauge callback must not block). */
@@ -142,7 +151,8 @@ export class OaTokens {
         if (t.needsReauthAt) throw new OaReauthRequiredError("the Zalo OA needs to grant access again");
         return t.accessToken;
       }
-      if (this.now() > deadline) throw new OaNetworkError("/v4/oa/access_token", "timed out waiting for another process's refresh");
+      if (this.now() > deadline)
+        throw new OaNetworkError("/v4/oa/access_token", "timed out waiting for another process's refresh");
     }
     try {
       const t = await this.load(true);
@@ -164,19 +174,41 @@ export class OaTokens {
         this.lastState = "needs_reauth";
         this.cached = undefined;
         this.log.error({ reason }, "Zalo OA token refresh refused: the OA admin must grant access again");
-        await this.deps.onReauthNeeded?.({ since, reason }).catch((e: unknown) => this.log.error({ err: String(e) }, "could not alert admins about the Zalo OA"));
+        await this.deps
+          .onReauthNeeded?.({ since, reason })
+          .catch((e: unknown) =>
+            this.log.error({ err: String(e) }, "could not alert admins about the Zalo OA"),
+          );
         throw new OaReauthRequiredError(`Zalo OA token refresh refused: ${reason}`);
       }
       // Persisted before it is used: if we die right after Zalo rotated the pair, the new one is safe.
       const version = await this.deps.store.save(pair);
       this.stats.refreshes++;
-      this.cached = { tokens: { ...t, accessToken: pair.accessToken, refreshToken: pair.refreshToken, accessExpiresAt: new Date(this.now() + pair.expiresInS * 1000), version, needsReauthAt: null, lastError: null }, at: this.now() };
+      this.cached = {
+        tokens: {
+          ...t,
+          accessToken: pair.accessToken,
+          refreshToken: pair.refreshToken,
+          accessExpiresAt: new Date(this.now() + pair.expiresInS * 1000),
+          version,
+          needsReauthAt: null,
+          lastError: null,
+        },
+        at: this.now(),
+      };
       this.lastState = "ok";
       this.log.info({ version }, "Zalo OA token refreshed");
       return pair.accessToken;
     } finally {
       // Released only if still ours (a lock that lapsed may belong to someone else now).
-      await this.deps.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, this.lockKey, me).catch(() => {});
+      await this.deps.redis
+        .eval(
+          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+          1,
+          this.lockKey,
+          me,
+        )
+        .catch(() => {});
     }
   }
 }

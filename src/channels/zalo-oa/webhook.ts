@@ -57,7 +57,10 @@ export function createOaWebhook(deps: OaWebhookDeps): Router {
     }
     const matched = verifySignature(req.get(SIGNATURE_HEADER), raw, body, deps.candidates);
     if (!matched) {
-      log.warn({ event: typeof body.event_name === "string" ? body.event_name.slice(0, 64) : undefined }, "Zalo OA webhook with a bad or missing signature refused");
+      log.warn(
+        { event: typeof body.event_name === "string" ? body.event_name.slice(0, 64) : undefined },
+        "Zalo OA webhook with a bad or missing signature refused",
+      );
       res.status(401).json({ error: "unauthorized" });
       return;
     }
@@ -66,7 +69,8 @@ export function createOaWebhook(deps: OaWebhookDeps): Router {
       // Settles the facts sheet's open question (which key, which first term) on the first real event.
       log.info({ signature: matched.name }, "Zalo OA webhook signature verified");
     }
-    if (body.app_id !== undefined && String(body.app_id) !== deps.appId) log.warn({ appId: String(body.app_id).slice(0, 40) }, "Zalo OA event for another app id");
+    if (body.app_id !== undefined && String(body.app_id) !== deps.appId)
+      log.warn({ appId: String(body.app_id).slice(0, 40) }, "Zalo OA event for another app id");
 
     const outcome = oaEventToInbound(body);
     try {
@@ -84,22 +88,43 @@ export function createOaWebhook(deps: OaWebhookDeps): Router {
         log.warn({ problem: outcome.problem }, "Zalo OA event rejected by validation; acknowledged");
         return;
       case "ignored":
-        if (outcome.reason === "unknown_event") log.info({ event: outcome.event.slice(0, 64) }, "unknown Zalo OA event acknowledged");
+        if (outcome.reason === "unknown_event")
+          log.info({ event: outcome.event.slice(0, 64) }, "unknown Zalo OA event acknowledged");
         return;
       case "subscription": {
-        await deps.recordInteraction(outcome.userId, outcome.at).catch((err: unknown) => log.warn({ err: String(err) }, "could not record a Zalo OA interaction"));
+        await deps
+          .recordInteraction(outcome.userId, outcome.at)
+          .catch((err: unknown) => log.warn({ err: String(err) }, "could not record a Zalo OA interaction"));
         if (!(await deps.firstTime(outcome.key))) return;
-        const event: FollowEvent = { userId: outcome.userId, followed: outcome.followed, at: outcome.at, ...(outcome.source ? { source: outcome.source } : {}) };
+        const event: FollowEvent = {
+          userId: outcome.userId,
+          followed: outcome.followed,
+          at: outcome.at,
+          ...(outcome.source ? { source: outcome.source } : {}),
+        };
         if (deps.onFollow) await deps.onFollow(event);
         else log.info({ followed: event.followed }, "Zalo OA follow event (subscriptions not built yet)");
         // A new follower is greeted like someone who said hello: the greeting says they are talking
         // to an automated assistant and shows the menu (following opens Zalo's reply window).
-        if (event.followed) await deps.inbound.accept({ channel: "zalo_oa", chatId: event.userId.slice(0, 128), userId: event.userId.slice(0, 128), messageId: outcome.key.slice(0, 200), at: event.at, text: "/start" });
+        if (event.followed)
+          await deps.inbound.accept({
+            channel: "zalo_oa",
+            chatId: event.userId.slice(0, 128),
+            userId: event.userId.slice(0, 128),
+            messageId: outcome.key.slice(0, 200),
+            at: event.at,
+            text: "/start",
+          });
         return;
       }
       case "message": {
         const m = outcome.message;
-        if (!m.platform?.anonymous) await deps.recordInteraction(m.userId, m.at).catch((err: unknown) => log.warn({ err: String(err) }, "could not record a Zalo OA interaction"));
+        if (!m.platform?.anonymous)
+          await deps
+            .recordInteraction(m.userId, m.at)
+            .catch((err: unknown) =>
+              log.warn({ err: String(err) }, "could not record a Zalo OA interaction"),
+            );
         await deps.inbound.accept(m);
         return;
       }
@@ -111,6 +136,9 @@ export function createOaWebhook(deps: OaWebhookDeps): Router {
 
 function withinBudget<T>(p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("took longer than the webhook budget")), ACCEPT_BUDGET_MS)));
+  const timeout = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => reject(new Error("took longer than the webhook budget")), ACCEPT_BUDGET_MS)),
+  );
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -6,7 +6,14 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Lang, Translator } from "../../i18n/locales.js";
-import { MediaRejectedError, PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter, type Reply } from "../types.js";
+import {
+  MediaRejectedError,
+  PermanentSendError,
+  RecipientUnreachableError,
+  RetryAfterError,
+  type ChannelAdapter,
+  type Reply,
+} from "../types.js";
 import { isRetryableZaloError, ZaloApiError, type ZaloClient } from "./client.js";
 import { ZALO_MEDIA_HOST_DEFAULTS, type MediaFetchPolicy } from "../media-fetch.js";
 import { downloadZaloPhoto } from "./evidence.js";
@@ -78,7 +85,13 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ChannelAdapter {
       };
       if (reply.media) {
         const caption = reply.media.caption?.slice(0, ZALO_TEXT_LIMIT);
-        await deliver(() => deps.client.sendPhoto({ chat_id: chatId, photo: reply.media!.url, ...(caption ? { caption } : {}) }));
+        await deliver(() =>
+          deps.client.sendPhoto({
+            chat_id: chatId,
+            photo: reply.media!.url,
+            ...(caption ? { caption } : {}),
+          }),
+        );
       }
       for (const text of parts) await deliver(() => deps.client.sendMessage({ chat_id: chatId, text }));
     },
@@ -89,7 +102,9 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ChannelAdapter {
 
     fetchMedia(ref, maxBytes) {
       if (!ref.url) return Promise.reject(new MediaRejectedError("unavailable"));
-      return downloadZaloPhoto(ref.url, maxBytes, { policy: deps.mediaPolicy ?? { hosts: ZALO_MEDIA_HOST_DEFAULTS } });
+      return downloadZaloPhoto(ref.url, maxBytes, {
+        policy: deps.mediaPolicy ?? { hosts: ZALO_MEDIA_HOST_DEFAULTS },
+      });
     },
   };
 }

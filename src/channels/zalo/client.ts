@@ -14,7 +14,10 @@ export const ZALO_API_ROOT = "https://bot-api.zaloplatforms.com";
 /** Anything the Zalo client throws. */
 export class ZaloError extends Error {
   override name = "ZaloError";
-  constructor(message: string, readonly method: string) {
+  constructor(
+    message: string,
+    readonly method: string,
+  ) {
     super(message);
   }
 }
@@ -26,7 +29,11 @@ export class ZaloError extends Error {
  */
 export class ZaloApiError extends ZaloError {
   override name = "ZaloApiError";
-  constructor(method: string, readonly errorCode: number, readonly description: string) {
+  constructor(
+    method: string,
+    readonly errorCode: number,
+    readonly description: string,
+  ) {
     super(`Zalo ${method} failed: ${errorCode} ${description}`, method);
   }
 }
@@ -34,7 +41,10 @@ export class ZaloApiError extends ZaloError {
 /** The request never got an answer (connection refused, reset, timeout). */
 export class ZaloNetworkError extends ZaloError {
   override name = "ZaloNetworkError";
-  constructor(method: string, readonly code: string) {
+  constructor(
+    method: string,
+    readonly code: string,
+  ) {
     super(`Zalo ${method} unreachable: ${code}`, method);
   }
 }
@@ -42,7 +52,10 @@ export class ZaloNetworkError extends ZaloError {
 /** Zalo answered something that is not the documented shape; retrying would not change it. */
 export class ZaloInvalidResponseError extends ZaloError {
   override name = "ZaloInvalidResponseError";
-  constructor(method: string, readonly problem: string) {
+  constructor(
+    method: string,
+    readonly problem: string,
+  ) {
     super(`Zalo ${method} answered an unexpected shape: ${problem}`, method);
   }
 }
@@ -85,7 +98,12 @@ const envelopeSchema = z.looseObject({
 });
 
 const idSchema = z.union([z.string(), z.number()]).transform(String);
-export const botInfoSchema = z.looseObject({ id: idSchema, account_name: z.string().optional(), account_type: z.string().optional(), can_join_groups: z.boolean().optional() });
+export const botInfoSchema = z.looseObject({
+  id: idSchema,
+  account_name: z.string().optional(),
+  account_type: z.string().optional(),
+  can_join_groups: z.boolean().optional(),
+});
 export const webhookInfoSchema = z.looseObject({ url: z.string(), updated_at: z.coerce.number().optional() });
 export const sentMessageSchema = z.looseObject({ message_id: idSchema, date: z.coerce.number().optional() });
 
@@ -143,7 +161,10 @@ export class ZaloClient {
    */
   async getUpdates(params: { timeout: number }, opts?: CallOptions): Promise<unknown> {
     try {
-      const result = await this.call("getUpdates", { timeout: String(params.timeout) }, z.unknown(), { ...opts, timeoutMs: this.timeoutMs + params.timeout * 1_000 });
+      const result = await this.call("getUpdates", { timeout: String(params.timeout) }, z.unknown(), {
+        ...opts,
+        timeoutMs: this.timeoutMs + params.timeout * 1_000,
+      });
       const unwrapped = unwrapZaloBody(result);
       const first = Array.isArray(unwrapped) ? unwrapped[0] : unwrapped;
       // Returned unvalidated: an update taken from Zalo cannot be fetched again, so the caller reads
@@ -160,16 +181,27 @@ export class ZaloClient {
   }
 
   /** `photo` is an image URL Zalo fetches itself. */
-  sendPhoto(params: { chat_id: string; photo: string; caption?: string }, opts?: CallOptions): Promise<ZaloSentMessage> {
+  sendPhoto(
+    params: { chat_id: string; photo: string; caption?: string },
+    opts?: CallOptions,
+  ): Promise<ZaloSentMessage> {
     return this.call("sendPhoto", params, sentMessageSchema, opts);
   }
 
   /** Shows "typing…"; the answer is only `{ok:true}`. */
-  async sendChatAction(params: { chat_id: string; action: "typing" | "upload_photo" }, opts?: CallOptions): Promise<void> {
+  async sendChatAction(
+    params: { chat_id: string; action: "typing" | "upload_photo" },
+    opts?: CallOptions,
+  ): Promise<void> {
     await this.call("sendChatAction", params, z.unknown(), opts);
   }
 
-  private async call<S extends z.ZodType>(method: string, params: object, schema: S, opts: CallOptions & { timeoutMs?: number } = {}): Promise<z.infer<S>> {
+  private async call<S extends z.ZodType>(
+    method: string,
+    params: object,
+    schema: S,
+    opts: CallOptions & { timeoutMs?: number } = {},
+  ): Promise<z.infer<S>> {
     const retries = opts.retries ?? this.retries;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -187,10 +219,18 @@ export class ZaloClient {
     return Math.min(this.baseDelayMs * 2 ** attempt, this.maxDelayMs) * (0.75 + Math.random() * 0.5);
   }
 
-  private async once<S extends z.ZodType>(method: string, params: object, schema: S, opts: CallOptions & { timeoutMs?: number }): Promise<z.infer<S>> {
+  private async once<S extends z.ZodType>(
+    method: string,
+    params: object,
+    schema: S,
+    opts: CallOptions & { timeoutMs?: number },
+  ): Promise<z.infer<S>> {
     let res;
     try {
-      res = await this.http.post(method, params, { timeout: opts.timeoutMs ?? this.timeoutMs, signal: opts.signal });
+      res = await this.http.post(method, params, {
+        timeout: opts.timeoutMs ?? this.timeoutMs,
+        signal: opts.signal,
+      });
     } catch (err) {
       // Never surface axios's error as is: its config carries the URL, and the URL carries the token.
       const code = axios.isAxiosError(err) ? (err.code ?? "ERR_NETWORK") : "ERR_UNKNOWN";
@@ -203,9 +243,18 @@ export class ZaloClient {
       throw new ZaloInvalidResponseError(method, "not a Zalo envelope");
     }
     const e = envelope.data;
-    if (!e.ok) throw new ZaloApiError(method, e.error_code ?? (res.status >= 400 ? res.status : 400), e.description ?? "");
+    if (!e.ok)
+      throw new ZaloApiError(
+        method,
+        e.error_code ?? (res.status >= 400 ? res.status : 400),
+        e.description ?? "",
+      );
     const result = schema.safeParse(e.result);
-    if (!result.success) throw new ZaloInvalidResponseError(method, result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    if (!result.success)
+      throw new ZaloInvalidResponseError(
+        method,
+        result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      );
     return result.data;
   }
 }

@@ -46,7 +46,14 @@ export const zaloUpdateSchema = z.looseObject({
 export type ZaloUpdate = z.infer<typeof zaloUpdateSchema>;
 
 /** The events this bot understands; anything else is acknowledged and ignored. `message.link.received` appears only in speculative code, read as a link preview. */
-export const KNOWN_EVENTS = ["message.text.received", "message.image.received", "message.sticker.received", "message.voice.received", "message.unsupported.received", "message.link.received"] as const;
+export const KNOWN_EVENTS = [
+  "message.text.received",
+  "message.image.received",
+  "message.sticker.received",
+  "message.voice.received",
+  "message.unsupported.received",
+  "message.link.received",
+] as const;
 type KnownEvent = (typeof KNOWN_EVENTS)[number];
 
 /** What to do with one delivery. `keys` is a sample of the payload's field names (never values), for the log. */
@@ -57,7 +64,8 @@ export type ZaloEventOutcome =
 
 /** Unwraps `{ok:true, result:{...}}`; a flat body is returned as it is. */
 export function unwrapZaloBody(body: unknown): unknown {
-  if (body && typeof body === "object" && !Array.isArray(body) && "result" in body && "ok" in body) return (body as { result: unknown }).result;
+  if (body && typeof body === "object" && !Array.isArray(body) && "result" in body && "ok" in body)
+    return (body as { result: unknown }).result;
   return body;
 }
 
@@ -89,12 +97,23 @@ export function sampleKeys(raw: unknown, depth = 0): string {
  */
 export function zaloEventToInbound(body: unknown): ZaloEventOutcome {
   const raw = unwrapZaloBody(body);
-  if (raw === undefined || raw === null || (typeof raw === "object" && !Array.isArray(raw) && Object.keys(raw).length === 0)) return { kind: "ignored", reason: "empty" };
+  if (
+    raw === undefined ||
+    raw === null ||
+    (typeof raw === "object" && !Array.isArray(raw) && Object.keys(raw).length === 0)
+  )
+    return { kind: "ignored", reason: "empty" };
   const parsed = zaloUpdateSchema.safeParse(raw);
-  if (!parsed.success) return { kind: "invalid", problem: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), keys: sampleKeys(raw) };
+  if (!parsed.success)
+    return {
+      kind: "invalid",
+      problem: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      keys: sampleKeys(raw),
+    };
   const update = parsed.data;
   const event = update.event_name ?? inferEvent(update.message);
-  if (!event || !(KNOWN_EVENTS as readonly string[]).includes(event)) return { kind: "ignored", reason: "unknown_event", keys: sampleKeys(raw) };
+  if (!event || !(KNOWN_EVENTS as readonly string[]).includes(event))
+    return { kind: "ignored", reason: "unknown_event", keys: sampleKeys(raw) };
   const m = update.message;
   if (!m) return { kind: "ignored", reason: "no_message", keys: sampleKeys(raw) };
   if (m.from?.is_bot) return { kind: "ignored", reason: "from_bot" };
@@ -114,17 +133,31 @@ export function zaloEventToInbound(body: unknown): ZaloEventOutcome {
     ...(group ? { chatType: "group" as const } : {}),
   };
   // A shape we could not read is still a person writing to us: they get an answer, the log gets the field names.
-  const unreadable = (problem: string): ZaloEventOutcome => ({ kind: "message", message: { ...base, unsupported: "other" }, keys: `${problem}: ${sampleKeys(raw)}` });
+  const unreadable = (problem: string): ZaloEventOutcome => ({
+    kind: "message",
+    message: { ...base, unsupported: "other" },
+    keys: `${problem}: ${sampleKeys(raw)}`,
+  });
 
   switch (event as KnownEvent) {
     case "message.text.received":
       if (m.text === undefined) return unreadable("text missing");
-      return { kind: "message", message: { ...base, text: (group ? withoutLeadingMention(m.text) : m.text).slice(0, 20_000) } };
+      return {
+        kind: "message",
+        message: { ...base, text: (group ? withoutLeadingMention(m.text) : m.text).slice(0, 20_000) },
+      };
     case "message.image.received": {
       const url = imageUrlOf(m);
       if (!url) return unreadable("no image address");
       const caption = m.caption?.trim();
-      return { kind: "message", message: { ...base, media: { kind: "photo", url: url.slice(0, 2048) }, ...(caption ? { text: caption.slice(0, 20_000) } : {}) } };
+      return {
+        kind: "message",
+        message: {
+          ...base,
+          media: { kind: "photo", url: url.slice(0, 2048) },
+          ...(caption ? { text: caption.slice(0, 20_000) } : {}),
+        },
+      };
     }
     case "message.sticker.received":
       return { kind: "message", message: { ...base, unsupported: "sticker" } };
@@ -135,9 +168,11 @@ export function zaloEventToInbound(body: unknown): ZaloEventOutcome {
       // A link preview, where it can be told apart from a protected sender: its address, when given, is read as typed text.
       const link = linkOf(m);
       if (link) return { kind: "message", message: { ...base, text: link.slice(0, 2048) } };
-      if (event === "message.link.received" || /link/i.test(m.message_type ?? "")) return { kind: "message", message: { ...base, unsupported: "link" } };
+      if (event === "message.link.received" || /link/i.test(m.message_type ?? ""))
+        return { kind: "message", message: { ...base, unsupported: "link" } };
       const image = imageUrlOf(m);
-      if (image) return { kind: "message", message: { ...base, media: { kind: "photo", url: image.slice(0, 2048) } } };
+      if (image)
+        return { kind: "message", message: { ...base, media: { kind: "photo", url: image.slice(0, 2048) } } };
       // The docs: a sender in a protected group (children, people with disabilities) arrives as this event, content withheld.
       return { kind: "message", message: { ...base, unsupported: "protected" } };
     }
@@ -150,7 +185,12 @@ function urlIn(v: unknown, depth = 0): string | undefined {
   if (typeof v === "string") return /^https?:\/\/\S+$/i.test(v.trim()) ? v.trim() : undefined;
   if (Array.isArray(v)) {
     // Several sizes of one photo: the largest, when sizes are given; otherwise the first.
-    const area = (x: unknown) => (x && typeof x === "object" ? Number((x as Record<string, unknown>).width ?? 0) * Number((x as Record<string, unknown>).height ?? 0) || Number((x as Record<string, unknown>).size ?? 0) : 0);
+    const area = (x: unknown) =>
+      x && typeof x === "object"
+        ? Number((x as Record<string, unknown>).width ?? 0) *
+            Number((x as Record<string, unknown>).height ?? 0) ||
+          Number((x as Record<string, unknown>).size ?? 0)
+        : 0;
     const sorted = [...v].sort((a, b) => area(b) - area(a));
     for (const x of sorted) {
       const u = urlIn(x, depth + 1);
@@ -170,7 +210,11 @@ function urlIn(v: unknown, depth = 0): string | undefined {
 
 /** `attachments[]` entries of one type ("image", "link"): `{type, payload:{url}}` or `{type, url}`. */
 function attachmentsOf(m: ZaloMessage, types: RegExp): unknown[] {
-  return Array.isArray(m.attachments) ? m.attachments.filter((a) => a && typeof a === "object" && types.test(String((a as Record<string, unknown>).type ?? ""))) : [];
+  return Array.isArray(m.attachments)
+    ? m.attachments.filter(
+        (a) => a && typeof a === "object" && types.test(String((a as Record<string, unknown>).type ?? "")),
+      )
+    : [];
 }
 
 /** The image address of an image event: `photo_url` (real payloads), `photo` (docs; string, object or array), then `attachments`. */
@@ -179,7 +223,12 @@ export function imageUrlOf(m: ZaloMessage): string | undefined {
 }
 
 function linkOf(m: ZaloMessage): string | undefined {
-  return urlIn(m.link) ?? urlIn(attachmentsOf(m, /^link$/i)) ?? (m.url && !/\.(jpe?g|png|gif|webp)(\?|$)/i.test(m.url) ? urlIn(m.url) : undefined) ?? (m.text ? urlIn(m.text) : undefined);
+  return (
+    urlIn(m.link) ??
+    urlIn(attachmentsOf(m, /^link$/i)) ??
+    (m.url && !/\.(jpe?g|png|gif|webp)(\?|$)/i.test(m.url) ? urlIn(m.url) : undefined) ??
+    (m.text ? urlIn(m.text) : undefined)
+  );
 }
 
 /** "@Trợ lý CĐS chỉ tiêu cấp xã" → "chỉ tiêu cấp xã" is not possible without the bot's name; only a leading "@word" is dropped. */

@@ -32,12 +32,27 @@ export function createZaloModule(deps: ZaloModuleDeps): ChannelModule {
   // Evidence links may lead only to Zalo's media hosts, or to the configured Bot API server itself
   // (a self-hosted or test server is trusted as configured, like the token we send it).
   const mediaPolicy = { hosts: config.mediaHosts, trustedOrigins: [config.apiRoot] };
-  const adapter = createZaloAdapter({ client: sender, i18n: deps.i18n, langOf: deps.langOf, redis: deps.redis, prefix: deps.prefix, logger, mediaPolicy });
+  const adapter = createZaloAdapter({
+    client: sender,
+    i18n: deps.i18n,
+    langOf: deps.langOf,
+    redis: deps.redis,
+    prefix: deps.prefix,
+    logger,
+    mediaPolicy,
+  });
 
   if (config.mode === "polling") {
-    const poller = new ZaloPoller({ client: new ZaloClient({ token: config.token, apiRoot: config.apiRoot }), inbound: deps.inbound, logger });
+    const poller = new ZaloPoller({
+      client: new ZaloClient({ token: config.token, apiRoot: config.apiRoot }),
+      inbound: deps.inbound,
+      logger,
+    });
     return { adapter, start: () => poller.start(), stop: () => poller.stop() };
   }
   if (!config.webhookSecret) throw new Error("ZALO_WEBHOOK_SECRET is required in webhook mode");
-  return { adapter, webhook: createZaloWebhook({ secret: config.webhookSecret, inbound: deps.inbound, logger }) };
+  return {
+    adapter,
+    webhook: createZaloWebhook({ secret: config.webhookSecret, inbound: deps.inbound, logger }),
+  };
 }

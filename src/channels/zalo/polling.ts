@@ -51,7 +51,10 @@ export class ZaloPoller {
     let failures = 0;
     while (this.running) {
       try {
-        const update = await this.deps.client.getUpdates({ timeout: this.deps.timeoutSeconds ?? 30 }, { signal: this.abort.signal, retries: 0 });
+        const update = await this.deps.client.getUpdates(
+          { timeout: this.deps.timeoutSeconds ?? 30 },
+          { signal: this.abort.signal, retries: 0 },
+        );
         failures = 0;
         if (update) await this.hand(update);
       } catch (err) {
@@ -73,7 +76,10 @@ export class ZaloPoller {
         await this.deps.inbound.accept(outcome.message);
         return;
       } catch (err) {
-        this.log.error({ messageId: outcome.message.messageId, attempt, err: (err as Error).message }, "could not enqueue a polled Zalo update; retrying");
+        this.log.error(
+          { messageId: outcome.message.messageId, attempt, err: (err as Error).message },
+          "could not enqueue a polled Zalo update; retrying",
+        );
         await this.pause(Math.min(500 * attempt, 5_000));
       }
     }

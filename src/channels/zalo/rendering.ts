@@ -15,17 +15,24 @@ export const ZALO_TEXT_LIMIT = 2_000;
  * @example renderZaloText({ text: "Quý anh/chị muốn làm gì?", choices }, "Vui lòng trả lời bằng số:")
  * // ["Quý anh/chị muốn làm gì?\n\nVui lòng trả lời bằng số:\n1. Hỏi đáp\n2. Đề cử"]
  */
-export function renderZaloText(reply: Pick<Reply, "text" | "choices">, leadIn: string, limit = ZALO_TEXT_LIMIT): string[] {
+export function renderZaloText(
+  reply: Pick<Reply, "text" | "choices">,
+  leadIn: string,
+  limit = ZALO_TEXT_LIMIT,
+): string[] {
   const body = reply.text.trim();
   if (!reply.choices?.length) return splitText(body, limit);
   // A prompt that already ends with ":" introduces its list itself ("… gõ số thứ tự:"): no second lead-in.
   const introduced = body.endsWith(":");
-  const list = [...(introduced ? [] : [leadIn]), ...reply.choices.map((c, i) => `${i + 1}. ${c.label}`)].join("\n");
+  const list = [...(introduced ? [] : [leadIn]), ...reply.choices.map((c, i) => `${i + 1}. ${c.label}`)].join(
+    "\n",
+  );
   const whole = body ? `${body}${introduced ? "\n" : "\n\n"}${list}` : list;
   if (whole.length <= limit) return [whole];
   const parts = splitText(body, limit);
   const last = parts.at(-1);
-  if (last !== undefined && last.length + 2 + list.length <= limit) parts[parts.length - 1] = `${last}\n\n${list}`;
+  if (last !== undefined && last.length + 2 + list.length <= limit)
+    parts[parts.length - 1] = `${last}\n\n${list}`;
   else parts.push(...splitText(list, limit));
   return parts;
 }
@@ -40,7 +47,13 @@ export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
   const trimmed = text.trim();
   if (!trimmed) return [];
   if (trimmed.length <= limit) return [trimmed];
-  return pack(trimmed.split(/\n[ \t]*\n+/), "\n\n", limit, (paragraph) => pack(paragraph.split("\n"), "\n", limit, (line) => pack(sentencesOf(line), " ", limit, (sentence) => pack(sentence.split(" "), " ", limit, hardCut(limit)))));
+  return pack(trimmed.split(/\n[ \t]*\n+/), "\n\n", limit, (paragraph) =>
+    pack(paragraph.split("\n"), "\n", limit, (line) =>
+      pack(sentencesOf(line), " ", limit, (sentence) =>
+        pack(sentence.split(" "), " ", limit, hardCut(limit)),
+      ),
+    ),
+  );
 }
 
 /** Greedily joins pieces with `sep` while they fit; a piece too long on its own is cut by `cut`. */

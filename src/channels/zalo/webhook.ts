@@ -57,7 +57,10 @@ export function createZaloWebhook(deps: ZaloWebhookDeps): Router {
         const result = await deps.inbound.accept(outcome.message);
         res.status(200).json({ ok: true, status: result });
       } catch (err) {
-        log.error({ messageId: outcome.message.messageId, err: (err as Error).message }, "could not enqueue a Zalo event; Zalo will retry");
+        log.error(
+          { messageId: outcome.message.messageId, err: (err as Error).message },
+          "could not enqueue a Zalo event; Zalo will retry",
+        );
         res.status(503).json({ ok: false, error: "unavailable" });
       }
     },
@@ -70,7 +73,10 @@ export function createZaloWebhook(deps: ZaloWebhookDeps): Router {
       res.status(413).json({ ok: false, error: "too_large" });
       return;
     }
-    log.warn({ problem: err.type ?? "unreadable body", status: err.status }, "unreadable Zalo delivery acknowledged");
+    log.warn(
+      { problem: err.type ?? "unreadable body", status: err.status },
+      "unreadable Zalo delivery acknowledged",
+    );
     res.status(200).json({ ok: true });
   };
   router.use(onError);
@@ -82,7 +88,13 @@ export function createZaloWebhook(deps: ZaloWebhookDeps): Router {
  * shows up in the logs without anyone's message in them.
  */
 export function logOutcome(log: Logger, outcome: ZaloEventOutcome): void {
-  if (outcome.kind === "invalid") log.warn({ problem: outcome.problem, keys: outcome.keys }, "unreadable Zalo event acknowledged");
-  else if (outcome.kind === "message" && outcome.keys) log.warn({ chatId: outcome.message.chatId, keys: outcome.keys }, "Zalo message in an unknown shape; the person is asked to type");
-  else if (outcome.kind === "ignored" && outcome.keys) log.info({ reason: outcome.reason, keys: outcome.keys }, "Zalo event ignored");
+  if (outcome.kind === "invalid")
+    log.warn({ problem: outcome.problem, keys: outcome.keys }, "unreadable Zalo event acknowledged");
+  else if (outcome.kind === "message" && outcome.keys)
+    log.warn(
+      { chatId: outcome.message.chatId, keys: outcome.keys },
+      "Zalo message in an unknown shape; the person is asked to type",
+    );
+  else if (outcome.kind === "ignored" && outcome.keys)
+    log.info({ reason: outcome.reason, keys: outcome.keys }, "Zalo event ignored");
 }

@@ -15,7 +15,14 @@ describe("an inbound message that fails after every retry", () => {
   const logs: Array<Record<string, unknown>> = [];
   beforeAll(async () => {
     fake = await new FakeTelegram().start();
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret", TELEGRAM_API_ROOT: fake.url }, { inboundRetry: { attempts: 2, delayMs: 50 }, logs });
+    t = await startTestSystem(
+      {
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_WEBHOOK_SECRET: "s3cret-s3cret",
+        TELEGRAM_API_ROOT: fake.url,
+      },
+      { inboundRetry: { attempts: 2, delayMs: 50 }, logs },
+    );
   });
   afterAll(async () => {
     await t?.stop();
@@ -30,7 +37,9 @@ describe("an inbound message that fails after every retry", () => {
     await u.say("Hợp tác xã Chè Xanh");
     await u.say("bỏ qua");
     await u.say("Hàm Yên");
-    const evidence = (await u.say("Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè của hợp tác xã.")).join("\n");
+    const evidence = (
+      await u.say("Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè của hợp tác xã.")
+    ).join("\n");
     expect(evidence).toMatch(/minh chứng/i);
   }
 
@@ -43,16 +52,33 @@ describe("an inbound message that fails after every retry", () => {
     expect(photo).toContain("chưa nhận được ảnh");
     expect(photo).toContain("gửi lại");
 
-    const file = (await u.deliver(documentUpdate(u.chatId, { file_id: "doc-1", file_name: "bien-ban-nghiem-thu.pdf", mime_type: "application/pdf", file_size: 5_000 }), 300)).join("\n");
+    const file = (
+      await u.deliver(
+        documentUpdate(u.chatId, {
+          file_id: "doc-1",
+          file_name: "bien-ban-nghiem-thu.pdf",
+          mime_type: "application/pdf",
+          file_size: 5_000,
+        }),
+        300,
+      )
+    ).join("\n");
     expect(file).toContain("“bien-ban-nghiem-thu.pdf”");
 
     const warns = logs.filter((l) => l.level === 40 && String(l.msg).includes("failed after every retry"));
     expect(warns).toHaveLength(2);
     for (const w of warns) {
-      expect(w).toMatchObject({ channel: "telegram", chatId: String(u.chatId), updateKind: "media", errorClass: "TelegramUnavailableError" });
+      expect(w).toMatchObject({
+        channel: "telegram",
+        chatId: String(u.chatId),
+        updateKind: "media",
+        errorClass: "TelegramUnavailableError",
+      });
       expect(JSON.stringify(w)).not.toContain("bien-ban");
     }
-    expect((t.system.inboundFinalFailures as MemoryCounter).value({ channel: "telegram", kind: "media" })).toBe(2);
+    expect(
+      (t.system.inboundFinalFailures as MemoryCounter).value({ channel: "telegram", kind: "media" }),
+    ).toBe(2);
   });
 
   it("answers in English to a person who chose English", async () => {
@@ -66,6 +92,8 @@ describe("an inbound message that fails after every retry", () => {
     await u.say("Ham Yen");
     await u.say("A QR code traceability application for all of the cooperative's tea products.");
     for (let i = 0; i < 4; i++) fake.script("getFile", FakeTelegram.error(500, "Internal Server Error"));
-    expect((await u.sendPhoto(300)).join("\n")).toContain("Sorry, the photo you just sent could not be received");
+    expect((await u.sendPhoto(300)).join("\n")).toContain(
+      "Sorry, the photo you just sent could not be received",
+    );
   });
 });

@@ -16,7 +16,12 @@ describe("a full nomination on Telegram with buttons and a photo as evidence", (
   beforeAll(async () => {
     fake = await new FakeTelegram().start();
     fake.addFile("large", JPEG, "photos/file_9.jpg");
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, EVIDENCE_MAX_BYTES: String(1024 * 1024) });
+    t = await startTestSystem({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+      EVIDENCE_MAX_BYTES: String(1024 * 1024),
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -33,7 +38,9 @@ describe("a full nomination on Telegram with buttons and a photo as evidence", (
     await u.say("Hợp tác xã Chè Xanh");
     await u.say("bỏ qua");
     await u.say("Hàm Yên");
-    await u.say("Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè, bán hàng trên sàn thương mại điện tử.");
+    await u.say(
+      "Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè, bán hàng trên sàn thương mại điện tử.",
+    );
     expect((await u.sendPhoto(800)).join("\n")).toContain("1/5");
     await u.say("xong");
     await u.say("Lý Văn Cường");
@@ -42,7 +49,9 @@ describe("a full nomination on Telegram with buttons and a photo as evidence", (
     expect(summary).toContain("Hợp tác xã Chè Xanh");
 
     // The category keyboard was removed when it was answered; a press that still arrives changes nothing.
-    expect(fake.callsOf("editMessageReplyMarkup", u.chatId).map((c) => c.body.message_id)).toContain(category.messageId);
+    expect(fake.callsOf("editMessageReplyMarkup", u.chatId).map((c) => c.body.message_id)).toContain(
+      category.messageId,
+    );
     await u.pressAgain(category);
 
     const confirm = u.button(/xác nhận|gửi/i);

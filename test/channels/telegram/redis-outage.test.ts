@@ -14,7 +14,12 @@ describe("Telegram webhook while Redis is down", () => {
     fake = await new FakeTelegram().start();
     // Redis as production runs it (AOF, see docker-compose.yml): a crash loses no queued job.
     redis = await startPrivateRedis();
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, REDIS_URL: redis.url });
+    t = await startTestSystem({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+      REDIS_URL: redis.url,
+    });
   });
   afterAll(async () => {
     await redis?.start().catch(() => {}); // let the system shut down cleanly

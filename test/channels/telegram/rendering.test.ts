@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { escapeHtml } from "../../../src/channels/telegram/html.js";
 import { splitMessage, TELEGRAM_TEXT_LIMIT } from "../../../src/channels/telegram/message-parts.js";
-import { CallbackDataError, decodeCallbackData, encodeCallbackData } from "../../../src/channels/telegram/callback-data.js";
+import {
+  CallbackDataError,
+  decodeCallbackData,
+  encodeCallbackData,
+} from "../../../src/channels/telegram/callback-data.js";
 import { inlineKeyboard } from "../../../src/channels/telegram/keyboard.js";
 
 describe("HTML escaping for Telegram's HTML parse mode", () => {
@@ -59,7 +63,10 @@ describe("button payloads fit Telegram's 64-byte callback_data", () => {
   it("encodes token and choice id as token|id and reads them back", () => {
     expect(encodeCallbackData("q7", "yes")).toBe("q7|yes");
     expect(decodeCallbackData("q7|yes")).toEqual({ token: "q7", id: "yes" });
-    expect(decodeCallbackData("rv|approve.DC-2026-000001")).toEqual({ token: "rv", id: "approve.DC-2026-000001" });
+    expect(decodeCallbackData("rv|approve.DC-2026-000001")).toEqual({
+      token: "rv",
+      id: "approve.DC-2026-000001",
+    });
   });
 
   it("accepts exactly 64 bytes and refuses 65", () => {

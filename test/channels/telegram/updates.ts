@@ -14,11 +14,24 @@ export function user(id: number, extra: Record<string, unknown> = {}) {
 export function textUpdate(chatId: number, text: string, extra: Record<string, unknown> = {}) {
   return {
     update_id: nextUpdateId++,
-    message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private", first_name: "Lan" }, from: user(chatId), text, ...extra },
+    message: {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: "private", first_name: "Lan" },
+      from: user(chatId),
+      text,
+      ...extra,
+    },
   };
 }
 
-export function callbackUpdate(chatId: number, data: string, messageId = 42, chatType = "private", fromId = chatId) {
+export function callbackUpdate(
+  chatId: number,
+  data: string,
+  messageId = 42,
+  chatType = "private",
+  fromId = chatId,
+) {
   return {
     update_id: nextUpdateId++,
     callback_query: {
@@ -26,7 +39,12 @@ export function callbackUpdate(chatId: number, data: string, messageId = 42, cha
       from: user(fromId),
       chat_instance: "ci",
       data,
-      message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: chatType }, text: "question" },
+      message: {
+        message_id: messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chatId, type: chatType },
+        text: "question",
+      },
     },
   };
 }
@@ -48,18 +66,41 @@ export function photoUpdate(chatId: number) {
   };
 }
 
-export function documentUpdate(chatId: number, document: { file_id: string; file_name?: string; mime_type?: string; file_size?: number }, extra: Record<string, unknown> = {}) {
+export function documentUpdate(
+  chatId: number,
+  document: { file_id: string; file_name?: string; mime_type?: string; file_size?: number },
+  extra: Record<string, unknown> = {},
+) {
   return {
     update_id: nextUpdateId++,
-    message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: user(chatId), document: { file_unique_id: `u${document.file_id}`, ...document }, ...extra },
+    message: {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: "private" },
+      from: user(chatId),
+      document: { file_unique_id: `u${document.file_id}`, ...document },
+      ...extra,
+    },
   };
 }
 
 /** A message in a group (`chatId` negative), from `fromId`, optionally with entities or a reply. */
-export function groupTextUpdate(chatId: number, fromId: number, text: string, extra: Record<string, unknown> = {}) {
+export function groupTextUpdate(
+  chatId: number,
+  fromId: number,
+  text: string,
+  extra: Record<string, unknown> = {},
+) {
   return {
     update_id: nextUpdateId++,
-    message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "supergroup", title: "Tổ công nghệ số cộng đồng" }, from: user(fromId), text, ...extra },
+    message: {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: "supergroup", title: "Tổ công nghệ số cộng đồng" },
+      from: user(fromId),
+      text,
+      ...extra,
+    },
   };
 }
 
@@ -81,10 +122,19 @@ export function newChatId(): number {
 }
 
 /** `secret: null` sends no secret header at all. */
-export function postUpdate(baseUrl: string, update: unknown, secret: string | null = SECRET, contentType = "application/json"): Promise<Response> {
+export function postUpdate(
+  baseUrl: string,
+  update: unknown,
+  secret: string | null = SECRET,
+  contentType = "application/json",
+): Promise<Response> {
   const headers: Record<string, string> = { "content-type": contentType };
   if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
-  return fetch(`${baseUrl}/webhooks/telegram`, { method: "POST", headers, body: typeof update === "string" ? update : JSON.stringify(update) });
+  return fetch(`${baseUrl}/webhooks/telegram`, {
+    method: "POST",
+    headers,
+    body: typeof update === "string" ? update : JSON.stringify(update),
+  });
 }
 
 /**
@@ -95,7 +145,10 @@ export class TelegramUser {
   readonly chatId = newChatId();
   private seen = 0;
 
-  constructor(private readonly baseUrl: string, private readonly fake: import("../../support/fake-telegram.js").FakeTelegram) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fake: import("../../support/fake-telegram.js").FakeTelegram,
+  ) {}
 
   /** Sends a text and returns the texts of the bot's replies. */
   async say(text: string, settleMs = 400): Promise<string[]> {
@@ -110,14 +163,25 @@ export class TelegramUser {
 
   /** The callback_data and message of a button, for pressing it again later. */
   button(label: RegExp): { messageId: number; data: string } {
-    const withKeyboard = this.fake.callsOf("sendMessage", this.chatId).filter((c) => (c.body.reply_markup as { inline_keyboard?: unknown[] } | undefined)?.inline_keyboard?.length);
+    const withKeyboard = this.fake
+      .callsOf("sendMessage", this.chatId)
+      .filter(
+        (c) => (c.body.reply_markup as { inline_keyboard?: unknown[] } | undefined)?.inline_keyboard?.length,
+      );
     const last = withKeyboard.at(-1);
     if (!last) throw new Error("no message with buttons");
-    const buttons = (last.body.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> }).inline_keyboard.flat();
+    const buttons = (
+      last.body.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> }
+    ).inline_keyboard.flat();
     // Choices too long for a button are listed in full in the message, the buttons carry their
     // numbers: a person reads the list and presses the number.
-    const listed = String(last.body.text ?? "").split("\n").map((l) => /^(\d+)\. (.*)$/.exec(l)).find((m) => m && label.test(m[2]!));
-    const b = buttons.find((x) => label.test(x.text)) ?? (listed ? buttons.find((x) => x.text === listed[1]) : undefined);
+    const listed = String(last.body.text ?? "")
+      .split("\n")
+      .map((l) => /^(\d+)\. (.*)$/.exec(l))
+      .find((m) => m && label.test(m[2]!));
+    const b =
+      buttons.find((x) => label.test(x.text)) ??
+      (listed ? buttons.find((x) => x.text === listed[1]) : undefined);
     if (!b) throw new Error(`no button ${label} among ${buttons.map((x) => x.text).join(", ")}`);
     return { messageId: (last.result as { message_id: number }).message_id, data: b.callback_data };
   }
@@ -135,7 +199,8 @@ export class TelegramUser {
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     const before = this.seen;
     const deadline = Date.now() + 10_000;
-    while (this.fake.callsOf("sendMessage", this.chatId).length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (this.fake.callsOf("sendMessage", this.chatId).length === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
     await new Promise((r) => setTimeout(r, settleMs));
     const all = this.fake.callsOf("sendMessage", this.chatId);
     this.seen = all.length;

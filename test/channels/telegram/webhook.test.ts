@@ -12,7 +12,11 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
 
   beforeAll(async () => {
     fake = await new FakeTelegram("123:abc").start();
-    t = await startTestSystem({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url });
+    t = await startTestSystem({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -24,9 +28,12 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
     expect((await postUpdate(t.url, textUpdate(chat, "/start"))).status).toBe(200);
     await fake.waitFor("sendMessage", { chatId: chat });
     await sleep(500);
-    const withButtons = fake.callsOf("sendMessage", chat).filter((c) => (c.body.reply_markup as Keyboard | undefined)?.inline_keyboard?.length);
+    const withButtons = fake
+      .callsOf("sendMessage", chat)
+      .filter((c) => (c.body.reply_markup as Keyboard | undefined)?.inline_keyboard?.length);
     expect(withButtons.length).toBeGreaterThan(0);
-    for (const b of (withButtons[0]!.body.reply_markup as Keyboard).inline_keyboard.flat()) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+    for (const b of (withButtons[0]!.body.reply_markup as Keyboard).inline_keyboard.flat())
+      expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
   });
 
   it("a question gets the answer from the plan", async () => {
@@ -42,7 +49,11 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
     const chat = newChatId();
     const update = callbackUpdate(chat, "stale|1", 555);
     expect((await postUpdate(t.url, update)).status).toBe(200);
-    const answered = await waitForCall(fake, "answerCallbackQuery", (b) => b.callback_query_id === update.callback_query.id);
+    const answered = await waitForCall(
+      fake,
+      "answerCallbackQuery",
+      (b) => b.callback_query_id === update.callback_query.id,
+    );
     expect(answered).toHaveLength(1);
     const [edit] = await fake.waitFor("editMessageReplyMarkup", { chatId: chat });
     expect(edit!.body).toMatchObject({ message_id: 555 });
@@ -76,15 +87,29 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
   it("acknowledges unreadable authenticated bodies (200, so Telegram does not redeliver them forever) and refuses non-JSON (415) and oversized bodies (413)", async () => {
     expect((await postUpdate(t.url, "{not json")).status).toBe(200);
     expect((await postUpdate(t.url, { message: { text: "no update id" } })).status).toBe(200);
-    expect((await postUpdate(t.url, "update_id=1", SECRET, "application/x-www-form-urlencoded")).status).toBe(415);
+    expect((await postUpdate(t.url, "update_id=1", SECRET, "application/x-www-form-urlencoded")).status).toBe(
+      415,
+    );
     expect((await postUpdate(t.url, textUpdate(newChatId(), "x".repeat(300_000)))).status).toBe(413);
   });
 
   it("acknowledges edited messages and membership changes without replying", async () => {
     const chat = newChatId();
-    const edited = { update_id: 7_000_000 + chat, edited_message: { message_id: 1, date: 1, chat: { id: chat, type: "private" }, text: "sửa" } };
+    const edited = {
+      update_id: 7_000_000 + chat,
+      edited_message: { message_id: 1, date: 1, chat: { id: chat, type: "private" }, text: "sửa" },
+    };
     expect((await postUpdate(t.url, edited)).status).toBe(200);
-    const kicked = { update_id: 7_100_000 + chat, my_chat_member: { chat: { id: chat, type: "private" }, from: { id: chat, is_bot: false, first_name: "L" }, date: 1, old_chat_member: { status: "member", user: { id: 1, is_bot: true, first_name: "b" } }, new_chat_member: { status: "kicked", user: { id: 1, is_bot: true, first_name: "b" }, until_date: 0 } } };
+    const kicked = {
+      update_id: 7_100_000 + chat,
+      my_chat_member: {
+        chat: { id: chat, type: "private" },
+        from: { id: chat, is_bot: false, first_name: "L" },
+        date: 1,
+        old_chat_member: { status: "member", user: { id: 1, is_bot: true, first_name: "b" } },
+        new_chat_member: { status: "kicked", user: { id: 1, is_bot: true, first_name: "b" }, until_date: 0 },
+      },
+    };
     expect((await postUpdate(t.url, kicked)).status).toBe(200);
     await sleep(500);
     expect(fake.callsOf("sendMessage", chat)).toHaveLength(0);
@@ -119,7 +144,11 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
 
   it("a 5xx from Telegram is retried with backoff until the message is delivered", async () => {
     const chat = newChatId();
-    fake.script("sendMessage", FakeTelegram.error(500, "Internal Server Error"), FakeTelegram.error(502, "Bad Gateway"));
+    fake.script(
+      "sendMessage",
+      FakeTelegram.error(500, "Internal Server Error"),
+      FakeTelegram.error(502, "Bad Gateway"),
+    );
     await postUpdate(t.url, textUpdate(chat, "xin chào"));
     const calls = await fake.waitFor("sendMessage", { chatId: chat, count: 3, timeoutMs: 15_000 });
     expect(calls[2]!.body.text).toBe(calls[0]!.body.text);
@@ -127,7 +156,11 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
 
   it("a user who blocked the bot (403) is marked unreachable and not retried", async () => {
     const chat = newChatId();
-    await t.system.db.person.upsert({ where: { channel_externalId: { channel: "telegram", externalId: String(chat) } }, create: { channel: "telegram", externalId: String(chat), chatId: String(chat) }, update: {} });
+    await t.system.db.person.upsert({
+      where: { channel_externalId: { channel: "telegram", externalId: String(chat) } },
+      create: { channel: "telegram", externalId: String(chat), chatId: String(chat) },
+      update: {},
+    });
     fake.script("sendMessage", FakeTelegram.error(403, "Forbidden: bot was blocked by the user"));
     await postUpdate(t.url, textUpdate(chat, "xin chào"));
     await fake.waitFor("sendMessage", { chatId: chat });
@@ -143,7 +176,12 @@ describe("Telegram end to end: webhook → queue → engine → outbound → fak
   });
 });
 
-async function waitForCall(fake: FakeTelegram, method: string, match: (body: Record<string, unknown>) => boolean, timeoutMs = 10_000) {
+async function waitForCall(
+  fake: FakeTelegram,
+  method: string,
+  match: (body: Record<string, unknown>) => boolean,
+  timeoutMs = 10_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const got = fake.calls.filter((c) => c.method === method && match(c.body));

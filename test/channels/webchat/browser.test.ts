@@ -31,16 +31,27 @@ describe("the web chat in a browser", () => {
     const firstChoice = page.locator(".choices button").first();
     await firstChoice.waitFor({ timeout: 15_000 });
     const botCount = await page.locator(".msg.bot").count();
-    await page.locator(".choices button", { hasText: /Hỏi đáp/ }).first().click();
-    await page.waitForFunction((n) => document.querySelectorAll(".msg.bot").length > n, botCount, { timeout: 15_000 });
+    await page
+      .locator(".choices button", { hasText: /Hỏi đáp/ })
+      .first()
+      .click();
+    await page.waitForFunction((n) => document.querySelectorAll(".msg.bot").length > n, botCount, {
+      timeout: 15_000,
+    });
 
     await page.fill("#text", "chi tieu ho so cong viec cap xa");
     await page.click("#send");
-    await page.waitForFunction(() => [...document.querySelectorAll(".msg.bot")].some((e) => e.textContent?.includes("60%")), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll(".msg.bot")].some((e) => e.textContent?.includes("60%")),
+      undefined,
+      { timeout: 15_000 },
+    );
     // What the user typed is shown as text, never as HTML.
     await page.fill("#text", "<img src=x onerror=alert(1)>");
     await page.click("#send");
-    await expect(page.locator(".msg.me").last().locator("span:not(.sr-only)").first().textContent()).resolves.toBe("<img src=x onerror=alert(1)>");
+    await expect(
+      page.locator(".msg.me").last().locator("span:not(.sr-only)").first().textContent(),
+    ).resolves.toBe("<img src=x onerror=alert(1)>");
     expect(await page.locator(".msg img").count()).toBe(0);
     expect(errors, errors.join("\n")).toEqual([]);
   });

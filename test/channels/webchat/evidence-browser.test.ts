@@ -28,7 +28,12 @@ async function noiseJpeg(page: Page): Promise<Buffer> {
 
 const botTexts = (page: Page) => page.locator(".msg.bot").allTextContents();
 async function waitForBot(page: Page, pattern: RegExp, timeout = 15_000): Promise<void> {
-  await page.waitForFunction((src) => [...document.querySelectorAll(".msg.bot")].some((e) => new RegExp(src).test(e.textContent ?? "")), pattern.source, { timeout });
+  await page.waitForFunction(
+    (src) =>
+      [...document.querySelectorAll(".msg.bot")].some((e) => new RegExp(src).test(e.textContent ?? "")),
+    pattern.source,
+    { timeout },
+  );
 }
 async function type(page: Page, text: string, expectReply: RegExp): Promise<void> {
   await page.fill("#text", text);
@@ -61,31 +66,51 @@ describe("the web chat in a browser, as a product", () => {
     await page.locator(".choices button").first().waitFor({ timeout: 15_000 });
 
     await type(page, "đề cử", /Bước 1\/11/);
-    await page.locator(".choices button", { hasText: /Đồng ý/ }).last().click();
+    await page
+      .locator(".choices button", { hasText: /Đồng ý/ })
+      .last()
+      .click();
     await waitForBot(page, /Bước 2\/11/);
     await type(page, "8", /Bước 3\/11/);
     await type(page, "Nguyễn Văn Bền", /Bước 4\/11/);
     await type(page, "Thôn Làng Ngòi", /Bước 5\/11/);
     await type(page, "yen son", /Bước 6\/11/);
-    await type(page, "Hướng dẫn hơn 200 hộ dân trong thôn cài đặt VNeID mức 2 và thanh toán không dùng tiền mặt.", /Bước 7\/11/);
+    await type(
+      page,
+      "Hướng dẫn hơn 200 hộ dân trong thôn cài đặt VNeID mức 2 và thanh toán không dùng tiền mặt.",
+      /Bước 7\/11/,
+    );
 
     // A slow uplink (2G-like), so the progress bar is visible while the photo goes up.
     const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 50, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 50,
+      downloadThroughput: -1,
+      uploadThroughput: 64 * 1024,
+    });
     const photo = await noiseJpeg(page);
     expect(photo.length).toBeGreaterThan(100_000);
     await page.setInputFiles("#file", { name: "giay-khen.jpg", mimeType: "image/jpeg", buffer: photo });
     await page.locator(".msg.me progress").waitFor({ state: "attached", timeout: 5_000 });
     await expect(page.locator(".msg.me .file img").last().getAttribute("alt")).resolves.toBe("giay-khen.jpg");
     await waitForBot(page, /minh chứng 1\/5/, 30_000);
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     expect(await page.locator(".msg.me progress").count()).toBe(0);
 
     await type(page, "xong", /Bước 8\/11/);
     await type(page, "Trần Thị Bình", /Bước 9\/11/);
     await type(page, "0912 345 678", /Bước 10\/11/);
     await type(page, "người dân cùng địa bàn", /xác nhận/i);
-    await page.locator(".choices button", { hasText: /Xác nhận gửi/ }).last().click();
+    await page
+      .locator(".choices button", { hasText: /Xác nhận gửi/ })
+      .last()
+      .click();
     await waitForBot(page, /DC-\d{4}-\d{6}/);
     const code = (await botTexts(page)).join("\n").match(/DC-\d{4}-\d{6}/)![0];
 
@@ -97,15 +122,23 @@ describe("the web chat in a browser, as a product", () => {
     // Reload: both sides are there, the photo's thumbnail too, and only the latest question's buttons can be pressed.
     const before = { bot: await page.locator(".msg.bot").count(), me: await page.locator(".msg.me").count() };
     await page.reload();
-    await page.waitForFunction((n) => document.querySelectorAll(".msg.bot").length >= n, before.bot, { timeout: 15_000 });
+    await page.waitForFunction((n) => document.querySelectorAll(".msg.bot").length >= n, before.bot, {
+      timeout: 15_000,
+    });
     expect(await page.locator(".msg.me").count()).toBe(before.me);
     await expect(page.locator(".msg.me").first().textContent()).resolves.toContain("đề cử");
     expect(await page.locator(".msg.me .file img").count()).toBe(1);
-    const groups = await page.locator(".choices").evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll("button")].some((b) => !(b as HTMLButtonElement).disabled)));
+    const groups = await page
+      .locator(".choices")
+      .evaluateAll((gs) =>
+        gs.map((g) => [...g.querySelectorAll("button")].some((b) => !(b as HTMLButtonElement).disabled)),
+      );
     expect(groups.length).toBeGreaterThan(3);
     expect(groups.slice(0, -1).every((enabled) => !enabled)).toBe(true);
     expect(groups.at(-1)).toBe(true);
-    expect(await page.locator('.choices button[aria-pressed="true"]', { hasText: /Xác nhận gửi/ }).count()).toBe(1);
+    expect(
+      await page.locator('.choices button[aria-pressed="true"]', { hasText: /Xác nhận gửi/ }).count(),
+    ).toBe(1);
 
     // The reviewer opens the nomination: the photo is there and loads.
     const reviewer = await addReviewer(t.system.db, { name: "Nguyễn Thị Lan", role: "admin" });
@@ -115,8 +148,13 @@ describe("the web chat in a browser, as a product", () => {
     const img = admin.locator(`img[src^="/admin/n/${code}/files/"]`);
     await img.waitFor({ timeout: 10_000 });
     await expect.poll(() => img.evaluate((e) => (e as HTMLImageElement).naturalWidth)).toBe(480);
-    const row = await t.system.db.nomination.findUniqueOrThrow({ where: { code }, include: { attachments: true } });
-    expect(row.attachments.map((a) => [a.fileName, a.mime, a.size])).toEqual([["giay-khen.jpg", "image/jpeg", photo.length]]);
+    const row = await t.system.db.nomination.findUniqueOrThrow({
+      where: { code },
+      include: { attachments: true },
+    });
+    expect(row.attachments.map((a) => [a.fileName, a.mime, a.size])).toEqual([
+      ["giay-khen.jpg", "image/jpeg", photo.length],
+    ]);
     // The upload's holding row was taken over by the conversation: nothing is kept twice.
     expect(await t.system.db.attachment.count({ where: { nominationId: null, size: photo.length } })).toBe(0);
     expect(errors, errors.join("\n")).toEqual([]);
@@ -138,12 +176,20 @@ describe("the web chat in a browser, as a product", () => {
     const bots = await page.locator(".msg.bot").count();
     await context.setOffline(false);
     await mine.locator("button", { hasText: "Gửi lại" }).click();
-    await page.waitForFunction((n) => document.querySelectorAll(".msg.bot").length > n, bots, { timeout: 20_000 });
+    await page.waitForFunction((n) => document.querySelectorAll(".msg.bot").length > n, bots, {
+      timeout: 20_000,
+    });
     await expect.poll(() => mine.getAttribute("class")).not.toContain("unsent");
     // Sent once: after a reload the message is in the transcript exactly once.
     await page.reload();
     await page.locator(".msg.bot").first().waitFor();
-    await expect.poll(async () => (await page.locator(".msg.me").allTextContents()).filter((x) => x.includes("chỉ tiêu cấp xã")).length).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await page.locator(".msg.me").allTextContents()).filter((x) => x.includes("chỉ tiêu cấp xã"))
+            .length,
+      )
+      .toBe(1);
     await context.close();
   });
 
@@ -154,7 +200,10 @@ describe("the web chat in a browser, as a product", () => {
     await expect(page.locator("#log").getAttribute("role")).resolves.toBe("log");
     await expect.poll(() => page.locator("#log").getAttribute("aria-live")).toBe("polite");
     await expect(page.locator(".msg.bot .sr-only").first().textContent()).resolves.toContain("Trợ lý");
-    for (const box of await page.locator(".choices button, #send, #attach").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) expect(box).toBeGreaterThanOrEqual(44);
+    for (const box of await page
+      .locator(".choices button, #send, #attach")
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height)))
+      expect(box).toBeGreaterThanOrEqual(44);
     const width = await page.locator(".app").evaluate((e) => e.getBoundingClientRect().width);
     expect(width).toBeLessThanOrEqual(760);
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("vi");
@@ -162,7 +211,9 @@ describe("the web chat in a browser, as a product", () => {
     await page.fill("#text", "english");
     await page.click("#send");
     await expect.poll(() => page.locator("html").getAttribute("lang"), { timeout: 15_000 }).toBe("en");
-    await expect(page.locator("header h1").textContent()).resolves.toBe("Tuyen Quang Digital Transformation Assistant");
+    await expect(page.locator("header h1").textContent()).resolves.toBe(
+      "Tuyen Quang Digital Transformation Assistant",
+    );
     await expect(page.locator("#send").textContent()).resolves.toBe("Send");
     await page.close();
   });

@@ -24,7 +24,11 @@ describe("a citizen on the Zalo OA", () => {
     // The console's API Explorer pair, stored the way an IT officer would.
     const pair = fake.issuePair();
     const out: string[] = [];
-    await runZaloOaCommand(["set-tokens", "--access", pair.access, "--refresh", pair.refresh, "--expires-in", "90000"], { ...env, DATABASE_URL: t.database.url }, { db: t.database.db, out: (l) => void out.push(l) });
+    await runZaloOaCommand(
+      ["set-tokens", "--access", pair.access, "--refresh", pair.refresh, "--expires-in", "90000"],
+      { ...env, DATABASE_URL: t.database.url },
+      { db: t.database.db, out: (l) => void out.push(l) },
+    );
     expect(out.join("\n")).toContain("stored");
   });
   afterAll(async () => {
@@ -41,7 +45,8 @@ describe("a citizen on the Zalo OA", () => {
     expect(buttonsOf(hi)[0]).toMatch(/^1\. Hỏi đáp/);
     expect(textOf(hi)).toMatch(/^6\. Tra cứu hồ sơ$/m);
     // Every button is hidden-query with a payload carrying the choice token.
-    for (const b of hi.at(-1)!.buttons!) expect(b).toMatchObject({ type: "oa.query.hide", payload: expect.stringMatching(/^#c\|[^|]+\|.+$/) });
+    for (const b of hi.at(-1)!.buttons!)
+      expect(b).toMatchObject({ type: "oa.query.hide", payload: expect.stringMatching(/^#c\|[^|]+\|.+$/) });
   });
 
   it("asks a question through the menu button and gets the plan's answer", async () => {
@@ -67,7 +72,9 @@ describe("a citizen on the Zalo OA", () => {
     await u.say("Nguyễn Văn Bền");
     await u.say("Thôn Làng Ngòi");
     await u.say("yen son");
-    const evidence = await u.say("Hướng dẫn hơn 200 hộ dân trong thôn cài đặt VNeID mức 2 và thanh toán không dùng tiền mặt.");
+    const evidence = await u.say(
+      "Hướng dẫn hơn 200 hộ dân trong thôn cài đặt VNeID mức 2 và thanh toán không dùng tiền mặt.",
+    );
     expect(textOf(evidence)).toMatch(/ảnh|minh chứng/i);
     const photo = await u.attach("image", `${fake.url}/media/photo.jpg`);
     expect(textOf(photo)).toContain("1/5");
@@ -76,22 +83,40 @@ describe("a citizen on the Zalo OA", () => {
     await u.say("xong");
     await u.say("Trần Thị Bình");
     const relation = await u.say("0912 345 678");
-    const summary = buttonsOf(relation).length ? await u.press(buttonsOf(relation)[0]!) : await u.say("người dân cùng địa bàn");
+    const summary = buttonsOf(relation).length
+      ? await u.press(buttonsOf(relation)[0]!)
+      : await u.say("người dân cùng địa bàn");
     expect(textOf(summary)).toContain("Nguyễn Văn Bền");
     const confirm = buttonsOf(summary).find((b) => /xác nhận|gửi/i.test(b));
     expect(confirm, JSON.stringify(buttonsOf(summary))).toBeDefined();
     const done = await u.press(confirm!);
     const code = /DC-\d{4}-\d{6}/.exec(textOf(done))?.[0];
     expect(code, textOf(done)).toBeDefined();
-    const row = await t.database.db.nomination.findUniqueOrThrow({ where: { code: code! }, include: { attachments: true, person: true } });
-    expect(row).toMatchObject({ category: "citizen", nomineeName: "Nguyễn Văn Bền", nominatorPhone: "+84912345678" });
+    const row = await t.database.db.nomination.findUniqueOrThrow({
+      where: { code: code! },
+      include: { attachments: true, person: true },
+    });
+    expect(row).toMatchObject({
+      category: "citizen",
+      nomineeName: "Nguyễn Văn Bền",
+      nominatorPhone: "+84912345678",
+    });
     expect(row.person).toMatchObject({ channel: "zalo_oa", externalId: u.userId, chatId: u.userId });
     expect(row.attachments.map((a) => a.mime).sort()).toEqual(["application/pdf", "image/jpeg"]);
 
     // A reviewer approves it; the decision reaches the citizen on the OA.
     const reviewer = await addReviewer(t.database.db, { name: "Lê Thị Duyệt" });
-    expect((await decideNomination(t.database.db, { nominationId: row.id, action: "approve", reviewer })).ok).toBe(true);
-    const decision = await fake.waitFor(() => fake.sentTo(u.userId).find((m) => m.text?.includes(code!) && /duyệt|chấp thuận|công nhận/i.test(m.text)), 20_000, "the decision");
+    expect(
+      (await decideNomination(t.database.db, { nominationId: row.id, action: "approve", reviewer })).ok,
+    ).toBe(true);
+    const decision = await fake.waitFor(
+      () =>
+        fake
+          .sentTo(u.userId)
+          .find((m) => m.text?.includes(code!) && /duyệt|chấp thuận|công nhận/i.test(m.text)),
+      20_000,
+      "the decision",
+    );
     expect(decision.text).toContain(code);
   });
 
@@ -123,7 +148,10 @@ describe("a citizen on the Zalo OA", () => {
     const done = await pressOrSay(/xác nhận|gửi/i, "xác nhận");
     const code = /TD-\d{4}-\d{6}/.exec(textOf(done))?.[0];
     expect(code, textOf(done)).toBeDefined();
-    const row = await t.database.db.selfReport.findUniqueOrThrow({ where: { code: code! }, include: { person: true } });
+    const row = await t.database.db.selfReport.findUniqueOrThrow({
+      where: { code: code! },
+      include: { person: true },
+    });
     expect(row).toMatchObject({ respondentType: "official", level: "commune", unit: "UBND xã Kim Phú" });
     expect(row.person!.channel).toBe("zalo_oa");
     // Most answers went through buttons (hidden-query payloads), not typed text.
@@ -134,25 +162,48 @@ describe("a citizen on the Zalo OA", () => {
     const u = new OaUser(t.url, fake);
     // A nomination made more than a week ago (the fastest way there: the web of the flow is tested above).
     await u.say("xin chào");
-    const person = await t.database.db.person.findUniqueOrThrow({ where: { channel_externalId: { channel: "zalo_oa", externalId: u.userId } } });
+    const person = await t.database.db.person.findUniqueOrThrow({
+      where: { channel_externalId: { channel: "zalo_oa", externalId: u.userId } },
+    });
     const n = await t.database.db.nomination.create({
-      data: { code: `DC-2026-9${String(Date.now()).slice(-5)}`, personId: person.id, idempotencyKey: `late-${u.userId}`, category: "citizen", nomineeName: "Hoàng Văn Muộn", nomineeUnit: "Thôn Bản", locality: "Yên Sơn", achievements: "Hướng dẫn người dân dùng dịch vụ công.", nominatorName: "Hoàng Thị Gửi", nominatorPhone: "+84912000111", relation: "hàng xóm", consentVersion: "v1", consentAt: new Date() },
+      data: {
+        code: `DC-2026-9${String(Date.now()).slice(-5)}`,
+        personId: person.id,
+        idempotencyKey: `late-${u.userId}`,
+        category: "citizen",
+        nomineeName: "Hoàng Văn Muộn",
+        nomineeUnit: "Thôn Bản",
+        locality: "Yên Sơn",
+        achievements: "Hướng dẫn người dân dùng dịch vụ công.",
+        nominatorName: "Hoàng Thị Gửi",
+        nominatorPhone: "+84912000111",
+        relation: "hàng xóm",
+        consentVersion: "v1",
+        consentAt: new Date(),
+      },
     });
     // Eight days of silence, as Zalo and our own record see it.
     const eightDaysAgo = Date.now() - 8 * DAY;
     fake.lastInteraction.set(u.userId, eightDaysAgo);
     await t.system.redis.set(`${t.prefix}:zalo_oa:interaction:${u.userId}`, String(eightDaysAgo));
     // Messages to this user only: the previous test's last reply to its own user may still be on its way.
-    const csToUser = () => fake.callsTo("/v3.0/oa/message/cs").filter((c) => (c.body as { recipient?: { user_id?: string } }).recipient?.user_id === u.userId).length;
+    const csToUser = () =>
+      fake
+        .callsTo("/v3.0/oa/message/cs")
+        .filter((c) => (c.body as { recipient?: { user_id?: string } }).recipient?.user_id === u.userId)
+        .length;
     const csBefore = csToUser();
     const quotaBefore = fake.callsTo("/v3.0/oa/quota/message").length;
 
     const reviewer = await addReviewer(t.database.db, { name: "Phạm Văn Xét" });
-    expect((await decideNomination(t.database.db, { nominationId: n.id, action: "approve", reviewer })).ok).toBe(true);
+    expect(
+      (await decideNomination(t.database.db, { nominationId: n.id, action: "approve", reviewer })).ok,
+    ).toBe(true);
     const deadline = Date.now() + 20_000;
     let unreachableAt: Date | null = null;
     while (!unreachableAt && Date.now() < deadline) {
-      unreachableAt = (await t.database.db.person.findUniqueOrThrow({ where: { id: person.id } })).unreachableAt;
+      unreachableAt = (await t.database.db.person.findUniqueOrThrow({ where: { id: person.id } }))
+        .unreachableAt;
       if (!unreachableAt) await new Promise((r) => setTimeout(r, 100));
     }
     expect(unreachableAt).not.toBeNull();
@@ -160,7 +211,9 @@ describe("a citizen on the Zalo OA", () => {
     expect(fake.callsTo("/v3.0/oa/quota/message").length).toBeGreaterThan(quotaBefore);
     expect(csToUser()).toBe(csBefore);
     // The decision itself is kept.
-    expect((await t.database.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("approved");
+    expect((await t.database.db.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe(
+      "approved",
+    );
 
     // Reviewers see it on the nomination page.
     const { url } = await createLoginLink(t.database.db, reviewer.id, t.url, { label: "cli" });
@@ -171,6 +224,8 @@ describe("a citizen on the Zalo OA", () => {
     // Back after the silence: the mark is cleared and the person is told to look the submission up.
     const back = await u.say("xin chào");
     expect(textOf(back)).toContain("trạng thái");
-    expect((await t.database.db.person.findUniqueOrThrow({ where: { id: person.id } })).unreachableAt).toBeNull();
+    expect(
+      (await t.database.db.person.findUniqueOrThrow({ where: { id: person.id } })).unreachableAt,
+    ).toBeNull();
   });
 });

@@ -37,7 +37,14 @@ describe("OA tokens", () => {
   let prefix: string;
   let store: OaTokenStore;
   const tokensFor = (extra: Partial<ConstructorParameters<typeof OaTokens>[0]> = {}) =>
-    new OaTokens({ store, oauth: new OaOAuthClient({ oauthRoot: fake.url, appId: fake.appId, appSecret: fake.appSecret }), redis, prefix, logger, ...extra });
+    new OaTokens({
+      store,
+      oauth: new OaOAuthClient({ oauthRoot: fake.url, appId: fake.appId, appSecret: fake.appSecret }),
+      redis,
+      prefix,
+      logger,
+      ...extra,
+    });
 
   beforeAll(async () => {
     fake = await new FakeZaloOa().start();
@@ -65,7 +72,9 @@ describe("OA tokens", () => {
     expect(JSON.stringify(row)).not.toContain(pair.access);
     expect(JSON.stringify(row)).not.toContain(pair.refresh);
     expect(await store.read()).toMatchObject({ accessToken: pair.access, refreshToken: pair.refresh });
-    await expect(new OaTokenStore(database.db, fake.appId, randomBytes(32)).read()).rejects.toThrow(TokenDecryptError);
+    await expect(new OaTokenStore(database.db, fake.appId, randomBytes(32)).read()).rejects.toThrow(
+      TokenDecryptError,
+    );
     // A process started with another key cannot send and says the OA needs a new consent.
     store = new OaTokenStore(database.db, fake.appId, randomBytes(32));
     const wrongKey = tokensFor();
@@ -123,8 +132,19 @@ describe("OA tokens", () => {
     await store.save({ accessToken: pair.access, refreshToken: pair.refresh, expiresInS: 3600 });
     fake.tokenDelayMs = 400;
     fake.lastInteraction.set("u3", Date.now());
-    const args = JSON.stringify({ databaseUrl: database.url, redisUrl: inject("redisUrl"), prefix, appId: fake.appId, appSecret: fake.appSecret, tokenKeyHex: key.toString("hex"), root: fake.url, userId: "u3" });
-    const children = [0, 1].map(() => spawn(process.execPath, ["--import", "tsx", CHILD, args], { stdio: ["pipe", "pipe", "inherit"] }));
+    const args = JSON.stringify({
+      databaseUrl: database.url,
+      redisUrl: inject("redisUrl"),
+      prefix,
+      appId: fake.appId,
+      appSecret: fake.appSecret,
+      tokenKeyHex: key.toString("hex"),
+      root: fake.url,
+      userId: "u3",
+    });
+    const children = [0, 1].map(() =>
+      spawn(process.execPath, ["--import", "tsx", CHILD, args], { stdio: ["pipe", "pipe", "inherit"] }),
+    );
     const outputs = children.map(
       (child) =>
         new Promise<string[]>((resolve) => {
@@ -134,10 +154,17 @@ describe("OA tokens", () => {
         }),
     );
     // Both ready, then go at once.
-    const ready = children.map((child) => new Promise<void>((resolve) => child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve())));
+    const ready = children.map(
+      (child) =>
+        new Promise<void>((resolve) =>
+          child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve()),
+        ),
+    );
     await Promise.all(ready);
     for (const child of children) child.stdin!.write("go\n");
-    const results = (await Promise.all(outputs)).map((lines) => JSON.parse(lines.at(-1)!) as { token?: string; quotaOk?: boolean; error?: string });
+    const results = (await Promise.all(outputs)).map(
+      (lines) => JSON.parse(lines.at(-1)!) as { token?: string; quotaOk?: boolean; error?: string },
+    );
     expect(results.map((r) => r.error)).toEqual([undefined, undefined]);
     expect(fake.refreshCalls).toBe(1);
     expect(results[0]!.token).toBe(results[1]!.token);
@@ -151,10 +178,28 @@ describe("OA tokens", () => {
     const pair = fake.issuePair();
     await store.save({ accessToken: pair.access, refreshToken: pair.refresh, expiresInS: 60 });
     fake.refuseRefresh = true;
-    await addReviewer(database.db, { name: `Admin ${prefix}`, role: "admin", channel: "telegram", externalId: "777000111" });
-    await addReviewer(database.db, { name: `Reviewer ${prefix}`, role: "reviewer", channel: "telegram", externalId: "777000222" });
+    await addReviewer(database.db, {
+      name: `Admin ${prefix}`,
+      role: "admin",
+      channel: "telegram",
+      externalId: "777000111",
+    });
+    await addReviewer(database.db, {
+      name: `Reviewer ${prefix}`,
+      role: "reviewer",
+      channel: "telegram",
+      externalId: "777000222",
+    });
     const jobs: OutboundJob[] = [];
-    const alert = createReauthAlert({ db: database.db, redis, prefix, i18n, enqueue: async (j) => void jobs.push(j), telegramEnabled: true, logger });
+    const alert = createReauthAlert({
+      db: database.db,
+      redis,
+      prefix,
+      i18n,
+      enqueue: async (j) => void jobs.push(j),
+      telegramEnabled: true,
+      logger,
+    });
     const a = tokensFor({ onReauthNeeded: alert });
     const b = tokensFor({ onReauthNeeded: alert });
     await expect(a.accessToken()).rejects.toThrow(OaReauthRequiredError);
@@ -167,7 +212,10 @@ describe("OA tokens", () => {
     // A new consent clears it: exchange stores a fresh pair.
     const out: string[] = [];
     const env = { ...fake.env(key.toString("hex")), DATABASE_URL: database.url };
-    await runZaloOaCommand(["exchange", fake.issueCode()], env, { db: database.db, out: (l) => void out.push(l) });
+    await runZaloOaCommand(["exchange", fake.issueCode()], env, {
+      db: database.db,
+      out: (l) => void out.push(l),
+    });
     expect(out.join("\n")).toContain("stored");
     expect((await a.status()).state).toBe("ok");
     expect(fake.isValidAccess(await a.accessToken())).toBe(true);
@@ -192,13 +240,30 @@ describe("npm run zalo-oa", () => {
     await runZaloOaCommand(["auth-url"], env, { db: database.db, out: (l) => void lines.push(l) });
     const link = new URL(lines[0]!);
     expect(`${link.origin}${link.pathname}`).toBe(`${fake.url}/v4/oa/permission`);
-    expect(Object.fromEntries(link.searchParams)).toEqual({ app_id: fake.appId, redirect_uri: env.ZALO_OA_REDIRECT_URI, code_challenge: codeChallenge(fake.codeVerifier) });
-    expect(lines[0]).toBe(consentUrl({ oauthRoot: fake.url, appId: fake.appId, redirectUri: env.ZALO_OA_REDIRECT_URI!, codeVerifier: fake.codeVerifier }));
+    expect(Object.fromEntries(link.searchParams)).toEqual({
+      app_id: fake.appId,
+      redirect_uri: env.ZALO_OA_REDIRECT_URI,
+      code_challenge: codeChallenge(fake.codeVerifier),
+    });
+    expect(lines[0]).toBe(
+      consentUrl({
+        oauthRoot: fake.url,
+        appId: fake.appId,
+        redirectUri: env.ZALO_OA_REDIRECT_URI!,
+        codeVerifier: fake.codeVerifier,
+      }),
+    );
     // RFC 7636's example: the challenge is base64url(SHA-256(verifier)) without padding.
-    expect(codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    expect(codeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe(
+      "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    );
 
     const offered: string[] = [];
-    await runZaloOaCommand(["auth-url"], { ...env, ZALO_OA_CODE_VERIFIER: "" }, { db: database.db, out: (l) => void offered.push(l) });
+    await runZaloOaCommand(
+      ["auth-url"],
+      { ...env, ZALO_OA_CODE_VERIFIER: "" },
+      { db: database.db, out: (l) => void offered.push(l) },
+    );
     const verifier = /ZALO_OA_CODE_VERIFIER=(\S+)/.exec(offered.join("\n"))![1]!;
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(offered.join("\n")).toContain(codeChallenge(verifier));
@@ -210,24 +275,49 @@ describe("npm run zalo-oa", () => {
     await runZaloOaCommand(["exchange", code], env, { db: database.db, out: () => {} });
     const calls = fake.callsTo("/v4/oa/access_token");
     expect(calls.at(-1)!.headers.secret_key).toBe(fake.appSecret);
-    expect(calls.at(-1)!.body).toEqual({ code, app_id: fake.appId, grant_type: "authorization_code", code_verifier: fake.codeVerifier });
-    const stored = await new OaTokenStore(database.db, fake.appId, Buffer.from(env.ZALO_OA_TOKEN_KEY!, "hex")).read();
+    expect(calls.at(-1)!.body).toEqual({
+      code,
+      app_id: fake.appId,
+      grant_type: "authorization_code",
+      code_verifier: fake.codeVerifier,
+    });
+    const stored = await new OaTokenStore(
+      database.db,
+      fake.appId,
+      Buffer.from(env.ZALO_OA_TOKEN_KEY!, "hex"),
+    ).read();
     expect(fake.isValidAccess(stored!.accessToken)).toBe(true);
-    await expect(runZaloOaCommand(["exchange", code], env, { db: database.db, out: () => {} })).rejects.toMatchObject({ code: -14003 });
+    await expect(
+      runZaloOaCommand(["exchange", code], env, { db: database.db, out: () => {} }),
+    ).rejects.toMatchObject({ code: -14003 });
   });
 
   it("set-tokens and status; bad input is explained", async () => {
     const env = fake.env();
     const lines: string[] = [];
     const out = (l: string) => void lines.push(l);
-    await runZaloOaCommand(["set-tokens", "--access", "a1", "--refresh", "r1", "--expires-in", "3600"], env, { db: database.db, out });
+    await runZaloOaCommand(["set-tokens", "--access", "a1", "--refresh", "r1", "--expires-in", "3600"], env, {
+      db: database.db,
+      out,
+    });
     await runZaloOaCommand(["status"], env, { db: database.db, out });
     expect(lines.join("\n")).toMatch(/expires \d{4}-/);
-    await expect(runZaloOaCommand(["set-tokens", "--access", "a1"], env, { db: database.db, out })).rejects.toThrow(/--refresh/);
-    await expect(runZaloOaCommand(["set-tokens", "--access", "a", "--refresh", "r", "--expires-in", "soon"], env, { db: database.db, out })).rejects.toThrow(/--expires-in/);
+    await expect(
+      runZaloOaCommand(["set-tokens", "--access", "a1"], env, { db: database.db, out }),
+    ).rejects.toThrow(/--refresh/);
+    await expect(
+      runZaloOaCommand(["set-tokens", "--access", "a", "--refresh", "r", "--expires-in", "soon"], env, {
+        db: database.db,
+        out,
+      }),
+    ).rejects.toThrow(/--expires-in/);
     await expect(runZaloOaCommand(["frobnicate"], env, { db: database.db, out })).rejects.toThrow(/Usage/);
-    await expect(runZaloOaCommand(["status"], { ...env, ZALO_OA_TOKEN_KEY: "short" }, { db: database.db, out })).rejects.toThrow(/ZALO_OA_TOKEN_KEY/);
-    await expect(runZaloOaCommand(["status"], { ...env, ZALO_OA_APP_SECRET: "" }, { db: database.db, out })).rejects.toThrow(/ZALO_OA_APP_SECRET: is required/);
+    await expect(
+      runZaloOaCommand(["status"], { ...env, ZALO_OA_TOKEN_KEY: "short" }, { db: database.db, out }),
+    ).rejects.toThrow(/ZALO_OA_TOKEN_KEY/);
+    await expect(
+      runZaloOaCommand(["status"], { ...env, ZALO_OA_APP_SECRET: "" }, { db: database.db, out }),
+    ).rejects.toThrow(/ZALO_OA_APP_SECRET: is required/);
   });
 });
 

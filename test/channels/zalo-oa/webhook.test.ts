@@ -29,9 +29,17 @@ describe("the Zalo OA webhook", () => {
     botFake = await new FakeZalo().start();
     const env = fake.env();
     // The Bot Platform channel runs in the same system: both Zalo products at once.
-    t = await startTestSystem({ ...env, ZALO_BOT_TOKEN: "123:abc", ZALO_WEBHOOK_SECRET: "zalo-secret-both", ZALO_API_ROOT: botFake.url });
+    t = await startTestSystem({
+      ...env,
+      ZALO_BOT_TOKEN: "123:abc",
+      ZALO_WEBHOOK_SECRET: "zalo-secret-both",
+      ZALO_API_ROOT: botFake.url,
+    });
     const pair = fake.issuePair();
-    await runZaloOaCommand(["set-tokens", "--access", pair.access, "--refresh", pair.refresh], env, { db: t.database.db, out: () => {} });
+    await runZaloOaCommand(["set-tokens", "--access", pair.access, "--refresh", pair.refresh], env, {
+      db: t.database.db,
+      out: () => {},
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -49,7 +57,11 @@ describe("the Zalo OA webhook", () => {
     expect(oa.at(-1)!.buttons?.length).toBe(5);
   });
 
-  const inboundJobs = async () => (await Promise.all(t.system.inbound.queue.queues.map((q) => q.getJobCounts()))).reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  const inboundJobs = async () =>
+    (await Promise.all(t.system.inbound.queue.queues.map((q) => q.getJobCounts()))).reduce(
+      (n, c) => n + Object.values(c).reduce((a, b) => a + b, 0),
+      0,
+    );
 
   it("refuses a bad, missing, tampered or wrongly keyed signature with 401, and enqueues nothing", async () => {
     const u = new OaUser(t.url, fake);
@@ -58,7 +70,15 @@ describe("the Zalo OA webhook", () => {
     const timestamp = String(Date.now());
     const raw = JSON.stringify({ app_id: fake.appId, timestamp, ...event });
     const tampered = raw.replace("xin chào", "xin chao");
-    const post = (body: string, signature?: string) => fetch(`${t.url}/webhooks/zalo-oa`, { method: "POST", headers: { "content-type": "application/json", ...(signature ? { "x-zevent-signature": signature } : {}) }, body });
+    const post = (body: string, signature?: string) =>
+      fetch(`${t.url}/webhooks/zalo-oa`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(signature ? { "x-zevent-signature": signature } : {}),
+        },
+        body,
+      });
     const statuses = [
       (await post(raw)).status,
       (await post(raw, "mac=")).status,
@@ -96,23 +116,49 @@ describe("the Zalo OA webhook", () => {
     await u.collect(800);
     const replies = fake.sentTo(u.userId).filter((m) => m.text?.includes("trợ lý tự động"));
     expect(replies).toHaveLength(1);
-    const person = await t.database.db.person.findUniqueOrThrow({ where: { channel_externalId: { channel: "zalo_oa", externalId: u.userId } } });
+    const person = await t.database.db.person.findUniqueOrThrow({
+      where: { channel_externalId: { channel: "zalo_oa", externalId: u.userId } },
+    });
     expect(person.chatId).toBe(u.userId); // all digits kept
   });
 
   it("answers stickers, audio, video, locations and Zalo form replies politely, without keeping the form's data", async () => {
     for (const [event_name, attachment] of [
-      ["user_send_sticker", { type: "sticker", payload: { id: "s1", url: "https://zalo-api.zadn.vn/sticker" } }],
+      [
+        "user_send_sticker",
+        { type: "sticker", payload: { id: "s1", url: "https://zalo-api.zadn.vn/sticker" } },
+      ],
       ["user_send_audio", { type: "audio", payload: { url: "https://example.invalid/a.aac" } }],
       ["user_send_video", { type: "video", payload: { url: "https://example.invalid/v.mp4" } }],
-      ["user_send_location", { type: "location", payload: { coordinates: { latitude: "21.8", longitude: "105.2" } } }],
+      [
+        "user_send_location",
+        { type: "location", payload: { coordinates: { latitude: "21.8", longitude: "105.2" } } },
+      ],
     ] as const) {
       const u = new OaUser(t.url, fake);
-      expect((await u.post({ event_name, sender: { id: u.userId }, recipient: { id: fake.oaId }, message: { msg_id: oaMsgId(), attachments: [attachment] } })).status).toBe(200);
+      expect(
+        (
+          await u.post({
+            event_name,
+            sender: { id: u.userId },
+            recipient: { id: fake.oaId },
+            message: { msg_id: oaMsgId(), attachments: [attachment] },
+          })
+        ).status,
+      ).toBe(200);
       expect(textOf(await u.collect()), event_name).toContain("gõ chữ");
     }
     const u = new OaUser(t.url, fake);
-    expect((await u.post({ event_name: "user_submit_info", sender: { id: u.userId }, recipient: { id: fake.oaId }, info: { name: "Nguyễn Văn Form", phone: "0987654321", address: "Tuyên Quang" } })).status).toBe(200);
+    expect(
+      (
+        await u.post({
+          event_name: "user_submit_info",
+          sender: { id: u.userId },
+          recipient: { id: fake.oaId },
+          info: { name: "Nguyễn Văn Form", phone: "0987654321", address: "Tuyên Quang" },
+        })
+      ).status,
+    ).toBe(200);
     expect(textOf(await u.collect())).toContain("gõ chữ");
     const stored = JSON.stringify(await t.database.db.person.findMany({ where: { externalId: u.userId } }));
     expect(stored).not.toContain("0987654321");
@@ -122,13 +168,24 @@ describe("the Zalo OA webhook", () => {
   it("takes a shared link as typed text", async () => {
     const u = new OaUser(t.url, fake);
     await u.say("xin chào");
-    await u.post({ event_name: "user_send_link", sender: { id: u.userId }, recipient: { id: fake.oaId }, message: { msg_id: oaMsgId(), attachments: [{ type: "link", payload: { url: "chỉ tiêu cấp xã" } }] } });
+    await u.post({
+      event_name: "user_send_link",
+      sender: { id: u.userId },
+      recipient: { id: fake.oaId },
+      message: { msg_id: oaMsgId(), attachments: [{ type: "link", payload: { url: "chỉ tiêu cấp xã" } }] },
+    });
     expect(textOf(await u.collect())).toMatch(/xã|Kế hoạch/);
   });
 
   it("greets a new follower (the automated-assistant notice and the menu) once, however often Zalo delivers the follow", async () => {
     const u = new OaUser(t.url, fake);
-    const follow = { event_name: "follow", oa_id: fake.oaId, follower: { id: u.userId }, source: "oa_profile", timestamp: String(Date.now()) };
+    const follow = {
+      event_name: "follow",
+      oa_id: fake.oaId,
+      follower: { id: u.userId },
+      source: "oa_profile",
+      timestamp: String(Date.now()),
+    };
     expect((await u.post(follow)).status).toBe(200);
     expect((await u.post(follow)).status).toBe(200);
     const greeting = await u.collect(800);
@@ -138,8 +195,24 @@ describe("the Zalo OA webhook", () => {
 
   it("acknowledges unknown events, echoes and delivery receipts with 200 and sends nothing", async () => {
     const u = new OaUser(t.url, fake);
-    for (const event_name of ["user_click_something_new", "oa_send_text", "user_seen_message", "user_received_message", "add_user_to_tag"]) {
-      expect((await u.post({ event_name, sender: { id: u.userId }, recipient: { id: fake.oaId }, message: { msg_id: oaMsgId(), text: "x" } })).status, event_name).toBe(200);
+    for (const event_name of [
+      "user_click_something_new",
+      "oa_send_text",
+      "user_seen_message",
+      "user_received_message",
+      "add_user_to_tag",
+    ]) {
+      expect(
+        (
+          await u.post({
+            event_name,
+            sender: { id: u.userId },
+            recipient: { id: fake.oaId },
+            message: { msg_id: oaMsgId(), text: "x" },
+          })
+        ).status,
+        event_name,
+      ).toBe(200);
     }
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.sentTo(u.userId)).toEqual([]);
@@ -150,13 +223,23 @@ describe("the Zalo OA webhook", () => {
     const conversationId = `conv${randomBytes(4).toString("hex")}`;
     const u = new OaUser(t.url, fake);
     const ask = async (text: string) => {
-      const res = await u.post({ event_name: "anonymous_send_text", sender: { anonymous_id: anonymousId }, recipient: { id: fake.oaId }, conversation_id: conversationId, message: { msg_id: oaMsgId(), text } });
+      const res = await u.post({
+        event_name: "anonymous_send_text",
+        sender: { anonymous_id: anonymousId },
+        recipient: { id: fake.oaId },
+        conversation_id: conversationId,
+        message: { msg_id: oaMsgId(), text },
+      });
       expect(res.status).toBe(200);
       const chat = `anon:${anonymousId}:${conversationId}`;
       const before = fake.sentTo(chat).length;
       await fake.waitFor(() => fake.sentTo(chat).length > before, 10_000, "an anonymous reply");
       await new Promise((r) => setTimeout(r, 300));
-      return fake.sentTo(chat).slice(before).map((s) => s.text).join("\n");
+      return fake
+        .sentTo(chat)
+        .slice(before)
+        .map((s) => s.text)
+        .join("\n");
     };
     const answer = await ask("chỉ tiêu cấp xã về dịch vụ công trực tuyến");
     expect(answer).toContain("Kế hoạch 154");
@@ -194,20 +277,39 @@ describe("follow and unfollow", () => {
     try {
       const post = async (body: Record<string, unknown>) => {
         const raw = JSON.stringify({ app_id: "app1", ...body });
-        const mac = createHash("sha256").update(`app1${raw}${String(body.timestamp)}k-secret`).digest("hex");
+        const mac = createHash("sha256")
+          .update(`app1${raw}${String(body.timestamp)}k-secret`)
+          .digest("hex");
         return fetch(url, { method: "POST", headers: { "x-zevent-signature": `mac=${mac}` }, body: raw });
       };
-      const follow = { event_name: "follow", oa_id: "oa1", follower: { id: "9007199254740993123" }, source: "oa_profile", timestamp: "1700000000000" };
+      const follow = {
+        event_name: "follow",
+        oa_id: "oa1",
+        follower: { id: "9007199254740993123" },
+        source: "oa_profile",
+        timestamp: "1700000000000",
+      };
       expect((await post(follow)).status).toBe(200);
       expect((await post(follow)).status).toBe(200); // Zalo's retry
-      expect((await post({ ...follow, event_name: "unfollow", timestamp: "1700000100000" })).status).toBe(200);
+      expect((await post({ ...follow, event_name: "unfollow", timestamp: "1700000100000" })).status).toBe(
+        200,
+      );
       expect(follows).toEqual([
         { userId: "9007199254740993123", followed: true, at: 1700000000000, source: "oa_profile" },
         { userId: "9007199254740993123", followed: false, at: 1700000100000, source: "oa_profile" },
       ]);
       expect(interactions[0]).toEqual(["9007199254740993123", 1700000000000]);
       // The new follower is greeted once (the menu with the automated-assistant notice); an unfollow sends nothing.
-      expect(accepted).toEqual([{ channel: "zalo_oa", chatId: "9007199254740993123", userId: "9007199254740993123", messageId: "follow:9007199254740993123:1700000000000", at: 1700000000000, text: "/start" }]);
+      expect(accepted).toEqual([
+        {
+          channel: "zalo_oa",
+          chatId: "9007199254740993123",
+          userId: "9007199254740993123",
+          messageId: "follow:9007199254740993123:1700000000000",
+          at: 1700000000000,
+          text: "/start",
+        },
+      ]);
     } finally {
       server.close();
       redis.disconnect();

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { Redis } from "ioredis";
 import { createZaloAdapter } from "../../../src/channels/zalo/adapter.js";
 import { ZaloClient, ZaloApiError } from "../../../src/channels/zalo/client.js";
-import { PermanentSendError, RecipientUnreachableError, RetryAfterError, type ChannelAdapter } from "../../../src/channels/types.js";
+import {
+  PermanentSendError,
+  RecipientUnreachableError,
+  RetryAfterError,
+  type ChannelAdapter,
+} from "../../../src/channels/types.js";
 import { loadLocales } from "../../../src/i18n/locales.js";
 import { createLogger } from "../../../src/logging/logger.js";
 import { FakeZalo, ZALO_ANSWERS } from "../../support/fake-zalo.js";
@@ -39,19 +44,32 @@ describe("sending a reply to Zalo", () => {
   beforeEach(() => fake.reset());
 
   it("renders choices as a numbered list with the lead-in in the person's language", async () => {
-    await adapter.send("c-vi", { text: "Quý anh/chị muốn làm gì ạ?", choices, choiceToken: "menu" }, { key: "k1", index: 0 });
+    await adapter.send(
+      "c-vi",
+      { text: "Quý anh/chị muốn làm gì ạ?", choices, choiceToken: "menu" },
+      { key: "k1", index: 0 },
+    );
     langs.set("c-en", "en");
     await adapter.send("c-en", { text: "What would you like to do?", choices }, { key: "k2", index: 0 });
-    expect(fake.textsTo("c-vi")).toEqual(["Quý anh/chị muốn làm gì ạ?\n\nVui lòng trả lời bằng số:\n1. Hỏi đáp\n2. Đề cử"]);
-    expect(fake.textsTo("c-en")).toEqual(["What would you like to do?\n\nPlease reply with a number:\n1. Hỏi đáp\n2. Đề cử"]);
+    expect(fake.textsTo("c-vi")).toEqual([
+      "Quý anh/chị muốn làm gì ạ?\n\nVui lòng trả lời bằng số:\n1. Hỏi đáp\n2. Đề cử",
+    ]);
+    expect(fake.textsTo("c-en")).toEqual([
+      "What would you like to do?\n\nPlease reply with a number:\n1. Hỏi đáp\n2. Đề cử",
+    ]);
   });
 
   it("sends a long reply as several messages of at most 2000 characters, and a retry resumes after the delivered parts", async () => {
     const text = Array.from({ length: 5 }, (_, i) => `Phần ${i + 1}. ${"x".repeat(900)}`).join("\n\n");
     // The first part is delivered, the second refused with a 500.
-    fake.failNext("sendMessage", { status: 200, body: { ok: true, result: { message_id: "m-first", date: 1 } } });
+    fake.failNext("sendMessage", {
+      status: 200,
+      body: { ok: true, result: { message_id: "m-first", date: 1 } },
+    });
     fake.failNext("sendMessage", ZALO_ANSWERS.serverError);
-    await expect(adapter.send("c-long", { text }, { key: "k3", index: 0 })).rejects.toBeInstanceOf(ZaloApiError);
+    await expect(adapter.send("c-long", { text }, { key: "k3", index: 0 })).rejects.toBeInstanceOf(
+      ZaloApiError,
+    );
     expect(fake.textsTo("c-long")).toHaveLength(1);
     // The worker's retry resumes with the second part.
     await adapter.send("c-long", { text }, { key: "k3", index: 0 });
@@ -64,11 +82,17 @@ describe("sending a reply to Zalo", () => {
 
   it("turns Zalo's refusals into what the outbound worker understands", async () => {
     fake.failNext("sendMessage", ZALO_ANSWERS.tooManyRequests);
-    await expect(adapter.send("c1", { text: "a" }, { key: "e1", index: 0 })).rejects.toBeInstanceOf(RetryAfterError);
+    await expect(adapter.send("c1", { text: "a" }, { key: "e1", index: 0 })).rejects.toBeInstanceOf(
+      RetryAfterError,
+    );
     fake.failNext("sendMessage", ZALO_ANSWERS.blocked);
-    await expect(adapter.send("c1", { text: "a" }, { key: "e2", index: 0 })).rejects.toBeInstanceOf(RecipientUnreachableError);
+    await expect(adapter.send("c1", { text: "a" }, { key: "e2", index: 0 })).rejects.toBeInstanceOf(
+      RecipientUnreachableError,
+    );
     fake.failNext("sendMessage", ZALO_ANSWERS.okFalseWith200);
-    await expect(adapter.send("c1", { text: "a" }, { key: "e3", index: 0 })).rejects.toBeInstanceOf(PermanentSendError);
+    await expect(adapter.send("c1", { text: "a" }, { key: "e3", index: 0 })).rejects.toBeInstanceOf(
+      PermanentSendError,
+    );
     fake.failNext("sendMessage", ZALO_ANSWERS.serverError);
     const err = await adapter.send("c1", { text: "a" }, { key: "e4", index: 0 }).catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(PermanentSendError);
@@ -78,8 +102,14 @@ describe("sending a reply to Zalo", () => {
   });
 
   it("sends a photo reply with sendPhoto", async () => {
-    await adapter.send("c-photo", { text: "", media: { url: "https://example.vn/a.jpg", caption: "Bằng khen" } }, { key: "p1", index: 0 });
-    expect(fake.callsOf("sendPhoto").map((c) => c.body)).toEqual([{ chat_id: "c-photo", photo: "https://example.vn/a.jpg", caption: "Bằng khen" }]);
+    await adapter.send(
+      "c-photo",
+      { text: "", media: { url: "https://example.vn/a.jpg", caption: "Bằng khen" } },
+      { key: "p1", index: 0 },
+    );
+    expect(fake.callsOf("sendPhoto").map((c) => c.body)).toEqual([
+      { chat_id: "c-photo", photo: "https://example.vn/a.jpg", caption: "Bằng khen" },
+    ]);
     expect(fake.callsOf("sendMessage")).toEqual([]);
   });
 });

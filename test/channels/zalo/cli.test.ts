@@ -17,12 +17,19 @@ describe("npm run zalo:webhook", () => {
   beforeEach(() => {
     fake.reset();
     lines = [];
-    env = { ZALO_BOT_TOKEN: "123:abc", ZALO_API_ROOT: fake.url, ZALO_WEBHOOK_SECRET: "zalo-secret-1", PUBLIC_URL: "https://bot.example.gov.vn/" };
+    env = {
+      ZALO_BOT_TOKEN: "123:abc",
+      ZALO_API_ROOT: fake.url,
+      ZALO_WEBHOOK_SECRET: "zalo-secret-1",
+      PUBLIC_URL: "https://bot.example.gov.vn/",
+    };
   });
 
   it("set points Zalo at PUBLIC_URL/webhooks/zalo with the secret token", async () => {
     await runZaloWebhookCommand(["set"], env, out);
-    expect(fake.callsOf("setWebhook").map((c) => c.body)).toEqual([{ url: "https://bot.example.gov.vn/webhooks/zalo", secret_token: "zalo-secret-1" }]);
+    expect(fake.callsOf("setWebhook").map((c) => c.body)).toEqual([
+      { url: "https://bot.example.gov.vn/webhooks/zalo", secret_token: "zalo-secret-1" },
+    ]);
     expect(lines.join("\n")).toContain("https://bot.example.gov.vn/webhooks/zalo");
   });
 
@@ -33,11 +40,21 @@ describe("npm run zalo:webhook", () => {
   });
 
   it("says what is wrong with the secret, the address or the command", async () => {
-    await expect(runZaloWebhookCommand(["set"], { ...env, ZALO_WEBHOOK_SECRET: "short" }, out)).rejects.toThrow(ConfigError);
-    await expect(runZaloWebhookCommand(["set"], { ...env, ZALO_WEBHOOK_SECRET: "short" }, out)).rejects.toThrow(/ZALO_WEBHOOK_SECRET: must be 8–256 characters/);
-    await expect(runZaloWebhookCommand(["set"], { ...env, ZALO_WEBHOOK_SECRET: "x".repeat(257) }, out)).rejects.toThrow(/8–256/);
-    await expect(runZaloWebhookCommand(["set"], { ...env, PUBLIC_URL: "http://bot.example.gov.vn" }, out)).rejects.toThrow(/https/);
-    await expect(runZaloWebhookCommand(["set"], { ...env, PUBLIC_URL: "" }, out)).rejects.toThrow(/PUBLIC_URL is not set/);
+    await expect(
+      runZaloWebhookCommand(["set"], { ...env, ZALO_WEBHOOK_SECRET: "short" }, out),
+    ).rejects.toThrow(ConfigError);
+    await expect(
+      runZaloWebhookCommand(["set"], { ...env, ZALO_WEBHOOK_SECRET: "short" }, out),
+    ).rejects.toThrow(/ZALO_WEBHOOK_SECRET: must be 8–256 characters/);
+    await expect(
+      runZaloWebhookCommand(["set"], { ...env, ZALO_WEBHOOK_SECRET: "x".repeat(257) }, out),
+    ).rejects.toThrow(/8–256/);
+    await expect(
+      runZaloWebhookCommand(["set"], { ...env, PUBLIC_URL: "http://bot.example.gov.vn" }, out),
+    ).rejects.toThrow(/https/);
+    await expect(runZaloWebhookCommand(["set"], { ...env, PUBLIC_URL: "" }, out)).rejects.toThrow(
+      /PUBLIC_URL is not set/,
+    );
     await expect(runZaloWebhookCommand(["frobnicate"], env, out)).rejects.toThrow(/Usage/);
     expect(fake.calls).toEqual([]);
   });

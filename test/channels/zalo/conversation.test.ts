@@ -11,7 +11,12 @@ describe("the same conversation on Zalo, without buttons", () => {
   const user = () => new ZaloUser(t.url, fake, SECRET);
   beforeAll(async () => {
     fake = await new FakeZalo().start();
-    t = await startTestSystem({ ZALO_BOT_TOKEN: "123:abc", ZALO_WEBHOOK_SECRET: SECRET, ZALO_API_ROOT: fake.url, EVIDENCE_MAX_BYTES: String(1024 * 1024) });
+    t = await startTestSystem({
+      ZALO_BOT_TOKEN: "123:abc",
+      ZALO_WEBHOOK_SECRET: SECRET,
+      ZALO_API_ROOT: fake.url,
+      EVIDENCE_MAX_BYTES: String(1024 * 1024),
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -80,7 +85,9 @@ describe("the same conversation on Zalo, without buttons", () => {
     await u.say("Nguyễn Văn An");
     await u.say("Thôn Tân Lập, xã Tân Trào");
     await u.say("xã Tân Trào");
-    const evidencePrompt = await u.say("Hướng dẫn hơn 300 người dân trong thôn cài đặt và dùng VNeID, nộp hồ sơ dịch vụ công trực tuyến.");
+    const evidencePrompt = await u.say(
+      "Hướng dẫn hơn 300 người dân trong thôn cài đặt và dùng VNeID, nộp hồ sơ dịch vụ công trực tuyến.",
+    );
     expect(evidencePrompt.join("\n")).toMatch(/minh chứng/i);
 
     const before = await t.system.db.attachment.count();

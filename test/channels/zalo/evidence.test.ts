@@ -23,21 +23,35 @@ describe("downloading an evidence photo from Zalo's CDN", () => {
   });
 
   it("trusts the bytes, not a generic Content-Type", async () => {
-    await expect(downloadZaloPhoto(`${fake.url}/media/octet.jpg`, MB, policy())).resolves.toMatchObject({ mime: "image/jpeg" });
+    await expect(downloadZaloPhoto(`${fake.url}/media/octet.jpg`, MB, policy())).resolves.toMatchObject({
+      mime: "image/jpeg",
+    });
   });
 
   it("refuses a file above the limit, whether or not the server says its size", async () => {
-    await expect(downloadZaloPhoto(`${fake.url}/media/big.jpg?size=${2 * MB}`, MB, policy())).rejects.toEqual(new MediaRejectedError("too_large"));
-    await expect(downloadZaloPhoto(`${fake.url}/media/chunked-big.jpg?size=${2 * MB}`, MB, policy())).rejects.toEqual(new MediaRejectedError("too_large"));
+    await expect(downloadZaloPhoto(`${fake.url}/media/big.jpg?size=${2 * MB}`, MB, policy())).rejects.toEqual(
+      new MediaRejectedError("too_large"),
+    );
+    await expect(
+      downloadZaloPhoto(`${fake.url}/media/chunked-big.jpg?size=${2 * MB}`, MB, policy()),
+    ).rejects.toEqual(new MediaRejectedError("too_large"));
   });
 
   it("refuses what is not an image", async () => {
-    await expect(downloadZaloPhoto(`${fake.url}/media/page.html`, MB, policy())).rejects.toEqual(new MediaRejectedError("bad_type"));
+    await expect(downloadZaloPhoto(`${fake.url}/media/page.html`, MB, policy())).rejects.toEqual(
+      new MediaRejectedError("bad_type"),
+    );
   });
 
   it("reports an expired or unreachable link as unavailable", async () => {
-    await expect(downloadZaloPhoto(`${fake.url}/media/gone.jpg`, MB, policy())).rejects.toEqual(new MediaRejectedError("unavailable"));
-    await expect(downloadZaloPhoto("http://127.0.0.1:1/x.jpg", MB, policy())).rejects.toEqual(new MediaRejectedError("unavailable"));
-    await expect(downloadZaloPhoto("file:///etc/passwd", MB, policy())).rejects.toEqual(new MediaRejectedError("unavailable"));
+    await expect(downloadZaloPhoto(`${fake.url}/media/gone.jpg`, MB, policy())).rejects.toEqual(
+      new MediaRejectedError("unavailable"),
+    );
+    await expect(downloadZaloPhoto("http://127.0.0.1:1/x.jpg", MB, policy())).rejects.toEqual(
+      new MediaRejectedError("unavailable"),
+    );
+    await expect(downloadZaloPhoto("file:///etc/passwd", MB, policy())).rejects.toEqual(
+      new MediaRejectedError("unavailable"),
+    );
   });
 });

@@ -18,7 +18,15 @@ describe("Zalo as the platform really behaves", () => {
   const logs: Array<Record<string, unknown>> = [];
   beforeAll(async () => {
     fake = await new FakeZalo().start();
-    t = await startTestSystem({ ZALO_BOT_TOKEN: "123:abc", ZALO_WEBHOOK_SECRET: SECRET, ZALO_API_ROOT: fake.url, EVIDENCE_MAX_BYTES: String(1024 * 1024) }, { logs });
+    t = await startTestSystem(
+      {
+        ZALO_BOT_TOKEN: "123:abc",
+        ZALO_WEBHOOK_SECRET: SECRET,
+        ZALO_API_ROOT: fake.url,
+        EVIDENCE_MAX_BYTES: String(1024 * 1024),
+      },
+      { logs },
+    );
   });
   afterAll(async () => {
     await t?.stop();
@@ -27,12 +35,20 @@ describe("Zalo as the platform really behaves", () => {
   beforeEach(() => fake.reset());
 
   const post = (event: unknown, raw?: string) =>
-    fetch(`${t.url}/webhooks/zalo`, { method: "POST", headers: { "content-type": "application/json", "x-bot-api-secret-token": SECRET }, body: raw ?? JSON.stringify(event) });
+    fetch(`${t.url}/webhooks/zalo`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-bot-api-secret-token": SECRET },
+      body: raw ?? JSON.stringify(event),
+    });
 
   it("stores an evidence photo in every shape public implementations report", async () => {
     const u = new ZaloUser(t.url, fake, SECRET);
     for (const text of ["de cu", "1", "so 4", "Hợp tác xã Chè Xanh", "bo qua", "Ham Yen"]) await u.say(text);
-    expect((await u.say("Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè của hợp tác xã.")).join("\n")).toMatch(/minh chứng/i);
+    expect(
+      (await u.say("Ứng dụng truy xuất nguồn gốc bằng mã QR cho toàn bộ sản phẩm chè của hợp tác xã.")).join(
+        "\n",
+      ),
+    ).toMatch(/minh chứng/i);
     const shapes = ZALO_PAYLOADS.imageShapes(u.chatId, `${fake.url}/media/photo.jpg`);
     for (const [i, { shape, event }] of shapes.entries()) {
       const res = await u.post(event);
@@ -41,12 +57,23 @@ describe("Zalo as the platform really behaves", () => {
       const wanted = i + 1 < 5 ? `${i + 1}/5` : "đủ 5";
       await fake.waitFor(() => fake.textsTo(u.chatId).slice(seen).join("\n").includes(wanted), 10_000, shape);
     }
-    expect(await t.system.db.attachment.count({ where: { kind: "photo", nominationId: null } })).toBeGreaterThanOrEqual(shapes.length);
+    expect(
+      await t.system.db.attachment.count({ where: { kind: "photo", nominationId: null } }),
+    ).toBeGreaterThanOrEqual(shapes.length);
   });
 
   it("acknowledges a shape it cannot read (never 400), logs its field names only, and answers the person", async () => {
     const chat = newChat();
-    const odd = { event_name: "message.image.received", message: { message_id: `odd-${chat}`, date: Date.now(), chat: { id: chat, chat_type: "PRIVATE" }, from: { id: chat, display_name: "Bà Hoa" }, picture: { secret_field: "0912345678" } } };
+    const odd = {
+      event_name: "message.image.received",
+      message: {
+        message_id: `odd-${chat}`,
+        date: Date.now(),
+        chat: { id: chat, chat_type: "PRIVATE" },
+        from: { id: chat, display_name: "Bà Hoa" },
+        picture: { secret_field: "0912345678" },
+      },
+    };
     expect((await post(odd)).status).toBe(200);
     expect((await fake.nextTexts(chat, 0)).join("\n")).toContain("chưa đọc được");
     const line = logs.find((l) => String(l.msg).includes("unknown shape") && l.chatId === chat)!;
@@ -55,9 +82,17 @@ describe("Zalo as the platform really behaves", () => {
     expect(JSON.stringify(line)).not.toContain("Bà Hoa");
 
     // No chat at all, an unparseable body: logged and acknowledged too.
-    expect((await post({ event_name: "message.text.received", message: { message_id: "x", text: "hi" } })).status).toBe(200);
+    expect(
+      (await post({ event_name: "message.text.received", message: { message_id: "x", text: "hi" } })).status,
+    ).toBe(200);
     expect((await post(undefined, "{not json")).status).toBe(200);
-    expect(logs.some((l) => String(l.msg).includes("unreadable Zalo event") && String(l.keys).includes("message{message_id,text}"))).toBe(true);
+    expect(
+      logs.some(
+        (l) =>
+          String(l.msg).includes("unreadable Zalo event") &&
+          String(l.keys).includes("message{message_id,text}"),
+      ),
+    ).toBe(true);
   });
 
   it("tells a protected sender once, kindly, and does not loop", async () => {
@@ -86,7 +121,11 @@ describe("Zalo as the platform really behaves", () => {
     expect(asked).not.toContain("vui lòng gõ chữ");
   });
 
-  for (const [name, answer] of [["403 (the docs' internal server error)", ZALO_ANSWERS.internalError403], ["403 under HTTP 200", ZALO_ANSWERS.internalError403With200], ["408 (timeout)", ZALO_ANSWERS.timeout408]] as const) {
+  for (const [name, answer] of [
+    ["403 (the docs' internal server error)", ZALO_ANSWERS.internalError403],
+    ["403 under HTTP 200", ZALO_ANSWERS.internalError403With200],
+    ["408 (timeout)", ZALO_ANSWERS.timeout408],
+  ] as const) {
     it(`retries a send refused with ${name} and delivers it`, async () => {
       const chat = newChat();
       fake.failNext("sendMessage", answer);
@@ -96,7 +135,11 @@ describe("Zalo as the platform really behaves", () => {
       const attempts = fake.callsOf("sendMessage").filter((c) => c.body.chat_id === chat);
       expect(attempts[0]!.ok).toBe(false);
       expect(attempts[1]!.body.text).toBe(attempts[0]!.body.text);
-      expect(await t.system.db.person.count({ where: { channel: "zalo", chatId: chat, unreachableAt: { not: null } } })).toBe(0);
+      expect(
+        await t.system.db.person.count({
+          where: { channel: "zalo", chatId: chat, unreachableAt: { not: null } },
+        }),
+      ).toBe(0);
     });
   }
 
@@ -115,14 +158,24 @@ describe("Zalo as the platform really behaves", () => {
     await post(ZALO_PAYLOADS.text(group, "menu", binh, "GROUP"));
     await fake.nextTexts(group, n1 + 1);
     const keys = await t.system.redis.keys(`${t.prefix}:sess:zalo:${group}*`);
-    expect(keys.filter((k) => !k.endsWith(":lock")).sort()).toEqual([`${t.prefix}:sess:zalo:${group}~${an}`, `${t.prefix}:sess:zalo:${group}~${binh}`].sort());
+    expect(keys.filter((k) => !k.endsWith(":lock")).sort()).toEqual(
+      [`${t.prefix}:sess:zalo:${group}~${an}`, `${t.prefix}:sess:zalo:${group}~${binh}`].sort(),
+    );
     // Notifications about An's submissions go to An's private chat, never to the group.
     const person = await t.system.db.person.findFirstOrThrow({ where: { channel: "zalo", externalId: an } });
     expect(person.chatId).toBe(an);
   });
 
   // Everything that shows or changes a person's own records is for a private chat, however it is asked.
-  for (const text of ["trạng thái DC-2026-000001", "DC-2026-000001", "rút hồ sơ DC-2026-000001", "hồ sơ của tôi", "câu hỏi của tôi", "xóa dữ liệu của tôi", "/start nomination"]) {
+  for (const text of [
+    "trạng thái DC-2026-000001",
+    "DC-2026-000001",
+    "rút hồ sơ DC-2026-000001",
+    "hồ sơ của tôi",
+    "câu hỏi của tôi",
+    "xóa dữ liệu của tôi",
+    "/start nomination",
+  ]) {
     it(`in a group, “${text}” is answered by moving to a private chat`, async () => {
       const group = newChat();
       await post(ZALO_PAYLOADS.text(group, `@TroLyCDS ${text}`, newChat(), "GROUP"));

@@ -6,7 +6,11 @@ import { loadLocales } from "../../../src/i18n/locales.js";
 
 const i18n = loadLocales(fileURLToPath(new URL("../../../locales", import.meta.url)));
 /** The greeting a first "xin chào" gets: the welcome, then the main menu as a numbered list. */
-const greeting = [i18n.t("vi", "conversation.welcome"), i18n.t("vi", "conversation.menu.title"), i18n.t("vi", "zalo.choose_by_number")];
+const greeting = [
+  i18n.t("vi", "conversation.welcome"),
+  i18n.t("vi", "conversation.menu.title"),
+  i18n.t("vi", "zalo.choose_by_number"),
+];
 
 describe("Zalo in polling mode (development)", () => {
   let fake: FakeZalo;
@@ -34,11 +38,24 @@ describe("Zalo in polling mode (development)", () => {
   it("keeps polling after idle polls (408) and errors", async () => {
     fake.failNext("getUpdates", { status: 502, body: "Bad Gateway" });
     await new Promise((r) => setTimeout(r, 1_500));
-    fake.pushUpdate({ ok: true, result: zaloTextEvent({ chatId: "poll-chat-2", text: "xin chào", messageId: "poll-2" }) });
-    expect((await fake.nextTexts("poll-chat-2", 0, 1, 200, 10_000)).join("\n")).toContain(i18n.t("vi", "conversation.welcome"));
+    fake.pushUpdate({
+      ok: true,
+      result: zaloTextEvent({ chatId: "poll-chat-2", text: "xin chào", messageId: "poll-2" }),
+    });
+    expect((await fake.nextTexts("poll-chat-2", 0, 1, 200, 10_000)).join("\n")).toContain(
+      i18n.t("vi", "conversation.welcome"),
+    );
   });
 
   it("has no webhook route in polling mode", async () => {
-    expect((await fetch(`${t.url}/webhooks/zalo`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${t.url}/webhooks/zalo`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        })
+      ).status,
+    ).toBe(404);
   });
 });

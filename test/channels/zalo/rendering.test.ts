@@ -16,9 +16,12 @@ describe("how a reply looks on Zalo", () => {
   });
 
   it("does not repeat the lead-in when the prompt already introduces its list with a colon", () => {
-    expect(renderZaloText({ text: "Quý anh/chị cần hỗ trợ gì? Gõ số thứ tự:", choices: choices.slice(0, 2) }, LEAD)).toEqual([
-      "Quý anh/chị cần hỗ trợ gì? Gõ số thứ tự:\n1. Hỏi đáp về phong trào\n2. Đề cử",
-    ]);
+    expect(
+      renderZaloText(
+        { text: "Quý anh/chị cần hỗ trợ gì? Gõ số thứ tự:", choices: choices.slice(0, 2) },
+        LEAD,
+      ),
+    ).toEqual(["Quý anh/chị cần hỗ trợ gì? Gõ số thứ tự:\n1. Hỏi đáp về phong trào\n2. Đề cử"]);
   });
 
   it("sends plain text unchanged and nothing for an empty reply", () => {
@@ -27,7 +30,10 @@ describe("how a reply looks on Zalo", () => {
   });
 
   it("splits a long answer on paragraph boundaries, every part at most 2000 characters", () => {
-    const paragraphs = Array.from({ length: 12 }, (_, i) => `Đoạn ${i + 1}. ${"Chỉ tiêu chuyển đổi số cấp xã. ".repeat(12).trim()}`);
+    const paragraphs = Array.from(
+      { length: 12 },
+      (_, i) => `Đoạn ${i + 1}. ${"Chỉ tiêu chuyển đổi số cấp xã. ".repeat(12).trim()}`,
+    );
     const parts = splitText(paragraphs.join("\n\n"));
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(p.length).toBeLessThanOrEqual(ZALO_TEXT_LIMIT);
@@ -48,7 +54,10 @@ describe("how a reply looks on Zalo", () => {
   });
 
   it("keeps the numbered list whole in the last part of a long question", () => {
-    const long = Array.from({ length: 6 }, (_, i) => `Mục ${i + 1}: ${"nội dung kế hoạch ".repeat(25).trim()}`).join("\n\n");
+    const long = Array.from(
+      { length: 6 },
+      (_, i) => `Mục ${i + 1}: ${"nội dung kế hoạch ".repeat(25).trim()}`,
+    ).join("\n\n");
     const parts = renderZaloText({ text: long, choices }, LEAD);
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(p.length).toBeLessThanOrEqual(ZALO_TEXT_LIMIT);

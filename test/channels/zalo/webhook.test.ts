@@ -9,12 +9,24 @@ import { loadLocales } from "../../../src/i18n/locales.js";
 
 const i18n = loadLocales(fileURLToPath(new URL("../../../locales", import.meta.url)));
 /** The greeting a first "xin chào" gets: the welcome, then the main menu as a numbered list. */
-const greeting = [i18n.t("vi", "conversation.welcome"), i18n.t("vi", "conversation.menu.title"), i18n.t("vi", "zalo.choose_by_number")];
+const greeting = [
+  i18n.t("vi", "conversation.welcome"),
+  i18n.t("vi", "conversation.menu.title"),
+  i18n.t("vi", "zalo.choose_by_number"),
+];
 
 const SECRET = "zalo-secret-1";
 
-function post(url: string, body: unknown, headers: Record<string, string> = { "x-bot-api-secret-token": SECRET }) {
-  return fetch(`${url}/webhooks/zalo`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = { "x-bot-api-secret-token": SECRET },
+) {
+  return fetch(`${url}/webhooks/zalo`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 const newChat = () => `chat${randomBytes(6).toString("hex")}`;
@@ -25,7 +37,11 @@ describe("the Zalo webhook", () => {
   let t: TestSystem;
   beforeAll(async () => {
     fake = await new FakeZalo().start();
-    t = await startTestSystem({ ZALO_BOT_TOKEN: "123:abc", ZALO_WEBHOOK_SECRET: SECRET, ZALO_API_ROOT: fake.url });
+    t = await startTestSystem({
+      ZALO_BOT_TOKEN: "123:abc",
+      ZALO_WEBHOOK_SECRET: SECRET,
+      ZALO_API_ROOT: fake.url,
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -52,7 +68,10 @@ describe("the Zalo webhook", () => {
     const flatChat = newChat();
     const wrappedChat = newChat();
     expect((await post(t.url, zaloTextEvent({ chatId: flatChat, text: "thống kê" }))).status).toBe(200);
-    expect((await post(t.url, { ok: true, result: zaloTextEvent({ chatId: wrappedChat, text: "thống kê" }) })).status).toBe(200);
+    expect(
+      (await post(t.url, { ok: true, result: zaloTextEvent({ chatId: wrappedChat, text: "thống kê" }) }))
+        .status,
+    ).toBe(200);
     const flat = await fake.nextTexts(flatChat, 0);
     const wrapped = await fake.nextTexts(wrappedChat, 0);
     expect(wrapped).toEqual(flat);
@@ -60,7 +79,11 @@ describe("the Zalo webhook", () => {
 
   it("answers a duplicate delivery (same message_id) once", async () => {
     const chat = newChat();
-    const event = zaloTextEvent({ chatId: chat, text: "xin chào", messageId: `dup-${randomBytes(4).toString("hex")}` });
+    const event = zaloTextEvent({
+      chatId: chat,
+      text: "xin chào",
+      messageId: `dup-${randomBytes(4).toString("hex")}`,
+    });
     const first = await post(t.url, event);
     expect(await first.json()).toMatchObject({ ok: true, status: "queued" });
     const once = await fake.nextTexts(chat, 0);
@@ -73,9 +96,21 @@ describe("the Zalo webhook", () => {
 
   it("rejects a wrong or missing secret with 401 and does nothing else", async () => {
     const chat = newChat();
-    expect((await post(t.url, zaloTextEvent({ chatId: chat, text: "xin chào" }), { "x-bot-api-secret-token": "zalo-secret-2" })).status).toBe(401);
+    expect(
+      (
+        await post(t.url, zaloTextEvent({ chatId: chat, text: "xin chào" }), {
+          "x-bot-api-secret-token": "zalo-secret-2",
+        })
+      ).status,
+    ).toBe(401);
     expect((await post(t.url, zaloTextEvent({ chatId: chat, text: "xin chào" }), {})).status).toBe(401);
-    expect((await post(t.url, zaloTextEvent({ chatId: chat, text: "xin chào" }), { "x-bot-api-secret-token": `${SECRET}x` })).status).toBe(401);
+    expect(
+      (
+        await post(t.url, zaloTextEvent({ chatId: chat, text: "xin chào" }), {
+          "x-bot-api-secret-token": `${SECRET}x`,
+        })
+      ).status,
+    ).toBe(401);
     await settle();
     expect(fake.calls.filter((c) => c.body.chat_id === chat)).toEqual([]);
   });
@@ -84,7 +119,9 @@ describe("the Zalo webhook", () => {
     const chat = newChat();
     expect((await post(t.url, {})).status).toBe(200);
     expect((await post(t.url, undefined)).status).toBe(200);
-    expect((await post(t.url, { event_name: "user.reacted.message", message: { chat: { id: chat } } })).status).toBe(200);
+    expect(
+      (await post(t.url, { event_name: "user.reacted.message", message: { chat: { id: chat } } })).status,
+    ).toBe(200);
     const fromBot = zaloTextEvent({ chatId: chat, text: "ping" });
     fromBot.message.from.is_bot = true;
     expect((await post(t.url, fromBot)).status).toBe(200);
@@ -93,9 +130,15 @@ describe("the Zalo webhook", () => {
   });
 
   it("acknowledges malformed JSON and a known event without its fields with 200 (never 400 to an authenticated caller)", async () => {
-    const bad = await fetch(`${t.url}/webhooks/zalo`, { method: "POST", headers: { "content-type": "application/json", "x-bot-api-secret-token": SECRET }, body: "{not json" });
+    const bad = await fetch(`${t.url}/webhooks/zalo`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-bot-api-secret-token": SECRET },
+      body: "{not json",
+    });
     expect(bad.status).toBe(200);
-    expect((await post(t.url, { event_name: "message.text.received", message: { message_id: "x" } })).status).toBe(200);
+    expect(
+      (await post(t.url, { event_name: "message.text.received", message: { message_id: "x" } })).status,
+    ).toBe(200);
   });
 
   it("delivers one message when Zalo first answers 429 and then succeeds", async () => {
@@ -113,7 +156,10 @@ describe("the Zalo webhook", () => {
 
   it("answers a sticker with a short request to type, not silence", async () => {
     const chat = newChat();
-    const sticker = zaloTextEvent({ chatId: chat, text: "" }) as { event_name: string; message: Record<string, unknown> };
+    const sticker = zaloTextEvent({ chatId: chat, text: "" }) as {
+      event_name: string;
+      message: Record<string, unknown>;
+    };
     sticker.event_name = "message.sticker.received";
     delete sticker.message.text;
     sticker.message.sticker = "0e078a2fb66a5f34067b";
@@ -141,7 +187,12 @@ describe("the Zalo webhook while Redis is unreachable", () => {
     const fake = await new FakeZalo().start();
     const redis = new URL(inject("redisUrl"));
     const proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-    const t = await startTestSystem({ ZALO_BOT_TOKEN: "123:abc", ZALO_WEBHOOK_SECRET: SECRET, ZALO_API_ROOT: fake.url, REDIS_URL: throughProxy(inject("redisUrl"), proxy) });
+    const t = await startTestSystem({
+      ZALO_BOT_TOKEN: "123:abc",
+      ZALO_WEBHOOK_SECRET: SECRET,
+      ZALO_API_ROOT: fake.url,
+      REDIS_URL: throughProxy(inject("redisUrl"), proxy),
+    });
     try {
       proxy.down();
       await settle(200);

@@ -111,9 +111,19 @@ function langOf(req: Request): Lang {
 /** @example const guard = createWebchatGuard({ redis, prefix, identity, i18n, options, httpsPublic }) */
 export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
   const { redis, prefix, identity, i18n, options } = deps;
-  const refuse = (req: Request, res: Response, status: number, error: string, key: string, retryAfterS?: number) => {
+  const refuse = (
+    req: Request,
+    res: Response,
+    status: number,
+    error: string,
+    key: string,
+    retryAfterS?: number,
+  ) => {
     if (retryAfterS) res.set("Retry-After", String(retryAfterS));
-    res.status(status).set("Cache-Control", "no-store").json({ error, message: i18n.t(langOf(req), `webchat.${key}`) });
+    res
+      .status(status)
+      .set("Cache-Control", "no-store")
+      .json({ error, message: i18n.t(langOf(req), `webchat.${key}`) });
   };
   // One HMAC per request; the same address hashes alike, so a small cache saves the work under a flood.
   const keyCache = new Map<string, string>();
@@ -127,13 +137,22 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
     return k;
   };
 
-  async function take(kind: "post" | "poll" | "open", client: string, windowMs: number, limit: number, global: boolean): Promise<0 | 1 | 2> {
+  async function take(
+    kind: "post" | "poll" | "open",
+    client: string,
+    windowMs: number,
+    limit: number,
+    global: boolean,
+  ): Promise<0 | 1 | 2> {
     const now = Date.now();
     const ipKey = keys.perIp(prefix, kind, client, Math.floor(now / windowMs));
     const args = [String(windowMs * 2), String(limit)];
     if (!global) return (await redis.eval(TAKE, 1, ipKey, ...args)) as 0 | 1;
     const allKey = keys.global(prefix, Math.floor(now / 1000));
-    return (await redis.eval(TAKE, 2, ipKey, allKey, ...args, "2000", String(options.globalPerSecond))) as 0 | 1 | 2;
+    return (await redis.eval(TAKE, 2, ipKey, allKey, ...args, "2000", String(options.globalPerSecond))) as
+      | 0
+      | 1
+      | 2;
   }
 
   // An address over its limit is remembered in this process for a while, so a flood is refused
@@ -158,15 +177,28 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
     const until = blocked(`post:${client}`, now);
     if (until) return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil((until - now) / 1000));
     const bucketKeys = [keys.perIp(prefix, "post", client, 0), keys.global(prefix, Math.floor(now / 1000))];
-    redis.eval(TAKE_BUCKET, 2, ...bucketKeys, String(now), String(msgRate), String(msgBurst), String(options.globalPerSecond)).then((r) => {
-      if (r === 0) return next();
-      if (r === 1) {
-        // Refused until a token is back.
-        block(`post:${client}`, now + Math.ceil(1000 / msgRate));
-        return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil(1 / msgRate));
-      }
-      refuse(req, res, 503, "busy", "busy", 5);
-    }, () => refuse(req, res, 503, "unavailable", "unavailable", 5));
+    redis
+      .eval(
+        TAKE_BUCKET,
+        2,
+        ...bucketKeys,
+        String(now),
+        String(msgRate),
+        String(msgBurst),
+        String(options.globalPerSecond),
+      )
+      .then(
+        (r) => {
+          if (r === 0) return next();
+          if (r === 1) {
+            // Refused until a token is back.
+            block(`post:${client}`, now + Math.ceil(1000 / msgRate));
+            return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil(1 / msgRate));
+          }
+          refuse(req, res, 503, "busy", "busy", 5);
+        },
+        () => refuse(req, res, 503, "unavailable", "unavailable", 5),
+      );
   };
 
   const limitPolling: RequestHandler = (req, res, next) => {
@@ -176,15 +208,24 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
     if (until) return refuse(req, res, 429, "rate_limited", "rate_limited", Math.ceil((until - now) / 1000));
     // A page long-polls (a read held up to 25 s, one more per batch of replies); an office of a few
     // dozen open pages behind one address fits with a wide margin.
-    take("poll", client, 60_000, options.perIpPerMinute * 20, false).then((r) => {
-      if (r === 0) return next();
-      block(`poll:${client}`, (Math.floor(now / 60_000) + 1) * 60_000);
-      refuse(req, res, 429, "rate_limited", "rate_limited", 60);
-    }, () => refuse(req, res, 503, "unavailable", "unavailable", 5));
+    take("poll", client, 60_000, options.perIpPerMinute * 20, false).then(
+      (r) => {
+        if (r === 0) return next();
+        block(`poll:${client}`, (Math.floor(now / 60_000) + 1) * 60_000);
+        refuse(req, res, 429, "rate_limited", "rate_limited", 60);
+      },
+      () => refuse(req, res, 503, "unavailable", "unavailable", 5),
+    );
   };
 
   const setCookie = (req: Request, res: Response, chatId: string) => {
-    res.cookie(CHAT_COOKIE, identity.sign(chatId), { httpOnly: true, sameSite: "strict", secure: deps.httpsPublic || req.secure, path: "/chat", maxAge: options.idleSeconds * 1000 });
+    res.cookie(CHAT_COOKIE, identity.sign(chatId), {
+      httpOnly: true,
+      sameSite: "strict",
+      secure: deps.httpsPublic || req.secure,
+      path: "/chat",
+      maxAge: options.idleSeconds * 1000,
+    });
   };
 
   return {
@@ -192,8 +233,11 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
       // An address that may open no more chats this hour gets no more puzzles either.
       const now = Date.now();
       const until = blocked(`open:${clientKey(req)}`, now);
-      if (until) return refuse(req, res, 429, "too_many_chats", "too_many_chats", Math.ceil((until - now) / 1000));
-      res.set("Cache-Control", "no-store").json({ challenge: issueChallenge(identity), bits: options.powBits });
+      if (until)
+        return refuse(req, res, 429, "too_many_chats", "too_many_chats", Math.ceil((until - now) / 1000));
+      res
+        .set("Cache-Control", "no-store")
+        .json({ challenge: issueChallenge(identity), bits: options.powBits });
     },
 
     openChat: (req, res, next) => {
@@ -203,17 +247,36 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
       const client = clientKey(req);
       const now = Date.now();
       const until = blocked(`open:${client}`, now);
-      if (until) return refuse(req, res, 429, "too_many_chats", "too_many_chats", Math.ceil((until - now) / 1000));
-      if (!checkSolution(identity, challenge, nonce, options.powBits)) return refuse(req, res, 400, "bad_proof", "bad_proof");
+      if (until)
+        return refuse(req, res, 429, "too_many_chats", "too_many_chats", Math.ceil((until - now) / 1000));
+      if (!checkSolution(identity, challenge, nonce, options.powBits))
+        return refuse(req, res, 400, "bad_proof", "bad_proof");
       (async () => {
         const digest = createHash("sha256").update(challenge).digest("hex").slice(0, 32);
-        if ((await redis.set(keys.spentChallenge(prefix, digest), "1", "PX", CHALLENGE_TTL_MS + 60_000, "NX")) !== "OK") return refuse(req, res, 400, "bad_proof", "bad_proof");
+        if (
+          (await redis.set(
+            keys.spentChallenge(prefix, digest),
+            "1",
+            "PX",
+            CHALLENGE_TTL_MS + 60_000,
+            "NX",
+          )) !== "OK"
+        )
+          return refuse(req, res, 400, "bad_proof", "bad_proof");
         if ((await take("open", client, 3_600_000, options.newChatsPerIpPerHour, false)) !== 0) {
           block(`open:${client}`, (Math.floor(now / 3_600_000) + 1) * 3_600_000);
           return refuse(req, res, 429, "too_many_chats", "too_many_chats", 3_600);
         }
         const chatId = randomUUID();
-        const opened = await redis.eval(OPEN, 1, keys.liveChats(prefix), String(now - options.idleSeconds * 1000), String(options.maxChats), String(now), chatId);
+        const opened = await redis.eval(
+          OPEN,
+          1,
+          keys.liveChats(prefix),
+          String(now - options.idleSeconds * 1000),
+          String(options.maxChats),
+          String(now),
+          chatId,
+        );
         if (opened !== 1) return refuse(req, res, 503, "full", "full", 60);
         setCookie(req, res, chatId);
         res.status(201).set("Cache-Control", "no-store").json({ status: "open" });
@@ -229,12 +292,25 @@ export function createWebchatGuard(deps: WebchatGuardDeps): WebchatGuard {
       if (!chatId || !UUID_RE.test(chatId)) return refuse(req, res, 401, "no_chat", "no_chat");
       const now = Date.now();
       const refresh = req.method === "POST" ? "1" : "0";
-      redis.eval(TOUCH, 1, keys.liveChats(prefix), chatId, String(now - options.idleSeconds * 1000), String(now), refresh).then((live) => {
-        if (live !== 1) return refuse(req, res, 401, "no_chat", "no_chat");
-        res.locals.chatId = chatId;
-        res.locals.clientKey = clientKey(req);
-        next();
-      }, () => refuse(req, res, 503, "unavailable", "unavailable", 5));
+      redis
+        .eval(
+          TOUCH,
+          1,
+          keys.liveChats(prefix),
+          chatId,
+          String(now - options.idleSeconds * 1000),
+          String(now),
+          refresh,
+        )
+        .then(
+          (live) => {
+            if (live !== 1) return refuse(req, res, 401, "no_chat", "no_chat");
+            res.locals.chatId = chatId;
+            res.locals.clientKey = clientKey(req);
+            next();
+          },
+          () => refuse(req, res, 503, "unavailable", "unavailable", 5),
+        );
     },
   };
 }

@@ -65,6 +65,10 @@ export function createClientIdentity(secret: Buffer): ClientIdentity {
       const expected = Buffer.from(mac(`chat:${value}`));
       return given.length === expected.length && timingSafeEqual(given, expected) ? value : undefined;
     },
-    clientKey: (ip) => createHmac("sha256", secret).update(`ip:${addressOf(ip)}`).digest("hex").slice(0, 16),
+    clientKey: (ip) =>
+      createHmac("sha256", secret)
+        .update(`ip:${addressOf(ip)}`)
+        .digest("hex")
+        .slice(0, 16),
   };
 }

@@ -36,7 +36,13 @@ export function issueChallenge(identity: ClientIdentity, now = Date.now()): stri
 }
 
 /** Whether `nonce` solves `challenge` (ours, unexpired) with at least `bits` zero bits. Does not check reuse. */
-export function checkSolution(identity: ClientIdentity, challenge: string, nonce: string, bits: number, now = Date.now()): boolean {
+export function checkSolution(
+  identity: ClientIdentity,
+  challenge: string,
+  nonce: string,
+  bits: number,
+  now = Date.now(),
+): boolean {
   const parts = challenge.split(".");
   if (parts.length !== 3 || !/^[0-9a-z]{1,12}$/.test(parts[0]!) || nonce.length > 64) return false;
   const body = `${parts[0]}.${parts[1]}`;

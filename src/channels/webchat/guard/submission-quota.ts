@@ -19,11 +19,18 @@ function vietnamDay(now: number): string {
 }
 
 /** @example createEngine({ ..., submissionQuota: createWebchatSubmissionQuota({ redis, prefix, perDay: 20 }) }) */
-export function createWebchatSubmissionQuota(deps: { redis: Redis; prefix: string; perDay: number; clock?: () => number }): SubmissionQuota {
+export function createWebchatSubmissionQuota(deps: {
+  redis: Redis;
+  prefix: string;
+  perDay: number;
+  clock?: () => number;
+}): SubmissionQuota {
   const clock = deps.clock ?? Date.now;
   const keyOf = (msg: InboundMessage) => {
     const client = msg.channel === "webchat" ? msg.platform?.client : undefined;
-    return typeof client === "string" && /^[0-9a-f]{16}$/.test(client) ? keys.submissions(deps.prefix, client, vietnamDay(clock())) : undefined;
+    return typeof client === "string" && /^[0-9a-f]{16}$/.test(client)
+      ? keys.submissions(deps.prefix, client, vietnamDay(clock()))
+      : undefined;
   };
   const refusal = { key: "webchat.ip_daily_limit", vars: { max: deps.perDay } };
   return {
@@ -35,7 +42,8 @@ export function createWebchatSubmissionQuota(deps: { redis: Redis; prefix: strin
     async reserve(msg) {
       const key = keyOf(msg);
       if (!key) return { release: async () => {} };
-      if ((await deps.redis.eval(RESERVE, 1, key, String(deps.perDay))) !== 1) return { refused: refusal, release: async () => {} };
+      if ((await deps.redis.eval(RESERVE, 1, key, String(deps.perDay))) !== 1)
+        return { refused: refusal, release: async () => {} };
       return { release: async () => void (await deps.redis.decr(key)) };
     },
   };
