@@ -26,23 +26,13 @@ export async function publishShowcase(
 ): Promise<boolean> {
   const summary = args.summary.trim();
   if (summary.length < 10 || summary.length > MAX_SUMMARY_LENGTH) throw new SummaryError("summary length");
-  const { value } = await performAction(
+  return setShowcase(
     db,
-    { reviewerId: args.reviewer.id, label: args.reviewer.name },
-    { type: "nomination", id: args.nominationId, code: args.code },
+    args,
     "publish",
-    async (tx) => {
-      const updated = await tx.nomination.updateMany({
-        where: { id: args.nominationId, status: "approved", erasedAt: null },
-        data: { publishable: true, publicSummary: summary },
-      });
-      return {
-        value: updated.count > 0,
-        audit: updated.count ? { fromStatus: "approved", toStatus: "approved" } : false,
-      };
-    },
+    { status: "approved", erasedAt: null },
+    { publishable: true, publicSummary: summary },
   );
-  return value;
 }
 
 /** Takes a nomination out of the showcase (its summary is kept for a later re-publication). */
@@ -50,16 +40,27 @@ export async function withdrawShowcase(
   db: Db,
   args: { nominationId: string; code: string; reviewer: Decider },
 ): Promise<boolean> {
+  return setShowcase(db, args, "unpublish", { publishable: true }, { publishable: false });
+}
+
+/**
+ * The one audited write behind both: changes the nomination only where `where` still holds, so a
+ * decision or an erasure that got there first wins, and writes the audit row only when it changed.
+ */
+async function setShowcase(
+  db: Db,
+  args: { nominationId: string; code: string; reviewer: Decider },
+  action: "publish" | "unpublish",
+  where: { status?: "approved"; erasedAt?: null; publishable?: boolean },
+  data: { publishable: boolean; publicSummary?: string },
+): Promise<boolean> {
   const { value } = await performAction(
     db,
     { reviewerId: args.reviewer.id, label: args.reviewer.name },
     { type: "nomination", id: args.nominationId, code: args.code },
-    "unpublish",
+    action,
     async (tx) => {
-      const updated = await tx.nomination.updateMany({
-        where: { id: args.nominationId, publishable: true },
-        data: { publishable: false },
-      });
+      const updated = await tx.nomination.updateMany({ where: { id: args.nominationId, ...where }, data });
       return {
         value: updated.count > 0,
         audit: updated.count ? { fromStatus: "approved", toStatus: "approved" } : false,
