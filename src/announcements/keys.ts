@@ -1,18 +1,16 @@
 /**
- * Every Redis key the announcements concern uses, in one place (so they can move to a shared
- * key registry without hunting through the code). Values are markers, never personal data.
+ * The Redis keys the announcements use, named for this concern; the templates themselves live with
+ * every other key in src/redis/keys.ts. Values are markers, never personal data.
  */
+import { redisKeys } from "../redis/keys.js";
+
 export const announcementKeys = {
-  /** Set while a person is opted out: the dispatcher checks it just before each send. */
-  optOut: (prefix: string, personId: string) => `${prefix}:ann:optout:${personId}`,
-  /** Set when an announcement is cancelled: the dispatcher checks it just before each send. */
-  cancelled: (prefix: string, announcementId: string) => `${prefix}:ann:cancel:${announcementId}`,
-  /** Set just before the platform call of one delivery ("attempted"). */
-  attempt: (prefix: string, deliveryId: string) => `${prefix}:ann:att:${deliveryId}`,
-  /** Set right after the platform accepted one delivery. */
-  accepted: (prefix: string, deliveryId: string) => `${prefix}:ann:ok:${deliveryId}`,
+  optOut: redisKeys.announcementOptOut,
+  cancelled: redisKeys.announcementCancelled,
+  attempt: redisKeys.announcementAttempt,
+  accepted: redisKeys.announcementAccepted,
   /** The bot-wide token bucket of a channel, shared with conversation replies (see src/queue/rate-limiter.ts). */
-  channelBucket: (prefix: string, channel: string) => `${prefix}:rl:${channel}:all`,
+  channelBucket: (prefix: string, channel: string) => redisKeys.rateBucket(prefix, `${channel}:all`),
 } as const;
 
 /** How long delivery markers live: longer than any broadcast can take to be resumed. */

@@ -28,6 +28,14 @@ export const redisKeys = {
     `${prefix}:sent:${channel}:${jobKey}:${part}`,
   /** A token bucket of the outbound rate limiter. */
   rateBucket: (prefix: string, bucket: string) => `${prefix}:rl:${bucket}`,
+  /** A person opted out of announcements: the broadcast dispatcher checks it just before each send. */
+  announcementOptOut: (prefix: string, personId: string) => `${prefix}:ann:optout:${personId}`,
+  /** An announcement cancelled: the dispatcher checks it just before each send. */
+  announcementCancelled: (prefix: string, announcementId: string) => `${prefix}:ann:cancel:${announcementId}`,
+  /** Set just before the platform call of one announcement delivery ("attempted"). */
+  announcementAttempt: (prefix: string, deliveryId: string) => `${prefix}:ann:att:${deliveryId}`,
+  /** Set right after the platform accepted one announcement delivery. */
+  announcementAccepted: (prefix: string, deliveryId: string) => `${prefix}:ann:ok:${deliveryId}`,
   /** The review action whose reason a reviewer is typing. */
   reviewReason: (prefix: string, channel: string, userId: string) =>
     `${prefix}:review:reason:${channel}:${userId}`,
