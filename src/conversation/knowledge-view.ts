@@ -43,26 +43,32 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
   const self: KnowledgeView = {
     async answer(turn, question, firstContact) {
       const answer = kb().ask(question, turn.lang);
-      if (answer.kind !== "none") {
+      // "Did you mean": the plan is not sure any of the offered items is what was asked.
+      const unsure = !answer.answered && !!answer.choices?.length;
+      if (answer.kind !== "none" && !unsure) {
         turn.session.browse = undefined; // a new answer: the old list is no longer what "back" means
-        // "Did you mean": none of the offered items may be what was asked, so forwarding is offered too.
-        if (!answer.answered && answer.choices?.length) {
-          k.questions.ask(turn, answer.text, {
-            kind: "knowledge",
-            choices: answer.choices,
-            question: question.slice(0, 2000),
-          });
-          turn.session.browse = { token: turn.session.token!, text: answer.text, choices: answer.choices };
-          return;
-        }
         return show(turn, answer);
       }
-      // The plan declined: only now may a plugin answer (the plan's answer always wins).
+      // The plan declined or is unsure: only now may a plugin answer (a confident plan answer always
+      // wins), e.g. an official's published answer to this very question.
       let text: string | undefined;
       for (const f of k.registry.fallbacks) if ((text = (await f(question, k.person(turn)))?.text)) break;
-      if (!text && firstContact) return k.menu.show(turn, k.t(turn, "conversation.welcome"));
-      if (text) turn.session.browse = undefined;
-      k.questions.ask(turn, text ?? answer.text, { kind: "kb-none", question: question.slice(0, 2000) });
+      if (text) {
+        turn.session.browse = undefined;
+        return k.questions.ask(turn, text, { kind: "kb-none", question: question.slice(0, 2000) });
+      }
+      if (unsure) {
+        // None of the offered items may be what was asked, so forwarding is offered too.
+        k.questions.ask(turn, answer.text, {
+          kind: "knowledge",
+          choices: answer.choices!,
+          question: question.slice(0, 2000),
+        });
+        turn.session.browse = { token: turn.session.token!, text: answer.text, choices: answer.choices! };
+        return;
+      }
+      if (firstContact) return k.menu.show(turn, k.t(turn, "conversation.welcome"));
+      k.questions.ask(turn, answer.text, { kind: "kb-none", question: question.slice(0, 2000) });
     },
     levels(turn) {
       list(turn, k.t(turn, "conversation.ask_intro"), kb().levels(turn.lang));

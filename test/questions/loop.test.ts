@@ -132,9 +132,10 @@ describe("officials close the loop, and their answer becomes FAQ the bot uses", 
     // Proposed is not yet used.
     const early = new WebchatUser(t.url);
     await early.ask("xin chào");
-    expect((await early.ask(PARAPHRASE)).map((m) => m.text).join("\n")).toContain(
-      "không có trong Kế hoạch 154/KH-UBND",
-    );
+    // (The plan may decline the paraphrase or offer "did you mean" items; either way, not the FAQ.)
+    const unpublished = (await early.ask(PARAPHRASE)).map((m) => m.text).join("\n");
+    expect(unpublished).not.toContain(ANSWER);
+    expect(unpublished).not.toContain("không phải trích nguyên văn Kế hoạch 154");
     expect((await admin.post(`/admin/faq/${entryId}/publish`, {})).status).toBe(303);
     expect(await db.faqEntry.findUniqueOrThrow({ where: { id: entryId } })).toMatchObject({
       status: "published",

@@ -343,9 +343,10 @@ describe("the admin panel while the OA needs re-consent", () => {
     const { url } = await createLoginLink(t.database.db, reviewer.id, t.url, { label: "cli" });
     const cookie = (await fetch(url, { redirect: "manual" })).headers.get("set-cookie")!.split(";")[0]!;
     const page = async () => (await fetch(`${t.url}/admin`, { headers: { cookie } })).text();
+    // The banner reads a 30-second cache that an earlier read may have filled; a status read refreshes it.
+    expect((await t.system.zaloOa!.status()).state).toBe("needs_reauth");
     expect(await page()).toContain("OA cần cấp quyền lại");
     expect(await (await fetch(`${t.url}/admin/login`)).text()).not.toContain("OA cần cấp quyền lại");
-    expect((await t.system.zaloOa!.status()).state).toBe("needs_reauth");
     await store.save({ accessToken: pair.access, refreshToken: pair.refresh, expiresInS: 90_000 });
     // The banner reads a 30-second cache; the status read refreshes it.
     expect((await t.system.zaloOa!.status()).state).toBe("ok");
