@@ -281,9 +281,11 @@ describe("reviewing nominations from Telegram cards", () => {
       40_000,
     );
     // The real reminder, scheduled when the nomination was announced, waits its 48 hours.
-    const sla = await eventually(() =>
-      t.system.events.queue.getJob(`sla-remind-${n.id}-${createdAt.getTime()}`),
+    // It is scheduled by the outbox relay's handler of the submission, which waits its turn like the card.
+    const sla = await eventually(
+      () => t.system.events.queue.getJob(`sla-remind-${n.id}-${createdAt.getTime()}`),
+      40_000,
     );
     expect(sla.delay).toBe(48 * 3_600_000);
-  }, 60_000);
+  }, 100_000);
 });
