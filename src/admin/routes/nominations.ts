@@ -23,6 +23,20 @@ import { IMAGE_TYPES, nominationPage, showcasePage } from "../views/nomination.j
 /** Actions that cannot be undone and tell the submitter at once: confirmed first. */
 const CONFIRMED: readonly ReviewAction[] = ["approve", "reject", "request_info"];
 
+/** What the showcase preview and its publication read of a nomination (one list for both). */
+const SHOWCASE_FIELDS = {
+  id: true,
+  code: true,
+  status: true,
+  erasedAt: true,
+  nomineeName: true,
+  nomineeUnit: true,
+  category: true,
+  achievements: true,
+  publicSummary: true,
+  publishable: true,
+} as const;
+
 export function nominationRoutes(ctx: PanelContext): Router {
   const { db, auth } = ctx;
   const { t } = ctx.text;
@@ -113,17 +127,7 @@ export function nominationRoutes(ctx: PanelContext): Router {
     route(async (req, res) => {
       const n = await db.nomination.findUnique({
         where: { code: String(req.params.code) },
-        select: {
-          code: true,
-          status: true,
-          erasedAt: true,
-          nomineeName: true,
-          nomineeUnit: true,
-          category: true,
-          achievements: true,
-          publicSummary: true,
-          publishable: true,
-        },
+        select: SHOWCASE_FIELDS,
       });
       if (!n) return notFound(ctx, res);
       if (n.status !== "approved" || n.erasedAt)
@@ -143,18 +147,7 @@ export function nominationRoutes(ctx: PanelContext): Router {
     route(async (req, res) => {
       const n = await db.nomination.findUnique({
         where: { code: String(req.params.code) },
-        select: {
-          id: true,
-          code: true,
-          status: true,
-          erasedAt: true,
-          nomineeName: true,
-          nomineeUnit: true,
-          category: true,
-          achievements: true,
-          publicSummary: true,
-          publishable: true,
-        },
+        select: SHOWCASE_FIELDS,
       });
       if (!n) return notFound(ctx, res);
       const back = `/admin/n/${n.code}`;
