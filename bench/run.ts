@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, printed as one table of figures with ratios against
  * baselines measured in the same run, and written to bench/results.json.
- * Select groups with BENCH_ONLY=webhook,e2e,knowledge,selfreports,startup,idle,announcements.
+ * Select groups with BENCH_ONLY=webhook,e2e,knowledge,selfreports,startup,idle,announcements,webchat.
  */
 import { writeFileSync } from "node:fs";
 import { ROOT, type Figure } from "./harness.js";
@@ -17,6 +17,7 @@ const suites: Array<[string, () => Promise<Bench>]> = [
   ["webhook", async () => (await import("./webhook.bench.js")).benchWebhooks as Bench],
   ["e2e", async () => (await import("./e2e.bench.js")).benchEndToEnd as Bench],
   ["announcements", async () => (await import("./announcements.bench.js")).benchAnnouncements as Bench],
+  ["webchat", async () => (await import("./webchat-attack.bench.js")).benchWebchatAttack as Bench],
 ];
 
 const all: Figure[] = [];

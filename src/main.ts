@@ -93,6 +93,7 @@ async function main(): Promise<void> {
         METRICS_PORT: "",
         CDS_REAP_PIDS: system.embeddedPids.join(","),
       },
+      nice: config.workerNice,
       logger,
     });
     system.metrics.addSource(() => pool!.collectMetrics());

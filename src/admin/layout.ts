@@ -156,7 +156,8 @@ export function renderPage(
         <a href="/admin/questions">${text.t("nav.questions")}</a>
         <a href="/admin/faq">${text.t("nav.faq")}</a>
         ${r.role === "admin" && html`<a href="/admin/announcements">${text.t("announcements.nav")}</a><a href="/admin/localities">${text.t("localities.nav")}</a>`}
-        ${r.role === "admin" && html`<a href="/admin/deletions">${text.t("nav.deletions")}</a><a href="/admin/reviewers">${text.t("nav.reviewers")}</a><a href="/admin/queues/">${text.t("nav.system_queues")}</a>`}
+        ${r.role === "admin" && html`<a href="/admin/deletions">${text.t("nav.deletions")}</a><a href="/admin/reviewers">${text.t("nav.reviewers")}</a>`}
+        ${r.role === "admin" && res.locals.queueDashboard !== false && html`<a href="/admin/queues/">${text.t("nav.system_queues")}</a>`}
         <span class="who">${text.h("nav.who", { name: r.name, role: text.t(r.role === "admin" ? "nav.role_admin" : "nav.role_reviewer") })}</span>
         <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">${text.t("nav.logout")}</button></form>
       </nav>`

@@ -38,6 +38,12 @@ export function createAdminPanel(deps: AdminPanelDeps): Router {
       next();
     });
   }
+  // The layout links the system-queue dashboard only where it is mounted: a link to a page that is
+  // switched off would answer 404 to the admin who follows it.
+  router.use((_req, res, next) => {
+    res.locals.queueDashboard = deps.config.queueDashboard !== false;
+    next();
+  });
   // The only routes open without a session.
   router.use(signInRoutes(ctx));
   router.use(deps.auth.requireReviewer);

@@ -97,6 +97,14 @@ export const envSchema = z
     ANSWER_UNIT: z.string().trim().min(1).max(200).default("Sở Nội vụ tỉnh Tuyên Quang"),
     /** Worker child processes of role `all`: "auto" = cores − 1 (at least 1); 0 = one process does everything. */
     WORKERS: z.union([z.literal("auto"), z.coerce.number().int().min(0).max(64)]).default("auto"),
+    /**
+     * CPU priority (nice) of those worker children, 0–19 above the main process. Acknowledging a
+     * webhook is the latency-critical path (a slow acknowledgement makes Telegram and Zalo retry);
+     * the workers drain a queue and only need the CPU left over, which they still get in full.
+     * Off by default: measured on 2 cores it did not lower the webhook's p99 beyond the machine's
+     * noise, and under an HTTP flood it hands the CPU to the flood instead of the replies.
+     */
+    WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
     /** Bearer token for GET /metrics on the main port; without it (and without METRICS_PORT) /metrics is off. */
     METRICS_TOKEN: z.preprocess(
       (v) => (v === "" ? undefined : v),
@@ -231,6 +239,8 @@ export interface Config {
   questions: { remindAfterHours: number; answerUnit: string };
   /** Worker child processes for role `all` (see src/system/worker-pool.ts). */
   workers: "auto" | number;
+  /** Niceness added to worker children (WORKER_NICE). */
+  workerNice: number;
   metrics: { token?: string; port?: number };
   /** DATA_DIR was set: the embedded PostgreSQL must use it even where it cannot reach it. */
   dataDirExplicit: boolean;
@@ -337,6 +347,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     outboundPartitions: e.OUTBOUND_PARTITIONS,
     questions: { remindAfterHours: e.QUESTION_REMIND_HOURS, answerUnit: e.ANSWER_UNIT },
     workers: e.WORKERS,
+    workerNice: e.WORKER_NICE,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   };
 }

@@ -7,7 +7,7 @@
  * channel, so one /metrics shows every process.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { availableParallelism } from "node:os";
+import { availableParallelism, getPriority, setPriority } from "node:os";
 import type { Logger } from "pino";
 import type { MetricsSnapshot } from "../metrics/metrics.js";
 
@@ -25,6 +25,8 @@ export interface WorkerPoolOptions {
   /** The children's environment (the parent resolved DATABASE_URL and REDIS_URL into it). */
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** Niceness added to each child (0 = the parent's priority); see WORKER_NICE. */
+  nice?: number;
   /** Restart delays: first, doubling up to max; a child that lived resetAfterMs starts over. */
   backoff?: { initialMs: number; maxMs: number; resetAfterMs: number };
   /** How long a child may take to finish its jobs after SIGTERM before it is killed. */
@@ -113,6 +115,15 @@ export class WorkerPool {
     });
     slot.child = child;
     slot.startedAt = Date.now();
+    if (this.opts.nice && child.pid) {
+      // Lowering a process's own priority needs no privilege; where the OS refuses, the child simply
+      // runs at the parent's priority.
+      try {
+        setPriority(child.pid, Math.min(19, getPriority() + this.opts.nice));
+      } catch (err) {
+        logger.warn({ worker: slot.index, err: String(err) }, "could not lower the worker's CPU priority");
+      }
+    }
     logger.info({ worker: slot.index, childPid: child.pid }, "worker process started");
     const ready = new Promise<void>((resolve) => {
       child.on("message", (msg: FromChild) => {

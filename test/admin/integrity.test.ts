@@ -140,9 +140,12 @@ describe("admin actions that cannot be forged", () => {
       await a.get(`/admin/queues/api/queues?activeQueue=${inbound.name}&status=delayed&page=1`)
     ).text();
     expect(list).not.toContain("0912345678");
+    // The admin's navigation links it while it is mounted.
+    expect(await (await a.get("/admin")).text()).toContain('href="/admin/queues/"');
     // Reviewers who are not admins do not see it at all.
     const r = await signInAs(t, lan.id);
     expect((await r.get("/admin/queues/")).status).toBe(403);
+    expect(await (await r.get("/admin")).text()).not.toContain('href="/admin/queues/"');
   });
 
   it("shows only notices the panel wrote: no attacker text from the URL", async () => {
@@ -303,7 +306,10 @@ describe("the one door", () => {
       const admin = await addReviewer(t.system.db, { name: "Quản trị", role: "admin" });
       const a = await signInAs(t, admin.id);
       expect((await a.get("/admin/queues/")).status).toBe(404);
-      expect((await a.get("/admin")).status).toBe(200);
+      const home = await a.get("/admin");
+      expect(home.status).toBe(200);
+      // No link to a page that is not there.
+      expect(await home.text()).not.toContain('href="/admin/queues/"');
     } finally {
       await t.stop();
     }

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -230,5 +230,24 @@ describe("the worker pool", () => {
     await sleep(600);
     expect(lines.filter((l) => l.msg === "worker process started").length).toBe(starts);
     expect(pool.pids()).toEqual([]);
+  });
+
+  it("runs its children at the CPU priority WORKER_NICE asks for", async () => {
+    const sink = { write: () => {} } as unknown as NodeJS.WritableStream;
+    const pool = new WorkerPool({
+      size: 1,
+      entry: `${ROOT}test/support/idle-child.mjs`,
+      args: [],
+      env: {},
+      nice: 7,
+      logger: createLogger({ level: "info", destination: sink }),
+    });
+    await pool.start();
+    try {
+      const [pid] = pool.pids();
+      expect(getPriority(pid)).toBe(Math.min(19, getPriority() + 7));
+    } finally {
+      await pool.stop();
+    }
   });
 });
