@@ -72,9 +72,10 @@ export async function startMain(args: string[], env: Record<string, string> = {}
   const prof = process.env.BENCH_PROFILE_DIR
     ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR]
     : [];
-  const proc = spawn(process.execPath, [...prof, `${ROOT}dist/main.js`, ...args], {
+  // The node flags and malloc setting of `npm start` (package.json) and the Dockerfile.
+  const proc = spawn(process.execPath, [...prof, "--max-semi-space-size=4", `${ROOT}dist/main.js`, ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },
+    env: { MALLOC_ARENA_MAX: "2", ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const children: number[] = [];

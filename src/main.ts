@@ -60,10 +60,10 @@ async function main(): Promise<void> {
   // With worker children this process is the web side; they are the workers.
   const ownConfig = workers > 0 ? { ...config, role: "web" as const } : config;
   // The Prisma client compiles its WebAssembly query compiler on the first query; optimised
-  // (TurboFan) code for it costs ~50 MB of RSS. A process that only serves HTTP queries the
-  // database rarely (admin pages, probes, metrics), so baseline code is plenty there; processes
-  // that run the workers keep the optimising tier for throughput.
-  if (ownConfig.role === "web") v8.setFlagsFromString("--liftoff-only");
+  // (TurboFan) code for it costs ~65 MB of RSS per process. Baseline (Liftoff) code is kept in every
+  // role: the query compiler takes under 1 % of a worker's CPU under load (CPU profile of
+  // `npm run bench`, e2e group), so the optimising tier bought memory, not throughput.
+  v8.setFlagsFromString("--liftoff-only");
   const metrics = createMetrics({ process: supervised ? `worker-${workerIndex}` : ownConfig.role });
   let system: System;
   try {

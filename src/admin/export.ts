@@ -3,7 +3,7 @@
  * so Excel shows Vietnamese diacritics) and XLSX (exceljs), with Vietnamese headers. Cells that a
  * spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote.
  */
-import ExcelJS from "exceljs";
+import { newWorkbook } from "../spreadsheet/workbook.js";
 import type { Translator } from "../i18n/locales.js";
 import type { QueueRow } from "./queue-filters.js";
 
@@ -85,7 +85,7 @@ export async function toXlsx(
   i18n: Translator,
   localityName: (n: QueueRow) => string = (n) => n.locality,
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = "Bot Thi đua Chuyển đổi số";
   const ws = wb.addWorksheet("Hồ sơ đề cử");
   ws.addRow(HEADERS).font = { bold: true };
@@ -107,7 +107,7 @@ export interface AuditExportRow {
 
 /** The audit log (filtered) as XLSX, with the same Vietnamese wording as the page. */
 export async function auditXlsx(rows: AuditExportRow[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = "Bot Thi đua Chuyển đổi số";
   const ws = wb.addWorksheet("Nhật ký xử lý");
   ws.addRow(["Thời gian", "Mã", "Người thực hiện", "Thao tác", "Từ → Đến", "Ghi chú"]).font = { bold: true };

@@ -2,7 +2,7 @@
  * The leaderboard as CSV (UTF-8 with BOM, for Excel) and XLSX for the emulation council. The
  * privacy rule holds in the files: a unit under 5 reports has its count, no percentage, no rank.
  */
-import ExcelJS from "exceljs";
+import { newWorkbook } from "../spreadsheet/workbook.js";
 import type { IndicatorSet } from "../self-reports/indicators.js";
 import { LEVEL_NAMES } from "../self-reports/export.js";
 import type { LeaderboardEntry } from "./ranking.js";
@@ -49,7 +49,7 @@ export async function leaderboardXlsx(
   indicators: IndicatorSet,
   title: string,
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = "Bot Thi đua Chuyển đổi số";
   const ws = wb.addWorksheet(`Xếp hạng ${title}`.slice(0, 31));
   const [header, ...rows] = table(board, indicators);

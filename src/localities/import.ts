@@ -4,7 +4,7 @@
  * loai/kind, ten_khac/aliases (separated by ";"), hieu_luc/active (1/0, có/không). Every bad row is
  * reported with its line number; nothing is imported unless every row is good.
  */
-import ExcelJS from "exceljs";
+import { newWorkbook } from "../spreadsheet/workbook.js";
 import {
   LOCALITY_KINDS,
   LocalityImportError,
@@ -88,7 +88,7 @@ export function parseCsv(text: string): string[][] {
 
 /** The cell texts of the first worksheet of an XLSX file. */
 export async function parseXlsx(bytes: Buffer): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   await wb.xlsx.load(bytes as never);
   const ws = wb.worksheets[0];
   if (!ws) return [];

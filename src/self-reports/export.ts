@@ -4,7 +4,7 @@
  * files too: below 5 reports a row shows how many reports there are and nothing else — the
  * respondents, met and gap columns stay empty, because "1 respondent, 1 met" is one person's answer.
  */
-import ExcelJS from "exceljs";
+import { newWorkbook } from "../spreadsheet/workbook.js";
 import type { IndicatorSet, Level } from "./indicators.js";
 import type { ProgressRow } from "./progress.js";
 
@@ -72,7 +72,7 @@ export function progressCsv(rows: ProgressRow[], indicators: IndicatorSet): stri
 
 /** @example res.send(await progressXlsx(rows, indicators)) */
 export async function progressXlsx(rows: ProgressRow[], indicators: IndicatorSet): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = "Bot Thi đua Chuyển đổi số";
   const ws = wb.addWorksheet("Tiến độ");
   ws.addRow([...EXPORT_HEADERS]);
