@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   "schedule",
   "send",
   "cancel",
+  "resend_uncertain",
   "snapshot",
 ] as const;
 export const AUDIT_PAGE_SIZE = 100;

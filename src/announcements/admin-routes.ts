@@ -2,7 +2,9 @@
  * The admin panel's announcement pages (/admin/announcements), for admins: compose (text, optional
  * image link, topics, channels), preview with the number of recipients, send now or schedule,
  * then a live progress page (sent, failed, remaining, ETA; refreshes itself while sending) with
- * cancel and the list of recipients not reached and why. Every action writes an audit row.
+ * cancel and the list of recipients not reached and why. Beside that list, when a worker died
+ * during some sends, the admin may resend to those "uncertain" recipients once, after a
+ * confirmation page that says some may get it twice (resend.ts). Every action writes an audit row.
  */
 import { performAction } from "../review/audit.js";
 import express, { type RequestHandler, type Response } from "express";
@@ -12,6 +14,7 @@ import { CHANNELS, type ChannelName } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import { html, panelText, renderPage, type PageReviewer } from "../admin/layout.js";
+import { confirmed, renderConfirm } from "../admin/views/confirm.js";
 import {
   announcementProgress,
   AnnouncementStateError,
@@ -21,6 +24,7 @@ import {
   MAX_TEXT,
   type Progress,
 } from "./announcements.js";
+import { AnnouncementNotFoundError, resendUncertain } from "./resend.js";
 import { TOPICS } from "./topics.js";
 
 export interface AnnouncementRoutesDeps {
@@ -63,6 +67,9 @@ const fromVietnamLocal = (v: string) => {
 };
 const vnTime = (d: Date) =>
   new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+
+/** What the detail page may report after a resend (`?notice=`): message keys, never text from the URL. */
+const RESEND_NOTICES = ["resent", "resend_none", "resend_refused"] as const;
 
 /** @example extraRouters.push({ path: "/admin/announcements", router: createAnnouncementRoutes({ db, redis, prefix, i18n, ...auth, channels }) }) */
 export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.Router {
@@ -191,6 +198,14 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
     }
   });
 
+  // The panel's confirmation page, for this router's one irreversible action (the resend).
+  const confirmContext = {
+    text: panelText(i18n),
+    csrfField: csrf,
+    i18n,
+    who: (res: Response) => res.locals.reviewer as PageReviewer,
+  };
+
   router.get("/:id", async (req, res, next) => {
     try {
       const id = idSchema.safeParse(req.params.id);
@@ -207,9 +222,18 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
       const live = a.status === "sending" || a.status === "scheduled";
       // A refresh tag instead of a script: the panel's CSP allows no inline scripts.
       if (live) res.set("Refresh", "2");
-      const body = html`<div class="card"><p style="white-space:pre-wrap">${a.text}</p>${a.imageUrl && html`<p class="muted">${a.imageUrl}</p>`}
+      const notice = typeof req.query.notice === "string" ? req.query.notice : "";
+      const count =
+        typeof req.query.count === "string" && /^\d{1,6}$/.test(req.query.count)
+          ? Number(req.query.count)
+          : 0;
+      const body = html`${
+        (RESEND_NOTICES as readonly string[]).includes(notice) &&
+        html`<div class="notice${notice === "resent" ? "" : " error"}">${t(`announcements.${notice}`, { n: count })}</div>`
+      }<div class="card"><p style="white-space:pre-wrap">${a.text}</p>${a.imageUrl && html`<p class="muted">${a.imageUrl}</p>`}
           <p class="muted">${a.topics.map(topicName).join(", ")} · ${a.channels.join(", ")} · ${t(`announcements.status.${a.status}`)}${a.sendAt ? html` · ${vnTime(a.sendAt)}` : ""}</p></div>
         ${progressBlock(p)}
+        ${(a.status === "sending" || a.status === "done") && p.resendable > 0 && resendBlock(res, a.id, p)}
         ${live && html`<form method="post" action="/admin/announcements/${a.id}/cancel">${csrf(res)}<button class="btn danger" type="submit">${t("announcements.cancel")}</button></form>`}`;
       renderPage(res, {
         i18n,
@@ -238,6 +262,62 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
     }
   });
 
+  // The uncertain recipients an admin may still resend, per channel (each row at most once).
+  const resendableByChannel = (id: string) =>
+    db.$queryRaw<Array<{ channel: ChannelName; n: number }>>`
+      select channel::text as channel, count(*)::int as n from "AnnouncementDelivery"
+       where "announcementId" = ${id}::uuid and state = 'uncertain' and "resentAt" is null group by 1 order by 1`;
+
+  /** The resend action, beside the report of who was not reached: what it does and its risk, said first. */
+  function resendBlock(res: Response, id: string, p: Progress) {
+    return html`<div class="card"><h2>${t("announcements.resend_title")}</h2>
+      <p class="warn">${t("announcements.resend_warning")}</p>
+      <form method="post" action="/admin/announcements/${id}/resend">${csrf(res)}<button class="btn danger" type="submit">${t("announcements.resend_button", { n: p.resendable })}</button></form></div>`;
+  }
+
+  router.post("/:id/resend", deps.verifyCsrf, async (req, res, next) => {
+    try {
+      const id = idSchema.safeParse(req.params.id);
+      if (!id.success) return void res.status(404).end();
+      const page = `/admin/announcements/${id.data}`;
+      const reviewer = res.locals.reviewer as PageReviewer;
+      if (!confirmed(req.body)) {
+        // First step: the confirmation page names how many, on which channels, and the risk.
+        const a = await db.announcement.findUnique({ where: { id: id.data }, select: { status: true } });
+        if (!a) return void res.status(404).end();
+        const open = a.status === "sending" || a.status === "done";
+        const counts = open ? await resendableByChannel(id.data) : [];
+        const n = counts.reduce((s, c) => s + c.n, 0);
+        if (!n) return void res.redirect(303, `${page}?notice=${open ? "resend_none" : "resend_refused"}`);
+        return renderConfirm(confirmContext, res, {
+          question: t("announcements.resend_question", { n }),
+          consequence: t("announcements.resend_warning"),
+          details: html`<ul>${counts.map((c) => html`<li>${t(`announcements.channel.${c.channel}`)}: ${c.n}</li>`)}</ul>`,
+          action: `${page}/resend`,
+          confirmLabel: t("announcements.resend_button", { n }),
+          tone: "danger",
+          cancelHref: page,
+        });
+      }
+      try {
+        const r = await resendUncertain(db, deps.redis, deps.prefix, id.data, {
+          reviewerId: reviewer.id,
+          label: reviewer.name,
+        });
+        if (!r.requeued && !r.accepted && !r.skipped)
+          return void res.redirect(303, `${page}?notice=resend_none`);
+        if (r.requeued) deps.poke?.();
+        res.redirect(303, `${page}?notice=resent&count=${r.requeued}`);
+      } catch (err) {
+        if (err instanceof AnnouncementNotFoundError) return void res.status(404).end();
+        if (!(err instanceof AnnouncementStateError)) throw err;
+        res.redirect(303, `${page}?notice=resend_refused`);
+      }
+    } catch (err) {
+      next(err);
+    }
+  });
+
   function progressBlock(p: Progress) {
     const eta =
       p.etaSeconds === null
@@ -249,7 +329,7 @@ export function createAnnouncementRoutes(deps: AnnouncementRoutesDeps): express.
         <span class="badge">${t("announcements.total")}: ${p.total}</span><span class="badge s-approved">${t("announcements.sent")}: ${p.sent}</span>
         <span class="badge s-rejected">${t("announcements.failed")}: ${p.failed}</span><span class="badge">${t("announcements.skipped")}: ${p.skipped}</span>
         <span class="badge s-in_review">${t("announcements.remaining")}: ${p.remaining}</span><span class="badge">${t("announcements.rate")}: ${p.rate}/s</span><span class="badge">${t("announcements.eta")}: ${eta}</span>
-        ${p.cancelled ? html`<span class="badge">${t("announcements.cancelled")}: ${p.cancelled}</span>` : ""}${p.uncertain ? html`<span class="badge s-needs_info">${t("announcements.uncertain")}: ${p.uncertain}</span>` : ""}
+        ${p.cancelled ? html`<span class="badge">${t("announcements.cancelled")}: ${p.cancelled}</span>` : ""}${p.uncertain ? html`<span class="badge s-needs_info">${t("announcements.uncertain")}: ${p.uncertain}</span>` : ""}${p.resent ? html`<span class="badge">${t("announcements.resent_count")}: ${p.resent}</span>` : ""}
       </div>
       ${
         p.unreached.length

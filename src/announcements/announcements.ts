@@ -4,7 +4,8 @@
  * transaction (one AnnouncementDelivery row per subscribed person: the row is the per-recipient
  * idempotency key); the dispatcher (dispatcher.ts) then works through the rows.
  *
- * States: draft → scheduled → sending → done, and cancelled from any state before done.
+ * States: draft → scheduled → sending → done, and cancelled from any state before done; done →
+ * sending again when an admin resends the uncertain deliveries (resend.ts).
  */
 import type { Redis } from "ioredis";
 import { z } from "zod";
@@ -39,6 +40,8 @@ export const UNREACHED_REASONS = [
   "channel_disabled",
   "cancelled",
   "worker_stopped_during_send",
+  /** Uncertain again during an admin's resend (resend.ts): never offered for another resend. */
+  "worker_stopped_during_resend",
   "outside_reply_window",
 ] as const;
 
@@ -123,8 +126,12 @@ export interface Progress {
   skipped: number;
   cancelled: number;
   uncertain: number;
+  /** Uncertain rows an admin may still resend (each row is resent at most once; resend.ts). */
+  resendable: number;
+  /** Rows an admin put back for one more send, whatever became of them. */
+  resent: number;
   remaining: number;
-  /** Messages per second since the start (sent + failed). */
+  /** Messages per second (sent + failed) since the start, or since the latest resend. */
   rate: number;
   /** Seconds to go at that rate; null before the first send or when finished. */
   etaSeconds: number | null;
@@ -139,31 +146,59 @@ export async function announcementProgress(db: Db, id: string, now = new Date())
     select: { status: true, startedAt: true, finishedAt: true },
   });
   if (!a) return null;
+  // A resend starts a new round: the rate (and so the ETA) counts from it, not from a start that
+  // may be days ago. `since` is the latest of the start and the latest resend.
   const rows = await db.$queryRaw<
-    Array<{ channel: ChannelName; state: string; reason: string | null; n: number }>
+    Array<{
+      channel: ChannelName;
+      state: string;
+      reason: string | null;
+      resent: boolean;
+      n: number;
+      inRound: number;
+      since: Date | null;
+    }>
   >`
-    select channel::text as channel, state::text as state, reason, count(*)::int as n from "AnnouncementDelivery" where "announcementId" = ${id}::uuid group by 1, 2, 3`;
-  const sum = (...states: string[]) =>
-    rows.filter((r) => states.includes(r.state)).reduce((s, r) => s + r.n, 0);
+    with s as (
+      select greatest(a."startedAt", (select max(d."resentAt") from "AnnouncementDelivery" d where d."announcementId" = a.id)) as since
+        from "Announcement" a where a.id = ${id}::uuid
+    )
+    select channel::text as channel, state::text as state, reason, "resentAt" is not null as resent, count(*)::int as n,
+           count(*) filter (where "doneAt" >= s.since)::int as "inRound", s.since
+      from "AnnouncementDelivery", s where "announcementId" = ${id}::uuid group by 1, 2, 3, 4, s.since`;
+  const since = rows[0]?.since ?? a.startedAt;
+  const pick = (states: string[], field: "n" | "inRound" = "n") =>
+    rows.filter((r) => states.includes(r.state)).reduce((s, r) => s + r[field], 0);
   const total = rows.reduce((s, r) => s + r.n, 0);
-  const sent = sum("sent");
-  const failed = sum("failed");
-  const remaining = sum("pending", "claimed");
-  const elapsed = a.startedAt ? ((a.finishedAt ?? now).getTime() - a.startedAt.getTime()) / 1000 : 0;
-  const rate = elapsed > 0 ? (sent + failed) / elapsed : 0;
+  const sent = pick(["sent"]);
+  const failed = pick(["failed"]);
+  const remaining = pick(["pending", "claimed"]);
+  const elapsed = since ? ((a.finishedAt ?? now).getTime() - since.getTime()) / 1000 : 0;
+  const rate = elapsed > 0 ? pick(["sent", "failed"], "inRound") / elapsed : 0;
+  // Rows that became uncertain again during their resend say so (and are not offered again).
+  const reasonOf = (r: (typeof rows)[number]) =>
+    r.state === "uncertain" && r.resent ? "worker_stopped_during_resend" : (r.reason ?? "unknown");
+  const unreached = new Map<string, Progress["unreached"][number]>();
+  for (const r of rows.filter((x) => ["failed", "skipped", "uncertain"].includes(x.state))) {
+    const reason = reasonOf(r);
+    const key = `${r.channel}\u0000${r.state}\u0000${reason}`;
+    const u = unreached.get(key);
+    if (u) u.count += r.n;
+    else unreached.set(key, { channel: r.channel, state: r.state, reason, count: r.n });
+  }
   return {
     status: a.status,
     total,
     sent,
     failed,
-    skipped: sum("skipped"),
-    cancelled: sum("cancelled"),
-    uncertain: sum("uncertain"),
+    skipped: pick(["skipped"]),
+    cancelled: pick(["cancelled"]),
+    uncertain: pick(["uncertain"]),
+    resendable: rows.filter((r) => r.state === "uncertain" && !r.resent).reduce((s, r) => s + r.n, 0),
+    resent: rows.filter((r) => r.resent).reduce((s, r) => s + r.n, 0),
     remaining,
     rate: Math.round(rate * 10) / 10,
     etaSeconds: remaining && rate > 0 ? Math.ceil(remaining / rate) : null,
-    unreached: rows
-      .filter((r) => ["failed", "skipped", "uncertain"].includes(r.state))
-      .map((r) => ({ channel: r.channel, state: r.state, reason: r.reason ?? "unknown", count: r.n })),
+    unreached: [...unreached.values()],
   };
 }

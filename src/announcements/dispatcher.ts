@@ -3,15 +3,26 @@
  * deliveries (FOR UPDATE SKIP LOCKED, so several workers share the work), paces them on the
  * channel's token bucket below conversation replies (pacing.ts), and records each outcome in
  * PostgreSQL. The per-recipient row is the idempotency key: it is claimed by one worker at a time
- * and sent at most once.
+ * and sent at most once by the dispatcher itself.
  *
- * Crash safety: just before the platform call a worker sets an "attempt" marker in Redis, right
- * after the platform accepted it an "accepted" marker; outcomes reach PostgreSQL in batches. When a
- * worker dies, its claimed rows' leases lapse and the next worker resolves each one: accepted →
- * sent, never attempted → pending again (sent later: no gap), attempted but no answer → uncertain.
- * Only an uncertain row (the worker died during that very platform call; at most the number of
- * sends in flight) is not re-sent: neither Telegram nor Zalo can tell whether it arrived, and a
- * duplicate is the worse error. They are listed in the announcement's report.
+ * What is guaranteed: exactly one delivery for every recipient, except those whose platform call
+ * was in flight at the instant a worker died. Just before the platform call a worker sets an
+ * "attempt" marker in Redis (once per delivery across all workers, SET NX), right after the
+ * platform accepted it an "accepted" marker; outcomes reach PostgreSQL in batches. When a worker
+ * dies, its claimed rows' leases lapse and the next worker resolves each one: accepted → sent,
+ * never attempted → pending again (sent later: no gap), attempted but no answer → "uncertain".
+ * Uncertain rows are at most the sends in flight at the crash (bounded by the in-flight
+ * concurrency, concurrencyOf below), are listed per channel with the reason in the announcement's
+ * report, and are never re-sent automatically. An admin may resend them, once per row, knowing that
+ * some may then get it twice (resend.ts puts them back to pending and clears their markers).
+ *
+ * Why not exactly once for those too: that needs the platform to either drop a repeated request
+ * (an idempotency key) or answer "did message X reach chat Y?" (a delivery query). Telegram's Bot
+ * API and the Zalo Bot Platform offer neither; the Zalo OA has neither either (its
+ * user_received_message receipts are events, not a query, and this bot does not use them). A send
+ * whose answer was lost may or may not have arrived, and only re-sending (risking a duplicate) or
+ * not (risking a gap) is left. By default a duplicate is taken as the worse error; the admin's
+ * resend chooses the other.
  */
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -156,9 +167,25 @@ export class AnnouncementDispatcher {
         this.pumps.set(key, pump);
       }
     }
-    // Done when nothing is pending or claimed any more (a conditional update: one worker closes it).
-    await db.$executeRaw`update "Announcement" a set status = 'done', "finishedAt" = now()
-      where a.status = 'sending' and not exists (select 1 from "AnnouncementDelivery" d where d."announcementId" = a.id and d.state in ('pending', 'claimed'))`;
+    await this.close();
+  }
+
+  /**
+   * Marks done the running announcements with nothing pending or claimed any more. The rows are
+   * locked first and checked in a later statement (a fresh snapshot): an admin's resend (resend.ts)
+   * locks the announcement before putting rows back to pending, so a check cannot miss rows that
+   * a resend committed while this waited (a single UPDATE re-checks only the locked row, not its
+   * subquery) and close an announcement that has work again.
+   */
+  private async close(): Promise<void> {
+    await this.deps.db.$transaction(async (tx) => {
+      const open = await tx.$queryRaw<Array<{ id: string }>>`
+        select id::text as id from "Announcement" where status = 'sending' for update skip locked`;
+      if (!open.length) return;
+      await tx.$executeRaw`update "Announcement" a set status = 'done', "finishedAt" = now()
+        where a.id = any(${open.map((a) => a.id)}::uuid[]) and a.status = 'sending'
+          and not exists (select 1 from "AnnouncementDelivery" d where d."announcementId" = a.id and d.state in ('pending', 'claimed'))`;
+    });
   }
 
   /** Resolves the claimed rows of workers that stopped renewing their lease (see the module comment). */

@@ -14,5 +14,6 @@ export {
   type Progress,
 } from "./announcements.js";
 export { AnnouncementDispatcher } from "./dispatcher.js";
+export { AnnouncementNotFoundError, resendUncertain, type ResendOutcome } from "./resend.js";
 export { createAnnouncementRoutes } from "./admin-routes.js";
 export { TOPICS, type Topic } from "./topics.js";

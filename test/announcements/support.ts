@@ -40,10 +40,18 @@ export async function seedSubscribers(
 }
 
 /** A browser-less signed-in admin: keeps the session cookie and reads CSRF tokens from pages. */
-export async function signInAdmin(db: Db, baseUrl: string) {
+export function signInAdmin(db: Db, baseUrl: string) {
+  return signIn(db, baseUrl, "admin");
+}
+
+/**
+ * A browser-less signed-in reviewer of either role. The CSRF token is read from any panel page
+ * (every page's sign-out form carries it), so a reviewer's refusal is tested with a valid token.
+ */
+export async function signIn(db: Db, baseUrl: string, role: "admin" | "reviewer") {
   const admin = await addReviewer(db, {
-    name: `Quản trị ${Math.random().toString(36).slice(2, 7)}`,
-    role: "admin",
+    name: `${role === "admin" ? "Quản trị" : "Người duyệt"} ${Math.random().toString(36).slice(2, 7)}`,
+    role,
   });
   const { url } = await createLoginLink(db, admin.id, baseUrl, { label: "cli" });
   const res = await fetch(url, { redirect: "manual" });

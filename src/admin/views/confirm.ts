@@ -22,8 +22,11 @@ export interface ConfirmSpec {
   cancelHref: string;
 }
 
+/** What the page needs of the panel (routers outside the panel, e.g. announcements, build just this). */
+export type ConfirmContext = Pick<PanelContext, "text" | "csrfField" | "i18n" | "who">;
+
 /** Renders the confirmation page. */
-export function renderConfirm(ctx: PanelContext, res: Response, c: ConfirmSpec): void {
+export function renderConfirm(ctx: ConfirmContext, res: Response, c: ConfirmSpec): void {
   const { t } = ctx.text;
   const body = html`<div class="card confirm" role="alertdialog" aria-labelledby="confirm-q">
     <p id="confirm-q" class="question">${c.question}</p>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AnnouncementDelivery" ADD COLUMN     "resentAt" TIMESTAMP(3);
