@@ -60,6 +60,8 @@ class PlanKnowledge implements Knowledge {
   private readonly byId = new Map<string, KnowledgeEntry>();
   private readonly levelById = new Map<string, Level>();
   private readonly compose: AnswerComposer;
+  /** The years the plan's targets are set for (its entries' deadlines): "đến năm 2025" asks nothing new. */
+  private readonly targetYears: Set<string>;
 
   constructor(
     private readonly levelList: Level[],
@@ -71,6 +73,7 @@ class PlanKnowledge implements Knowledge {
     for (const e of entries) this.byId.set(e.id, e);
     for (const l of levelList) this.levelById.set(l.id, l);
     this.compose = new AnswerComposer(say, this.levelById);
+    this.targetYears = new Set(entries.flatMap((e) => (e.deadline ? [String(e.deadline)] : [])));
   }
 
   size(): number {
@@ -111,6 +114,19 @@ class PlanKnowledge implements Knowledge {
   }
 
   ask(question: string, lang: Lang): KnowledgeAnswer {
+    const answer = this.askParts(question, lang);
+    // "Chỉ tiêu đến năm 2030 …", "giai đoạn 2016-2020": a year the question names is a period it asks
+    // about. The plan sets its targets to one year only; an answer that does not itself speak of the
+    // year asked is a figure for another period, however well the rest of the question fits.
+    if (answer.answered) {
+      const asked = yearsIn(question).filter((y) => !this.targetYears.has(y));
+      if (asked.some((y) => !yearsIn(answer.text).includes(y)))
+        return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
+    }
+    return answer;
+  }
+
+  private askParts(question: string, lang: Lang): KnowledgeAnswer {
     // "Sở phải đạt tỷ lệ hồ sơ xử lý trực tuyến bao nhiêu và mức hài lòng bao nhiêu?": two questions
     // in one sentence, each with its own question word. Asked as one they dilute each other's
     // coverage, or one hides the other; asked one by one each finds its entry. When either part
@@ -135,9 +151,8 @@ class PlanKnowledge implements Knowledge {
     };
   }
 
-  private askOne(question: string, lang: Lang): KnowledgeAnswer {
+  private askOne(question: string, lang: Lang, unwrapped = unwrap(question, this.lexicon)): KnowledgeAnswer {
     // The greeting, self-introduction and thanks around a question are not what it asks.
-    const unwrapped = unwrap(question, this.lexicon);
     const parsed = parseQuestion(unwrapped.question, this.lexicon);
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
     // The bot's own services first: "hạn nộp hồ sơ đề cử" is no plan question, but it has an answer.
@@ -150,6 +165,14 @@ class PlanKnowledge implements Knowledge {
     if (parsed.outside) return this.compose.none(answerLang);
 
     const kind = questionKind(parsed, this.lexicon);
+    // "Tôi là chiến sĩ công an …, phong trào này có áp dụng cho tôi không?": whether the plan concerns
+    // the writer is a question about who the writer said they are; the introduction is read with it.
+    if (kind.who && unwrapped.aboutWriter && unwrapped.introductions.length)
+      return this.askOne(question, lang, {
+        question: `${unwrapped.introductions.join(" ")} ${unwrapped.question}`,
+        introductions: [],
+        aboutWriter: false,
+      });
     // "Mình là cán bộ xã, …": a level named only in the introduction says which level's figure to
     // give when the topic is set at several levels; it never turns the question into that level's list.
     let levelHint: string | undefined;
@@ -159,6 +182,10 @@ class PlanKnowledge implements Knowledge {
     }
     const levels = parsed.levels;
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
+    if (kind.membership) {
+      const member = this.membership(parsed, answerLang);
+      if (member) return member;
+    }
     // "HTX có thuộc đối tượng …": whether a kind of participant is concerned. The plan names its
     // participants in its requirements; the level's own criteria follow.
     if (kind.who && parsed.units.length === 0 && levels.length === 1 && levels[0] !== "ca-nhan" && !kind.list)
@@ -173,12 +200,24 @@ class PlanKnowledge implements Knowledge {
       return this.compose.none(answerLang);
     }
     const candidates = this.index.candidates(parsed);
+    // "Yêu cầu của phong trào là gì": the plan's section of requirements, every passage of it, unless
+    // the question fits another passage ("yêu cầu về dịch vụ công" is a target).
+    if (kind.requirements && levels.length === 0) {
+      const inSection = (c: Candidate) => c.entry.group === "yeu-cau" && c.entry.level === "ke-hoach";
+      // A thing asked that only passages outside the section speak of ("dịch vụ công trực tuyến").
+      const elsewhere = parsed.units.some(
+        (_, i) =>
+          candidates.some((c) => !inSection(c) && c.units[i]! >= 1) &&
+          !candidates.some((c) => inSection(c) && c.units[i]! >= 1),
+      );
+      if (!elsewhere) return this.group("yeu-cau", answerLang);
+    }
     if (kind.compare || levels.length > 1) {
       const compared = this.compareLevels(candidates, parsed, answerLang);
       if (compared) return compared;
     }
     if (kind.list && levels.length === 1) {
-      const whole = this.wholeLevel(candidates, levels[0]!, answerLang);
+      const whole = this.wholeLevel(candidates, levels[0]!, parsed, answerLang);
       if (whole) return whole;
     }
     const joined = parsed.units.length >= 2 && JOINS.some((j) => containsPhrase(parsed.tokens, j));
@@ -192,7 +231,7 @@ class PlanKnowledge implements Knowledge {
       );
       if (listed) return this.withFigure(listed, parsed, answerLang);
     }
-    const answer = this.answerFrom(candidates, parsed, answerLang, levelHint);
+    const answer = this.answerFrom(candidates, parsed, answerLang, levelHint, kind);
     if (!answer.answered) return answer;
     const found = answer.choices?.length
       ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean)
@@ -206,7 +245,7 @@ class PlanKnowledge implements Knowledge {
     // skills; "mục đích": four passages): asked about as a whole, all of them; otherwise those the
     // question fits as well as the one found.
     const coverage = (e: KnowledgeEntry) => candidates.find((c) => c.entry === e)?.coverage ?? 0;
-    const whole = kind.list || kind.purpose || kind.who;
+    const whole = kind.list || kind.purpose || kind.who || kind.requirements;
     const siblings = this.entries.filter(
       (e) =>
         !found.includes(e) &&
@@ -226,6 +265,26 @@ class PlanKnowledge implements Knowledge {
 
   private order(e: KnowledgeEntry): number {
     return this.levelById.get(e.level)!.order;
+  }
+
+  /**
+   * "HTX có phải triển khai phong trào này không", "đảng viên có tham gia … ko": the passages that
+   * name who takes part, whoever is asked about (the plan names kinds of bodies and people, and the
+   * asker checks their own kind among them), with the passage of the plan's general part the
+   * question fits, if any ("huy động cả hệ thống chính trị"). A word the plan never uses ("hội
+   * đồng") is another question.
+   */
+  private membership(parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer | undefined {
+    if (parsed.units.some((u) => u.kind === "words" && u.novel)) return undefined;
+    const named = this.entries.filter((e) => e.participants);
+    if (named.length === 0) return undefined;
+    // The passage the question fits besides them: the named kind's own criteria ("Việt kiều": the
+    // criteria for overseas Vietnamese), or an aim of the movement ("huy động cả hệ thống chính trị").
+    const best = parsed.units.length
+      ? this.index.candidates(parsed).find((c) => !named.includes(c.entry))
+      : undefined;
+    const extra = best && best.coverage >= CONFIDENT ? [best.entry] : [];
+    return this.compose.many([...named, ...extra], lang, this.say(lang, "group_title"));
   }
 
   /** The requirement passages that name a level's participants, then that level's criteria. */
@@ -271,7 +330,12 @@ class PlanKnowledge implements Knowledge {
    * those words name a target the plan sets at another administrative level (then the answer says
    * so, through the usual path).
    */
-  private wholeLevel(candidates: Candidate[], level: string, lang: Lang): KnowledgeAnswer | undefined {
+  private wholeLevel(
+    candidates: Candidate[],
+    level: string,
+    parsed: ParsedQuestion,
+    lang: Lang,
+  ): KnowledgeAnswer | undefined {
     if (candidates.some((c) => c.entry.level === level && c.coverage >= CONFIDENT)) return undefined;
     const elsewhere = candidates.find((c) => c.coverage >= CONFIDENT);
     if (elsewhere && ADMINISTRATIVE.has(level) && ADMINISTRATIVE.has(elsewhere.entry.level)) return undefined;
@@ -406,6 +470,7 @@ class PlanKnowledge implements Knowledge {
     parsed: ParsedQuestion,
     lang: Lang,
     levelHint?: string,
+    kind?: QuestionKind,
   ): KnowledgeAnswer {
     const levels = parsed.levels;
     const inLevel = levels.length ? all.filter((c) => levels.includes(c.entry.level)) : [];
@@ -426,6 +491,9 @@ class PlanKnowledge implements Knowledge {
         );
       return this.compose.none(lang);
     }
+    // "Tổ công nghệ số cộng đồng có nhiệm vụ gì": a duty belongs to the body that bears it. A passage
+    // that does not speak of everything asked speaks of another body's duty, or of none.
+    if (kind?.duty && best.coverage < 1) return this.compose.none(lang);
 
     const equal = pool.filter((c) => c.coverage === best.coverage);
     // "tiêu chí khen thưởng cá nhân": what was asked fits every entry of the level alike, so the
@@ -536,6 +604,11 @@ function splitQuestions(text: string): string[] {
   const parts = text.split(/\s+(?:và|va|and)\s+|[,;]\s*(?:còn|con)\s+/iu);
   if (parts.length !== 2) return [text];
   return parts.every((p) => ASKS.test(normalizeVietnamese(p).replace(/[?.!,;:]/g, " "))) ? parts : [text];
+}
+
+/** The years a text names ("2030", "2016-2020", "12/8/2022"). */
+function yearsIn(text: string): string[] {
+  return [...text.matchAll(/(?<!\d)(?:19|20)\d\d(?!\d)/g)].map((m) => m[0]);
 }
 
 /** A bare number ("90" of "90%"): the figure asked about, not a topic. */

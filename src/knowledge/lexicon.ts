@@ -82,7 +82,17 @@ export interface Lexicon {
 }
 
 /** The kinds of question `vocabulary.yaml` lists words for. */
-export type KindName = "list" | "compare" | "purpose" | "who" | "figureFilter" | "below" | "above";
+export type KindName =
+  | "list"
+  | "compare"
+  | "purpose"
+  | "who"
+  | "requirements"
+  | "participate"
+  | "yesNo"
+  | "figureFilter"
+  | "below"
+  | "above";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -221,6 +231,9 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       compare: v.kinds.compare.map(phraseTokens),
       purpose: v.kinds.purpose.map(phraseTokens),
       who: v.kinds.who.map(phraseTokens),
+      requirements: v.kinds.requirements.map(phraseTokens),
+      participate: v.kinds.participate.map(phraseTokens),
+      yesNo: v.kinds.yesNo.map(phraseTokens),
       figureFilter: v.kinds.figureFilter.map(phraseTokens),
       below: v.kinds.below.map(phraseTokens),
       above: v.kinds.above.map(phraseTokens),

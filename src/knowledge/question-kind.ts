@@ -16,11 +16,22 @@ export interface QuestionKind {
   purpose: boolean;
   /** Who takes part, whom the plan concerns. */
   who: boolean;
+  /** The movement's requirements as a whole ("yêu cầu của phong trào"): a section of the plan, several passages. */
+  requirements: boolean;
+  /**
+   * A yes/no question whether someone takes part in the movement ("HTX có phải triển khai phong trào
+   * này không", "đảng viên có tham gia … ko"): answered by the passages that name the participants.
+   */
+  membership: boolean;
+  /** What a body must do ("… có nhiệm vụ gì"): only a passage naming that body answers it. */
+  duty: boolean;
   /** Targets at a figure ("những chỉ tiêu nào ở mức 90%", "chỉ tiêu dưới 100%"). */
   figure?: { value: number; compare: "eq" | "below" | "above" };
 }
 
 const PLURAL = [["nhung"], ["cac"]];
+/** "gì", "what": a question for the content of something (a duty, a requirement). */
+const ASKS_WHAT = [["gi"], ["j"], ["what"]];
 const WHAT = [["gi"], ["nao"]];
 
 /** "nào", "which": with a figure, a question picking targets by that figure. */
@@ -33,10 +44,27 @@ const WHICH = [["nao"], ["which"], ["what"]];
 export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind {
   const has = (name: KindName) => lexicon.kinds[name].some((p) => containsPhrase(q.tokens, p));
   // "những yêu cầu gì", "các văn bản nào": a plural with a question word asks for all of them.
+  // "(như) thế nào" asks how, not which: it makes no list.
   const plural =
-    PLURAL.some((p) => containsPhrase(q.tokens, p)) && WHAT.some((w) => containsPhrase(q.tokens, w));
+    PLURAL.some((p) => containsPhrase(q.tokens, p)) &&
+    q.tokens.some((t, i) => WHAT.some((w) => w[0] === t) && !(t === "nao" && q.tokens[i - 1] === "the"));
   const list = has("list") || plural;
-  const kind: QuestionKind = { list, compare: has("compare"), purpose: has("purpose"), who: has("who") };
+  const who = has("who");
+  // Shape, not topic: a yes/no ending, a verb of taking part, and the movement (or the writer's
+  // membership, "thuộc đối tượng") as what is taken part in.
+  const membership = has("yesNo") && !q.asksShare && (who || (has("participate") && q.namesPlan));
+  const duty =
+    lexicon.departmentDuties.some((p) => containsPhrase(q.tokens, p)) &&
+    ASKS_WHAT.some((w) => containsPhrase(q.tokens, w));
+  const kind: QuestionKind = {
+    list,
+    compare: has("compare"),
+    purpose: has("purpose"),
+    who,
+    requirements: has("requirements"),
+    membership,
+    duty,
+  };
   const percentage = q.percentages[0];
   if (
     percentage !== undefined &&

@@ -54,6 +54,8 @@ export const entrySchema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/)
     .optional(),
+  /** The passage names who takes part (kinds of bodies and people): the answer to "does it concern X". */
+  participants: z.boolean().default(false),
 });
 
 export const levelSchema = z.object({
@@ -115,11 +117,25 @@ export const vocabularySchema = z.object({
       compare: z.array(z.string().min(1)).default([]),
       purpose: z.array(z.string().min(1)).default([]),
       who: z.array(z.string().min(1)).default([]),
+      requirements: z.array(z.string().min(1)).default([]),
+      participate: z.array(z.string().min(1)).default([]),
+      yesNo: z.array(z.string().min(1)).default([]),
       figureFilter: z.array(z.string().min(1)).default([]),
       below: z.array(z.string().min(1)).default([]),
       above: z.array(z.string().min(1)).default([]),
     })
-    .default({ list: [], compare: [], purpose: [], who: [], figureFilter: [], below: [], above: [] }),
+    .default({
+      list: [],
+      compare: [],
+      purpose: [],
+      who: [],
+      requirements: [],
+      participate: [],
+      yesNo: [],
+      figureFilter: [],
+      below: [],
+      above: [],
+    }),
   wrappers: z
     .object({
       greetings: z.array(z.string().min(1)).default([]),

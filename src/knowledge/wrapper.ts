@@ -13,6 +13,11 @@ export interface Unwrapped {
   question: string;
   /** The self-introduction clauses dropped ("mình là cán bộ xã"): they may tell the level asked about. */
   introductions: string[];
+  /**
+   * The question speaks of the writer ("có áp dụng cho tôi không", "đơn vị tôi"), other than as the
+   * one asking ("cho tôi hỏi"): then who the writer said they are may be what it asks about.
+   */
+  aboutWriter: boolean;
 }
 
 /** Clauses end at sentence and clause punctuation, or a dash between spaces; the punctuation stays with its clause. */
@@ -33,7 +38,7 @@ export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
       .filter((c) => c !== undefined && c.trim().length > 0)
       .map((text) => ({ text, context: context.has(i) })),
   );
-  if (clauses.length < 2) return { question: raw, introductions: [] };
+  if (clauses.length < 2) return { question: raw, introductions: [], aboutWriter: false };
   const w = lexicon.wrappers;
   const kept: string[] = [];
   const introductions: string[] = [];
@@ -55,8 +60,23 @@ export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
     kept.push(clause);
   }
   // A text that is only courtesy or introduction is left whole: better read it all than nothing.
-  if (kept.length === 0) return { question: raw, introductions: [] };
-  return { question: kept.join(" ").trim(), introductions };
+  if (kept.length === 0) return { question: raw, introductions: [], aboutWriter: false };
+  const question = kept.join(" ").trim();
+  return { question, introductions, aboutWriter: speaksOfWriter(question, lexicon) };
+}
+
+/** Whether a text speaks of its writer other than as the one asking ("cho mình hỏi", "I want to know"). */
+export function speaksOfWriter(text: string, lexicon: Lexicon): boolean {
+  const tokens = syllables(exactForm(text));
+  const folded = tokens.map(foldDiacritics);
+  const asking = new Set<number>();
+  for (let i = 0; i < folded.length; i++) {
+    const p = lexicon.wrappers.askRequests.find((r) => phraseAt(folded, r, i));
+    if (!p) continue;
+    for (let k = 0; k < p.length; k++) asking.add(i + k);
+    if (i > 0 && isSpeaker(tokens, i - 1, lexicon)) asking.add(i - 1);
+  }
+  return tokens.some((_, i) => !asking.has(i) && isSpeaker(tokens, i, lexicon));
 }
 
 /**
@@ -75,16 +95,7 @@ function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
   if (first <= 0) return context;
   // "Kế hoạch có ghi nhận những người như tôi không?": a question about the writer needs what the
   // writer said of themselves. The writer as the one asking ("mình muốn hỏi") does not count.
-  const question = syllables(exactForm(sentences[first]!));
-  const folded = question.map(foldDiacritics);
-  const asking = new Set<number>();
-  for (let i = 0; i < folded.length; i++) {
-    const p = w.askRequests.find((r) => phraseAt(folded, r, i));
-    if (!p) continue;
-    for (let k = 0; k < p.length; k++) asking.add(i + k);
-    if (i > 0 && isSpeaker(question, i - 1, lexicon)) asking.add(i - 1);
-  }
-  if (question.some((_, i) => !asking.has(i) && isSpeaker(question, i, lexicon))) return context;
+  if (speaksOfWriter(sentences[first]!, lexicon)) return context;
   for (let i = 0; i < first; i++) {
     const tokens = syllables(exactForm(sentences[i]!));
     if (tokens.some((_, k) => isSpeaker(tokens, k, lexicon))) context.add(i);
