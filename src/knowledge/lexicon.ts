@@ -73,7 +73,7 @@ export interface Lexicon {
   services: { words: string[][]; asks: string[][]; answer: string }[];
   /** Greetings, thanks and self-introductions around a question: see wrapper.ts. */
   wrappers: Record<
-    "greetings" | "thanks" | "selfIntro" | "introContinuation" | "address" | "askRequests",
+    "greetings" | "thanks" | "selfIntro" | "introContinuation" | "address" | "askRequests" | "topicMarkers",
     string[][]
   > & {
     /** Words by which writers speak of themselves ("mình", "sếp", "my"), with their diacritics. */
@@ -245,6 +245,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       introContinuation: v.wrappers.introContinuation.map(phraseTokens),
       address: v.wrappers.address.map(phraseTokens),
       askRequests: v.wrappers.askRequests.map(phraseTokens),
+      topicMarkers: v.wrappers.topicMarkers.map(phraseTokens),
       speakers: v.wrappers.speakers.map((w) => ({
         folded: phraseTokens(w).join(" "),
         exact: syllables(exactForm(w)).join(" "),

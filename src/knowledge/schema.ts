@@ -144,6 +144,7 @@ export const vocabularySchema = z.object({
       introContinuation: z.array(z.string().min(1)).default([]),
       address: z.array(z.string().min(1)).default([]),
       askRequests: z.array(z.string().min(1)).default([]),
+      topicMarkers: z.array(z.string().min(1)).default([]),
       speakers: z.array(z.string().min(1)).default([]),
     })
     .default({
@@ -153,6 +154,7 @@ export const vocabularySchema = z.object({
       introContinuation: [],
       address: [],
       askRequests: [],
+      topicMarkers: [],
       speakers: [],
     }),
 });

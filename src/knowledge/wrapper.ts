@@ -32,12 +32,11 @@ const SENTENCE_END = /(?<=[.!?\n…])\s+/u;
 export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
   const sentences = raw.split(SENTENCE_END).filter((s) => s.trim().length > 0);
   const context = contextSentences(sentences, lexicon);
-  const clauses = sentences.flatMap((sentence, i) =>
-    sentence
-      .split(CLAUSE_END)
-      .filter((c) => c !== undefined && c.trim().length > 0)
-      .map((text) => ({ text, context: context.has(i) })),
-  );
+  const clauses = sentences.flatMap((sentence, i) => {
+    const parts = sentence.split(CLAUSE_END).filter((c) => c !== undefined && c.trim().length > 0);
+    const told = context.has(i) ? new Set(parts.keys()) : toldBeforeAsking(parts, lexicon);
+    return parts.map((text, k) => ({ text, context: told.has(k) }));
+  });
   if (clauses.length < 2) return { question: raw, introductions: [], aboutWriter: false };
   const w = lexicon.wrappers;
   const kept: string[] = [];
@@ -92,7 +91,12 @@ function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
   const asks = (s: string) =>
     /\?\s*$/u.test(s) || w.askRequests.some((p) => containsPhrase(syllables(normalizeVietnamese(s)), p));
   const first = sentences.findIndex(asks);
-  if (first <= 0) return context;
+  if (first < 0) return context;
+  // "… bao nhiêu %? Mong phản hồi sớm, cảm ơn!": what follows the last question and asks nothing is
+  // its closing, not part of it.
+  const last = sentences.length - 1 - [...sentences].reverse().findIndex(asks);
+  for (let i = last + 1; i < sentences.length; i++) context.add(i);
+  if (first === 0) return context;
   // "Kế hoạch có ghi nhận những người như tôi không?": a question about the writer needs what the
   // writer said of themselves. The writer as the one asking ("mình muốn hỏi") does not count.
   if (speaksOfWriter(sentences[first]!, lexicon)) return context;
@@ -101,6 +105,33 @@ function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
     if (tokens.some((_, k) => isSpeaker(tokens, k, lexicon))) context.add(i);
   }
   return context;
+}
+
+/**
+ * Within one sentence, the clauses that tell before the clause that asks: "Hôm qua họp xã có nhắc
+ * đến phong trào, tôi muốn biết …", "Sắp họp nên mình cần nắm nhanh: cấp huyện …?". The asking
+ * clause holds a request to ask ("muốn biết", "cho hỏi") or follows a colon. A clause before it is
+ * the writer's story when it speaks of the writer, or is a statement of its own (four syllables or
+ * more) that does not name the topic ("Về dịch vụ công, cho hỏi …" and "Cấp xã: …" stay).
+ */
+function toldBeforeAsking(clauses: string[], lexicon: Lexicon): Set<number> {
+  const told = new Set<number>();
+  const w = lexicon.wrappers;
+  const folded = clauses.map((c) => syllables(normalizeVietnamese(c)));
+  const requested = clauses.findIndex(
+    (_, k) => k > 0 && w.askRequests.some((p) => containsPhrase(folded[k]!, p)),
+  );
+  // A colon after a topic ("Hồ sơ công việc: huyện bao nhiêu?") introduces the question about it; only
+  // the writer's own words before a colon ("mình cần nắm nhanh:") are set aside.
+  const colon = clauses.findIndex((_, k) => k > 0 && /:\s*$/u.test(clauses[k - 1]!.trim()));
+  const asking = requested > 0 ? requested : colon;
+  for (let k = 0; k < asking; k++) {
+    const exact = syllables(exactForm(clauses[k]!));
+    const aboutWriter = exact.some((_, i) => isSpeaker(exact, i, lexicon));
+    const statement = requested > 0 && folded[k]!.length >= 4 && !startsWithAny(folded[k]!, w.topicMarkers);
+    if (aboutWriter || statement) told.add(k);
+  }
+  return told;
 }
 
 /**
