@@ -153,7 +153,7 @@ class PlanKnowledge implements Knowledge {
 
   private askOne(question: string, lang: Lang, unwrapped = unwrap(question, this.lexicon)): KnowledgeAnswer {
     // The greeting, self-introduction and thanks around a question are not what it asks.
-    const parsed = parseQuestion(unwrapped.question, this.lexicon);
+    const parsed = this.located(parseQuestion(unwrapped.question, this.lexicon));
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
     // The bot's own services first: "hạn nộp hồ sơ đề cử" is no plan question, but it has an answer.
     const service = this.lexicon.services.find(
@@ -261,6 +261,17 @@ class PlanKnowledge implements Knowledge {
       return this.compose.compare(topics, [], answerLang);
     }
     return this.compose.many(all, answerLang, this.say(answerLang, "group_title"));
+  }
+
+  /**
+   * "Mình mở HTX nuôi cá ở Na Hang": a business or a person named with the place where it is. The
+   * place says where, not which level's criteria are asked: the administrative level named only as
+   * a location is dropped when a business or personal level is named.
+   */
+  private located(parsed: ParsedQuestion): ParsedQuestion {
+    if (!parsed.levels.some((l) => !ADMINISTRATIVE.has(l) && this.levelById.has(l))) return parsed;
+    const levels = parsed.levels.filter((l) => !(ADMINISTRATIVE.has(l) && parsed.locatedOnly.includes(l)));
+    return levels.length === parsed.levels.length ? parsed : { ...parsed, levels };
   }
 
   private order(e: KnowledgeEntry): number {

@@ -25,6 +25,8 @@ export interface ParsedQuestion {
   roles: Role[];
   /** Levels named explicitly ("cấp xã", "huyện", "district"). */
   levels: string[];
+  /** Levels named only as where someone is ("HTX nuôi cá ở Na Hang"): a location, perhaps not the level asked. */
+  locatedOnly: string[];
   /** "tỉnh" said in passing: a hint for the provincial level, never enough to answer. */
   provinceHint: boolean;
   /** Numbers stated as a percentage ("70%", "70 phần trăm"): a figure to check, not a different fact. */
@@ -321,6 +323,9 @@ function outsideByForm(
   return undefined;
 }
 
+/** "ở", "tại", "in", "at": before a place, where someone is. */
+const LOCATIVE = new Set(["o", "tai", "in", "at", "from"]);
+
 /** "ngày mấy", "số mấy, ngày nào": a date or a number of the plan's documents, which it gives. */
 const TIME_NOUNS = new Set(["ngay", "nam", "thang", "gio", "luc"]);
 
@@ -410,6 +415,9 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   /** Which compound ("kỹ năng số") a syllable belongs to, -1 for none: a compound is a unit of its own. */
   const compound: number[] = new Array<number>(tokens.length).fill(-1);
   const levels: string[] = [];
+  /** Levels named after "ở", "tại" ("HTX ở Na Hang"), and levels named otherwise. */
+  const located = new Set<string>();
+  const named = new Set<string>();
   let namesDepartment = false;
   const index = lexicon.phrases[lang];
   for (let i = 0; i < tokens.length; ) {
@@ -420,6 +428,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       for (let k = 0; k < phrase.tokens.length; k++) roles[i + k] = phrase.role;
       if (phrase.role === "content") for (let k = 0; k < phrase.tokens.length; k++) compound[i + k] = i;
       if (phrase.level && !levels.includes(phrase.level)) levels.push(phrase.level);
+      if (phrase.level) (LOCATIVE.has(tokens[i - 1] ?? "") ? located : named).add(phrase.level);
       if (
         phrase.role === "level" &&
         phrase.tokens[0] === "so" &&
@@ -546,6 +555,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     tokens,
     roles,
     levels,
+    locatedOnly: levels.filter((l) => located.has(l) && !named.has(l)),
     asksShare,
     provinceHint,
     provinceAlone,
