@@ -21,6 +21,8 @@ export interface Phrase {
 
 export interface Synonym {
   terms: string[][];
+  /** The terms with their diacritics: typed with accents, "hồ sơ sức khỏe" holds no "sổ sức khỏe". */
+  exact: string[][];
   means: string[];
 }
 
@@ -200,7 +202,11 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     phrases: { vi: phraseIndex(phrases.vi), en: phraseIndex(phrases.en) },
     stopwords,
     exactStopwords,
-    synonyms: v.synonyms.map((s) => ({ terms: s.terms.map(phraseTokens), means: phraseTokens(s.means) })),
+    synonyms: v.synonyms.map((s) => ({
+      terms: s.terms.map(phraseTokens),
+      exact: s.terms.map((t) => syllables(exactForm(t))),
+      means: phraseTokens(s.means),
+    })),
     otherPlaces: v.otherPlaces.map(placeForms),
     offTopic: v.offTopic.map(placeForms),
     documentNumbers: new Set(v.documentNumbers),

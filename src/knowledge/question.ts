@@ -351,6 +351,20 @@ function typedAsOtherWord(
   });
 }
 
+/** Whether an accented syllable of a phrase was typed at `at` with other diacritics, as another known word. */
+function typedOtherwise(exact: string[], typed: string[], at: number, lexicon: Lexicon): boolean {
+  return exact.some((e, k) => {
+    const t = typed[at + k];
+    return (
+      t !== undefined &&
+      foldDiacritics(e) !== e &&
+      t !== e &&
+      foldDiacritics(t) !== t &&
+      lexicon.knownExact.has(t)
+    );
+  });
+}
+
 /** Whether a synonym or abbreviation of the vocabulary starts at `i` ("sso", "vneid"). */
 function synonymAt(tokens: string[], i: number, lexicon: Lexicon): boolean {
   return lexicon.synonyms.some((s) => s.terms.some((t) => phraseAt(tokens, t, i)));
@@ -460,9 +474,12 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   const taken = new Set<number>();
   const expansions: string[] = [];
   for (const synonym of lexicon.synonyms) {
-    for (const term of synonym.terms) {
+    for (const [t, term] of synonym.terms.entries()) {
       for (let i = 0; i + term.length <= tokens.length; i++) {
         if (!phraseAt(tokens, term, i)) continue;
+        // Typed with diacritics, a syllable that is another word of the plan is not the term's ("hồ
+        // sơ sức khỏe" holds the syllables of "sổ sức khỏe", not the word).
+        if (accents && typedOtherwise(synonym.exact[t]!, exactTokens, i, lexicon)) continue;
         expansions.push(...synonym.means);
         const span = term.map((_, k) => i + k);
         if (isGenericPhrase(synonym.means, lang, lexicon)) {

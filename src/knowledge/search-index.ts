@@ -85,6 +85,8 @@ export class SearchIndex {
   private readonly byId = new Map<string, KnowledgeEntry>();
   /** Accented syllables used anywhere in the knowledge base. */
   private readonly allExact = new Set<string>();
+  /** Folded syllables of the plan's Vietnamese text (quotes, topics, answers): the plan's own words. */
+  private readonly allTokens = new Set<string>();
   /** How many spellings with diacritics the plan has for each folded syllable ("gui": 1, "do": 3). */
   private readings?: Map<string, number>;
 
@@ -116,6 +118,8 @@ export class SearchIndex {
       const vocabulary = vocabularyOf(e);
       this.vocabularies.set(e.id, vocabulary);
       vocabulary.exact.forEach((t) => this.allExact.add(t));
+      for (const text of [e.quote, e.topic.vi, e.answer.vi])
+        for (const t of phraseTokens(text)) this.allTokens.add(t);
       this.byId.set(e.id, e);
     }
   }
@@ -147,7 +151,9 @@ export class SearchIndex {
       }
     }
     const readings = this.readings;
-    return question.units.map((u) => covers(u, question, vocabulary, this.allExact, readings));
+    return question.units.map((u) =>
+      covers(u, question, vocabulary, this.allExact, readings, this.allTokens),
+    );
   }
 
   /** Share of the question's units that the entry speaks of. */
@@ -188,6 +194,7 @@ function covers(
   vocabulary: EntryVocabulary,
   allExact: Set<string>,
   readings: Map<string, number>,
+  planTokens: Set<string>,
 ): number {
   if (unit.kind === "synonym") {
     if (
@@ -195,6 +202,10 @@ function covers(
       (unit.original.length > 1 || unit.original[0]!.length >= 2)
     )
       return 1;
+    // An abbreviation the plan itself writes ("LGSP", "SSO", "QR") means what the plan writes it in:
+    // its expansion's common words ("nền tảng", "dữ liệu") would find every data target.
+    if (unit.original.length === 1 && unit.original[0]!.length >= 2 && planTokens.has(unit.original[0]!))
+      return 0;
     if (unit.means.length === 1) return vocabulary.tokens.has(unit.means[0]!) ? 1 : 0;
     for (let i = 1; i < unit.means.length; i++)
       if (vocabulary.pairs.has(`${unit.means[i - 1]}_${unit.means[i]}`)) return 1;
