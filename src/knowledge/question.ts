@@ -480,6 +480,19 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
         // Typed with diacritics, a syllable that is another word of the plan is not the term's ("hồ
         // sơ sức khỏe" holds the syllables of "sổ sức khỏe", not the word).
         if (accents && typedOtherwise(synonym.exact[t]!, exactTokens, i, lexicon)) continue;
+        // A term that runs on into a longer word of the plan is part of that word: the "công nghệ"
+        // of "công nghệ thông tin" is not the "công nghệ" a question about skills means.
+        const after = tokens[i + term.length];
+        const planWord = term.every((x, k) => k === 0 || lexicon.knownPairs.has(`${term[k - 1]}_${x}`));
+        if (
+          term.length > 1 &&
+          planWord &&
+          after !== undefined &&
+          lexicon.knownPairs.has(`${term[term.length - 1]}_${after}`) &&
+          !synonymAt(tokens, i + term.length, lexicon) &&
+          roles[i + term.length] === "content"
+        )
+          continue;
         expansions.push(...synonym.means);
         const span = term.map((_, k) => i + k);
         if (isGenericPhrase(synonym.means, lang, lexicon)) {
