@@ -119,8 +119,16 @@ class PlanKnowledge implements Knowledge {
     // about. The plan sets its targets to one year only; an answer that does not itself speak of the
     // year asked is a figure for another period, however well the rest of the question fits.
     if (answer.answered) {
+      // Only passages that themselves state the year answer it ("định hướng đến năm 2030"); a list
+      // that merely contains the year somewhere puts the year's passages beside other years' targets.
       const asked = yearsIn(question).filter((y) => !this.targetYears.has(y));
-      if (asked.some((y) => !yearsIn(answer.text).includes(y)))
+      const quoted = (answer.choices ?? []).map((c) => this.byId.get(c.id));
+      const states = (y: string) =>
+        answer.kind === "entry"
+          ? yearsIn(answer.text).includes(y)
+          : quoted.length > 0 &&
+            quoted.every((e) => e !== undefined && yearsIn(`${e.quote} ${e.answer.vi}`).includes(y));
+      if (asked.some((y) => !states(y)))
         return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
     }
     return answer;
@@ -282,11 +290,10 @@ class PlanKnowledge implements Knowledge {
    * "HTX có phải triển khai phong trào này không", "đảng viên có tham gia … ko": the passages that
    * name who takes part, whoever is asked about (the plan names kinds of bodies and people, and the
    * asker checks their own kind among them), with the passage of the plan's general part the
-   * question fits, if any ("huy động cả hệ thống chính trị"). A word the plan never uses ("hội
-   * đồng") is another question.
+   * question fits, if any ("huy động cả hệ thống chính trị"). The one asked about may be named in
+   * words the plan never uses ("bộ đội biên phòng"): the asker finds their kind in the plan's list.
    */
   private membership(parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer | undefined {
-    if (parsed.units.some((u) => u.kind === "words" && u.novel)) return undefined;
     const named = this.entries.filter((e) => e.participants);
     if (named.length === 0) return undefined;
     // The passage the question fits besides them: the named kind's own criteria ("Việt kiều": the

@@ -432,6 +432,8 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   /** Levels named after "ở", "tại" ("HTX ở Na Hang"), and levels named otherwise. */
   const located = new Set<string>();
   const named = new Set<string>();
+  /** Where a located level's name ends: a level alias starting there continues it. */
+  let locatedAt = -1;
   let namesDepartment = false;
   const index = lexicon.phrases[lang];
   for (let i = 0; i < tokens.length; ) {
@@ -442,7 +444,13 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       for (let k = 0; k < phrase.tokens.length; k++) roles[i + k] = phrase.role;
       if (phrase.role === "content") for (let k = 0; k < phrase.tokens.length; k++) compound[i + k] = i;
       if (phrase.level && !levels.includes(phrase.level)) levels.push(phrase.level);
-      if (phrase.level) (LOCATIVE.has(tokens[i - 1] ?? "") ? located : named).add(phrase.level);
+      // "ở huyện Hàm Yên": a name right after a located level is located too.
+      const afterLocated = roles[i - 1] === "level" && locatedAt === i;
+      if (phrase.level) {
+        const isLocated = LOCATIVE.has(tokens[i - 1] ?? "") || afterLocated;
+        (isLocated ? located : named).add(phrase.level);
+        if (isLocated) locatedAt = i + phrase.tokens.length;
+      }
       if (
         phrase.role === "level" &&
         phrase.tokens[0] === "so" &&

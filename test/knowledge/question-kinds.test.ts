@@ -323,3 +323,101 @@ describe("the bot's own services and near misses", () => {
     expect(a.text).toContain("90%");
   });
 });
+
+describe("who takes part, by the question's shape", () => {
+  const participants = base.entries.filter((e) => e.participants);
+
+  it("answers a yes/no question whether someone takes part with the passages naming the participants", () => {
+    expect(participants.length).toBeGreaterThan(0);
+    for (const who of ["đảng viên", "người lao động", "hợp tác xã", "hội nông dân huyện", "doanh nghiệp"]) {
+      for (const q of [
+        `${who} có phải tham gia phong trào này không`,
+        `${who} có phải thực hiện phong trào thi đua không?`,
+      ]) {
+        const a = knowledge.ask(q, "vi");
+        expect(a.answered, q).toBe(true);
+        for (const e of participants) expect(a.text, q).toContain(e.quote);
+      }
+    }
+  });
+
+  it("reads what the writer said of themselves when the question is whether it concerns them", () => {
+    const a = knowledge.ask(
+      "Tôi là bộ đội biên phòng ở xã vùng cao, phong trào này có áp dụng cho tôi không?",
+      "vi",
+    );
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("lực lượng vũ trang");
+  });
+
+  it("answers the requirements section whole", () => {
+    const a = knowledge.ask("phong trào đặt ra những yêu cầu gì?", "vi");
+    for (const e of base.entries.filter((x) => x.group === "yeu-cau" && x.level === "ke-hoach"))
+      expect(a.text).toContain(e.quote);
+  });
+
+  it("takes a place named after “ở” as where a business is, not as the level asked", () => {
+    const a = knowledge.ask("doanh nghiệp ở huyện Hàm Yên cần đạt tiêu chí gì", "vi");
+    expect(a.answered).toBe(true);
+    for (const e of base.entries.filter((x) => x.level === "doanh-nghiep")) expect(a.text).toContain(e.quote);
+  });
+});
+
+describe("declines by the question's shape", () => {
+  const targets = base.entries.filter((e) => e.targets.length && administrative.includes(e.level));
+
+  it("declines every target asked for a year the plan sets no target for, and answers it for its own year", () => {
+    for (const e of targets) {
+      const topic = e.topic.vi.toLowerCase();
+      const level = levelNames[e.level]!;
+      for (const year of ["2030", "2023", "2026"]) {
+        const q = `${topic} ${level} đến năm ${year} phải đạt bao nhiêu %`;
+        expect(knowledge.ask(q, "vi").answered, q).toBe(false);
+      }
+      const own = `${topic} ${level} đến năm ${e.deadline ?? 2025} phải đạt bao nhiêu %`;
+      expect(knowledge.ask(own, "vi").answered, own).toBe(true);
+    }
+  });
+
+  it("declines the duties of a body no passage names, and answers those of one it names", () => {
+    expect(
+      knowledge.ask("Trung tâm phục vụ hành chính công có vai trò gì trong kế hoạch?", "vi").answered,
+    ).toBe(false);
+    const head = knowledge.ask("người đứng đầu cơ quan có trách nhiệm gì", "vi");
+    expect(head.answered).toBe(true);
+    expect(head.text).toContain("người đứng đầu");
+  });
+
+  it("reads “(như) thế nào” as how, not as a list of a level", () => {
+    const a = knowledge.ask("Cách cộng điểm thi đua cho các xã được quy định thế nào?", "vi");
+    expect(a.answered).toBe(false);
+  });
+});
+
+describe("abbreviations the plan writes itself", () => {
+  it("finds every target where the plan writes LGSP or SSO, not only those its expansion's common words rank first", () => {
+    for (const abbreviation of ["LGSP", "SSO"]) {
+      const a = knowledge.ask(`${abbreviation} được nhắc tới trong những chỉ tiêu nào?`, "vi");
+      const where = base.entries.filter((e) => e.quote.includes(abbreviation));
+      expect(where.length).toBeGreaterThan(0);
+      for (const e of where) expect(a.text, abbreviation).toContain(e.quote);
+    }
+  });
+});
+
+describe("the story told inside the asking sentence", () => {
+  it("sets aside the writer's story before “muốn biết” and the closing after the question", () => {
+    const a = knowledge.ask(
+      "Tuần trước họp huyện có bàn về chuyển đổi số, tôi muốn biết cấp xã phải đạt bao nhiêu % hộ gia đình có địa chỉ số?",
+      "vi",
+    );
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("100%");
+    const b = knowledge.ask(
+      "Cấp tỉnh bao nhiêu % hồ sơ công việc được xử lý trên môi trường mạng? Mong sớm nhận được phản hồi, trân trọng.",
+      "vi",
+    );
+    expect(b.answered).toBe(true);
+    expect(b.text).toContain("90%");
+  });
+});
