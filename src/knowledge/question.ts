@@ -82,6 +82,21 @@ function detectLang(raw: string, tokens: string[], lexicon: Lexicon): Lang {
   return en > vi ? "en" : "vi";
 }
 
+/**
+ * An English word the plan does not use, read as its stem when the plan uses that ("years" → "year",
+ * "longer" → "long", "connected" → "connect"): inflections are not different words.
+ */
+function englishStem(token: string, lexicon: Lexicon): string {
+  if (isKnown(token, "en", lexicon) || token.length < 5) return token;
+  for (const suffix of ["ies", "es", "s", "er", "est", "ed", "ing", "ly"]) {
+    if (!token.endsWith(suffix)) continue;
+    const stem = token.slice(0, -suffix.length);
+    for (const candidate of suffix === "ies" ? [`${stem}y`] : [stem, `${stem}e`])
+      if (candidate.length >= 3 && isKnown(candidate, "en", lexicon)) return candidate;
+  }
+  return token;
+}
+
 /** Replaces a syllable nobody in the plan uses by the closest one that is used, if it is close. */
 function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon): string {
   const known = lexicon.known[lang];
@@ -413,7 +428,9 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   const rawFolded = exactTokens.map(foldDiacritics);
   const lang = detectLang(raw, rawFolded, lexicon);
   const tokens = correctInContext(
-    rawFolded.map((t, i) => correctTypo(t, exactTokens[i]!, lang, lexicon)),
+    rawFolded.map((t, i) =>
+      correctTypo(lang === "en" ? englishStem(t, lexicon) : t, exactTokens[i]!, lang, lexicon),
+    ),
     lang,
     lexicon,
   );
