@@ -421,3 +421,15 @@ describe("the story told inside the asking sentence", () => {
     expect(b.text).toContain("90%");
   });
 });
+
+describe("English inflections", () => {
+  it("reads a word the plan does not use as the stem it uses", () => {
+    const a = knowledge.ask(
+      "Which years mark the end of the targets and of the longer-term orientation?",
+      "en",
+    );
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("2025");
+    expect(a.text).toContain("2030");
+  });
+});
