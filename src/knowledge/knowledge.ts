@@ -208,6 +208,18 @@ class PlanKnowledge implements Knowledge {
       return this.compose.none(answerLang);
     }
     const candidates = this.index.candidates(parsed);
+    // "Cụm 'cơ quan, tổ chức, đơn vị' gồm những ai": asked who, about nothing any passage speaks of
+    // but the plan's general words for bodies. The passages naming the participants answer it; a word
+    // the plan never uses ("hội đồng") is another question.
+    if (
+      kind.who &&
+      levels.length === 0 &&
+      !parsed.units.some((u) => u.kind === "words" && u.novel) &&
+      candidates.every((c) => c.units.every((u) => u === 0))
+    ) {
+      const member = this.membership(parsed, answerLang);
+      if (member) return member;
+    }
     // "Yêu cầu của phong trào là gì": the plan's section of requirements, every passage of it, unless
     // the question fits another passage ("yêu cầu về dịch vụ công" is a target).
     if (kind.requirements && levels.length === 0) {

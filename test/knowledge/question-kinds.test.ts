@@ -350,6 +350,11 @@ describe("who takes part, by the question's shape", () => {
     expect(a.text).toContain("lực lượng vũ trang");
   });
 
+  it("declines who makes up a body the plan never names", () => {
+    for (const q of ["Ban giám khảo của phong trào gồm những ai?", "Hội đồng chấm điểm gồm những ai?"])
+      expect(knowledge.ask(q, "vi").answered, q).toBe(false);
+  });
+
   it("answers the requirements section whole", () => {
     const a = knowledge.ask("phong trào đặt ra những yêu cầu gì?", "vi");
     for (const e of base.entries.filter((x) => x.group === "yeu-cau" && x.level === "ke-hoach"))
