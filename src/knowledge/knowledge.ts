@@ -237,7 +237,7 @@ class PlanKnowledge implements Knowledge {
       if (compared) return compared;
     }
     if (kind.list && levels.length === 1) {
-      const whole = this.wholeLevel(candidates, levels[0]!, parsed, answerLang);
+      const whole = this.wholeLevel(candidates, levels[0]!, answerLang);
       if (whole) return whole;
     }
     const joined = parsed.units.length >= 2 && JOINS.some((j) => containsPhrase(parsed.tokens, j));
@@ -360,12 +360,7 @@ class PlanKnowledge implements Knowledge {
    * those words name a target the plan sets at another administrative level (then the answer says
    * so, through the usual path).
    */
-  private wholeLevel(
-    candidates: Candidate[],
-    level: string,
-    parsed: ParsedQuestion,
-    lang: Lang,
-  ): KnowledgeAnswer | undefined {
+  private wholeLevel(candidates: Candidate[], level: string, lang: Lang): KnowledgeAnswer | undefined {
     if (candidates.some((c) => c.entry.level === level && c.coverage >= CONFIDENT)) return undefined;
     const elsewhere = candidates.find((c) => c.coverage >= CONFIDENT);
     if (elsewhere && ADMINISTRATIVE.has(level) && ADMINISTRATIVE.has(elsewhere.entry.level)) return undefined;
