@@ -4,12 +4,12 @@
  * outbound one could message any chat), only GET/HEAD reach it at all, and job payloads and return
  * values are replaced by a summary without personal data (they carry message text and phone
  * numbers). QUEUE_DASHBOARD_ENABLED=false leaves it out entirely.
+ *
+ * bull-board is imported on an admin's first visit, not at start-up: the dashboard is opened now and
+ * then, while its modules cost the HTTP process ~10 MB of memory from the moment it starts.
  */
-import express, { type Router } from "express";
+import express, { type RequestHandler, type Router } from "express";
 import type { Queue } from "bullmq";
-import { createBullBoard } from "@bull-board/api";
-import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
-import { ExpressAdapter } from "@bull-board/express";
 import type { PanelContext } from "../context.js";
 
 /** What the dashboard shows of a job's data: its channel and kind, never its content. */
@@ -24,8 +24,13 @@ export function summarizeJobData(data: unknown): Record<string, unknown> {
   return summary;
 }
 
-export function queueDashboardRoutes(ctx: PanelContext, queues: Queue[]): Router {
-  const router = express.Router();
+/** Builds bull-board's router for `queues` (imported here, on first use). */
+async function boardRouter(ctx: PanelContext, queues: Queue[]): Promise<Router> {
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import("@bull-board/api"),
+    import("@bull-board/api/bullMQAdapter"),
+    import("@bull-board/express"),
+  ]);
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
   const adapters = queues.map((q) => {
@@ -45,6 +50,22 @@ export function queueDashboardRoutes(ctx: PanelContext, queues: Queue[]): Router
       },
     },
   });
+  return board.getRouter() as Router;
+}
+
+export function queueDashboardRoutes(ctx: PanelContext, queues: Queue[]): Router {
+  const router = express.Router();
+  let board: Promise<Router> | undefined;
+  const dashboard: RequestHandler = (req, res, next) => {
+    board ??= boardRouter(ctx, queues);
+    board.then(
+      (r) => r(req, res, next),
+      (err: unknown) => {
+        board = undefined; // a failed import is tried again on the next visit
+        next(err);
+      },
+    );
+  };
   router.use(
     "/queues",
     ctx.auth.requireAdmin,
@@ -52,7 +73,7 @@ export function queueDashboardRoutes(ctx: PanelContext, queues: Queue[]): Router
       req.method === "GET" || req.method === "HEAD"
         ? next()
         : void res.status(405).set("Allow", "GET, HEAD").type("text/plain").send("read-only"),
-    board.getRouter() as Router,
+    dashboard,
   );
   return router;
 }
