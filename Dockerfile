@@ -37,8 +37,8 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 # e.g. `docker run ... image --role worker`. CLIs: `docker compose exec web node dist/cli/admin.js …`
 # (or `npm run admin -- …`: tools/launch.mjs runs dist/ as it is when src/ is absent).
 # Memory as `npm start` runs it (README, "Bộ nhớ"): a 4 MB young generation instead of V8's 16 MB, and two
-# malloc arenas instead of one per thread; no source maps (NODE_OPTIONS=--enable-source-maps to debug). Idle RSS
-# per process stays under 150 MB. Worker children inherit all of it.
+# malloc arenas instead of one per thread; no source maps (NODE_OPTIONS=--enable-source-maps to debug): idle RSS
+# per process about 140–150 MB instead of 190–250. Worker children inherit all of it.
 ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["node", "--max-semi-space-size=4", "dist/main.js"]
 CMD ["--role", "all"]
