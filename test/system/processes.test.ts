@@ -164,7 +164,9 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
     const s = new Started({
       DATA_DIR: dataDir,
       DATABASE_URL: "",
-      EMBEDDED_PG_PORT: String(56000 + Math.floor(Math.random() * 1000)),
+      // Below Linux's ephemeral range (32768–60999): under the full suite's hundreds of client sockets, a
+      // port in that range can be taken by an outgoing connection and PostgreSQL cannot bind it.
+      EMBEDDED_PG_PORT: String(20000 + Math.floor(Math.random() * 10000)),
       REDIS_URL: inject("redisUrl"),
       REDIS_PREFIX: `t${randomBytes(5).toString("hex")}`,
       WORKERS: "1",
