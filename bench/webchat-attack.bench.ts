@@ -27,6 +27,7 @@ import {
   startMain,
   type Figure,
 } from "./harness.js";
+import { redisBytesUnder } from "../test/support/redis-usage.js";
 import { telegramUpdate } from "./webhook.bench.js";
 
 const SECRET = "bench-secret-123";
@@ -35,15 +36,11 @@ const PER_CHAT_BYTES = 64 * 1024;
 
 async function redisBytes(prefix: string): Promise<number> {
   const r = new Redis(REDIS_URL);
-  let total = 0;
-  let cursor = "0";
-  do {
-    const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    for (const k of keys) total += Number((await r.memory("USAGE", k)) ?? 0);
-  } while (cursor !== "0");
-  r.disconnect();
-  return total;
+  try {
+    return await redisBytesUnder(r, prefix);
+  } finally {
+    r.disconnect();
+  }
 }
 
 export async function benchWebchatAttack(): Promise<Figure[]> {

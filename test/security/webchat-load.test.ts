@@ -10,6 +10,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../support/fake-telegram.js";
+import { redisBytesUnder } from "../support/redis-usage.js";
 import { startTestSystem, type TestSystem } from "../support/system.js";
 import { newChatId, postUpdate, SECRET, textUpdate } from "../channels/telegram/updates.js";
 
@@ -17,16 +18,7 @@ const MAX_CHATS = 100;
 /** The documented bound per chat (transcript of 50 messages, session, counters) — see README. */
 const PER_CHAT_BYTES = 64 * 1024;
 
-async function redisBytes(t: TestSystem): Promise<number> {
-  let total = 0;
-  let cursor = "0";
-  do {
-    const [next, keys] = await t.system.redis.scan(cursor, "MATCH", `${t.prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    for (const k of keys) total += Number((await t.system.redis.memory("USAGE", k)) ?? 0);
-  } while (cursor !== "0");
-  return total;
-}
+const redisBytes = (t: TestSystem) => redisBytesUnder(t.system.redis, t.prefix);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
