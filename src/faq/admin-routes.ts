@@ -10,6 +10,7 @@ import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import type { AdminAuth } from "../admin/auth.js";
 import { html, panelText, renderPage, type PageReviewer, type SafeHtml } from "../admin/layout.js";
+import { route, vnTime } from "../admin/context.js";
 import { shortId } from "../questions/transitions.js";
 import { faqDate, formatFaqAnswer } from "./answer.js";
 import {
@@ -32,22 +33,6 @@ export interface FaqRoutesDeps {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STATUSES = ["proposed", "published", "retired"] as const;
-
-function route(fn: (req: Request, res: Response) => Promise<void>) {
-  return (req: Request, res: Response, next: (err?: unknown) => void) => void fn(req, res).catch(next);
-}
-
-function vnTime(d: Date): string {
-  return new Intl.DateTimeFormat("vi-VN", {
-    timeZone: "Asia/Ho_Chi_Minh",
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(d);
-}
 
 /** yyyy-mm-dd of a calendar-day column, or of an instant in Vietnam time. */
 function isoDay(d: Date, calendar = true): string {

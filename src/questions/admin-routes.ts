@@ -10,6 +10,7 @@ import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import type { AdminAuth } from "../admin/auth.js";
 import { html, panelText, raw, renderPage, type PageReviewer, type SafeHtml } from "../admin/layout.js";
+import { route, vnTime } from "../admin/context.js";
 import { CHANNELS } from "../channels/types.js";
 import { countByFilter, INBOX_FILTERS, inboxQueryString, listQuestions, parseInboxQuery } from "./inbox.js";
 import { questionMetrics, type QuestionMetrics } from "./metrics.js";
@@ -35,23 +36,6 @@ export interface QuestionRoutesDeps {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ACTIONS: readonly QuestionAction[] = ["claim", "release", "answer", "duplicate", "dismiss"];
-
-function vnTime(d: Date | null | undefined): string {
-  if (!d) return "";
-  return new Intl.DateTimeFormat("vi-VN", {
-    timeZone: "Asia/Ho_Chi_Minh",
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(d);
-}
-
-function route(fn: (req: Request, res: Response) => Promise<void>) {
-  return (req: Request, res: Response, next: (err?: unknown) => void) => void fn(req, res).catch(next);
-}
 
 /** "3 giờ" / "25 phút": a duration as officials read it. */
 export function formatDuration(
