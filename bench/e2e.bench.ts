@@ -7,6 +7,7 @@
  * with worker child processes), both compiled as production runs them.
  */
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
 import {
   cpuSecondsOf,
@@ -26,20 +27,43 @@ const SECRET = "bench-secret-123";
 /** The worker runs as docker-compose.yml runs it (heap cap); BENCH_WORKER_NODE_OPTIONS overrides. */
 const WORKER_NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? "--max-old-space-size=256";
 
-async function queueDepth(prefix: string, partitions: number): Promise<number> {
+/** Jobs waiting, active or delayed in the inbound and Telegram outbound partitions. */
+function queueDepthSampler(prefix: string, partitions: number) {
+  // One connection and one Queue object per partition for the whole run: sampling must not cost
+  // the machine under test a hundred new connections a second.
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const names = [
     ...Array.from({ length: partitions }, (_, i) => `inbound-${i}`),
     ...Array.from({ length: partitions }, (_, i) => `out-telegram-${i}`),
   ];
-  const qs = names.map((n) => new Queue(n, { connection: { url: REDIS_URL }, prefix }));
-  const counts = await Promise.all(
-    qs.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")),
-  );
-  await Promise.all(qs.map((q) => q.close()));
-  return counts.reduce(
-    (n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
-    0,
-  );
+  const qs = names.map((n) => new Queue(n, { connection, prefix }));
+  return {
+    async depth(): Promise<number> {
+      const counts = await Promise.all(
+        qs.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")),
+      );
+      return counts.reduce(
+        (n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
+        0,
+      );
+    },
+    async close() {
+      await Promise.all(qs.map((q) => q.close()));
+      connection.disconnect();
+    },
+  };
+}
+
+/** CPU seconds the Redis server has used (user + system), from INFO. */
+async function redisCpuSeconds(): Promise<number> {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const info = await r.info("cpu");
+    const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+    return field("used_cpu_sys") + field("used_cpu_user");
+  } finally {
+    r.disconnect();
+  }
 }
 
 /** Sends `rate` updates per second for `seconds`, each to its own chat, paced in 10 ms ticks. */
@@ -102,17 +126,21 @@ async function measure(opts: {
   const depths: number[] = [];
   let rssWeb = 0;
   let rssWorker = 0;
+  const sampler = queueDepthSampler(opts.prefix, opts.partitions);
   const sample = async () => {
-    depths.push(await queueDepth(opts.prefix, opts.partitions).catch(() => -1));
+    depths.push(await sampler.depth().catch(() => -1));
     rssWeb = Math.max(rssWeb, rssMbOf(opts.webPid));
     rssWorker = Math.max(rssWorker, ...workerPids.map(rssMbOf));
   };
   const pids = [opts.webPid, ...workerPids, opts.fakePid];
   const cpu0 = pids.map(cpuSecondsOf);
+  const redisCpu0 = await redisCpuSeconds();
   const t0 = Date.now();
   await drive(opts.webUrl, rate, runSeconds, opts.firstChat, sentAt, sample);
   const loadEnded = Date.now();
   const cpuShare = pids.map((pid, i) => (cpuSecondsOf(pid) - cpu0[i]!) / ((loadEnded - t0) / 1000));
+  const redisShare = ((await redisCpuSeconds()) - redisCpu0) / ((loadEnded - t0) / 1000);
+  await sampler.close();
   let drainedAt = NaN;
   for (;;) {
     const stats = (await (await fetch(`${opts.fakeUrl}/stats`)).json()) as { first: Record<string, number> };
@@ -124,6 +152,10 @@ async function measure(opts: {
     if (Date.now() - loadEnded > 60_000) break;
     await sleep(100);
   }
+  // CPU spent per update from the first update to the last reply: unlike a share of the load
+  // window, it does not depend on how far behind the workers ran (or on other load on the machine).
+  const cpuPerUpdateMs = pids.map((pid, i) => ((cpuSecondsOf(pid) - cpu0[i]!) * 1000) / sentAt.size);
+  const redisPerUpdateMs = (((await redisCpuSeconds()) - redisCpu0) * 1000) / sentAt.size;
   const stats = (await (await fetch(`${opts.fakeUrl}/stats`)).json()) as {
     first: Record<string, number>;
     sends: number;
@@ -159,6 +191,18 @@ async function measure(opts: {
   });
   figures.push({
     group: G,
+    name: "CPU per update: web / worker(s)",
+    value: Number(cpuPerUpdateMs[0]!.toFixed(2)),
+    unit: "ms",
+    note: `worker ${cpuPerUpdateMs
+      .slice(1, -1)
+      .map((c) => c.toFixed(2))
+      .join(
+        " + ",
+      )} ms, Redis ${redisPerUpdateMs.toFixed(2)} ms, fake Bot API ${cpuPerUpdateMs.at(-1)!.toFixed(2)} ms`,
+  });
+  figures.push({
+    group: G,
     name: "CPU of one core: web / worker(s) / fake API",
     value: Math.round(cpuShare[0]! * 100),
     unit: "%",
@@ -167,7 +211,7 @@ async function measure(opts: {
       .map((c) => Math.round(c * 100))
       .join(
         " + ",
-      )} %, fake Bot API ${Math.round(cpuShare.at(-1)! * 100)} %, ${(stats.sends / Math.max(1, sentAt.size)).toFixed(2)} sendMessage per update`,
+      )} %, fake Bot API ${Math.round(cpuShare.at(-1)! * 100)} %, Redis ${Math.round(redisShare * 100)} %, ${(stats.sends / Math.max(1, sentAt.size)).toFixed(2)} sendMessage per update`,
   });
   figures.push({
     group: G,
@@ -185,7 +229,8 @@ export async function benchEndToEnd(): Promise<Figure[]> {
   const rates = (process.env.BENCH_E2E_RATES ?? "50,150,200,800").split(",").filter(Boolean).map(Number);
   // The default `npm start` (role all, WORKERS=auto) at the issue's target rate, for `seconds`.
   const defaultRates = (process.env.BENCH_E2E_DEFAULT_RATES ?? "300").split(",").filter(Boolean).map(Number);
-  const partitions = 16;
+  // Queues sampled for the depth figure: enough partitions for any configuration the bench runs.
+  const partitions = Number(process.env.BENCH_INBOUND_PARTITIONS ?? 64);
   const fake = await startChild("fake-platform.ts");
   const env = (db: string, prefix: string) => ({
     DATABASE_URL: db,
@@ -197,8 +242,15 @@ export async function benchEndToEnd(): Promise<Figure[]> {
     // Telegram's own ~30 messages/s cap would make any load above 30 updates/s a measure of
     // Telegram, not of us; the benchmark lifts it (the default stays 30).
     TELEGRAM_MAX_PER_SECOND: "2000",
-    INBOUND_PARTITIONS: String(partitions),
-    OUTBOUND_PARTITIONS: process.env.BENCH_OUTBOUND_PARTITIONS ?? "32",
+    // The defaults users run, unless a run asks for others (BENCH_INBOUND_PARTITIONS,
+    // BENCH_OUTBOUND_PARTITIONS, BENCH_DIRECT_REPLIES=false for the two-queue path).
+    ...(process.env.BENCH_INBOUND_PARTITIONS
+      ? { INBOUND_PARTITIONS: process.env.BENCH_INBOUND_PARTITIONS }
+      : {}),
+    ...(process.env.BENCH_OUTBOUND_PARTITIONS
+      ? { OUTBOUND_PARTITIONS: process.env.BENCH_OUTBOUND_PARTITIONS }
+      : {}),
+    ...(process.env.BENCH_DIRECT_REPLIES ? { DIRECT_REPLIES: process.env.BENCH_DIRECT_REPLIES } : {}),
   });
   let chat = 1_000_000;
   // Warm-up, as a long-running deployment is: 5 s at 50/s lets V8 optimise the hot paths and the

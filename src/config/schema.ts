@@ -140,7 +140,18 @@ export const envSchema = z
     WEBCHAT_POW_BITS: z.coerce.number().int().min(0).max(28).default(15),
     /** The BullMQ dashboard at /admin/queues (read-only, admins only, payloads hidden). */
     QUEUE_DASHBOARD_ENABLED: bool(true),
-    INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(16),
+    /**
+     * Inbound partitions: how many chats are processed at once across the workers. A reply is
+     * usually sent from the inbound job itself (DIRECT_REPLIES), so a partition also waits for the
+     * platform's answer (~100 ms): 64 partitions carry ~300 updates/s at that round trip.
+     */
+    INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(64),
+    /**
+     * Send a conversation reply from the inbound job that produced it when the chat has nothing
+     * queued (one BullMQ job per update instead of two); off = every reply goes through the
+     * outbound queue. See src/queue/outbound.ts.
+     */
+    DIRECT_REPLIES: bool(true),
     OUTBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   })
   .superRefine((env, ctx) => {
@@ -236,6 +247,8 @@ export interface Config {
   evidenceMaxBytes: number;
   inboundPartitions: number;
   outboundPartitions: number;
+  /** Replies sent from the inbound job when the chat has nothing queued (DIRECT_REPLIES). */
+  directReplies: boolean;
   questions: { remindAfterHours: number; answerUnit: string };
   /** Worker child processes for role `all` (see src/system/worker-pool.ts). */
   workers: "auto" | number;
@@ -345,6 +358,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     inboundPartitions: e.INBOUND_PARTITIONS,
     outboundPartitions: e.OUTBOUND_PARTITIONS,
+    directReplies: e.DIRECT_REPLIES,
     questions: { remindAfterHours: e.QUESTION_REMIND_HOURS, answerUnit: e.ANSWER_UNIT },
     workers: e.WORKERS,
     workerNice: e.WORKER_NICE,

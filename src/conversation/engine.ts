@@ -145,19 +145,24 @@ export function createEngine(deps: EngineDeps): Engine {
     k.say(turn, k.t(turn, "core.unsupported"));
   }
 
+  /**
+   * The person behind a new session: created on first contact, or found (a session that expired).
+   * One INSERT … ON CONFLICT instead of Prisma's upsert: this runs for every new chat, and the
+   * client-side query engine spent ~1 ms of CPU on the upsert against ~0.4 ms for the raw statement
+   * (a sixth of the worker's CPU per update when every update is a new chat).
+   */
   async function personFor(msg: InboundMessage) {
-    const p = await db.person.upsert({
-      where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } },
-      // Met in a group: notifications still go to the person's private chat, never to the group.
-      create: {
-        channel: msg.channel,
-        externalId: msg.userId,
-        chatId: privateChatIdOf(msg),
-        language: languageOfHint(msg.languageHint),
-      },
-      update: inGroup(msg) ? {} : { chatId: msg.chatId },
-      select: { id: true, language: true },
-    });
+    // Met in a group: notifications still go to the person's private chat, never to the group.
+    const keepChat = inGroup(msg);
+    const rows = await db.$queryRaw<Array<{ id: string; language: string }>>`
+      insert into "Person" (id, channel, "externalId", "chatId", language, "updatedAt")
+      values (gen_random_uuid(), ${msg.channel}::"Channel", ${msg.userId}, ${privateChatIdOf(msg)},
+              ${languageOfHint(msg.languageHint)}, now())
+      on conflict (channel, "externalId") do update set
+        "chatId" = case when ${keepChat} then "Person"."chatId" else ${msg.chatId} end,
+        "updatedAt" = case when ${keepChat} then "Person"."updatedAt" else now() end
+      returning id::text as id, language`;
+    const p = rows[0]!;
     return { id: p.id, language: p.language === "en" ? ("en" as const) : ("vi" as const) };
   }
 

@@ -96,10 +96,15 @@ export class InboundQueue {
     logger: Logger;
     handle: MessageHandler;
     enqueueReplies: (job: OutboundJob) => Promise<void>;
+    /**
+     * Sends the replies at once when it can (see OutboundQueues.deliverNow); false means "queue
+     * them". Without it every reply goes through the outbound queue.
+     */
+    deliverNow?: (job: OutboundJob) => Promise<boolean>;
     connection: ConnectionOptions;
     onFinalFailure?: FinalFailureHandler;
   }): Promise<Worker[]> {
-    const { redis, logger, handle, enqueueReplies } = opts;
+    const { redis, logger, handle, enqueueReplies, deliverNow } = opts;
     const workers = await this.queue.startWorkers(
       async (job) => {
         const parsed = inboundMessageSchema.safeParse(job.data);
@@ -112,14 +117,18 @@ export class InboundQueue {
         if ((await redis.exists(doneKey)) === 1) return;
         const replies = await handle(msg);
         // A button press must be answered (answerCallbackQuery) even when it produces no message.
-        if (replies.length || msg.platform?.callbackQueryId)
-          await enqueueReplies({
+        if (replies.length || msg.platform?.callbackQueryId) {
+          const out: OutboundJob = {
             channel: msg.channel,
             chatId: msg.chatId,
             key: msg.messageId,
             replies,
             platform: msg.platform,
-          });
+          };
+          // A retried job replays the same replies (the engine remembers the last message's), and
+          // the sent markers keep a part delivered directly from going out again from the queue.
+          if (!(await deliverNow?.(out))) await enqueueReplies(out);
+        }
         await redis.set(doneKey, "1", "EX", this.dedupeTtl(msg.channel));
       },
       // A killed worker's job is picked up again once its lock lapses (lockDuration), so keep it short;

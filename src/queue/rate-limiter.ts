@@ -2,15 +2,15 @@
  * Token buckets in Redis, shared by every worker process: Telegram allows ~30 messages/s per bot
  * and about one per second per chat, whichever process sends them.
  */
-import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { redisKeys } from "../redis/keys.js";
+import { luaScript, runScript } from "../redis/scripts.js";
 
 // KEYS: the buckets; ARGV: now ms, then rate per second and burst of each bucket.
 // All or nothing: a token is taken from every bucket, or from none (no token is burnt in the
 // bot-wide bucket while the chat's bucket makes us wait). Returns ms to wait (0 = tokens taken).
-const TAKE_ALL = `
+const TAKE_ALL = luaScript(`
 local now = tonumber(ARGV[1])
 local wait = 0
 local state = {}
@@ -28,8 +28,7 @@ for i, key in ipairs(KEYS) do
   redis.call('PEXPIRE', key, state[i][2])
 end
 return wait
-`;
-const TAKE_ALL_SHA = createHash("sha1").update(TAKE_ALL).digest("hex");
+`);
 
 export interface Bucket {
   bucket: string;
@@ -45,19 +44,17 @@ export class RateLimiter {
 
   /** Waits until every bucket has a token, then takes one from each — one Redis round trip per try. */
   async take(...buckets: Bucket[]): Promise<void> {
-    const keys = buckets.map((b) => redisKeys.rateBucket(this.prefix, b.bucket));
     for (;;) {
-      const args = [Date.now(), ...buckets.flatMap((b) => [b.perSecond, b.burst])];
-      let wait: number;
-      try {
-        // EVALSHA sends 40 bytes instead of the script; Redis forgets scripts on restart (NOSCRIPT).
-        wait = Number(await this.redis.evalsha(TAKE_ALL_SHA, keys.length, ...keys, ...args));
-      } catch (err) {
-        if (!String((err as Error).message).includes("NOSCRIPT")) throw err;
-        wait = Number(await this.redis.eval(TAKE_ALL, keys.length, ...keys, ...args));
-      }
+      const wait = await this.tryTake(...buckets);
       if (wait <= 0) return;
       await sleep(wait);
     }
+  }
+
+  /** Takes one token from every bucket if each has one and returns 0; otherwise takes none and returns the ms to wait. */
+  async tryTake(...buckets: Bucket[]): Promise<number> {
+    const keys = buckets.map((b) => redisKeys.rateBucket(this.prefix, b.bucket));
+    const args = [Date.now(), ...buckets.flatMap((b) => [b.perSecond, b.burst])];
+    return Number(await runScript(this.redis, TAKE_ALL, keys, args));
   }
 }

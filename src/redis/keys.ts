@@ -26,6 +26,9 @@ export const redisKeys = {
   /** One delivered reply (or part) of an outbound job. */
   sent: (prefix: string, channel: string, jobKey: string, part: string) =>
     `${prefix}:sent:${channel}:${jobKey}:${part}`,
+  /** Outbound jobs of a chat queued and not yet ended (a direct reply must not overtake them). */
+  outboundPending: (prefix: string, channel: string, chatId: string) =>
+    `${prefix}:outpending:${channel}:${chatId}`,
   /** A token bucket of the outbound rate limiter. */
   rateBucket: (prefix: string, bucket: string) => `${prefix}:rl:${bucket}`,
   /** A person opted out of announcements: the broadcast dispatcher checks it just before each send. */

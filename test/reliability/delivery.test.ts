@@ -3,8 +3,10 @@
  * update delivered many times to several web processes, and a Bot API answering 429 and 500 in
  * bursts. Every reply arrives once, in order per chat, within the rate limits.
  */
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "../support/fake-telegram.js";
+import { eventually } from "../review/fixtures.js";
 import { startTestCluster, startTestSystem, type TestCluster, type TestSystem } from "../support/system.js";
 import { newChatId, postUpdate, SECRET, textUpdate } from "../channels/telegram/updates.js";
 
@@ -107,6 +109,68 @@ describe("a Bot API answering 429 and 500 in bursts", () => {
       const inWindow = times.filter((x) => x >= times[i]! && x < times[i]! + 1000).length;
       expect(inWindow).toBeLessThanOrEqual(31);
     }
+  });
+});
+
+describe("a reply sent straight from the inbound job (DIRECT_REPLIES, the default)", () => {
+  let fake: FakeTelegram;
+  let t: TestSystem;
+  let redis: Redis;
+  beforeAll(async () => {
+    fake = await new FakeTelegram("123:abc").start();
+    t = await startTestSystem({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+    });
+    redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await t?.stop();
+    await fake?.stop();
+  });
+
+  const step = (text: string) => Number(text.match(/Bước (\d+)\//)?.[1] ?? NaN);
+  const pendingKey = (chat: string | number) => `${t.prefix}:outpending:telegram:${chat}`;
+
+  it("is never overtaken by the chat's next reply while an earlier one waits in the queue after a 429", async () => {
+    const chat = newChatId();
+    expect((await postUpdate(t.url, textUpdate(chat, "đề cử"))).status).toBe(200);
+    await fake.waitFor("sendMessage", { chatId: chat });
+    // The consent question's answer is refused with "retry after": it goes to the queue, whose
+    // first attempt is refused too and waits 3 s.
+    fake.scriptFor("sendMessage", chat, FakeTelegram.tooManyRequests(1), FakeTelegram.tooManyRequests(3));
+    expect((await postUpdate(t.url, textUpdate(chat, "đồng ý"))).status).toBe(200);
+    await fake.waitFor("sendMessage", { chatId: chat, count: 2 });
+    // While it waits, the next answer comes in; its reply must wait its turn.
+    await eventually(async () => (await redis.get(pendingKey(chat))) === "1", 1_500, "the reply is queued");
+    // Long enough for the chat's token bucket (1/s) to refill, so only the queue can hold it back.
+    await sleep(1_200);
+    expect((await postUpdate(t.url, textUpdate(chat, "8"))).status).toBe(200);
+    await fake.waitFor("sendMessage", { chatId: chat, count: 5, timeoutMs: 20_000 });
+    const texts = fake.callsOf("sendMessage", chat).map((c) => String(c.body.text));
+    // Two refused attempts, then the same text accepted, then the next step: in that order.
+    const steps = texts.slice(1).map(step);
+    expect(steps.slice(0, 3)).toEqual([steps[0], steps[0], steps[0]]);
+    expect(steps[3]).toBeGreaterThan(steps[2]!);
+    // The queued job ended, so the chat's replies go straight out again.
+    await eventually(
+      async () => (await redis.exists(pendingKey(chat))) === 0,
+      5_000,
+      "the pending count is released",
+    );
+  });
+
+  it("reaches the person once when the platform fails the direct attempt with a 500", async () => {
+    const chat = newChatId();
+    fake.scriptFor("sendMessage", chat, FakeTelegram.error(500, "Internal Server Error"));
+    expect((await postUpdate(t.url, textUpdate(chat, "chỉ tiêu hồ sơ công việc cấp xã"))).status).toBe(200);
+    await fake.waitFor("sendMessage", { chatId: chat, count: 2, timeoutMs: 20_000 });
+    await sleep(1_500);
+    const texts = fake.callsOf("sendMessage", chat).map((c) => String(c.body.text));
+    expect(texts).toHaveLength(2); // the failed attempt and one accepted retry
+    expect(texts[1]).toContain("60%");
   });
 });
 
