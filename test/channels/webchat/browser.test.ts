@@ -55,4 +55,26 @@ describe("the web chat in a browser", () => {
     expect(await page.locator(".msg img").count()).toBe(0);
     expect(errors, errors.join("\n")).toEqual([]);
   });
+
+  it("labels every line of the log in the conversation's language, earlier lines too", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 780 }, locale: "vi-VN" });
+    await page.goto(t.url);
+    await page.locator(".choices button").first().waitFor({ timeout: 15_000 });
+    const labels = () => page.locator(".msg.me > .sr-only").allTextContents();
+    await page.fill("#text", "chi tieu cap xa");
+    await page.click("#send");
+    await page.waitForFunction(() => document.documentElement.lang === "vi");
+    await page.fill("#text", "what are the commune-level targets?");
+    await page.click("#send");
+    // The reply in English switches the page; the Vietnamese line before it is relabelled.
+    await page.waitForFunction(() => document.documentElement.lang === "en", undefined, { timeout: 15_000 });
+    expect(new Set((await labels()).map((l) => l.trim()))).toEqual(new Set(["You:"]));
+    await page.fill("#text", "chỉ tiêu cấp huyện là gì?");
+    await page.click("#send");
+    await page.waitForFunction(() => document.documentElement.lang === "vi", undefined, { timeout: 15_000 });
+    expect(new Set((await labels()).map((l) => l.trim()))).toEqual(new Set(["Bạn:"]));
+    expect(
+      new Set((await page.locator(".msg.bot > .sr-only").allTextContents()).map((l) => l.trim())).size,
+    ).toBe(1);
+  });
 });

@@ -284,6 +284,10 @@
     attach.setAttribute("aria-label", s("attach"));
     attach.title = s("attach");
     document.getElementById("typing-text").textContent = s("typing");
+    // Earlier bubbles too: a screen reader reading the log back must not switch "Bạn:"/"You:" per line.
+    var labels = log.querySelectorAll(".msg > .sr-only");
+    for (var i = 0; i < labels.length; i++)
+      labels[i].textContent = s(labels[i].parentNode.classList.contains("bot") ? "bot" : "me") + " ";
   }
 
   // ---- bubbles ----
