@@ -225,6 +225,8 @@ export interface PendingQuestions {
   isBlocking(turn: Turn): boolean;
   /** Shows the pending question again after a reminder. */
   remind(turn: Turn): void;
+  /** "7" typed when the open question lists fewer choices: says so and shows the choices again. */
+  outOfRange(turn: Turn, n: number): void;
 }
 
 const spec = (p: Pending) => PENDING_KINDS[p.kind] as PendingKind<Pending>;
@@ -257,6 +259,13 @@ export function createPendingQuestions(k: Kit): PendingQuestions {
       return true;
     },
     isBlocking: (turn) => (turn.session.pending ? spec(turn.session.pending).blocking : false),
+    outOfRange(turn, n) {
+      const p = turn.session.pending;
+      if (!p || p.kind === "step") return backToWork(k, turn);
+      const max = spec(p).choices(k, turn, p).length;
+      // Asked again with only the list (a menu's long greeting is not repeated on a phone screen).
+      self.ask(turn, k.t(turn, "conversation.choice_out_of_range", { n, max }), p);
+    },
     remind(turn) {
       const last = turn.session.lastReplies?.filter((r) => r.choiceToken === turn.session.token).at(-1);
       if (last) turn.replies.push({ text: k.t(turn, "conversation.choose_one") }, last);

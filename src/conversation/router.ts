@@ -8,8 +8,11 @@ import { fold } from "../i18n/fold.js";
 import { applyPluginTurn } from "./plugin-questions.js";
 import { inGroup, sendToPrivateChat } from "./chat-scope.js";
 import type { Kit, Turn } from "./context.js";
-import { cleanText } from "./input.js";
+import { choiceNumber, cleanText } from "./input.js";
 import type { WordList } from "./vocabulary.js";
+
+/** Numbers up to this are read as a choice; larger ones ("154", "2025") may be what is asked about. */
+const MAX_LISTED_CHOICE = 20;
 
 export interface Router {
   onText(turn: Turn, raw: string, firstContact: boolean): Promise<void>;
@@ -117,6 +120,10 @@ export function createRouter(k: Kit): Router {
 
       if (s.pending && s.pending.kind !== "step") {
         if (await k.questions.answerTyped(turn, text)) return;
+        // A bare number that is not on the list ("7" of five choices) was meant as a choice: the
+        // question is shown again rather than dropped for a search of the plan.
+        const n = choiceNumber(text);
+        if (n !== null && n <= MAX_LISTED_CHOICE) return k.questions.outOfRange(turn, n);
         if (k.questions.isBlocking(turn)) return k.questions.remind(turn);
         // The user moved on: the open question is dropped and the text handled as usual (in a
         // flow, as the answer to its step again).

@@ -131,6 +131,53 @@ describe("the engine when people do not follow the script", () => {
     );
   });
 
+  it("shows any list again when a number beyond it is typed, at every list reachable from the menu in two presses", async () => {
+    // Generated: every question with choices within two presses of the menu (the menu itself, its
+    // entries' lists, their lists). Typing one more than the list has must keep the same choices
+    // on screen (said so for the engine's own lists; a flow step explains in its own words), and
+    // never turn into a search of the plan.
+    const walk = async (path: string[]) => {
+      const chat = new ChatDriver(engine());
+      let shown = await chat.say("menu");
+      for (const id of path) shown = await chat.press(id);
+      return { chat, shown };
+    };
+    const menu = (await walk([])).shown.at(-1)!.choices!;
+    const paths: string[][] = [[]];
+    for (const c of menu) {
+      paths.push([c.id]);
+      const { shown } = await walk([c.id]);
+      for (const d of shown.at(-1)?.choices ?? []) paths.push([c.id, d.id]);
+    }
+    let lists = 0;
+    for (const path of paths) {
+      const { chat, shown } = await walk(path);
+      const choices = shown.at(-1)?.choices;
+      if (!choices?.length) continue;
+      lists++;
+      const n = choices.length + 1;
+      if (n > 20) continue;
+      const again = await chat.say(String(n));
+      const where = `after ${JSON.stringify(path)}, typing ${n}`;
+      expect(
+        again.at(-1)?.choices?.map((c) => c.label),
+        where,
+      ).toEqual(choices.map((c) => c.label));
+      expect(text(again), where).not.toContain(t("knowledge.not_in_plan").slice(0, 40));
+      if (!/(Bước|Step) \d+\//.test(text(shown))) {
+        // In the language of the conversation (a path through "Ngôn ngữ" switched it).
+        const said = (["vi", "en"] as const).map((l) =>
+          i18n.t(l, "conversation.choice_out_of_range", { n, max: choices.length }),
+        );
+        expect(
+          said.some((s) => text(again).includes(s)),
+          `${where}: ${text(again).slice(0, 80)}`,
+        ).toBe(true);
+      }
+    }
+    expect(lists).toBeGreaterThan(menu.length);
+  });
+
   it("keeps a knowledge list browsable: a second item from the same list, and “back to the list”", async () => {
     const chat = new ChatDriver(engine());
     await chat.say("menu");
