@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { createDb, type Db } from "../db/client.js";
 import { startEmbeddedPostgres } from "../db/embedded.js";
-import { applyMigrations } from "../db/migrate.js";
+import { applyMigrationsIsolated } from "../db/migrate.js";
 import { ensureRedis } from "../redis/embedded.js";
 import { bullConnections, createFailFastRedis, createWorkerRedis, type Redis } from "../redis/connection.js";
 import { InboundQueue, type MessageHandler } from "../queue/inbound.js";
@@ -177,7 +177,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       if (r.pid) embeddedPids.push(r.pid);
       redisUrl = r.url;
     }
-    const applied = await applyMigrations(databaseUrl);
+    const applied = await applyMigrationsIsolated(databaseUrl);
     if (applied.length) logger.info({ applied }, "database migrations applied");
 
     const db = createDb(databaseUrl);
