@@ -14,9 +14,10 @@ describe("applyMigrationsIsolated (compiled)", { timeout: 120_000 }, () => {
   let mod: { applyMigrationsIsolated(url: string): Promise<string[]> };
   const admin = () => new pg.Client({ connectionString: inject("pgAdminUrl") });
   beforeAll(async () => {
-    const { ensureBuilt } = (await import("../../tools/build.mjs")) as { ensureBuilt(): void };
+    const tools = new URL("../../tools/build.mjs", import.meta.url).href;
+    const { ensureBuilt } = (await import(tools)) as { ensureBuilt(): void };
     ensureBuilt();
-    mod = await import("../../dist/db/migrate.js" as string);
+    mod = await import(new URL("../../dist/db/migrate.js", import.meta.url).href);
     const a = admin();
     await a.connect();
     await a.query(`create database "${name}"`);
