@@ -78,6 +78,9 @@ export async function createAnnouncement(
   return { id: a.id, status: scheduled ? "scheduled" : "sending" };
 }
 
+/** The PostgreSQL NOTIFY channel told when an announcement starts sending (the dispatchers LISTEN on it). */
+export const SENDING_CHANNEL = "announcement_sending";
+
 /**
  * Moves a draft or due scheduled announcement to sending and fixes its recipients: every person
  * subscribed to one of its topics on one of its channels. People the platform already told us are
@@ -100,6 +103,8 @@ export async function startSending(db: Db, id: string): Promise<boolean> {
         join "Person" p on p.id = s."personId" and p.channel = any(a.channels)
        where a.id = ${id}::uuid
       on conflict ("announcementId", "personId") do nothing`;
+    // Wakes every worker's dispatcher at commit, instead of at its next poll (up to a second later).
+    await tx.$executeRaw`select pg_notify(${SENDING_CHANNEL}, ${id}::text)`;
     return true;
   });
 }
@@ -147,7 +152,9 @@ export async function announcementProgress(db: Db, id: string, now = new Date())
   });
   if (!a) return null;
   // A resend starts a new round: the rate (and so the ETA) counts from it, not from a start that
-  // may be days ago. `since` is the latest of the start and the latest resend.
+  // may be days ago. `since` is the latest of the start and the latest resend. It is computed once
+  // (MATERIALIZED): inlined, PostgreSQL ran its max() subquery again for every delivery row, a
+  // query quadratic in the recipients (minutes of a core at 20,000, polled during the broadcast).
   const rows = await db.$queryRaw<
     Array<{
       channel: ChannelName;
@@ -159,7 +166,7 @@ export async function announcementProgress(db: Db, id: string, now = new Date())
       since: Date | null;
     }>
   >`
-    with s as (
+    with s as materialized (
       select greatest(a."startedAt", (select max(d."resentAt") from "AnnouncementDelivery" d where d."announcementId" = a.id)) as since
         from "Announcement" a where a.id = ${id}::uuid
     )

@@ -27,6 +27,7 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
+import pg from "pg";
 import type { Logger } from "pino";
 import {
   PermanentSendError,
@@ -38,7 +39,7 @@ import {
 } from "../channels/types.js";
 import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
-import { startSending } from "./announcements.js";
+import { SENDING_CHANNEL, startSending } from "./announcements.js";
 import { announcementKeys, MARKER_TTL_SECONDS } from "./keys.js";
 import { broadcastDispenser, luaScript, runScript, type TokenDispenser } from "./pacing.js";
 
@@ -54,6 +55,12 @@ export interface DispatcherDeps {
   publicUrl?: string;
   /** How often running announcements are looked for (default 1 s; poke() wakes it at once). */
   pollMs?: number;
+  /**
+   * With it, a connection LISTENs for announcements starting to send (NOTIFY from startSending,
+   * whichever process started it: the web process, another worker, a scheduled one) and wakes the
+   * loop at once; polling stays as the fallback.
+   */
+  databaseUrl?: string;
   /** A claimed row is another worker's to resolve this long after its worker stopped renewing (default 5 s). */
   leaseMs?: number;
   /** Sends in flight per channel and process (default: a fifth of the channel's messages/s, 1–200). */
@@ -89,6 +96,9 @@ export class AnnouncementDispatcher {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private poked = false;
+  private listener?: pg.Client;
+  private relisten?: NodeJS.Timeout;
   private readonly pumps = new Map<string, Promise<void>>();
   private readonly dispensers = new Map<ChannelName, TokenDispenser>();
 
@@ -97,8 +107,10 @@ export class AnnouncementDispatcher {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.listen();
     this.loop = (async () => {
       while (this.running) {
+        this.poked = false;
         try {
           await this.tick();
         } catch (err) {
@@ -107,7 +119,8 @@ export class AnnouncementDispatcher {
             "announcement dispatcher pass failed; will retry",
           );
         }
-        if (this.running)
+        // A poke during the pass (a NOTIFY) runs the next pass at once.
+        if (this.running && !this.poked)
           await Promise.race([sleep(this.deps.pollMs ?? 1_000), new Promise<void>((r) => (this.wake = r))]);
       }
     })();
@@ -115,13 +128,38 @@ export class AnnouncementDispatcher {
 
   /** Wakes the loop (after "send now" in the same process). */
   poke(): void {
+    this.poked = true;
     this.wake?.();
+  }
+
+  /** LISTENs for announcements starting (see DispatcherDeps.databaseUrl); reconnects a second after a loss. */
+  private listen(): void {
+    const url = this.deps.databaseUrl;
+    if (!url || !this.running) return;
+    const client = new pg.Client({ connectionString: url });
+    this.listener = client;
+    let lost = false;
+    const onLoss = () => {
+      if (lost) return;
+      lost = true;
+      void client.end().catch(() => {});
+      if (this.running) this.relisten = setTimeout(() => this.listen(), 1_000);
+    };
+    client.on("notification", () => this.poke());
+    client.on("error", onLoss);
+    client.on("end", onLoss);
+    client
+      .connect()
+      .then(() => client.query(`listen ${SENDING_CHANNEL}`))
+      .catch(onLoss);
   }
 
   /** Stops claiming, lets the sends in flight finish and hands the unsent claimed rows back. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
+    clearTimeout(this.relisten);
+    await this.listener?.end().catch(() => {});
     await this.loop;
     await Promise.allSettled(this.pumps.values());
     await this.deps.db
@@ -245,27 +283,62 @@ export class AnnouncementDispatcher {
     let stopReason: string | undefined; // e.g. Zalo's quota: the rest of this channel fails with it
     let cancelled = false;
 
-    const flush = async () => {
+    // Rows this pump claimed and has not recorded yet: only their leases are renewed, so rows whose
+    // pump is gone lapse and are resolved by reap() even while this worker runs other pumps.
+    const held = new Set<string>();
+    // One flush at a time (a slow one must not overlap the next: two multi-row updates of the same
+    // rows in different orders can deadlock), and outcomes that failed to be recorded are kept for
+    // the next flush. (A lost batch used to stay "claimed" forever, its lease renewed by the worker's
+    // later pumps, and the announcement never finished.)
+    let flushing: Promise<void> | undefined;
+    const flush = () =>
+      (flushing ??= record().finally(() => {
+        flushing = undefined;
+      }));
+    const record = async () => {
       const done = results;
       results = [];
-      if (done.length) {
-        await db.$executeRawUnsafe(
-          `update "AnnouncementDelivery" d set state = x.state::"DeliveryState", reason = x.reason, "doneAt" = case when x.state = 'pending' then null else now() end, "claimedBy" = null, "leaseUntil" = null
-             from unnest($1::bigint[], $2::text[], $3::text[]) as x(id, state, reason) where d.id = x.id and d.state = 'claimed' and d."claimedBy" = $4`,
-          done.map((o) => o.id),
-          done.map((o) => o.state),
-          done.map((o) => o.reason ?? null),
-          this.workerId,
-        );
-        const blocked = done.filter((o) => o.reason === "blocked" && o.personId).map((o) => o.personId!);
-        if (blocked.length)
-          await db.person.updateMany({ where: { id: { in: blocked } }, data: { unreachableAt: new Date() } });
+      try {
+        if (done.length) await recordOutcomes(done);
+      } catch (err) {
+        results = done.concat(results);
+        throw err;
       }
+      for (const o of done) held.delete(o.id);
+      if (!held.size) return;
       await db.$executeRawUnsafe(
-        `update "AnnouncementDelivery" set "leaseUntil" = now() + $2 * interval '1 millisecond' where state = 'claimed' and "claimedBy" = $1`,
+        `update "AnnouncementDelivery" set "leaseUntil" = now() + $3 * interval '1 millisecond' where id = any($1::bigint[]) and state = 'claimed' and "claimedBy" = $2`,
+        [...held],
         this.workerId,
         leaseMs,
       );
+    };
+    const recordOutcomes = async (done: Outcome[]) => {
+      await db.$executeRawUnsafe(
+        `update "AnnouncementDelivery" d set state = x.state::"DeliveryState", reason = x.reason, "doneAt" = case when x.state = 'pending' then null else now() end, "claimedBy" = null, "leaseUntil" = null
+             from unnest($1::bigint[], $2::text[], $3::text[]) as x(id, state, reason) where d.id = x.id and d.state = 'claimed' and d."claimedBy" = $4`,
+        done.map((o) => o.id),
+        done.map((o) => o.state),
+        done.map((o) => o.reason ?? null),
+        this.workerId,
+      );
+      const blocked = done.filter((o) => o.reason === "blocked" && o.personId).map((o) => o.personId!);
+      if (blocked.length)
+        await db.person.updateMany({ where: { id: { in: blocked } }, data: { unreachableAt: new Date() } });
+    };
+    // The last outcomes, after any flush in progress; if PostgreSQL keeps refusing, the leases
+    // lapse (no longer renewed) and reap() resolves the rows from the Redis markers.
+    const flushLast = async () => {
+      for (let i = 0; ; i++) {
+        await flushing?.catch(() => {});
+        try {
+          await flush();
+          return;
+        } catch (err) {
+          if (i >= 4) throw err;
+          await sleep(250 * 2 ** i);
+        }
+      }
     };
     const flusher = setInterval(
       () =>
@@ -298,6 +371,7 @@ export class AnnouncementDispatcher {
           leaseMs,
         );
         if (!rows.length) exhausted = true;
+        for (const r of rows) held.add(String(r.id));
         queue.push(...rows);
       })().finally(() => (claiming = undefined)));
 
@@ -307,6 +381,18 @@ export class AnnouncementDispatcher {
     let latency = 0.05;
     const allowed = () =>
       Math.min(concurrency, Math.max(2, Math.ceil(adapter.limits.globalPerSecond * latency * 1.5)));
+    // Sends waiting for a slot are woken when one frees (they used to poll every 2 ms: with a
+    // hundred of them waiting, tens of thousands of timer wake-ups a second on the worker's event
+    // loop, which conversation replies share).
+    const slotWaiters: Array<() => void> = [];
+    const takeSlot = async () => {
+      while (inFlight >= allowed()) await new Promise<void>((r) => slotWaiters.push(r));
+      inFlight++;
+    };
+    const freeSlot = () => {
+      inFlight--;
+      for (let free = allowed() - inFlight; free > 0 && slotWaiters.length; free--) slotWaiters.shift()!();
+    };
     const worker = async () => {
       for (;;) {
         if (queue.length < concurrency && !exhausted && this.running && !cancelled && !stopReason)
@@ -324,16 +410,19 @@ export class AnnouncementDispatcher {
         else if (cancelled) results.push({ id, state: "cancelled", reason: "cancelled" });
         else if (stopReason) results.push({ id, state: "failed", reason: stopReason });
         else {
-          while (inFlight >= allowed()) await sleep(2);
-          inFlight++;
-          const outcome = await this.sendOne(
-            announcementId,
-            adapter,
-            { id, personId: row.personId, chatId: row.chatId, lang: row.language === "en" ? "en" : "vi" },
-            announcement,
-          );
-          inFlight--;
-          if (outcome.seconds !== undefined) latency = 0.9 * latency + 0.1 * outcome.seconds;
+          await takeSlot();
+          let outcome: Outcome;
+          try {
+            outcome = await this.sendOne(
+              announcementId,
+              adapter,
+              { id, personId: row.personId, chatId: row.chatId, lang: row.language === "en" ? "en" : "vi" },
+              announcement,
+            );
+            if (outcome.seconds !== undefined) latency = 0.9 * latency + 0.1 * outcome.seconds;
+          } finally {
+            freeSlot();
+          }
           if (outcome.reason === "cancelled") cancelled = true;
           if (outcome.reason === "quota_exceeded") stopReason = "quota_exceeded";
           results.push(outcome);
@@ -363,7 +452,7 @@ export class AnnouncementDispatcher {
       }
     } finally {
       clearInterval(flusher);
-      await flush();
+      await flushLast();
     }
   }
 

@@ -19,6 +19,9 @@ import { redisKeys } from "../redis/keys.js";
 /** How long a platform update id is remembered (Telegram keeps undelivered updates for 24 h). */
 export const DEDUPE_TTL_SECONDS = 24 * 60 * 60;
 
+/** Times an inbound job may be found stalled (its worker died) before it fails. */
+export const INBOUND_MAX_STALLED = 2;
+
 export type AcceptResult = "queued" | "duplicate";
 
 /** Turns one inbound message into the replies to send. Throwing makes BullMQ retry the job. */
@@ -132,8 +135,14 @@ export class InboundQueue {
         await redis.set(doneKey, "1", "EX", this.dedupeTtl(msg.channel));
       },
       // A killed worker's job is picked up again once its lock lapses (lockDuration), so keep it short;
-      // live workers renew it every lockDuration / 2.
-      { connection: opts.connection, lockDuration: 20_000, stalledInterval: 10_000, maxStalledCount: 2 },
+      // live workers renew it every lockDuration / 2. (When the whole process died, sooner: see
+      // dead-worker-takeover.ts.)
+      {
+        connection: opts.connection,
+        lockDuration: 20_000,
+        stalledInterval: 10_000,
+        maxStalledCount: INBOUND_MAX_STALLED,
+      },
     );
     // The last attempt failed: nobody else will ever answer this message, so say so (see inbound-failure.ts).
     for (const w of workers) {

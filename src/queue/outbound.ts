@@ -33,6 +33,9 @@ const MAX_INLINE_RETRY_AFTER_MS = 60_000;
 /** Inline attempts for 5xx/network errors (keeps per-chat order); then BullMQ retries the job. */
 const INLINE_ATTEMPTS = 4;
 
+/** Times an outbound job may be found stalled (its worker died) before it fails: BullMQ's default. */
+export const OUTBOUND_MAX_STALLED = 1;
+
 export interface OutboundDeps {
   prefix: string;
   partitions: number;
@@ -165,7 +168,11 @@ export class OutboundQueues {
           await this.deliver(adapter, job.data, "queued");
           await this.release(job.data);
         },
-        { connection: this.deps.workerConnection, lockDuration: 120_000 },
+        {
+          connection: this.deps.workerConnection,
+          lockDuration: 120_000,
+          maxStalledCount: OUTBOUND_MAX_STALLED,
+        },
       );
       // A job that failed for good is not pending any more either.
       for (const w of started)

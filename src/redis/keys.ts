@@ -29,6 +29,10 @@ export const redisKeys = {
   /** Outbound jobs of a chat queued and not yet ended (a direct reply must not overtake them). */
   outboundPending: (prefix: string, channel: string, chatId: string) =>
     `${prefix}:outpending:${channel}:${chatId}`,
+  /** Names the Redis connection of a live worker process (CLIENT SETNAME; gone when the process dies). */
+  workerAlive: (prefix: string, processToken: string) => `${prefix}:alive:${processToken}`,
+  /** BullMQ worker id → the process token of the process running it (see dead-worker-takeover.ts). */
+  workerOwners: (prefix: string) => `${prefix}:worker-owners`,
   /** A token bucket of the outbound rate limiter. */
   rateBucket: (prefix: string, bucket: string) => `${prefix}:rl:${bucket}`,
   /** A person opted out of announcements: the broadcast dispatcher checks it just before each send. */

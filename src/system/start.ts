@@ -14,13 +14,14 @@ import { startEmbeddedPostgres } from "../db/embedded.js";
 import { applyMigrationsIsolated } from "../db/migrate.js";
 import { ensureRedis } from "../redis/embedded.js";
 import { bullConnections, createFailFastRedis, createWorkerRedis, type Redis } from "../redis/connection.js";
-import { InboundQueue, type MessageHandler } from "../queue/inbound.js";
+import { DeadWorkerTakeover } from "../queue/dead-worker-takeover.js";
+import { INBOUND_MAX_STALLED, InboundQueue, type MessageHandler } from "../queue/inbound.js";
 import {
   createInboundFailureHandler,
   createMemoryCounter,
   type LabelledCounter,
 } from "../queue/inbound-failure.js";
-import { OutboundQueues } from "../queue/outbound.js";
+import { OUTBOUND_MAX_STALLED, OutboundQueues } from "../queue/outbound.js";
 import { EventBus } from "../queue/events.js";
 import { OutboxRelay } from "../queue/outbox.js";
 import { createHttpApp } from "../server/app.js";
@@ -464,6 +465,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     if (config.role !== "web") {
       announcementDispatcher = new AnnouncementDispatcher({
         db,
+        databaseUrl,
         redis: workerRedis,
         prefix,
         adapters: new Map([...channels].map(([name, ch]) => [name, ch.adapter])),
@@ -702,25 +704,29 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
           },
         },
       });
-      workers.push(
-        ...(await inbound.startWorkers({
-          redis: workerRedis,
-          logger,
-          handle: handle!,
-          enqueueReplies: (job) => outbound.enqueue(job),
-          deliverNow: config.directReplies ? (job) => outbound.deliverNow(job) : undefined,
-          connection,
-          onFinalFailure,
-        })),
-      );
+      const inboundWorkers = await inbound.startWorkers({
+        redis: workerRedis,
+        logger,
+        handle: handle!,
+        enqueueReplies: (job) => outbound.enqueue(job),
+        deliverNow: config.directReplies ? (job) => outbound.deliverNow(job) : undefined,
+        connection,
+        onFinalFailure,
+      });
+      workers.push(...inboundWorkers);
       const adapters: ChannelAdapter[] = [...channels.values()].map((c) =>
         instrumentAdapter(c.adapter, metrics),
       );
-      workers.push(
-        ...(await outbound.startWorkers(adapters, async (channel, chatId) => {
-          await db.person.updateMany({ where: { channel, chatId }, data: { unreachableAt: new Date() } });
-        })),
-      );
+      const outboundWorkers = await outbound.startWorkers(adapters, async (channel, chatId) => {
+        await db.person.updateMany({ where: { channel, chatId }, data: { unreachableAt: new Date() } });
+      });
+      workers.push(...outboundWorkers);
+      // A dead worker process's conversation jobs go back to their queue within a second, not when
+      // their locks lapse: each blocks its whole partition meanwhile (see dead-worker-takeover.ts).
+      const takeover = new DeadWorkerTakeover({ redis: workerRedis, prefix, logger });
+      takeover.track(inbound.queue.queues, inboundWorkers, INBOUND_MAX_STALLED);
+      takeover.track(outbound.bullQueues, outboundWorkers, OUTBOUND_MAX_STALLED);
+      await takeover.start();
       workers.push(events.start());
       zaloOa?.startTokenCheck();
       instrumentWorkers(workers, metrics);
@@ -760,6 +766,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       cleanups.push(async () => {
         await bull.settled();
         await Promise.all(workers.map((w) => w.close()));
+        await takeover.stop();
       });
     }
 

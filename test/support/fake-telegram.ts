@@ -32,6 +32,7 @@ export class FakeTelegram {
   private readonly pendingUpdates: unknown[] = [];
   private nextMessageId = 1000;
   private readonly migrated = new Map<string, number>();
+  private readonly held = new Set<string>();
 
   constructor(readonly token = "123:abc") {}
 
@@ -48,6 +49,8 @@ export class FakeTelegram {
       const call: RecordedCall = { method, body, at: Date.now() };
       this.calls.push(call);
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      // A held chat's calls get no answer until release(): the sender stays "in flight".
+      while (this.held.has(String(body.chat_id ?? ""))) await new Promise((r) => setTimeout(r, 20));
       const movedTo = this.migrated.get(String(body.chat_id ?? ""));
       if (movedTo !== undefined && /^(send|edit|copy|forward)/.test(method)) {
         // What Telegram answers for every call to a group that became a supergroup (Bot API "ResponseParameters").
@@ -97,6 +100,7 @@ export class FakeTelegram {
   }
 
   async stop(): Promise<void> {
+    this.held.clear();
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server!.close(() => r()));
@@ -110,6 +114,15 @@ export class FakeTelegram {
   /** Like `script`, for calls to one chat only (other chats' traffic cannot consume the script). */
   scriptFor(method: string, chatId: string | number, ...responses: ScriptedResponse[]): void {
     this.script(`${method}:${chatId}`, ...responses);
+  }
+
+  /** Calls to this chat are recorded but not answered until `release` (a send in flight). */
+  hold(chatId: string | number): void {
+    this.held.add(String(chatId));
+  }
+
+  release(chatId: string | number): void {
+    this.held.delete(String(chatId));
   }
 
   /** The group `from` became the supergroup `to`: from now on every send to `from` is refused with `migrate_to_chat_id`. */
