@@ -41,7 +41,8 @@ import type { Db } from "../db/client.js";
 import type { Translator } from "../i18n/locales.js";
 import { SENDING_CHANNEL, startSending } from "./announcements.js";
 import { announcementKeys, MARKER_TTL_SECONDS } from "./keys.js";
-import { broadcastDispenser, luaScript, runScript, type TokenDispenser } from "./pacing.js";
+import { broadcastDispenser, type TokenDispenser } from "./pacing.js";
+import { luaScript, runScript } from "../redis/scripts.js";
 
 export interface DispatcherDeps {
   db: Db;

@@ -4,10 +4,10 @@
  * bucket keeps `reserve` tokens for replies. A person chatting during a broadcast therefore finds a
  * token at once, and the broadcast still uses every token the conversation leaves.
  */
-import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { announcementKeys } from "./keys.js";
+import { luaScript, runScript } from "../redis/scripts.js";
 
 // KEYS[1] the bot-wide bucket. ARGV: now ms, rate/s, burst, reserve, wanted. Takes up to `wanted`
 // tokens while leaving `reserve` in the bucket; returns { taken, ms to wait when none }.
@@ -23,7 +23,7 @@ redis.call('HSET', KEYS[1], 't', tokens - taken, 'ts', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
 return { taken, wait }
 `;
-const TAKE_MANY_SCRIPT = { body: TAKE_MANY, sha: createHash("sha1").update(TAKE_MANY).digest("hex") };
+const TAKE_MANY_SCRIPT = luaScript(TAKE_MANY);
 
 export interface ChannelLimits {
   globalPerSecond: number;
@@ -34,24 +34,6 @@ export interface ChannelLimits {
 /** Tokens of the bot-wide bucket a broadcast leaves to conversation replies: 5 %, at least 2. */
 export const reserveFor = (limits: ChannelLimits) =>
   Math.min(Math.max(2, Math.ceil(limits.globalPerSecond * 0.05)), Math.max(0, limits.globalPerSecond - 1));
-
-/** Runs a Lua script by its SHA (40 bytes on the wire), loading it when Redis forgot it (after a restart). */
-export async function runScript(
-  redis: Redis,
-  script: { body: string; sha: string },
-  keys: string[],
-  args: Array<string | number>,
-): Promise<unknown> {
-  try {
-    return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
-  } catch (err) {
-    if (!String((err as Error).message).includes("NOSCRIPT")) throw err;
-    return redis.eval(script.body, keys.length, ...keys, ...args);
-  }
-}
-
-/** @example const s = luaScript("return 1"); await runScript(redis, s, [], []) */
-export const luaScript = (body: string) => ({ body, sha: createHash("sha1").update(body).digest("hex") });
 
 /**
  * Hands out a channel's broadcast tokens to the sends of one process. Tokens are fetched for all
