@@ -251,7 +251,10 @@ class PlanKnowledge implements Knowledge {
       );
       if (listed) return this.withFigure(listed, parsed, answerLang);
     }
-    const answer = this.answerFrom(candidates, parsed, answerLang, levelHint, kind);
+    const first = this.answerFrom(candidates, parsed, answerLang, levelHint, kind);
+    const answer = first.answered
+      ? first
+      : (this.byInformation(parsed, answerLang, levelHint, kind) ?? first);
     if (!answer.answered) return answer;
     const found = answer.choices?.length
       ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean)
@@ -483,6 +486,34 @@ class PlanKnowledge implements Knowledge {
     );
   }
 
+  /**
+   * The second reading of a question no entry answers when each thing asked counts alike: "Nếu có
+   * khó khăn, vướng mắc … thì xử lý thế nào" is about the difficulties, not about every target that
+   * is "xử lý" on the network. Units then count by their length, so a phrase of the plan found
+   * verbatim outweighs a short word around it. It only applies when every unit is something the plan
+   * speaks of somewhere (a word it never uses is a question about something else, however short)
+   * and the answer itself has one of the question's phrases of several syllables.
+   */
+  private byInformation(
+    parsed: ParsedQuestion,
+    lang: Lang,
+    levelHint: string | undefined,
+    kind: QuestionKind,
+  ): KnowledgeAnswer | undefined {
+    if (kind.duty || parsed.units.length < 2) return undefined;
+    const weighted = this.index.candidates(parsed, "syllables");
+    const known = parsed.units.every((_, i) => weighted.some((c) => c.units[i]! >= 1));
+    const best = weighted[0];
+    if (!known || !best || best.coverage < CONFIDENT) return undefined;
+    // Two syllables found ("Việt Nam", "Nội vụ") are a name shared by chance; three or more, in
+    // phrases of the plan, are what the question is about.
+    const phrase = parsed.units.some((u, i) => best.units[i]! >= 1 && unitLength(u) >= 2);
+    const found = parsed.units.reduce((n, u, i) => n + (best.units[i]! >= 1 ? unitLength(u) : 0), 0);
+    if (!phrase || found < 3) return undefined;
+    const answer = this.answerFrom(weighted, parsed, lang, levelHint, kind);
+    return answer.answered ? answer : undefined;
+  }
+
   /** The entry a single-entry answer quotes. */
   private entryOf(answer: KnowledgeAnswer, candidates: Candidate[]): KnowledgeEntry | undefined {
     return candidates
@@ -639,6 +670,11 @@ function yearsIn(text: string): string[] {
 /** A bare number ("90" of "90%"): the figure asked about, not a topic. */
 function isNumberUnit(unit: Unit): boolean {
   return unit.kind === "words" && unit.tokens.length === 1 && /^\d+$/.test(unit.tokens[0]!);
+}
+
+/** Syllables the question typed for a unit. */
+function unitLength(unit: Unit): number {
+  return unit.kind === "words" ? unit.tokens.length : unit.original.length;
 }
 
 /** The best candidate of each topic, in order. */
