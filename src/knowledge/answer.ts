@@ -179,8 +179,13 @@ export class AnswerComposer {
   }
 
   /** "ở mức 90%", "dưới 100%": how a figure filter reads. */
-  figureFilter(value: number, compare: "eq" | "below" | "above", lang: Lang): string {
-    return this.say(lang, `figure_${compare}`, { value });
+  figureFilter(
+    figure: { compare: "floor" } | { value: number; compare: "eq" | "below" | "above" },
+    lang: Lang,
+  ): string {
+    return figure.compare === "floor"
+      ? this.say(lang, "figure_floor")
+      : this.say(lang, `figure_${figure.compare}`, { value: figure.value });
   }
 
   /**

@@ -190,6 +190,10 @@ class PlanKnowledge implements Knowledge {
     }
     const levels = parsed.levels;
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
+    if (kind.onlyAfter !== undefined || (kind.list && levels.length >= 2)) {
+      const only = this.onlyAt(parsed, kind.onlyAfter, answerLang);
+      if (only) return only;
+    }
     if (kind.membership) {
       const member = this.membership(parsed, answerLang);
       if (member) return member;
@@ -382,9 +386,9 @@ class PlanKnowledge implements Knowledge {
           .filter((l) => this.entries.some((e) => e.level === l.id && e.targets.length))
           .map((l) => l.id);
     const atFigure = this.entries.filter(
-      (e) => levels.includes(e.level) && e.targets.some((t) => t.unit === "%" && passes(t.value, figure)),
+      (e) => levels.includes(e.level) && e.targets.some((t) => t.unit === "%" && passes(t, figure)),
     );
-    const read = this.compose.figureFilter(figure.value, figure.compare, lang);
+    const read = this.compose.figureFilter(figure, lang);
     if (atFigure.length === 0) {
       const names = levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
       return {
@@ -394,11 +398,58 @@ class PlanKnowledge implements Knowledge {
     }
     // Other words of the question may narrow the list ("chỉ tiêu 100% nào về dữ liệu"); when none of
     // the entries speaks of them, they were only the wording of the question.
+    // "mức bao nhiêu" words the figure asked for, not a topic: the filter's own words never narrow.
+    const wording = (u: Unit) =>
+      isNumberUnit(u) ||
+      (u.kind === "words" && this.lexicon.kinds.figureFilter.some((p) => p.join(" ") === u.tokens.join(" ")));
     const covering = atFigure.filter((e) =>
-      this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !isNumberUnit(parsed.units[i]!)),
+      this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !wording(parsed.units[i]!)),
     );
-    const narrowed = covering.length && parsed.units.some((u) => !isNumberUnit(u)) ? covering : atFigure;
+    const narrowed = covering.length && parsed.units.some((u) => !wording(u)) ? covering : atFigure;
     return this.compose.many(narrowed, lang, this.say(lang, "figure_title", { figure: read }));
+  }
+
+  /**
+   * "Chỉ tiêu nào chỉ có ở cấp huyện", "chỉ tiêu nào có ở huyện và xã mà cấp tỉnh không có": the
+   * topics the plan sets at every level asked and at none of the levels excluded (those named after
+   * "mà … không", or, after "chỉ có ở", every other administrative level). The levels are read from
+   * the words on each side, since the question names both kinds.
+   */
+  private onlyAt(parsed: ParsedQuestion, after: number | undefined, lang: Lang): KnowledgeAnswer | undefined {
+    const levelsIn = (tokens: string[]) =>
+      parseQuestion(tokens.join(" "), this.lexicon).levels.filter((l) => ADMINISTRATIVE.has(l));
+    const t = parsed.tokens;
+    // "mà"/"nhưng" (not the "những" that opens the question) before "không".
+    const but = t.findIndex(
+      (w, i) => i > 0 && (w === "ma" || w === "nhung") && t.slice(i + 1).includes("khong"),
+    );
+    let present: string[];
+    let absent: string[];
+    if (but > 0) {
+      present = levelsIn(t.slice(after ?? 0, but));
+      absent = levelsIn(t.slice(but));
+    } else if (after !== undefined) {
+      present = levelsIn(t.slice(after)).slice(0, 1);
+      absent = [...ADMINISTRATIVE].filter((l) => !present.includes(l));
+    } else return undefined;
+    if (present.length === 0 || absent.length === 0 || present.some((l) => absent.includes(l)))
+      return undefined;
+    const topicsAt = (level: string) =>
+      new Set(this.entries.filter((e) => e.level === level).map((e) => e.topicKey));
+    const excluded = new Set(absent.flatMap((l) => [...topicsAt(l)]));
+    const kept = [...topicsAt(present[0]!)].filter(
+      (k) => !excluded.has(k) && present.every((l) => topicsAt(l).has(k)),
+    );
+    const own = this.entries
+      .filter((e) => present.includes(e.level) && kept.includes(e.topicKey))
+      .sort((a, b) => this.order(a) - this.order(b));
+    if (own.length === 0) return undefined;
+    const names = (ls: string[]) => ls.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
+    return this.compose.many(
+      own,
+      lang,
+      this.say(lang, "only_title", { levels: names(present), absent: names(absent) }),
+    );
   }
 
   /**

@@ -94,7 +94,9 @@ export type KindName =
   | "yesNo"
   | "figureFilter"
   | "below"
-  | "above";
+  | "above"
+  | "floor"
+  | "only";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -243,6 +245,8 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       figureFilter: v.kinds.figureFilter.map(phraseTokens),
       below: v.kinds.below.map(phraseTokens),
       above: v.kinds.above.map(phraseTokens),
+      floor: v.kinds.floor.map(phraseTokens),
+      only: v.kinds.only.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

@@ -123,6 +123,8 @@ export const vocabularySchema = z.object({
       figureFilter: z.array(z.string().min(1)).default([]),
       below: z.array(z.string().min(1)).default([]),
       above: z.array(z.string().min(1)).default([]),
+      floor: z.array(z.string().min(1)).default([]),
+      only: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -135,6 +137,8 @@ export const vocabularySchema = z.object({
       figureFilter: [],
       below: [],
       above: [],
+      floor: [],
+      only: [],
     }),
   wrappers: z
     .object({
