@@ -258,7 +258,9 @@ class PlanKnowledge implements Knowledge {
     const first = this.answerFrom(candidates, parsed, answerLang, levelHint, kind);
     const answer = first.answered
       ? first
-      : (this.byInformation(parsed, answerLang, levelHint, kind) ?? first);
+      : (this.twoTargets(candidates, parsed, answerLang, unwrapped.question) ??
+        this.byInformation(parsed, answerLang, levelHint, kind) ??
+        first);
     if (!answer.answered) return answer;
     const found = answer.choices?.length
       ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean)
@@ -563,6 +565,53 @@ class PlanKnowledge implements Knowledge {
     if (!phrase || found < 3) return undefined;
     const answer = this.answerFrom(weighted, parsed, lang, levelHint, kind);
     return answer.answered ? answer : undefined;
+  }
+
+  /**
+   * "Chỉ tiêu gắn định danh số cho công chức và mức độ hài lòng của dân là bao nhiêu": two targets
+   * asked in one sentence with one question word, so no part can be asked alone. Each entry covers
+   * half of the question and neither is confident; two topics that together account for every unit
+   * asked, each for a part the other does not, are the answer, both of them. A unit neither speaks
+   * of leaves the question unanswered, as it would be asked alone.
+   */
+  private twoTargets(
+    candidates: Candidate[],
+    parsed: ParsedQuestion,
+    lang: Lang,
+    text: string,
+  ): KnowledgeAnswer | undefined {
+    const n = parsed.units.length;
+    const joined = JOINS.some((j) => containsPhrase(parsed.tokens, j)) || /[,;]/.test(text);
+    if (n < 3 || !joined) return undefined;
+    const administrative = parsed.levels.filter((l) => ADMINISTRATIVE.has(l));
+    const pool = distinctTopics(
+      candidates.filter(
+        (c) => c.coverage > 0 && (administrative.length === 0 || administrative.includes(c.entry.level)),
+      ),
+    ).slice(0, 6);
+    const full = (c: Candidate, i: number) => c.units[i]! >= 1;
+    let pair: [Candidate, Candidate] | undefined;
+    for (let a = 0; a < pool.length && !pair; a++)
+      for (let b = a + 1; b < pool.length && !pair; b++) {
+        const [x, y] = [pool[a]!, pool[b]!];
+        const all = parsed.units.every((_, i) => full(x, i) || full(y, i));
+        const ownX = parsed.units.some((_, i) => full(x, i) && !full(y, i));
+        const ownY = parsed.units.some((_, i) => full(y, i) && !full(x, i));
+        if (all && ownX && ownY) pair = [x, y];
+      }
+    if (!pair) return undefined;
+    // A topic set at several levels with no level asked: which level's figure is meant is unknown.
+    const entries = pair.map((c) =>
+      administrative.length
+        ? [this.atLevel(c.entry, administrative)]
+        : this.entries.filter((e) => e.topicKey === c.entry.topicKey),
+    );
+    if (entries.some((es) => es.length !== 1)) return undefined;
+    return this.compose.many(
+      entries.map((es) => es[0]!),
+      lang,
+      this.say(lang, "list_title"),
+    );
   }
 
   /** The entry a single-entry answer quotes. */
