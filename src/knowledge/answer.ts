@@ -151,7 +151,9 @@ export class AnswerComposer {
     const lines: string[] = [];
     for (const group of topics) {
       if (topics.length > 1) lines.push(`• ${group[0]!.topic[lang]}:`);
-      for (const e of group) lines.push(`- ${e.answer[lang]}`);
+      // The short answer, then the plan's own words: what differs between levels is often not the
+      // figure but the words around it ("trên toàn tỉnh" / "trên toàn huyện").
+      for (const e of group) lines.push(`- ${e.answer[lang]} (“${e.quote}”)`);
     }
     for (const l of missing)
       lines.push(`- ${this.say(lang, "not_at_level", { level: this.levelName(l, lang) })}`);

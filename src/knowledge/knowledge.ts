@@ -279,7 +279,7 @@ class PlanKnowledge implements Knowledge {
       (e) =>
         !found.includes(e) &&
         found.some((f) => f.group && f.group === e.group && f.level === e.level) &&
-        (whole || coverage(e) >= CONFIDENT),
+        (whole || coverage(e) >= CONFIDENT || namesGroup(parsed, e.group)),
     );
     if (siblings.length === 0) return this.withFigure(answer, parsed, answerLang, found);
     const all = [...found, ...siblings];
@@ -474,7 +474,10 @@ class PlanKnowledge implements Knowledge {
     );
     const grouped = distinctTopics(
       candidates.filter(
-        (c) => c.coverage >= CONFIDENT && c.entry.group && tied.some((t) => t.entry.group === c.entry.group),
+        (c) =>
+          (c.coverage >= CONFIDENT || namesGroup(parsed, c.entry.group)) &&
+          c.entry.group &&
+          tied.some((t) => t.entry.group === c.entry.group),
       ),
     );
     const topics = distinctTopics([...tied, ...grouped]);
@@ -770,6 +773,17 @@ function yearsIn(text: string): string[] {
 /** A bare number ("90" of "90%"): the figure asked about, not a topic. */
 function isNumberUnit(unit: Unit): boolean {
   return unit.kind === "words" && unit.tokens.length === 1 && /^\d+$/.test(unit.tokens[0]!);
+}
+
+/**
+ * Whether all the question asks about is the name of a group of targets ("kỹ năng số": basic skills
+ * and data-analysis skills; the group's id is the plan's own words for it): then every target of
+ * the group is meant, though the narrower one's wording fits the name better.
+ */
+function namesGroup(parsed: ParsedQuestion, group: string | undefined): boolean {
+  if (!group) return false;
+  const named = parsed.units.filter((u) => !isNumberUnit(u));
+  return named.length === 1 && named[0]!.kind === "words" && named[0]!.tokens.join("-") === group;
 }
 
 /** Syllables the question typed for a unit. */
