@@ -182,12 +182,12 @@ export class AnswerComposer {
 
   /** "ở mức 90%", "dưới 100%": how a figure filter reads. */
   figureFilter(
-    figure: { compare: "floor" } | { value: number; compare: "eq" | "below" | "above" },
+    figure: { compare: "floor" | "exception" } | { value: number; compare: "eq" | "below" | "above" },
     lang: Lang,
   ): string {
-    return figure.compare === "floor"
-      ? this.say(lang, "figure_floor")
-      : this.say(lang, `figure_${figure.compare}`, { value: figure.value });
+    return "value" in figure
+      ? this.say(lang, `figure_${figure.compare}`, { value: figure.value })
+      : this.say(lang, `figure_${figure.compare}`);
   }
 
   /**

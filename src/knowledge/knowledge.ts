@@ -388,7 +388,11 @@ class PlanKnowledge implements Knowledge {
           .filter((l) => this.entries.some((e) => e.level === l.id && e.targets.length))
           .map((l) => l.id);
     const atFigure = this.entries.filter(
-      (e) => levels.includes(e.level) && e.targets.some((t) => t.unit === "%" && passes(t, figure)),
+      (e) =>
+        levels.includes(e.level) &&
+        (figure.compare === "exception"
+          ? EXCEPTION.test(e.quote)
+          : e.targets.some((t) => t.unit === "%" && passes(t, figure))),
     );
     const read = this.compose.figureFilter(figure, lang);
     if (atFigure.length === 0) {
@@ -745,6 +749,9 @@ class PlanKnowledge implements Knowledge {
       .reduce((a, b) => (order(b) < order(a) ? b : a), entry);
   }
 }
+
+/** How the plan states an exception to a target: "(trừ văn bản mật theo quy định)". */
+const EXCEPTION = /\(trừ\s/u;
 
 /** The province's administrative levels, whose targets are set level by level. */
 const ADMINISTRATIVE = new Set(["tinh", "huyen", "xa"]);

@@ -96,6 +96,7 @@ export type KindName =
   | "below"
   | "above"
   | "floor"
+  | "exception"
   | "only";
 
 /** Folded syllables of a phrase as written in YAML. */
@@ -246,6 +247,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       below: v.kinds.below.map(phraseTokens),
       above: v.kinds.above.map(phraseTokens),
       floor: v.kinds.floor.map(phraseTokens),
+      exception: v.kinds.exception.map(phraseTokens),
       only: v.kinds.only.map(phraseTokens),
     },
     wrappers: {

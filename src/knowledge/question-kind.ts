@@ -30,7 +30,7 @@ export interface QuestionKind {
    * plan itself calls floors ("những chỉ tiêu nào là mức tối thiểu"): the plan's "tối thiểu" is a
    * property of the target (`atLeast`), so it filters like a figure, whatever the figure.
    */
-  figure?: { value: number; compare: "eq" | "below" | "above" } | { compare: "floor" };
+  figure?: { value: number; compare: "eq" | "below" | "above" } | { compare: "floor" | "exception" };
   /**
    * "Chỉ tiêu nào chỉ có ở cấp huyện": the words after which the level asked is named, for a list of
    * the targets that level has and the other administrative levels do not.
@@ -83,6 +83,9 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     ),
   );
   if (q.percentages.length === 0 && list && floor) kind.figure = { compare: "floor" };
+  // "Những loại hồ sơ nào được loại trừ", "các trường hợp ngoại lệ": the targets the plan states
+  // with an exception ("(trừ văn bản mật theo quy định)"), a property of the target's own words.
+  if (q.percentages.length === 0 && has("exception")) kind.figure = { compare: "exception" };
   if (asksWhich) {
     for (const p of lexicon.kinds.only) {
       const at = q.tokens.findIndex((_, i) => phraseAt(q.tokens, p, i));
@@ -114,7 +117,7 @@ export function passes(
   target: { value: number; atLeast: boolean },
   figure: NonNullable<QuestionKind["figure"]>,
 ): boolean {
-  if (figure.compare === "floor") return target.atLeast;
+  if (!("value" in figure)) return figure.compare === "floor" && target.atLeast;
   const value = target.value;
   return figure.compare === "eq"
     ? value === figure.value

@@ -124,6 +124,7 @@ export const vocabularySchema = z.object({
       below: z.array(z.string().min(1)).default([]),
       above: z.array(z.string().min(1)).default([]),
       floor: z.array(z.string().min(1)).default([]),
+      exception: z.array(z.string().min(1)).default([]),
       only: z.array(z.string().min(1)).default([]),
     })
     .default({
@@ -138,6 +139,7 @@ export const vocabularySchema = z.object({
       below: [],
       above: [],
       floor: [],
+      exception: [],
       only: [],
     }),
   wrappers: z
