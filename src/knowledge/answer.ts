@@ -65,6 +65,17 @@ export class AnswerComposer {
     return { answered: true, kind: "entry", text, sources: [source] };
   }
 
+  /** A clause of the plan's text, verbatim, for a question no curated entry answers. */
+  passage(entry: KnowledgeEntry, lang: Lang): KnowledgeAnswer {
+    const source = this.source(entry, lang);
+    const text = [
+      this.say(lang, "passage_lead"),
+      `“${entry.quote}”`,
+      this.say(lang, "source_line", { sources: source }),
+    ].join("\n");
+    return { answered: true, kind: "entry", text, sources: [source] };
+  }
+
   /** Entries of one level as a numbered list with choices, for "chỉ tiêu cấp xã". */
   levelList(levelId: string, entries: KnowledgeEntry[], lang: Lang): KnowledgeAnswer {
     const level = this.level(levelId);

@@ -14,6 +14,7 @@ import { containsPhrase } from "./lexicon.js";
 import { normalizeVietnamese } from "./normalize.js";
 import { passes, questionKind, type QuestionKind } from "./question-kind.js";
 import { unwrap } from "./wrapper.js";
+import { readPassages } from "./passages.js";
 import type { Unit } from "./question.js";
 import { loadWording, wordingFrom, type Wording } from "./wording.js";
 
@@ -50,6 +51,8 @@ export interface Knowledge {
 export interface KnowledgeOptions {
   /** The knowledge folder, usually "flows/knowledge". */
   dir: string;
+  /** The plan's full text, whose clauses are retrievable too; defaults to `<dir>/../source/ke-hoach-154.txt`. */
+  source?: string;
   /** The application's translator; without it `locales/<lang>/knowledge.yaml` is read directly. */
   translator?: Translator;
   /** Where the locales live when no translator is given; defaults to `<dir>/../../locales`. */
@@ -69,6 +72,7 @@ class PlanKnowledge implements Knowledge {
     private readonly lexicon: Lexicon,
     private readonly index: SearchIndex,
     private readonly say: Wording,
+    private readonly passages: SearchIndex,
   ) {
     for (const e of entries) this.byId.set(e.id, e);
     for (const l of levelList) this.levelById.set(l.id, l);
@@ -260,6 +264,7 @@ class PlanKnowledge implements Knowledge {
       ? first
       : (this.twoTargets(candidates, parsed, answerLang, unwrapped.question) ??
         this.byInformation(parsed, answerLang, levelHint, kind) ??
+        this.fromPassages(parsed, answerLang, kind) ??
         first);
     if (!answer.answered) return answer;
     const found = answer.choices?.length
@@ -621,6 +626,19 @@ class PlanKnowledge implements Knowledge {
     );
   }
 
+  /**
+   * A clause of the plan's own text that speaks of everything asked, quoted verbatim with its
+   * source, when no curated entry answers. Strict: two things asked at least, every one of them
+   * fully in the one clause, and the clause under the level asked, if any.
+   */
+  private fromPassages(parsed: ParsedQuestion, lang: Lang, kind: QuestionKind): KnowledgeAnswer | undefined {
+    if (kind.duty || parsed.units.length < 2) return undefined;
+    const best = this.passages.candidates(parsed)[0];
+    if (!best || best.coverage < 1 || best.units.some((u) => u < 1)) return undefined;
+    if (parsed.levels.length && !parsed.levels.includes(best.entry.level)) return undefined;
+    return this.compose.passage(best.entry, lang);
+  }
+
   /** The entry a single-entry answer quotes. */
   private entryOf(answer: KnowledgeAnswer, candidates: Candidate[]): KnowledgeEntry | undefined {
     return candidates
@@ -813,8 +831,19 @@ function distinctTopics(candidates: Candidate[]): Candidate[] {
  */
 export function loadKnowledge(opts: KnowledgeOptions): Knowledge {
   const base = loadKnowledgeBase(opts.dir);
+  const passages = readPassages(
+    opts.source ?? join(resolve(opts.dir), "..", "source", "ke-hoach-154.txt"),
+    base.entries,
+  );
   const say = opts.translator
     ? wordingFrom(opts.translator)
     : loadWording(opts.localesDir ?? join(resolve(opts.dir), "..", "..", "locales"));
-  return new PlanKnowledge(base.levels, base.entries, buildLexicon(base), new SearchIndex(base.entries), say);
+  return new PlanKnowledge(
+    base.levels,
+    base.entries,
+    buildLexicon(base),
+    new SearchIndex(base.entries),
+    say,
+    new SearchIndex(passages),
+  );
 }

@@ -131,3 +131,62 @@ describe("the second reading, by information", () => {
     });
   }
 });
+
+describe("exceptions the plan states with “(trừ …)”", () => {
+  const excepted = base.entries.filter((e) => /\(trừ\s/u.test(e.quote));
+  it("the plan has some, at several levels", () => {
+    expect(new Set(excepted.map((e) => e.level)).size).toBeGreaterThan(1);
+  });
+  for (const q of [
+    "Các chỉ tiêu nào có ngoại lệ?",
+    "nhung chi tieu nao duoc loai tru mot so truong hop",
+    "which targets have exceptions",
+  ]) {
+    it(`"${q}": every target with an exception, and no other`, () => {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered).toBe(true);
+      for (const e of excepted) expect(a.text).toContain(e.quote);
+      for (const e of base.entries.filter((x) => x.targets.length && !excepted.includes(x)))
+        expect(a.text).not.toContain(e.quote);
+    });
+  }
+  it("narrowed by what else is asked: the work files' exception only", () => {
+    const a = knowledge.ask("hồ sơ công việc có ngoại lệ nào không?", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("bí mật Nhà nước");
+    expect(a.text).not.toContain("trừ văn bản mật");
+  });
+});
+
+describe("two targets asked with one question word", () => {
+  const at = (level: string, key: string) =>
+    base.entries.find((e) => e.level === level && e.topicKey === key)!;
+  for (const [level, q] of [
+    ["xa", "cấp xã: gắn định danh số cho công chức và mức hài lòng của dân là bao nhiêu?"],
+    ["huyen", "ở cấp huyện, tỷ lệ công chức gắn định danh số và tỷ lệ hài lòng của người dân là bao nhiêu?"],
+  ] as const) {
+    it(`"${q}": both targets of the level asked`, () => {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered).toBe(true);
+      expect(a.text).toContain(at(level, "dinh-danh-so-cong-chuc").quote);
+      expect(a.text).toContain(at(level, "hai-long-tthc").quote);
+    });
+  }
+  it("a word neither target speaks of leaves the question unanswered", () => {
+    const a = knowledge.ask(
+      "ở cấp huyện, định danh số cho công chức và tiền thưởng cho người dân hài lòng?",
+      "vi",
+    );
+    expect(a.answered).toBe(false);
+  });
+});
+
+describe("a group of targets named as a whole", () => {
+  const group = base.entries.filter((e) => e.level === "xa" && e.group === "ky-nang-so");
+  it("“kỹ năng số” compared between levels: every skills target of each level", () => {
+    expect(group.length).toBeGreaterThan(1);
+    const a = knowledge.ask("chỉ tiêu kỹ năng số của cấp huyện so với cấp xã ra sao?", "vi");
+    expect(a.answered).toBe(true);
+    for (const e of group) expect(a.text).toContain(e.quote);
+  });
+});
