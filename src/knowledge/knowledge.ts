@@ -675,6 +675,14 @@ class PlanKnowledge implements Knowledge {
     // "Tổ công nghệ số cộng đồng có nhiệm vụ gì": a duty belongs to the body that bears it. A passage
     // that does not speak of everything asked speaks of another body's duty, or of none.
     if (kind?.duty && best.coverage < 1) return this.compose.none(lang);
+    // A partial match made only of lone syllables, one of them doubtful ("đăng" read as "đảng", beside
+    // "trang" of "vũ trang"), is words shared by chance: a word of the plan found whole is needed.
+    const whole = parsed.units.some(
+      (u, i) =>
+        best.units[i]! >= 1 && (u.kind === "synonym" || u.tokens.length > 1 || /\d/.test(u.tokens[0]!)),
+    );
+    const doubtful = best.units.some((c) => c > 0 && c < 1);
+    if (best.coverage < 1 && !whole && doubtful) return this.compose.none(lang);
 
     const equal = pool.filter((c) => c.coverage === best.coverage);
     // "tiêu chí khen thưởng cá nhân": what was asked fits every entry of the level alike, so the

@@ -190,3 +190,14 @@ describe("a group of targets named as a whole", () => {
     for (const e of group) expect(a.text).toContain(e.quote);
   });
 });
+
+describe("partial matches of lone syllables", () => {
+  // "đăng" is not "đảng", and "trang" (a page) is not the "trang" of "vũ trang": a passage sharing
+  // only such syllables with the question, one of them doubtful, is no answer.
+  for (const q of ["Kế hoạch này được đăng trên trang nào?", "kế hoạch được đăng ở trang nào"]) {
+    it(`"${q}": declined, not answered with the armed forces' passage`, () => {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered).toBe(false);
+    });
+  }
+});
