@@ -15,10 +15,10 @@ const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowle
 // thresholds hold what the fourth pass (plan-word filters, second reading by information) reached.
 const minimumInScope: Record<string, number> = {
   "blind-set-a": 0.98,
-  "blind-set-b": 0.95,
+  "blind-set-b": 0.965,
   "blind-set-c": 0.94,
   "blind-set-d": 0.965,
-  "blind-set-e": 126 / 135,
+  "blind-set-e": 127 / 135,
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {
