@@ -263,7 +263,7 @@ class PlanKnowledge implements Knowledge {
     const answer = first.answered
       ? first
       : (this.twoTargets(candidates, parsed, answerLang, unwrapped.question) ??
-        this.byInformation(parsed, answerLang, levelHint, kind) ??
+        this.byInformation(candidates, parsed, answerLang, levelHint, kind) ??
         this.fromPassages(parsed, answerLang, kind) ??
         first);
     if (!answer.answered) return answer;
@@ -560,13 +560,14 @@ class PlanKnowledge implements Knowledge {
    * and the answer itself has one of the question's phrases of several syllables.
    */
   private byInformation(
+    candidates: Candidate[],
     parsed: ParsedQuestion,
     lang: Lang,
     levelHint: string | undefined,
     kind: QuestionKind,
   ): KnowledgeAnswer | undefined {
     if (kind.duty || parsed.units.length < 2) return undefined;
-    const weighted = this.index.candidates(parsed, "syllables");
+    const weighted = this.index.reweighed(parsed, candidates, "syllables");
     const known = parsed.units.every((_, i) => weighted.some((c) => c.units[i]! >= 1));
     const best = weighted[0];
     if (!known || !best || best.coverage < CONFIDENT) return undefined;

@@ -159,6 +159,14 @@ export class SearchIndex {
     return result.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
   }
 
+  /** The same candidates with their coverage read with other weights, re-ranked: no second search. */
+  reweighed(question: ParsedQuestion, candidates: Candidate[], weighting: Weighting): Candidate[] {
+    const weights = question.units.map((u) => (weighting === "units" ? 1 : syllableWeight(u)));
+    return candidates
+      .map((c) => ({ ...c, coverage: this.coverage(question, c.units, weights) }))
+      .sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+  }
+
   /** How well the entry speaks of each of the question's units, 0–1, in order. */
   unitCoverage(question: ParsedQuestion, entry: KnowledgeEntry): number[] {
     const vocabulary = this.vocabularies.get(entry.id)!;
