@@ -141,12 +141,12 @@ export class SearchIndex {
    * Every entry with its coverage and score, best first. The knowledge base is small (tens of
    * entries), so coverage is computed for all of them: no right answer is lost to a ranking cut-off.
    */
-  candidates(question: ParsedQuestion, weighting: Weighting = "units"): Candidate[] {
+  candidates(question: ParsedQuestion): Candidate[] {
     const scores = new Map<string, number>();
     if (question.searchTerms.length) {
       for (const r of this.search.search(question.searchTerms.join(" "))) scores.set(String(r.id), r.score);
     }
-    const weights = question.units.map((u) => (weighting === "units" ? 1 : syllableWeight(u)));
+    const weights = question.units.map(() => 1);
     const result = this.entries.map((entry) => {
       const units = this.unitCoverage(question, entry);
       return {
