@@ -65,6 +65,17 @@ export class AnswerComposer {
     return { answered: true, kind: "entry", text, sources: [source] };
   }
 
+  /** A clause of the plan's text, verbatim, for a question no curated entry answers. */
+  passage(entry: KnowledgeEntry, lang: Lang): KnowledgeAnswer {
+    const source = this.source(entry, lang);
+    const text = [
+      this.say(lang, "passage_lead"),
+      `“${entry.quote}”`,
+      this.say(lang, "source_line", { sources: source }),
+    ].join("\n");
+    return { answered: true, kind: "entry", text, sources: [source] };
+  }
+
   /** Entries of one level as a numbered list with choices, for "chỉ tiêu cấp xã". */
   levelList(levelId: string, entries: KnowledgeEntry[], lang: Lang): KnowledgeAnswer {
     const level = this.level(levelId);
@@ -151,7 +162,9 @@ export class AnswerComposer {
     const lines: string[] = [];
     for (const group of topics) {
       if (topics.length > 1) lines.push(`• ${group[0]!.topic[lang]}:`);
-      for (const e of group) lines.push(`- ${e.answer[lang]}`);
+      // The short answer, then the plan's own words: what differs between levels is often not the
+      // figure but the words around it ("trên toàn tỉnh" / "trên toàn huyện").
+      for (const e of group) lines.push(`- ${e.answer[lang]} (“${e.quote}”)`);
     }
     for (const l of missing)
       lines.push(`- ${this.say(lang, "not_at_level", { level: this.levelName(l, lang) })}`);
@@ -179,8 +192,13 @@ export class AnswerComposer {
   }
 
   /** "ở mức 90%", "dưới 100%": how a figure filter reads. */
-  figureFilter(value: number, compare: "eq" | "below" | "above", lang: Lang): string {
-    return this.say(lang, `figure_${compare}`, { value });
+  figureFilter(
+    figure: { compare: "floor" | "exception" } | { value: number; compare: "eq" | "below" | "above" },
+    lang: Lang,
+  ): string {
+    return "value" in figure
+      ? this.say(lang, `figure_${figure.compare}`, { value: figure.value })
+      : this.say(lang, `figure_${figure.compare}`);
   }
 
   /**

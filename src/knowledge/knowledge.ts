@@ -14,6 +14,7 @@ import { containsPhrase } from "./lexicon.js";
 import { normalizeVietnamese } from "./normalize.js";
 import { passes, questionKind, type QuestionKind } from "./question-kind.js";
 import { unwrap } from "./wrapper.js";
+import { readPassages } from "./passages.js";
 import type { Unit } from "./question.js";
 import { loadWording, wordingFrom, type Wording } from "./wording.js";
 
@@ -50,6 +51,8 @@ export interface Knowledge {
 export interface KnowledgeOptions {
   /** The knowledge folder, usually "flows/knowledge". */
   dir: string;
+  /** The plan's full text, whose clauses are retrievable too; defaults to `<dir>/../source/ke-hoach-154.txt`. */
+  source?: string;
   /** The application's translator; without it `locales/<lang>/knowledge.yaml` is read directly. */
   translator?: Translator;
   /** Where the locales live when no translator is given; defaults to `<dir>/../../locales`. */
@@ -69,6 +72,7 @@ class PlanKnowledge implements Knowledge {
     private readonly lexicon: Lexicon,
     private readonly index: SearchIndex,
     private readonly say: Wording,
+    private readonly passages: SearchIndex,
   ) {
     for (const e of entries) this.byId.set(e.id, e);
     for (const l of levelList) this.levelById.set(l.id, l);
@@ -190,6 +194,10 @@ class PlanKnowledge implements Knowledge {
     }
     const levels = parsed.levels;
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
+    if (kind.onlyAfter !== undefined || (kind.list && levels.length >= 2)) {
+      const only = this.onlyAt(parsed, kind.onlyAfter, answerLang);
+      if (only) return only;
+    }
     if (kind.membership) {
       const member = this.membership(parsed, answerLang);
       if (member) return member;
@@ -251,7 +259,13 @@ class PlanKnowledge implements Knowledge {
       );
       if (listed) return this.withFigure(listed, parsed, answerLang);
     }
-    const answer = this.answerFrom(candidates, parsed, answerLang, levelHint, kind);
+    const first = this.answerFrom(candidates, parsed, answerLang, levelHint, kind);
+    const answer = first.answered
+      ? first
+      : (this.twoTargets(candidates, parsed, answerLang, unwrapped.question) ??
+        this.byInformation(candidates, parsed, answerLang, levelHint, kind) ??
+        this.fromPassages(parsed, answerLang, kind) ??
+        first);
     if (!answer.answered) return answer;
     const found = answer.choices?.length
       ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean)
@@ -270,7 +284,7 @@ class PlanKnowledge implements Knowledge {
       (e) =>
         !found.includes(e) &&
         found.some((f) => f.group && f.group === e.group && f.level === e.level) &&
-        (whole || coverage(e) >= CONFIDENT),
+        (whole || coverage(e) >= CONFIDENT || namesGroup(parsed, e.group)),
     );
     if (siblings.length === 0) return this.withFigure(answer, parsed, answerLang, found);
     const all = [...found, ...siblings];
@@ -379,9 +393,13 @@ class PlanKnowledge implements Knowledge {
           .filter((l) => this.entries.some((e) => e.level === l.id && e.targets.length))
           .map((l) => l.id);
     const atFigure = this.entries.filter(
-      (e) => levels.includes(e.level) && e.targets.some((t) => t.unit === "%" && passes(t.value, figure)),
+      (e) =>
+        levels.includes(e.level) &&
+        (figure.compare === "exception"
+          ? EXCEPTION.test(e.quote)
+          : e.targets.some((t) => t.unit === "%" && passes(t, figure))),
     );
-    const read = this.compose.figureFilter(figure.value, figure.compare, lang);
+    const read = this.compose.figureFilter(figure, lang);
     if (atFigure.length === 0) {
       const names = levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
       return {
@@ -391,11 +409,58 @@ class PlanKnowledge implements Knowledge {
     }
     // Other words of the question may narrow the list ("chỉ tiêu 100% nào về dữ liệu"); when none of
     // the entries speaks of them, they were only the wording of the question.
+    // "mức bao nhiêu" words the figure asked for, not a topic: the filter's own words never narrow.
+    const wording = (u: Unit) =>
+      isNumberUnit(u) ||
+      (u.kind === "words" && this.lexicon.kinds.figureFilter.some((p) => p.join(" ") === u.tokens.join(" ")));
     const covering = atFigure.filter((e) =>
-      this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !isNumberUnit(parsed.units[i]!)),
+      this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !wording(parsed.units[i]!)),
     );
-    const narrowed = covering.length && parsed.units.some((u) => !isNumberUnit(u)) ? covering : atFigure;
+    const narrowed = covering.length && parsed.units.some((u) => !wording(u)) ? covering : atFigure;
     return this.compose.many(narrowed, lang, this.say(lang, "figure_title", { figure: read }));
+  }
+
+  /**
+   * "Chỉ tiêu nào chỉ có ở cấp huyện", "chỉ tiêu nào có ở huyện và xã mà cấp tỉnh không có": the
+   * topics the plan sets at every level asked and at none of the levels excluded (those named after
+   * "mà … không", or, after "chỉ có ở", every other administrative level). The levels are read from
+   * the words on each side, since the question names both kinds.
+   */
+  private onlyAt(parsed: ParsedQuestion, after: number | undefined, lang: Lang): KnowledgeAnswer | undefined {
+    const levelsIn = (tokens: string[]) =>
+      parseQuestion(tokens.join(" "), this.lexicon).levels.filter((l) => ADMINISTRATIVE.has(l));
+    const t = parsed.tokens;
+    // "mà"/"nhưng" (not the "những" that opens the question) before "không".
+    const but = t.findIndex(
+      (w, i) => i > 0 && (w === "ma" || w === "nhung") && t.slice(i + 1).includes("khong"),
+    );
+    let present: string[];
+    let absent: string[];
+    if (but > 0) {
+      present = levelsIn(t.slice(after ?? 0, but));
+      absent = levelsIn(t.slice(but));
+    } else if (after !== undefined) {
+      present = levelsIn(t.slice(after)).slice(0, 1);
+      absent = [...ADMINISTRATIVE].filter((l) => !present.includes(l));
+    } else return undefined;
+    if (present.length === 0 || absent.length === 0 || present.some((l) => absent.includes(l)))
+      return undefined;
+    const topicsAt = (level: string) =>
+      new Set(this.entries.filter((e) => e.level === level).map((e) => e.topicKey));
+    const excluded = new Set(absent.flatMap((l) => [...topicsAt(l)]));
+    const kept = [...topicsAt(present[0]!)].filter(
+      (k) => !excluded.has(k) && present.every((l) => topicsAt(l).has(k)),
+    );
+    const own = this.entries
+      .filter((e) => present.includes(e.level) && kept.includes(e.topicKey))
+      .sort((a, b) => this.order(a) - this.order(b));
+    if (own.length === 0) return undefined;
+    const names = (ls: string[]) => ls.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
+    return this.compose.many(
+      own,
+      lang,
+      this.say(lang, "only_title", { levels: names(present), absent: names(absent) }),
+    );
   }
 
   /**
@@ -418,7 +483,10 @@ class PlanKnowledge implements Knowledge {
     );
     const grouped = distinctTopics(
       candidates.filter(
-        (c) => c.coverage >= CONFIDENT && c.entry.group && tied.some((t) => t.entry.group === c.entry.group),
+        (c) =>
+          (c.coverage >= CONFIDENT || namesGroup(parsed, c.entry.group)) &&
+          c.entry.group &&
+          tied.some((t) => t.entry.group === c.entry.group),
       ),
     );
     const topics = distinctTopics([...tied, ...grouped]);
@@ -483,6 +551,95 @@ class PlanKnowledge implements Knowledge {
     );
   }
 
+  /**
+   * The second reading of a question no entry answers when each thing asked counts alike: "Nếu có
+   * khó khăn, vướng mắc … thì xử lý thế nào" is about the difficulties, not about every target that
+   * is "xử lý" on the network. Units then count by their length, so a phrase of the plan found
+   * verbatim outweighs a short word around it. It only applies when every unit is something the plan
+   * speaks of somewhere (a word it never uses is a question about something else, however short)
+   * and the answer itself has one of the question's phrases of several syllables.
+   */
+  private byInformation(
+    candidates: Candidate[],
+    parsed: ParsedQuestion,
+    lang: Lang,
+    levelHint: string | undefined,
+    kind: QuestionKind,
+  ): KnowledgeAnswer | undefined {
+    if (kind.duty || parsed.units.length < 2) return undefined;
+    const weighted = this.index.reweighed(parsed, candidates, "syllables");
+    const known = parsed.units.every((_, i) => weighted.some((c) => c.units[i]! >= 1));
+    const best = weighted[0];
+    if (!known || !best || best.coverage < CONFIDENT) return undefined;
+    // Two syllables found ("Việt Nam", "Nội vụ") are a name shared by chance; three or more, in
+    // phrases of the plan, are what the question is about.
+    const phrase = parsed.units.some((u, i) => best.units[i]! >= 1 && unitLength(u) >= 2);
+    const found = parsed.units.reduce((n, u, i) => n + (best.units[i]! >= 1 ? unitLength(u) : 0), 0);
+    if (!phrase || found < 3) return undefined;
+    const answer = this.answerFrom(weighted, parsed, lang, levelHint, kind);
+    return answer.answered ? answer : undefined;
+  }
+
+  /**
+   * "Chỉ tiêu gắn định danh số cho công chức và mức độ hài lòng của dân là bao nhiêu": two targets
+   * asked in one sentence with one question word, so no part can be asked alone. Each entry covers
+   * half of the question and neither is confident; two topics that together account for every unit
+   * asked, each for a part the other does not, are the answer, both of them. A unit neither speaks
+   * of leaves the question unanswered, as it would be asked alone.
+   */
+  private twoTargets(
+    candidates: Candidate[],
+    parsed: ParsedQuestion,
+    lang: Lang,
+    text: string,
+  ): KnowledgeAnswer | undefined {
+    const n = parsed.units.length;
+    const joined = JOINS.some((j) => containsPhrase(parsed.tokens, j)) || /[,;]/.test(text);
+    if (n < 3 || !joined) return undefined;
+    const administrative = parsed.levels.filter((l) => ADMINISTRATIVE.has(l));
+    const pool = distinctTopics(
+      candidates.filter(
+        (c) => c.coverage > 0 && (administrative.length === 0 || administrative.includes(c.entry.level)),
+      ),
+    ).slice(0, 6);
+    const full = (c: Candidate, i: number) => c.units[i]! >= 1;
+    let pair: [Candidate, Candidate] | undefined;
+    for (let a = 0; a < pool.length && !pair; a++)
+      for (let b = a + 1; b < pool.length && !pair; b++) {
+        const [x, y] = [pool[a]!, pool[b]!];
+        const all = parsed.units.every((_, i) => full(x, i) || full(y, i));
+        const ownX = parsed.units.some((_, i) => full(x, i) && !full(y, i));
+        const ownY = parsed.units.some((_, i) => full(y, i) && !full(x, i));
+        if (all && ownX && ownY) pair = [x, y];
+      }
+    if (!pair) return undefined;
+    // A topic set at several levels with no level asked: which level's figure is meant is unknown.
+    const entries = pair.map((c) =>
+      administrative.length
+        ? [this.atLevel(c.entry, administrative)]
+        : this.entries.filter((e) => e.topicKey === c.entry.topicKey),
+    );
+    if (entries.some((es) => es.length !== 1)) return undefined;
+    return this.compose.many(
+      entries.map((es) => es[0]!),
+      lang,
+      this.say(lang, "list_title"),
+    );
+  }
+
+  /**
+   * A clause of the plan's own text that speaks of everything asked, quoted verbatim with its
+   * source, when no curated entry answers. Strict: two things asked at least, every one of them
+   * fully in the one clause, and the clause under the level asked, if any.
+   */
+  private fromPassages(parsed: ParsedQuestion, lang: Lang, kind: QuestionKind): KnowledgeAnswer | undefined {
+    if (kind.duty || parsed.units.length < 2) return undefined;
+    const best = this.passages.candidates(parsed)[0];
+    if (!best || best.coverage < 1 || best.units.some((u) => u < 1)) return undefined;
+    if (parsed.levels.length && !parsed.levels.includes(best.entry.level)) return undefined;
+    return this.compose.passage(best.entry, lang);
+  }
+
   /** The entry a single-entry answer quotes. */
   private entryOf(answer: KnowledgeAnswer, candidates: Candidate[]): KnowledgeEntry | undefined {
     return candidates
@@ -519,6 +676,14 @@ class PlanKnowledge implements Knowledge {
     // "Tổ công nghệ số cộng đồng có nhiệm vụ gì": a duty belongs to the body that bears it. A passage
     // that does not speak of everything asked speaks of another body's duty, or of none.
     if (kind?.duty && best.coverage < 1) return this.compose.none(lang);
+    // A partial match made only of lone syllables, one of them doubtful ("đăng" read as "đảng", beside
+    // "trang" of "vũ trang"), is words shared by chance: a word of the plan found whole is needed.
+    const whole = parsed.units.some(
+      (u, i) =>
+        best.units[i]! >= 1 && (u.kind === "synonym" || u.tokens.length > 1 || /\d/.test(u.tokens[0]!)),
+    );
+    const doubtful = best.units.some((c) => c > 0 && c < 1);
+    if (best.coverage < 1 && !whole && doubtful) return this.compose.none(lang);
 
     const equal = pool.filter((c) => c.coverage === best.coverage);
     // "tiêu chí khen thưởng cá nhân": what was asked fits every entry of the level alike, so the
@@ -612,6 +777,9 @@ class PlanKnowledge implements Knowledge {
   }
 }
 
+/** How the plan states an exception to a target: "(trừ văn bản mật theo quy định)". */
+const EXCEPTION = /\(trừ\s/u;
+
 /** The province's administrative levels, whose targets are set level by level. */
 const ADMINISTRATIVE = new Set(["tinh", "huyen", "xa"]);
 
@@ -641,6 +809,22 @@ function isNumberUnit(unit: Unit): boolean {
   return unit.kind === "words" && unit.tokens.length === 1 && /^\d+$/.test(unit.tokens[0]!);
 }
 
+/**
+ * Whether all the question asks about is the name of a group of targets ("kỹ năng số": basic skills
+ * and data-analysis skills; the group's id is the plan's own words for it): then every target of
+ * the group is meant, though the narrower one's wording fits the name better.
+ */
+function namesGroup(parsed: ParsedQuestion, group: string | undefined): boolean {
+  if (!group) return false;
+  const named = parsed.units.filter((u) => !isNumberUnit(u));
+  return named.length === 1 && named[0]!.kind === "words" && named[0]!.tokens.join("-") === group;
+}
+
+/** Syllables the question typed for a unit. */
+function unitLength(unit: Unit): number {
+  return unit.kind === "words" ? unit.tokens.length : unit.original.length;
+}
+
 /** The best candidate of each topic, in order. */
 function distinctTopics(candidates: Candidate[]): Candidate[] {
   const seen = new Set<string>();
@@ -656,8 +840,19 @@ function distinctTopics(candidates: Candidate[]): Candidate[] {
  */
 export function loadKnowledge(opts: KnowledgeOptions): Knowledge {
   const base = loadKnowledgeBase(opts.dir);
+  const passages = readPassages(
+    opts.source ?? join(resolve(opts.dir), "..", "source", "ke-hoach-154.txt"),
+    base.entries,
+  );
   const say = opts.translator
     ? wordingFrom(opts.translator)
     : loadWording(opts.localesDir ?? join(resolve(opts.dir), "..", "..", "locales"));
-  return new PlanKnowledge(base.levels, base.entries, buildLexicon(base), new SearchIndex(base.entries), say);
+  return new PlanKnowledge(
+    base.levels,
+    base.entries,
+    buildLexicon(base),
+    new SearchIndex(base.entries),
+    say,
+    new SearchIndex(passages),
+  );
 }

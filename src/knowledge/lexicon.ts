@@ -94,7 +94,10 @@ export type KindName =
   | "yesNo"
   | "figureFilter"
   | "below"
-  | "above";
+  | "above"
+  | "floor"
+  | "exception"
+  | "only";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -154,20 +157,8 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   for (const w of v.compounds) phrases.vi.push({ tokens: phraseTokens(w), role: "content" });
   // Words asking for a list or a comparison say how to answer, not what about: read like question
   // words. A word with diacritics is Vietnamese, one without is English.
-  // Who-words that only frame the question ("có thuộc đối tượng", "nằm trong") are read the same way;
-  // those that are also the plan's words ("tham gia", "áp dụng") stay content.
-  const framing = v.kinds.who.filter(
-    (w) => !/tham gia|áp dụng|dành cho|cơ quan|đơn vị|apply|participants/u.test(w),
-  );
-  for (const w of [...v.kinds.list, ...v.kinds.compare, ...framing]) {
-    const tokens = phraseTokens(w);
-    const lang = hasDiacritics(w) ? "vi" : "en";
-    if (tokens.length === 1) {
-      stopwords[lang].add(tokens[0]!);
-      exactStopwords.add(exactForm(w));
-    } else phrases[lang].push({ tokens, role: "stop" });
-  }
-
+  // Who-words that only frame the question ("có thuộc đối tượng", "nằm trong", and any the plan never
+  // uses, "áp dụng cho") are read the same way; those that are also the plan's words stay content.
   const known = { vi: new Set<string>(), en: new Set<string>() };
   const knownPairs = new Set<string>();
   for (const e of base.entries) {
@@ -181,6 +172,27 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       }
     }
   }
+  // Whether a phrase is the plan's own: a who-word the plan uses ("tham gia", "cơ quan") may be
+  // what is asked about; one it never uses ("áp dụng cho", "dành cho") only frames the question.
+  const plansOwn = (w: string) => {
+    const tokens = phraseTokens(w);
+    const lang = hasDiacritics(w) ? "vi" : "en";
+    return tokens.length === 1
+      ? known[lang].has(tokens[0]!)
+      : tokens.slice(1).every((t, i) => knownPairs.has(`${tokens[i]}_${t}`));
+  };
+  const framing = v.kinds.who.filter(
+    (w) => !plansOwn(w) || !/tham gia|áp dụng|dành cho|cơ quan|đơn vị|apply|participants/u.test(w),
+  );
+  for (const w of [...v.kinds.list, ...v.kinds.compare, ...framing]) {
+    const tokens = phraseTokens(w);
+    const lang = hasDiacritics(w) ? "vi" : "en";
+    if (tokens.length === 1) {
+      stopwords[lang].add(tokens[0]!);
+      exactStopwords.add(exactForm(w));
+    } else phrases[lang].push({ tokens, role: "stop" });
+  }
+
   const knownExact = new Set<string>();
   for (const e of base.entries)
     for (const text of entryTexts(e, "vi")) syllables(exactForm(text)).forEach((t) => knownExact.add(t));
@@ -243,6 +255,9 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       figureFilter: v.kinds.figureFilter.map(phraseTokens),
       below: v.kinds.below.map(phraseTokens),
       above: v.kinds.above.map(phraseTokens),
+      floor: v.kinds.floor.map(phraseTokens),
+      exception: v.kinds.exception.map(phraseTokens),
+      only: v.kinds.only.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

@@ -25,8 +25,17 @@ export interface QuestionKind {
   membership: boolean;
   /** What a body must do ("… có nhiệm vụ gì"): only a passage naming that body answers it. */
   duty: boolean;
-  /** Targets at a figure ("những chỉ tiêu nào ở mức 90%", "chỉ tiêu dưới 100%"). */
-  figure?: { value: number; compare: "eq" | "below" | "above" };
+  /**
+   * Targets at a figure ("những chỉ tiêu nào ở mức 90%", "chỉ tiêu dưới 100%"), or the targets the
+   * plan itself calls floors ("những chỉ tiêu nào là mức tối thiểu"): the plan's "tối thiểu" is a
+   * property of the target (`atLeast`), so it filters like a figure, whatever the figure.
+   */
+  figure?: { value: number; compare: "eq" | "below" | "above" } | { compare: "floor" | "exception" };
+  /**
+   * "Chỉ tiêu nào chỉ có ở cấp huyện": the words after which the level asked is named, for a list of
+   * the targets that level has and the other administrative levels do not.
+   */
+  onlyAfter?: number;
 }
 
 const PLURAL = [["nhung"], ["cac"]];
@@ -65,6 +74,27 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     membership,
     duty,
   };
+  const asksWhich = list || WHICH.some((w) => containsPhrase(q.tokens, w));
+  // "những chỉ tiêu nào là mức tối thiểu", not "what is the minimum satisfaction target" (one
+  // target's figure) nor "ít nhất 01 điện thoại" (a count the plan states).
+  const floor = lexicon.kinds.floor.some((p) =>
+    q.tokens.some(
+      (_, i) => phraseAt(q.tokens, p, i) && !/^(\d+|one|mot)$/.test(q.tokens[i + p.length] ?? ""),
+    ),
+  );
+  if (q.percentages.length === 0 && list && floor) kind.figure = { compare: "floor" };
+  // "Những loại hồ sơ nào được loại trừ", "các trường hợp ngoại lệ": the targets the plan states
+  // with an exception ("(trừ văn bản mật theo quy định)"), a property of the target's own words.
+  if (q.percentages.length === 0 && has("exception")) kind.figure = { compare: "exception" };
+  if (asksWhich) {
+    for (const p of lexicon.kinds.only) {
+      const at = q.tokens.findIndex((_, i) => phraseAt(q.tokens, p, i));
+      if (at >= 0) {
+        kind.onlyAfter = at + p.length;
+        break;
+      }
+    }
+  }
   const percentage = q.percentages[0];
   if (
     percentage !== undefined &&
@@ -82,8 +112,13 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
   return kind;
 }
 
-/** Whether a target value passes the figure filter. */
-export function passes(value: number, figure: NonNullable<QuestionKind["figure"]>): boolean {
+/** Whether a target passes the figure filter. */
+export function passes(
+  target: { value: number; atLeast: boolean },
+  figure: NonNullable<QuestionKind["figure"]>,
+): boolean {
+  if (!("value" in figure)) return figure.compare === "floor" && target.atLeast;
+  const value = target.value;
   return figure.compare === "eq"
     ? value === figure.value
     : figure.compare === "below"

@@ -123,6 +123,9 @@ export const vocabularySchema = z.object({
       figureFilter: z.array(z.string().min(1)).default([]),
       below: z.array(z.string().min(1)).default([]),
       above: z.array(z.string().min(1)).default([]),
+      floor: z.array(z.string().min(1)).default([]),
+      exception: z.array(z.string().min(1)).default([]),
+      only: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -135,6 +138,9 @@ export const vocabularySchema = z.object({
       figureFilter: [],
       below: [],
       above: [],
+      floor: [],
+      exception: [],
+      only: [],
     }),
   wrappers: z
     .object({

@@ -71,6 +71,19 @@ function vocabularyOf(entry: KnowledgeEntry): EntryVocabulary {
   return { tokens, pairs, exact };
 }
 
+/**
+ * How the question's units count towards coverage. "units": each thing asked counts alike, the
+ * rule for a confident answer. "syllables": a unit counts by its length (up to three syllables), so
+ * that a long phrase of the plan found verbatim ("khó khăn, vướng mắc", "tiêu chuẩn, trình tự, thủ
+ * tục khen thưởng") outweighs a short verb around it ("xử lý", "căn cứ"): the second reading, used
+ * only when the first finds no confident answer and every unit is something the plan speaks of.
+ */
+export type Weighting = "units" | "syllables";
+
+function syllableWeight(unit: Unit): number {
+  return Math.min(unit.kind === "words" ? unit.tokens.length : Math.max(unit.original.length, 1), 3);
+}
+
 /** Coverage ceiling of an entry that lacks a number the question names: below confidence. */
 const NUMBER_MISSED = 0.5;
 
@@ -133,11 +146,25 @@ export class SearchIndex {
     if (question.searchTerms.length) {
       for (const r of this.search.search(question.searchTerms.join(" "))) scores.set(String(r.id), r.score);
     }
+    const weights = question.units.map(() => 1);
     const result = this.entries.map((entry) => {
       const units = this.unitCoverage(question, entry);
-      return { entry, coverage: this.coverage(question, units), score: scores.get(entry.id) ?? 0, units };
+      return {
+        entry,
+        coverage: this.coverage(question, units, weights),
+        score: scores.get(entry.id) ?? 0,
+        units,
+      };
     });
     return result.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+  }
+
+  /** The same candidates with their coverage read with other weights, re-ranked: no second search. */
+  reweighed(question: ParsedQuestion, candidates: Candidate[], weighting: Weighting): Candidate[] {
+    const weights = question.units.map((u) => (weighting === "units" ? 1 : syllableWeight(u)));
+    return candidates
+      .map((c) => ({ ...c, coverage: this.coverage(question, c.units, weights) }))
+      .sort((a, b) => b.coverage - a.coverage || b.score - a.score);
   }
 
   /** How well the entry speaks of each of the question's units, 0–1, in order. */
@@ -157,13 +184,15 @@ export class SearchIndex {
   }
 
   /** Share of the question's units that the entry speaks of. */
-  private coverage(question: ParsedQuestion, perUnit: number[]): number {
+  private coverage(question: ParsedQuestion, perUnit: number[], weights: number[]): number {
     if (question.units.length === 0) return 0;
     let covered = 0;
+    let total = 0;
     let missesNumber = false;
     for (const [i, unit] of question.units.entries()) {
       const c = perUnit[i]!;
-      covered += c;
+      covered += c * weights[i]!;
+      total += weights[i]!;
       if (
         c === 0 &&
         unit.kind === "words" &&
@@ -173,7 +202,7 @@ export class SearchIndex {
       )
         missesNumber = true;
     }
-    const coverage = covered / question.units.length;
+    const coverage = covered / total;
     // A number the entry does not have ("mức độ 3", "khóa XVIII") is a different fact, however much
     // else matches: never a confident answer. A percentage is a figure to check ("có phải 70%
     // không"): the plan's own figure answers it.

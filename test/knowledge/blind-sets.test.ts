@@ -11,14 +11,14 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 
-// C, D and E were held out until scored once; they are development sets since (see SCORES.md). E
-// holds its first-contact level (112/135, 83.0%): it was scored after the last change to src/knowledge.
+// C, D and E were held out until scored once; they are development sets since (see SCORES.md). The
+// thresholds hold what the fourth pass (plan-word filters, second reading by information) reached.
 const minimumInScope: Record<string, number> = {
-  "blind-set-a": 0.9,
-  "blind-set-b": 0.9,
-  "blind-set-c": 0.9,
-  "blind-set-d": 0.9,
-  "blind-set-e": 112 / 135,
+  "blind-set-a": 0.98,
+  "blind-set-b": 0.965,
+  "blind-set-c": 0.94,
+  "blind-set-d": 0.965,
+  "blind-set-e": 127 / 135,
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {
