@@ -73,7 +73,8 @@ export async function startMain(args: string[], env: Record<string, string> = {}
     ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR]
     : [];
   // The node flags and malloc setting of `npm start` (package.json) and the Dockerfile.
-  const proc = spawn(process.execPath, [...prof, "--max-semi-space-size=4", `${ROOT}dist/main.js`, ...args], {
+  const extra = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...prof, ...extra, "--max-semi-space-size=4", `${ROOT}dist/main.js`, ...args], {
     cwd: ROOT,
     env: { MALLOC_ARENA_MAX: "2", ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
