@@ -255,8 +255,12 @@ export class OutboundQueues {
             );
             break;
           }
-          // The queue owns waiting and retrying; a direct send hands the rest over at once.
-          if (mode === "now") return "deferred";
+          // The queue owns waiting and retrying; a direct send hands the rest over at once. A
+          // "retry after" holds the chat's bucket, so the queued job waits as long as asked.
+          if (mode === "now") {
+            if (err instanceof RetryAfterError) await this.limiter.hold(buckets[1]!, err.retryAfterMs);
+            return "deferred";
+          }
           if (err instanceof RetryAfterError && err.retryAfterMs <= MAX_INLINE_RETRY_AFTER_MS) {
             logger.warn(
               { channel: job.channel, retryAfterMs: err.retryAfterMs },

@@ -10,6 +10,15 @@ import { luaScript, runScript } from "../redis/scripts.js";
 // KEYS: the buckets; ARGV: now ms, then rate per second and burst of each bucket.
 // All or nothing: a token is taken from every bucket, or from none (no token is burnt in the
 // bot-wide bucket while the chat's bucket makes us wait). Returns ms to wait (0 = tokens taken).
+// KEYS[1] a bucket; ARGV: now ms, rate per second, burst, ms until its next token. Empties the
+// bucket so that its next token comes `wait` ms from now (the platform said "retry after").
+const HOLD = luaScript(`
+local now, rate, burst, wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], 't', 1 - wait * rate / 1000, 'ts', now)
+redis.call('PEXPIRE', KEYS[1], wait + math.ceil(burst * 1000 / rate) + 1000)
+return 1
+`);
+
 const TAKE_ALL = luaScript(`
 local now = tonumber(ARGV[1])
 local wait = 0
@@ -49,6 +58,12 @@ export class RateLimiter {
       if (wait <= 0) return;
       await sleep(wait);
     }
+  }
+
+  /** Holds a bucket for `waitMs`: whoever takes from it next waits that long (a platform's retry_after). */
+  async hold(bucket: Bucket, waitMs: number): Promise<void> {
+    const key = redisKeys.rateBucket(this.prefix, bucket.bucket);
+    await runScript(this.redis, HOLD, [key], [Date.now(), bucket.perSecond, bucket.burst, Math.ceil(waitMs)]);
   }
 
   /** Takes one token from every bucket if each has one and returns 0; otherwise takes none and returns the ms to wait. */
