@@ -74,11 +74,15 @@ export async function startMain(args: string[], env: Record<string, string> = {}
     : [];
   // The node flags and malloc setting of `npm start` (package.json) and the Dockerfile.
   const extra = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const proc = spawn(process.execPath, [...prof, ...extra, "--max-semi-space-size=4", `${ROOT}dist/main.js`, ...args], {
-    cwd: ROOT,
-    env: { MALLOC_ARENA_MAX: "2", ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...prof, ...extra, "--max-semi-space-size=4", `${ROOT}dist/main.js`, ...args],
+    {
+      cwd: ROOT,
+      env: { MALLOC_ARENA_MAX: "2", ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const children: number[] = [];
   // Role all forks WORKERS children (auto: cores − 1, at least 1); the split roles fork none.
   const role = args[args.indexOf("--role") + 1] ?? "all";
