@@ -29,6 +29,12 @@ export interface Engine {
   use(plugin: ConversationPlugin): void;
   /** Flows whose `submit` hooks nobody registered (they are not offered); for a start-up warning. */
   flowsWithoutHooks(): string[];
+  /**
+   * Whether the message's chat waits for the answer to a flow step: middlewares that answer typed
+   * text on their own (a statistics question) must then leave it to the step — an achievement
+   * "đạt 95% hồ sơ trực tuyến" is an answer, not a question.
+   */
+  isAnsweringStep(msg: InboundMessage): Promise<boolean>;
 }
 
 /**
@@ -194,5 +200,10 @@ export function createEngine(deps: EngineDeps): Engine {
     });
   }
 
-  return { handle, use, flowsWithoutHooks: () => registry.flowsWithoutHooks() };
+  async function isAnsweringStep(msg: InboundMessage): Promise<boolean> {
+    const { session } = await store.load(msg.channel, sessionChatKey(msg));
+    return !!session?.flow && session.pending?.kind === "step";
+  }
+
+  return { handle, use, flowsWithoutHooks: () => registry.flowsWithoutHooks(), isAnsweringStep };
 }

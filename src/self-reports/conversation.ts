@@ -149,6 +149,8 @@ export interface ProgressQuestionMiddlewareDeps {
   db: Db;
   indicators: IndicatorSet;
   i18n: Translator;
+  /** Whether the chat waits for a flow step's answer (then the text is that answer; see Engine.isAnsweringStep). */
+  answeringStep?: (msg: InboundMessage) => Promise<boolean>;
 }
 
 /**
@@ -161,7 +163,7 @@ export function createProgressQuestionMiddleware(deps: ProgressQuestionMiddlewar
   return async (msg: InboundMessage, next) => {
     if (!msg.text || msg.choice) return next();
     const q = matchProgressQuestion(msg.text, deps.indicators);
-    if (!q) return next();
+    if (!q || (await deps.answeringStep?.(msg))) return next();
     const person = await deps.db.person.findUnique({
       where: { channel_externalId: { channel: msg.channel, externalId: msg.userId } },
       select: { id: true, language: true },

@@ -49,7 +49,7 @@ import { createChatMigrations } from "../channels/telegram/migrations.js";
 import { RateLimiter } from "../queue/rate-limiter.js";
 import { loadLocales, type Translator } from "../i18n/locales.js";
 import { discardAbandonedEvidence } from "../nominations/submissions.js";
-import { createEngine, loadFlows, Vocabulary } from "../conversation/index.js";
+import { createEngine, loadFlows, Vocabulary, type Engine } from "../conversation/index.js";
 import { MediaRejectedError } from "../channels/types.js";
 import { checkIndicatorLocales, loadIndicators } from "../self-reports/indicators.js";
 import { createProgressQuestionMiddleware, createSelfReportPlugin } from "../self-reports/conversation.js";
@@ -304,6 +304,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     cleanups.push(() => events.close());
 
     const middlewares: Middleware[] = [createThrottle({ redis: workerRedis, prefix, i18n })];
+    let engineForMiddlewares: Engine | undefined;
     // Flows are validated here: a broken file stops start-up with file, step and reason. Their
     // triggers and the locales' words tell middlewares waiting for free text what is a command.
     const flows = loadFlows({ dir: `${ROOT}flows`, i18n });
@@ -443,7 +444,15 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     // Indicators are validated here (zod + locale keys): a broken indicators.yaml stops start-up.
     const selfReportIndicators = loadIndicators(`${ROOT}flows/self-report/indicators.yaml`);
     checkIndicatorLocales(selfReportIndicators, i18n);
-    middlewares.push(createProgressQuestionMiddleware({ db, indicators: selfReportIndicators, i18n }));
+    middlewares.push(
+      createProgressQuestionMiddleware({
+        db,
+        indicators: selfReportIndicators,
+        i18n,
+        // The engine is built below; the middleware only runs once it exists.
+        answeringStep: (msg) => engineForMiddlewares?.isAnsweringStep(msg) ?? Promise.resolve(false),
+      }),
+    );
     if (config.role !== "worker") {
       const { createProgressRoutes } = await import("../self-reports/admin-routes.js");
       extraRouters.push({
@@ -571,6 +580,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       // [/zalo-oa]
       for (const f of engine.flowsWithoutHooks())
         logger.warn({ flow: f }, "flow has no registered submit hooks; it is not offered");
+      engineForMiddlewares = engine;
       const final = (msg: InboundMessage): Promise<Reply[]> => engine.handle(msg);
       // [/conversation]
 
