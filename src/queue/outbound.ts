@@ -30,8 +30,13 @@ import { redisKeys } from "../redis/keys.js";
 
 /** Longest wait we honour inline for a 429 before handing the job back to BullMQ's backoff. */
 const MAX_INLINE_RETRY_AFTER_MS = 60_000;
-/** Inline attempts for 5xx/network errors (keeps per-chat order); then BullMQ retries the job. */
-const INLINE_ATTEMPTS = 4;
+/**
+ * How long a job keeps retrying 5xx/network errors inline (backoff up to 30 s) before it hands
+ * itself to BullMQ's retries. Inline, the job keeps its partition, so the chat's later messages
+ * wait behind it: handed back early (it used to be after 4 tries, ~8 s), a one-minute platform
+ * outage let the chat's next reply overtake it, and a reply could run out of attempts for good.
+ */
+const INLINE_RETRY_BUDGET_MS = 10 * 60_000;
 
 /** Times an outbound job may be found stalled (its worker died) before it fails: BullMQ's default. */
 export const OUTBOUND_MAX_STALLED = 1;
@@ -176,9 +181,15 @@ export class OutboundQueues {
       );
       // A job that failed for good is not pending any more either.
       for (const w of started)
-        w.on("failed", (job) => {
-          if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
-            void this.release(job.data as OutboundJob).catch(() => {});
+        w.on("failed", (job, err) => {
+          if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+          void this.release(job.data as OutboundJob).catch(() => {});
+          // Hours of retries are over: someone must know a reply was never delivered (no content,
+          // no chat id: personal data stays out of the logs).
+          this.deps.logger.warn(
+            { channel: (job.data as OutboundJob).channel, errorClass: err?.name, attempts: job.attemptsMade },
+            "a reply could not be delivered after every retry",
+          );
         });
       workers.push(...started);
       this.senders.set(adapter.name, adapter);
@@ -225,6 +236,7 @@ export class OutboundQueues {
       perSecond: adapter.limits.perChatPerSecond,
       burst: adapter.limits.perChatBurst,
     };
+    const startedAt = Date.now();
     const buckets = [
       {
         bucket: `${job.channel}:all`,
@@ -270,8 +282,8 @@ export class OutboundQueues {
             attempt--; // a 429 is the platform pacing us, not a failure
             continue;
           }
-          if (attempt >= INLINE_ATTEMPTS) throw err;
-          await sleep(Math.min(500 * 2 ** attempt, 8_000) * (0.75 + Math.random() * 0.5));
+          if (Date.now() - startedAt >= INLINE_RETRY_BUDGET_MS) throw err;
+          await sleep(Math.min(500 * 2 ** attempt, 30_000) * (0.75 + Math.random() * 0.5));
         }
       }
       await redis.set(sentKey(String(index)), "1", "EX", 86_400);

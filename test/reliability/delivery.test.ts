@@ -147,6 +147,26 @@ describe("a Bot API answering 429 and 500 in bursts", () => {
     );
   });
 
+  it("keeps a chat's replies in order through a platform outage that outlasts a few retries", {
+    timeout: 90_000,
+  }, async () => {
+    const chat = newChatId();
+    const failures = 6;
+    fake.scriptFor(
+      "sendMessage",
+      chat,
+      ...Array.from({ length: failures }, () => FakeTelegram.error(500, "Internal Server Error")),
+    );
+    expect((await postUpdate(t.url, textUpdate(chat, "đề cử"))).status).toBe(200);
+    await sleep(1_000);
+    expect((await postUpdate(t.url, textUpdate(chat, "đồng ý"))).status).toBe(200);
+    await fake.waitFor("sendMessage", { chatId: chat, count: failures + 2, timeoutMs: 80_000 });
+    await sleep(1_000);
+    const calls = fake.callsOf("sendMessage", chat);
+    // The scripted failures answer the first calls; every later call was accepted: step 1, then step 2, once each.
+    expect(calls.slice(failures).map((c) => step(String(c.body.text)))).toEqual([1, 2]);
+  });
+
   it("reaches the person once when the platform fails the direct attempt with a 500", async () => {
     const chat = newChatId();
     fake.scriptFor("sendMessage", chat, FakeTelegram.error(500, "Internal Server Error"));
