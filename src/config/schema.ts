@@ -145,7 +145,7 @@ export const envSchema = z
      * usually sent from the inbound job itself (DIRECT_REPLIES), so a partition also waits for the
      * platform's answer (~100 ms): 32 partitions carry ~290 updates/s at that round trip, ten
      * times Telegram's ~30 messages/s per bot. Each partition is a BullMQ worker with a blocking
-     * Redis connection (~0.3 MB of RSS per process, measured: 64 partitions cost ~10 MB more).
+     * Redis connection (~0.2 MB of RSS per process; measured idle: 64 partitions cost ~6 MB more than 32).
      */
     INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(32),
     /**

@@ -10,15 +10,6 @@ import { luaScript, runScript } from "../redis/scripts.js";
 // KEYS: the buckets; ARGV: now ms, then rate per second and burst of each bucket.
 // All or nothing: a token is taken from every bucket, or from none (no token is burnt in the
 // bot-wide bucket while the chat's bucket makes us wait). Returns ms to wait (0 = tokens taken).
-// KEYS[1] a bucket; ARGV: now ms, rate per second, burst, ms until its next token. Empties the
-// bucket so that its next token comes `wait` ms from now (the platform said "retry after").
-const HOLD = luaScript(`
-local now, rate, burst, wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-redis.call('HSET', KEYS[1], 't', 1 - wait * rate / 1000, 'ts', now)
-redis.call('PEXPIRE', KEYS[1], wait + math.ceil(burst * 1000 / rate) + 1000)
-return 1
-`);
-
 const TAKE_ALL = luaScript(`
 local now = tonumber(ARGV[1])
 local wait = 0
@@ -37,6 +28,15 @@ for i, key in ipairs(KEYS) do
   redis.call('PEXPIRE', key, state[i][2])
 end
 return wait
+`);
+
+// KEYS[1] a bucket; ARGV: now ms, rate per second, burst, ms until its next token. Empties the
+// bucket so that its next token comes `wait` ms from now (the platform said "retry after").
+const HOLD = luaScript(`
+local now, rate, burst, wait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], 't', 1 - wait * rate / 1000, 'ts', now)
+redis.call('PEXPIRE', KEYS[1], wait + math.ceil(burst * 1000 / rate) + 1000)
+return 1
 `);
 
 export interface Bucket {
