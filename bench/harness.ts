@@ -37,6 +37,8 @@ export interface ChildServer {
   cpuSeconds(): number;
   /** Worker child processes it forked (npm start, role all), by pid. */
   children: number[];
+  /** Its broadcast child (npm start, role all), which sends announcements at a lower CPU priority. */
+  broadcaster?: number;
   stop(): Promise<void>;
 }
 
@@ -76,7 +78,7 @@ export async function startMain(args: string[], env: Record<string, string> = {}
   const extra = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   const proc = spawn(
     process.execPath,
-    [...prof, ...extra, "--max-semi-space-size=4", `${ROOT}dist/main.js`, ...args],
+    [...prof, ...extra, "--max-semi-space-size=4", "--expose-gc", `${ROOT}dist/main.js`, ...args],
     {
       cwd: ROOT,
       env: { MALLOC_ARENA_MAX: "2", ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },
@@ -84,7 +86,9 @@ export async function startMain(args: string[], env: Record<string, string> = {}
     },
   );
   const children: number[] = [];
-  // Role all forks WORKERS children (auto: cores − 1, at least 1); the split roles fork none.
+  let broadcaster: number | undefined;
+  // Role all forks WORKERS children (auto: cores − 1, at least 1) and one broadcast child; the
+  // split roles fork none.
   const role = args[args.indexOf("--role") + 1] ?? "all";
   const setting = env.WORKERS ?? "auto";
   const expectedChildren =
@@ -106,14 +110,23 @@ export async function startMain(args: string[], env: Record<string, string> = {}
       buf = lines.pop()!;
       for (const l of lines) {
         if (!l.startsWith("{")) continue;
-        const log = JSON.parse(l) as { msg: string; url?: string; childPid?: number; level: number };
+        const log = JSON.parse(l) as {
+          msg: string;
+          url?: string;
+          childPid?: number;
+          kind?: string;
+          level: number;
+        };
         if (log.level >= 50) process.stderr.write(`${l}\n`);
-        if (log.msg === "worker process ready" && log.childPid) children.push(log.childPid);
+        if (log.msg === "worker process ready" && log.childPid) {
+          if (log.kind === "broadcast") broadcaster = log.childPid;
+          else children.push(log.childPid);
+        }
         // Worker children log "worker ready" with their own (health) URL: only this process's line counts.
         if (log.url && (role === "worker" ? log.msg === "worker ready" : log.msg.startsWith("ready:")))
           ready = log.url;
       }
-      if (ready && children.length >= expectedChildren) {
+      if (ready && children.length >= expectedChildren && (expectedChildren === 0 || broadcaster)) {
         clearTimeout(timer);
         // Keep draining stdout so the process never blocks on a full pipe.
         proc.stdout!.removeAllListeners("data").resume();
@@ -128,8 +141,15 @@ export async function startMain(args: string[], env: Record<string, string> = {}
     proc,
     extra: [],
     children,
+    get broadcaster() {
+      return broadcaster;
+    },
     rssMb: () => rssMbOf(proc.pid),
-    cpuSeconds: () => cpuSecondsOf(proc.pid) + children.reduce((n, pid) => n + (cpuSecondsOf(pid) || 0), 0),
+    cpuSeconds: () =>
+      [proc.pid!, ...children, ...(broadcaster ? [broadcaster] : [])].reduce(
+        (n, pid) => n + (cpuSecondsOf(pid) || 0),
+        0,
+      ),
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once("exit", r));

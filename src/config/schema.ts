@@ -105,6 +105,19 @@ export const envSchema = z
      * noise, and under an HTTP flood it hands the CPU to the flood instead of the replies.
      */
     WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
+    /**
+     * CPU priority (nice) of the broadcast child of role `all`, 0–19 above the main process. An
+     * announcement to thousands keeps a core busy for its whole run (~1 ms of CPU per message);
+     * at a lower priority it only gets the CPU that conversations leave, so people chatting
+     * meanwhile are answered as fast as without it, and the broadcast still gets the rest.
+     */
+    BROADCAST_NICE: z.coerce.number().int().min(0).max(19).default(10),
+    /**
+     * Whether `--role worker` processes also send announcements. Role `all` with worker children
+     * turns it off in them and sends from its broadcast child; a split deployment may run
+     * `--role broadcast` processes and set this to false on its workers.
+     */
+    WORKERS_SEND_ANNOUNCEMENTS: bool(true),
     /** Bearer token for GET /metrics on the main port; without it (and without METRICS_PORT) /metrics is off. */
     METRICS_TOKEN: z.preprocess(
       (v) => (v === "" ? undefined : v),
@@ -143,11 +156,14 @@ export const envSchema = z
     /**
      * Inbound partitions: how many chats are processed at once across the workers. A reply is
      * usually sent from the inbound job itself (DIRECT_REPLIES), so a partition also waits for the
-     * platform's answer (~100 ms): 32 partitions carry ~290 updates/s at that round trip, ten
-     * times Telegram's ~30 messages/s per bot. Each partition is a BullMQ worker with a blocking
-     * Redis connection (~0.2 MB of RSS per process; measured idle: 64 partitions cost ~6 MB more than 32).
+     * platform's answer (~100 ms): a partition carries under 10 updates/s, and queueing stays low
+     * only while partitions are mostly idle — 32 saturated at ~250–290 updates/s on this 2-core
+     * machine, 96 keep 300/s well below that. Each partition is a BullMQ worker with its own
+     * blocking Redis connection, ~0.1–0.2 MB of RSS per process since those connections carry no
+     * Lua scripts (see withLightBlockingDuplicates; measured idle worker: 32 → 96 partitions within
+     * the ±5 MB noise, 128 about +5 MB).
      */
-    INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(32),
+    INBOUND_PARTITIONS: z.coerce.number().int().min(1).max(256).default(96),
     /**
      * Send a conversation reply from the inbound job that produced it when the chat has nothing
      * queued (one BullMQ job per update instead of two); off = every reply goes through the
@@ -200,7 +216,21 @@ export function parseTokenKey(value: string): Buffer | undefined {
 
 export type Env = z.infer<typeof envSchema>;
 
-export type Role = "all" | "web" | "worker";
+/**
+ * What a process runs: `web` serves HTTP (webhooks, web chat, admin) and only enqueues; `worker`
+ * runs the conversation and the queues; `broadcast` only sends announcements; `all` is web and
+ * worker, with the workers and the broadcaster in child processes unless WORKERS=0.
+ */
+export type Role = "all" | "web" | "worker" | "broadcast";
+export const ROLES = ["all", "web", "worker", "broadcast"] as const satisfies readonly Role[];
+
+/** Serves HTTP beyond the health probes. */
+export const servesHttp = (role: Role) => role === "web" || role === "all";
+/** Runs the conversation engine and the queues' workers. */
+export const runsConversations = (role: Role) => role === "worker" || role === "all";
+/** Sends announcements (see src/announcements/dispatcher.ts). */
+export const sendsAnnouncements = (c: Pick<Config, "role" | "workersSendAnnouncements">) =>
+  c.role === "broadcast" || (runsConversations(c.role) && c.workersSendAnnouncements);
 
 /** The validated configuration every factory receives. */
 export interface Config {
@@ -256,6 +286,10 @@ export interface Config {
   workers: "auto" | number;
   /** Niceness added to worker children (WORKER_NICE). */
   workerNice: number;
+  /** Niceness added to the broadcast child (BROADCAST_NICE). */
+  broadcastNice: number;
+  /** `--role worker` processes send announcements too (WORKERS_SEND_ANNOUNCEMENTS). */
+  workersSendAnnouncements: boolean;
   metrics: { token?: string; port?: number };
   /** DATA_DIR was set: the embedded PostgreSQL must use it even where it cannot reach it. */
   dataDirExplicit: boolean;
@@ -291,9 +325,9 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   const parsed = envSchema.safeParse(env);
   const roleIdx = argv.indexOf("--role");
   const roleArg = roleIdx >= 0 ? argv[roleIdx + 1] : argv.find((a) => a.startsWith("--role="))?.slice(7);
-  const role = z.enum(["all", "web", "worker"]).safeParse(roleArg ?? "all");
+  const role = z.enum(ROLES).safeParse(roleArg ?? "all");
   if (!role.success)
-    problems.push(`--role: must be one of all, web, worker (got ${JSON.stringify(roleArg)})`);
+    problems.push(`--role: must be one of ${ROLES.join(", ")} (got ${JSON.stringify(roleArg)})`);
   if (!parsed.success) {
     for (const issue of parsed.error.issues)
       problems.push(`${issue.path.join(".") || "environment"}: ${issue.message}`);
@@ -364,6 +398,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     questions: { remindAfterHours: e.QUESTION_REMIND_HOURS, answerUnit: e.ANSWER_UNIT },
     workers: e.WORKERS,
     workerNice: e.WORKER_NICE,
+    broadcastNice: e.BROADCAST_NICE,
+    workersSendAnnouncements: e.WORKERS_SEND_ANNOUNCEMENTS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   };
 }

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "bullmq";
 import type { Logger } from "pino";
-import type { Config } from "../config/schema.js";
+import { type Config, runsConversations, sendsAnnouncements, servesHttp } from "../config/schema.js";
 import { createDb, type Db } from "../db/client.js";
 import { startEmbeddedPostgres } from "../db/embedded.js";
 import { applyMigrationsIsolated } from "../db/migrate.js";
@@ -358,7 +358,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       onError: (err) => logger.warn({ err: (err as Error).message }, "locality list refresh failed"),
     });
     // The panel (bull-board, exceljs) is imported only where HTTP is served.
-    if (config.role !== "worker") {
+    if (servesHttp(config.role)) {
       const { createAdminPanel } = await import("../admin/panel.js");
       extraRouters.push({
         path: "/admin",
@@ -453,7 +453,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         answeringStep: (msg) => engineForMiddlewares?.isAnsweringStep(msg) ?? Promise.resolve(false),
       }),
     );
-    if (config.role !== "worker") {
+    if (servesHttp(config.role)) {
       const { createProgressRoutes } = await import("../self-reports/admin-routes.js");
       extraRouters.push({
         path: "/admin/progress",
@@ -471,7 +471,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     // [announcements] subscriptions, announcements, dispatcher (issue 19)
     let announcementDispatcher: AnnouncementDispatcher | undefined;
-    if (config.role !== "web") {
+    if (sendsAnnouncements(config)) {
       announcementDispatcher = new AnnouncementDispatcher({
         db,
         databaseUrl,
@@ -532,7 +532,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     // panel (bull-board, exceljs: ~45 MB) is imported only where HTTP is served: role-specific
     // modules are imported where they run, so each process carries only what it uses.
     let handle: MessageHandler | undefined;
-    if (config.role !== "web") {
+    if (runsConversations(config.role)) {
       const { loadKnowledge, withAnswerCache } = await import("../knowledge/index.js");
       const { createNominationPlugin } = await import("../nominations/index.js");
       // [conversation] engine and flows (issue 6)
@@ -602,7 +602,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     };
     // Queue depths and the review backlog are read at scrape time by the web side only, so each
     // series exists once however many worker processes run.
-    if (config.role !== "worker")
+    if (servesHttp(config.role))
       registerStateGauges(metrics, {
         db,
         queues: [...inbound.queue.queues, ...outbound.bullQueues, events.queue],
@@ -624,7 +624,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     // Every role serves /healthz and /readyz (container probes); only web/all serve the rest.
     {
       const routers: Array<{ path: string; router: express.Router }> = [];
-      if (config.role !== "worker") {
+      if (servesHttp(config.role)) {
         if (config.webchat.enabled) {
           const identity = createClientIdentity(
             await loadWebchatSecret(redis, prefix, config.webchat.secret),
@@ -685,7 +685,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
-      for (const ch of config.role === "worker" ? [] : channels.values()) {
+      for (const ch of servesHttp(config.role) ? channels.values() : []) {
         if (ch.start) {
           await ch.start();
           if (ch.stop) cleanups.push(() => ch.stop!());
@@ -693,7 +693,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       }
     }
 
-    if (config.role !== "web") {
+    if (runsConversations(config.role)) {
       const workers: Worker[] = [];
       const onFinalFailure = createInboundFailureHandler({
         i18n,
@@ -741,8 +741,6 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       zaloOa?.startTokenCheck();
       instrumentWorkers(workers, metrics);
       outbox.start();
-      announcementDispatcher?.start();
-      cleanups.push(async () => announcementDispatcher?.stop());
       // Evidence files of flows abandoned for over a day are deleted (personal data kept no longer
       // than needed); every worker may run it, the delete is idempotent.
       const sweep = setInterval(() => {
@@ -778,6 +776,13 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
         await Promise.all(workers.map((w) => w.close()));
         await takeover.stop();
       });
+    }
+
+    // In worker processes, or alone in a broadcast process (role all's niced child, see main.ts).
+    if (announcementDispatcher) {
+      const dispatcher = announcementDispatcher;
+      dispatcher.start();
+      cleanups.push(async () => dispatcher.stop());
     }
 
     let stopping: Promise<void> | undefined;

@@ -25,7 +25,11 @@ export interface WorkerPoolOptions {
   /** The children's environment (the parent resolved DATABASE_URL and REDIS_URL into it). */
   env: NodeJS.ProcessEnv;
   logger: Logger;
-  /** Niceness added to each child (0 = the parent's priority); see WORKER_NICE. */
+  /** Slot number of the first child (CDS_WORKER_INDEX; default 1), so that two pools never share one. */
+  firstIndex?: number;
+  /** What the children are, in log lines (default "worker"). */
+  kind?: "worker" | "broadcast";
+  /** Niceness added to each child (0 = the parent's priority); see WORKER_NICE and BROADCAST_NICE. */
   nice?: number;
   /** Restart delays: first, doubling up to max; a child that lived resetAfterMs starts over. */
   backoff?: { initialMs: number; maxMs: number; resetAfterMs: number };
@@ -58,10 +62,17 @@ export class WorkerPool {
   private stopping?: Promise<void>;
   private nextRequest = 0;
   private readonly backoff: Required<WorkerPoolOptions>["backoff"];
+  private readonly kind: NonNullable<WorkerPoolOptions["kind"]>;
 
   constructor(private readonly opts: WorkerPoolOptions) {
-    this.slots = Array.from({ length: opts.size }, (_, i) => ({ index: i + 1, startedAt: 0, failures: 0 }));
+    const first = opts.firstIndex ?? 1;
+    this.slots = Array.from({ length: opts.size }, (_, i) => ({
+      index: first + i,
+      startedAt: 0,
+      failures: 0,
+    }));
     this.backoff = opts.backoff ?? { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
+    this.kind = opts.kind ?? "worker";
   }
 
   /** Forks every child and resolves when each has reported ready (or exited trying). */
@@ -124,11 +135,11 @@ export class WorkerPool {
         logger.warn({ worker: slot.index, err: String(err) }, "could not lower the worker's CPU priority");
       }
     }
-    logger.info({ worker: slot.index, childPid: child.pid }, "worker process started");
+    logger.info({ worker: slot.index, kind: this.kind, childPid: child.pid }, "worker process started");
     const ready = new Promise<void>((resolve) => {
       child.on("message", (msg: FromChild) => {
         if (msg?.type === "ready") {
-          logger.info({ worker: slot.index, childPid: child.pid }, "worker process ready");
+          logger.info({ worker: slot.index, kind: this.kind, childPid: child.pid }, "worker process ready");
           resolve();
         }
       });
@@ -140,7 +151,7 @@ export class WorkerPool {
       slot.failures = lived >= this.backoff.resetAfterMs ? 1 : slot.failures + 1;
       const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (slot.failures - 1));
       logger.error(
-        { worker: slot.index, childPid: child.pid, code, signal, restartInMs: delay },
+        { worker: slot.index, kind: this.kind, childPid: child.pid, code, signal, restartInMs: delay },
         "worker process exited; restarting",
       );
       slot.restartTimer = setTimeout(() => {

@@ -1,8 +1,8 @@
 /**
  * The process model of `npm start` (role all): the compiled entry point serves HTTP and forks
- * WORKERS child processes that do the work; a crashed child comes back (with growing delays when
- * it keeps crashing); SIGTERM stops every child exactly once; and a SIGKILLed parent leaves no
- * child behind. The real dist/main.js runs against the test database and Redis.
+ * WORKERS child processes that do the work, plus one broadcast child at a lower CPU priority that
+ * sends announcements; a crashed child comes back (with growing delays when it keeps crashing);
+ * SIGTERM stops every child exactly once; and a SIGKILLed parent leaves no child behind. The real dist/main.js runs against the test database and Redis.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -17,6 +17,9 @@ import { createLogger } from "../../src/logging/logger.js";
 import { WorkerPool, workerCount } from "../../src/system/worker-pool.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { WebchatUser } from "../support/system.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
+import { announcementProgress, createAnnouncement } from "../../src/announcements/index.js";
+import { seedSubscribers } from "../announcements/support.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 type LogLine = {
@@ -27,6 +30,7 @@ type LogLine = {
   signal?: string;
   url?: string;
   role?: string;
+  kind?: "worker" | "broadcast";
 };
 
 function alive(pid: number): boolean {
@@ -74,7 +78,7 @@ class Started {
 describe("npm start (role all) with worker processes", { timeout: 120_000 }, () => {
   let database: TestDatabase;
   const running: Started[] = [];
-  const start = (workers: string) => {
+  const start = (workers: string, env: Record<string, string> = {}) => {
     const s = new Started({
       DATABASE_URL: database.url,
       REDIS_URL: inject("redisUrl"),
@@ -84,10 +88,13 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       OUTBOUND_PARTITIONS: "4",
       TELEGRAM_BOT_TOKEN: "",
       ZALO_BOT_TOKEN: "",
+      ...env,
     });
     running.push(s);
     return s;
   };
+  const isReady = (kind: LogLine["kind"]) => (l: LogLine) =>
+    l.msg === "worker process ready" && l.kind === kind;
   beforeAll(async () => {
     database = await createTestDatabase();
     // Build dist/ once here (as `npm start` would), so no test's clock includes the compiler.
@@ -105,8 +112,9 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
     const s = start("2");
     const [ready] = await s.waitFor((l) => l.msg.startsWith("ready:"));
     const parentPid = ready!.pid;
-    const children = (await s.waitFor((l) => l.msg === "worker process ready", 2)).map((l) => l.childPid!);
-    expect(new Set(children).size).toBe(2);
+    const children = (await s.waitFor(isReady("worker"), 2)).map((l) => l.childPid!);
+    const [broadcaster] = (await s.waitFor(isReady("broadcast"))).map((l) => l.childPid!);
+    expect(new Set([...children, broadcaster]).size).toBe(3);
     expect(children).not.toContain(parentPid);
     const url = ready!.url!;
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
@@ -116,12 +124,12 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
     const victim = children[0]!;
     process.kill(victim, "SIGKILL");
     await s.waitFor((l) => l.msg === "worker process exited; restarting");
-    const again = await s.waitFor((l) => l.msg === "worker process ready", 3, 30_000);
+    const again = await s.waitFor(isReady("worker"), 3, 30_000);
     const replacement = again.at(-1)!.childPid!;
     expect([victim, ...children]).not.toContain(replacement);
     expect((await new WebchatUser(url).ask("chỉ tiêu cấp xã", 0)).length).toBeGreaterThan(0);
 
-    const live = [children[1]!, replacement];
+    const live = [children[1]!, replacement, broadcaster!];
     const exited = new Promise<number | null>((r) => s.proc.once("exit", (code) => r(code)));
     s.proc.kill("SIGTERM");
     expect(await exited).toBe(0);
@@ -130,14 +138,14 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       expect(s.logs.filter((l) => l.pid === pid && l.msg === "shutting down")).toHaveLength(1);
     }
     expect(s.logs.filter((l) => l.pid === parentPid && l.msg === "shutting down")).toHaveLength(1);
-    // No restart once the shutdown began.
-    expect(s.logs.filter((l) => l.msg === "worker process started")).toHaveLength(3);
+    // No restart once the shutdown began: two workers, their replacement and the broadcaster.
+    expect(s.logs.filter((l) => l.msg === "worker process started")).toHaveLength(4);
   });
 
   it("leaves no worker behind when npm start is killed with SIGKILL", async () => {
     const s = start("2");
     await s.waitFor((l) => l.msg.startsWith("ready:"));
-    const children = (await s.waitFor((l) => l.msg === "worker process ready", 2)).map((l) => l.childPid!);
+    const children = (await s.waitFor((l) => l.msg === "worker process ready", 3)).map((l) => l.childPid!);
     s.proc.kill("SIGKILL");
     const deadline = Date.now() + 20_000;
     while (children.some(alive) && Date.now() < deadline) await sleep(100);
@@ -151,7 +159,7 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
 
   it("leaves no worker behind when npm start is killed while its workers are still starting", async () => {
     const s = start("2");
-    const starting = (await s.waitFor((l) => l.msg === "worker process started", 2)).map((l) => l.childPid!);
+    const starting = (await s.waitFor((l) => l.msg === "worker process started", 3)).map((l) => l.childPid!);
     s.proc.kill("SIGKILL");
     const deadline = Date.now() + 20_000;
     while (starting.some(alive) && Date.now() < deadline) await sleep(100);
@@ -184,6 +192,61 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       expect(alive(postmaster)).toBe(false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("sends announcements from its niced broadcast child, once per recipient even when that child is SIGKILLed", async () => {
+    const tg = await new FakeTelegram().start();
+    try {
+      const s = start("1", {
+        TELEGRAM_BOT_TOKEN: tg.token,
+        TELEGRAM_WEBHOOK_SECRET: "process-secret-1",
+        TELEGRAM_API_ROOT: tg.url,
+        TELEGRAM_MAX_PER_SECOND: "100",
+        BROADCAST_NICE: "5",
+      });
+      await s.waitFor((l) => l.msg.startsWith("ready:"));
+      const [worker] = (await s.waitFor(isReady("worker"))).map((l) => l.childPid!);
+      const [broadcaster] = (await s.waitFor(isReady("broadcast"))).map((l) => l.childPid!);
+      // Conversations keep the parent's priority; the broadcaster yields the CPU to them.
+      expect(getPriority(worker!)).toBe(getPriority());
+      expect(getPriority(broadcaster!)).toBe(Math.min(19, getPriority() + 5));
+
+      const chats = await seedSubscribers(database.db, {
+        channel: "telegram",
+        count: 400,
+        chatBase: 7_100_000,
+      });
+      const { id } = await createAnnouncement(
+        database.db,
+        { text: "#proc Tin phong trào", topics: ["movement"], channels: ["telegram"] },
+        "test",
+      );
+      const sends = () =>
+        tg.calls.filter((c) => c.method === "sendMessage" && String(c.body.text).includes("#proc"));
+      const deadline = Date.now() + 30_000;
+      while (sends().length < 60 && Date.now() < deadline) await sleep(20);
+      process.kill(broadcaster!, "SIGKILL");
+      const [, again] = await s.waitFor(isReady("broadcast"), 2, 30_000);
+      expect(again!.childPid).not.toBe(broadcaster);
+
+      let progress = await announcementProgress(database.db, id);
+      const until = Date.now() + 60_000;
+      while (progress?.status !== "done" && Date.now() < until) {
+        await sleep(200);
+        progress = await announcementProgress(database.db, id);
+      }
+      expect(progress?.status).toBe("done");
+      const perChat = new Map<string, number>();
+      for (const c of sends())
+        perChat.set(String(c.body.chat_id), (perChat.get(String(c.body.chat_id)) ?? 0) + 1);
+      // Never twice; a chat missing is one whose send was in flight at the kill, reported uncertain.
+      expect([...perChat.values()].filter((n) => n > 1)).toEqual([]);
+      const missing = chats.filter((c) => !perChat.has(c));
+      expect(missing.length).toBeLessThanOrEqual(progress!.uncertain);
+      expect(progress!.sent + progress!.uncertain).toBe(400);
+    } finally {
+      await tg.stop();
     }
   });
 
