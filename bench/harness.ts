@@ -123,7 +123,12 @@ export async function startMain(args: string[], env: Record<string, string> = {}
           else children.push(log.childPid);
         }
         // Worker children log "worker ready" with their own (health) URL: only this process's line counts.
-        if (log.url && (role === "worker" ? log.msg === "worker ready" : log.msg.startsWith("ready:")))
+        if (
+          log.url &&
+          (role === "worker" || role === "broadcast"
+            ? log.msg === `${role} ready`
+            : log.msg.startsWith("ready:"))
+        )
           ready = log.url;
       }
       if (ready && children.length >= expectedChildren && (expectedChildren === 0 || broadcaster)) {

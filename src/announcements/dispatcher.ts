@@ -1,5 +1,6 @@
 /**
- * Sends running announcements, in every worker process: claims small batches of pending
+ * Sends running announcements, in every process that sendsAnnouncements (role broadcast, and role
+ * worker unless WORKERS_SEND_ANNOUNCEMENTS=false): claims small batches of pending
  * deliveries (FOR UPDATE SKIP LOCKED, so several workers share the work), paces them on the
  * channel's token bucket below conversation replies (pacing.ts), and records each outcome in
  * PostgreSQL. The per-recipient row is the idempotency key: it is claimed by one worker at a time
