@@ -625,6 +625,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     {
       const routers: Array<{ path: string; router: express.Router }> = [];
       if (servesHttp(config.role)) {
+        // Webhooks first: the platforms' calls are the bulk of the traffic and the latency-critical
+        // path, and would otherwise walk the web chat's routes (mounted at "/") on every update.
+        for (const [name, ch] of channels)
+          if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
         if (config.webchat.enabled) {
           const identity = createClientIdentity(
             await loadWebchatSecret(redis, prefix, config.webchat.secret),
@@ -657,10 +661,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
             },
           );
         }
-        for (const [name, ch] of channels) {
-          if (ch.webhook) routers.push({ path: `/webhooks/${name}`, router: ch.webhook });
-          if (ch.routes) routers.push({ path: "/", router: ch.routes });
-        }
+        for (const ch of channels.values()) if (ch.routes) routers.push({ path: "/", router: ch.routes });
         routers.push(...extraRouters);
       }
       const app = createHttpApp({

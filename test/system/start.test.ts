@@ -27,6 +27,21 @@ describe("the system as started by npm start", () => {
     expect(res.headers.get("x-powered-by")).toBeNull();
   });
 
+  it("sends browser security headers on every page, and none on the platforms' webhook calls", async () => {
+    for (const path of ["/", "/chat", "/admin", "/chat/assets/chat.js", "/no-such-page"]) {
+      const res = await fetch(`${t.url}${path}`, { redirect: "manual" });
+      expect(res.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+    }
+    const hook = await fetch(`${t.url}/webhooks/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(hook.headers.get("content-security-policy")).toBeNull();
+    expect(hook.headers.get("x-request-id")).toBeTruthy();
+  });
+
   it("answers a web chat message through the queues", async () => {
     const user = new WebchatUser(t.url);
     const replies = await user.ask("xin chào");
