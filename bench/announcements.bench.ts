@@ -18,6 +18,7 @@ import {
   REDIS_URL,
   scratchDatabase,
   sleep,
+  inboundTimes,
   startChild,
   startMain,
   type ChildServer,
@@ -70,29 +71,6 @@ async function chat(
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
   return { p95: percentile(lat, 95), p50: percentile(lat, 50), count: lat.length };
-}
-
-/** p95 of queue wait and processing time of the conversation jobs of chats from `firstChat` on. */
-async function inboundTimes(prefix: string, partitions: number, firstChat: number) {
-  const { Queue } = await import("bullmq");
-  const { Redis } = await import("ioredis");
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const wait: number[] = [];
-  const run: number[] = [];
-  for (let i = 0; i < partitions; i++) {
-    const q = new Queue(`inbound-${i}`, { connection, prefix });
-    for (const job of await q.getJobs(["completed"], 0, -1)) {
-      if (Number((job.data as { chatId?: string }).chatId) < firstChat) continue;
-      if (!job.processedOn || !job.finishedOn) continue;
-      wait.push(job.processedOn - job.timestamp);
-      run.push(job.finishedOn - job.processedOn);
-    }
-    await q.close();
-  }
-  connection.disconnect();
-  wait.sort((a, b) => a - b);
-  run.sort((a, b) => a - b);
-  return { waitP95: percentile(wait, 95), runP95: percentile(run, 95) };
 }
 
 /** A running system under test: where chats are posted, and how the sender is killed and replaced. */

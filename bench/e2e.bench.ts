@@ -13,6 +13,7 @@ import { Agent, request } from "node:http";
 import {
   cpuSecondsOf,
   deleteRedisPrefix,
+  inboundTimes,
   percentile,
   REDIS_URL,
   rssMbOf,
@@ -209,6 +210,14 @@ async function measure(opts: {
     value: Number.isFinite(drainedAt) ? drainedAt - loadEnded : NaN,
     unit: "ms",
   });
+  const times = await inboundTimes(opts.prefix, opts.partitions, opts.firstChat);
+  figures.push({
+    group: G,
+    name: "conversation job: queued p95 / processing p95",
+    value: times.waitP95,
+    unit: "ms",
+    note: `processing p95 ${times.runP95} ms (p50: queued ${times.waitP50} ms, processing ${times.runP50} ms; the reply's Bot API call included)`,
+  });
   figures.push({
     group: G,
     name: "max queue depth",
@@ -257,7 +266,7 @@ export async function benchEndToEnd(): Promise<Figure[]> {
   // The default `npm start` (role all, WORKERS=auto) at the issue's target rate, for `seconds`.
   const defaultRates = (process.env.BENCH_E2E_DEFAULT_RATES ?? "300").split(",").filter(Boolean).map(Number);
   // Queues sampled for the depth figure: enough partitions for any configuration the bench runs.
-  const partitions = Number(process.env.BENCH_INBOUND_PARTITIONS ?? 64);
+  const partitions = Number(process.env.BENCH_INBOUND_PARTITIONS ?? 96);
   const fake = await startChild("fake-platform.ts");
   const env = (db: string, prefix: string) => ({
     DATABASE_URL: db,

@@ -255,3 +255,35 @@ export async function deleteRedisPrefix(prefix: string): Promise<void> {
   } while (cursor !== "0");
   r.disconnect();
 }
+
+/**
+ * Where conversation jobs spent their time, from BullMQ's own timestamps: waiting in the inbound
+ * queue (added → started) and being processed (started → finished, reply sent included), p50 and
+ * p95 over the completed jobs of chats from `firstChat` on.
+ */
+export async function inboundTimes(prefix: string, partitions: number, firstChat: number) {
+  const { Queue } = await import("bullmq");
+  const { Redis } = await import("ioredis");
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const wait: number[] = [];
+  const run: number[] = [];
+  for (let i = 0; i < partitions; i++) {
+    const q = new Queue(`inbound-${i}`, { connection, prefix });
+    for (const job of await q.getJobs(["completed"], 0, -1)) {
+      if (Number((job.data as { chatId?: string }).chatId) < firstChat) continue;
+      if (!job.processedOn || !job.finishedOn) continue;
+      wait.push(job.processedOn - job.timestamp);
+      run.push(job.finishedOn - job.processedOn);
+    }
+    await q.close();
+  }
+  connection.disconnect();
+  wait.sort((a, b) => a - b);
+  run.sort((a, b) => a - b);
+  return {
+    waitP50: percentile(wait, 50),
+    waitP95: percentile(wait, 95),
+    runP50: percentile(run, 50),
+    runP95: percentile(run, 95),
+  };
+}
