@@ -3,12 +3,11 @@
  * 100 ms, the round trip from Vietnam) and sendMessage arrivals are recorded per chat so the
  * benchmark can compute receipt-to-reply latency. Lean on CPU (see lean-http.ts).
  */
-import { serveJson } from "./lean-http.js";
+import { sentMessage, serveJson } from "./lean-http.js";
 
 const delay = Number(process.env.BENCH_API_DELAY_MS ?? 100);
 const firstReply = new Map<string, number>();
 let sends = 0;
-let messageId = 1;
 const METHOD = /^\/bot[^/]+\/([A-Za-z]+)$/;
 
 serveJson(async (httpMethod, path, body) => {
@@ -26,17 +25,7 @@ serveJson(async (httpMethod, path, body) => {
     const chatId = String(body.chat_id ?? "");
     sends++;
     if (!firstReply.has(chatId)) firstReply.set(chatId, Date.now());
-    return {
-      json: {
-        ok: true,
-        result: {
-          message_id: messageId++,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: Number(chatId) || chatId, type: "private" },
-          text: body.text,
-        },
-      },
-    };
+    return sentMessage(chatId, body.text);
   }
   return { json: { ok: true, result: true } };
 });

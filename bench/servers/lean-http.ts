@@ -44,3 +44,19 @@ export function serveJson(handler: Handler): void {
     process.stdout.write(`READY ${typeof addr === "object" && addr ? addr.port : 0}\n`);
   });
 }
+
+let messageId = 1;
+/** The Bot API's answer to a sent message (a Message object, as much of it as the bot reads). */
+export function sentMessage(chatId: string, text: unknown) {
+  return {
+    json: {
+      ok: true,
+      result: {
+        message_id: messageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(chatId) || chatId, type: "private" },
+        text,
+      },
+    },
+  };
+}

@@ -4,7 +4,7 @@
  * like Telegram. Every call takes BENCH_API_DELAY_MS. It counts deliveries per chat (duplicates),
  * and records the first reply time per chat for conversation latency. Lean on CPU (lean-http.ts).
  */
-import { serveJson } from "./lean-http.js";
+import { sentMessage, serveJson } from "./lean-http.js";
 
 const rate = Number(process.env.BENCH_PLATFORM_RATE ?? 1000);
 const delay = Number(process.env.BENCH_API_DELAY_MS ?? 30);
@@ -16,7 +16,6 @@ let sends = 0;
 let rejected = 0;
 let firstAt = 0;
 let lastAt = 0;
-let messageId = 1;
 const METHOD = /^\/bot[^/]+\/([A-Za-z]+)$/;
 
 serveJson(async (httpMethod, path, body) => {
@@ -64,15 +63,5 @@ serveJson(async (httpMethod, path, body) => {
     firstAt ||= Date.now();
     lastAt = Date.now();
   } else if (!firstReply.has(chatId)) firstReply.set(chatId, Date.now());
-  return {
-    json: {
-      ok: true,
-      result: {
-        message_id: messageId++,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: Number(chatId) || chatId, type: "private" },
-        text,
-      },
-    },
-  };
+  return sentMessage(chatId, text);
 });
