@@ -58,6 +58,11 @@ export interface OutboundDeps {
    * "sending" is appending to the transcript, and a public channel must not grow Redis with traffic).
    */
   dropCompleted?: readonly ChannelName[];
+  /**
+   * Retry policy (tests shorten it): BullMQ attempts (default 8), their first backoff (2 s,
+   * doubled), and how long one attempt retries inline (INLINE_RETRY_BUDGET_MS).
+   */
+  retry?: { attempts?: number; backoffMs?: number; inlineBudgetMs?: number };
 }
 
 /** How long a chat's pending counter outlives its last queued job (a lost decrement heals by then). */
@@ -94,8 +99,8 @@ export class OutboundQueues {
           prefix: deps.prefix,
           connection: deps.connection,
           defaultJobOptions: {
-            attempts: 8,
-            backoff: { type: "exponential", delay: 2_000 },
+            attempts: deps.retry?.attempts ?? 8,
+            backoff: { type: "exponential", delay: deps.retry?.backoffMs ?? 2_000 },
             removeOnComplete: deps.dropCompleted?.includes(ch) ? true : { age: 3_600, count: 10_000 },
             removeOnFail: { age: 7 * 24 * 3_600 },
           },
@@ -282,7 +287,8 @@ export class OutboundQueues {
             attempt--; // a 429 is the platform pacing us, not a failure
             continue;
           }
-          if (Date.now() - startedAt >= INLINE_RETRY_BUDGET_MS) throw err;
+          if (Date.now() - startedAt >= (this.deps.retry?.inlineBudgetMs ?? INLINE_RETRY_BUDGET_MS))
+            throw err;
           await sleep(Math.min(500 * 2 ** attempt, 30_000) * (0.75 + Math.random() * 0.5));
         }
       }
