@@ -31,7 +31,11 @@ export interface WorkerPoolOptions {
   kind?: "worker" | "broadcast";
   /** Niceness added to each child (0 = the parent's priority); see WORKER_NICE and BROADCAST_NICE. */
   nice?: number;
-  /** Restart delays: first, doubling up to max; a child that lived resetAfterMs starts over. */
+  /**
+   * Restart delays of a crash loop: first, doubling up to max. A child that had run resetAfterMs
+   * was healthy: it comes back at once (its partitions, or a running broadcast, are waiting) and
+   * the delays start over.
+   */
   backoff?: { initialMs: number; maxMs: number; resetAfterMs: number };
   /** How long a child may take to finish its jobs after SIGTERM before it is killed. */
   stopTimeoutMs?: number;
@@ -71,7 +75,7 @@ export class WorkerPool {
       startedAt: 0,
       failures: 0,
     }));
-    this.backoff = opts.backoff ?? { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
+    this.backoff = opts.backoff ?? { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 10_000 };
     this.kind = opts.kind ?? "worker";
   }
 
@@ -148,8 +152,11 @@ export class WorkerPool {
     child.once("exit", (code, signal) => {
       if (this.stopping) return;
       const lived = Date.now() - slot.startedAt;
-      slot.failures = lived >= this.backoff.resetAfterMs ? 1 : slot.failures + 1;
-      const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (slot.failures - 1));
+      const healthy = lived >= this.backoff.resetAfterMs;
+      slot.failures = healthy ? 0 : slot.failures + 1;
+      const delay = healthy
+        ? 0
+        : Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (slot.failures - 1));
       logger.error(
         { worker: slot.index, kind: this.kind, childPid: child.pid, code, signal, restartInMs: delay },
         "worker process exited; restarting",

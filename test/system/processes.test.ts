@@ -297,6 +297,32 @@ describe("the worker pool", () => {
     expect(pool.pids()).toEqual([]);
   });
 
+  it("brings a child that crashed after a healthy run back at once, without the crash-loop delay", async () => {
+    const lines: Array<{ msg: string; restartInMs?: number }> = [];
+    const sink = { write: (s: string) => void lines.push(JSON.parse(s)) } as unknown as NodeJS.WritableStream;
+    const pool = new WorkerPool({
+      size: 1,
+      entry: `${ROOT}test/support/idle-child.mjs`,
+      args: [],
+      env: {},
+      logger: createLogger({ level: "info", destination: sink }),
+      // A crash loop would wait 20 s; a child that ran 300 ms counts as healthy here.
+      backoff: { initialMs: 20_000, maxMs: 20_000, resetAfterMs: 300 },
+    });
+    await pool.start();
+    try {
+      const [first] = pool.pids();
+      await sleep(500);
+      process.kill(first!, "SIGKILL");
+      const deadline = Date.now() + 10_000;
+      while (!pool.pids().some((pid) => pid !== first) && Date.now() < deadline) await sleep(20);
+      expect(pool.pids().filter((pid) => pid !== first)).toHaveLength(1);
+      expect(lines.find((l) => l.msg === "worker process exited; restarting")?.restartInMs).toBe(0);
+    } finally {
+      await pool.stop();
+    }
+  });
+
   it("runs its children at the CPU priority WORKER_NICE asks for", async () => {
     const sink = { write: () => {} } as unknown as NodeJS.WritableStream;
     const pool = new WorkerPool({
