@@ -2,7 +2,8 @@
  * Entry point: the only place that reads the environment. Parses the config (refusing to start
  * with a readable list of problems), starts the system for the chosen role and shuts it down
  * exactly once on SIGINT/SIGTERM. Role `all` with WORKERS ≠ 0 serves HTTP here and runs the
- * workers in child processes (this same file, `--role worker`, see src/system/worker-pool.ts).
+ * workers in child processes (this same file, `--role worker`, see src/system/worker-pool.ts),
+ * plus one `--role broadcast` child at a lower CPU priority that sends announcements.
  */
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
