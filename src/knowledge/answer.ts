@@ -224,6 +224,24 @@ export class AnswerComposer {
     };
   }
 
+  /**
+   * Not what was asked, but the nearest the plan has (another level's target): said so, the nearest
+   * shown as a choice, no confident answer, so the caller also offers forwarding to an official.
+   */
+  nearMiss(preface: string, entries: KnowledgeEntry[], lang: Lang): KnowledgeAnswer {
+    return {
+      answered: false,
+      kind: "ambiguous",
+      text: [
+        preface,
+        ...entries.map((e, i) => `${i + 1}. ${this.label(e, lang)}`),
+        this.say(lang, "offer"),
+      ].join("\n"),
+      sources: [],
+      choices: entries.map((e) => ({ id: e.id, label: this.label(e, lang) })),
+    };
+  }
+
   /** Several levels named and nothing else: ask which one. */
   chooseLevel(levelIds: string[], lang: Lang): KnowledgeAnswer {
     const choices = levelIds.map((id) => ({ id, label: this.levelName(id, lang) }));

@@ -740,12 +740,26 @@ class PlanKnowledge implements Knowledge {
     ) {
       return this.show(levels[0]!, lang);
     }
+    // A level named that the plan sets no such target for ("cấp xã … dịch vụ công mức độ 4", set for
+    // the province only): the nearest target is another level's, and giving its figure as the answer
+    // to "how much at this level" would be a wrong confident answer. It is declined, the nearest
+    // target offered as a choice, and the question may be forwarded to an official.
+    // (Only an administrative level asked: "người dân", "doanh nghiệp" are also words inside the
+    // targets of every level, "người dân, doanh nghiệp hài lòng".)
     const mismatch =
       levels.length && !useLevel && best.entry.level !== "ke-hoach"
         ? this.say(lang, "level_mismatch", {
             asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", "),
           })
         : undefined;
+    // Asked for the figure ("cấp xã phải đạt bao nhiêu %"): the plan has none for that level. A
+    // yes/no question ("cấp xã có cần SSO không") or a few keywords are answered by saying so.
+    const asksValue =
+      parsed.asksShare || this.lexicon.countWords.some((p) => containsPhrase(parsed.tokens, p));
+    if (mismatch && asksValue && administrative.length && ADMINISTRATIVE.has(best.entry.level)) {
+      const nearest = sameTopic.length > 1 ? sameTopic.map((c) => c.entry) : [best.entry];
+      return this.compose.nearMiss(mismatch, nearest, lang);
+    }
     if (sameTopic.length > 1) {
       const hinted = levelHint && sameTopic.find((c) => c.entry.level === levelHint);
       if (hinted) return this.compose.entry(hinted.entry, lang);

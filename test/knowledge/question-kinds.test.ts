@@ -210,6 +210,27 @@ describe("a level the plan does not set the topic for", () => {
   });
 });
 
+describe("a figure asked of a level the plan sets no such target for", () => {
+  // Every target of an administrative level, asked "bao nhiêu %" of each administrative level whose
+  // list has no target of that topic: the nearest level's figure is no answer to it.
+  const asked = base.entries.flatMap((e) =>
+    e.targets.length && administrative.includes(e.level)
+      ? administrative
+          .filter((l) => !base.entries.some((o) => o.level === l && o.topicKey === e.topicKey))
+          .map((l) => ({ id: e.id, q: `${levelNames[l]} phải đạt bao nhiêu % ${e.topic.vi.toLowerCase()}?` }))
+      : [],
+  );
+  // (A topic whose own name is a level, "huyện, thành phố tham gia mở dữ liệu", would name two levels.)
+  const lexicon = buildLexicon(base);
+  const oneLevel = asked.filter(({ q }) => parseQuestion(q, lexicon).levels.length === 1);
+  it("covers targets missing at some level", () => expect(oneLevel.length).toBeGreaterThan(10));
+  for (const { id, q } of oneLevel)
+    it(`${q} (${id})`, () => {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered, a.text).toBe(false);
+    });
+});
+
 describe("“did you mean” choices", () => {
   it("offer the entries of the level the question names, wherever the plan sets the topic there", () => {
     const lexicon = buildLexicon(base);
