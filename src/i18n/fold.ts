@@ -5,6 +5,7 @@
  */
 
 const COMBINING_MARKS = /\p{M}+/gu;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Drops diacritics, keeping case; "đ" is a letter of its own in Unicode, not a "d" with a mark,
@@ -13,6 +14,9 @@ const COMBINING_MARKS = /\p{M}+/gu;
  * @example stripDiacritics("Đề cử") // "De cu"
  */
 export function stripDiacritics(text: string): string {
+  // Most syllables reaching here are already plain ASCII (typed without diacritics, or folded):
+  // nothing to strip, and no two normalisations per syllable on the question-answering path.
+  if (ASCII.test(text)) return text;
   return text
     .normalize("NFD")
     .replace(COMBINING_MARKS, "")

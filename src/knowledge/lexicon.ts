@@ -33,6 +33,11 @@ export interface Lexicon {
   /** Stopwords with their diacritics: typed with accents, "hồ" (of "hồ sơ") is not the stopword "hở". */
   exactStopwords: Set<string>;
   synonyms: Synonym[];
+  /**
+   * Where each synonym term starts: its first syllable → (synonym, term) indexes. A question is
+   * looked up syllable by syllable instead of every term being tried at every position.
+   */
+  synonymStarts: Map<string, { s: number; t: number }[]>;
   otherPlaces: { folded: string[]; exact: string[] }[];
   offTopic: { folded: string[]; exact: string[] }[];
   documentNumbers: Set<string>;
@@ -209,16 +214,28 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     const tokens = phraseTokens(w);
     tokens.forEach((t, i) => i > 0 && contextPairs.add(`${tokens[i - 1]}_${t}`));
   }
+  const synonyms = v.synonyms.map((s) => ({
+    terms: s.terms.map(phraseTokens),
+    exact: s.terms.map((t) => syllables(exactForm(t))),
+    means: phraseTokens(s.means),
+  }));
+  const synonymStarts = new Map<string, { s: number; t: number }[]>();
+  synonyms.forEach((synonym, s) =>
+    synonym.terms.forEach((term, t) => {
+      const first = term[0];
+      if (first === undefined) return;
+      const starts = synonymStarts.get(first) ?? [];
+      starts.push({ s, t });
+      synonymStarts.set(first, starts);
+    }),
+  );
   const placeForms = (w: string) => ({ folded: phraseTokens(w), exact: syllables(exactForm(w)) });
   return {
     phrases: { vi: phraseIndex(phrases.vi), en: phraseIndex(phrases.en) },
     stopwords,
     exactStopwords,
-    synonyms: v.synonyms.map((s) => ({
-      terms: s.terms.map(phraseTokens),
-      exact: s.terms.map((t) => syllables(exactForm(t))),
-      means: phraseTokens(s.means),
-    })),
+    synonyms,
+    synonymStarts,
     otherPlaces: v.otherPlaces.map(placeForms),
     offTopic: v.offTopic.map(placeForms),
     documentNumbers: new Set(v.documentNumbers),

@@ -147,7 +147,14 @@ function mentionsAny(
   list: { folded: string[]; exact: string[] }[],
   accents: boolean,
 ): boolean {
-  return list.some((p) => (accents ? containsPhrase(exact, p.exact) : containsPhrase(folded, p.folded)));
+  // The lists are long (hundreds of phrases) and a question short: only a phrase whose first
+  // syllable the question has can be in it.
+  const tokens = accents ? exact : folded;
+  const present = new Set(tokens);
+  return list.some((p) => {
+    const phrase = accents ? p.exact : p.folded;
+    return present.has(phrase[0]!) && containsPhrase(tokens, phrase);
+  });
 }
 
 /** Hides compounds ("Việt Nam") so that their syllables are not read as a place ("Nam Định"). */
@@ -382,7 +389,11 @@ function typedOtherwise(exact: string[], typed: string[], at: number, lexicon: L
 
 /** Whether a synonym or abbreviation of the vocabulary starts at `i` ("sso", "vneid"). */
 function synonymAt(tokens: string[], i: number, lexicon: Lexicon): boolean {
-  return lexicon.synonyms.some((s) => s.terms.some((t) => phraseAt(tokens, t, i)));
+  const token = tokens[i];
+  if (token === undefined) return false;
+  return (lexicon.synonymStarts.get(token) ?? []).some(({ s, t }) =>
+    phraseAt(tokens, lexicon.synonyms[s]!.terms[t]!, i),
+  );
 }
 
 /**
@@ -498,41 +509,46 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   const units: Unit[] = [];
   const taken = new Set<number>();
   const expansions: string[] = [];
-  for (const synonym of lexicon.synonyms) {
-    for (const [t, term] of synonym.terms.entries()) {
-      for (let i = 0; i + term.length <= tokens.length; i++) {
-        if (!phraseAt(tokens, term, i)) continue;
-        // Typed with diacritics, a syllable that is another word of the plan is not the term's ("hồ
-        // sơ sức khỏe" holds the syllables of "sổ sức khỏe", not the word).
-        if (accents && typedOtherwise(synonym.exact[t]!, exactTokens, i, lexicon)) continue;
-        // A term that runs on into a longer word of the plan is part of that word: the "công nghệ"
-        // of "công nghệ thông tin" is not the "công nghệ" a question about skills means.
-        const after = tokens[i + term.length];
-        const planWord = term.every((x, k) => k === 0 || lexicon.knownPairs.has(`${term[k - 1]}_${x}`));
-        if (
-          term.length > 1 &&
-          planWord &&
-          after !== undefined &&
-          lexicon.knownPairs.has(`${term[term.length - 1]}_${after}`) &&
-          !synonymAt(tokens, i + term.length, lexicon) &&
-          roles[i + term.length] === "content"
-        )
-          continue;
-        expansions.push(...synonym.means);
-        const span = term.map((_, k) => i + k);
-        if (isGenericPhrase(synonym.means, lang, lexicon)) {
-          span.forEach((p) => roles[p] === "content" && (roles[p] = "generic"));
-          continue;
-        }
-        if (span.some((p) => taken.has(p)) || !span.some((p) => roles[p] === "content")) continue;
-        if (units.some((u) => u.kind === "synonym" && u.means.join(" ") === synonym.means.join(" "))) {
-          span.forEach((p) => taken.add(p));
-          continue;
-        }
-        span.forEach((p) => taken.add(p));
-        units.push({ kind: "synonym", means: synonym.means, original: term });
-      }
+  // Every synonym term found in the question, visited in the order of the synonym list, then of its
+  // terms, then of the position (the first listed wins a syllable), found by its first syllable.
+  const found: [number, number, number][] = [];
+  tokens.forEach((token, i) => {
+    for (const { s, t } of lexicon.synonymStarts.get(token) ?? [])
+      if (phraseAt(tokens, lexicon.synonyms[s]!.terms[t]!, i)) found.push([s, t, i]);
+  });
+  found.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  for (const [s, t, i] of found) {
+    const synonym = lexicon.synonyms[s]!;
+    const term = synonym.terms[t]!;
+    // Typed with diacritics, a syllable that is another word of the plan is not the term's ("hồ
+    // sơ sức khỏe" holds the syllables of "sổ sức khỏe", not the word).
+    if (accents && typedOtherwise(synonym.exact[t]!, exactTokens, i, lexicon)) continue;
+    // A term that runs on into a longer word of the plan is part of that word: the "công nghệ"
+    // of "công nghệ thông tin" is not the "công nghệ" a question about skills means.
+    const after = tokens[i + term.length];
+    const planWord = term.every((x, k) => k === 0 || lexicon.knownPairs.has(`${term[k - 1]}_${x}`));
+    if (
+      term.length > 1 &&
+      planWord &&
+      after !== undefined &&
+      lexicon.knownPairs.has(`${term[term.length - 1]}_${after}`) &&
+      !synonymAt(tokens, i + term.length, lexicon) &&
+      roles[i + term.length] === "content"
+    )
+      continue;
+    expansions.push(...synonym.means);
+    const span = term.map((_, k) => i + k);
+    if (isGenericPhrase(synonym.means, lang, lexicon)) {
+      span.forEach((p) => roles[p] === "content" && (roles[p] = "generic"));
+      continue;
     }
+    if (span.some((p) => taken.has(p)) || !span.some((p) => roles[p] === "content")) continue;
+    if (units.some((u) => u.kind === "synonym" && u.means.join(" ") === synonym.means.join(" "))) {
+      span.forEach((p) => taken.add(p));
+      continue;
+    }
+    span.forEach((p) => taken.add(p));
+    units.push({ kind: "synonym", means: synonym.means, original: term });
   }
   const free = (p: number) => roles[p] === "content" && !taken.has(p);
   for (let start = 0; start < tokens.length; start++) {

@@ -84,6 +84,9 @@ function syllableWeight(unit: Unit): number {
   return Math.min(unit.kind === "words" ? unit.tokens.length : Math.max(unit.original.length, 1), 3);
 }
 
+/** Search terms whose results are kept; beyond it the cache starts again (a few MB at most). */
+const TERM_CACHE_LIMIT = 20_000;
+
 /** Coverage ceiling of an entry that lacks a number the question names: below confidence. */
 const NUMBER_MISSED = 0.5;
 
@@ -102,6 +105,8 @@ export class SearchIndex {
   private readonly allTokens = new Set<string>();
   /** How many spellings with diacritics the plan has for each folded syllable ("gui": 1, "do": 3). */
   private readings?: Map<string, number>;
+  /** Each search term's results (entry id, score), computed once: see `scores`. */
+  private readonly termCache = new Map<string, (readonly [string, number])[]>();
 
   constructor(private readonly entries: KnowledgeEntry[]) {
     this.search = new MiniSearch<IndexedEntry>({
@@ -142,10 +147,7 @@ export class SearchIndex {
    * entries), so coverage is computed for all of them: no right answer is lost to a ranking cut-off.
    */
   candidates(question: ParsedQuestion): Candidate[] {
-    const scores = new Map<string, number>();
-    if (question.searchTerms.length) {
-      for (const r of this.search.search(question.searchTerms.join(" "))) scores.set(String(r.id), r.score);
-    }
+    const scores = this.scores(question.searchTerms);
     const weights = question.units.map(() => 1);
     const result = this.entries.map((entry) => {
       const units = this.unitCoverage(question, entry);
@@ -157,6 +159,33 @@ export class SearchIndex {
       };
     });
     return result.sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+  }
+
+  /**
+   * MiniSearch's score for the whole query, from each term's results: the sum of the terms' scores
+   * times the number of terms that matched the entry, exactly as one `search` of all the terms
+   * (its OR combination) computes it. Each term's results are kept (the index never changes), so
+   * the fuzzy walk of a syllable is done once, not once per question: questions about the plan
+   * share most of their syllables ("chỉ tiêu", "cấp xã", "hồ sơ"), and the walk was the slowest part.
+   */
+  private scores(terms: string[]): Map<string, number> {
+    const scores = new Map<string, number>();
+    const matched = new Map<string, number>();
+    for (const term of new Set(terms)) {
+      let results = this.termCache.get(term);
+      if (!results) {
+        results = this.search.search(term).map((r) => [String(r.id), r.score] as const);
+        // Bounded: typed words are unbounded, the plan's syllables few; a full cache starts again.
+        if (this.termCache.size >= TERM_CACHE_LIMIT) this.termCache.clear();
+        this.termCache.set(term, results);
+      }
+      for (const [id, score] of results) {
+        scores.set(id, (scores.get(id) ?? 0) + score);
+        matched.set(id, (matched.get(id) ?? 0) + 1);
+      }
+    }
+    for (const [id, n] of matched) scores.set(id, scores.get(id)! * n);
+    return scores;
   }
 
   /** The same candidates with their coverage read with other weights, re-ranked: no second search. */
@@ -210,6 +239,17 @@ export class SearchIndex {
   }
 }
 
+/** Which syllables of a unit were typed with diacritics: read once per question, not once per entry. */
+const typedAccents = new WeakMap<Unit & { kind: "words" }, boolean[]>();
+function accentsOf(unit: Unit & { kind: "words" }): boolean[] {
+  let accents = typedAccents.get(unit);
+  if (!accents) {
+    accents = unit.exact.map((e) => e !== undefined && foldDiacritics(e) !== e);
+    typedAccents.set(unit, accents);
+  }
+  return accents;
+}
+
 /**
  * How well the entry speaks of one unit, 0–1. A word of several syllables counts fully when the
  * entry has its syllable pairs. A short Vietnamese syllable counts when the entry also has it next to
@@ -242,11 +282,11 @@ function covers(
   }
   // A word of two syllables the plan never puts together is not in any entry, whatever its syllables.
   if (unit.novel) return 0;
-  const accented = (e: string | undefined): e is string => e !== undefined && foldDiacritics(e) !== e;
+  const accents = accentsOf(unit);
   // A lone syllable typed with diacritics the plan never uses ("lương" beside "lực lượng") is another
   // word; inside a word of several syllables ("ký năng sô") it is a slip, and the word still counts.
-  if (unit.tokens.length === 1 && accented(unit.exact[0]) && !allExact.has(unit.exact[0])) return 0;
-  const accentPenalty = unit.exact.some((e) => accented(e) && !vocabulary.exact.has(e) && allExact.has(e))
+  if (unit.tokens.length === 1 && accents[0] && !allExact.has(unit.exact[0]!)) return 0;
+  const accentPenalty = unit.exact.some((e, i) => accents[i] && !vocabulary.exact.has(e!) && allExact.has(e!))
     ? 0.5
     : 1;
   const { tokens, position } = unit;
@@ -264,7 +304,7 @@ function covers(
     (prev !== undefined && vocabulary.pairs.has(`${prev}_${token}`)) ||
     (next !== undefined && vocabulary.pairs.has(`${token}_${next}`));
   const exact = unit.exact[0];
-  const exactlyTyped = exact !== undefined && foldDiacritics(exact) !== exact && vocabulary.exact.has(exact);
+  const exactlyTyped = exact !== undefined && accents[0] === true && vocabulary.exact.has(exact);
   // Typed without diacritics, a syllable the plan spells only one way ("gui": only "gửi") can be no
   // other word of the plan: the neighbour that tells "đỏ" from "độ" is not needed.
   const unambiguous = (exact === undefined || exact === token) && readings.get(token) === 1;
