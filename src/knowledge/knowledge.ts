@@ -10,7 +10,7 @@ import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { parseQuestion, type ParsedQuestion } from "./question.js";
 import type { Level, NominationCategory } from "./schema.js";
 import { SearchIndex, type Candidate } from "./search-index.js";
-import { containsPhrase } from "./lexicon.js";
+import { containsPhrase, phraseAt } from "./lexicon.js";
 import { normalizeVietnamese } from "./normalize.js";
 import { passes, questionKind, type QuestionKind } from "./question-kind.js";
 import { unwrap } from "./wrapper.js";
@@ -134,6 +134,15 @@ class PlanKnowledge implements Knowledge {
             quoted.every((e) => e !== undefined && yearsIn(`${e.quote} ${e.answer.vi}`).includes(y));
       if (asked.some((y) => !states(y)))
         return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
+      // "Nghị quyết 48 có tổng cộng bao nhiêu chỉ tiêu": a count of targets answered only by passages
+      // of the plan's general part (the documents it cites, its aims), which set no target. The plan
+      // names those documents; what they contain is not in it.
+      const entries = quoted.length
+        ? quoted
+        : this.entries.filter((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
+      const counts = countsTargets(normalizeVietnamese(question).split(" "), this.lexicon.countWords);
+      if (counts && entries.length && entries.every((e) => e && e.level === "ke-hoach" && e.targets.length === 0))
+        return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
     }
     return answer;
   }
@@ -245,7 +254,7 @@ class PlanKnowledge implements Knowledge {
       if (compared) return compared;
     }
     if (kind.list && levels.length === 1) {
-      const whole = this.wholeLevel(candidates, levels[0]!, answerLang);
+      const whole = this.wholeLevel(candidates, parsed, levels[0]!, answerLang);
       if (whole) return whole;
     }
     const joined = parsed.units.length >= 2 && JOINS.some((j) => containsPhrase(parsed.tokens, j));
@@ -270,6 +279,7 @@ class PlanKnowledge implements Knowledge {
     const found = answer.choices?.length
       ? answer.choices.map((c) => this.byId.get(c.id)!).filter(Boolean)
       : [this.entryOf(answer, candidates)].filter((e): e is KnowledgeEntry => e !== undefined);
+
     if (found.length === 0 || !found.some((e) => e.group))
       return this.withFigure(answer, parsed, answerLang, found);
     // The nearest entry of another level, introduced as such: it stays alone, with its introduction.
@@ -374,11 +384,40 @@ class PlanKnowledge implements Knowledge {
    * those words name a target the plan sets at another administrative level (then the answer says
    * so, through the usual path).
    */
-  private wholeLevel(candidates: Candidate[], level: string, lang: Lang): KnowledgeAnswer | undefined {
+  private wholeLevel(
+    candidates: Candidate[],
+    parsed: ParsedQuestion,
+    level: string,
+    lang: Lang,
+  ): KnowledgeAnswer | undefined {
     if (candidates.some((c) => c.entry.level === level && c.coverage >= CONFIDENT)) return undefined;
+    // Mostly about things no passage of the plan speaks of ("báo cáo kết quả định kỳ 6 tháng, gửi
+    // trước ngày nào"): the question is about those, not about the level's targets as a whole. (A
+    // word or two around the level, "dành cho", "kỳ vọng", "nông nghiệp", is only its wording.)
+    if (this.mostlyUnknown(parsed, candidates)) return undefined;
     const elsewhere = candidates.find((c) => c.coverage >= CONFIDENT);
     if (elsewhere && ADMINISTRATIVE.has(level) && ADMINISTRATIVE.has(elsewhere.entry.level)) return undefined;
     return this.show(level, lang);
+  }
+
+  /**
+   * Whether most of what the question asks, counted in syllables (four at least), is words the plan
+   * never uses: two syllables it never joins ("kết quả", "định kỳ"), or a syllable none of its
+   * passages has. (A run of the plan's own words, "mở dữ liệu, kết nối", is known though no entry
+   * has the run whole.)
+   */
+  private mostlyUnknown(parsed: ParsedQuestion, candidates: Candidate[]): boolean {
+    let unknown = 0;
+    let total = 0;
+    parsed.units.forEach((u, i) => {
+      total += unitLength(u);
+      const known =
+        u.kind === "words"
+          ? !u.novel && u.tokens.every((t) => this.index.usesSyllable(t))
+          : candidates.some((c) => c.units[i]! > 0);
+      if (!known) unknown += unitLength(u);
+    });
+    return unknown >= 4 && unknown * 2 > total;
   }
 
   /** "Cấp xã có những chỉ tiêu 100% nào", "chỉ tiêu dưới 100%": the targets at that figure, of the levels asked or all. */
@@ -811,6 +850,25 @@ function splitQuestions(text: string): string[] {
   const parts = text.split(/\s+(?:và|va|and)\s+|[,;]\s*(?:còn|con)\s+/iu);
   if (parts.length !== 2) return [text];
   return parts.every((p) => ASKS.test(normalizeVietnamese(p).replace(/[?.!,;:]/g, " "))) ? parts : [text];
+}
+
+/** "chỉ tiêu", "tiêu chí", "targets": what a count of targets counts. */
+const TARGET_NOUNS = [
+  ["chi", "tieu"],
+  ["tieu", "chi"],
+  ["muc", "tieu"],
+  ["targets"],
+  ["criteria"],
+  ["goals"],
+];
+
+/** Whether the question counts targets: a count word right before a word for targets ("bao nhiêu chỉ tiêu"). */
+function countsTargets(tokens: string[], countWords: string[][]): boolean {
+  return tokens.some((_, i) =>
+    countWords.some(
+      (w) => phraseAt(tokens, w, i) && TARGET_NOUNS.some((n) => phraseAt(tokens, n, i + w.length)),
+    ),
+  );
 }
 
 /** The years a text names ("2030", "2016-2020", "12/8/2022"). */

@@ -499,7 +499,10 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   }
   if (lang === "vi") markPlaceNames(tokens, roles, levels, lexicon);
   // "bao nhiêu %", "tỷ lệ … bao nhiêu": a share, which is what the plan's targets are.
-  const asksShare = /%|phần trăm|phan tram|percent|t[ỷỉyi] l[ệe]/iu.test(raw.normalize("NFC"));
+  // "What share / proportion of …" is English for "tỷ lệ" ("share" alone is also "chia sẻ").
+  const asksShare = /%|phần trăm|phan tram|percent|t[ỷỉyi] l[ệe]|\b(what|which) (share|proportion)\b/iu.test(
+    raw.normalize("NFC"),
+  );
   outside ??= outsideByForm(tokens, roles, lexicon, lang, namesDepartment, asksShare);
   const provinceHint =
     tokens.some((t, i) => t === "tinh" && roles[i] === "generic") ||

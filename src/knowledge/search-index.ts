@@ -188,6 +188,11 @@ export class SearchIndex {
     return scores;
   }
 
+  /** Whether the plan's Vietnamese text (a quote, topic or answer) has this folded syllable. */
+  usesSyllable(token: string): boolean {
+    return this.allTokens.has(token);
+  }
+
   /** The same candidates with their coverage read with other weights, re-ranked: no second search. */
   reweighed(question: ParsedQuestion, candidates: Candidate[], weighting: Weighting): Candidate[] {
     const weights = question.units.map((u) => (weighting === "units" ? 1 : syllableWeight(u)));

@@ -231,6 +231,32 @@ describe("a figure asked of a level the plan sets no such target for", () => {
     });
 });
 
+describe("what the plan does not contain, asked beside what it does", () => {
+  // The documents the plan cites are named by number, date and title; a count of their targets is
+  // theirs, not the plan's. A count of the documents themselves is the plan's.
+  const cited = base.entries
+    .filter((e) => e.group === "can-cu")
+    .map((e) => e.topic.vi.replace(/^Căn cứ: /, ""));
+  it("cites documents", () => expect(cited.length).toBeGreaterThanOrEqual(2));
+  for (const doc of cited)
+    for (const q of [`${doc} có tổng cộng bao nhiêu chỉ tiêu?`, `${doc} đặt ra mấy chỉ tiêu?`])
+      it(`declines "${q}"`, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
+  it("answers how many documents the plan rests on", () => {
+    const a = knowledge.ask("Phong trào căn cứ mấy văn bản?", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("48-NQ/TU");
+  });
+  // A level named beside a schedule the plan never gives: not that level's list of targets.
+  for (const level of Object.values(levelNames))
+    it(`declines a reporting schedule asked of ${level}`, () => {
+      const a = knowledge.ask(
+        `Các chỉ tiêu của ${level} được báo cáo kết quả định kỳ hằng quý trước ngày nào?`,
+        "vi",
+      );
+      expect(a.answered, a.text).toBe(false);
+    });
+});
+
 describe("“did you mean” choices", () => {
   it("offer the entries of the level the question names, wherever the plan sets the topic there", () => {
     const lexicon = buildLexicon(base);
