@@ -141,7 +141,11 @@ class PlanKnowledge implements Knowledge {
         ? quoted
         : this.entries.filter((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
       const counts = countsTargets(normalizeVietnamese(question).split(" "), this.lexicon.countWords);
-      if (counts && entries.length && entries.every((e) => e && e.level === "ke-hoach" && e.targets.length === 0))
+      if (
+        counts &&
+        entries.length &&
+        entries.every((e) => e && e.level === "ke-hoach" && e.targets.length === 0)
+      )
         return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
     }
     return answer;
