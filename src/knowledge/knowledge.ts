@@ -147,6 +147,25 @@ class PlanKnowledge implements Knowledge {
         entries.every((e) => e && e.level === "ke-hoach" && e.targets.length === 0)
       )
         return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
+      // "Cấp nào có chỉ tiêu …", "which level …": the answer to which level is the plan's own heading
+      // for the targets quoted ("Đối với cấp huyện (huyện, thành phố)"), named as the plan names it.
+      const folded = normalizeVietnamese(question).split(" ");
+      if (WHICH_LEVEL.some((p) => containsPhrase(folded, p))) {
+        const leads = [
+          ...new Set(
+            entries.flatMap((e) => {
+              const lead = e && this.levelById.get(e.level)?.lead;
+              return lead ? [lead] : [];
+            }),
+          ),
+        ];
+        const answerLang: Lang = parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang;
+        if (leads.length)
+          return {
+            ...answer,
+            text: `${answer.text}\n${this.say(answerLang, "plan_sections", { sections: leads.map((l) => `“${l[answerLang]}”`).join("; ") })}`,
+          };
+      }
     }
     return answer;
   }
@@ -855,6 +874,16 @@ function splitQuestions(text: string): string[] {
   if (parts.length !== 2) return [text];
   return parts.every((p) => ASKS.test(normalizeVietnamese(p).replace(/[?.!,;:]/g, " "))) ? parts : [text];
 }
+
+/** "cấp nào", "which level": a question whose answer is the level(s) a target is set for. */
+const WHICH_LEVEL = [
+  ["cap", "nao"],
+  ["nhung", "cap"],
+  ["which", "level"],
+  ["which", "levels"],
+  ["what", "level"],
+  ["what", "levels"],
+];
 
 /** "chỉ tiêu", "tiêu chí", "targets": what a count of targets counts. */
 const TARGET_NOUNS = [

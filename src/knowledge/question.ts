@@ -6,7 +6,7 @@
  */
 import type { Lang } from "../i18n/locales.js";
 import { containsPhrase, phraseAt, type Lexicon, type Phrase, type Role } from "./lexicon.js";
-import { exactForm, foldDiacritics, hasDiacritics, syllables } from "./normalize.js";
+import { exactForm, foldDiacritics, hasDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
 import { spellingVariants, telexReadings, vniReading } from "./input-method.js";
 import { isNeighbourKeySlip, isSwap, typoBudget, typoDistance, withinOneEdit } from "./typo.js";
 
@@ -499,9 +499,10 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   }
   if (lang === "vi") markPlaceNames(tokens, roles, levels, lexicon);
   // "bao nhiêu %", "tỷ lệ … bao nhiêu": a share, which is what the plan's targets are.
-  // "What share / proportion of …" is English for "tỷ lệ" ("share" alone is also "chia sẻ").
-  const asksShare = /%|phần trăm|phan tram|percent|t[ỷỉyi] l[ệe]|\b(what|which) (share|proportion)\b/iu.test(
-    raw.normalize("NFC"),
+  // Read folded: "phân trăm", "tỉ lệ", "ty le" are the same words typed otherwise. "What share /
+  // proportion of …" is English for "tỷ lệ" ("share" alone is also "chia sẻ").
+  const asksShare = /%|\bphan tram\b|percent|\bt[yi] le\b|\b(what|which) (share|proportion)\b/u.test(
+    normalizeVietnamese(raw.replace(/%/g, " phan tram ")),
   );
   outside ??= outsideByForm(tokens, roles, lexicon, lang, namesDepartment, asksShare);
   const provinceHint =
