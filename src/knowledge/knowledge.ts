@@ -195,7 +195,17 @@ class PlanKnowledge implements Knowledge {
     };
   }
 
-  private askOne(question: string, lang: Lang, unwrapped = unwrap(question, this.lexicon)): KnowledgeAnswer {
+  /**
+   * @param introduced the question alone, when `unwrapped` reads the writer's introduction with it:
+   *   where the writer lives ("Việt kiều sống ở Đức", "nhà khoa học ở Hà Nội") is no question about
+   *   another place.
+   */
+  private askOne(
+    question: string,
+    lang: Lang,
+    unwrapped = unwrap(question, this.lexicon),
+    introduced?: string,
+  ): KnowledgeAnswer {
     // The greeting, self-introduction and thanks around a question are not what it asks.
     const parsed = this.located(parseQuestion(unwrapped.question, this.lexicon));
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
@@ -206,17 +216,26 @@ class PlanKnowledge implements Knowledge {
         s.asks.some((a) => containsPhrase(parsed.tokens, a)),
     );
     if (service) return this.compose.service(service.answer, answerLang);
-    if (parsed.outside) return this.compose.none(answerLang);
+    const placeOfWriter =
+      parsed.outside === "other-place" &&
+      introduced !== undefined &&
+      parseQuestion(introduced, this.lexicon).outside === undefined;
+    if (parsed.outside && !placeOfWriter) return this.compose.none(answerLang);
 
     const kind = questionKind(parsed, this.lexicon);
     // "Tôi là chiến sĩ công an …, phong trào này có áp dụng cho tôi không?": whether the plan concerns
     // the writer is a question about who the writer said they are; the introduction is read with it.
     if (kind.who && unwrapped.aboutWriter && unwrapped.introductions.length)
-      return this.askOne(question, lang, {
-        question: `${unwrapped.introductions.join(" ")} ${unwrapped.question}`,
-        introductions: [],
-        aboutWriter: false,
-      });
+      return this.askOne(
+        question,
+        lang,
+        {
+          question: `${unwrapped.introductions.join(" ")} ${unwrapped.question}`,
+          introductions: [],
+          aboutWriter: false,
+        },
+        unwrapped.question,
+      );
     // "Mình là cán bộ xã, …": a level named only in the introduction says which level's figure to
     // give when the topic is set at several levels; it never turns the question into that level's list.
     let levelHint: string | undefined;
@@ -357,10 +376,16 @@ class PlanKnowledge implements Knowledge {
     if (named.length === 0) return undefined;
     // The passage the question fits besides them: the named kind's own criteria ("Việt kiều": the
     // criteria for overseas Vietnamese), or an aim of the movement ("huy động cả hệ thống chính trị").
-    const best = parsed.units.length
-      ? this.index.candidates(parsed).find((c) => !named.includes(c.entry))
-      : undefined;
-    const extra = best && best.coverage >= CONFIDENT ? [best.entry] : [];
+    const candidates = parsed.units.length ? this.index.candidates(parsed) : [];
+    const best = candidates.find((c) => !named.includes(c.entry));
+    // Or the one passage that names the kind asked about, whatever else the writer said about
+    // themselves ("Việt kiều … muốn góp sức cho quê nhà": the criteria for overseas Vietnamese).
+    const naming = parsed.units.flatMap((u, i) => {
+      if (u.kind !== "synonym") return [];
+      const covering = candidates.filter((c) => c.units[i]! >= 1);
+      return covering.length === 1 && !named.includes(covering[0]!.entry) ? [covering[0]!.entry] : [];
+    });
+    const extra = best && best.coverage >= CONFIDENT ? [best.entry] : naming.slice(0, 1);
     return this.compose.many([...named, ...extra], lang, this.say(lang, "group_title"));
   }
 

@@ -257,6 +257,24 @@ describe("what the plan does not contain, asked beside what it does", () => {
     });
 });
 
+describe("whether the plan concerns the writer, who says who and where they are", () => {
+  // The kind the writer names is answered with its own passage, whatever else they say of
+  // themselves; where they live (abroad, another province) is no question about another place.
+  const cases: [string, string][] = [
+    [
+      "Tôi là Việt kiều ở Canada, người như tôi có thuộc đối tượng được biểu dương không?",
+      "định cư ở nước ngoài",
+    ],
+    ["Em là nhà khoa học ở Hà Nội, em có thuộc đối tượng của phong trào không?", "nhà khoa học"],
+  ];
+  for (const [q, named] of cases)
+    it(q, () => {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered, a.text).toBe(true);
+      expect(a.text).toContain(named);
+    });
+});
+
 describe("“did you mean” choices", () => {
   it("offer the entries of the level the question names, wherever the plan sets the topic there", () => {
     const lexicon = buildLexicon(base);
