@@ -1,8 +1,8 @@
 /**
  * The blind sets of issue 14 (written from the plan alone by people who never read the code),
  * kept as development sets once their first-contact scores were recorded (test/knowledge/SCORES.md).
- * Their thresholds hold the ground gained on them: ≥ 90% (E: its first contact) of in-scope questions answered with every
- * expected fact, and no out-of-scope question answered with confidence.
+ * Their thresholds hold the ground gained on them: the in-scope share each reached, answered with every expected fact,
+ * and no out-of-scope question answered with confidence.
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -11,23 +11,24 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 
-// C, D and E were held out until scored once; they are development sets since (see SCORES.md). The
-// thresholds hold what the fourth pass (plan-word filters, second reading by information) reached.
+// C, D, E and F were held out until scored once; they are development sets since (see SCORES.md).
+// The thresholds hold what the fifth pass reached (F's first contact was 112/132 with five confident
+// out-of-scope answers).
 const minimumInScope: Record<string, number> = {
-  "blind-set-a": 0.98,
-  "blind-set-b": 0.965,
-  "blind-set-c": 0.94,
-  "blind-set-d": 0.965,
-  "blind-set-e": 127 / 135,
-  // F: its first contact (held out until scored once, after the fourth pass).
-  "blind-set-f": 112 / 132,
+  "blind-set-a": 124 / 126,
+  "blind-set-b": 126 / 130,
+  "blind-set-c": 124 / 130,
+  "blind-set-d": 126 / 130,
+  "blind-set-e": 130 / 135,
+  "blind-set-f": 122 / 132,
 };
 /**
- * Out-of-scope questions a set may still see answered with confidence: none, except F at its first
- * contact (five near-misses: a figure the plan gives another level, a reporting schedule, a count
- * in another document). A wrong confident answer is worse than a decline: this only goes down.
+ * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
+ * at first contact, a figure the plan gives only another level, a reporting schedule, a count in
+ * another document, are declined since the fifth pass.) A wrong confident answer is worse than a
+ * decline: this only goes down.
  */
-const maximumConfidentOutOfScope: Record<string, number> = { "blind-set-f": 5 };
+const maximumConfidentOutOfScope: Record<string, number> = {};
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {
     const cases = loadEvalCases(fileURLToPath(new URL(`./${name}.yaml`, import.meta.url)));
