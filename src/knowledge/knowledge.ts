@@ -175,9 +175,10 @@ class PlanKnowledge implements Knowledge {
     // in one sentence, each with its own question word. Asked as one they dilute each other's
     // coverage, or one hides the other; asked one by one each finds its entry. When either part
     // finds nothing, the sentence is asked as a whole.
-    const parts = splitQuestions(unwrap(question, this.lexicon).question);
-    if (parts.length !== 2) return this.askOne(question, lang);
-    const whole = this.askOne(question, lang);
+    const unwrapped = unwrap(question, this.lexicon);
+    const parts = splitQuestions(unwrapped.question);
+    if (parts.length !== 2) return this.askOne(question, lang, unwrapped);
+    const whole = this.askOne(question, lang, unwrapped);
     const first = parseQuestion(parts[0]!, this.lexicon);
     // The second question shares the first one's level when it names none ("… và mức hài lòng bao nhiêu").
     const level = first.levels.length === 1 ? this.levelById.get(first.levels[0]!) : undefined;

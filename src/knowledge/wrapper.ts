@@ -88,13 +88,17 @@ function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
   const context = new Set<number>();
   if (sentences.length < 2) return context;
   const w = lexicon.wrappers;
-  const asks = (s: string) =>
-    /\?\s*$/u.test(s) || w.askRequests.some((p) => containsPhrase(syllables(normalizeVietnamese(s)), p));
-  const first = sentences.findIndex(asks);
+  // Each sentence read once (it is folded once, not once per request phrase).
+  const asking = sentences.map((s) => {
+    if (/\?\s*$/u.test(s)) return true;
+    const tokens = syllables(normalizeVietnamese(s));
+    return w.askRequests.some((p) => containsPhrase(tokens, p));
+  });
+  const first = asking.indexOf(true);
   if (first < 0) return context;
   // "… bao nhiêu %? Mong phản hồi sớm, cảm ơn!": what follows the last question and asks nothing is
   // its closing, not part of it.
-  const last = sentences.length - 1 - [...sentences].reverse().findIndex(asks);
+  const last = asking.lastIndexOf(true);
   for (let i = last + 1; i < sentences.length; i++) context.add(i);
   if (first === 0) return context;
   // "Kế hoạch có ghi nhận những người như tôi không?": a question about the writer needs what the
