@@ -285,13 +285,36 @@ class PlanKnowledge implements Knowledge {
     if (kind.requirements && levels.length === 0) {
       const inSection = (c: Candidate) => c.entry.group === "yeu-cau" && c.entry.level === "ke-hoach";
       // A thing asked that only passages outside the section speak of ("dịch vụ công trực tuyến").
+      // The verb that governs "yêu cầu" ("đáp ứng / bảo đảm yêu cầu gì") is the question's wording.
+      const governs = (u: Unit) =>
+        REQUIREMENT_VERBS.some(
+          (v) =>
+            (u.kind === "words" ? u.tokens : u.means).join(" ") === v.join(" ") &&
+            containsPhrase(parsed.tokens, [...v, "yeu", "cau"]),
+        ) ||
+        (u.kind === "synonym" &&
+          REQUIREMENT_VERBS.some(
+            (v) =>
+              u.original.join(" ") === v.join(" ") && containsPhrase(parsed.tokens, [...v, "yeu", "cau"]),
+          ));
       const elsewhere = parsed.units.some(
-        (_, i) =>
+        (u, i) =>
+          !governs(u) &&
           candidates.some((c) => !inSection(c) && c.units[i]! >= 1) &&
           !candidates.some((c) => inSection(c) && c.units[i]! >= 1),
       );
       if (!elsewhere) return this.group("yeu-cau", answerLang);
     }
+    // "DN công nghệ thông tin thì kế hoạch yêu cầu gì": what the plan requires of a kind of participant
+    // (businesses, individuals) is that kind's criteria, unless the question fits one of them.
+    if (
+      kind.requirements &&
+      levels.length === 1 &&
+      !ADMINISTRATIVE.has(levels[0]!) &&
+      levels[0] !== "ke-hoach" &&
+      !candidates.some((c) => c.entry.level === levels[0] && c.coverage >= CONFIDENT)
+    )
+      return this.show(levels[0]!, answerLang);
     if (kind.compare || levels.length > 1) {
       const compared = this.compareLevels(candidates, parsed, answerLang);
       if (compared) return compared;
@@ -900,6 +923,13 @@ function splitQuestions(text: string): string[] {
   if (parts.length !== 2) return [text];
   return parts.every((p) => ASKS.test(normalizeVietnamese(p).replace(/[?.!,;:]/g, " "))) ? parts : [text];
 }
+
+/** Verbs that govern "yêu cầu" in a question about requirements ("phải đáp ứng yêu cầu gì"). */
+const REQUIREMENT_VERBS = [
+  ["dap", "ung"],
+  ["dam", "bao"],
+  ["bao", "dam"],
+];
 
 /** "cấp nào", "which level": a question whose answer is the level(s) a target is set for. */
 const WHICH_LEVEL = [

@@ -275,6 +275,24 @@ describe("whether the plan concerns the writer, who says who and where they are"
     });
 });
 
+describe("what the plan requires", () => {
+  // Of a kind of participant (businesses, individuals): that kind's criteria, every one of them.
+  for (const level of base.levels.filter((l) => !administrative.includes(l.id) && l.id !== "ke-hoach"))
+    it(`of ${level.name.vi}`, () => {
+      const a = knowledge.ask(`Kế hoạch yêu cầu gì đối với ${level.aliases.vi[0]}?`, "vi");
+      expect(a.answered, a.text).toBe(true);
+      for (const e of base.entries.filter((x) => x.level === level.id)) expect(a.text).toContain(e.quote);
+    });
+  // Of the movement, with the verb that governs "yêu cầu": the requirements section.
+  for (const verb of ["đáp ứng", "bảo đảm", "đảm bảo"])
+    it(`"phong trào phải ${verb} yêu cầu gì"`, () => {
+      const a = knowledge.ask(`phong trào phải ${verb} yêu cầu gì`, "vi");
+      expect(a.answered, a.text).toBe(true);
+      for (const e of base.entries.filter((x) => x.group === "yeu-cau" && x.level === "ke-hoach"))
+        expect(a.text).toContain(e.quote);
+    });
+});
+
 describe("“did you mean” choices", () => {
   it("offer the entries of the level the question names, wherever the plan sets the topic there", () => {
     const lexicon = buildLexicon(base);
