@@ -245,6 +245,9 @@ class PlanKnowledge implements Knowledge {
       if (introduced.length === 1) levelHint = introduced[0];
     }
     const levels = parsed.levels;
+    // "Phong trào nhằm thực hiện những văn bản nào", "which documents does it implement": the
+    // documents the plan rests on, every one of them (their passages give number, date and issuer).
+    if (levels.length === 0 && asksWhichDocument(parsed.tokens)) return this.group("can-cu", answerLang);
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
     if (kind.onlyAfter !== undefined || (kind.list && levels.length >= 2)) {
       const only = this.onlyAt(parsed, kind.onlyAfter, answerLang);
@@ -922,6 +925,49 @@ function splitQuestions(text: string): string[] {
   const parts = text.split(/\s+(?:và|va|and)\s+|[,;]\s*(?:còn|con)\s+/iu);
   if (parts.length !== 2) return [text];
   return parts.every((p) => ASKS.test(normalizeVietnamese(p).replace(/[?.!,;:]/g, " "))) ? parts : [text];
+}
+
+/** Words for a document: the plan's own ("kế hoạch") or those it rests on ("nghị quyết"). */
+const DOCUMENT_NOUNS = [
+  ["van", "ban"],
+  ["nghi", "quyet"],
+  ["ke", "hoach"],
+  ["documents"],
+  ["document"],
+  ["resolution"],
+  ["resolutions"],
+  ["plans"],
+];
+/**
+ * Verbs of carrying a document out ("nhằm / để thực hiện") or resting on it ("căn cứ"). Not "thực
+ * hiện theo kế hoạch nào": the movement is carried out under Plan 154 itself.
+ */
+const IMPLEMENTS = [
+  ["nham", "thuc", "hien"],
+  ["de", "thuc", "hien"],
+  ["can", "cu"],
+  ["dua", "tren"],
+  ["dua", "vao"],
+  ["implement"],
+  ["implements"],
+  ["based", "on"],
+];
+
+/**
+ * Whether the question asks which documents the movement carries out or rests on: a document word
+ * with "nào" after it or "which/what" before it, and a verb of carrying out or resting on. ("Phong
+ * trào thuộc kế hoạch nào" asks the plan's own number, with no such verb.)
+ */
+function asksWhichDocument(tokens: string[]): boolean {
+  const at = (i: number, p: string[]) => phraseAt(tokens, p, i);
+  const which = tokens.some((_, i) =>
+    DOCUMENT_NOUNS.some(
+      (n) =>
+        ((tokens[i - 1] === "which" || tokens[i - 1] === "what") && at(i, n)) ||
+        (at(i, n) && [0, 1, 2, 3].some((k) => tokens[i + n.length + k] === "nao")),
+    ),
+  );
+  return which && IMPLEMENTS.some((v) => containsPhrase(tokens, v));
 }
 
 /** Verbs that govern "yêu cầu" in a question about requirements ("phải đáp ứng yêu cầu gì"). */

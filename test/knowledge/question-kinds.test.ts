@@ -293,6 +293,25 @@ describe("what the plan requires", () => {
     });
 });
 
+describe("which documents the movement carries out", () => {
+  const cited = base.entries.filter((e) => e.group === "can-cu");
+  for (const q of [
+    "Phong trào được phát động để thực hiện những nghị quyết, kế hoạch nào?",
+    "Kế hoạch căn cứ vào văn bản nào?",
+    "Which resolution does the plan implement?",
+  ])
+    it(q, () => {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered, a.text).toBe(true);
+      for (const e of cited) expect(a.text).toContain(e.quote.slice(0, 30));
+    });
+  it("the movement carried out under which plan: Plan 154 itself", () => {
+    const a = knowledge.ask("Phong trào thực hiện theo kế hoạch nào?", "vi");
+    expect(a.text).toContain("154/KH-UBND");
+    expect(a.text).not.toContain("48-NQ/TU");
+  });
+});
+
 describe("“did you mean” choices", () => {
   it("offer the entries of the level the question names, wherever the plan sets the topic there", () => {
     const lexicon = buildLexicon(base);
