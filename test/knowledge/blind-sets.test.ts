@@ -11,7 +11,7 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 
-// C, D, E and F were held out until scored once; they are development sets since (see SCORES.md).
+// C, D, E, F and G were held out until scored once; they are development sets since (see SCORES.md).
 // The thresholds hold what the fifth pass reached (F's first contact was 112/132 with five confident
 // out-of-scope answers).
 const minimumInScope: Record<string, number> = {
@@ -21,6 +21,8 @@ const minimumInScope: Record<string, number> = {
   "blind-set-d": 127 / 130,
   "blind-set-e": 131 / 135,
   "blind-set-f": 126 / 132,
+  // First contact on 2026-11-29 after the fifth pass; not tuned on since.
+  "blind-set-g": 116 / 136,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
@@ -28,7 +30,11 @@ const minimumInScope: Record<string, number> = {
  * another document, are declined since the fifth pass.) A wrong confident answer is worse than a
  * decline: this only goes down.
  */
-const maximumConfidentOutOfScope: Record<string, number> = {};
+const maximumConfidentOutOfScope: Record<string, number> = {
+  // G's first contact: a national day the plan does not name, and villages (answered with the
+  // commune's targets after saying the plan sets none for villages).
+  "blind-set-g": 2,
+};
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {
     const cases = loadEvalCases(fileURLToPath(new URL(`./${name}.yaml`, import.meta.url)));
