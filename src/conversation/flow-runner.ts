@@ -11,7 +11,8 @@ import { errorKind } from "./context.js";
 import { SubmissionRefusedError } from "./extensions.js";
 import type { LoadedFlow, Step } from "./flow-schema.js";
 import { applies, position } from "./flow-position.js";
-import type { Matchable } from "./input.js";
+import { questionForm, treatAsQuestion } from "./step-question.js";
+import { matchChoice, type Matchable } from "./input.js";
 import type { Answer, FlowRun } from "./session.js";
 import {
   DONE,
@@ -21,6 +22,7 @@ import {
   stepChoices,
   stepOptions,
   summarySteps,
+  takesFreeText,
   type StepInput,
   type StepView,
 } from "./step-input.js";
@@ -51,6 +53,13 @@ export interface FlowRunner {
   acceptWarning(turn: Turn, warningId: string): void;
   abandon(turn: Turn): Promise<void>;
 }
+
+/**
+ * A message this soon after one refused as too long, at the same step, is read as the rest of that
+ * message (clients send the parts of a split paste within a second or two; nobody shortens and
+ * re-sends a long text that fast).
+ */
+const SPLIT_PASTE_MS = 5_000;
 
 /** @example k.runner = createFlowRunner(k); await k.runner.start(turn, "nomination") */
 export function createFlowRunner(k: Kit): FlowRunner {
@@ -143,6 +152,19 @@ export function createFlowRunner(k: Kit): FlowRunner {
   }
 
   async function apply(turn: Turn, input: StepInput) {
+    const { run, step } = self.current(turn);
+    const refusedJustNow = run.tooLong?.stepId === step.id && turn.now - run.tooLong.at <= SPLIT_PASTE_MS;
+    run.tooLong = undefined;
+    if (input.kind === "invalid" && input.key === "conversation.invalid.too_long") {
+      run.tooLong = { stepId: step.id, at: turn.now };
+      return invalid(turn, input.key, input.vars);
+    }
+    // The rest of a long paste the platform split: refused with the part before, so nothing is half-saved.
+    if (refusedJustNow && input.kind === "answer" && takesFreeText(step)) {
+      run.tooLong = { stepId: step.id, at: turn.now };
+      const max = "max" in step ? step.max : 0;
+      return invalid(turn, "conversation.invalid.too_long_rest", { max });
+    }
     switch (input.kind) {
       case "back":
         return goBack(turn);
@@ -164,6 +186,37 @@ export function createFlowRunner(k: Kit): FlowRunner {
       case "invalid":
         return invalid(turn, input.key, input.vars);
     }
+  }
+
+  /**
+   * A question typed at the step (see step-question.ts): answered from the plan, then the step is
+   * asked again with nothing stored. The plan is consulted only for text the step could not use or
+   * that reads as a question, so ordinary answers cost nothing.
+   */
+  async function answeredAsQuestion(turn: Turn, step: Step, input: StepInput, text: string) {
+    const form = questionForm(text, k.vocab);
+    // "chỉ tiêu cấp xã là gì?" contains the option "Cấp xã" but does not pick it: a question only
+    // picks an option it names exactly (or by number).
+    const looseOnly =
+      input.kind === "option" &&
+      form !== null &&
+      !matchChoice(text, self.choices(turn), { loose: false }) &&
+      !matchChoice(
+        text,
+        stepOptions(view(turn), self.current(turn).flow, step, self.current(turn).run.answers),
+        {
+          loose: false,
+        },
+      );
+    const read: StepInput = looseOnly ? { kind: "invalid", key: "conversation.invalid.choice" } : input;
+    if (read.kind !== "answer" && read.kind !== "invalid") return false;
+    if (form === null && read.kind === "answer") return false;
+    const aside = await k.knowledge.aside(turn, text);
+    if (!treatAsQuestion({ step, input: read, form, planAnswers: aside.confident })) return false;
+    k.log(turn).info({ stepId: step.id, confident: aside.confident }, "question answered at a flow step");
+    k.say(turn, aside.text);
+    self.prompt(turn, k.t(turn, "conversation.question_in_flow.resume"));
+    return true;
   }
 
   async function submit(turn: Turn) {
@@ -283,7 +336,11 @@ export function createFlowRunner(k: Kit): FlowRunner {
         step.kind === "choice" && step.optionsFile
           ? k.registry.choiceSources.get(step.optionsFile)
           : undefined;
-      if (!source) return apply(turn, parseStepText(view(turn), flow, step, run, text));
+      if (!source) {
+        const input = parseStepText(view(turn), flow, step, run, text);
+        if (await answeredAsQuestion(turn, step, input, text)) return;
+        return apply(turn, input);
+      }
       const live = await source(k.person(turn));
       const input = parseStepText(
         view(turn),
@@ -292,6 +349,7 @@ export function createFlowRunner(k: Kit): FlowRunner {
         run,
         text,
       );
+      if (await answeredAsQuestion(turn, step, input, text)) return;
       if (input.kind === "answer" && input.answer.optionId === null && live.other) {
         const shown = live.other(String(input.answer.value), turn.lang);
         return apply(turn, { kind: "answer", answer: { ...input.answer, value: shown, display: shown } });

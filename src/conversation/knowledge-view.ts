@@ -14,6 +14,12 @@ export interface KnowledgeView {
    * with the menu.
    */
   answer(turn: Turn, question: string, firstContact: boolean): Promise<void>;
+  /**
+   * The plan's answer to a question asked while a flow step waits, as plain text (the step stays
+   * the open question, so no list or "forward?" offer is opened): `confident` when the plan (or a
+   * plugged-in second opinion) answers it, otherwise a short "not in the plan" note.
+   */
+  aside(turn: Turn, question: string): Promise<{ text: string; confident: boolean }>;
   /** The levels to browse (the menu's "Hỏi đáp"). */
   levels(turn: Turn): void;
   /** Opens a choice of a shown list: a level's entries or one entry. */
@@ -69,6 +75,16 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
       }
       if (firstContact) return k.menu.show(turn, k.t(turn, "conversation.welcome"));
       k.questions.ask(turn, answer.text, { kind: "kb-none", question: question.slice(0, 2000) });
+    },
+    async aside(turn, question) {
+      const answer = kb().ask(question, turn.lang);
+      const unsure = !answer.answered && !!answer.choices?.length;
+      if (answer.kind !== "none" && !unsure) return { text: answer.text, confident: true };
+      for (const f of k.registry.fallbacks) {
+        const text = (await f(question, k.person(turn)))?.text;
+        if (text) return { text, confident: true };
+      }
+      return { text: k.t(turn, "conversation.question_in_flow.not_answered"), confident: false };
     },
     levels(turn) {
       list(turn, k.t(turn, "conversation.ask_intro"), kb().levels(turn.lang));

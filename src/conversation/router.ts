@@ -76,7 +76,14 @@ export function createRouter(k: Kit): Router {
       const s = turn.session;
       const v = k.vocab;
 
-      if (!n) return k.menu.show(turn);
+      // Nothing readable (spaces, an emoji): inside a flow the step is asked again, never the menu.
+      if (!n) {
+        if (s.flow && s.pending && s.pending.kind !== "step" && k.questions.isBlocking(turn))
+          return k.questions.remind(turn);
+        if (!s.flow) return k.menu.show(turn);
+        s.pending = { kind: "step" };
+        return k.runner.prompt(turn, k.t(turn, "conversation.empty_text"));
+      }
       if (slash === "/start") {
         // "/start nomination": a deep link from a group ("t.me/<bot>?start=nomination") opens that flow here.
         const arg = text.slice(text.split(/\s+/)[0]!.length).trim();

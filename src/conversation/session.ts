@@ -48,6 +48,12 @@ export const flowRunSchema = z.object({
   /** Set while a field is being edited from the summary: after it, go back to the summary. */
   editing: z.boolean().optional(),
   startedAt: z.number(),
+  /**
+   * When a text was refused as too long at this step: a platform splits a long paste into several
+   * messages (Telegram at 4,096 characters), and the rest arriving just after must not be stored
+   * as the answer on its own (half an achievement).
+   */
+  tooLong: z.object({ stepId: z.string(), at: z.number() }).optional(),
   /** Warnings the user already accepted (e.g. a duplicate nominee), so they are not asked twice. */
   accepted: z.array(z.string()).optional(),
 });
