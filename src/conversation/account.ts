@@ -7,7 +7,7 @@ import { parseCode } from "../db/codes.js";
 import type { Lang } from "../i18n/locales.js";
 import { inGroup, sendToPrivateChat } from "./chat-scope.js";
 import type { Kit, Turn } from "./context.js";
-import { forwardQuestion, requestDeletion } from "./data-requests.js";
+import { forwardQuestion, pendingDeletionSince, requestDeletion } from "./data-requests.js";
 
 export interface AccountActions {
   /** "trạng thái DC-…", or a bare code: its status, with "Rút hồ sơ" when still possible. */
@@ -23,6 +23,15 @@ export interface AccountActions {
   /** Switches (or toggles) the language; a choice the text typed no longer overrides. */
   setLanguage(turn: Turn, to?: Lang): Promise<void>;
 }
+
+/** dd/mm/yyyy in Vietnam's time zone (what the person saw on their phone when they asked). */
+const vnDate = (d: Date) =>
+  new Intl.DateTimeFormat("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  }).format(d);
 
 /** The most submissions "hồ sơ của tôi" lists (the newest). */
 const MINE_LIMIT = 10;
@@ -74,15 +83,27 @@ export function createAccountActions(k: Kit): AccountActions {
       // The list names the person's submissions and their status: not for the group to read.
       if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       const ctx = k.person(turn);
-      const lines = (await Promise.all(k.registry.submissionLists.map((list) => list(ctx))))
-        .flat()
-        .sort((a, b) => b.at.getTime() - a.at.getTime());
-      if (!lines.length) return k.menu.show(turn, k.t(turn, "conversation.mine.none"));
+      const [lists, deletionSince] = await Promise.all([
+        Promise.all(k.registry.submissionLists.map((list) => list(ctx))),
+        pendingDeletionSince(db, turn.session.personId),
+      ]);
+      const lines = lists.flat().sort((a, b) => b.at.getTime() - a.at.getTime());
+      // "My data" must say that the data is about to be erased: a person who asked and then looks
+      // would otherwise think the request was lost (black-box finding).
+      const deletion = deletionSince
+        ? k.t(turn, "conversation.mine.deletion_pending", { date: vnDate(deletionSince) })
+        : undefined;
+      if (!lines.length)
+        return k.menu.show(
+          turn,
+          [k.t(turn, "conversation.mine.none"), deletion].filter(Boolean).join("\n\n"),
+        );
       k.say(
         turn,
         [
           k.t(turn, "conversation.mine.title"),
           ...lines.slice(0, MINE_LIMIT).map((l) => `• ${l.text}`),
+          ...(deletion ? ["", deletion] : []),
           k.t(turn, "conversation.status.how"),
         ].join("\n"),
       );
