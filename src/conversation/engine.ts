@@ -135,13 +135,11 @@ export function createEngine(deps: EngineDeps): Engine {
       s.pending?.kind === "step"
     ) {
       const flow = deps.flows.get(s.flow.flowId);
-      const { n, total } = k.runner.position(turn);
       return k.questions.ask(
         turn,
         k.t(turn, "conversation.resume.question", {
           flow: flow ? k.t(turn, flow.title) : s.flow.flowId,
-          n,
-          total,
+          step: k.runner.stepLabel(turn).toLowerCase(),
         }),
         { kind: "resume" },
       );

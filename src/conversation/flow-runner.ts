@@ -42,7 +42,10 @@ export interface FlowRunner {
   advance(turn: Turn, info?: string): void;
   /** The run, its flow and the step it waits on (only while a flow runs). */
   current(turn: Turn): { run: FlowRun; flow: LoadedFlow; step: Step };
-  position(turn: Turn): { n: number; total: number };
+  /** The step's number, and the flow's total once it can no longer change. */
+  position(turn: Turn): { n: number; total?: number };
+  /** "Bước 3/11", or "Bước 3" while the total still depends on answers to come. */
+  stepLabel(turn: Turn): string;
   edit(turn: Turn, stepId: string): void;
   fieldChoices(turn: Turn, fields: string[]): Matchable[];
   askCancel(turn: Turn): void;
@@ -301,7 +304,7 @@ export function createFlowRunner(k: Kit): FlowRunner {
       const parts = [lead];
       if (short !== undefined) parts.push(short);
       else {
-        parts.push(k.t(turn, "conversation.step", self.position(turn)), k.t(turn, step.prompt));
+        parts.push(self.stepLabel(turn), k.t(turn, step.prompt));
         if (step.kind === "confirm") parts.push(...summary(turn, flow, run));
         else {
           if (step.hint) parts.push(k.t(turn, step.hint));
@@ -351,8 +354,10 @@ export function createFlowRunner(k: Kit): FlowRunner {
       );
       if (await answeredAsQuestion(turn, step, input, text)) return;
       if (input.kind === "answer" && input.answer.optionId === null && live.other) {
-        const shown = live.other(String(input.answer.value), turn.lang);
-        return apply(turn, { kind: "answer", answer: { ...input.answer, value: shown, display: shown } });
+        // The marker ("khác: …") is kept in the value for the reviewer; the person's summary shows
+        // only what they typed.
+        const marked = live.other(String(input.answer.value), turn.lang);
+        return apply(turn, { kind: "answer", answer: { ...input.answer, value: marked } });
       }
       return apply(turn, input);
     },
@@ -383,6 +388,13 @@ export function createFlowRunner(k: Kit): FlowRunner {
     position(turn) {
       const { run, flow } = self.current(turn);
       return position(flow, run);
+    },
+
+    stepLabel(turn) {
+      const { n, total } = self.position(turn);
+      return total === undefined
+        ? k.t(turn, "conversation.step_open", { n })
+        : k.t(turn, "conversation.step", { n, total });
     },
 
     edit(turn, stepId) {

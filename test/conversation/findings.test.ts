@@ -5,7 +5,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../src/channels/types.js";
-import { buildEngine, ChatDriver, engineServices, i18n, knowledge, newPrefix, toSummary } from "./support.js";
+import { createLocalityPlugin } from "../../src/localities/conversation.js";
+import {
+  ACHIEVEMENTS,
+  buildEngine,
+  ChatDriver,
+  engineServices,
+  flows,
+  i18n,
+  knowledge,
+  newPrefix,
+  toSummary,
+} from "./support.js";
 
 const text = ChatDriver.text;
 const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
@@ -58,5 +69,85 @@ describe("what the bot says outside the flows' steps", () => {
     const mine = text(await some.say("ho so cua toi"));
     expect(mine).toContain("Lý Văn Xóa");
     expect(mine).toContain(pending);
+  });
+
+  it("shows a place typed outside the list as typed in the summary, and keeps the “khác:” marker for the reviewer", async () => {
+    const e = engine();
+    e.use(createLocalityPlugin({ db: services.db, i18n }));
+    const chat = new ChatDriver(e);
+    const place = "Bản Khuổi Nhòa Xa Lạ";
+    await chat.say("đề cử");
+    await chat.say("đồng ý");
+    await chat.say("8");
+    await chat.say("Triệu Thị Khác");
+    await chat.say("Hợp tác xã chè");
+    await chat.say(place);
+    await chat.say(ACHIEVEMENTS);
+    await chat.say("bỏ qua");
+    await chat.say("Trần Thị Bình");
+    await chat.say("0912345678");
+    const summary = text(await chat.say("khác: hàng xóm"));
+    const marker = i18n.t("vi", "localities.other", { text: "" }).trim();
+    expect(summary).toContain(`${t("nomination.label.locality")}: ${place}`);
+    expect(summary).not.toContain(`${marker} ${place}`);
+    await chat.say("xác nhận");
+    const row = await services.db.nomination.findFirstOrThrow({
+      where: { nomineeName: "Triệu Thị Khác" },
+      select: { locality: true, localityId: true },
+    });
+    expect(row).toEqual({ locality: `${marker} ${place}`, localityId: null });
+  });
+
+  it("offers a citizen's self-report no “Cấp tỉnh”: the plan sets citizens' targets for districts and communes only", async () => {
+    const flow = flows.get("self-report")!;
+    for (const respondent of flow.options.get("respondent")!) {
+      const chat = new ChatDriver(engine());
+      await chat.say("tự đánh giá");
+      await chat.say("1");
+      const levels = (await chat.press(respondent.id)).at(-1)!.choices!.map((c) => c.label);
+      expect(levels.includes(t("selfreport.level.province")), respondent.id).toBe(
+        respondent.id !== "citizen",
+      );
+      expect(levels, respondent.id).toContain(t("selfreport.level.commune"));
+    }
+    const citizen = new ChatDriver(engine());
+    await citizen.say("tự đánh giá");
+    await citizen.say("1");
+    await citizen.press("citizen");
+    // Typed anyway, it is not taken: the level question comes back.
+    const typed = await citizen.say("cấp tỉnh");
+    expect(typed.at(-1)!.text).toContain(t("selfreport.ask.level"));
+    expect(text(typed)).not.toContain(t("selfreport.ask.locality"));
+  });
+
+  it("asks a nominee's place once, whatever the category (the unit step no longer asks for the village and commune)", () => {
+    // Generated from the flow file and both locales: the steps on each category's path whose
+    // prompt or hint asks for a place.
+    const flow = flows.get("nomination")!;
+    const PLACE = {
+      vi: /xã\/phường|\bthôn\b|tổ dân phố|địa bàn/i,
+      en: /\bvillage|\bcommune|\bplace\b|locality/i,
+    };
+    for (const category of flow.options.get("category")!)
+      for (const lang of ["vi", "en"] as const) {
+        const path = flow.steps.filter(
+          (s) =>
+            !s.when ||
+            (s.when.in ?? []).includes(category.id) ||
+            s.when.notIn?.includes(category.id) === false,
+        );
+        const asking = path.filter((s) =>
+          PLACE[lang].test(
+            [s.prompt, s.hint]
+              .filter(Boolean)
+              .map((k) => i18n.t(lang, k!))
+              .join(" "),
+          ),
+        );
+        expect(
+          asking.map((s) => s.id),
+          `${category.id} (${lang})`,
+        ).toEqual(["locality"]);
+      }
   });
 });

@@ -109,11 +109,12 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
     const citizenSteps = flows
       .get("self-report")!
       .steps.filter((s) => s.when?.step === "respondent" && s.when.in?.includes("citizen")).length;
-    // consent, respondent (citizen), level (commune), locality (a numbered list of the commune's districts), unit (typed), each citizen question, summary (confirm)
+    // consent, respondent (citizen), level (commune: a citizen is offered district and commune only),
+    // locality (a numbered list of the commune's districts), unit (typed), each citizen question, summary (confirm)
     const done = await walk(u, "tự đánh giá", [
       "#1",
       "#2",
-      "#3",
+      "#2",
       "#1",
       "Xã Tân Trào",
       ...Array.from({ length: citizenSteps }, () => "#1"),
