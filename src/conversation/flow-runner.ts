@@ -4,6 +4,7 @@
  * field from the summary, and submitting through the flow's hooks.
  */
 import { randomBytes } from "node:crypto";
+import { capabilitiesOf } from "../channels/capabilities.js";
 import { askPluginQuestion, questionAfterSubmit } from "./plugin-questions.js";
 import { inGroup, sendToPrivateChat } from "./chat-scope.js";
 import type { Kit, Turn } from "./context.js";
@@ -76,13 +77,20 @@ export function createFlowRunner(k: Kit): FlowRunner {
   const invalid = (turn: Turn, key: string, vars?: Record<string, string | number>) =>
     self.prompt(turn, k.t(turn, key, vars));
 
+  /**
+   * The answers to check before sending. With buttons, fields are numbered for "sửa 3". Without
+   * (Zalo), the choices under the summary are the numbered list the person answers with "1", "2",
+   * so the fields get bullets instead and "Sửa thông tin" asks which field by its own list:
+   * one set of numbers on screen, never two (black-box finding).
+   */
   function summary(turn: Turn, flow: LoadedFlow, run: FlowRun): string[] {
     const empty = k.t(turn, "conversation.summary.empty");
+    const numbered = capabilitiesOf(turn.msg.channel).buttons;
     const lines = summarySteps(flow, run.answers).map((s, i) => {
       const a = run.answers[s.id];
-      return `${i + 1}. ${k.t(turn, s.label ?? s.prompt)}: ${!a || a.skipped ? empty : a.display}`;
+      return `${numbered ? `${i + 1}.` : "•"} ${k.t(turn, s.label ?? s.prompt)}: ${!a || a.skipped ? empty : a.display}`;
     });
-    return [lines.join("\n"), k.t(turn, "conversation.summary.how")];
+    return [lines.join("\n"), ...(numbered ? [k.t(turn, "conversation.summary.how")] : [])];
   }
 
   /** The step after the current one; while editing from the summary, the first missing step or the summary. */

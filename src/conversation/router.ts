@@ -4,6 +4,7 @@
  * current flow step, and — for everything else — the plan's knowledge. A command nobody knows
  * gets the list of commands, never a search of the plan.
  */
+import { capabilitiesOf } from "../channels/capabilities.js";
 import { fold } from "../i18n/fold.js";
 import { applyPluginTurn } from "./plugin-questions.js";
 import { inGroup, sendToPrivateChat } from "./chat-scope.js";
@@ -118,9 +119,16 @@ export function createRouter(k: Kit): Router {
       const flowId = v.flowTriggered(n);
       if (flowId) return k.runner.start(turn, flowId);
       if (slash && !SLASH_LISTS.some((l) => v.is(l, fold(slash)))) {
+        // Slash commands are offered only where the platform has them (Telegram); elsewhere the
+        // words that do the same, which every channel understands.
         k.say(
           turn,
-          k.t(turn, "conversation.unknown_command", { command: slash, commands: knownCommands().join(", ") }),
+          capabilitiesOf(turn.msg.channel).slashCommands
+            ? k.t(turn, "conversation.unknown_command", {
+                command: slash,
+                commands: knownCommands().join(", "),
+              })
+            : `${k.t(turn, "conversation.unknown_command_words", { command: slash })} ${k.t(turn, "conversation.help")}`,
         );
         return s.flow && s.pending?.kind === "step" ? k.runner.prompt(turn) : k.menu.show(turn);
       }

@@ -24,7 +24,8 @@ describe("the engine when people do not follow the script", () => {
   const engine = () => buildEngine({ db: services.db, redis: services.redis, prefix: newPrefix() });
 
   it("answers an unknown command with the list of commands, not with a search of the plan", async () => {
-    const chat = new ChatDriver(engine());
+    // On Telegram, the platform with slash commands (elsewhere the words: findings.test.ts).
+    const chat = new ChatDriver(engine(), "telegram");
     await chat.say("xin chào");
     const r = text(await chat.say("/abc"));
     expect(r).toContain("chưa hiểu lệnh /abc");

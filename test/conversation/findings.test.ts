@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CHANNELS } from "../../src/channels/types.js";
+import { capabilitiesOf } from "../../src/channels/capabilities.js";
 import { createLocalityPlugin } from "../../src/localities/conversation.js";
 import {
   ACHIEVEMENTS,
@@ -150,4 +151,16 @@ describe("what the bot says outside the flows' steps", () => {
         ).toEqual(["locality"]);
       }
   });
+
+  for (const channel of CHANNELS)
+    it(`suggests slash commands only where the platform has them, words elsewhere (${channel})`, async () => {
+      const chat = new ChatDriver(engine(), channel);
+      await chat.say("xin chào");
+      const r = text(await chat.say("/abc"));
+      if (capabilitiesOf(channel).slashCommands) expect(r).toContain("/trangthai");
+      else {
+        expect(r).not.toMatch(/\/(trangthai|decu|huy|thongke)/);
+        expect(r).toContain(t("conversation.help"));
+      }
+    });
 });
