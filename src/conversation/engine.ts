@@ -71,11 +71,22 @@ export function createEngine(deps: EngineDeps): Engine {
   }
   for (const p of deps.plugins ?? []) use(p);
 
-  /** A press of an older button: harmless — a list stays browsable, anything else re-shows the current question. */
-  function onStalePress(turn: Turn, token: string, id: string) {
+  /**
+   * A press of an older button. Still meaningful, it is taken: a list stays browsable, and an older
+   * menu's item does what the current menu's does (the menu never changes meaning; refusing it as
+   * "already answered" was wrong — that menu was never answered). Anything else re-shows the
+   * current question, saying the older options are out of date.
+   */
+  async function onStalePress(turn: Turn, token: string, id: string) {
     const browse = turn.session.browse;
     if (browse && k.knowledge.isListToken(turn, token))
       return k.knowledge.open(turn, browse.choices[Number(id)]);
+    const olderMenu = token.split(".")[0] === "menu" && k.menu.choices(turn).some((c) => c.id === id);
+    if (olderMenu && !k.questions.isBlocking(turn)) {
+      // Whatever was open is left for the menu's choice (a flow keeps its step: "Tiếp tục" returns to it).
+      turn.session.pending = turn.session.flow ? { kind: "step" } : undefined;
+      return k.menu.onChoice(turn, id);
+    }
     const stale = k.t(turn, "conversation.stale");
     const current = turn.session.lastReplies?.filter((r) => r.choiceToken === turn.session.token).at(-1);
     // One message: the note above the question still open, with its buttons.

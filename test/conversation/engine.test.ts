@@ -147,7 +147,7 @@ describe("the conversation engine", () => {
     const oldToken = start.at(-1)!.choiceToken!;
     await chat.press("yes", oldToken);
     const stale = await chat.press("yes", oldToken);
-    expect(text(stale)).toContain("đã được trả lời");
+    expect(text(stale)).toContain("đã cũ");
     const current = await chat.press("citizen");
     expect(text(current)).toContain("Bước 3/");
   });

@@ -163,4 +163,31 @@ describe("what the bot says outside the flows' steps", () => {
         expect(r).toContain(t("conversation.help"));
       }
     });
+
+  it("takes a press on an older, never-answered menu like one on the current menu, for every menu item", async () => {
+    const e = engine();
+    const items = (await new ChatDriver(e).say("menu")).at(-1)!.choices!;
+    for (const item of items) {
+      const fresh = new ChatDriver(e);
+      await fresh.say("menu");
+      const expected = text(await fresh.press(item.id));
+
+      const chat = new ChatDriver(e);
+      const oldMenu = (await chat.say("menu")).at(-1)!.choiceToken!;
+      await chat.say("chỉ tiêu cấp xã"); // a newer question (the commune's list) is now open
+      const r = text(await chat.press(item.id, oldMenu));
+      expect(r, item.id).not.toContain(t("conversation.stale"));
+      expect(r, item.id).toBe(expected);
+    }
+  });
+
+  it("says older step options are out of date (not “already answered”) and shows the current question", async () => {
+    const chat = new ChatDriver(engine());
+    const consent = (await chat.say("đề cử")).at(-1)!.choiceToken!;
+    await chat.say("đồng ý");
+    const r = await chat.press("yes", consent);
+    expect(r).toHaveLength(1);
+    expect(r[0]!.text.startsWith(t("conversation.stale"))).toBe(true);
+    expect(r[0]!.text).toContain(t("nomination.ask.category"));
+  });
 });
