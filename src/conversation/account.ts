@@ -20,8 +20,10 @@ export interface AccountActions {
   askDeletion(turn: Turn): void;
   requestDeletion(turn: Turn): Promise<void>;
   forward(turn: Turn, question: string): Promise<void>;
-  /** Switches (or toggles) the language; a choice the text typed no longer overrides. */
-  setLanguage(turn: Turn, to?: Lang): Promise<void>;
+  /** Asks which language (Tiếng Việt / English) instead of toggling blindly. */
+  askLanguage(turn: Turn): void;
+  /** Switches to the language chosen; only unmistakable text in the other language overrides it. */
+  setLanguage(turn: Turn, to: Lang): Promise<void>;
 }
 
 /** dd/mm/yyyy in Vietnam's time zone (what the person saw on their phone when they asked). */
@@ -127,8 +129,11 @@ export function createAccountActions(k: Kit): AccountActions {
       k.deps.pokeOutbox?.();
       k.say(turn, k.t(turn, "conversation.forward.done"));
     },
+    askLanguage(turn) {
+      k.questions.ask(turn, k.t(turn, "conversation.language_question"), { kind: "language" });
+    },
     async setLanguage(turn, to) {
-      turn.lang = to ?? (turn.lang === "vi" ? "en" : "vi");
+      turn.lang = to;
       turn.session.lang = turn.lang;
       turn.session.langChosen = true;
       await db.person.update({ where: { id: turn.session.personId }, data: { language: turn.lang } });

@@ -94,17 +94,19 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   /**
-   * Follows the language typed, unless the person chose one; the person's row follows too
-   * (notifications use it). A step's own words (a Vietnamese name typed by an English speaker)
-   * say nothing about the language the person reads.
+   * Follows the language typed; over a language the person chose, only unmistakable text (see
+   * language.ts). The person's row follows too (notifications use it). A step's own words (a
+   * Vietnamese name typed by an English speaker) say nothing about the language the person reads.
    */
   async function followTypedLanguage(turn: Turn, text: string) {
-    if (turn.session.langChosen) return;
     const step =
       turn.session.flow && turn.session.pending?.kind === "step" ? k.runner.current(turn).step : undefined;
     if (step && (takesFreeText(step) || (step.kind === "choice" && step.free))) return;
-    const lang = languageOfText(text, vocab);
+    const chosen = turn.session.langChosen === true;
+    const lang = languageOfText(text, vocab, { unmistakable: chosen });
     if (!lang || lang === turn.lang) return;
+    // The person now writes the other language: their typing leads again.
+    turn.session.langChosen = undefined;
     turn.lang = turn.session.lang = lang;
     await db.person.update({ where: { id: turn.session.personId }, data: { language: lang } });
   }

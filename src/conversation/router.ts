@@ -97,7 +97,7 @@ export function createRouter(k: Kit): Router {
       if (v.is("cancel", n)) return k.runner.askCancel(turn);
       if (v.is("english", n)) return k.account.setLanguage(turn, "en");
       if (v.is("vietnamese", n)) return k.account.setLanguage(turn, "vi");
-      if (v.is("language", n)) return k.account.setLanguage(turn);
+      if (v.is("language", n)) return k.account.askLanguage(turn);
       if (slash && v.is("ask", fold(slash))) {
         const q = text.slice(slash.length).trim();
         return q ? k.knowledge.answer(turn, q, false) : k.say(turn, k.t(turn, "conversation.ask_how"));

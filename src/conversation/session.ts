@@ -85,6 +85,8 @@ export const pendingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("withdraw-confirm"), code: z.string() }),
   z.object({ kind: z.literal("status"), code: z.string() }),
   z.object({ kind: z.literal("delete-confirm") }),
+  /** "Ngôn ngữ / Language": Tiếng Việt or English, chosen explicitly. */
+  z.object({ kind: z.literal("language") }),
   /** A plugin's own question (PluginQuestion): the answer goes to the plugin named `owner`. */
   z.object({
     kind: z.literal("plugin"),
@@ -100,7 +102,10 @@ export type Pending = z.infer<typeof pendingSchema>;
 export const sessionSchema = z.object({
   v: z.literal(1),
   lang: z.enum(["vi", "en"]),
-  /** Set once the user chose a language (/ngonngu, the menu): then the text typed no longer switches it. */
+  /**
+   * Set once the user chose a language (the menu's "Ngôn ngữ / Language"): then only text that is
+   * unmistakably the other language switches it (see followTypedLanguage), and clears this.
+   */
   langChosen: z.boolean().optional(),
   personId: z.string(),
   flow: flowRunSchema.optional(),

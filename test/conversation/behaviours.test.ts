@@ -34,7 +34,7 @@ describe("the engine when people do not follow the script", () => {
     expect(r).not.toContain(t("conversation.forward.offer"));
   });
 
-  it("replies in the language typed: an English phone asking in Vietnamese gets Vietnamese, until /ngonngu chooses", async () => {
+  it("replies in the language typed: an English phone asking in Vietnamese gets Vietnamese, and back", async () => {
     const chat = new ChatDriver(engine());
     const first = await chat.send(chat.message({ text: "hello", languageHint: "en-US" }));
     expect(text(first)).toContain("Welcome");
@@ -43,12 +43,38 @@ describe("the engine when people do not follow the script", () => {
     expect(vi).not.toMatch(/\bcommune\b/i);
     const en = text(await chat.say("what are the targets for communes?"));
     expect(en).toMatch(/commune/i);
-    // Chosen explicitly: Vietnamese text no longer switches it back.
-    await chat.say("/ngonngu");
-    const menu = text(await chat.say("/ngonngu"));
-    expect(menu).toContain("Switched to English");
-    expect(text(await chat.say("menu"))).toContain("How can I help");
-    expect(text(await chat.say("xin chào"))).toContain("How can I help");
+  });
+
+  it("offers a clear choice of language, keeps it against text that does not tell, and lets typed Vietnamese switch back, with or without diacritics", async () => {
+    // Generated over both ways of asking for the choice (menu item, typed word) and both ways of
+    // writing Vietnamese.
+    for (const ask of ["menu", "ngôn ngữ", "/ngonngu", "ngon ngu"] as const)
+      for (const vietnamese of ["chỉ tiêu cấp xã là gì", "chi tieu cap xa la gi"]) {
+        const where = `${ask} / ${vietnamese}`;
+        const chat = new ChatDriver(engine());
+        await chat.say("xin chào");
+        const question =
+          ask === "menu" ? (await chat.say("menu"), await chat.press("language")) : await chat.say(ask);
+        expect(
+          question.at(-1)!.choices!.map((c) => c.label),
+          where,
+        ).toEqual(["Tiếng Việt", "English"]);
+        expect(text(await chat.press("en")), where).toContain("Switched to English");
+        // Text that does not tell a language keeps the choice.
+        for (const neutral of ["menu", "2", "ok", "DC-2026-000001"])
+          expect(text(await chat.say(neutral)), `${where}: ${neutral}`).not.toMatch(/Quý anh\/chị|Xin lỗi/);
+        const back = text(await chat.say(vietnamese));
+        expect(back, where).toContain("Cấp xã");
+        expect(back, where).not.toMatch(/Commune level/);
+        expect(text(await chat.say("menu")), where).toContain(t("conversation.menu.title"));
+      }
+    // Chosen Vietnamese on an English phone: two English words are not enough to switch, a sentence is.
+    const chat = new ChatDriver(engine());
+    await chat.send(chat.message({ text: "hello", languageHint: "en" }));
+    await chat.say("language");
+    expect(text(await chat.say("tiếng việt"))).toContain(t("conversation.language_set"));
+    expect(text(await chat.say("ok thanks"))).not.toContain("How can I help");
+    expect(text(await chat.say("what are the targets for communes?"))).toMatch(/Commune level/);
   });
 
   it("keeps English for an English speaker who types a Vietnamese name in a flow", async () => {
