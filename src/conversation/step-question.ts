@@ -40,7 +40,8 @@ export function questionForm(text: string, vocab: Vocabulary): "asked" | "worded
  * - A choice, "skip", "back", "done", a field to edit: never (what the step offers wins).
  * - The plan answers it with confidence and it reads as a question: yes, at every step.
  * - The step could not use the text anyway (not one of its choices, not a link): yes when it reads
- *   as a question or the plan answers it — the person then gets something instead of "choose one".
+ *   as a question or the plan answers it — the person then gets something instead of "choose one";
+ *   at a free-text step (too short) only when it reads as a question.
  * - An optional free-text step and a text ending in "?": yes even when the plan cannot answer (an
  *   optional note is almost never a question, and storing one is the finding this guards).
  */
@@ -53,8 +54,11 @@ export function treatAsQuestion(args: {
   const { step, input, form, planAnswers } = args;
   if (input.kind !== "answer" && input.kind !== "invalid") return false;
   if (input.kind === "invalid") {
-    // Too long or too short is about the answer's size, told as such (a long account is no question).
+    // Too long is about the answer's size, told as such (a long account is no question).
     if (input.key === "conversation.invalid.too_long") return false;
+    // Too short at a free-text step is an answer begun ("hướng dẫn dân dùng VNeID" for an
+    // achievement), even when the plan has something on its words: only a question reads as one.
+    if (takesFreeText(step)) return form !== null;
     return form !== null || planAnswers;
   }
   if (form !== null && planAnswers) return true;

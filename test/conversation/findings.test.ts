@@ -190,4 +190,15 @@ describe("what the bot says outside the flows' steps", () => {
     expect(r[0]!.text.startsWith(t("conversation.stale"))).toBe(true);
     expect(r[0]!.text).toContain(t("nomination.ask.category"));
   });
+
+  it("keeps a too-short achievement an answer begun, even when the plan speaks of its words", async () => {
+    const chat = new ChatDriver(engine());
+    await toSummary(chat);
+    expect(text(await chat.say("sửa 5"))).toContain(t("nomination.ask.achievements"));
+    const short = "địa chỉ số cho hộ gia đình";
+    expect(knowledge.ask(short, "vi").kind).not.toBe("none");
+    const r = text(await chat.say(short));
+    expect(r).toContain(t("conversation.invalid.too_short", { min: 30, length: [...short].length }));
+    expect(r).not.toContain(t("conversation.question_in_flow.resume"));
+  });
 });
