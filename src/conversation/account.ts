@@ -7,7 +7,7 @@ import { parseCode } from "../db/codes.js";
 import type { Lang } from "../i18n/locales.js";
 import { inGroup, sendToPrivateChat } from "./chat-scope.js";
 import type { Kit, Turn } from "./context.js";
-import { forwardQuestion, requestDeletion } from "./data-requests.js";
+import { forwardQuestion, pendingDeletionSince, requestDeletion } from "./data-requests.js";
 
 export interface AccountActions {
   /** "trạng thái DC-…", or a bare code: its status, with "Rút hồ sơ" when still possible. */
@@ -20,9 +20,20 @@ export interface AccountActions {
   askDeletion(turn: Turn): void;
   requestDeletion(turn: Turn): Promise<void>;
   forward(turn: Turn, question: string): Promise<void>;
-  /** Switches (or toggles) the language; a choice the text typed no longer overrides. */
-  setLanguage(turn: Turn, to?: Lang): Promise<void>;
+  /** Asks which language (Tiếng Việt / English) instead of toggling blindly. */
+  askLanguage(turn: Turn): void;
+  /** Switches to the language chosen; only unmistakable text in the other language overrides it. */
+  setLanguage(turn: Turn, to: Lang): Promise<void>;
 }
+
+/** dd/mm/yyyy in Vietnam's time zone (what the person saw on their phone when they asked). */
+const vnDate = (d: Date) =>
+  new Intl.DateTimeFormat("vi-VN", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  }).format(d);
 
 /** The most submissions "hồ sơ của tôi" lists (the newest). */
 const MINE_LIMIT = 10;
@@ -74,15 +85,27 @@ export function createAccountActions(k: Kit): AccountActions {
       // The list names the person's submissions and their status: not for the group to read.
       if (inGroup(turn.msg)) return sendToPrivateChat(k, turn);
       const ctx = k.person(turn);
-      const lines = (await Promise.all(k.registry.submissionLists.map((list) => list(ctx))))
-        .flat()
-        .sort((a, b) => b.at.getTime() - a.at.getTime());
-      if (!lines.length) return k.menu.show(turn, k.t(turn, "conversation.mine.none"));
+      const [lists, deletionSince] = await Promise.all([
+        Promise.all(k.registry.submissionLists.map((list) => list(ctx))),
+        pendingDeletionSince(db, turn.session.personId),
+      ]);
+      const lines = lists.flat().sort((a, b) => b.at.getTime() - a.at.getTime());
+      // "My data" must say that the data is about to be erased: a person who asked and then looks
+      // would otherwise think the request was lost (black-box finding).
+      const deletion = deletionSince
+        ? k.t(turn, "conversation.mine.deletion_pending", { date: vnDate(deletionSince) })
+        : undefined;
+      if (!lines.length)
+        return k.menu.show(
+          turn,
+          [k.t(turn, "conversation.mine.none"), deletion].filter(Boolean).join("\n\n"),
+        );
       k.say(
         turn,
         [
           k.t(turn, "conversation.mine.title"),
           ...lines.slice(0, MINE_LIMIT).map((l) => `• ${l.text}`),
+          ...(deletion ? ["", deletion] : []),
           k.t(turn, "conversation.status.how"),
         ].join("\n"),
       );
@@ -106,8 +129,11 @@ export function createAccountActions(k: Kit): AccountActions {
       k.deps.pokeOutbox?.();
       k.say(turn, k.t(turn, "conversation.forward.done"));
     },
+    askLanguage(turn) {
+      k.questions.ask(turn, k.t(turn, "conversation.language_question"), { kind: "language" });
+    },
     async setLanguage(turn, to) {
-      turn.lang = to ?? (turn.lang === "vi" ? "en" : "vi");
+      turn.lang = to;
       turn.session.lang = turn.lang;
       turn.session.langChosen = true;
       await db.person.update({ where: { id: turn.session.personId }, data: { language: turn.lang } });

@@ -22,6 +22,16 @@ export async function requestDeletion(
   });
 }
 
+/** When the person's oldest deletion request still waiting for a reviewer was made, if any. */
+export async function pendingDeletionSince(db: Db, personId: string): Promise<Date | undefined> {
+  const row = await db.deletionRequest.findFirst({
+    where: { personId, status: "requested" },
+    orderBy: { createdAt: "asc" },
+    select: { createdAt: true },
+  });
+  return row?.createdAt;
+}
+
 /** A question the knowledge base could not answer, stored (after the person agreed) for an official. */
 export async function forwardQuestion(
   db: Db,

@@ -71,11 +71,22 @@ export function createEngine(deps: EngineDeps): Engine {
   }
   for (const p of deps.plugins ?? []) use(p);
 
-  /** A press of an older button: harmless — a list stays browsable, anything else re-shows the current question. */
-  function onStalePress(turn: Turn, token: string, id: string) {
+  /**
+   * A press of an older button. Still meaningful, it is taken: a list stays browsable, and an older
+   * menu's item does what the current menu's does (the menu never changes meaning; refusing it as
+   * "already answered" was wrong — that menu was never answered). Anything else re-shows the
+   * current question, saying the older options are out of date.
+   */
+  async function onStalePress(turn: Turn, token: string, id: string) {
     const browse = turn.session.browse;
     if (browse && k.knowledge.isListToken(turn, token))
       return k.knowledge.open(turn, browse.choices[Number(id)]);
+    const olderMenu = token.split(".")[0] === "menu" && k.menu.choices(turn).some((c) => c.id === id);
+    if (olderMenu && !k.questions.isBlocking(turn)) {
+      // Whatever was open is left for the menu's choice (a flow keeps its step: "Tiếp tục" returns to it).
+      turn.session.pending = turn.session.flow ? { kind: "step" } : undefined;
+      return k.menu.onChoice(turn, id);
+    }
     const stale = k.t(turn, "conversation.stale");
     const current = turn.session.lastReplies?.filter((r) => r.choiceToken === turn.session.token).at(-1);
     // One message: the note above the question still open, with its buttons.
@@ -83,17 +94,19 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   /**
-   * Follows the language typed, unless the person chose one; the person's row follows too
-   * (notifications use it). A step's own words (a Vietnamese name typed by an English speaker)
-   * say nothing about the language the person reads.
+   * Follows the language typed; over a language the person chose, only unmistakable text (see
+   * language.ts). The person's row follows too (notifications use it). A step's own words (a
+   * Vietnamese name typed by an English speaker) say nothing about the language the person reads.
    */
   async function followTypedLanguage(turn: Turn, text: string) {
-    if (turn.session.langChosen) return;
     const step =
       turn.session.flow && turn.session.pending?.kind === "step" ? k.runner.current(turn).step : undefined;
     if (step && (takesFreeText(step) || (step.kind === "choice" && step.free))) return;
-    const lang = languageOfText(text, vocab);
+    const chosen = turn.session.langChosen === true;
+    const lang = languageOfText(text, vocab, { unmistakable: chosen });
     if (!lang || lang === turn.lang) return;
+    // The person now writes the other language: their typing leads again.
+    turn.session.langChosen = undefined;
     turn.lang = turn.session.lang = lang;
     await db.person.update({ where: { id: turn.session.personId }, data: { language: lang } });
   }
@@ -135,13 +148,11 @@ export function createEngine(deps: EngineDeps): Engine {
       s.pending?.kind === "step"
     ) {
       const flow = deps.flows.get(s.flow.flowId);
-      const { n, total } = k.runner.position(turn);
       return k.questions.ask(
         turn,
         k.t(turn, "conversation.resume.question", {
           flow: flow ? k.t(turn, flow.title) : s.flow.flowId,
-          n,
-          total,
+          step: k.runner.stepLabel(turn).toLowerCase(),
         }),
         { kind: "resume" },
       );

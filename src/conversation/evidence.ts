@@ -75,9 +75,12 @@ export function createEvidenceIntake(k: Kit): EvidenceIntake {
       if (current?.step.kind !== "media") {
         // A photo with a caption outside the evidence step: the caption is what the person said.
         if (turn.msg.text?.trim()) return k.router.onText(turn, turn.msg.text, false);
-        k.say(turn, k.t(turn, "conversation.media.unexpected"));
-        if (current) k.runner.prompt(turn);
-        return;
+        if (current) {
+          k.say(turn, k.t(turn, "conversation.media.unexpected"));
+          return k.runner.prompt(turn);
+        }
+        // Outside any flow: what photos are for here (evidence of a nomination), with the way in.
+        return k.menu.show(turn, k.t(turn, "conversation.media.outside_flow"));
       }
       const step = current.step;
       if (evidenceItems(current.run.answers[step.id]).length >= step.max)

@@ -1,7 +1,7 @@
 /**
  * Where a run stands in its flow: which steps apply to the answers given so far, which options a
  * step offers, and "Bước n/total" — where total counts only the steps that can still apply, so a
- * citizen is never counted the steps only officials answer.
+ * citizen is never counted the steps only officials answer, and is shown only once it is certain.
  */
 import type { LoadedFlow, LoadedOption, Step } from "./flow-schema.js";
 import type { Answer } from "./session.js";
@@ -26,46 +26,57 @@ export function offeredOptions(flow: LoadedFlow, step: Step, answers: Answers): 
 }
 
 /** The values an unanswered step may take that some later condition tests, or undefined when none does. */
-function branchValues(flow: LoadedFlow, step: Step, from: number): string[] | undefined {
+function branchValues(flow: LoadedFlow, step: Step, from: number, answers: Answers): string[] | undefined {
   if (!flow.steps.slice(from + 1).some((s) => s.when?.step === step.id)) return undefined;
   if (step.kind === "yesno") return ["yes", "no"];
-  if (step.kind === "choice") return (flow.options.get(step.id) ?? []).map((o) => o.id);
+  if (step.kind === "choice") return offeredOptions(flow, step, answers).map((o) => o.id);
   return undefined;
 }
 
 /**
- * How many steps from index `from` on will be asked: exact for answered branches, and for a
- * branch not chosen yet the longest of its paths (so the total never grows later, only shrinks).
+ * How many steps from index `from` on will be asked, and whether that is certain: exact for
+ * answered branches; for a branch not chosen yet, the count is certain only when every choice
+ * leads to as many steps (the nomination's collective/individual paths), else it is the longest.
  */
-export function stepsAhead(flow: LoadedFlow, answers: Answers, from: number): number {
+export function stepsAhead(
+  flow: LoadedFlow,
+  answers: Answers,
+  from: number,
+): { count: number; certain: boolean } {
   let count = 0;
   for (let i = from; i < flow.steps.length; i++) {
     const s = flow.steps[i]!;
     if (!applies(s, answers)) continue;
     count++;
-    const values = answers[s.id] ? undefined : branchValues(flow, s, i);
-    if (values?.length)
-      return (
-        count +
-        Math.max(
-          ...values.map((v) =>
-            stepsAhead(flow, { ...answers, [s.id]: { value: v, optionId: v, display: v } }, i + 1),
-          ),
-        )
+    const values = answers[s.id] ? undefined : branchValues(flow, s, i, answers);
+    if (values?.length) {
+      const paths = values.map((v) =>
+        stepsAhead(flow, { ...answers, [s.id]: { value: v, optionId: v, display: v } }, i + 1),
       );
+      const longest = Math.max(...paths.map((p) => p.count));
+      return {
+        count: count + longest,
+        certain: paths.every((p) => p.certain && p.count === longest),
+      };
+    }
   }
-  return count;
+  return { count, certain: true };
 }
 
-/** "Bước n/total" of the run's current step. */
+/**
+ * "Bước n/total" of the run's current step. `total` is set only when it cannot change any more:
+ * a total that shrank as answers came in (a citizen's self-report went 13 → 12 → 11) read as an
+ * error to testers, so until the remaining path is known only "Bước n" is shown.
+ */
 export function position(
   flow: LoadedFlow,
   run: { stepId: string; answers: Answers },
-): { n: number; total: number } {
+): { n: number; total?: number } {
   const idx = Math.max(
     0,
     flow.steps.findIndex((s) => s.id === run.stepId),
   );
   const before = flow.steps.slice(0, idx).filter((s) => applies(s, run.answers)).length;
-  return { n: before + 1, total: before + stepsAhead(flow, run.answers, idx) };
+  const ahead = stepsAhead(flow, run.answers, idx);
+  return ahead.certain ? { n: before + 1, total: before + ahead.count } : { n: before + 1 };
 }

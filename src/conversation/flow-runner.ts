@@ -4,6 +4,7 @@
  * field from the summary, and submitting through the flow's hooks.
  */
 import { randomBytes } from "node:crypto";
+import { capabilitiesOf } from "../channels/capabilities.js";
 import { askPluginQuestion, questionAfterSubmit } from "./plugin-questions.js";
 import { inGroup, sendToPrivateChat } from "./chat-scope.js";
 import type { Kit, Turn } from "./context.js";
@@ -11,7 +12,8 @@ import { errorKind } from "./context.js";
 import { SubmissionRefusedError } from "./extensions.js";
 import type { LoadedFlow, Step } from "./flow-schema.js";
 import { applies, position } from "./flow-position.js";
-import type { Matchable } from "./input.js";
+import { questionForm, treatAsQuestion } from "./step-question.js";
+import { matchChoice, type Matchable } from "./input.js";
 import type { Answer, FlowRun } from "./session.js";
 import {
   DONE,
@@ -21,6 +23,7 @@ import {
   stepChoices,
   stepOptions,
   summarySteps,
+  takesFreeText,
   type StepInput,
   type StepView,
 } from "./step-input.js";
@@ -40,7 +43,10 @@ export interface FlowRunner {
   advance(turn: Turn, info?: string): void;
   /** The run, its flow and the step it waits on (only while a flow runs). */
   current(turn: Turn): { run: FlowRun; flow: LoadedFlow; step: Step };
-  position(turn: Turn): { n: number; total: number };
+  /** The step's number, and the flow's total once it can no longer change. */
+  position(turn: Turn): { n: number; total?: number };
+  /** "Bước 3/11", or "Bước 3" while the total still depends on answers to come. */
+  stepLabel(turn: Turn): string;
   edit(turn: Turn, stepId: string): void;
   fieldChoices(turn: Turn, fields: string[]): Matchable[];
   askCancel(turn: Turn): void;
@@ -51,6 +57,13 @@ export interface FlowRunner {
   acceptWarning(turn: Turn, warningId: string): void;
   abandon(turn: Turn): Promise<void>;
 }
+
+/**
+ * A message this soon after one refused as too long, at the same step, is read as the rest of that
+ * message (clients send the parts of a split paste within a second or two; nobody shortens and
+ * re-sends a long text that fast).
+ */
+const SPLIT_PASTE_MS = 5_000;
 
 /** @example k.runner = createFlowRunner(k); await k.runner.start(turn, "nomination") */
 export function createFlowRunner(k: Kit): FlowRunner {
@@ -64,13 +77,20 @@ export function createFlowRunner(k: Kit): FlowRunner {
   const invalid = (turn: Turn, key: string, vars?: Record<string, string | number>) =>
     self.prompt(turn, k.t(turn, key, vars));
 
+  /**
+   * The answers to check before sending. With buttons, fields are numbered for "sửa 3". Without
+   * (Zalo), the choices under the summary are the numbered list the person answers with "1", "2",
+   * so the fields get bullets instead and "Sửa thông tin" asks which field by its own list:
+   * one set of numbers on screen, never two (black-box finding).
+   */
   function summary(turn: Turn, flow: LoadedFlow, run: FlowRun): string[] {
     const empty = k.t(turn, "conversation.summary.empty");
+    const numbered = capabilitiesOf(turn.msg.channel).buttons;
     const lines = summarySteps(flow, run.answers).map((s, i) => {
       const a = run.answers[s.id];
-      return `${i + 1}. ${k.t(turn, s.label ?? s.prompt)}: ${!a || a.skipped ? empty : a.display}`;
+      return `${numbered ? `${i + 1}.` : "•"} ${k.t(turn, s.label ?? s.prompt)}: ${!a || a.skipped ? empty : a.display}`;
     });
-    return [lines.join("\n"), k.t(turn, "conversation.summary.how")];
+    return [lines.join("\n"), ...(numbered ? [k.t(turn, "conversation.summary.how")] : [])];
   }
 
   /** The step after the current one; while editing from the summary, the first missing step or the summary. */
@@ -143,6 +163,19 @@ export function createFlowRunner(k: Kit): FlowRunner {
   }
 
   async function apply(turn: Turn, input: StepInput) {
+    const { run, step } = self.current(turn);
+    const refusedJustNow = run.tooLong?.stepId === step.id && turn.now - run.tooLong.at <= SPLIT_PASTE_MS;
+    run.tooLong = undefined;
+    if (input.kind === "invalid" && input.key === "conversation.invalid.too_long") {
+      run.tooLong = { stepId: step.id, at: turn.now };
+      return invalid(turn, input.key, input.vars);
+    }
+    // The rest of a long paste the platform split: refused with the part before, so nothing is half-saved.
+    if (refusedJustNow && input.kind === "answer" && takesFreeText(step)) {
+      run.tooLong = { stepId: step.id, at: turn.now };
+      const max = "max" in step ? step.max : 0;
+      return invalid(turn, "conversation.invalid.too_long_rest", { max });
+    }
     switch (input.kind) {
       case "back":
         return goBack(turn);
@@ -164,6 +197,37 @@ export function createFlowRunner(k: Kit): FlowRunner {
       case "invalid":
         return invalid(turn, input.key, input.vars);
     }
+  }
+
+  /**
+   * A question typed at the step (see step-question.ts): answered from the plan, then the step is
+   * asked again with nothing stored. The plan is consulted only for text the step could not use or
+   * that reads as a question, so ordinary answers cost nothing.
+   */
+  async function answeredAsQuestion(turn: Turn, step: Step, input: StepInput, text: string) {
+    const form = questionForm(text, k.vocab);
+    // "chỉ tiêu cấp xã là gì?" contains the option "Cấp xã" but does not pick it: a question only
+    // picks an option it names exactly (or by number).
+    const looseOnly =
+      input.kind === "option" &&
+      form !== null &&
+      !matchChoice(text, self.choices(turn), { loose: false }) &&
+      !matchChoice(
+        text,
+        stepOptions(view(turn), self.current(turn).flow, step, self.current(turn).run.answers),
+        {
+          loose: false,
+        },
+      );
+    const read: StepInput = looseOnly ? { kind: "invalid", key: "conversation.invalid.choice" } : input;
+    if (read.kind !== "answer" && read.kind !== "invalid") return false;
+    if (form === null && read.kind === "answer") return false;
+    const aside = await k.knowledge.aside(turn, text);
+    if (!treatAsQuestion({ step, input: read, form, planAnswers: aside.confident })) return false;
+    k.log(turn).info({ stepId: step.id, confident: aside.confident }, "question answered at a flow step");
+    k.say(turn, aside.text);
+    self.prompt(turn, k.t(turn, "conversation.question_in_flow.resume"));
+    return true;
   }
 
   async function submit(turn: Turn) {
@@ -248,7 +312,7 @@ export function createFlowRunner(k: Kit): FlowRunner {
       const parts = [lead];
       if (short !== undefined) parts.push(short);
       else {
-        parts.push(k.t(turn, "conversation.step", self.position(turn)), k.t(turn, step.prompt));
+        parts.push(self.stepLabel(turn), k.t(turn, step.prompt));
         if (step.kind === "confirm") parts.push(...summary(turn, flow, run));
         else {
           if (step.hint) parts.push(k.t(turn, step.hint));
@@ -283,7 +347,11 @@ export function createFlowRunner(k: Kit): FlowRunner {
         step.kind === "choice" && step.optionsFile
           ? k.registry.choiceSources.get(step.optionsFile)
           : undefined;
-      if (!source) return apply(turn, parseStepText(view(turn), flow, step, run, text));
+      if (!source) {
+        const input = parseStepText(view(turn), flow, step, run, text);
+        if (await answeredAsQuestion(turn, step, input, text)) return;
+        return apply(turn, input);
+      }
       const live = await source(k.person(turn));
       const input = parseStepText(
         view(turn),
@@ -292,9 +360,12 @@ export function createFlowRunner(k: Kit): FlowRunner {
         run,
         text,
       );
+      if (await answeredAsQuestion(turn, step, input, text)) return;
       if (input.kind === "answer" && input.answer.optionId === null && live.other) {
-        const shown = live.other(String(input.answer.value), turn.lang);
-        return apply(turn, { kind: "answer", answer: { ...input.answer, value: shown, display: shown } });
+        // The marker ("khác: …") is kept in the value for the reviewer; the person's summary shows
+        // only what they typed.
+        const marked = live.other(String(input.answer.value), turn.lang);
+        return apply(turn, { kind: "answer", answer: { ...input.answer, value: marked } });
       }
       return apply(turn, input);
     },
@@ -325,6 +396,13 @@ export function createFlowRunner(k: Kit): FlowRunner {
     position(turn) {
       const { run, flow } = self.current(turn);
       return position(flow, run);
+    },
+
+    stepLabel(turn) {
+      const { n, total } = self.position(turn);
+      return total === undefined
+        ? k.t(turn, "conversation.step_open", { n })
+        : k.t(turn, "conversation.step", { n, total });
     },
 
     edit(turn, stepId) {

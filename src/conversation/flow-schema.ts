@@ -33,7 +33,12 @@ export const conditionSchema = z
 export type Condition = z.infer<typeof conditionSchema>;
 
 export const optionSchema = z
-  .object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), label: localeKey })
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+    label: localeKey,
+    /** With the step's `optionsFor`: the answers of that step this option is offered for. */
+    for: z.array(z.string()).optional(),
+  })
   .strict();
 
 const base = {
@@ -68,7 +73,7 @@ export const stepSchema = z.discriminatedUnion("kind", [
         .string()
         .regex(/^[A-Za-z0-9_\/-]+\.ya?ml$/)
         .optional(),
-      /** With optionsFile: offer only the rows whose `for` lists the answer of this earlier step (e.g. the level). */
+      /** Offer only the options (or optionsFile rows) whose `for` lists the answer of this earlier step (e.g. the level). */
       optionsFor: id.optional(),
       /** Accept a typed answer that matches no option (kept as typed; id null). */
       free: z.boolean().default(false),

@@ -112,7 +112,7 @@ export function loadFlowFile(path: string, opts: LoadFlowsOptions): LoadedFlow {
         for (const o of step.options) needKey(step.id, o.label);
         options.set(
           step.id,
-          step.options.map((o) => ({ id: o.id, label: o.label })),
+          step.options.map((o) => ({ id: o.id, label: o.label, ...(o.for ? { for: o.for } : {}) })),
         );
       } else {
         const dataPath = join(path, "..", step.optionsFile!);
@@ -132,12 +132,8 @@ export function loadFlowFile(path: string, opts: LoadFlowsOptions): LoadedFlow {
       }
       if (step.optionsFor) {
         const by = seen.get(step.optionsFor);
-        if (!by || by.kind !== "choice" || !step.optionsFile)
-          throw new FlowError(
-            file,
-            step.id,
-            `optionsFor must name an earlier choice step and go with optionsFile`,
-          );
+        if (!by || by.kind !== "choice")
+          throw new FlowError(file, step.id, `optionsFor must name an earlier choice step`);
         const ids = new Set((options.get(by.id) ?? []).map((o) => o.id));
         const bad = (options.get(step.id) ?? []).flatMap((r) => r.for ?? []).find((v) => !ids.has(v));
         if (bad) throw new FlowError(file, step.id, `option "for" value ${bad} is not an option of ${by.id}`);

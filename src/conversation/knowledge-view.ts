@@ -4,6 +4,7 @@
  * usable after one of its items was read (its buttons keep working, and every entry offers the
  * way back to the list), so reading a second item never means asking again.
  */
+import { capabilitiesOf } from "../channels/capabilities.js";
 import type { AnswerChoice, Knowledge } from "../knowledge/index.js";
 import type { Kit, Turn } from "./context.js";
 
@@ -14,6 +15,12 @@ export interface KnowledgeView {
    * with the menu.
    */
   answer(turn: Turn, question: string, firstContact: boolean): Promise<void>;
+  /**
+   * The plan's answer to a question asked while a flow step waits, as plain text (the step stays
+   * the open question, so no list or "forward?" offer is opened): `confident` when the plan (or a
+   * plugged-in second opinion) answers it, otherwise a short "not in the plan" note.
+   */
+  aside(turn: Turn, question: string): Promise<{ text: string; confident: boolean }>;
   /** The levels to browse (the menu's "Hỏi đáp"). */
   levels(turn: Turn): void;
   /** Opens a choice of a shown list: a level's entries or one entry. */
@@ -28,8 +35,22 @@ export interface KnowledgeView {
 export function createKnowledgeView(k: Kit): KnowledgeView {
   const kb = (): Knowledge => k.deps.knowledge;
 
+  /**
+   * Without buttons (Zalo) the choices already arrive as a numbered list, one line per item: the
+   * answer's own numbered lines of the same items are left out, so a level's targets are sent once
+   * (they came twice, ~1,900 + 1,400 characters; black-box finding). The plan's wording of each
+   * item is one number away.
+   */
+  function forChannel(turn: Turn, text: string, choices: AnswerChoice[]): string {
+    if (capabilitiesOf(turn.msg.channel).buttons || !choices.length) return text;
+    const lines = text.split("\n");
+    const numbered = (l: string) => /^\d+\. /.test(l);
+    if (lines.filter(numbered).length !== choices.length) return text;
+    return lines.filter((l) => !numbered(l)).join("\n");
+  }
+
   function list(turn: Turn, text: string, choices: AnswerChoice[]) {
-    k.questions.ask(turn, text, { kind: "knowledge", choices });
+    k.questions.ask(turn, forChannel(turn, text, choices), { kind: "knowledge", choices });
     turn.session.browse = { token: turn.session.token!, text, choices };
   }
 
@@ -59,7 +80,7 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
       }
       if (unsure) {
         // None of the offered items may be what was asked, so forwarding is offered too.
-        k.questions.ask(turn, answer.text, {
+        k.questions.ask(turn, forChannel(turn, answer.text, answer.choices!), {
           kind: "knowledge",
           choices: answer.choices!,
           question: question.slice(0, 2000),
@@ -69,6 +90,16 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
       }
       if (firstContact) return k.menu.show(turn, k.t(turn, "conversation.welcome"));
       k.questions.ask(turn, answer.text, { kind: "kb-none", question: question.slice(0, 2000) });
+    },
+    async aside(turn, question) {
+      const answer = kb().ask(question, turn.lang);
+      const unsure = !answer.answered && !!answer.choices?.length;
+      if (answer.kind !== "none" && !unsure) return { text: answer.text, confident: true };
+      for (const f of k.registry.fallbacks) {
+        const text = (await f(question, k.person(turn)))?.text;
+        if (text) return { text, confident: true };
+      }
+      return { text: k.t(turn, "conversation.question_in_flow.not_answered"), confident: false };
     },
     levels(turn) {
       list(turn, k.t(turn, "conversation.ask_intro"), kb().levels(turn.lang));

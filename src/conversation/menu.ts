@@ -72,7 +72,7 @@ export function createMenu(k: Kit): Menu {
       if (id === "ask") return k.knowledge.levels(turn);
       if (id === "status") return k.say(turn, k.t(turn, "conversation.status.how"));
       if (id === "mine") return k.account.mine(turn);
-      if (id === "language") return k.account.setLanguage(turn);
+      if (id === "language") return k.account.askLanguage(turn);
       if (id.startsWith(FLOW)) return k.runner.start(turn, id.slice(FLOW.length));
       if (id.startsWith(COMMAND)) return k.router.runCommand(turn, id.slice(COMMAND.length), "");
       return self.show(turn);

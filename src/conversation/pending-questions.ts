@@ -200,6 +200,15 @@ export const PENDING_KINDS: { [K in Pending["kind"]]: PendingKind<Of<K>> } = {
       id === "yes" ? k.account.requestDeletion(turn) : k.say(turn, k.t(turn, "conversation.deletion.kept")),
     blocking: false,
   },
+  language: {
+    // Each language named in itself, so whoever reads either finds theirs.
+    choices: (k) => [
+      { id: "vi", label: "Tiếng Việt", aliases: k.vocab.words("vietnamese") },
+      { id: "en", label: "English", aliases: k.vocab.words("english") },
+    ],
+    onChoice: (k, turn, _p, id) => k.account.setLanguage(turn, id === "en" ? "en" : "vi"),
+    blocking: false,
+  },
   plugin: {
     choices: (_k, _turn, p) => p.choices,
     async onChoice(k, turn, p, id) {

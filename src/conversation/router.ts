@@ -4,6 +4,7 @@
  * current flow step, and — for everything else — the plan's knowledge. A command nobody knows
  * gets the list of commands, never a search of the plan.
  */
+import { capabilitiesOf } from "../channels/capabilities.js";
 import { fold } from "../i18n/fold.js";
 import { applyPluginTurn } from "./plugin-questions.js";
 import { inGroup, sendToPrivateChat } from "./chat-scope.js";
@@ -76,7 +77,14 @@ export function createRouter(k: Kit): Router {
       const s = turn.session;
       const v = k.vocab;
 
-      if (!n) return k.menu.show(turn);
+      // Nothing readable (spaces, an emoji): inside a flow the step is asked again, never the menu.
+      if (!n) {
+        if (s.flow && s.pending && s.pending.kind !== "step" && k.questions.isBlocking(turn))
+          return k.questions.remind(turn);
+        if (!s.flow) return k.menu.show(turn);
+        s.pending = { kind: "step" };
+        return k.runner.prompt(turn, k.t(turn, "conversation.empty_text"));
+      }
       if (slash === "/start") {
         // "/start nomination": a deep link from a group ("t.me/<bot>?start=nomination") opens that flow here.
         const arg = text.slice(text.split(/\s+/)[0]!.length).trim();
@@ -89,7 +97,7 @@ export function createRouter(k: Kit): Router {
       if (v.is("cancel", n)) return k.runner.askCancel(turn);
       if (v.is("english", n)) return k.account.setLanguage(turn, "en");
       if (v.is("vietnamese", n)) return k.account.setLanguage(turn, "vi");
-      if (v.is("language", n)) return k.account.setLanguage(turn);
+      if (v.is("language", n)) return k.account.askLanguage(turn);
       if (slash && v.is("ask", fold(slash))) {
         const q = text.slice(slash.length).trim();
         return q ? k.knowledge.answer(turn, q, false) : k.say(turn, k.t(turn, "conversation.ask_how"));
@@ -111,9 +119,16 @@ export function createRouter(k: Kit): Router {
       const flowId = v.flowTriggered(n);
       if (flowId) return k.runner.start(turn, flowId);
       if (slash && !SLASH_LISTS.some((l) => v.is(l, fold(slash)))) {
+        // Slash commands are offered only where the platform has them (Telegram); elsewhere the
+        // words that do the same, which every channel understands.
         k.say(
           turn,
-          k.t(turn, "conversation.unknown_command", { command: slash, commands: knownCommands().join(", ") }),
+          capabilitiesOf(turn.msg.channel).slashCommands
+            ? k.t(turn, "conversation.unknown_command", {
+                command: slash,
+                commands: knownCommands().join(", "),
+              })
+            : `${k.t(turn, "conversation.unknown_command_words", { command: slash })} ${k.t(turn, "conversation.help")}`,
         );
         return s.flow && s.pending?.kind === "step" ? k.runner.prompt(turn) : k.menu.show(turn);
       }

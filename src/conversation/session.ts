@@ -48,6 +48,12 @@ export const flowRunSchema = z.object({
   /** Set while a field is being edited from the summary: after it, go back to the summary. */
   editing: z.boolean().optional(),
   startedAt: z.number(),
+  /**
+   * When a text was refused as too long at this step: a platform splits a long paste into several
+   * messages (Telegram at 4,096 characters), and the rest arriving just after must not be stored
+   * as the answer on its own (half an achievement).
+   */
+  tooLong: z.object({ stepId: z.string(), at: z.number() }).optional(),
   /** Warnings the user already accepted (e.g. a duplicate nominee), so they are not asked twice. */
   accepted: z.array(z.string()).optional(),
 });
@@ -79,6 +85,8 @@ export const pendingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("withdraw-confirm"), code: z.string() }),
   z.object({ kind: z.literal("status"), code: z.string() }),
   z.object({ kind: z.literal("delete-confirm") }),
+  /** "Ngôn ngữ / Language": Tiếng Việt or English, chosen explicitly. */
+  z.object({ kind: z.literal("language") }),
   /** A plugin's own question (PluginQuestion): the answer goes to the plugin named `owner`. */
   z.object({
     kind: z.literal("plugin"),
@@ -94,7 +102,10 @@ export type Pending = z.infer<typeof pendingSchema>;
 export const sessionSchema = z.object({
   v: z.literal(1),
   lang: z.enum(["vi", "en"]),
-  /** Set once the user chose a language (/ngonngu, the menu): then the text typed no longer switches it. */
+  /**
+   * Set once the user chose a language (the menu's "Ngôn ngữ / Language"): then only text that is
+   * unmistakably the other language switches it (see followTypedLanguage), and clears this.
+   */
   langChosen: z.boolean().optional(),
   personId: z.string(),
   flow: flowRunSchema.optional(),

@@ -32,7 +32,8 @@ export type WordList =
   | "restart"
   | "stop"
   | "forward"
-  | "list";
+  | "list"
+  | "question";
 
 /** Lists whose words, typed on their own, are commands (not answers). */
 const COMMAND_LISTS: readonly WordList[] = [
@@ -112,6 +113,12 @@ export class Vocabulary {
     )
       return true;
     return [...this.extra].some((k) => this.entry(k).folded.has(folded));
+  }
+
+  /** Whether already folded text contains one of the list's words as whole words ("… la gi" contains "la gi"). */
+  contains(list: WordList, folded: string): boolean {
+    const padded = ` ${folded} `;
+    return [...this.entry(`conversation.words.${list}`).folded].some((w) => w && padded.includes(` ${w} `));
   }
 
   /** How many marker words of each language (`conversation.words.markers`) folded text contains. */

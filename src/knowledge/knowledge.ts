@@ -3,6 +3,7 @@
  * precisely, or say honestly that the plan does not say — never a guess dressed as an answer.
  */
 import { join, resolve } from "node:path";
+import { fold } from "../i18n/fold.js";
 import type { Lang, Translator } from "../i18n/locales.js";
 import { AnswerComposer, type AnswerChoice, type KnowledgeAnswer } from "./answer.js";
 import { loadKnowledgeBase, type KnowledgeEntry } from "./knowledge-base.js";
@@ -118,6 +119,24 @@ class PlanKnowledge implements Knowledge {
   }
 
   ask(question: string, lang: Lang): KnowledgeAnswer {
+    const answer = this.askYears(question, lang);
+    const note = answer.kind === "none" ? undefined : this.belowNote(question, lang);
+    return note ? { ...answer, text: `${note}\n\n${answer.text}` } : answer;
+  }
+
+  /** The note of a level whose units below it (`below.names`) the question names, if any. */
+  private belowNote(question: string, lang: Lang): string | undefined {
+    let q = ` ${fold(question)} `;
+    for (const level of this.levelList) {
+      if (!level.below) continue;
+      const { names, except, note } = level.below;
+      for (const e of [...except.vi, ...except.en]) q = q.replaceAll(` ${fold(e)} `, " ");
+      if ([...names.vi, ...names.en].some((n) => q.includes(` ${fold(n)} `))) return note[lang];
+    }
+    return undefined;
+  }
+
+  private askYears(question: string, lang: Lang): KnowledgeAnswer {
     const answer = this.askParts(question, lang);
     // "Chỉ tiêu đến năm 2030 …", "giai đoạn 2016-2020": a year the question names is a period it asks
     // about. The plan sets its targets to one year only; an answer that does not itself speak of the

@@ -71,6 +71,19 @@ export const levelSchema = z.object({
   lead: bilingual.optional(),
   aliases: bilingualList,
   category: nominationCategorySchema.optional(),
+  /**
+   * Units below this level that the plan sets no targets for (thôn, bản, tổ dân phố under the
+   * commune): a question naming one is answered with this level's targets after `note`, so nobody
+   * reads the commune's figures as their village's. `except` lists phrases that contain a word of
+   * `names` but mean something else ("nông thôn", rural).
+   */
+  below: z
+    .object({
+      names: bilingualList,
+      except: bilingualList.default({ vi: [], en: [] }),
+      note: bilingual,
+    })
+    .optional(),
 });
 
 export const knowledgeFileSchema = z.object({

@@ -110,7 +110,8 @@ export function createNominationPlugin(deps: NominationPluginDeps): Conversation
             category,
             nomineeName: String(required(a, NOMINATION_STEPS.nomineeName).value),
             nomineeUnit: unit ? String(unit.value) : "",
-            locality: locality.display,
+            // A name matching no listed place keeps its "khác: …" marker (in the value) for the reviewer.
+            locality: locality.optionId === null ? String(locality.value) : locality.display,
             localityId: locality.optionId ?? null,
             achievements: String(required(a, NOMINATION_STEPS.achievements).value),
             nominatorName: String(required(a, NOMINATION_STEPS.nominatorName).value),

@@ -62,7 +62,8 @@ export function createSelfReportPlugin(deps: SelfReportPluginDeps): Conversation
         const when = a[`${ind.id}_when`];
         if (when && !when.skipped && typeof when.value === "string") answers[`${ind.id}_when`] = when.value;
       }
-      if (locality) answers.locality = locality.display;
+      // A name matching no listed place keeps its "khác: …" marker (in the value) for the reviewer.
+      if (locality) answers.locality = locality.optionId === null ? String(locality.value) : locality.display;
       const res = await submitSelfReport(ctx.db, indicators, {
         personId: ctx.personId,
         idempotencyKey: ctx.idempotencyKey,

@@ -24,7 +24,8 @@ describe("the engine when people do not follow the script", () => {
   const engine = () => buildEngine({ db: services.db, redis: services.redis, prefix: newPrefix() });
 
   it("answers an unknown command with the list of commands, not with a search of the plan", async () => {
-    const chat = new ChatDriver(engine());
+    // On Telegram, the platform with slash commands (elsewhere the words: findings.test.ts).
+    const chat = new ChatDriver(engine(), "telegram");
     await chat.say("xin chào");
     const r = text(await chat.say("/abc"));
     expect(r).toContain("chưa hiểu lệnh /abc");
@@ -33,7 +34,7 @@ describe("the engine when people do not follow the script", () => {
     expect(r).not.toContain(t("conversation.forward.offer"));
   });
 
-  it("replies in the language typed: an English phone asking in Vietnamese gets Vietnamese, until /ngonngu chooses", async () => {
+  it("replies in the language typed: an English phone asking in Vietnamese gets Vietnamese, and back", async () => {
     const chat = new ChatDriver(engine());
     const first = await chat.send(chat.message({ text: "hello", languageHint: "en-US" }));
     expect(text(first)).toContain("Welcome");
@@ -42,12 +43,38 @@ describe("the engine when people do not follow the script", () => {
     expect(vi).not.toMatch(/\bcommune\b/i);
     const en = text(await chat.say("what are the targets for communes?"));
     expect(en).toMatch(/commune/i);
-    // Chosen explicitly: Vietnamese text no longer switches it back.
-    await chat.say("/ngonngu");
-    const menu = text(await chat.say("/ngonngu"));
-    expect(menu).toContain("Switched to English");
-    expect(text(await chat.say("menu"))).toContain("How can I help");
-    expect(text(await chat.say("xin chào"))).toContain("How can I help");
+  });
+
+  it("offers a clear choice of language, keeps it against text that does not tell, and lets typed Vietnamese switch back, with or without diacritics", async () => {
+    // Generated over both ways of asking for the choice (menu item, typed word) and both ways of
+    // writing Vietnamese.
+    for (const ask of ["menu", "ngôn ngữ", "/ngonngu", "ngon ngu"] as const)
+      for (const vietnamese of ["chỉ tiêu cấp xã là gì", "chi tieu cap xa la gi"]) {
+        const where = `${ask} / ${vietnamese}`;
+        const chat = new ChatDriver(engine());
+        await chat.say("xin chào");
+        const question =
+          ask === "menu" ? (await chat.say("menu"), await chat.press("language")) : await chat.say(ask);
+        expect(
+          question.at(-1)!.choices!.map((c) => c.label),
+          where,
+        ).toEqual(["Tiếng Việt", "English"]);
+        expect(text(await chat.press("en")), where).toContain("Switched to English");
+        // Text that does not tell a language keeps the choice.
+        for (const neutral of ["menu", "2", "ok", "DC-2026-000001"])
+          expect(text(await chat.say(neutral)), `${where}: ${neutral}`).not.toMatch(/Quý anh\/chị|Xin lỗi/);
+        const back = text(await chat.say(vietnamese));
+        expect(back, where).toContain("Cấp xã");
+        expect(back, where).not.toMatch(/Commune level/);
+        expect(text(await chat.say("menu")), where).toContain(t("conversation.menu.title"));
+      }
+    // Chosen Vietnamese on an English phone: two English words are not enough to switch, a sentence is.
+    const chat = new ChatDriver(engine());
+    await chat.send(chat.message({ text: "hello", languageHint: "en" }));
+    await chat.say("language");
+    expect(text(await chat.say("tiếng việt"))).toContain(t("conversation.language_set"));
+    expect(text(await chat.say("ok thanks"))).not.toContain("How can I help");
+    expect(text(await chat.say("what are the targets for communes?"))).toMatch(/Commune level/);
   });
 
   it("keeps English for an English speaker who types a Vietnamese name in a flow", async () => {
@@ -164,7 +191,7 @@ describe("the engine when people do not follow the script", () => {
         where,
       ).toEqual(choices.map((c) => c.label));
       expect(text(again), where).not.toContain(t("knowledge.not_in_plan").slice(0, 40));
-      if (!/(Bước|Step) \d+\//.test(text(shown))) {
+      if (!/(Bước|Step) \d+/.test(text(shown))) {
         // In the language of the conversation (a path through "Ngôn ngữ" switched it).
         const said = (["vi", "en"] as const).map((l) =>
           i18n.t(l, "conversation.choice_out_of_range", { n, max: choices.length }),
@@ -195,42 +222,53 @@ describe("the engine when people do not follow the script", () => {
     expect(again.at(-1)!.choices).toEqual(entries);
   });
 
-  it("counts the self-report's steps for the respondent: a citizen's total only shrinks, and ends at n = total", async () => {
-    for (const [respondent, n] of [
-      ["citizen", "2"],
-      ["business", "3"],
-      ["official", "1"],
-    ] as const) {
-      const chat = new ChatDriver(engine());
-      const seen: Array<[number, number]> = [];
-      const record = (r: string) => {
-        const m = /Bước (\d+)\/(\d+)/.exec(r);
-        if (m) seen.push([Number(m[1]), Number(m[2])]);
-        return r;
-      };
-      record(text(await chat.say("tự đánh giá")));
-      record(text(await chat.say("1")));
-      record(text(await chat.say(n)));
-      let last = await chat.say("3"); // commune level
-      record(text(last));
-      const total = stepsFor("self-report", {
-        respondent,
-        level: "commune",
-        basic_skills: "not_yet",
-        data_skills: "not_yet",
-      });
-      for (let i = 0; i < 20 && !text(last).includes(t("selfreport.summary")); i++) {
-        // The last option of every question ("not yet"), typed text where there is none.
-        const options = last.at(-1)!.choices ?? [];
-        last = await chat.say(options.length ? String(options.length) : "Ủy ban nhân dân xã Tân Trào");
-        record(text(last));
-      }
-      expect(seen.at(-1), respondent).toEqual([total, total]);
-      for (let i = 1; i < seen.length; i++) {
-        expect(seen[i]![0], `${respondent} step numbers go up by one`).toBe(seen[i - 1]![0] + 1);
-        expect(seen[i]![1], `${respondent} totals never grow`).toBeLessThanOrEqual(seen[i - 1]![1]);
-      }
-    }
+  it("counts the self-report's steps for every respondent and level: a total, once shown, never changes, and ends at n = total", async () => {
+    // Generated over the flow's own options: every respondent × every level, the last option of
+    // every later question (the shortest path) and the first (the longest).
+    const flow = flows.get("self-report")!;
+    const respondents = flow.options.get("respondent")!.map((o) => o.id);
+    const levelsOf = (respondent: string) =>
+      flow.options
+        .get("level")!
+        .filter((o) => !o.for || o.for.includes(respondent))
+        .map((o) => o.id);
+    for (const [ri, respondent] of respondents.entries())
+      for (const [li, level] of levelsOf(respondent).entries())
+        for (const pick of ["last", "first"] as const) {
+          const where = `${respondent}/${level}/${pick}`;
+          const chat = new ChatDriver(engine());
+          const seen: Array<[number, number | undefined]> = [];
+          const record = (r: string) => {
+            const m = /Bước (\d+)(?:\/(\d+))?/.exec(r);
+            if (m) seen.push([Number(m[1]), m[2] === undefined ? undefined : Number(m[2])]);
+            return r;
+          };
+          record(text(await chat.say("tự đánh giá")));
+          record(text(await chat.say("1")));
+          record(text(await chat.say(String(ri + 1))));
+          let last = await chat.say(String(li + 1));
+          record(text(last));
+          const answers: Record<string, string> = { respondent, level };
+          for (let i = 0; i < 25 && !text(last).includes(t("selfreport.summary")); i++) {
+            const options = last.at(-1)!.choices?.filter((c) => !c.id.startsWith("_")) ?? [];
+            const all = last.at(-1)!.choices ?? [];
+            if (options.length) {
+              const chosen = pick === "last" ? options.at(-1)! : options[0]!;
+              const step = flow.steps.find((s) =>
+                text(last).includes(t(s.prompt).split("\n")[0]!.slice(0, 40)),
+              );
+              if (step) answers[step.id] = chosen.id;
+              last = await chat.say(String(all.indexOf(chosen) + 1));
+            } else last = await chat.say("Ủy ban nhân dân xã Tân Trào");
+            record(text(last));
+          }
+          const total = stepsFor("self-report", answers);
+          expect(seen.at(-1), where).toEqual([total, total]);
+          for (let i = 1; i < seen.length; i++)
+            expect(seen[i]![0], `${where}: step numbers go up by one`).toBe(seen[i - 1]![0] + 1);
+          for (const [, shown] of seen)
+            if (shown !== undefined) expect(shown, `${where}: a total shown is the final one`).toBe(total);
+        }
   });
 
   it("offers a commune or district unit only the places of its level (no “Cấp tỉnh”, no “Ngoài tỉnh”)", async () => {
@@ -240,7 +278,7 @@ describe("the engine when people do not follow the script", () => {
       const chat = new ChatDriver(engine());
       await chat.say("tự đánh giá");
       await chat.say("1");
-      await chat.say("2");
+      await chat.say("1"); // an official: every level is offered
       const r = await chat.say(String(i + 1));
       if (level === "province") {
         expect(text(r), level).toContain(t("selfreport.ask.unit"));

@@ -90,7 +90,7 @@ describe("a citizen nominates through the web chat", () => {
     expect(afterFirst.at(-1)!.text).toContain("Bước 2/");
     await user.press(consent.choiceToken!, "yes");
     const stale = await user.next(1);
-    expect(stale[0]!.text).toContain("đã được trả lời");
+    expect(stale[0]!.text).toContain("đã cũ");
   });
 
   it("two messages of one chat sent together are both applied, in order", async () => {

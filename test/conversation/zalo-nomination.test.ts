@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSystem, type TestSystem } from "../support/system.js";
 import { FakeZalo, numberedOptions, ZaloUser } from "../support/fake-zalo.js";
-import { flows, stepsFor } from "./support.js";
+import { flows, i18n, knowledge, stepsFor } from "./support.js";
 
 /**
  * Walks a flow on Zalo answering with a number wherever the bot shows a numbered list (`#n`
@@ -109,11 +109,12 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
     const citizenSteps = flows
       .get("self-report")!
       .steps.filter((s) => s.when?.step === "respondent" && s.when.in?.includes("citizen")).length;
-    // consent, respondent (citizen), level (commune), locality (a numbered list of the commune's districts), unit (typed), each citizen question, summary (confirm)
+    // consent, respondent (citizen), level (commune: a citizen is offered district and commune only),
+    // locality (a numbered list of the commune's districts), unit (typed), each citizen question, summary (confirm)
     const done = await walk(u, "tự đánh giá", [
       "#1",
       "#2",
-      "#3",
+      "#2",
       "#1",
       "Xã Tân Trào",
       ...Array.from({ length: citizenSteps }, () => "#1"),
@@ -125,5 +126,69 @@ describe("a full nomination on Zalo (no buttons: numbers and words typed)", () =
       level: "commune",
       localityId: "tq-city",
     });
+  });
+
+  /** Every number at the start of a line, in order: on Zalo each may appear once per message. */
+  const lineNumbers = (m: string) => [...m.matchAll(/^(\d+)\. /gm)].map((x) => Number(x[1]));
+
+  it("sends each level's targets once, as the numbered list itself, within one message", async () => {
+    // Generated over the plan's levels: each opened from the menu's "Hỏi đáp" list.
+    for (const [i, level] of knowledge.levels("vi").entries()) {
+      const u = new ZaloUser(t.url, fake, SECRET);
+      const menu = (await u.say("menu")).join("\n");
+      const ask = numberedOptions(menu).find((o) => o.label === i18n.t("vi", "conversation.menu.ask"))!;
+      await u.say(String(ask.n));
+      const messages = await u.say(String(i + 1));
+      const entries = knowledge.entriesOf(level.id, "vi");
+      const where = `${level.label}: ${messages.join("\n").slice(0, 200)}`;
+      expect(messages, where).toHaveLength(1);
+      expect(lineNumbers(messages[0]!), where).toEqual(entries.map((_, i) => i + 1));
+      for (const e of entries) expect(messages[0], where).toContain(e.label);
+    }
+  });
+
+  it("shows the summary with one set of numbers (the choices), and “2” still leads to a field to edit", async () => {
+    const u = new ZaloUser(t.url, fake, SECRET);
+    const summary = await walk(u, "đề cử", [
+      "#1",
+      "#3",
+      "UBND xã Minh Thanh",
+      "#1",
+      "Sơn Dương",
+      "Số hóa toàn bộ hồ sơ một cửa của xã, 95% thủ tục được nộp trực tuyến trong năm 2024.",
+      "#1",
+      "Hà Thị Tóm",
+      "0977 111 333",
+      "#2",
+    ]);
+    expect(summary).toContain(i18n.t("vi", "nomination.summary"));
+    expect(summary).toContain("• ");
+    expect(lineNumbers(summary)).toEqual([1, 2, 3]);
+    const which = (await u.say("2")).join("\n");
+    expect(which).toContain(i18n.t("vi", "conversation.summary.which"));
+    expect(numberedOptions(which).length).toBeGreaterThan(3);
+  });
+
+  it("never suggests a slash command on Zalo: the self-report's confirmation and an unknown command name words", async () => {
+    const u = new ZaloUser(t.url, fake, SECRET);
+    const citizenSteps = flows
+      .get("self-report")!
+      .steps.filter((s) => s.when?.step === "respondent" && s.when.in?.includes("citizen")).length;
+    const done = await walk(u, "tự đánh giá", [
+      "#1",
+      "#2",
+      "#2",
+      "#1",
+      "Xã Tân Trào",
+      ...Array.from({ length: citizenSteps }, () => "#1"),
+      "#1",
+    ]);
+    const code = /TD-\d{4}-\d{6}/.exec(done)![0];
+    expect(done).not.toMatch(/\/[a-z]{3,}/);
+    expect(done).toContain(`trạng thái ${code}`);
+    const unknown = (await new ZaloUser(t.url, fake, SECRET).say("/abc")).join("\n");
+    expect(unknown).toContain(i18n.t("vi", "conversation.unknown_command_words", { command: "/abc" }));
+    expect(unknown).not.toMatch(/\/(trangthai|decu|huy|thongke)/);
+    expect((await u.say(`trạng thái ${code}`, 2_500)).join("\n")).toContain(code);
   });
 });

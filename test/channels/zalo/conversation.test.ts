@@ -103,4 +103,27 @@ describe("the same conversation on Zalo, without buttons", () => {
     expect(refusal.join("\n")).not.toContain("2/5");
     expect(await t.system.db.attachment.count()).toBe(before + 1);
   });
+
+  it("answers a question typed at an optional note and asks the note again; an emoji re-asks it too", async () => {
+    const u = user();
+    for (const a of ["tự đánh giá", "1", "1", "3", "Yên Sơn", "UBND xã Tân Trào"]) await u.say(a);
+    expect((await u.say("1")).join("\n")).toContain(i18n.t("vi", "selfreport.ask.when").slice(0, 30));
+    const asked = (await u.say("chỉ tiêu cấp xã là gì?", 1_500)).join("\n");
+    expect(asked).toContain("Cấp xã —");
+    expect(asked).toContain(i18n.t("vi", "conversation.question_in_flow.resume"));
+    expect(asked).toContain(i18n.t("vi", "selfreport.ask.when").slice(0, 30));
+    const emoji = (await u.say("🙂")).join("\n");
+    expect(emoji).toContain(i18n.t("vi", "conversation.empty_text"));
+    expect(emoji).toContain(i18n.t("vi", "selfreport.ask.when").slice(0, 30));
+    // The question was not stored: the note is still unanswered when skipped.
+    const next = (await u.say("bỏ qua")).join("\n");
+    expect(next).toContain(i18n.t("vi", "selfreport.ask.data_skills").slice(0, 30));
+  });
+
+  it("tells a photo sent outside any flow what photos are for", async () => {
+    const u = user();
+    await u.say("xin chào");
+    const r = (await u.sendPhoto(`${fake.url}/media/photo.jpg`)).join("\n");
+    expect(r).toContain(i18n.t("vi", "conversation.media.outside_flow"));
+  });
 });
