@@ -37,8 +37,8 @@ export interface ChildServer {
   cpuSeconds(): number;
   /** Worker child processes it forked (npm start, role all), by pid. */
   children: number[];
-  /** Its broadcast child (npm start, role all), which sends announcements at a lower CPU priority. */
-  broadcaster?: number;
+  /** Its broadcast children (npm start, role all), which send announcements at a lower CPU priority. */
+  broadcasters: number[];
   stop(): Promise<void>;
 }
 
@@ -86,11 +86,12 @@ export async function startMain(args: string[], env: Record<string, string> = {}
     },
   );
   const children: number[] = [];
-  let broadcaster: number | undefined;
+  const broadcasters: number[] = [];
   // Role all forks WORKERS children (auto: cores − 1, at least 1) and one broadcast child; the
   // split roles fork none.
   const role = args[args.indexOf("--role") + 1] ?? "all";
   const setting = env.WORKERS ?? "auto";
+  const expectedBroadcasters = Number(env.BROADCAST_CHILDREN ?? 2);
   const expectedChildren =
     args.includes("--role") && role !== "all"
       ? 0
@@ -119,7 +120,7 @@ export async function startMain(args: string[], env: Record<string, string> = {}
         };
         if (log.level >= 50) process.stderr.write(`${l}\n`);
         if (log.msg === "worker process ready" && log.childPid) {
-          if (log.kind === "broadcast") broadcaster = log.childPid;
+          if (log.kind === "broadcast") broadcasters.push(log.childPid);
           else children.push(log.childPid);
         }
         // Worker children log "worker ready" with their own (health) URL: only this process's line counts.
@@ -131,7 +132,11 @@ export async function startMain(args: string[], env: Record<string, string> = {}
         )
           ready = log.url;
       }
-      if (ready && children.length >= expectedChildren && (expectedChildren === 0 || broadcaster)) {
+      if (
+        ready &&
+        children.length >= expectedChildren &&
+        broadcasters.length >= (expectedChildren === 0 ? 0 : expectedBroadcasters)
+      ) {
         clearTimeout(timer);
         // Keep draining stdout so the process never blocks on a full pipe.
         proc.stdout!.removeAllListeners("data").resume();
@@ -146,15 +151,10 @@ export async function startMain(args: string[], env: Record<string, string> = {}
     proc,
     extra: [],
     children,
-    get broadcaster() {
-      return broadcaster;
-    },
+    broadcasters,
     rssMb: () => rssMbOf(proc.pid),
     cpuSeconds: () =>
-      [proc.pid!, ...children, ...(broadcaster ? [broadcaster] : [])].reduce(
-        (n, pid) => n + (cpuSecondsOf(pid) || 0),
-        0,
-      ),
+      [proc.pid!, ...children, ...broadcasters].reduce((n, pid) => n + (cpuSecondsOf(pid) || 0), 0),
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once("exit", r));
@@ -204,6 +204,7 @@ export async function startChild(
     proc,
     extra,
     children: [],
+    broadcasters: [],
     rssMb: () => rssMbOf(proc.pid),
     cpuSeconds: () => cpuSecondsOf(proc.pid),
     async stop() {

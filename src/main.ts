@@ -3,7 +3,7 @@
  * with a readable list of problems), starts the system for the chosen role and shuts it down
  * exactly once on SIGINT/SIGTERM. Role `all` with WORKERS ≠ 0 serves HTTP here and runs the
  * workers in child processes (this same file, `--role worker`, see src/system/worker-pool.ts),
- * plus one `--role broadcast` child at a lower CPU priority that sends announcements.
+ * plus BROADCAST_CHILDREN `--role broadcast` children at a lower CPU priority that send announcements.
  */
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     process: !supervised
       ? ownConfig.role
       : config.role === "broadcast"
-        ? "broadcast"
+        ? `broadcast-${workerIndex}`
         : `worker-${workerIndex}`,
   });
   let system: System;
@@ -112,29 +112,33 @@ async function main(): Promise<void> {
       CDS_REAP_PIDS: system.embeddedPids.join(","),
     };
     const entry = fileURLToPath(import.meta.url);
+    const broadcasters = config.broadcastChildren;
     pools.push(
       new WorkerPool({
         size: workers,
         entry,
         args: ["--role", "worker"],
-        // Announcements go out from the broadcast child below, not beside the conversations.
-        env: { ...childEnv, WORKERS_SEND_ANNOUNCEMENTS: "false" },
+        // Announcements go out from the broadcast children below, not beside the conversations.
+        env: broadcasters > 0 ? { ...childEnv, WORKERS_SEND_ANNOUNCEMENTS: "false" } : childEnv,
         nice: config.workerNice,
         logger,
       }),
-      // One broadcaster at a lower CPU priority: a running announcement takes only the CPU the
-      // conversations leave (see BROADCAST_NICE). Its slot numbers follow the workers'.
-      new WorkerPool({
-        size: 1,
-        firstIndex: workers + 1,
-        kind: "broadcast",
-        entry,
-        args: ["--role", "broadcast"],
-        env: childEnv,
-        nice: config.broadcastNice,
-        logger,
-      }),
     );
+    // Broadcasters at a lower CPU priority: a running announcement takes only the CPU the
+    // conversations leave (see BROADCAST_NICE). Their slot numbers follow the workers'.
+    if (broadcasters > 0)
+      pools.push(
+        new WorkerPool({
+          size: broadcasters,
+          firstIndex: workers + 1,
+          kind: "broadcast",
+          entry,
+          args: ["--role", "broadcast"],
+          env: childEnv,
+          nice: config.broadcastNice,
+          logger,
+        }),
+      );
     for (const pool of pools) system.metrics.addSource(() => pool.collectMetrics());
     await Promise.all(pools.map((pool) => pool.start()));
   }

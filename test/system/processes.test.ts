@@ -1,7 +1,7 @@
 /**
  * The process model of `npm start` (role all): the compiled entry point serves HTTP and forks
- * WORKERS child processes that do the work, plus one broadcast child at a lower CPU priority that
- * sends announcements; a crashed child comes back (with growing delays when it keeps crashing);
+ * WORKERS child processes that do the work, plus two broadcast children at a lower CPU priority that
+ * send announcements; a crashed child comes back (with growing delays when it keeps crashing);
  * SIGTERM stops every child exactly once; and a SIGKILLed parent leaves no child behind. The real dist/main.js runs against the test database and Redis.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -113,8 +113,8 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
     const [ready] = await s.waitFor((l) => l.msg.startsWith("ready:"));
     const parentPid = ready!.pid;
     const children = (await s.waitFor(isReady("worker"), 2)).map((l) => l.childPid!);
-    const [broadcaster] = (await s.waitFor(isReady("broadcast"))).map((l) => l.childPid!);
-    expect(new Set([...children, broadcaster]).size).toBe(3);
+    const broadcasters = (await s.waitFor(isReady("broadcast"), 2)).map((l) => l.childPid!);
+    expect(new Set([...children, ...broadcasters]).size).toBe(4);
     expect(children).not.toContain(parentPid);
     const url = ready!.url!;
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
@@ -129,7 +129,7 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
     expect([victim, ...children]).not.toContain(replacement);
     expect((await new WebchatUser(url).ask("chỉ tiêu cấp xã", 0)).length).toBeGreaterThan(0);
 
-    const live = [children[1]!, replacement, broadcaster!];
+    const live = [children[1]!, replacement, ...broadcasters];
     const exited = new Promise<number | null>((r) => s.proc.once("exit", (code) => r(code)));
     s.proc.kill("SIGTERM");
     expect(await exited).toBe(0);
@@ -138,14 +138,14 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       expect(s.logs.filter((l) => l.pid === pid && l.msg === "shutting down")).toHaveLength(1);
     }
     expect(s.logs.filter((l) => l.pid === parentPid && l.msg === "shutting down")).toHaveLength(1);
-    // No restart once the shutdown began: two workers, their replacement and the broadcaster.
-    expect(s.logs.filter((l) => l.msg === "worker process started")).toHaveLength(4);
+    // No restart once the shutdown began: two workers, their replacement and the two broadcasters.
+    expect(s.logs.filter((l) => l.msg === "worker process started")).toHaveLength(5);
   });
 
   it("leaves no worker behind when npm start is killed with SIGKILL", async () => {
     const s = start("2");
     await s.waitFor((l) => l.msg.startsWith("ready:"));
-    const children = (await s.waitFor((l) => l.msg === "worker process ready", 3)).map((l) => l.childPid!);
+    const children = (await s.waitFor((l) => l.msg === "worker process ready", 4)).map((l) => l.childPid!);
     s.proc.kill("SIGKILL");
     const deadline = Date.now() + 20_000;
     while (children.some(alive) && Date.now() < deadline) await sleep(100);
@@ -159,7 +159,7 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
 
   it("leaves no worker behind when npm start is killed while its workers are still starting", async () => {
     const s = start("2");
-    const starting = (await s.waitFor((l) => l.msg === "worker process started", 3)).map((l) => l.childPid!);
+    const starting = (await s.waitFor((l) => l.msg === "worker process started", 4)).map((l) => l.childPid!);
     s.proc.kill("SIGKILL");
     const deadline = Date.now() + 20_000;
     while (starting.some(alive) && Date.now() < deadline) await sleep(100);
@@ -195,7 +195,7 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
     }
   });
 
-  it("sends announcements from its niced broadcast child, once per recipient even when that child is SIGKILLed", async () => {
+  it("sends announcements from its niced broadcast children, once per recipient even when one is SIGKILLed", async () => {
     const tg = await new FakeTelegram().start();
     try {
       const s = start("1", {
@@ -207,10 +207,11 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       });
       await s.waitFor((l) => l.msg.startsWith("ready:"));
       const [worker] = (await s.waitFor(isReady("worker"))).map((l) => l.childPid!);
-      const [broadcaster] = (await s.waitFor(isReady("broadcast"))).map((l) => l.childPid!);
-      // Conversations keep the parent's priority; the broadcaster yields the CPU to them.
+      const broadcasters = (await s.waitFor(isReady("broadcast"), 2)).map((l) => l.childPid!);
+      // Conversations keep the parent's priority; the broadcasters yield the CPU to them.
       expect(getPriority(worker!)).toBe(getPriority());
-      expect(getPriority(broadcaster!)).toBe(Math.min(19, getPriority() + 5));
+      for (const pid of broadcasters) expect(getPriority(pid)).toBe(Math.min(19, getPriority() + 5));
+      const broadcaster = broadcasters[0];
 
       const chats = await seedSubscribers(database.db, {
         channel: "telegram",
@@ -227,8 +228,8 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       const deadline = Date.now() + 30_000;
       while (sends().length < 60 && Date.now() < deadline) await sleep(20);
       process.kill(broadcaster!, "SIGKILL");
-      const [, again] = await s.waitFor(isReady("broadcast"), 2, 30_000);
-      expect(again!.childPid).not.toBe(broadcaster);
+      const again = (await s.waitFor(isReady("broadcast"), 3, 30_000)).at(-1)!;
+      expect(broadcasters).not.toContain(again.childPid);
 
       let progress = await announcementProgress(database.db, id);
       const until = Date.now() + 60_000;
@@ -245,6 +246,45 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       const missing = chats.filter((c) => !perChat.has(c));
       expect(missing.length).toBeLessThanOrEqual(progress!.uncertain);
       expect(progress!.sent + progress!.uncertain).toBe(400);
+    } finally {
+      await tg.stop();
+    }
+  });
+
+  it("with BROADCAST_CHILDREN=0 sends announcements from its worker children", async () => {
+    const tg = await new FakeTelegram().start();
+    try {
+      const s = start("1", {
+        TELEGRAM_BOT_TOKEN: tg.token,
+        TELEGRAM_WEBHOOK_SECRET: "process-secret-1",
+        TELEGRAM_API_ROOT: tg.url,
+        BROADCAST_CHILDREN: "0",
+      });
+      await s.waitFor((l) => l.msg.startsWith("ready:"));
+      await s.waitFor(isReady("worker"));
+      const chats = await seedSubscribers(database.db, {
+        channel: "telegram",
+        count: 20,
+        chatBase: 7_200_000,
+      });
+      const { id } = await createAnnouncement(
+        database.db,
+        { text: "#zero Tin phong trào", topics: ["movement"], channels: ["telegram"] },
+        "test",
+      );
+      let progress = await announcementProgress(database.db, id);
+      const until = Date.now() + 30_000;
+      while (progress?.status !== "done" && Date.now() < until) {
+        await sleep(200);
+        progress = await announcementProgress(database.db, id);
+      }
+      // (Earlier tests' subscribers in this database get it too.)
+      expect(progress?.status).toBe("done");
+      const got = tg.calls
+        .filter((c) => c.method === "sendMessage" && String(c.body.text).includes("#zero"))
+        .map((c) => String(c.body.chat_id));
+      for (const chat of chats) expect(got.filter((c) => c === chat)).toHaveLength(1);
+      expect(s.logs.filter((l) => l.kind === "broadcast")).toEqual([]);
     } finally {
       await tg.stop();
     }
