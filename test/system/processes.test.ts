@@ -95,6 +95,17 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
   };
   const isReady = (kind: LogLine["kind"]) => (l: LogLine) =>
     l.msg === "worker process ready" && l.kind === kind;
+  /** Waits for an announcement to finish and returns its progress. */
+  const sentInFull = async (id: string, timeoutMs: number) => {
+    let progress = await announcementProgress(database.db, id);
+    const until = Date.now() + timeoutMs;
+    while (progress?.status !== "done" && Date.now() < until) {
+      await sleep(200);
+      progress = await announcementProgress(database.db, id);
+    }
+    expect(progress?.status).toBe("done");
+    return progress!;
+  };
   beforeAll(async () => {
     database = await createTestDatabase();
     // Build dist/ once here (as `npm start` would), so no test's clock includes the compiler.
@@ -231,21 +242,15 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       const again = (await s.waitFor(isReady("broadcast"), 3, 30_000)).at(-1)!;
       expect(broadcasters).not.toContain(again.childPid);
 
-      let progress = await announcementProgress(database.db, id);
-      const until = Date.now() + 60_000;
-      while (progress?.status !== "done" && Date.now() < until) {
-        await sleep(200);
-        progress = await announcementProgress(database.db, id);
-      }
-      expect(progress?.status).toBe("done");
+      const progress = await sentInFull(id, 60_000);
       const perChat = new Map<string, number>();
       for (const c of sends())
         perChat.set(String(c.body.chat_id), (perChat.get(String(c.body.chat_id)) ?? 0) + 1);
       // Never twice; a chat missing is one whose send was in flight at the kill, reported uncertain.
       expect([...perChat.values()].filter((n) => n > 1)).toEqual([]);
       const missing = chats.filter((c) => !perChat.has(c));
-      expect(missing.length).toBeLessThanOrEqual(progress!.uncertain);
-      expect(progress!.sent + progress!.uncertain).toBe(400);
+      expect(missing.length).toBeLessThanOrEqual(progress.uncertain);
+      expect(progress.sent + progress.uncertain).toBe(400);
     } finally {
       await tg.stop();
     }
@@ -272,14 +277,8 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
         { text: "#zero Tin phong trào", topics: ["movement"], channels: ["telegram"] },
         "test",
       );
-      let progress = await announcementProgress(database.db, id);
-      const until = Date.now() + 30_000;
-      while (progress?.status !== "done" && Date.now() < until) {
-        await sleep(200);
-        progress = await announcementProgress(database.db, id);
-      }
       // (Earlier tests' subscribers in this database get it too.)
-      expect(progress?.status).toBe("done");
+      await sentInFull(id, 30_000);
       const got = tg.calls
         .filter((c) => c.method === "sendMessage" && String(c.body.text).includes("#zero"))
         .map((c) => String(c.body.chat_id));
@@ -301,6 +300,21 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
   });
 });
 
+/** A one-child pool of a test/support script, with its log lines collected. */
+function loggedPool(script: string, backoff: { initialMs: number; maxMs: number; resetAfterMs: number }) {
+  const lines: Array<{ msg: string; restartInMs?: number }> = [];
+  const sink = { write: (s: string) => void lines.push(JSON.parse(s)) } as unknown as NodeJS.WritableStream;
+  const pool = new WorkerPool({
+    size: 1,
+    entry: `${ROOT}test/support/${script}`,
+    args: [],
+    env: {},
+    logger: createLogger({ level: "info", destination: sink }),
+    backoff,
+  });
+  return { pool, lines };
+}
+
 describe("the worker pool", () => {
   it("WORKERS=auto leaves one core to HTTP and never runs fewer than one worker", () => {
     for (let cores = 1; cores <= 64; cores++) expect(workerCount("auto", cores)).toBe(Math.max(1, cores - 1));
@@ -309,15 +323,10 @@ describe("the worker pool", () => {
   });
 
   it("restarts a child that keeps crashing with growing delays, and stops restarting on stop()", async () => {
-    const lines: Array<{ msg: string; restartInMs?: number; time: number }> = [];
-    const sink = { write: (s: string) => void lines.push(JSON.parse(s)) } as unknown as NodeJS.WritableStream;
-    const pool = new WorkerPool({
-      size: 1,
-      entry: `${ROOT}test/support/crashing-child.mjs`,
-      args: [],
-      env: {},
-      logger: createLogger({ level: "info", destination: sink }),
-      backoff: { initialMs: 50, maxMs: 400, resetAfterMs: 60_000 },
+    const { pool, lines } = loggedPool("crashing-child.mjs", {
+      initialMs: 50,
+      maxMs: 400,
+      resetAfterMs: 60_000,
     });
     await pool.start();
     const deadline = Date.now() + 20_000;
@@ -338,16 +347,11 @@ describe("the worker pool", () => {
   });
 
   it("brings a child that crashed after a healthy run back at once, without the crash-loop delay", async () => {
-    const lines: Array<{ msg: string; restartInMs?: number }> = [];
-    const sink = { write: (s: string) => void lines.push(JSON.parse(s)) } as unknown as NodeJS.WritableStream;
-    const pool = new WorkerPool({
-      size: 1,
-      entry: `${ROOT}test/support/idle-child.mjs`,
-      args: [],
-      env: {},
-      logger: createLogger({ level: "info", destination: sink }),
-      // A crash loop would wait 20 s; a child that ran 300 ms counts as healthy here.
-      backoff: { initialMs: 20_000, maxMs: 20_000, resetAfterMs: 300 },
+    // A crash loop would wait 20 s; a child that ran 300 ms counts as healthy here.
+    const { pool, lines } = loggedPool("idle-child.mjs", {
+      initialMs: 20_000,
+      maxMs: 20_000,
+      resetAfterMs: 300,
     });
     await pool.start();
     try {
