@@ -43,24 +43,19 @@ export async function benchIdle(): Promise<Figure[]> {
         unit: "MB",
         note: "target < 150 MB",
       });
-      all.children.forEach((pid, i) =>
-        figures.push({
-          group: G,
-          name: `npm start: worker child ${i + 1}`,
-          value: rssMbOf(pid),
-          unit: "MB",
-          note: "target < 150 MB",
-        }),
-      );
-      all.broadcasters.forEach((pid, i) =>
-        figures.push({
-          group: G,
-          name: `npm start: broadcast child ${i + 1}`,
-          value: rssMbOf(pid),
-          unit: "MB",
-          note: "target < 150 MB",
-        }),
-      );
+      for (const [kind, pids] of [
+        ["worker", all.children],
+        ["broadcast", all.broadcasters],
+      ] as const)
+        pids.forEach((pid, i) =>
+          figures.push({
+            group: G,
+            name: `npm start: ${kind} child ${i + 1}`,
+            value: rssMbOf(pid),
+            unit: "MB",
+            note: "target < 150 MB",
+          }),
+        );
     } finally {
       await all.stop();
     }

@@ -10,7 +10,7 @@ import { CHANNELS, type ChannelName, type Reply } from "../../src/channels/types
 import { renderZaloText } from "../../src/channels/zalo/rendering.js";
 import type { LoadedFlow, Step } from "../../src/conversation/index.js";
 import { stripDiacritics } from "../../src/i18n/fold.js";
-import { buildEngine, ChatDriver, flows, i18n, newPrefix, engineServices } from "./support.js";
+import { buildEngine, ChatDriver, flows, i18n, newPrefix, engineServices, nextStep } from "./support.js";
 
 type Channel = ChannelName;
 /** The channel without buttons: its choices are a numbered list the user answers by typing. */
@@ -58,21 +58,6 @@ function suggestedWords(reply: string): Array<{ word: string; list: string }> {
     if (list) out.push({ word: m[1]!, list });
   }
   return out;
-}
-
-/** The step that follows `from` for these answers (the flow file's own `when` rules, read independently). */
-function nextStep(flow: LoadedFlow, from: string, answers: Record<string, string>): Step {
-  const idx = flow.steps.findIndex((s) => s.id === from);
-  return flow.steps
-    .slice(idx + 1)
-    .find(
-      (s) =>
-        !s.when ||
-        (answers[s.when.step] !== undefined &&
-          (s.when.in
-            ? s.when.in.includes(answers[s.when.step]!)
-            : !s.when.notIn!.includes(answers[s.when.step]!))),
-    )!;
 }
 
 /** A valid typed answer for a step that asks for text. */

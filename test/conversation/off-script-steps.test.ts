@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { CHANNELS, type Reply } from "../../src/channels/types.js";
 import type { LoadedFlow, Step } from "../../src/conversation/index.js";
 import { takesFreeText } from "../../src/conversation/step-input.js";
-import { buildEngine, ChatDriver, engineServices, flows, i18n, newPrefix } from "./support.js";
+import { buildEngine, ChatDriver, engineServices, flows, i18n, newPrefix, nextStep } from "./support.js";
 
 const WALK_TIMEOUT_MS = 240_000;
 const t = (key: string, vars?: Record<string, string | number>) => i18n.t("vi", key, vars);
@@ -18,20 +18,6 @@ const text = (replies: Reply[]) => ChatDriver.text(replies);
 /** A question the plan answers (its answer names the commune level), with and without diacritics. */
 const QUESTIONS = ["chỉ tiêu cấp xã là gì?", "chi tieu cap xa la gi"];
 const ANSWER_MARK = "Cấp xã";
-
-function nextStep(flow: LoadedFlow, from: string, answers: Record<string, string>): Step {
-  const idx = flow.steps.findIndex((s) => s.id === from);
-  return flow.steps
-    .slice(idx + 1)
-    .find(
-      (s) =>
-        !s.when ||
-        (answers[s.when.step] !== undefined &&
-          (s.when.in
-            ? s.when.in.includes(answers[s.when.step]!)
-            : !s.when.notIn!.includes(answers[s.when.step]!))),
-    )!;
-}
 
 function sampleAnswer(step: Step): string {
   switch (step.kind) {

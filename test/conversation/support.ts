@@ -7,7 +7,14 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, inject } from "vitest";
 import type { InboundMessage, MediaRef, FetchedMedia, Reply } from "../../src/channels/types.js";
-import { createEngine, loadFlows, type Engine, type EngineDeps } from "../../src/conversation/index.js";
+import {
+  createEngine,
+  loadFlows,
+  type Engine,
+  type EngineDeps,
+  type LoadedFlow,
+  type Step,
+} from "../../src/conversation/index.js";
 import { loadLocales } from "../../src/i18n/locales.js";
 import { loadKnowledge } from "../../src/knowledge/index.js";
 import { createLogger } from "../../src/logging/logger.js";
@@ -126,20 +133,26 @@ export function fakeFetchMedia(files: Record<string, FetchedMedia>) {
   };
 }
 
+/** Whether a step applies to these answers: it has no condition, or its condition holds (read from the flow file). */
+export function stepApplies(step: Step, answers: Record<string, string>): boolean {
+  const w = step.when;
+  if (!w) return true;
+  const given = answers[w.step];
+  return given !== undefined && (w.in ? w.in.includes(given) : !w.notIn!.includes(given));
+}
+
 /**
- * How many steps a flow asks for the given answers, counted straight from the flow file (a step
- * applies when it has no condition or its condition holds): the expected "Bước n/total".
+ * How many steps a flow asks for the given answers, counted straight from the flow file: the
+ * expected "Bước n/total".
  */
 export function stepsFor(flowId: string, answers: Record<string, string>): number {
-  const flow = flows.get(flowId)!;
-  return flow.steps.filter(
-    (s) =>
-      !s.when ||
-      (answers[s.when.step] !== undefined &&
-        (s.when.in
-          ? s.when.in.includes(answers[s.when.step]!)
-          : !s.when.notIn!.includes(answers[s.when.step]!))),
-  ).length;
+  return flows.get(flowId)!.steps.filter((s) => stepApplies(s, answers)).length;
+}
+
+/** The step that follows `from` for these answers (the flow file's own `when` rules, read independently). */
+export function nextStep(flow: LoadedFlow, from: string, answers: Record<string, string>): Step {
+  const idx = flow.steps.findIndex((s) => s.id === from);
+  return flow.steps.slice(idx + 1).find((s) => stepApplies(s, answers))!;
 }
 
 /** The nomination walked by `toSummary` (a citizen, evidence skipped): its step total. */

@@ -4,41 +4,26 @@
  * empty; off, every reply goes through the outbound queue. Either way every message is answered,
  * and a chat's replies keep its order.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeTelegram } from "../support/fake-telegram.js";
-import { startTestSystem, type TestSystem } from "../support/system.js";
-import { SECRET, TelegramUser } from "../channels/telegram/updates.js";
+import { describe, expect, it } from "vitest";
+import { useTelegramSystem } from "../channels/telegram/system.js";
+import { TelegramUser } from "../channels/telegram/updates.js";
 
 for (const direct of [true, false]) {
   describe(`DIRECT_REPLIES=${direct}`, () => {
-    let fake: FakeTelegram;
-    let t: TestSystem;
-    beforeAll(async () => {
-      fake = await new FakeTelegram().start();
-      t = await startTestSystem({
-        TELEGRAM_BOT_TOKEN: fake.token,
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        TELEGRAM_API_ROOT: fake.url,
-        DIRECT_REPLIES: String(direct),
-      });
-    });
-    afterAll(async () => {
-      await t?.stop();
-      await fake?.stop();
-    });
+    const tg = useTelegramSystem({ DIRECT_REPLIES: String(direct) });
 
     it(`answers every message, in order, ${direct ? "without" : "through"} the outbound queue`, async () => {
-      const user = new TelegramUser(t.url, fake);
+      const user = new TelegramUser(tg.t.url, tg.fake);
       const asked = ["chỉ tiêu cấp xã", "chi tieu cap huyen", "mục đích của phong trào"];
       for (const q of asked) expect((await user.say(q, 1_500)).length).toBeGreaterThan(0);
-      const texts = fake.callsOf("sendMessage", user.chatId).map((c) => String(c.body.text));
+      const texts = tg.fake.callsOf("sendMessage", user.chatId).map((c) => String(c.body.text));
       // One answer per question, in the order asked (each names its level or topic).
       expect(texts.length).toBeGreaterThanOrEqual(asked.length);
       expect(texts.findIndex((x) => /cấp xã/i.test(x))).toBeLessThan(
         texts.findIndex((x) => /cấp huyện/i.test(x)),
       );
       const queued = await Promise.all(
-        t.system.outbound.bullQueues.map((q) => q.getJobCountByTypes("completed", "active", "waiting")),
+        tg.t.system.outbound.bullQueues.map((q) => q.getJobCountByTypes("completed", "active", "waiting")),
       );
       const total = queued.reduce((a, b) => a + b, 0);
       if (direct) expect(total).toBe(0);

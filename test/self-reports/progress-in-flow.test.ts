@@ -4,10 +4,9 @@
  * stored, not answered with "you have no self-report yet" and lost (found by a black-box drive).
  */
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeTelegram } from "../support/fake-telegram.js";
-import { startTestSystem, type TestSystem } from "../support/system.js";
-import { SECRET, TelegramUser } from "../channels/telegram/updates.js";
+import { describe, expect, it } from "vitest";
+import { useTelegramSystem } from "../channels/telegram/system.js";
+import { TelegramUser } from "../channels/telegram/updates.js";
 import { NOMINATION_STEPS } from "../conversation/support.js";
 import { loadIndicators } from "../../src/self-reports/indicators.js";
 import { matchProgressQuestion } from "../../src/self-reports/progress-question.js";
@@ -19,28 +18,15 @@ const ACHIEVEMENT =
   "Đơn vị tôi đạt bao nhiêu phần trăm kỹ năng số? Năm 2024 đạt 95%, nhờ mở 12 lớp cho người dân.";
 
 describe("a statistics-looking answer typed at a flow step", () => {
-  let fake: FakeTelegram;
-  let t: TestSystem;
-  beforeAll(async () => {
-    fake = await new FakeTelegram().start();
-    t = await startTestSystem({
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: fake.url,
-    });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await fake?.stop();
-  });
+  const tg = useTelegramSystem();
 
   it("is kept as the step's answer, and the same words outside a flow still get the unit's figures", async () => {
     // The text really is what the statistics middleware answers (else this test proves nothing).
     expect(matchProgressQuestion(ACHIEVEMENT, indicators)).not.toBeNull();
-    const outside = new TelegramUser(t.url, fake);
+    const outside = new TelegramUser(tg.t.url, tg.fake);
     expect((await outside.say(ACHIEVEMENT)).join("\n")).toContain("chưa có báo cáo tự đánh giá");
 
-    const u = new TelegramUser(t.url, fake);
+    const u = new TelegramUser(tg.t.url, tg.fake);
     await u.say("đề cử");
     await u.say("đồng ý");
     await u.say("8");

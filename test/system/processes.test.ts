@@ -95,6 +95,16 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
   };
   const isReady = (kind: LogLine["kind"]) => (l: LogLine) =>
     l.msg === "worker process ready" && l.kind === kind;
+  /** `count` new Telegram subscribers from chat `chatBase` on, and an announcement marked `tag` sent now. */
+  const announceTo = async (count: number, chatBase: number, tag: string) => {
+    const chats = await seedSubscribers(database.db, { channel: "telegram", count, chatBase });
+    const { id } = await createAnnouncement(
+      database.db,
+      { text: `${tag} Tin phong trào`, topics: ["movement"], channels: ["telegram"] },
+      "test",
+    );
+    return { chats, id };
+  };
   /** Waits for an announcement to finish and returns its progress. */
   const sentInFull = async (id: string, timeoutMs: number) => {
     let progress = await announcementProgress(database.db, id);
@@ -224,16 +234,7 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       for (const pid of broadcasters) expect(getPriority(pid)).toBe(Math.min(19, getPriority() + 5));
       const broadcaster = broadcasters[0];
 
-      const chats = await seedSubscribers(database.db, {
-        channel: "telegram",
-        count: 400,
-        chatBase: 7_100_000,
-      });
-      const { id } = await createAnnouncement(
-        database.db,
-        { text: "#proc Tin phong trào", topics: ["movement"], channels: ["telegram"] },
-        "test",
-      );
+      const { chats, id } = await announceTo(400, 7_100_000, "#proc");
       const sends = () =>
         tg.calls.filter((c) => c.method === "sendMessage" && String(c.body.text).includes("#proc"));
       const deadline = Date.now() + 30_000;
@@ -267,16 +268,7 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
       });
       await s.waitFor((l) => l.msg.startsWith("ready:"));
       await s.waitFor(isReady("worker"));
-      const chats = await seedSubscribers(database.db, {
-        channel: "telegram",
-        count: 20,
-        chatBase: 7_200_000,
-      });
-      const { id } = await createAnnouncement(
-        database.db,
-        { text: "#zero Tin phong trào", topics: ["movement"], channels: ["telegram"] },
-        "test",
-      );
+      const { chats, id } = await announceTo(20, 7_200_000, "#zero");
       // (Earlier tests' subscribers in this database get it too.)
       await sentInFull(id, 30_000);
       const got = tg.calls

@@ -4,29 +4,15 @@
  * longer switched back). The menu item now asks Tiếng Việt / English; a chosen language holds
  * against text that does not tell, and Vietnamese typed afterwards is answered in Vietnamese.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeTelegram } from "../../support/fake-telegram.js";
-import { startTestSystem, type TestSystem } from "../../support/system.js";
-import { SECRET, TelegramUser } from "./updates.js";
+import { describe, expect, it } from "vitest";
+import { useTelegramSystem } from "./system.js";
+import { TelegramUser } from "./updates.js";
 
 describe("choosing the language on Telegram", () => {
-  let fake: FakeTelegram;
-  let t: TestSystem;
-  beforeAll(async () => {
-    fake = await new FakeTelegram().start();
-    t = await startTestSystem({
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: fake.url,
-    });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await fake?.stop();
-  });
+  const tg = useTelegramSystem();
 
   it("asks Tiếng Việt / English from the menu, keeps English for a code, and answers typed Vietnamese in Vietnamese", async () => {
-    const u = new TelegramUser(t.url, fake);
+    const u = new TelegramUser(tg.t.url, tg.fake);
     await u.say("menu");
     const question = (await u.press(/Ngôn ngữ/)).join("\n");
     expect(question).toContain("Please choose a language");
