@@ -156,7 +156,7 @@ export class AnswerComposer {
    * Topics compared across levels, as a short table: one line per level and topic, and a line for
    * each level asked about that the plan sets no such target for.
    */
-  compare(topics: KnowledgeEntry[][], missing: string[], lang: Lang): KnowledgeAnswer {
+  compare(topics: KnowledgeEntry[][], missing: string[], lang: Lang, title?: string): KnowledgeAnswer {
     const entries = topics.flat();
     const sources = [...new Set(entries.map((e) => this.source(e, lang)))];
     const lines: string[] = [];
@@ -172,7 +172,7 @@ export class AnswerComposer {
       answered: true,
       kind: "list",
       text: [
-        this.say(lang, "compare_title"),
+        title ?? this.say(lang, "compare_title"),
         ...lines,
         this.say(lang, "source_line", { sources: sources.join("; ") }),
       ].join("\n"),
@@ -193,7 +193,7 @@ export class AnswerComposer {
 
   /** "ở mức 90%", "dưới 100%": how a figure filter reads. */
   figureFilter(
-    figure: { compare: "floor" | "exception" } | { value: number; compare: "eq" | "below" | "above" },
+    figure: { compare: "floor" | "exception" } | { value: number; compare: "eq" | "ne" | "below" | "above" },
     lang: Lang,
   ): string {
     return "value" in figure

@@ -227,7 +227,7 @@ class PlanKnowledge implements Knowledge {
     introduced?: string,
   ): KnowledgeAnswer {
     // The greeting, self-introduction and thanks around a question are not what it asks.
-    const parsed = this.located(parseQuestion(unwrapped.question, this.lexicon));
+    let parsed = this.located(parseQuestion(unwrapped.question, this.lexicon));
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
     // The bot's own services first: "hạn nộp hồ sơ đề cử" is no plan question, but it has an answer.
     const service = this.lexicon.services.find(
@@ -242,7 +242,18 @@ class PlanKnowledge implements Knowledge {
       parseQuestion(introduced, this.lexicon).outside === undefined;
     if (parsed.outside && !placeOfWriter) return this.compose.none(answerLang);
 
+    // "Xã thấp hơn tỉnh bao nhiêu", "how far below the province": a bare "tỉnh" set against another
+    // level is the provincial level, and the question compares the two.
+    const comparative = COMPARATIVE.some((p) => containsPhrase(parsed.tokens, p));
+    if (
+      comparative &&
+      parsed.provinceHint &&
+      !parsed.levels.includes("tinh") &&
+      parsed.levels.some((l) => ADMINISTRATIVE.has(l))
+    )
+      parsed = { ...parsed, levels: [...parsed.levels, "tinh"] };
     const kind = questionKind(parsed, this.lexicon);
+    if (comparative && parsed.levels.filter((l) => ADMINISTRATIVE.has(l)).length >= 2) kind.compare = true;
     // "Tôi là chiến sĩ công an …, phong trào này có áp dụng cho tôi không?": whether the plan concerns
     // the writer is a question about who the writer said they are; the introduction is read with it.
     if (kind.who && unwrapped.aboutWriter && unwrapped.introductions.length)
@@ -268,6 +279,7 @@ class PlanKnowledge implements Knowledge {
     // documents the plan rests on, every one of them (their passages give number, date and issuer).
     if (levels.length === 0 && asksWhichDocument(parsed.tokens)) return this.group("can-cu", answerLang);
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
+    if (kind.everyLevel) return this.everyLevel(parsed, answerLang);
     if (kind.onlyAfter !== undefined || (kind.list && levels.length >= 2)) {
       const only = this.onlyAt(parsed, kind.onlyAfter, answerLang);
       if (only) return only;
@@ -554,18 +566,51 @@ class PlanKnowledge implements Knowledge {
   }
 
   /**
+   * "Chỉ tiêu nào áp dụng cho cả 3 cấp", "which targets do all levels share": the topics the plan
+   * sets at every administrative level, each with every level's figure (the figures differ: 90, 80,
+   * 60 % of work files). Other words of the question may narrow them ("… về kỹ năng số").
+   */
+  private everyLevel(parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
+    const levels = [...ADMINISTRATIVE];
+    const keys = [...new Set(this.entries.map((e) => e.topicKey))].filter((k) =>
+      levels.every((l) => this.entries.some((e) => e.level === l && e.topicKey === k)),
+    );
+    const topics = keys.map((k) =>
+      this.entries.filter((e) => e.topicKey === k).sort((a, b) => this.order(a) - this.order(b)),
+    );
+    const covering = topics.filter((group) =>
+      group.some((e) =>
+        this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !isNumberUnit(parsed.units[i]!)),
+      ),
+    );
+    const names = levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
+    return this.compose.compare(
+      covering.length ? covering : topics,
+      [],
+      lang,
+      this.say(lang, "every_level_title", { levels: names }),
+    );
+  }
+
+  /**
    * "Chỉ tiêu nào chỉ có ở cấp huyện", "chỉ tiêu nào có ở huyện và xã mà cấp tỉnh không có": the
    * topics the plan sets at every level asked and at none of the levels excluded (those named after
    * "mà … không", or, after "chỉ có ở", every other administrative level). The levels are read from
    * the words on each side, since the question names both kinds.
    */
   private onlyAt(parsed: ParsedQuestion, after: number | undefined, lang: Lang): KnowledgeAnswer | undefined {
-    const levelsIn = (tokens: string[]) =>
-      parseQuestion(tokens.join(" "), this.lexicon).levels.filter((l) => ADMINISTRATIVE.has(l));
+    // A bare "tỉnh" beside the other levels ("nhưng tỉnh ko có") is the provincial level, not the
+    // province in passing.
+    const levelsIn = (tokens: string[]) => {
+      const p = parseQuestion(tokens.join(" "), this.lexicon);
+      const levels = p.levels.filter((l) => ADMINISTRATIVE.has(l));
+      return (p.provinceHint || p.provinceAlone) && !levels.includes("tinh") ? [...levels, "tinh"] : levels;
+    };
     const t = parsed.tokens;
     // "mà"/"nhưng" (not the "những" that opens the question) before "không".
     const but = t.findIndex(
-      (w, i) => i > 0 && (w === "ma" || w === "nhung") && t.slice(i + 1).includes("khong"),
+      (w, i) =>
+        i > 0 && (w === "ma" || w === "nhung" || w === "but") && t.slice(i + 1).some((x) => NEGATIONS.has(x)),
     );
     let present: string[];
     let absent: string[];
@@ -929,6 +974,12 @@ const EXCEPTION = /\(trừ\s/u;
 
 /** The province's administrative levels, whose targets are set level by level. */
 const ADMINISTRATIVE = new Set(["tinh", "huyen", "xa"]);
+
+/** "hơn", "than": one level's figure set against another's. */
+const COMPARATIVE = [["hon"], ["than"]];
+
+/** Words that deny what follows ("huyện và xã có nhưng tỉnh ko có"). */
+const NEGATIONS = new Set(["khong", "ko", "k", "khg", "hong", "hok", "chua", "not", "no", "dont", "doesnt"]);
 
 /** "và", "với", "and": two topics joined, each perhaps answered by its own entry. */
 const JOINS = [["va"], ["voi"], ["and"], ["cung"]];

@@ -3,7 +3,9 @@
  * `vocabulary.yaml` and every level alias turned into folded syllable sequences, plus the set of
  * syllables the knowledge base knows (to tell a typo or an off-topic word from a known one).
  */
+import { initialisms } from "./initialisms.js";
 import type { KnowledgeBase, KnowledgeEntry } from "./knowledge-base.js";
+import type { Vocabulary } from "./schema.js";
 import { exactForm, hasDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
 import type { Lang } from "../i18n/locales.js";
 
@@ -102,7 +104,9 @@ export type KindName =
   | "above"
   | "floor"
   | "exception"
-  | "only";
+  | "only"
+  | "notEqual"
+  | "everyLevel";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -130,11 +134,35 @@ export function entryTexts(entry: KnowledgeEntry, lang: Lang): string[] {
 }
 
 /**
+ * The vocabulary with the initials of the plan's phrases as abbreviations ("hscv", "csdl"), unless
+ * a word or abbreviation of the vocabulary or the plan is spelt so already.
+ */
+function withInitialisms(base: KnowledgeBase): Vocabulary {
+  const v = base.vocabulary;
+  const texts = base.entries.map((e) => [e.quote, e.topic.vi]);
+  const taken = new Set([
+    ...[
+      ...v.synonyms.flatMap((x) => x.terms),
+      ...v.stopwords.vi,
+      ...v.stopwords.en,
+      ...v.generic.vi,
+      ...v.generic.en,
+    ].flatMap(phraseTokens),
+    ...base.entries.flatMap((e) => entryTexts(e, "vi").flatMap(phraseTokens)),
+  ]);
+  // Single-syllable function words only: "thông tin" is a stopword phrase, "thông" alone is not.
+  const stopwords = new Set(
+    v.stopwords.vi.map((w) => syllables(exactForm(w))).flatMap((s) => (s.length === 1 ? s : [])),
+  );
+  return { ...v, synonyms: [...v.synonyms, ...initialisms(texts, taken, stopwords)] };
+}
+
+/**
  * Prepares the lexicon. Multi-syllable stopwords ("bao nhiêu") and generic words ("chỉ tiêu") go
  * in the phrase table so that they are recognised before their syllables are read one by one.
  */
 export function buildLexicon(base: KnowledgeBase): Lexicon {
-  const v = base.vocabulary;
+  const v = withInitialisms(base);
   const phrases = { vi: [] as Phrase[], en: [] as Phrase[] };
   const stopwords = { vi: new Set<string>(), en: new Set<string>() };
   const exactStopwords = new Set<string>();
@@ -189,7 +217,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   const framing = v.kinds.who.filter(
     (w) => !plansOwn(w) || !/tham gia|áp dụng|dành cho|cơ quan|đơn vị|apply|participants/u.test(w),
   );
-  for (const w of [...v.kinds.list, ...v.kinds.compare, ...framing]) {
+  for (const w of [...v.kinds.list, ...v.kinds.compare, ...v.kinds.purpose, ...framing]) {
     const tokens = phraseTokens(w);
     const lang = hasDiacritics(w) ? "vi" : "en";
     if (tokens.length === 1) {
@@ -275,6 +303,8 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       floor: v.kinds.floor.map(phraseTokens),
       exception: v.kinds.exception.map(phraseTokens),
       only: v.kinds.only.map(phraseTokens),
+      notEqual: v.kinds.notEqual.map(phraseTokens),
+      everyLevel: v.kinds.everyLevel.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

@@ -30,7 +30,12 @@ export interface QuestionKind {
    * plan itself calls floors ("những chỉ tiêu nào là mức tối thiểu"): the plan's "tối thiểu" is a
    * property of the target (`atLeast`), so it filters like a figure, whatever the figure.
    */
-  figure?: { value: number; compare: "eq" | "below" | "above" } | { compare: "floor" | "exception" };
+  figure?: { value: number; compare: "eq" | "ne" | "below" | "above" } | { compare: "floor" | "exception" };
+  /**
+   * "Chỉ tiêu nào áp dụng cho cả 3 cấp", "targets common to all levels": the topics the plan sets at
+   * every administrative level, a property of the whole table rather than of any one target.
+   */
+  everyLevel: boolean;
   /**
    * "Chỉ tiêu nào chỉ có ở cấp huyện": the words after which the level asked is named, for a list of
    * the targets that level has and the other administrative levels do not.
@@ -39,6 +44,18 @@ export interface QuestionKind {
 }
 
 const PLURAL = [["nhung"], ["cac"]];
+/** "chỉ tiêu về …", "targets on …": the targets about a topic. */
+const ABOUT_TOPIC = [
+  ["chi", "tieu", "ve"],
+  ["tieu", "chi", "ve"],
+  ["chi", "tieu", "lien", "quan"],
+  ["tieu", "chi", "lien", "quan"],
+  ["targets", "on"],
+  ["targets", "about"],
+  ["targets", "related"],
+  ["criteria", "on"],
+  ["criteria", "about"],
+];
 /** "gì", "what": a question for the content of something (a duty, a requirement). */
 const ASKS_WHAT = [["gi"], ["j"], ["what"]];
 const WHAT = [["gi"], ["nao"]];
@@ -57,7 +74,10 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
   const plural =
     PLURAL.some((p) => containsPhrase(q.tokens, p)) &&
     q.tokens.some((t, i) => WHAT.some((w) => w[0] === t) && !(t === "nao" && q.tokens[i - 1] === "the"));
-  const list = has("list") || plural;
+  // "Chỉ tiêu về TTHC ở cấp tỉnh": the targets about a topic, all of them, unless a share is asked
+  // ("chỉ tiêu về hồ sơ công việc là bao nhiêu %" wants one figure).
+  const aboutTopic = !q.asksShare && ABOUT_TOPIC.some((p) => containsPhrase(q.tokens, p));
+  const list = has("list") || plural || aboutTopic;
   const who = has("who");
   // Shape, not topic: a yes/no ending, a verb of taking part, and the movement (or the writer's
   // membership, "thuộc đối tượng") as what is taken part in.
@@ -73,6 +93,7 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     requirements: has("requirements"),
     membership,
     duty,
+    everyLevel: has("everyLevel") && (list || WHICH.some((w) => containsPhrase(q.tokens, w))),
   };
   const asksWhich = list || WHICH.some((w) => containsPhrase(q.tokens, w));
   // "những chỉ tiêu nào là mức tối thiểu", not "what is the minimum satisfaction target" (one
@@ -94,6 +115,12 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
         break;
       }
     }
+    // "chỉ cấp tỉnh có", "chỉ tỉnh mới có": "chỉ" (only) right before a level's name, in whatever
+    // words follow.
+    const only = q.tokens.findIndex(
+      (t, i) => (t === "chi" || t === "only") && q.roles[i] !== "generic" && q.roles[i + 1] === "level",
+    );
+    if (kind.onlyAfter === undefined && only >= 0) kind.onlyAfter = only + 1;
   }
   const percentage = q.percentages[0];
   if (
@@ -106,7 +133,7 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
       at > 0 && lexicon.kinds[name].some((p) => p.length <= at && phraseAt(q.tokens, p, at - p.length));
     kind.figure = {
       value: Number(percentage),
-      compare: before("below") ? "below" : before("above") ? "above" : "eq",
+      compare: before("notEqual") ? "ne" : before("below") ? "below" : before("above") ? "above" : "eq",
     };
   }
   return kind;
@@ -121,7 +148,9 @@ export function passes(
   const value = target.value;
   return figure.compare === "eq"
     ? value === figure.value
-    : figure.compare === "below"
-      ? value < figure.value
-      : value > figure.value;
+    : figure.compare === "ne"
+      ? value !== figure.value
+      : figure.compare === "below"
+        ? value < figure.value
+        : value > figure.value;
 }

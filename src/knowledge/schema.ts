@@ -139,6 +139,8 @@ export const vocabularySchema = z.object({
       floor: z.array(z.string().min(1)).default([]),
       exception: z.array(z.string().min(1)).default([]),
       only: z.array(z.string().min(1)).default([]),
+      notEqual: z.array(z.string().min(1)).default([]),
+      everyLevel: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -154,6 +156,8 @@ export const vocabularySchema = z.object({
       floor: [],
       exception: [],
       only: [],
+      notEqual: [],
+      everyLevel: [],
     }),
   wrappers: z
     .object({

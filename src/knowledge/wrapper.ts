@@ -30,6 +30,33 @@ const SENTENCE_END = /(?<=[.!?\n…])\s+/u;
  *   // "cho mình hỏi chỉ tiêu hồ sơ công việc,"
  */
 export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
+  const unwrapped = unwrapClauses(raw, lexicon);
+  const question = withoutWritersPurpose(unwrapped.question, lexicon);
+  return question === unwrapped.question ? unwrapped : { ...unwrapped, question };
+}
+
+/** Question words after which "để …" tells what the writer will do with the answer. */
+const ASKED = new Set(["gi", "nao", "nhieu", "khong", "ko", "sao", "dau"]);
+
+/**
+ * "… nhằm mục đích gì để về tuyên truyền cho bà con": after the question word, "để" and what the
+ * writer will do with the answer ("để về …", "để em báo cáo") is no part of what is asked. A "để"
+ * that is the question's own condition ("tiêu chí gì để được khen thưởng") names no writer and stays.
+ */
+function withoutWritersPurpose(question: string, lexicon: Lexicon): string {
+  const words = question.split(/\s+/u);
+  const folded = words.map((w) => foldDiacritics(normalizeVietnamese(w)));
+  for (let i = 1; i < words.length - 1; i++) {
+    if (folded[i] !== "de" || !ASKED.has(folded[i - 1]!)) continue;
+    const rest = syllables(exactForm(words.slice(i + 1).join(" ")));
+    const writers =
+      folded[i + 1] === "ve" || folded[i + 1] === "con" || rest.some((_, k) => isSpeaker(rest, k, lexicon));
+    if (writers) return words.slice(0, i).join(" ");
+  }
+  return question;
+}
+
+function unwrapClauses(raw: string, lexicon: Lexicon): Unwrapped {
   const sentences = raw.split(SENTENCE_END).filter((s) => s.trim().length > 0);
   const context = contextSentences(sentences, lexicon);
   const clauses = sentences.flatMap((sentence, i) => {
