@@ -444,7 +444,12 @@ class PlanKnowledge implements Knowledge {
       return covering.length === 1 && !named.includes(covering[0]!.entry) ? [covering[0]!.entry] : [];
     });
     const extra = best && best.coverage >= CONFIDENT ? [best.entry] : naming.slice(0, 1);
-    return this.compose.many([...named, ...extra], lang, this.say(lang, "group_title"));
+    // "HTX có phải tham gia không": a kind of participant asking whether it takes part wants what
+    // the plan asks of it next, its own criteria (businesses, individuals).
+    const kinds = parsed.levels.filter((l) => !ADMINISTRATIVE.has(l) && l !== "ke-hoach");
+    const own = kinds.length === 1 ? this.entries.filter((e) => e.level === kinds[0]) : [];
+    const all = [...new Set([...named, ...extra, ...own])];
+    return this.compose.many(all, lang, this.say(lang, "group_title"));
   }
 
   /** The requirement passages that name a level's participants, then that level's criteria. */

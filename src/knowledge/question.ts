@@ -590,7 +590,9 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
         ? exactTokens[start + k]
         : undefined,
     );
-    units.push({ kind: "words", tokens: span, exact, position: start, ...(novel ? { novel } : {}) });
+    // A word said twice ("ngày … là ngày nào") is one thing asked, not two that an answer covers twice.
+    if (!units.some((u) => u.kind === "words" && u.tokens.join(" ") === span.join(" ")))
+      units.push({ kind: "words", tokens: span, exact, position: start, ...(novel ? { novel } : {}) });
     start = end;
   }
 
