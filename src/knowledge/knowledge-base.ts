@@ -6,7 +6,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { z } from "zod";
-import { knowledgeFileSchema, vocabularySchema, type Entry, type Level, type Vocabulary } from "./schema.js";
+import {
+  conceptsSchema,
+  knowledgeFileSchema,
+  vocabularySchema,
+  type Entry,
+  type Level,
+  type Vocabulary,
+} from "./schema.js";
 
 /** Thrown at start-up when a knowledge file is malformed; the message lists every problem found. */
 export class KnowledgeFileError extends Error {
@@ -44,11 +51,15 @@ function parseWith<T>(schema: z.ZodType<T>, path: string): T {
  *
  * @example const base = loadKnowledgeBase("flows/knowledge");
  */
-export function loadKnowledgeBase(dir: string): KnowledgeBase {
+/** The concept lexicon's file name: not a level's file. */
+const CONCEPTS = "concepts.yaml";
+
+export function loadKnowledgeBase(dir: string, options: { concepts?: boolean } = {}): KnowledgeBase {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
     .sort();
   const vocabularyFile = files.find((f) => f === "vocabulary.yaml");
+  const conceptsFile = files.find((f) => f === CONCEPTS);
   if (!vocabularyFile) throw new KnowledgeFileError(`${dir}: vocabulary.yaml is missing`);
   const vocabulary = parseWith(vocabularySchema, join(dir, vocabularyFile));
 
@@ -56,7 +67,7 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const entries: KnowledgeEntry[] = [];
   const seen = new Set<string>();
   const problems: string[] = [];
-  for (const file of files.filter((f) => f !== vocabularyFile)) {
+  for (const file of files.filter((f) => f !== vocabularyFile && f !== CONCEPTS)) {
     const data = parseWith(knowledgeFileSchema, join(dir, file));
     if (seen.has(data.level.id)) problems.push(`${file}: level ${data.level.id} defined twice`);
     seen.add(data.level.id);
@@ -73,6 +84,19 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
         topicKey: topicKey ?? entry.id,
         sharedKeywords: { vi: [], en: [] },
       });
+    }
+  }
+  if (conceptsFile && options.concepts) {
+    const concepts = parseWith(conceptsSchema, join(dir, conceptsFile));
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    for (const [id, value] of Object.entries(concepts)) {
+      const entry = byId.get(id);
+      const words = "same" in value ? concepts[value.same] : value;
+      if (!entry) problems.push(`${CONCEPTS}: no entry ${id}`);
+      else if (!words || "same" in words)
+        problems.push(`${CONCEPTS}: ${id}: same: needs an entry with its own words`);
+      else
+        entry.keywords = { vi: [...entry.keywords.vi, ...words.vi], en: [...entry.keywords.en, ...words.en] };
     }
   }
   if (problems.length) throw new KnowledgeFileError(problems.join("; "));

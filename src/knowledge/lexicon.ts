@@ -217,7 +217,13 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   const framing = v.kinds.who.filter(
     (w) => !plansOwn(w) || !/tham gia|áp dụng|dành cho|cơ quan|đơn vị|apply|participants/u.test(w),
   );
-  for (const w of [...v.kinds.list, ...v.kinds.compare, ...v.kinds.purpose, ...framing]) {
+  for (const w of [
+    ...v.kinds.list,
+    ...v.kinds.compare,
+    ...v.kinds.purpose,
+    ...v.kinds.everyLevel,
+    ...framing,
+  ]) {
     const tokens = phraseTokens(w);
     const lang = hasDiacritics(w) ? "vi" : "en";
     if (tokens.length === 1) {

@@ -37,6 +37,12 @@ export interface QuestionKind {
    */
   everyLevel: boolean;
   /**
+   * A list only because it asks for the targets about a topic ("chỉ tiêu về X"): never the level's
+   * whole list when no target speaks of X ("chỉ tiêu về sổ hộ khẩu cấp xã" is no question about the
+   * commune's targets).
+   */
+  topicOnly: boolean;
+  /**
    * "Chỉ tiêu nào chỉ có ở cấp huyện": the words after which the level asked is named, for a list of
    * the targets that level has and the other administrative levels do not.
    */
@@ -78,6 +84,7 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
   // ("chỉ tiêu về hồ sơ công việc là bao nhiêu %" wants one figure).
   const aboutTopic = !q.asksShare && ABOUT_TOPIC.some((p) => containsPhrase(q.tokens, p));
   const list = has("list") || plural || aboutTopic;
+  const topicOnly = aboutTopic && !has("list") && !plural;
   const who = has("who");
   // Shape, not topic: a yes/no ending, a verb of taking part, and the movement (or the writer's
   // membership, "thuộc đối tượng") as what is taken part in.
@@ -93,6 +100,7 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     requirements: has("requirements"),
     membership,
     duty,
+    topicOnly,
     everyLevel: has("everyLevel") && (list || WHICH.some((w) => containsPhrase(q.tokens, w))),
   };
   const asksWhich = list || WHICH.some((w) => containsPhrase(q.tokens, w));

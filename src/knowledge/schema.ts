@@ -185,3 +185,16 @@ export const vocabularySchema = z.object({
 export type Entry = z.infer<typeof entrySchema>;
 export type Level = z.infer<typeof levelSchema>;
 export type Vocabulary = z.infer<typeof vocabularySchema>;
+
+/**
+ * `concepts.yaml`: per entry id, the words people name its subject with when not the plan's own
+ * (sector names, everyday words, English), or `same: <id>` to share another entry's list.
+ */
+export const conceptsSchema = z.record(
+  z.string(),
+  z.union([
+    z.object({ same: z.string().min(1) }),
+    z.object({ vi: z.array(z.string().min(1)).default([]), en: z.array(z.string().min(1)).default([]) }),
+  ]),
+);
+export type Concepts = z.infer<typeof conceptsSchema>;

@@ -146,3 +146,19 @@ describe("initials of the plan's phrases read as abbreviations", () => {
     });
   }
 });
+
+describe("near misses of the table's questions are declined", () => {
+  // The shapes above, about things the plan sets no target for.
+  for (const q of [
+    "chỉ tiêu về bảo hiểm xã hội cấp huyện",
+    "chỉ tiêu về số giường bệnh của tỉnh",
+    "tiêu chí về xây dựng đường nông thôn cấp xã",
+    "chỉ tiêu về sổ hộ khẩu cấp xã là bao nhiêu",
+    "Chỉ tiêu nào cả 3 cấp đều được thưởng tiền?",
+    "chi tieu nao chi cap tinh duoc cap kinh phi",
+    "xã thấp hơn huyện bao nhiêu tiền thưởng",
+    "Which targets are common to all levels for road building?",
+    "targets on tourism at commune level",
+  ])
+    it(q, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
+});
