@@ -610,23 +610,16 @@ class PlanKnowledge implements Knowledge {
     const topics = keys.map((k) =>
       this.entries.filter((e) => e.topicKey === k).sort((a, b) => this.order(a) - this.order(b)),
     );
-    const covering = topics.filter((group) =>
-      group.some((e) =>
-        this.index.unitCoverage(parsed, e).some((c, i) => c >= 1 && !isNumberUnit(parsed.units[i]!)),
-      ),
-    );
-    // "Chỉ tiêu nào cả 3 cấp đều được thưởng tiền": a word no passage of the plan speaks of is what
+    // Other words of the question narrow the topics to those that speak of all of them ("… về kỹ
+    // năng số"); words no such topic speaks of ("… đều được thưởng tiền", "road building") are what
     // is asked, and the plan says nothing of it.
-    const coverage = this.entries.map((e) => this.index.unitCoverage(parsed, e));
-    if (parsed.units.some((u, i) => !isNumberUnit(u) && coverage.every((c) => c[i]! === 0)))
-      return this.compose.none(lang);
-    const names = levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
-    return this.compose.compare(
-      covering.length ? covering : topics,
-      [],
-      lang,
-      this.say(lang, "every_level_title", { levels: names }),
+    const asked = parsed.units.flatMap((u, i) => (isNumberUnit(u) ? [] : [i]));
+    const covering = topics.filter((group) =>
+      asked.every((i) => group.some((e) => this.index.unitCoverage(parsed, e)[i]! >= 1)),
     );
+    if (covering.length === 0) return this.compose.none(lang);
+    const names = levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
+    return this.compose.compare(covering, [], lang, this.say(lang, "every_level_title", { levels: names }));
   }
 
   /**
