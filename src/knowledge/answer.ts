@@ -106,11 +106,20 @@ export class AnswerComposer {
     if (figures.size === 1) {
       const first = entries[0]!;
       const names = entries.map((e) => this.levelName(e.level, lang)).join(", ");
+      // The same figure in other words ("trên toàn tỉnh" / "trên toàn huyện"): each level's own.
+      const quotes = new Set(entries.map((e) => e.quote));
+      const quoted =
+        quotes.size === 1
+          ? [this.say(lang, "quote", { quote: first.quote })]
+          : [
+              this.say(lang, "quotes"),
+              ...entries.map((e) => `- ${this.levelName(e.level, lang)}: “${e.quote}”`),
+            ];
       const text = [
         preface,
         first.answer[lang],
         this.say(lang, "same_for_levels", { levels: names }),
-        this.say(lang, "quote", { quote: first.quote }),
+        ...quoted,
         this.say(lang, "source_line", { sources: sources.join("; ") }),
       ]
         .filter(Boolean)
