@@ -603,21 +603,28 @@ class PlanKnowledge implements Knowledge {
    * 60 % of work files). Other words of the question may narrow them ("… về kỹ năng số").
    */
   private everyLevel(parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
-    const levels = [...ADMINISTRATIVE];
+    // "Huyện và xã cùng có …": the levels named, when two are (a bare "tỉnh" beside them is the
+    // province's level); otherwise all three.
+    const named = parsed.levels.filter((l) => ADMINISTRATIVE.has(l));
+    if (parsed.provinceHint && named.length && !named.includes("tinh")) named.unshift("tinh");
+    const levels = named.length >= 2 ? named : [...ADMINISTRATIVE];
     const keys = [...new Set(this.entries.map((e) => e.topicKey))].filter((k) =>
       levels.every((l) => this.entries.some((e) => e.level === l && e.topicKey === k)),
     );
     const topics = keys.map((k) =>
-      this.entries.filter((e) => e.topicKey === k).sort((a, b) => this.order(a) - this.order(b)),
+      this.entries
+        .filter((e) => e.topicKey === k && levels.includes(e.level))
+        .sort((a, b) => this.order(a) - this.order(b)),
     );
     // Other words of the question narrow the topics to those that speak of all of them ("… về kỹ
     // năng số"); words no such topic speaks of ("… đều được thưởng tiền", "road building") are what
     // is asked, and the plan says nothing of it.
     const asked = parsed.units.flatMap((u, i) => (isNumberUnit(u) ? [] : [i]));
-    const covering = topics.filter((group) =>
-      asked.every((i) => group.some((e) => this.index.unitCoverage(parsed, e)[i]! >= 1)),
-    );
-    if (covering.length === 0) return this.compose.none(lang);
+    const covers = (group: KnowledgeEntry[], i: number) =>
+      group.some((e) => levels.includes(e.level) && this.index.unitCoverage(parsed, e)[i]! >= 1);
+    // Several things asked ("về người dân, hộ gia đình"): each must be one of these topics'.
+    if (!asked.every((i) => topics.some((group) => covers(group, i)))) return this.compose.none(lang);
+    const covering = asked.length ? topics.filter((group) => asked.some((i) => covers(group, i))) : topics;
     const names = levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", ");
     return this.compose.compare(covering, [], lang, this.say(lang, "every_level_title", { levels: names }));
   }

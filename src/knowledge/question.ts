@@ -97,6 +97,21 @@ function englishStem(token: string, lexicon: Lexicon): string {
   return token;
 }
 
+const corrections = new WeakMap<Lexicon, Record<Lang, string[]>>();
+
+/** The syllables a typo may be corrected to: the plan's and the question's own words, listed once per lexicon. */
+function correctionsOf(lexicon: Lexicon, lang: Lang): string[] {
+  let lists = corrections.get(lexicon);
+  if (!lists) {
+    lists = {
+      vi: [...lexicon.known.vi, ...lexicon.stopwords.vi],
+      en: [...lexicon.known.en, ...lexicon.stopwords.en],
+    };
+    corrections.set(lexicon, lists);
+  }
+  return lists[lang];
+}
+
 /** Replaces a syllable nobody in the plan uses by the closest one that is used, if it is close. */
 function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon): string {
   const known = lexicon.known[lang];
@@ -118,11 +133,13 @@ function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon)
   if (budget === 0) {
     if (token.length !== 3) return token;
     for (const candidate of known) if (isSwap(token, candidate)) return candidate;
+    for (const candidate of lexicon.stopwords[lang]) if (isSwap(token, candidate)) return candidate;
     return token;
   }
   let best = token;
   let bestDistance = budget + 1;
-  for (const candidate of known) {
+  // The question's own words slip too ("nhữg", "nhưg"): a slip of a function word is that word.
+  for (const candidate of correctionsOf(lexicon, lang)) {
     if (Math.abs(candidate.length - token.length) > budget) continue;
     const d = typoDistance(token, candidate, budget);
     if (
