@@ -429,9 +429,14 @@ class PlanKnowledge implements Knowledge {
       const topics = [...new Set(all.map((e) => e.topicKey))].map((t) =>
         all.filter((e) => e.topicKey === t).sort((a, b) => this.order(a) - this.order(b)),
       );
-      return this.compose.compare(topics, [], answerLang);
+      return this.withFigure(this.compose.compare(topics, [], answerLang), parsed, answerLang, all);
     }
-    return this.compose.many(all, answerLang, this.say(answerLang, "group_title"));
+    return this.withFigure(
+      this.compose.many(all, answerLang, this.say(answerLang, "group_title")),
+      parsed,
+      answerLang,
+      all,
+    );
   }
 
   /**
