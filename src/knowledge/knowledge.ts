@@ -315,6 +315,8 @@ class PlanKnowledge implements Knowledge {
       if (levels.length === 1) return this.levelAnswer(levels[0]!, parsed, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
       if (kind.purpose) return this.group("muc-dich", answerLang);
+      // "Chỉ tiêu thi đua tính đến năm nào": nothing asked but the time frame.
+      if (kind.when) return this.group("thoi-han", answerLang);
       if (kind.who) return this.group("yeu-cau", answerLang);
       if (parsed.namesPlan) return this.show(PLAN_IDENTITY, answerLang);
       if (parsed.provinceAlone) return this.show("tinh", answerLang);

@@ -106,7 +106,8 @@ export type KindName =
   | "exception"
   | "only"
   | "notEqual"
-  | "everyLevel";
+  | "everyLevel"
+  | "when";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -311,6 +312,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       only: v.kinds.only.map(phraseTokens),
       notEqual: v.kinds.notEqual.map(phraseTokens),
       everyLevel: v.kinds.everyLevel.map(phraseTokens),
+      when: v.kinds.when.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

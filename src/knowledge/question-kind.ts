@@ -42,6 +42,8 @@ export interface QuestionKind {
    * commune's targets).
    */
   topicOnly: boolean;
+  /** "đến năm nào", "by when": the time frame the plan sets its targets for. */
+  when: boolean;
   /**
    * "Chỉ tiêu nào chỉ có ở cấp huyện": the words after which the level asked is named, for a list of
    * the targets that level has and the other administrative levels do not.
@@ -101,6 +103,7 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     membership,
     duty,
     topicOnly,
+    when: has("when"),
     everyLevel: has("everyLevel") && (list || WHICH.some((w) => containsPhrase(q.tokens, w))),
   };
   const asksWhich = list || WHICH.some((w) => containsPhrase(q.tokens, w));

@@ -347,7 +347,17 @@ function outsideByForm(
       let k = i + n;
       while (CLASSIFIERS.has(tokens[k] ?? "")) k++;
       const noun = tokens[k];
-      if (noun === undefined || /^\d/.test(noun) || lexicon.countedNouns.has(noun) || TIME_NOUNS.has(noun))
+      // The counted noun may be named otherwise ("mấy cái smartphone": the plan's "01 điện thoại").
+      const means = (lexicon.synonymStarts.get(noun ?? "") ?? [])
+        .filter(({ s, t }) => phraseAt(tokens, lexicon.synonyms[s]!.terms[t]!, k))
+        .map(({ s }) => lexicon.synonyms[s]!.means[0]);
+      if (
+        noun === undefined ||
+        /^\d/.test(noun) ||
+        lexicon.countedNouns.has(noun) ||
+        means.some((m) => m !== undefined && lexicon.countedNouns.has(m)) ||
+        TIME_NOUNS.has(noun)
+      )
         continue;
       // "bao nhiêu doanh nghiệp công nghệ số": a level's name followed by what it qualifies counts them too.
       if (

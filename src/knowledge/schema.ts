@@ -141,6 +141,7 @@ export const vocabularySchema = z.object({
       only: z.array(z.string().min(1)).default([]),
       notEqual: z.array(z.string().min(1)).default([]),
       everyLevel: z.array(z.string().min(1)).default([]),
+      when: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -158,6 +159,7 @@ export const vocabularySchema = z.object({
       only: [],
       notEqual: [],
       everyLevel: [],
+      when: [],
     }),
   wrappers: z
     .object({
