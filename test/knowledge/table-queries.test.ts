@@ -162,3 +162,30 @@ describe("near misses of the table's questions are declined", () => {
   ])
     it(q, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
 });
+
+describe("counts of what the plan counts, named otherwise", () => {
+  // Every vocabulary synonym of a noun the plan counts ("01 điện thoại"): asked as a count, answered.
+  const counted = lexicon.synonyms.filter((s) => s.means.join(" ") === "dien thoai thong minh");
+  const terms = counted.flatMap((s) => s.terms.map((t) => t.join(" "))).filter((t) => !/\d/.test(t));
+  it("has synonyms to walk", () => expect(terms.length).toBeGreaterThan(0));
+  for (const term of terms)
+    it(`mỗi hộ ở xã phải có mấy cái ${term}`, () => {
+      const a = knowledge.ask(`mỗi hộ ở xã phải có mấy cái ${term}`, "vi");
+      expect(a.answered).toBe(true);
+      expect(a.text).toContain("01 điện thoại thông minh");
+    });
+});
+
+describe("the targets' time frame", () => {
+  // Nothing asked but when: the heading of the plan's targets.
+  for (const q of [
+    "Các chỉ tiêu này phải đạt đến năm nào?",
+    "chi tieu thi dua den bao gio",
+    "By when are the targets?",
+  ])
+    it(q, () => {
+      const a = knowledge.ask(q, "vi");
+      expect(a.answered).toBe(true);
+      expect(a.text).toContain("Các tiêu chí và chỉ tiêu thi đua đến năm 2025");
+    });
+});
