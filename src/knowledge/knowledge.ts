@@ -126,7 +126,7 @@ class PlanKnowledge implements Knowledge {
   withConcepts?: PlanKnowledge;
 
   ask(question: string, lang: Lang): KnowledgeAnswer {
-    const own = this.askWithin(question, lang);
+    const own = this.askFocused(question, lang);
     if (own.answered || !this.withConcepts) return own;
     if (own.kind !== "none" && own.kind !== "ambiguous") return own;
     // In Vietnamese the concept words are also the words of near misses ("sổ hộ khẩu", "hội đồng thi
@@ -135,6 +135,21 @@ class PlanKnowledge implements Knowledge {
     if (parseQuestion(question, this.lexicon).lang !== "en") return own;
     const read = this.withConcepts.askWithin(question, lang);
     return read.answered ? read : own;
+  }
+
+  /**
+   * "Đọc báo thấy tỉnh phát động thi đua nhưng không rõ mục tiêu chung là gì": what the writer says
+   * they do not know is the question; what they read or did before it is the story around it. The
+   * whole text is read first (the story may name the topic); when it finds nothing, the part after
+   * the last such words alone.
+   */
+  private askFocused(question: string, lang: Lang): KnowledgeAnswer {
+    const whole = this.askWithin(question, lang);
+    if (whole.answered || (whole.kind !== "none" && whole.kind !== "ambiguous")) return whole;
+    const focus = focusOf(question);
+    if (!focus) return whole;
+    const read = this.askWithin(focus, lang);
+    return read.answered ? read : whole;
   }
 
   private askWithin(question: string, lang: Lang): KnowledgeAnswer {
@@ -1021,6 +1036,21 @@ const EXCEPTION = /\(trừ\s/u;
 
 /** The province's administrative levels, whose targets are set level by level. */
 const ADMINISTRATIVE = new Set(["tinh", "huyen", "xa"]);
+
+/** Words after which the writer names what they do not know: the question itself. */
+const UNKNOWING =
+  /(?:^|[\s,.;:!?])(?:không rõ|chưa rõ|không biết|chưa biết|chưa hiểu|không hiểu|thắc mắc|khong ro|chua ro|khong biet|chua biet|chua hieu|khong hieu|thac mac|not sure|wondering|don't know|do not know)\s+(.+)$/iu;
+
+/** The part of a question after the last words saying the writer does not know it, if any. */
+function focusOf(question: string): string | undefined {
+  let rest = question;
+  let focus: string | undefined;
+  for (let m = UNKNOWING.exec(rest); m; m = UNKNOWING.exec(rest)) {
+    focus = m[1]!;
+    rest = focus;
+  }
+  return focus && focus.split(/\s+/).length >= 2 ? focus : undefined;
+}
 
 /** "hơn", "than": one level's figure set against another's. */
 const COMPARATIVE = [["hon"], ["than"]];

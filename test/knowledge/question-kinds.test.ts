@@ -33,6 +33,11 @@ describe("the conversation around a question", () => {
       " a, thanks nhieu",
     ],
     ["Hi, I'm a civil servant - ", "? Thanks"],
+    // A story of what the writer read, then what they do not know, then how they want the answer.
+    [
+      "Mình đọc báo thấy tỉnh phát động phong trào nhưng chưa rõ ",
+      ", bạn nói ngắn gọn giúp mình được không?",
+    ],
   ];
   const cases = loadEvalCases(fileURLToPath(new URL("./dev-set.yaml", import.meta.url))).filter(
     (c) => !c.kind && !/^[\x00-\x7f]*$/.test(c.q),
