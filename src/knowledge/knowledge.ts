@@ -312,6 +312,9 @@ class PlanKnowledge implements Knowledge {
     // "Phong trào nhằm thực hiện những văn bản nào", "which documents does it implement": the
     // documents the plan rests on, every one of them (their passages give number, date and issuer).
     if (levels.length === 0 && asksWhichDocument(parsed.tokens)) return this.group("can-cu", answerLang);
+    // "Các chỉ tiêu 100% này hạn chót là năm nào": when, of targets picked by figure; the plan sets
+    // every target for one year.
+    if (kind.figure && kind.when) return this.group("thoi-han", answerLang);
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
     if (kind.everyLevel) return this.everyLevel(parsed, answerLang);
     if (kind.onlyAfter !== undefined || (kind.list && levels.length >= 2)) {
@@ -433,7 +436,7 @@ class PlanKnowledge implements Knowledge {
     // skills; "mục đích": four passages): asked about as a whole, all of them; otherwise those the
     // question fits as well as the one found.
     const coverage = (e: KnowledgeEntry) => candidates.find((c) => c.entry === e)?.coverage ?? 0;
-    const whole = kind.list || kind.purpose || kind.who || kind.requirements;
+    const whole = kind.list || kind.purpose || kind.who || kind.requirements || kind.when;
     const siblings = this.entries.filter(
       (e) =>
         !found.includes(e) &&
