@@ -1101,6 +1101,18 @@ const IMPLEMENTS = [
   ["implement"],
   ["implements"],
   ["based", "on"],
+  ["bam", "theo"],
+  ["dua", "theo"],
+  ["thuc", "hien", "theo"],
+  ["trien", "khai", "theo"],
+  ["reference"],
+  ["references"],
+  ["refer", "to"],
+  ["refers", "to"],
+  ["cite"],
+  ["cites"],
+  ["follow"],
+  ["follows"],
 ];
 
 /**
@@ -1113,7 +1125,10 @@ function asksWhichDocument(tokens: string[]): boolean {
   const which = tokens.some((_, i) =>
     DOCUMENT_NOUNS.some(
       (n) =>
-        ((tokens[i - 1] === "which" || tokens[i - 1] === "what") && at(i, n)) ||
+        // "which plan", "which other plan"
+        ((["which", "what"].includes(tokens[i - 1]!) ||
+          (tokens[i - 1] === "other" && ["which", "what"].includes(tokens[i - 2]!))) &&
+          at(i, n)) ||
         (at(i, n) && [0, 1, 2, 3].some((k) => tokens[i + n.length + k] === "nao")),
     ),
   );
