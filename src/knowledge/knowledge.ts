@@ -1103,16 +1103,13 @@ const IMPLEMENTS = [
   ["based", "on"],
   ["bam", "theo"],
   ["dua", "theo"],
-  ["thuc", "hien", "theo"],
-  ["trien", "khai", "theo"],
+  // Not "thực hiện theo kế hoạch nào", "follow": the movement is carried out under Plan 154 itself.
   ["reference"],
   ["references"],
   ["refer", "to"],
   ["refers", "to"],
   ["cite"],
   ["cites"],
-  ["follow"],
-  ["follows"],
 ];
 
 /**
