@@ -341,6 +341,10 @@ class PlanKnowledge implements Knowledge {
       return this.compose.none(answerLang);
     }
     const candidates = this.index.candidates(parsed);
+    // Where, by whom, under what name or with which software a target is met: the targets say
+    // none of it (the plan's general part may: "đăng trên trang nào").
+    if (kind.attribute && candidates[0] && candidates[0].entry.level !== "ke-hoach")
+      return this.compose.none(answerLang);
     // "Phong trào này nhằm mục đích gì, nói sao cho dễ hiểu": the aims of the movement itself, whatever
     // else the writer says around them, unless the question fits a passage outside the aims.
     if (kind.purpose && levels.length === 0 && parsed.namesPlan) {

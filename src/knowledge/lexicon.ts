@@ -107,7 +107,8 @@ export type KindName =
   | "only"
   | "notEqual"
   | "everyLevel"
-  | "when";
+  | "when"
+  | "attribute";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -313,6 +314,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       notEqual: v.kinds.notEqual.map(phraseTokens),
       everyLevel: v.kinds.everyLevel.map(phraseTokens),
       when: v.kinds.when.map(phraseTokens),
+      attribute: v.kinds.attribute.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

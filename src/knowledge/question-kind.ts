@@ -45,6 +45,11 @@ export interface QuestionKind {
   /** "đến năm nào", "by when": the time frame the plan sets its targets for. */
   when: boolean;
   /**
+   * "… học ở đâu", "do ai đầu tư", "dùng phần mềm gì": an attribute of a target (a place, a builder,
+   * a name, a vendor) that the plan's targets never state; they state what must be reached.
+   */
+  attribute: boolean;
+  /**
    * "Chỉ tiêu nào chỉ có ở cấp huyện": the words after which the level asked is named, for a list of
    * the targets that level has and the other administrative levels do not.
    */
@@ -104,6 +109,7 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     duty,
     topicOnly,
     when: has("when"),
+    attribute: has("attribute"),
     everyLevel: has("everyLevel") && (list || WHICH.some((w) => containsPhrase(q.tokens, w))),
   };
   const asksWhich = list || WHICH.some((w) => containsPhrase(q.tokens, w));

@@ -142,6 +142,7 @@ export const vocabularySchema = z.object({
       notEqual: z.array(z.string().min(1)).default([]),
       everyLevel: z.array(z.string().min(1)).default([]),
       when: z.array(z.string().min(1)).default([]),
+      attribute: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -160,6 +161,7 @@ export const vocabularySchema = z.object({
       notEqual: [],
       everyLevel: [],
       when: [],
+      attribute: [],
     }),
   wrappers: z
     .object({

@@ -189,3 +189,18 @@ describe("the targets' time frame", () => {
       expect(a.text).toContain("Các tiêu chí và chỉ tiêu thi đua đến năm 2025");
     });
 });
+
+describe("attributes of a target the plan never states are declined", () => {
+  // Where, by whom, under which name or with which software a target is met: the targets state
+  // only what must be reached. (The plan's general part may say it, so those passages are exempt.)
+  for (const q of [
+    "LGSP do công ty nào xây dựng",
+    "hệ thống SSO dùng phần mềm gì",
+    "học sinh có hồ sơ số thì phụ huynh xem ở đâu",
+    "giao thông thông minh ở huyện do ai đầu tư",
+    "chữ ký số chuyên dùng được cấp ở đâu",
+    "nền tảng quản trị tổng thể tên là gì",
+    "Which company built the LGSP platform?",
+  ])
+    it(q, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
+});
