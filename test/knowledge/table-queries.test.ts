@@ -204,3 +204,12 @@ describe("attributes of a target the plan never states are declined", () => {
   ])
     it(q, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
 });
+
+describe("progress and how-to near misses", () => {
+  for (const q of [
+    "hồ sơ công việc cấp xã hiện đạt bao nhiêu phần trăm",
+    "làm sao để có danh tính số",
+    "làm thế nào để được cấp chữ ký số",
+  ])
+    it(q, () => expect(knowledge.ask(q, "vi").answered).toBe(false));
+});
