@@ -78,7 +78,15 @@ export async function startMain(args: string[], env: Record<string, string> = {}
   const extra = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
   const proc = spawn(
     process.execPath,
-    [...prof, ...extra, "--max-semi-space-size=4", "--expose-gc", `${ROOT}dist/main.js`, ...args],
+    [
+      ...prof,
+      ...extra,
+      "--max-semi-space-size=4",
+      "--single-threaded-gc",
+      "--expose-gc",
+      `${ROOT}dist/main.js`,
+      ...args,
+    ],
     {
       cwd: ROOT,
       env: { MALLOC_ARENA_MAX: "2", ...process.env, PORT: "0", ...env, LOG_LEVEL: "info" },

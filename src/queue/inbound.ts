@@ -78,7 +78,14 @@ export class InboundQueue {
       jobId: safeJobId(msg.channel, msg.messageId),
       ...(this.deps.dropCompleted?.includes(msg.channel) ? { removeOnComplete: true } : {}),
     });
-    await this.deps.redis.set(seenKey, "1", "EX", this.dedupeTtl(msg.channel));
+    // The job is stored: the update is safe and the platform may be answered now. The mark is sent
+    // without waiting for its reply, which takes one of the three Redis round trips out of every
+    // webhook's acknowledgement (on a busy host each round trip is a chance to wait for a CPU).
+    // Nothing depends on it being in place first: a repeat that arrives before it (or after it was
+    // lost with Redis) finds the job under its id, which BullMQ does not add twice, or — once that
+    // job is gone — is skipped by the worker's processed marker. A later accept() on this process
+    // sees it, since Redis runs one connection's commands in order.
+    void this.deps.redis.set(seenKey, "1", "EX", this.dedupeTtl(msg.channel)).catch(() => {});
     return "queued";
   }
 
