@@ -440,7 +440,12 @@ class PlanKnowledge implements Knowledge {
     // skills; "mục đích": four passages): asked about as a whole, all of them; otherwise those the
     // question fits as well as the one found.
     const coverage = (e: KnowledgeEntry) => candidates.find((c) => c.entry === e)?.coverage ?? 0;
-    const whole = kind.list || kind.purpose || kind.who || kind.requirements || kind.when;
+    const whole =
+      kind.list ||
+      kind.purpose ||
+      kind.who ||
+      kind.requirements ||
+      (kind.when && found.some((f) => f.group === "thoi-han"));
     const siblings = this.entries.filter(
       (e) =>
         !found.includes(e) &&

@@ -11,20 +11,22 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 
-// C, D, E, F, G and H were held out until scored once; they are development sets since (see SCORES.md).
+// C, D, E, F, G, H and I were held out until scored once; they are development sets since (see SCORES.md).
 // The thresholds hold what the fifth pass reached (F's first contact was 112/132 with five confident
 // out-of-scope answers).
 const minimumInScope: Record<string, number> = {
   "blind-set-a": 124 / 126,
-  "blind-set-b": 127 / 130,
-  "blind-set-c": 126 / 130,
+  "blind-set-b": 129 / 130,
+  "blind-set-c": 127 / 130,
   "blind-set-d": 127 / 130,
   "blind-set-e": 131 / 135,
   "blind-set-f": 127 / 132,
   // First contact 116/136 after the fifth pass; what the sixth pass reached.
-  "blind-set-g": 123 / 136,
+  "blind-set-g": 126 / 136,
   // First contact 108/129 after the first half of the sixth pass (see SCORES.md).
-  "blind-set-h": 111 / 129,
+  "blind-set-h": 117 / 129,
+  // First contact 116/129 at the end of the sixth pass (see SCORES.md).
+  "blind-set-i": 117 / 129,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
@@ -39,6 +41,8 @@ const maximumConfidentOutOfScope: Record<string, number> = {
   "blind-set-g": 1,
   // H's first contact: the provincial emulation board's role, answered with the reward passages.
   "blind-set-h": 1,
+  // I: villages (as G), answered with the commune's targets after saying the plan sets none.
+  "blind-set-i": 1,
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {
