@@ -121,9 +121,11 @@ class PlanKnowledge implements Knowledge {
   /**
    * The same knowledge read with the concept lexicon (`concepts.yaml`): the words people name a
    * target with when not the plan's own ("y tế", "work records"). Asked only when the plan's own
-   * words found no answer, so it never changes an answer they found.
+   * words found no answer, so it never changes an answer they found. Built on the first question
+   * that needs it: a second index costs a worker ~12 MB that most deployments never use.
    */
-  withConcepts?: PlanKnowledge;
+  withConcepts?: () => PlanKnowledge;
+  private conceptReading?: PlanKnowledge;
 
   ask(question: string, lang: Lang): KnowledgeAnswer {
     const own = this.askFocused(question, lang);
@@ -133,7 +135,8 @@ class PlanKnowledge implements Knowledge {
     // đua"): measured on the development sets, they answered more questions outside the plan than
     // inside it. English questions meet the plan only through its English gloss, and gain from them.
     if (parseQuestion(question, this.lexicon).lang !== "en") return own;
-    const read = this.withConcepts.askWithin(question, lang);
+    this.conceptReading ??= this.withConcepts();
+    const read = this.conceptReading.askWithin(question, lang);
     return read.answered ? read : own;
   }
 
@@ -1236,6 +1239,6 @@ export function loadKnowledge(opts: KnowledgeOptions): Knowledge {
     );
   };
   const knowledge = build(false);
-  knowledge.withConcepts = build(true);
+  knowledge.withConcepts = () => build(true);
   return knowledge;
 }
