@@ -38,9 +38,10 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 # (or `npm run admin -- …`: tools/launch.mjs runs dist/ as it is when src/ is absent).
 # Memory as `npm start` runs it (README, "Bộ nhớ"): a 4 MB young generation instead of V8's 16 MB, and two
 # malloc arenas instead of one per thread; no source maps (NODE_OPTIONS=--enable-source-maps to debug): idle RSS
-# per process about 140–150 MB instead of 190–250. Garbage collection on each process's main thread only
+# per process about 140–150 MB instead of 190–250. Garbage collection on the HTTP process's main thread only
 # (--single-threaded-gc): on a host of two or so cores, V8's helper threads waiting for a CPU stretched the
-# webhook's pauses (README, "Hiệu năng"). Worker children inherit all of it.
+# webhook's pauses (README, "Hiệu năng"). Worker children inherit the rest but collect in parallel (src/main.ts
+# drops that flag for them; docker-compose's worker and broadcast services do the same).
 ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["node", "--max-semi-space-size=4", "--single-threaded-gc", "--expose-gc", "dist/main.js"]
 CMD ["--role", "all"]

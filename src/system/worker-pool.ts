@@ -39,6 +39,8 @@ export interface WorkerPoolOptions {
   backoff?: { initialMs: number; maxMs: number; resetAfterMs: number };
   /** How long a child may take to finish its jobs after SIGTERM before it is killed. */
   stopTimeoutMs?: number;
+  /** Node flags of each child; by default the parent's (process.execArgv). */
+  execArgv?: string[];
 }
 
 /** WORKERS=auto → cores − 1, at least 1 (the main process keeps a core for HTTP); a number as is. */
@@ -125,6 +127,7 @@ export class WorkerPool {
     const { logger } = this.opts;
     // execArgv is inherited: under tsx (npm run dev, tests) the child loads TypeScript the same way.
     const child = fork(this.opts.entry, this.opts.args, {
+      ...(this.opts.execArgv ? { execArgv: this.opts.execArgv } : {}),
       env: { ...this.opts.env, CDS_WORKER_INDEX: String(slot.index) },
       stdio: "inherit",
     });
