@@ -74,6 +74,13 @@ class PlanKnowledge implements Knowledge {
     private readonly index: SearchIndex,
     private readonly say: Wording,
     private readonly passages: SearchIndex,
+    /**
+     * The same knowledge read with the concept lexicon (`concepts.yaml`): the words people name a
+     * target with when not the plan's own ("y tế", "work records"). Asked only when the plan's own
+     * words found no answer, so it never changes an answer they found. Built on the first question
+     * that needs it: a second index costs a worker ~12 MB that most deployments never use.
+     */
+    private readonly withConcepts?: () => PlanKnowledge,
   ) {
     for (const e of entries) this.byId.set(e.id, e);
     for (const l of levelList) this.levelById.set(l.id, l);
@@ -118,19 +125,11 @@ class PlanKnowledge implements Knowledge {
     return `${this.say(lang, "criterion_lead", { lead: lead.charAt(0).toLowerCase() + lead.slice(1) })}\n${entries.map((e) => `“${e.quote}”`).join("\n")}`;
   }
 
-  /**
-   * The same knowledge read with the concept lexicon (`concepts.yaml`): the words people name a
-   * target with when not the plan's own ("y tế", "work records"). Asked only when the plan's own
-   * words found no answer, so it never changes an answer they found. Built on the first question
-   * that needs it: a second index costs a worker ~12 MB that most deployments never use.
-   */
-  withConcepts?: () => PlanKnowledge;
   private conceptReading?: PlanKnowledge;
 
   ask(question: string, lang: Lang): KnowledgeAnswer {
     const own = this.askFocused(question, lang);
-    if (own.answered || !this.withConcepts) return own;
-    if (own.kind !== "none" && own.kind !== "ambiguous") return own;
+    if (!declined(own) || !this.withConcepts) return own;
     // In Vietnamese the concept words are also the words of near misses ("sổ hộ khẩu", "hội đồng thi
     // đua"): measured on the development sets, they answered more questions outside the plan than
     // inside it. English questions meet the plan only through its English gloss, and gain from them.
@@ -148,7 +147,7 @@ class PlanKnowledge implements Knowledge {
    */
   private askFocused(question: string, lang: Lang): KnowledgeAnswer {
     const whole = this.askWithin(question, lang);
-    if (whole.answered || (whole.kind !== "none" && whole.kind !== "ambiguous")) return whole;
+    if (!declined(whole)) return whole;
     const focus = focusOf(question);
     if (!focus) return whole;
     const read = this.askWithin(focus, lang);
@@ -282,13 +281,8 @@ class PlanKnowledge implements Knowledge {
     // "Xã thấp hơn tỉnh bao nhiêu", "how far below the province": a bare "tỉnh" set against another
     // level is the provincial level, and the question compares the two.
     const comparative = COMPARATIVE.some((p) => containsPhrase(parsed.tokens, p));
-    if (
-      comparative &&
-      parsed.provinceHint &&
-      !parsed.levels.includes("tinh") &&
-      parsed.levels.some((l) => ADMINISTRATIVE.has(l))
-    )
-      parsed = { ...parsed, levels: [...parsed.levels, "tinh"] };
+    if (comparative && parsed.levels.some((l) => ADMINISTRATIVE.has(l)))
+      parsed = { ...parsed, levels: withBareProvince(parsed.levels, parsed) };
     const kind = questionKind(parsed, this.lexicon);
     if (comparative && parsed.levels.filter((l) => ADMINISTRATIVE.has(l)).length >= 2) kind.compare = true;
     // "Tôi là chiến sĩ công an …, phong trào này có áp dụng cho tôi không?": whether the plan concerns
@@ -642,9 +636,9 @@ class PlanKnowledge implements Knowledge {
   private everyLevel(parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer {
     // "Huyện và xã cùng có …": the levels named, when two are (a bare "tỉnh" beside them is the
     // province's level); otherwise all three.
-    const named = parsed.levels.filter((l) => ADMINISTRATIVE.has(l));
-    if (parsed.provinceHint && named.length && !named.includes("tinh")) named.unshift("tinh");
-    const levels = named.length >= 2 ? named : [...ADMINISTRATIVE];
+    const administrative = parsed.levels.filter((l) => ADMINISTRATIVE.has(l));
+    const named = administrative.length ? withBareProvince(administrative, parsed) : [];
+    const levels = [...ADMINISTRATIVE].filter((l) => named.length < 2 || named.includes(l));
     const keys = [...new Set(this.entries.map((e) => e.topicKey))].filter((k) =>
       levels.every((l) => this.entries.some((e) => e.level === l && e.topicKey === k)),
     );
@@ -673,12 +667,13 @@ class PlanKnowledge implements Knowledge {
    * the words on each side, since the question names both kinds.
    */
   private onlyAt(parsed: ParsedQuestion, after: number | undefined, lang: Lang): KnowledgeAnswer | undefined {
-    // A bare "tỉnh" beside the other levels ("nhưng tỉnh ko có") is the provincial level, not the
-    // province in passing.
+    // A bare "tỉnh" beside the other levels ("nhưng tỉnh ko có") is the provincial level.
     const levelsIn = (tokens: string[]) => {
       const p = parseQuestion(tokens.join(" "), this.lexicon);
-      const levels = p.levels.filter((l) => ADMINISTRATIVE.has(l));
-      return (p.provinceHint || p.provinceAlone) && !levels.includes("tinh") ? [...levels, "tinh"] : levels;
+      return withBareProvince(
+        p.levels.filter((l) => ADMINISTRATIVE.has(l)),
+        p,
+      );
     };
     const t = parsed.tokens;
     // "mà"/"nhưng" (not the "những" that opens the question) before "không".
@@ -1052,6 +1047,14 @@ const EXCEPTION = /\(trừ\s/u;
 /** The province's administrative levels, whose targets are set level by level. */
 const ADMINISTRATIVE = new Set(["tinh", "huyen", "xa"]);
 
+/**
+ * Whether the plan's passages found nothing for a question ("none", or a "did you mean" list): only
+ * then is a second reading tried. Answers and the bot's service replies stand as they are.
+ */
+function declined(answer: KnowledgeAnswer): boolean {
+  return !answer.answered && (answer.kind === "none" || answer.kind === "ambiguous");
+}
+
 /** Words after which the writer names what they do not know: the question itself. */
 const UNKNOWING =
   /(?:^|[\s,.;:!?])(?:không rõ|chưa rõ|không biết|chưa biết|chưa hiểu|không hiểu|thắc mắc|khong ro|chua ro|khong biet|chua biet|chua hieu|khong hieu|thac mac|not sure|wondering|don't know|do not know)\s+(.+)$/iu;
@@ -1065,6 +1068,17 @@ function focusOf(question: string): string | undefined {
     rest = focus;
   }
   return focus && focus.split(/\s+/).length >= 2 ? focus : undefined;
+}
+
+/**
+ * The levels with the provincial one added when the question says a bare "tỉnh" (a hint, or "tỉnh"
+ * alone): set beside or against other levels ("xã thấp hơn tỉnh", "nhưng tỉnh ko có"), it is the
+ * provincial level rather than the province in passing.
+ */
+function withBareProvince(levels: string[], parsed: ParsedQuestion): string[] {
+  return (parsed.provinceHint || parsed.provinceAlone) && !levels.includes("tinh")
+    ? [...levels, "tinh"]
+    : levels;
 }
 
 /** "hơn", "than": one level's figure set against another's. */
@@ -1134,7 +1148,7 @@ function asksWhichDocument(tokens: string[]): boolean {
   const which = tokens.some((_, i) =>
     DOCUMENT_NOUNS.some(
       (n) =>
-        // "which plan", "which other plan"
+        // "which documents", "which other documents"
         ((["which", "what"].includes(tokens[i - 1]!) ||
           (tokens[i - 1] === "other" && ["which", "what"].includes(tokens[i - 2]!))) &&
           at(i, n)) ||
@@ -1223,7 +1237,7 @@ export function loadKnowledge(opts: KnowledgeOptions): Knowledge {
   const say = opts.translator
     ? wordingFrom(opts.translator)
     : loadWording(opts.localesDir ?? join(resolve(opts.dir), "..", "..", "locales"));
-  const build = (concepts: boolean) => {
+  const build = (concepts: boolean): PlanKnowledge => {
     const base = loadKnowledgeBase(opts.dir, { concepts });
     const passages = readPassages(
       opts.source ?? join(resolve(opts.dir), "..", "source", "ke-hoach-154.txt"),
@@ -1236,9 +1250,8 @@ export function loadKnowledge(opts: KnowledgeOptions): Knowledge {
       new SearchIndex(base.entries),
       say,
       new SearchIndex(passages),
+      concepts ? undefined : () => build(true),
     );
   };
-  const knowledge = build(false);
-  knowledge.withConcepts = () => build(true);
-  return knowledge;
+  return build(false);
 }

@@ -54,6 +54,11 @@ export interface Lexicon {
   compounds: string[][];
   /** Syllables with their diacritics used anywhere in the Vietnamese text or vocabulary: "kỹ", "hòa". */
   knownExact: Set<string>;
+  /**
+   * The syllables a typo may be corrected to: the plan's words and the question's own function words
+   * ("nhữg" is "những"), listed once.
+   */
+  corrections: Record<Lang, string[]>;
   /** Adjacent syllable pairs of the knowledge base and of the vocabulary: context for typo correction. */
   contextPairs: Set<string>;
   /** Document kinds ("kế hoạch", "nq") with the numbers of that kind the plan cites. */
@@ -280,6 +285,10 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     knownPairs,
     compounds: v.compounds.map(phraseTokens),
     knownExact,
+    corrections: {
+      vi: [...known.vi, ...stopwords.vi],
+      en: [...known.en, ...stopwords.en],
+    },
     contextPairs,
     documents: v.documents.map((d) => ({ words: d.words.map(phraseTokens), numbers: new Set(d.numbers) })),
     countWords: v.countWords.map(phraseTokens),

@@ -97,21 +97,6 @@ function englishStem(token: string, lexicon: Lexicon): string {
   return token;
 }
 
-const corrections = new WeakMap<Lexicon, Record<Lang, string[]>>();
-
-/** The syllables a typo may be corrected to: the plan's and the question's own words, listed once per lexicon. */
-function correctionsOf(lexicon: Lexicon, lang: Lang): string[] {
-  let lists = corrections.get(lexicon);
-  if (!lists) {
-    lists = {
-      vi: [...lexicon.known.vi, ...lexicon.stopwords.vi],
-      en: [...lexicon.known.en, ...lexicon.stopwords.en],
-    };
-    corrections.set(lexicon, lists);
-  }
-  return lists[lang];
-}
-
 /** Replaces a syllable nobody in the plan uses by the closest one that is used, if it is close. */
 function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon): string {
   const known = lexicon.known[lang];
@@ -139,7 +124,7 @@ function correctTypo(token: string, typed: string, lang: Lang, lexicon: Lexicon)
   let best = token;
   let bestDistance = budget + 1;
   // The question's own words slip too ("nhữg", "nhưg"): a slip of a function word is that word.
-  for (const candidate of correctionsOf(lexicon, lang)) {
+  for (const candidate of lexicon.corrections[lang]) {
     if (Math.abs(candidate.length - token.length) > budget) continue;
     const d = typoDistance(token, candidate, budget);
     if (

@@ -363,6 +363,28 @@ describe("the worker pool", () => {
     }
   });
 
+  it("starts its children with the node flags it is given instead of the parent's", async () => {
+    // npm start gives its children the parent's flags without --single-threaded-gc (src/main.ts).
+    const sink = { write: () => {} } as unknown as NodeJS.WritableStream;
+    const pool = new WorkerPool({
+      size: 1,
+      entry: `${ROOT}test/support/idle-child.mjs`,
+      args: [],
+      env: {},
+      execArgv: ["--max-semi-space-size=4"],
+      logger: createLogger({ level: "info", destination: sink }),
+    });
+    await pool.start();
+    try {
+      const [pid] = pool.pids();
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      expect(argv).toContain("--max-semi-space-size=4");
+      for (const flag of process.execArgv) expect(argv).not.toContain(flag);
+    } finally {
+      await pool.stop();
+    }
+  });
+
   it("runs its children at the CPU priority WORKER_NICE asks for", async () => {
     const sink = { write: () => {} } as unknown as NodeJS.WritableStream;
     const pool = new WorkerPool({
