@@ -365,42 +365,36 @@ describe("the worker pool", () => {
 
   it("starts its children with the node flags it is given instead of the parent's", async () => {
     // npm start gives its children the parent's flags without --single-threaded-gc (src/main.ts).
-    const sink = { write: () => {} } as unknown as NodeJS.WritableStream;
-    const pool = new WorkerPool({
-      size: 1,
-      entry: `${ROOT}test/support/idle-child.mjs`,
-      args: [],
-      env: {},
-      execArgv: ["--max-semi-space-size=4"],
-      logger: createLogger({ level: "info", destination: sink }),
-    });
-    await pool.start();
-    try {
-      const [pid] = pool.pids();
+    await withIdleChild({ execArgv: ["--max-semi-space-size=4"] }, (pid) => {
       const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
       expect(argv).toContain("--max-semi-space-size=4");
       for (const flag of process.execArgv) expect(argv).not.toContain(flag);
-    } finally {
-      await pool.stop();
-    }
+    });
   });
 
   it("runs its children at the CPU priority WORKER_NICE asks for", async () => {
-    const sink = { write: () => {} } as unknown as NodeJS.WritableStream;
-    const pool = new WorkerPool({
-      size: 1,
-      entry: `${ROOT}test/support/idle-child.mjs`,
-      args: [],
-      env: {},
-      nice: 7,
-      logger: createLogger({ level: "info", destination: sink }),
-    });
-    await pool.start();
-    try {
-      const [pid] = pool.pids();
-      expect(getPriority(pid)).toBe(Math.min(19, getPriority() + 7));
-    } finally {
-      await pool.stop();
-    }
+    await withIdleChild({ nice: 7 }, (pid) => expect(getPriority(pid)).toBe(Math.min(19, getPriority() + 7)));
   });
 });
+
+/** One idle child (test/support/idle-child.mjs) started by a WorkerPool with `options`, checked, then stopped. */
+async function withIdleChild(
+  options: { nice?: number; execArgv?: string[] },
+  check: (pid: number) => void,
+): Promise<void> {
+  const sink = { write: () => {} } as unknown as NodeJS.WritableStream;
+  const pool = new WorkerPool({
+    size: 1,
+    entry: `${ROOT}test/support/idle-child.mjs`,
+    args: [],
+    env: {},
+    ...options,
+    logger: createLogger({ level: "info", destination: sink }),
+  });
+  await pool.start();
+  try {
+    check(pool.pids()[0]!);
+  } finally {
+    await pool.stop();
+  }
+}
