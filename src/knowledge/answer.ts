@@ -263,6 +263,24 @@ export class AnswerComposer {
     };
   }
 
+  /**
+   * "Tiêu chí chia theo những nhóm nào": the plan's groups of criteria, each by the plan's own
+   * heading for it, and how to see one of them.
+   */
+  groups(levelIds: string[], lang: Lang): KnowledgeAnswer {
+    const heads = levelIds.map((id) => this.level(id).lead?.[lang] ?? this.levelName(id, lang));
+    return {
+      answered: true,
+      kind: "list",
+      text: [
+        this.say(lang, "groups_title", { count: heads.length }),
+        ...heads.map((h, i) => `${i + 1}. ${h}`),
+        this.say(lang, "groups_hint"),
+      ].join("\n"),
+      sources: [this.say(lang, "plan")],
+    };
+  }
+
   /** The honest "not in the plan", with the offer the caller acts on. */
   none(lang: Lang): KnowledgeAnswer {
     return {

@@ -313,6 +313,16 @@ class PlanKnowledge implements Knowledge {
     // every target for one year.
     if (kind.figure && kind.when) return this.group("thoi-han", answerLang);
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
+    // "Tiêu chí thi đua chia theo những nhóm nào": the groups the plan sets criteria for, when
+    // nothing else is asked (every word left is the asking for groups).
+    if (kind.grouping && levels.length === 0 && asksCriteria(parsed.tokens)) {
+      const groupWords = new Set(this.lexicon.kinds.grouping.flat());
+      if (parsed.units.every((u) => u.kind === "words" && u.tokens.every((t) => groupWords.has(t))))
+        return this.compose.groups(
+          this.levelList.filter((l) => l.id !== "ke-hoach").map((l) => l.id),
+          answerLang,
+        );
+    }
     if (kind.everyLevel) return this.everyLevel(parsed, answerLang);
     if (kind.onlyAfter !== undefined || (kind.list && levels.length >= 2)) {
       const only = this.onlyAt(parsed, kind.onlyAfter, answerLang);
@@ -339,13 +349,19 @@ class PlanKnowledge implements Knowledge {
     }
     const candidates = this.index.candidates(parsed);
     // Where, by whom, under what name or with which software a target is met: the targets say
-    // none of it (the plan's general part may: "đăng trên trang nào").
-    if (kind.attribute && candidates[0] && candidates[0].entry.level !== "ke-hoach")
+    // none of it (the plan's general part may, when it speaks of all that is asked: "đăng trên trang nào").
+    if (
+      kind.attribute &&
+      candidates[0] &&
+      (candidates[0].entry.level !== "ke-hoach" || candidates[0].coverage < CONFIDENT)
+    )
       return this.compose.none(answerLang);
     // "Phong trào này nhằm mục đích gì, nói sao cho dễ hiểu": the aims of the movement itself, whatever
     // else the writer says around them, unless the question fits a passage outside the aims.
     if (kind.purpose && levels.length === 0 && parsed.namesPlan) {
-      const best = candidates[0];
+      // The movement's name, number and time frame share every word of its name with the question
+      // ("mục đích phát động phong trào thi đua"): what it is called is never what it is for.
+      const best = candidates.find((c) => c.entry.id !== PLAN_IDENTITY && c.entry.group !== "thoi-han");
       if (!best || best.coverage < CONFIDENT || best.entry.group === "muc-dich")
         return this.group("muc-dich", answerLang);
     }
@@ -1143,15 +1159,21 @@ const IMPLEMENTS = [
  * with "nào" after it or "which/what" before it, and a verb of carrying out or resting on. ("Phong
  * trào thuộc kế hoạch nào" asks the plan's own number, with no such verb.)
  */
+/** "chỉ tiêu", "tiêu chí", "criteria": the question is about the plan's criteria. */
+function asksCriteria(tokens: string[]): boolean {
+  return [["chi", "tieu"], ["tieu", "chi"], ["targets"], ["criteria"], ["target"], ["criterion"]].some((p) =>
+    containsPhrase(tokens, p),
+  );
+}
+
 function asksWhichDocument(tokens: string[]): boolean {
   const at = (i: number, p: string[]) => phraseAt(tokens, p, i);
   const which = tokens.some((_, i) =>
     DOCUMENT_NOUNS.some(
       (n) =>
-        // "which documents", "which other documents"
-        ((["which", "what"].includes(tokens[i - 1]!) ||
-          (tokens[i - 1] === "other" && ["which", "what"].includes(tokens[i - 2]!))) &&
-          at(i, n)) ||
+        // "which documents", "which other documents", "which earlier Party resolution": "which"
+        // and the noun with up to two words that qualify it between them.
+        ([1, 2, 3].some((k) => ["which", "what"].includes(tokens[i - k]!)) && at(i, n)) ||
         (at(i, n) && [0, 1, 2, 3].some((k) => tokens[i + n.length + k] === "nao")),
     ),
   );

@@ -113,7 +113,8 @@ export type KindName =
   | "notEqual"
   | "everyLevel"
   | "when"
-  | "attribute";
+  | "attribute"
+  | "grouping";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -324,6 +325,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       everyLevel: v.kinds.everyLevel.map(phraseTokens),
       when: v.kinds.when.map(phraseTokens),
       attribute: v.kinds.attribute.map(phraseTokens),
+      grouping: v.kinds.grouping.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

@@ -42,6 +42,8 @@ export interface QuestionKind {
    * commune's targets).
    */
   topicOnly: boolean;
+  /** "Tiêu chí chia theo những nhóm nào", "which groups": the plan's groups of criteria themselves. */
+  grouping: boolean;
   /** "đến năm nào", "by when": the time frame the plan sets its targets for. */
   when: boolean;
   /**
@@ -68,6 +70,11 @@ const ABOUT_TOPIC = [
   ["targets", "related"],
   ["criteria", "on"],
   ["criteria", "about"],
+  // "Kế hoạch quy định gì về chữ ký số", "what does the plan say about …": all it says of the topic.
+  ["quy", "dinh", "ve"],
+  ["noi", "gi", "ve"],
+  ["say", "about"],
+  ["says", "about"],
 ];
 /** "gì", "what": a question for the content of something (a duty, a requirement). */
 const ASKS_WHAT = [["gi"], ["j"], ["what"]];
@@ -110,6 +117,7 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     topicOnly,
     when: has("when"),
     attribute: has("attribute"),
+    grouping: has("grouping"),
     everyLevel: has("everyLevel") && (list || WHICH.some((w) => containsPhrase(q.tokens, w))),
   };
   const asksWhich = list || WHICH.some((w) => containsPhrase(q.tokens, w));

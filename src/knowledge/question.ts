@@ -291,6 +291,9 @@ function phraseLengthAt(tokens: string[], list: string[][], i: number): number {
  * there are ("bao nhiêu xã"), who holds an office ("chủ tịch tỉnh là ai"), how to use a service
  * ("cách cài VNeID").
  */
+/** Verbs of obligation: "phải", "cần", "must". */
+const MODALS = new Set(["phai", "can", "must", "need", "needs", "should"]);
+
 function outsideByForm(
   tokens: string[],
   roles: Role[],
@@ -305,6 +308,9 @@ function outsideByForm(
     // "bao nhiêu xã" counts communes; "how many commune work files" only qualifies the files.
     let end = i + n;
     while (roles[end] === "level") end++;
+    // "bao nhiêu huyện phải tham gia …", "how many districts must …": how many are required to is
+    // the target itself (the plan's "100% huyện"), not how many there are.
+    if (MODALS.has(tokens[end] ?? "")) continue;
     if (roles[end] !== "content") return "count";
   }
   // "Hiện nay đã có bao nhiêu xã đạt …", "how many communes have already met …": a count of what has

@@ -143,6 +143,7 @@ export const vocabularySchema = z.object({
       everyLevel: z.array(z.string().min(1)).default([]),
       when: z.array(z.string().min(1)).default([]),
       attribute: z.array(z.string().min(1)).default([]),
+      grouping: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -162,6 +163,7 @@ export const vocabularySchema = z.object({
       everyLevel: [],
       when: [],
       attribute: [],
+      grouping: [],
     }),
   wrappers: z
     .object({

@@ -11,7 +11,7 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 
-// C, D, E, F, G, H and I were held out until scored once; they are development sets since (see SCORES.md).
+// C to K were held out until scored once; they are development sets since (see SCORES.md).
 // The thresholds hold what the fifth pass reached (F's first contact was 112/132 with five confident
 // out-of-scope answers).
 const minimumInScope: Record<string, number> = {
@@ -27,6 +27,9 @@ const minimumInScope: Record<string, number> = {
   "blind-set-h": 117 / 129,
   // First contact 116/129 at the end of the sixth pass (see SCORES.md).
   "blind-set-i": 117 / 129,
+  // J and K: first contact 112/129 and 121/133 at the start of the seventh pass; what it reached.
+  "blind-set-j": 115 / 129,
+  "blind-set-k": 127 / 133,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
