@@ -11,7 +11,7 @@ import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { parseQuestion, type ParsedQuestion } from "./question.js";
 import type { Level, NominationCategory } from "./schema.js";
 import { SearchIndex, type Candidate } from "./search-index.js";
-import { containsPhrase, phraseAt } from "./lexicon.js";
+import { containsPhrase, phraseAt, phraseTokens } from "./lexicon.js";
 import { normalizeVietnamese } from "./normalize.js";
 import { passes, questionKind, type QuestionKind } from "./question-kind.js";
 import { unwrap } from "./wrapper.js";
@@ -263,7 +263,7 @@ class PlanKnowledge implements Knowledge {
     introduced?: string,
   ): KnowledgeAnswer {
     // The greeting, self-introduction and thanks around a question are not what it asks.
-    let parsed = this.located(parseQuestion(unwrapped.question, this.lexicon));
+    let parsed = withoutBesides(this.located(parseQuestion(unwrapped.question, this.lexicon)));
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
     // The bot's own services first: "hạn nộp hồ sơ đề cử" is no plan question, but it has an answer.
     const service = this.lexicon.services.find(
@@ -364,6 +364,32 @@ class PlanKnowledge implements Knowledge {
       const best = candidates.find((c) => c.entry.id !== PLAN_IDENTITY && c.entry.group !== "thoi-han");
       if (!best || best.coverage < CONFIDENT || best.entry.group === "muc-dich")
         return this.group("muc-dich", answerLang);
+    }
+    // "Người dân như thế nào thì được coi là điển hình", "người dân bình thường thì tiêu chí thi đua là
+    // gì": a kind of individual the plan sets a criterion for (its passage opens with that kind),
+    // asking what makes one of them honoured, is asking for that criterion.
+    if (levels.length === 0 && this.lexicon.kinds.honour.some((p) => containsPhrase(parsed.tokens, p))) {
+      const own = this.entries.filter(
+        (e) => e.level === "ca-nhan" && parsed.units.some((u) => opensWith(e.quote, unitTokens(u))),
+      );
+      if (own.length === 1) return this.compose.entry(own[0]!, answerLang);
+    }
+    // "Sở nào là đầu mối tiếp nhận khó khăn, vướng mắc": the body's role ("đầu mối", "tiếp nhận") is
+    // how the question asks who; what is asked about is the rest, and a passage of the plan's general
+    // part that speaks of all of it names the body.
+    if (kind.who && levels.length === 0 && candidates[0]?.entry.level === "ke-hoach") {
+      const roleWords = new Set(this.lexicon.kinds.role.flat());
+      const asked = parsed.units.flatMap((u, i) =>
+        u.kind === "words" && u.tokens.every((t) => roleWords.has(t)) ? [] : [i],
+      );
+      const covers = (c: Candidate) => asked.every((i) => c.units[i]! >= 1);
+      if (
+        asked.length &&
+        asked.length < parsed.units.length &&
+        candidates.filter(covers).length === 1 &&
+        covers(candidates[0]!)
+      )
+        return this.compose.entry(candidates[0]!.entry, answerLang);
     }
     // "Cụm 'cơ quan, tổ chức, đơn vị' gồm những ai": asked who, about nothing any passage speaks of
     // but the plan's general words for bodies. The passages naming the participants answer it; a word
@@ -1018,6 +1044,11 @@ class PlanKnowledge implements Knowledge {
             asked: levels.map((l) => this.compose.levelName(l, lang).toLowerCase()).join(", "),
           })
         : undefined;
+    // The nearest content of another level, for a question naming things in words the plan never
+    // uses ("trạm y tế xã … bệnh án điện tử"): not near enough to offer as an answer. (One such word
+    // may be the writer's own for a plan topic: "khảo sát mức hài lòng".)
+    const unknownThings = parsed.units.filter((u, i) => u.kind === "words" && u.novel && !best.units[i]);
+    if (mismatch && best.coverage < 1 && unknownThings.length >= 2) return this.compose.none(lang);
     // Asked for the figure ("cấp xã phải đạt bao nhiêu %"): the plan has none for that level. A
     // yes/no question ("cấp xã có cần SSO không") or a few keywords are answered by saying so.
     const asksValue =
@@ -1159,6 +1190,33 @@ const IMPLEMENTS = [
  * with "nào" after it or "which/what" before it, and a verb of carrying out or resting on. ("Phong
  * trào thuộc kế hoạch nào" asks the plan's own number, with no such verb.)
  */
+/**
+ * "Ngoài tập thể, cá nhân thì mô hình hay có được biểu dương không": what comes after "ngoài … thì"
+ * ("besides …") is asked; what it sets aside is not. ("Nước ngoài" is abroad, not "besides".)
+ */
+function withoutBesides(parsed: ParsedQuestion): ParsedQuestion {
+  const { tokens } = parsed;
+  const from = tokens.findIndex((t, i) => (t === "ngoai" && tokens[i - 1] !== "nuoc") || t === "besides");
+  if (from < 0) return parsed;
+  const to = tokens.findIndex((t, i) => i > from + 1 && i <= from + 8 && (t === "thi" || t === "ra"));
+  if (to < 0) return parsed;
+  const at = (u: Unit) =>
+    u.kind === "words" ? u.position : tokens.findIndex((_, i) => phraseAt(tokens, u.original, i));
+  const units = parsed.units.filter((u) => at(u) < from || at(u) >= to);
+  return units.length && units.length < parsed.units.length ? { ...parsed, units } : parsed;
+}
+
+/** A unit's syllables, as the index reads them. */
+function unitTokens(u: Unit): string[] {
+  return u.kind === "words" ? u.tokens : u.means;
+}
+
+/** "Người dân tích cực …" opens with "người dân" (two syllables at least; "các" before it aside). */
+function opensWith(quote: string, tokens: string[]): boolean {
+  const words = phraseTokens(quote).filter((t, i) => !(i === 0 && t === "cac"));
+  return tokens.length >= 2 && tokens.every((t, i) => words[i] === t);
+}
+
 /** "chỉ tiêu", "tiêu chí", "criteria": the question is about the plan's criteria. */
 function asksCriteria(tokens: string[]): boolean {
   return [["chi", "tieu"], ["tieu", "chi"], ["targets"], ["criteria"], ["target"], ["criterion"]].some((p) =>

@@ -6,7 +6,7 @@
 import { initialisms } from "./initialisms.js";
 import type { KnowledgeBase, KnowledgeEntry } from "./knowledge-base.js";
 import type { Vocabulary } from "./schema.js";
-import { exactForm, hasDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
+import { exactForm, foldDiacritics, hasDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
 import type { Lang } from "../i18n/locales.js";
 
 /** How a span of the question is read. */
@@ -54,6 +54,12 @@ export interface Lexicon {
   compounds: string[][];
   /** Syllables with their diacritics used anywhere in the Vietnamese text or vocabulary: "kỹ", "hòa". */
   knownExact: Set<string>;
+  /** The same of the knowledge base's own texts only: words the plan writes ("quản", not "quận"). */
+  planExact: Set<string>;
+  /** Each folded syllable's spellings in the knowledge base's texts: "do" → "độ", "do". */
+  planSpellings: Map<string, string[]>;
+  /** Pairs of the plan's syllables, folded, neither of them a function word as written: "che_do", "noi_bo". */
+  wordPairs: Set<string>;
   /**
    * The syllables a typo may be corrected to: the plan's words and the question's own function words
    * ("nhữg" is "những"), listed once.
@@ -114,7 +120,9 @@ export type KindName =
   | "everyLevel"
   | "when"
   | "attribute"
-  | "grouping";
+  | "grouping"
+  | "role"
+  | "honour";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -243,6 +251,20 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
   const knownExact = new Set<string>();
   for (const e of base.entries)
     for (const text of entryTexts(e, "vi")) syllables(exactForm(text)).forEach((t) => knownExact.add(t));
+  const planExact = new Set(knownExact);
+  const planSpellings = new Map<string, string[]>();
+  for (const e of planExact)
+    planSpellings.set(foldDiacritics(e), [...(planSpellings.get(foldDiacritics(e)) ?? []), e]);
+  const wordPairs = new Set<string>();
+  for (const e of base.entries)
+    for (const text of entryTexts(e, "vi")) {
+      const exact = syllables(exactForm(text));
+      exact.forEach((x, i) => {
+        const prev = exact[i - 1];
+        if (prev !== undefined && !exactStopwords.has(prev) && !exactStopwords.has(x))
+          wordPairs.add(`${foldDiacritics(prev)}_${foldDiacritics(x)}`);
+      });
+    }
   const vocabularyPhrases = [
     ...v.synonyms.flatMap((x) => [...x.terms, x.means]),
     ...v.stopwords.vi,
@@ -286,6 +308,9 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     knownPairs,
     compounds: v.compounds.map(phraseTokens),
     knownExact,
+    planExact,
+    planSpellings,
+    wordPairs,
     corrections: {
       vi: [...known.vi, ...stopwords.vi],
       en: [...known.en, ...stopwords.en],
@@ -326,6 +351,8 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       when: v.kinds.when.map(phraseTokens),
       attribute: v.kinds.attribute.map(phraseTokens),
       grouping: v.kinds.grouping.map(phraseTokens),
+      role: v.kinds.role.map(phraseTokens),
+      honour: v.kinds.honour.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

@@ -391,6 +391,47 @@ function typedAsOtherWord(
   });
 }
 
+/**
+ * "quan tri noi bo" typed without diacritics: "quan" could be the level's "quận", but the plan never
+ * writes "quận" and does write "quản trị". A one-syllable name the plan never uses, typed bare, that
+ * makes a word of the plan with the next syllable is that word.
+ */
+function bareInPlanWord(
+  exact: string[] | undefined,
+  tokens: string[],
+  at: number,
+  accents: boolean,
+  lexicon: Lexicon,
+  lang: Lang,
+): boolean {
+  if (accents || lang !== "vi" || exact?.length !== 1) return false;
+  const next = tokens[at + 1];
+  return (
+    next !== undefined && !lexicon.planExact.has(exact[0]!) && lexicon.knownPairs.has(`${tokens[at]}_${next}`)
+  );
+}
+
+/**
+ * "che do bao cao", "quan tri noi bo" typed bare: "do" and "noi" are function words ("do", "nói"),
+ * but the plan writes "độ" and "nội" and the pairs "chế độ", "nội bộ". A bare function word that
+ * the plan spells otherwise, and that makes one of the plan's pairs with a neighbour, is content.
+ * (Only in a question typed without any diacritics: typed with them, a bare syllable is as meant.)
+ */
+function bareContent(tokens: string[], at: number, lexicon: Lexicon): boolean {
+  const t = tokens[at]!;
+  // The neighbour must be a content word itself: "ho so" is "hồ sơ" or "hở số", and "số" is generic.
+  const content = (n: string | undefined) =>
+    n !== undefined &&
+    !lexicon.stopwords.vi.has(n) &&
+    !lexicon.phrases.vi.get(n)?.some((p) => p.role === "generic" && p.tokens.length === 1);
+  const pairs = [
+    content(tokens[at - 1]) && `${tokens[at - 1]}_${t}`,
+    content(tokens[at + 1]) && `${t}_${tokens[at + 1]}`,
+  ];
+  if (!pairs.some((p) => p && lexicon.wordPairs.has(p))) return false;
+  return (lexicon.planSpellings.get(t) ?? []).some((e) => e !== t && !lexicon.exactStopwords.has(e));
+}
+
 /** Whether an accented syllable of a phrase was typed at `at` with other diacritics, as another known word. */
 function typedOtherwise(exact: string[], typed: string[], at: number, lexicon: Lexicon): boolean {
   return exact.some((e, k) => {
@@ -485,7 +526,12 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   for (let i = 0; i < tokens.length; ) {
     const phrase = index
       .get(tokens[i]!)
-      ?.find((p) => phraseAt(tokens, p.tokens, i) && !typedAsOtherWord(p, exactTokens, i, accents, lexicon));
+      ?.find(
+        (p) =>
+          phraseAt(tokens, p.tokens, i) &&
+          !typedAsOtherWord(p, exactTokens, i, accents, lexicon) &&
+          !(p.role === "level" && bareInPlanWord(p.exact, tokens, i, accents, lexicon, lang)),
+      );
     if (phrase) {
       for (let k = 0; k < phrase.tokens.length; k++) roles[i + k] = phrase.role;
       if (phrase.role === "content") for (let k = 0; k < phrase.tokens.length; k++) compound[i + k] = i;
@@ -509,7 +555,11 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       const t = tokens[i]!;
       const exact = exactTokens[i]!;
       const accented = foldDiacritics(exact) !== exact;
-      roles[i] = (accented ? lexicon.exactStopwords.has(exact) : lexicon.stopwords[lang].has(t))
+      roles[i] = (
+        accented
+          ? lexicon.exactStopwords.has(exact)
+          : lexicon.stopwords[lang].has(t) && (accents || lang !== "vi" || !bareContent(tokens, i, lexicon))
+      )
         ? "stop"
         : "content";
       i++;
@@ -545,6 +595,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     // Typed with diacritics, a syllable that is another word of the plan is not the term's ("hồ
     // sơ sức khỏe" holds the syllables of "sổ sức khỏe", not the word).
     if (accents && typedOtherwise(synonym.exact[t]!, exactTokens, i, lexicon)) continue;
+    if (bareInPlanWord(synonym.exact[t], tokens, i, accents, lexicon, lang)) continue;
     // A term that runs on into a longer word of the plan is part of that word: the "công nghệ"
     // of "công nghệ thông tin" is not the "công nghệ" a question about skills means.
     const after = tokens[i + term.length];

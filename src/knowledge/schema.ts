@@ -144,6 +144,8 @@ export const vocabularySchema = z.object({
       when: z.array(z.string().min(1)).default([]),
       attribute: z.array(z.string().min(1)).default([]),
       grouping: z.array(z.string().min(1)).default([]),
+      role: z.array(z.string().min(1)).default([]),
+      honour: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -164,6 +166,8 @@ export const vocabularySchema = z.object({
       when: [],
       attribute: [],
       grouping: [],
+      role: [],
+      honour: [],
     }),
   wrappers: z
     .object({

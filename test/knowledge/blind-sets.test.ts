@@ -11,11 +11,11 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 
-// C to K were held out until scored once; they are development sets since (see SCORES.md).
+// C to L were held out until scored once; they are development sets since (see SCORES.md).
 // The thresholds hold what the fifth pass reached (F's first contact was 112/132 with five confident
 // out-of-scope answers).
 const minimumInScope: Record<string, number> = {
-  "blind-set-a": 124 / 126,
+  "blind-set-a": 125 / 126,
   "blind-set-b": 129 / 130,
   "blind-set-c": 127 / 130,
   "blind-set-d": 127 / 130,
@@ -27,9 +27,11 @@ const minimumInScope: Record<string, number> = {
   "blind-set-h": 117 / 129,
   // First contact 116/129 at the end of the sixth pass (see SCORES.md).
   "blind-set-i": 117 / 129,
-  // J and K: first contact 112/129 and 121/133 at the start of the seventh pass; what it reached.
-  "blind-set-j": 115 / 129,
-  "blind-set-k": 127 / 133,
+  // J and K: first contact 112/129 and 121/133 at the start of the seventh pass; L: 120/130 in its
+  // middle. What the pass reached.
+  "blind-set-j": 119 / 129,
+  "blind-set-k": 129 / 133,
+  "blind-set-l": 125 / 130,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses

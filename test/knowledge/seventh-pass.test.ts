@@ -174,3 +174,119 @@ describe("with what a general passage is met", () => {
     expect(a.answered).toBe(false);
   });
 });
+
+describe("what a kind of individual does to be honoured", () => {
+  // Every kind of individual the plan sets a criterion for, named as its passage opens, asked in
+  // several shapes: that kind's own criterion.
+  const people = base.entries.filter((e) => e.level === "ca-nhan");
+  const frames = [
+    "{who} như thế nào thì được coi là điển hình",
+    "{who} cần làm gì để được biểu dương",
+    "tiêu chí thi đua cho {who} là gì",
+  ];
+  for (const e of people) {
+    const words = e.quote.replace(/^(Các|các)\s+/u, "").split(/[\s,]+/u);
+    const who = words
+      .slice(0, e.id === "ca-nhan.sang-kien-cbccvc" ? 3 : 2)
+      .join(" ")
+      .toLowerCase();
+    for (const frame of frames) {
+      const q = frame.replace("{who}", who);
+      it(`“${q}” gets ${e.id}`, () => {
+        const a = knowledge.ask(q, "vi");
+        expect(a.answered, a.text).toBe(true);
+        expect(a.text).toContain(e.quote.slice(0, 40));
+      });
+    }
+  }
+  it("“tập thể, cá nhân” is who is honoured, not the individuals' level", () => {
+    for (const pair of ["tập thể, cá nhân", "cá nhân, tập thể", "tổ chức, cá nhân"])
+      expect(parseQuestion(`tôn vinh ${pair} nhằm mục đích gì`, lexicon).levels).not.toContain("ca-nhan");
+  });
+  it("“ng dân” is “người dân”", () => {
+    const units = parseQuestion("ng dân có phải tham gia không", lexicon).units;
+    expect(units.some((u) => u.kind === "synonym" && u.means.join(" ") === "nguoi dan")).toBe(true);
+  });
+});
+
+describe("a body's role in a who-question", () => {
+  const roles = base.vocabulary.kinds.role.filter((r) => /[^a-z ]/u.test(r));
+  const difficulties = base.entries.find((e) => e.id === "ke-hoach.kho-khan-vuong-mac")!;
+  for (const role of roles)
+    it(`“cơ quan nào ${role} khó khăn, vướng mắc” names the body the plan names`, () => {
+      const a = knowledge.ask(`cơ quan nào ${role} khó khăn, vướng mắc của các đơn vị`, "vi");
+      expect(a.answered, a.text).toBe(true);
+      expect(a.text).toContain(difficulties.quote.slice(0, 40));
+    });
+  it("a role the plan gives no body is not answered with confidence", () => {
+    expect(knowledge.ask("cơ quan nào phụ trách khen thưởng cho phong trào", "vi").answered).toBe(false);
+  });
+});
+
+describe("what comes after “ngoài … thì”", () => {
+  it("sets aside what it names", () => {
+    const a = knowledge.ask(
+      "Ngoài tập thể, cá nhân thì các mô hình, cách làm hay có được biểu dương không?",
+      "vi",
+    );
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("các mô hình, cách làm hay, hiệu quả");
+  });
+  it("“nước ngoài” is abroad", () => {
+    const a = knowledge.ask("người Việt Nam ở nước ngoài thì có tiêu chí thi đua gì", "vi");
+    expect(a.text).toContain("người Việt Nam định cư ở nước ngoài");
+  });
+});
+
+describe("typed without diacritics", () => {
+  // Every one-syllable level name the plan never writes ("quận") that, typed bare, begins one of the
+  // plan's word pairs ("quan tri", "quan ly"): read as the plan's word.
+  const bareLevelNames = base.levels.flatMap((l) =>
+    l.aliases.vi
+      .map((a) => syllables(exactForm(a)))
+      .filter((s) => s.length === 1 && !lexicon.planExact.has(s[0]!))
+      .map((s) => ({ level: l.id, folded: foldDiacritics(s[0]!) })),
+  );
+  const cases = bareLevelNames.flatMap(({ level, folded }) =>
+    [...lexicon.knownPairs]
+      .filter((p) => p.startsWith(`${folded}_`) && p !== `${folded}_${folded}`)
+      .map((p) => ({ level, q: `chi tieu ${p.replace("_", " ")} cap tinh` })),
+  );
+  it("has such names", () => expect(cases.length).toBeGreaterThan(0));
+  for (const { level, q } of cases)
+    it(`“${q}” names no ${level}`, () => expect(parseQuestion(q, lexicon).levels).not.toContain(level));
+
+  // Every pair of the plan whose bare syllable is also a function word ("che do": "do"), typed bare
+  // beside a content word: that syllable is read as part of what is asked, not dropped.
+  const pairs = [...lexicon.wordPairs].filter((p) => {
+    const [a, b] = p.split("_") as [string, string];
+    // A plain content syllable before it (not the start of a level's name or a generic word).
+    return (
+      lexicon.stopwords.vi.has(b) &&
+      !lexicon.stopwords.vi.has(a) &&
+      !lexicon.phrases.vi.get(a)?.some((ph) => ph.tokens.length <= 2) &&
+      !lexicon.phrases.vi.get(b)?.some((ph) => ph.tokens.length === 1) &&
+      (lexicon.planSpellings.get(b) ?? []).some((e) => e !== b && !lexicon.exactStopwords.has(e))
+    );
+  });
+  it("has such pairs", () => expect(pairs.length).toBeGreaterThan(0));
+  for (const p of pairs.slice(0, 40)) {
+    const q = `chi tieu ${p.replace("_", " ")} cap tinh`;
+    const b = p.split("_")[1]!;
+    it(`“${q}”: “${b}” is part of what is asked`, () => {
+      const units = parseQuestion(q, lexicon).units;
+      expect(units.some((u) => (u.kind === "words" ? u.tokens : u.original).includes(b))).toBe(true);
+    });
+  }
+  it("with diacritics typed, a bare syllable is as meant (“ban hành”)", () => {
+    const units = parseQuestion("Kế hoạch gắn với những văn bản nào ban hành trước đó?", lexicon).units;
+    expect(units.some((u) => u.kind === "words" && u.tokens.join(" ") === "ban hanh")).toBe(false);
+  });
+});
+
+describe("the nearest target of another level, for things the plan never names", () => {
+  it("is declined", () => {
+    const a = knowledge.ask("Trạm y tế xã phải triển khai bệnh án điện tử xong trước năm nào?", "vi");
+    expect(a.answered).toBe(false);
+  });
+});
