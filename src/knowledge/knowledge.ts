@@ -336,6 +336,21 @@ class PlanKnowledge implements Knowledge {
     // participants in its requirements; the level's own criteria follow.
     if (kind.who && parsed.units.length === 0 && levels.length === 1 && levels[0] !== "ca-nhan" && !kind.list)
       return this.participant(levels[0]!, answerLang);
+    // "Tinh thần của phong trào là gì", "tham gia với tinh thần nào": the plan states the movement's
+    // spirit in its aims (taking part actively) and in its requirements (wide, consistent, practical),
+    // so both sections answer, unless the question fits a passage elsewhere.
+    if (
+      this.lexicon.kinds.spirit.some((p) => containsPhrase(parsed.tokens, p)) &&
+      levels.length === 0 &&
+      !this.fitsElsewhere(parsed, ["muc-dich", "yeu-cau"])
+    )
+      return this.compose.many(
+        this.entries.filter(
+          (e) => e.level === "ke-hoach" && (e.group === "muc-dich" || e.group === "yeu-cau"),
+        ),
+        answerLang,
+        this.say(answerLang, "group_title"),
+      );
     if (parsed.units.length === 0) {
       if (levels.length === 1) return this.levelAnswer(levels[0]!, parsed, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
@@ -516,6 +531,13 @@ class PlanKnowledge implements Knowledge {
     if (!parsed.levels.some((l) => !ADMINISTRATIVE.has(l) && this.levelById.has(l))) return parsed;
     const levels = parsed.levels.filter((l) => !(ADMINISTRATIVE.has(l) && parsed.locatedOnly.includes(l)));
     return levels.length === parsed.levels.length ? parsed : { ...parsed, levels };
+  }
+
+  /** Whether a passage outside these groups speaks of everything the question asks. */
+  private fitsElsewhere(parsed: ParsedQuestion, groups: string[]): boolean {
+    if (parsed.units.length === 0) return false;
+    const best = this.index.candidates(parsed)[0];
+    return best !== undefined && best.coverage >= 1 && !groups.includes(best.entry.group ?? "");
   }
 
   private order(e: KnowledgeEntry): number {

@@ -122,7 +122,8 @@ export type KindName =
   | "attribute"
   | "grouping"
   | "role"
-  | "honour";
+  | "honour"
+  | "spirit";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -353,6 +354,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       grouping: v.kinds.grouping.map(phraseTokens),
       role: v.kinds.role.map(phraseTokens),
       honour: v.kinds.honour.map(phraseTokens),
+      spirit: v.kinds.spirit.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

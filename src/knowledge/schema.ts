@@ -146,6 +146,7 @@ export const vocabularySchema = z.object({
       grouping: z.array(z.string().min(1)).default([]),
       role: z.array(z.string().min(1)).default([]),
       honour: z.array(z.string().min(1)).default([]),
+      spirit: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -168,6 +169,7 @@ export const vocabularySchema = z.object({
       grouping: [],
       role: [],
       honour: [],
+      spirit: [],
     }),
   wrappers: z
     .object({

@@ -290,3 +290,24 @@ describe("the nearest target of another level, for things the plan never names",
     expect(a.answered).toBe(false);
   });
 });
+
+describe("the movement's spirit", () => {
+  // The plan states it in its aims and in its requirements: every passage of both, for every word
+  // that asks for it.
+  const sections = base.entries.filter(
+    (e) => e.level === "ke-hoach" && (e.group === "muc-dich" || e.group === "yeu-cau"),
+  );
+  for (const word of base.vocabulary.kinds.spirit) {
+    const english = /^[a-z ]+$/.test(word);
+    const q = english ? `What is the ${word} of the movement?` : `${word} của phong trào là gì`;
+    it(`“${q}” quotes the aims and the requirements`, () => {
+      const a = knowledge.ask(q, english ? "en" : "vi");
+      expect(a.answered, a.text).toBe(true);
+      for (const e of sections) expect(a.text).toContain(e.quote.slice(0, 40));
+    });
+  }
+  it("with a level named, it is that level's question", () => {
+    const a = knowledge.ask("tinh thần chỉ tiêu cấp xã là gì", "vi");
+    expect(a.text).not.toContain(sections[0]!.quote.slice(0, 40));
+  });
+});
