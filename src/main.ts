@@ -34,12 +34,12 @@ function stopParentsEmbeddedServices(): void {
 }
 
 /**
- * While the HTTP process is saturated (see http-pressure.ts), each worker child runs at most this
- * many conversation jobs at once, for a second after every saturated quarter second. A handful
- * rather than none: conversations keep moving through a flood that never ends (one aimed at the
- * web chat, say), at a pace that leaves the acknowledgements most of the CPU.
+ * While the HTTP process is saturated (see http-pressure.ts), each worker child runs at most
+ * WORKER_YIELD_CONCURRENCY conversation jobs at once (default 4), for a second after every
+ * saturated quarter second. A handful rather than none: conversations keep moving through a flood,
+ * at a pace that leaves the acknowledgements most of the CPU (and a flood that never ends gets
+ * full-pace rests).
  */
-const YIELD_CONCURRENCY = 4;
 const YIELD_MS = 1_000;
 
 /**
@@ -159,17 +159,24 @@ async function main(): Promise<void> {
     for (const pool of pools) system.metrics.addSource(() => pool.collectMetrics());
     await Promise.all(pools.map((pool) => pool.start()));
     const workerPool = pools[0]!;
-    watchEventLoopSaturation({
-      onSaturated: ({ utilization, entered }) => {
-        workerPool.askToYield(YIELD_MS);
-        if (entered)
+    if (config.workerYieldConcurrency > 0)
+      watchEventLoopSaturation({
+        onSaturated: ({ utilization, entered }) => {
+          workerPool.askToYield(YIELD_MS);
+          if (entered)
+            logger.info(
+              { utilization: Math.round(utilization * 100) / 100 },
+              "HTTP side saturated: worker children run fewer conversation jobs until it is not",
+            );
+        },
+        onRelieved: ({ ms, reason }) =>
           logger.info(
-            { utilization: Math.round(utilization * 100) / 100 },
-            "HTTP side saturated: worker children run fewer conversation jobs until it is not",
-          );
-      },
-      onRelieved: ({ ms }) => logger.info({ ms }, "HTTP side no longer saturated"),
-    });
+            { ms },
+            reason === "resting"
+              ? "HTTP side still saturated: worker children back to full pace for a while"
+              : "HTTP side no longer saturated",
+          ),
+      });
   }
   const url = system.url?.replace("127.0.0.1", "localhost");
   logger.info(
@@ -204,7 +211,7 @@ async function main(): Promise<void> {
     ready = true;
     superviseFromParent({
       snapshot: () => system.metrics.snapshot(),
-      onYield: (ms) => system.inbound.queue.limitConcurrency(YIELD_CONCURRENCY, ms),
+      onYield: (ms) => system.inbound.queue.limitConcurrency(config.workerYieldConcurrency, ms),
       onParentGone: () => {
         if (shuttingDown) return;
         shutdown("parent exited");
