@@ -12,6 +12,7 @@ import { createLogger } from "./logging/logger.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { RedisUnavailableError } from "./redis/embedded.js";
 import { startSystem, type System } from "./system/start.js";
+import { watchEventLoopSaturation } from "./system/http-pressure.js";
 import { superviseFromParent, WorkerPool, workerCount } from "./system/worker-pool.js";
 
 /** Forked by a WorkerPool: an IPC channel to the parent and a slot number (not merely any IPC, as under pm2). */
@@ -31,6 +32,15 @@ function stopParentsEmbeddedServices(): void {
     }
   }
 }
+
+/**
+ * While the HTTP process is saturated (see http-pressure.ts), each worker child runs at most
+ * WORKER_YIELD_CONCURRENCY conversation jobs at once (default 4), for a second after every
+ * saturated quarter second. A handful rather than none: conversations keep moving through a flood,
+ * at a pace that leaves the acknowledgements most of the CPU (and a flood that never ends gets
+ * full-pace rests).
+ */
+const YIELD_MS = 1_000;
 
 /**
  * Start-up leaves ~20 MB of garbage behind (flows and knowledge parsed, the WebAssembly query
@@ -148,6 +158,25 @@ async function main(): Promise<void> {
       );
     for (const pool of pools) system.metrics.addSource(() => pool.collectMetrics());
     await Promise.all(pools.map((pool) => pool.start()));
+    const workerPool = pools[0]!;
+    if (config.workerYieldConcurrency > 0)
+      watchEventLoopSaturation({
+        onSaturated: ({ utilization, entered }) => {
+          workerPool.askToYield(YIELD_MS);
+          if (entered)
+            logger.info(
+              { utilization: Math.round(utilization * 100) / 100 },
+              "HTTP side saturated: worker children run fewer conversation jobs until it is not",
+            );
+        },
+        onRelieved: ({ ms, reason }) =>
+          logger.info(
+            { ms },
+            reason === "resting"
+              ? "HTTP side still saturated: worker children back to full pace for a while"
+              : "HTTP side no longer saturated",
+          ),
+      });
   }
   const url = system.url?.replace("127.0.0.1", "localhost");
   logger.info(
@@ -182,6 +211,7 @@ async function main(): Promise<void> {
     ready = true;
     superviseFromParent({
       snapshot: () => system.metrics.snapshot(),
+      onYield: (ms) => system.inbound.queue.limitConcurrency(config.workerYieldConcurrency, ms),
       onParentGone: () => {
         if (shuttingDown) return;
         shutdown("parent exited");

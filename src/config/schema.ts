@@ -106,6 +106,13 @@ export const envSchema = z
      */
     WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
     /**
+     * How many conversation jobs each worker child of role `all` runs at once while the HTTP
+     * process is saturated (see src/system/http-pressure.ts); 0 = never step back. Unlike a lower
+     * priority it applies only while the acknowledgements cannot keep up, so replies at an
+     * ordinary rate keep the whole CPU.
+     */
+    WORKER_YIELD_CONCURRENCY: z.coerce.number().int().min(0).max(1000).default(4),
+    /**
      * CPU priority (nice) of the broadcast child of role `all`, 0–19 above the main process. An
      * announcement to thousands keeps a core busy for its whole run (~1 ms of CPU per message);
      * at a lower priority it only gets the CPU that conversations leave, and the broadcast still
@@ -295,6 +302,8 @@ export interface Config {
   workers: "auto" | number;
   /** Niceness added to worker children (WORKER_NICE). */
   workerNice: number;
+  /** Jobs at once per worker child while the HTTP process is saturated; 0 = off (WORKER_YIELD_CONCURRENCY). */
+  workerYieldConcurrency: number;
   /** Niceness added to the broadcast children (BROADCAST_NICE). */
   broadcastNice: number;
   /** Broadcast child processes of role `all` (BROADCAST_CHILDREN). */
@@ -409,6 +418,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     questions: { remindAfterHours: e.QUESTION_REMIND_HOURS, answerUnit: e.ANSWER_UNIT },
     workers: e.WORKERS,
     workerNice: e.WORKER_NICE,
+    workerYieldConcurrency: e.WORKER_YIELD_CONCURRENCY,
     broadcastNice: e.BROADCAST_NICE,
     broadcastChildren: e.BROADCAST_CHILDREN,
     workersSendAnnouncements: e.WORKERS_SEND_ANNOUNCEMENTS,

@@ -45,6 +45,11 @@ export class PartitionedQueue<T> {
   readonly queues: Queue[];
   private workers: Worker[] = [];
   private stopListening = () => {};
+  /** Jobs of this process's workers inside the processor now, and those waiting for a slot (see limitConcurrency). */
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private limit = Number.POSITIVE_INFINITY;
+  private limitTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: PartitionedQueueOptions) {
     this.queues = Array.from(
@@ -85,12 +90,59 @@ export class PartitionedQueue<T> {
       connection.on("ready", onReady);
       this.stopListening = () => connection.off("ready", onReady);
     }
+    const gated: Processor<T> = async (job, token, signal) => {
+      await this.enter();
+      try {
+        return await processor(job, token, signal);
+      } finally {
+        this.leave();
+      }
+    };
     this.workers = this.queues.map((q) => {
-      const w = new Worker<T>(q.name, processor, { ...opts, prefix: this.opts.prefix, concurrency: 1 });
+      const w = new Worker<T>(q.name, gated, { ...opts, prefix: this.opts.prefix, concurrency: 1 });
       w.on("error", () => {});
       return w as Worker;
     });
     return this.workers;
+  }
+
+  /**
+   * For the next `ms`, at most `limit` jobs of this process's workers run at once; the others wait
+   * (still locked: their partitions keep their order) and jobs already running finish. Calling it
+   * again moves the end; it lifts by itself, so a caller that goes quiet never leaves it on.
+   */
+  limitConcurrency(limit: number, ms: number): void {
+    this.limit = Math.max(1, limit);
+    clearTimeout(this.limitTimer);
+    this.limitTimer = setTimeout(() => this.lift(), ms);
+    this.limitTimer.unref();
+  }
+
+  private lift(): void {
+    clearTimeout(this.limitTimer);
+    this.limit = Number.POSITIVE_INFINITY;
+    this.admit();
+  }
+
+  private enter(): Promise<void> | void {
+    if (this.running < this.limit) {
+      this.running++;
+      return;
+    }
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private leave(): void {
+    this.running--;
+    this.admit();
+  }
+
+  /** Hands free slots to waiting jobs, oldest first (the slot is counted for them here). */
+  private admit(): void {
+    while (this.waiting.length && this.running < this.limit) {
+      this.running++;
+      this.waiting.shift()!();
+    }
   }
 
   /** Jobs waiting, active and delayed across partitions (for metrics and benchmarks). */
@@ -106,6 +158,8 @@ export class PartitionedQueue<T> {
 
   async closeWorkers(): Promise<void> {
     this.stopListening();
+    // Closing waits for the jobs in hand, so none may be left waiting for a slot.
+    this.lift();
     await Promise.all(this.workers.map((w) => w.close()));
     this.workers = [];
   }

@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import type { MetricsSnapshot } from "../metrics/metrics.js";
 
 /** Messages on the IPC channel between the parent and a worker child. */
-type ToChild = { type: "metrics"; id: number };
+type ToChild = { type: "metrics"; id: number } | { type: "yield"; ms: number };
 type FromChild = { type: "ready" } | { type: "metrics"; id: number; snapshot: MetricsSnapshot };
 
 export interface WorkerPoolOptions {
@@ -96,6 +96,22 @@ export class WorkerPool {
     const live = this.slots.flatMap((s) => (s.child?.connected ? [s.child] : []));
     const answers = await Promise.all(live.map((child) => this.request(child)));
     return answers.filter((a): a is MetricsSnapshot => a !== undefined);
+  }
+
+  /**
+   * Asks every live child to run fewer conversation jobs for the next `ms` (see http-pressure.ts);
+   * a child that misses it simply keeps its pace. Repeated while the parent stays saturated.
+   */
+  askToYield(ms: number): void {
+    const msg: ToChild = { type: "yield", ms };
+    for (const slot of this.slots) {
+      if (!slot.child?.connected) continue;
+      try {
+        slot.child.send(msg, () => {});
+      } catch {
+        // The child is going away; its restart starts at full pace.
+      }
+    }
   }
 
   /** SIGTERM to every child once, then wait for all (SIGKILL after stopTimeoutMs). No restarts after. */
@@ -202,8 +218,14 @@ export class WorkerPool {
 export function superviseFromParent(opts: {
   snapshot: () => Promise<MetricsSnapshot>;
   onParentGone: () => void;
+  /** The parent's HTTP side is saturated: run fewer jobs for `ms` (see WorkerPool.askToYield). */
+  onYield?: (ms: number) => void;
 }): void {
   process.on("message", (msg: ToChild) => {
+    if (msg?.type === "yield") {
+      if (Number.isFinite(msg.ms) && msg.ms > 0) opts.onYield?.(Math.min(msg.ms, 10_000));
+      return;
+    }
     if (msg?.type !== "metrics") return;
     opts.snapshot().then(
       (snapshot) =>
