@@ -461,7 +461,7 @@ class PlanKnowledge implements Knowledge {
       const whole = this.wholeLevel(candidates, parsed, levels[0]!, answerLang);
       if (whole) return whole;
     }
-    const joined = parsed.units.length >= 2 && JOINS.some((j) => containsPhrase(parsed.tokens, j));
+    const joined = parsed.units.length >= 2 && this.joins(parsed.tokens);
     if (kind.list || joined) {
       const listed = this.listTopic(
         candidates,
@@ -531,6 +531,16 @@ class PlanKnowledge implements Knowledge {
     if (!parsed.levels.some((l) => !ADMINISTRATIVE.has(l) && this.levelById.has(l))) return parsed;
     const levels = parsed.levels.filter((l) => !(ADMINISTRATIVE.has(l) && parsed.locatedOnly.includes(l)));
     return levels.length === parsed.levels.length ? parsed : { ...parsed, levels };
+  }
+
+  /**
+   * Whether the question joins two things ("và", "với", "cùng", "and"). A joining word that makes a
+   * word of the plan with the next syllable is that word: the "cung" of "cung cấp" is not "cùng".
+   */
+  private joins(tokens: string[]): boolean {
+    return tokens.some(
+      (t, i) => JOINS.some((j) => j[0] === t) && !this.lexicon.wordPairs.has(`${t}_${tokens[i + 1]}`),
+    );
   }
 
   /** Whether a passage outside these groups speaks of everything the question asks. */
@@ -908,7 +918,7 @@ class PlanKnowledge implements Knowledge {
     text: string,
   ): KnowledgeAnswer | undefined {
     const n = parsed.units.length;
-    const joined = JOINS.some((j) => containsPhrase(parsed.tokens, j)) || /[,;]/.test(text);
+    const joined = this.joins(parsed.tokens) || /[,;]/.test(text);
     if (n < 3 || !joined) return undefined;
     const administrative = parsed.levels.filter((l) => ADMINISTRATIVE.has(l));
     const pool = distinctTopics(
@@ -1157,6 +1167,7 @@ const COMPARATIVE = [["hon"], ["than"]];
 const NEGATIONS = new Set(["khong", "ko", "k", "khg", "hong", "hok", "chua", "not", "no", "dont", "doesnt"]);
 
 /** "và", "với", "and": two topics joined, each perhaps answered by its own entry. */
+/** One-syllable joining words (see joins()). */
 const JOINS = [["va"], ["voi"], ["and"], ["cung"]];
 
 /** Words that ask: a part of a sentence with one of them is a question of its own. */

@@ -316,8 +316,13 @@ function outsideByForm(
   // "Hiện nay đã có bao nhiêu xã đạt …", "how many communes have already met …": a count of what has
   // been achieved so far. The plan sets targets; how far anyone has got is no text of it, whatever
   // target the question names.
+  // "Xã nào đã đạt …", "which districts have already …": which units got there is as much a matter
+  // of progress as how many did.
+  const whichUnit = tokens.some(
+    (_, i) => roles[i] === "level" && (tokens[i + 1] === "nao" || tokens[i - 1] === "which"),
+  );
   if (
-    lexicon.countWords.some((p) => containsPhrase(tokens, p)) &&
+    (lexicon.countWords.some((p) => containsPhrase(tokens, p)) || whichUnit) &&
     lexicon.progressWords.some((p) => containsPhrase(tokens, p))
   )
     return "progress";
@@ -334,7 +339,8 @@ function outsideByForm(
     // count. Only the plan's own counted nouns ("01 điện thoại") and its targets ("mấy chỉ tiêu") are answers.
     for (let i = 0; i < tokens.length; i++) {
       const n = phraseLengthAt(tokens, lexicon.countWords, i);
-      if (!n) continue;
+      // "số mấy", "số bao nhiêu": which number (of a document), not how many.
+      if (!n || tokens[i - 1] === "so") continue;
       let k = i + n;
       while (CLASSIFIERS.has(tokens[k] ?? "")) k++;
       const noun = tokens[k];

@@ -11,7 +11,7 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 
-// C to L were held out until scored once; they are development sets since (see SCORES.md).
+// C to M were held out until scored once; they are development sets since (see SCORES.md).
 // The thresholds hold what the fifth pass reached (F's first contact was 112/132 with five confident
 // out-of-scope answers).
 const minimumInScope: Record<string, number> = {
@@ -32,6 +32,8 @@ const minimumInScope: Record<string, number> = {
   "blind-set-j": 119 / 129,
   "blind-set-k": 129 / 133,
   "blind-set-l": 125 / 130,
+  // M: first contact 115/130 at the end of the seventh pass.
+  "blind-set-m": 116 / 130,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
@@ -48,6 +50,9 @@ const maximumConfidentOutOfScope: Record<string, number> = {
   "blind-set-h": 1,
   // I: villages (as G), answered with the commune's targets after saying the plan sets none.
   "blind-set-i": 1,
+  // M: where to get a QR identity for a parent and with which papers (a procedure), answered with
+  // the QR target.
+  "blind-set-m": 1,
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {

@@ -311,3 +311,33 @@ describe("the movement's spirit", () => {
     expect(a.text).not.toContain(sections[0]!.quote.slice(0, 40));
   });
 });
+
+describe("question shapes read in the seventh pass", () => {
+  it("the “cung” of “cung cấp” joins nothing: no list stitched from single words", () => {
+    const a = knowledge.ask(
+      "Cấp xã phải có bao nhiêu % TTHC cung cấp dưới dạng dịch vụ công trực tuyến?",
+      "vi",
+    );
+    expect(a.answered).toBe(false);
+  });
+  for (const which of ["số mấy", "số bao nhiêu"])
+    it(`“${which}” asks the plan's number, not a count`, () => {
+      const a = knowledge.ask(`Kế hoạch phát động thi đua CĐS của Tuyên Quang ${which}, ký ngày nào?`, "vi");
+      expect(a.answered, a.text).toBe(true);
+      expect(a.text).toContain("154/KH-UBND");
+    });
+  // Which units have already met a target: progress, for every administrative level and every way
+  // of saying "already" the vocabulary knows.
+  const already = base.vocabulary.progressWords.filter((w) => /^(đã|hiện|đang)/u.test(w));
+  for (const level of ["xã", "huyện"])
+    for (const w of already)
+      it(`“${level} nào ${w} chỉ tiêu 100% hộ gia đình có địa chỉ số” is progress, declined`, () => {
+        const q = `${level} nào ${w} chỉ tiêu 100% hộ gia đình có địa chỉ số`;
+        expect(parseQuestion(q, lexicon).outside).toBe("progress");
+        expect(knowledge.ask(q, "vi").answered).toBe(false);
+      });
+  it("which level a target is set for is still answered", () => {
+    const a = knowledge.ask("cấp nào có chỉ tiêu 100% hộ gia đình có địa chỉ số", "vi");
+    expect(a.answered).toBe(true);
+  });
+});
