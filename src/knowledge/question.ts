@@ -321,9 +321,20 @@ function outsideByForm(
   const whichUnit = tokens.some(
     (_, i) => roles[i] === "level" && (tokens[i + 1] === "nao" || tokens[i - 1] === "which"),
   );
+  // "Xã tôi đã đạt … chưa": whether a unit has met a target yet — its status, which no plan states.
+  // ("Cấp xã đã có chỉ tiêu … chưa" asks whether the plan sets one: not this.)
+  const statusYet =
+    lang === "vi" &&
+    tokens[tokens.length - 1] === "chua" &&
+    [
+      ["da", "dat"],
+      ["da", "hoan", "thanh"],
+      ["dat", "duoc"],
+    ].some((p) => containsPhrase(tokens, p));
   if (
-    (lexicon.countWords.some((p) => containsPhrase(tokens, p)) || whichUnit) &&
-    lexicon.progressWords.some((p) => containsPhrase(tokens, p))
+    statusYet ||
+    ((lexicon.countWords.some((p) => containsPhrase(tokens, p)) || whichUnit) &&
+      lexicon.progressWords.some((p) => containsPhrase(tokens, p)))
   )
     return "progress";
   if (

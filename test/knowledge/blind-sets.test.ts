@@ -11,7 +11,7 @@ import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 
 const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowledge/", import.meta.url)) });
 
-// C to M were held out until scored once; they are development sets since (see SCORES.md).
+// C to N were held out until scored once; they are development sets since (see SCORES.md).
 // The thresholds hold what the fifth pass reached (F's first contact was 112/132 with five confident
 // out-of-scope answers).
 const minimumInScope: Record<string, number> = {
@@ -34,6 +34,8 @@ const minimumInScope: Record<string, number> = {
   "blind-set-l": 125 / 130,
   // M: first contact 115/130 at the end of the seventh pass.
   "blind-set-m": 116 / 130,
+  // N: first contact 114/129 after the seventh pass (the last set scored).
+  "blind-set-n": 114 / 129,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
@@ -53,6 +55,9 @@ const maximumConfidentOutOfScope: Record<string, number> = {
   // M: where to get a QR identity for a parent and with which papers (a procedure), answered with
   // the QR target.
   "blind-set-m": 1,
+  // N: an online-payment share the plan never sets (answered with the online-procedures target) and a
+  // village's community technology team (villages: as G and I).
+  "blind-set-n": 2,
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {

@@ -341,3 +341,20 @@ describe("question shapes read in the seventh pass", () => {
     expect(a.answered).toBe(true);
   });
 });
+
+describe("whether a unit has met a target yet", () => {
+  for (const verb of ["đã đạt", "đã hoàn thành", "đạt được"])
+    it(`“xã tôi ${verb} chỉ tiêu … chưa” is a status, declined`, () => {
+      const q = `Xã tôi ${verb} chỉ tiêu hộ gia đình có địa chỉ số chưa?`;
+      expect(parseQuestion(q, lexicon).outside).toBe("progress");
+      expect(knowledge.ask(q, "vi").answered).toBe(false);
+    });
+  it("whether the plan sets a target yet is the plan's question", () => {
+    expect(knowledge.ask("cap xa da co chi tieu ho so cong viec chua", "vi").answered).toBe(true);
+  });
+  it("an English how-to with “how can my …” is declined", () => {
+    expect(knowledge.ask("How can my cooperative get a digital signature certificate?", "en").answered).toBe(
+      false,
+    );
+  });
+});
