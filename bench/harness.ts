@@ -68,9 +68,14 @@ export function cpuSecondsOf(pid: number | undefined): number {
  * does), on a free port, ready when its "ready"/"worker ready" log line appears and, for role all,
  * when each worker child process reported ready.
  */
-export async function startMain(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
+export async function startMain(
+  args: string[],
+  env: Record<string, string> = {},
+  /** Another compiled build to run instead of dist/ (a folder at the repository root), for A/B runs. */
+  build = "dist",
+): Promise<ChildServer> {
   const { ensureBuilt } = (await import(`${ROOT}tools/build.mjs`)) as { ensureBuilt(): void };
-  ensureBuilt();
+  if (build === "dist") ensureBuilt();
   const prof = process.env.BENCH_PROFILE_DIR
     ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR]
     : [];
@@ -84,7 +89,7 @@ export async function startMain(args: string[], env: Record<string, string> = {}
       "--max-semi-space-size=4",
       "--single-threaded-gc",
       "--expose-gc",
-      `${ROOT}dist/main.js`,
+      `${ROOT}${build}/main.js`,
       ...args,
     ],
     {
