@@ -5,7 +5,7 @@
  * that names exactly one of them means that phrase, as the vocabulary's hand-written abbreviations
  * do. Only runs that are no syllable anyone writes (no vowel) are taken. Two letters name many
  * things ("hs": "hồ sơ" or "học sinh"), so a two-letter run is taken only for a name the plan keeps
- * using, in many passages, far more than any other name with those initials ("hđ" for "hoạt động",
+ * using, in many passages, far more than any other name with those initials ("cq" for "cơ quan",
  * "nn" for "Nhà nước"); "an" is a word.
  */
 import type { Vocabulary } from "./schema.js";

@@ -315,7 +315,7 @@ class PlanKnowledge implements Knowledge {
     if (kind.figure) return this.byFigure(kind.figure, parsed, answerLang);
     // "Tiêu chí thi đua chia theo những nhóm nào": the groups the plan sets criteria for, when
     // nothing else is asked (every word left is the asking for groups).
-    if (kind.grouping && levels.length === 0 && asksCriteria(parsed.tokens)) {
+    if (kind.grouping && levels.length === 0 && parsed.asksCriteria) {
       const groupWords = new Set(this.lexicon.kinds.grouping.flat());
       if (parsed.units.every((u) => u.kind === "words" && u.tokens.every((t) => groupWords.has(t))))
         return this.compose.groups(
@@ -1166,8 +1166,7 @@ const COMPARATIVE = [["hon"], ["than"]];
 /** Words that deny what follows ("huyện và xã có nhưng tỉnh ko có"). */
 const NEGATIONS = new Set(["khong", "ko", "k", "khg", "hong", "hok", "chua", "not", "no", "dont", "doesnt"]);
 
-/** "và", "với", "and": two topics joined, each perhaps answered by its own entry. */
-/** One-syllable joining words (see joins()). */
+/** "và", "với", "and": two topics joined, each perhaps answered by its own entry (see joins()). */
 const JOINS = [["va"], ["voi"], ["and"], ["cung"]];
 
 /** Words that ask: a part of a sentence with one of them is a question of its own. */
@@ -1219,11 +1218,6 @@ const IMPLEMENTS = [
 ];
 
 /**
- * Whether the question asks which documents the movement carries out or rests on: a document word
- * with "nào" after it or "which/what" before it, and a verb of carrying out or resting on. ("Phong
- * trào thuộc kế hoạch nào" asks the plan's own number, with no such verb.)
- */
-/**
  * "Ngoài tập thể, cá nhân thì mô hình hay có được biểu dương không": what comes after "ngoài … thì"
  * ("besides …") is asked; what it sets aside is not. ("Nước ngoài" is abroad, not "besides".)
  */
@@ -1250,13 +1244,11 @@ function opensWith(quote: string, tokens: string[]): boolean {
   return tokens.length >= 2 && tokens.every((t, i) => words[i] === t);
 }
 
-/** "chỉ tiêu", "tiêu chí", "criteria": the question is about the plan's criteria. */
-function asksCriteria(tokens: string[]): boolean {
-  return [["chi", "tieu"], ["tieu", "chi"], ["targets"], ["criteria"], ["target"], ["criterion"]].some((p) =>
-    containsPhrase(tokens, p),
-  );
-}
-
+/**
+ * Whether the question asks which documents the movement carries out or rests on: a document word
+ * with "nào" after it or "which/what" before it, and a verb of carrying out or resting on. ("Phong
+ * trào thuộc kế hoạch nào" asks the plan's own number, with no such verb.)
+ */
 function asksWhichDocument(tokens: string[]): boolean {
   const at = (i: number, p: string[]) => phraseAt(tokens, p, i);
   const which = tokens.some((_, i) =>

@@ -249,23 +249,24 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     } else phrases[lang].push({ tokens, role: "stop" });
   }
 
-  const knownExact = new Set<string>();
-  for (const e of base.entries)
-    for (const text of entryTexts(e, "vi")) syllables(exactForm(text)).forEach((t) => knownExact.add(t));
-  const planExact = new Set(knownExact);
-  const planSpellings = new Map<string, string[]>();
-  for (const e of planExact)
-    planSpellings.set(foldDiacritics(e), [...(planSpellings.get(foldDiacritics(e)) ?? []), e]);
+  // The plan's own syllables as written, and its pairs of content syllables, read in one pass; the
+  // vocabulary's words join knownExact below, never planExact.
+  const planExact = new Set<string>();
   const wordPairs = new Set<string>();
   for (const e of base.entries)
     for (const text of entryTexts(e, "vi")) {
       const exact = syllables(exactForm(text));
       exact.forEach((x, i) => {
+        planExact.add(x);
         const prev = exact[i - 1];
         if (prev !== undefined && !exactStopwords.has(prev) && !exactStopwords.has(x))
           wordPairs.add(`${foldDiacritics(prev)}_${foldDiacritics(x)}`);
       });
     }
+  const planSpellings = new Map<string, string[]>();
+  for (const e of planExact)
+    planSpellings.set(foldDiacritics(e), [...(planSpellings.get(foldDiacritics(e)) ?? []), e]);
+  const knownExact = new Set(planExact);
   const vocabularyPhrases = [
     ...v.synonyms.flatMap((x) => [...x.terms, x.means]),
     ...v.stopwords.vi,

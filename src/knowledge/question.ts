@@ -48,6 +48,8 @@ export interface ParsedQuestion {
     | "department";
   /** The question only names the plan ("kế hoạch 154 là gì"). */
   namesPlan: boolean;
+  /** It speaks of the plan's criteria or targets ("chỉ tiêu", "tiêu chí", "criteria"). */
+  asksCriteria: boolean;
   /** Terms for the full-text index: syllables, bigrams ("a_b") and exact forms ("~xã"). */
   searchTerms: string[];
 }
@@ -291,6 +293,17 @@ function phraseLengthAt(tokens: string[], list: string[][], i: number): number {
  * there are ("bao nhiêu xã"), who holds an office ("chủ tịch tỉnh là ai"), how to use a service
  * ("cách cài VNeID").
  */
+/** Words for the plan's criteria and targets. */
+const CRITERIA_WORDS = [
+  ["chi", "tieu"],
+  ["tieu", "chi"],
+  ["muc", "tieu"],
+  ["targets"],
+  ["target"],
+  ["criteria"],
+  ["criterion"],
+];
+
 /** Verbs of obligation: "phải", "cần", "must". */
 const MODALS = new Set(["phai", "can", "must", "need", "needs", "should"]);
 
@@ -694,9 +707,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   expansions.forEach((t) => searchTerms.add(t));
   for (let i = 0; i + 1 < expansions.length; i++) searchTerms.add(`${expansions[i]}_${expansions[i + 1]}`);
 
-  const asksCriteria = [["chi", "tieu"], ["tieu", "chi"], ["muc", "tieu"], ["targets"], ["criteria"]].some(
-    (p) => containsPhrase(tokens, p),
-  );
+  const asksCriteria = CRITERIA_WORDS.some((p) => containsPhrase(tokens, p));
   const provinceAlone =
     asksCriteria &&
     tokens.some(
@@ -726,6 +737,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     units,
     outside,
     namesPlan,
+    asksCriteria,
     searchTerms: [...searchTerms],
   };
 }

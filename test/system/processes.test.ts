@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -370,6 +370,33 @@ describe("the worker pool", () => {
       expect(argv).toContain("--max-semi-space-size=4");
       for (const flag of process.execArgv) expect(argv).not.toContain(flag);
     });
+  });
+
+  it("passes a saturated parent's request to run fewer jobs to every child, capped at 10 s", async () => {
+    // main.ts asks this of its worker children while the HTTP side is saturated (http-pressure.ts).
+    const dir = mkdtempSync(join(tmpdir(), "yield-"));
+    const log = join(dir, "asked");
+    writeFileSync(log, "");
+    const sink = { write: () => {} } as unknown as NodeJS.WritableStream;
+    const pool = new WorkerPool({
+      size: 2,
+      entry: `${ROOT}test/support/yield-child.ts`,
+      execArgv: ["--import", "tsx"],
+      args: [],
+      env: { ...process.env, YIELD_LOG: log },
+      logger: createLogger({ level: "info", destination: sink }),
+    });
+    await pool.start();
+    try {
+      pool.askToYield(1_000);
+      pool.askToYield(60_000);
+      const asked = async () => readFileSync(log, "utf8").split("\n").filter(Boolean).sort();
+      for (let i = 0; i < 50 && (await asked()).length < 4; i++) await sleep(100);
+      expect(await asked()).toEqual(["1000", "1000", "10000", "10000"]);
+    } finally {
+      await pool.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("runs its children at the CPU priority WORKER_NICE asks for", async () => {

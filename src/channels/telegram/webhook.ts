@@ -7,8 +7,8 @@
  * with its field names); 401 wrong or missing secret; 415 not JSON; 413 far too large; 503 Redis unreachable
  * (Telegram retries later).
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
+import { secretMatcher } from "../webhook-secret.js";
 import type { Logger } from "pino";
 import type { InboundQueue } from "../../queue/inbound.js";
 import type { BotIdentitySource } from "./identity.js";
@@ -110,20 +110,6 @@ export function createTelegramWebhook(deps: TelegramWebhookDeps): Router {
   };
   router.use(onError);
   return router;
-}
-
-/**
- * Constant-time comparison. Both sides are hashed first, so the buffers have equal length and the
- * time taken reveals neither the secret's length nor how much of it matched.
- */
-export function secretMatches(given: string | undefined, expected: string): boolean {
-  return secretMatcher(expected)(given);
-}
-
-/** secretMatches with the expected side hashed once, for a route that checks every request. */
-export function secretMatcher(expected: string): (given: string | undefined) => boolean {
-  const b = createHash("sha256").update(expected).digest();
-  return (given) => given !== undefined && timingSafeEqual(createHash("sha256").update(given).digest(), b);
 }
 
 /** The field names of an update, two levels deep ("update_id,message{chat,from,story}"): no values, so no personal data. */

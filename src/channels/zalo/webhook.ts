@@ -3,8 +3,8 @@
  * queue — no database work and no calls to Zalo in the request, so Zalo (which is reported to
  * give up after about 2 s) gets its answer in milliseconds. Redis down → 503, so Zalo retries.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler, type Router } from "express";
+import { secretMatcher } from "../webhook-secret.js";
 import type { Logger } from "pino";
 import type { InboundQueue } from "../../queue/inbound.js";
 import { zaloEventToInbound, type ZaloEventOutcome } from "./event.js";
@@ -16,20 +16,6 @@ export interface ZaloWebhookDeps {
   secret: string;
   inbound: Pick<InboundQueue, "accept">;
   logger: Logger;
-}
-
-/**
- * Compares in constant time. Hashing both sides first makes the lengths equal, so neither the
- * content nor the length of the secret leaks through timing.
- */
-export function secretMatches(given: string | undefined, expected: string): boolean {
-  return secretMatcher(expected)(given);
-}
-
-/** secretMatches with the expected side hashed once, for a route that checks every request. */
-export function secretMatcher(expected: string): (given: string | undefined) => boolean {
-  const b = createHash("sha256").update(expected).digest();
-  return (given) => given !== undefined && timingSafeEqual(createHash("sha256").update(given).digest(), b);
 }
 
 /** @example routers.push({ path: "/webhooks/zalo", router: createZaloWebhook({ secret, inbound, logger }) }) */
