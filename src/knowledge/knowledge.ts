@@ -14,7 +14,7 @@ import { SearchIndex, type Candidate } from "./search-index.js";
 import { containsPhrase, phraseAt, phraseTokens } from "./lexicon.js";
 import { normalizeVietnamese } from "./normalize.js";
 import { passes, questionKind, type QuestionKind } from "./question-kind.js";
-import { unwrap } from "./wrapper.js";
+import { unwrap, type Unwrapped } from "./wrapper.js";
 import { readPassages } from "./passages.js";
 import type { Unit } from "./question.js";
 import { loadWording, wordingFrom, type Wording } from "./wording.js";
@@ -232,7 +232,7 @@ class PlanKnowledge implements Knowledge {
     // finds nothing, the sentence is asked as a whole.
     const unwrapped = unwrap(question, this.lexicon);
     const parts = splitQuestions(unwrapped.question);
-    if (parts.length !== 2) return this.askOne(question, lang, unwrapped);
+    if (parts.length !== 2) return this.askTopics(question, lang, unwrapped);
     const whole = this.askOne(question, lang, unwrapped);
     const first = parseQuestion(parts[0]!, this.lexicon);
     // The second question shares the first one's level when it names none ("… và mức hài lòng bao nhiêu").
@@ -252,6 +252,50 @@ class PlanKnowledge implements Knowledge {
   }
 
   /**
+   * "Chỉ tiêu văn bản điện tử, ký số, chế độ báo cáo ở cấp tỉnh gồm gì", "SSO và chế độ báo cáo ở tỉnh
+   * và huyện có khác nhau không": several topics joined by commas or "và", under one level and one
+   * way of asking. Asked as one, they dilute each other's coverage (a menu, or one topic answered);
+   * each topic is asked with the rest of the question (its levels, its kind) and every answer given,
+   * when each of them is confident. When any topic finds nothing, the question is asked as a whole:
+   * a topic the plan never speaks of is not hidden by one it does.
+   */
+  private askTopics(question: string, lang: Lang, unwrapped: Unwrapped): KnowledgeAnswer {
+    const whole = this.askOne(question, lang, unwrapped);
+    const parsed = this.parsedOf(unwrapped);
+    const segments = topicSegments(unwrapped.question, parsed);
+    if (segments.length < 2 || segments.length > MAX_TOPICS) return whole;
+    // A topic is a word of two syllables or more, an abbreviation ("SSO") or several words: one lone
+    // syllable ("bộ" of "cán bộ, …") is found in too many passages to stand for a topic on its own.
+    const topical = (seg: Set<number>) =>
+      seg.size >= 2 ||
+      [...seg].some((i) => {
+        const u = parsed.units[i]!;
+        return u.kind === "synonym" || u.tokens.length >= 2;
+      });
+    if (!segments.every(topical)) return whole;
+    const parts = segments.map((only) => this.askOne(question, lang, unwrapped, undefined, only));
+    if (!parts.every((a) => a.answered && a.kind !== "none")) return whole;
+    // Nothing to add when the whole answer already quotes what every topic's answer quotes.
+    const quotes = (text: string) => text.match(/“[^”]+”/g) ?? [text];
+    const covered = (a: KnowledgeAnswer) =>
+      whole.answered && quotes(a.text).every((q) => whole.text.includes(q));
+    if (parts.every(covered)) return whole;
+    const texts = [...new Set(parts.map((a) => a.text))];
+    if (texts.length < 2) return whole;
+    return {
+      answered: true,
+      kind: "list",
+      text: texts.join("\n\n"),
+      sources: [...new Set(parts.flatMap((a) => a.sources))],
+    };
+  }
+
+  /** The question as the search reads it: parsed, located, without what it sets aside ("ngoài … thì"). */
+  private parsedOf(unwrapped: Unwrapped): ParsedQuestion {
+    return withoutBesides(this.located(parseQuestion(unwrapped.question, this.lexicon)));
+  }
+
+  /**
    * @param introduced the question alone, when `unwrapped` reads the writer's introduction with it:
    *   where the writer lives ("Việt kiều sống ở Đức", "nhà khoa học ở Hà Nội") is no question about
    *   another place.
@@ -261,9 +305,12 @@ class PlanKnowledge implements Knowledge {
     lang: Lang,
     unwrapped = unwrap(question, this.lexicon),
     introduced?: string,
+    only?: ReadonlySet<number>,
   ): KnowledgeAnswer {
     // The greeting, self-introduction and thanks around a question are not what it asks.
-    let parsed = withoutBesides(this.located(parseQuestion(unwrapped.question, this.lexicon)));
+    let parsed = this.parsedOf(unwrapped);
+    // One topic of several (askTopics): the other topics' words are left out of what is searched.
+    if (only) parsed = { ...parsed, units: parsed.units.filter((_, i) => only.has(i)) };
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
     // The bot's own services first: "hạn nộp hồ sơ đề cử" is no plan question, but it has an answer.
     const service = this.lexicon.services.find(
@@ -339,9 +386,22 @@ class PlanKnowledge implements Knowledge {
     // "Tinh thần của phong trào là gì", "tham gia với tinh thần nào": the plan states the movement's
     // spirit in its aims (taking part actively) and in its requirements (wide, consistent, practical),
     // so both sections answer, unless the question fits a passage elsewhere.
+    // "Phong trào mong muốn doanh nghiệp, người dân điều gì": the movement as the one that wants or
+    // aims, with no administrative level, figure or time asked, is asked about its aims; businesses
+    // and people named there are whom the aims speak of, not a group whose criteria are asked.
+    const movement =
+      parsed.namesPlan &&
+      (kind.purpose || kind.aspire) &&
+      !parsed.asksShare &&
+      !kind.figure &&
+      !kind.when &&
+      !levels.some((l) => ADMINISTRATIVE.has(l)) &&
+      (!parsed.asksCriteria || !levels.length) &&
+      // "Phong trào muốn HTX làm gì": what the movement wants a group to do is that group's criteria.
+      !DOES.some((p) => containsPhrase(parsed.tokens, p));
     if (
       this.lexicon.kinds.spirit.some((p) => containsPhrase(parsed.tokens, p)) &&
-      levels.length === 0 &&
+      (levels.length === 0 || movement) &&
       !this.fitsElsewhere(parsed, ["muc-dich", "yeu-cau"])
     )
       return this.compose.many(
@@ -351,6 +411,12 @@ class PlanKnowledge implements Knowledge {
         answerLang,
         this.say(answerLang, "group_title"),
       );
+    // What the movement wants ("phong trào mong muốn gì cho người dân") is read in its aims even when a
+    // passage elsewhere speaks of all the words (the individuals' criterion opens with "người dân").
+    if (movement && (levels.length || kind.aspire)) {
+      const aims = this.aims({ ...parsed, levels: [] }, answerLang);
+      if (aims) return aims;
+    }
     if (parsed.units.length === 0) {
       if (levels.length === 1) return this.levelAnswer(levels[0]!, parsed, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
@@ -376,18 +442,59 @@ class PlanKnowledge implements Knowledge {
     if (kind.purpose && levels.length === 0 && parsed.namesPlan) {
       // The movement's name, number and time frame share every word of its name with the question
       // ("mục đích phát động phong trào thi đua"): what it is called is never what it is for.
-      const best = candidates.find((c) => c.entry.id !== PLAN_IDENTITY && c.entry.group !== "thoi-han");
+      // A lone word right beside the word for aim ("main purpose", "mục đích chính") says which aim,
+      // not what about: it is no topic to look for.
+      // A word of the plan it makes with its neighbour ("định hướng tới") is no such modifier.
+      const { tokens } = parsed;
+      const pair = (i: number) => this.lexicon.knownPairs.has(`${tokens[i]}_${tokens[i + 1]}`);
+      const purposeAt = tokens.flatMap((_, i) =>
+        this.lexicon.kinds.purpose.flatMap((p) =>
+          phraseAt(tokens, p, i) ? [{ from: i, to: i + p.length }] : [],
+        ),
+      );
+      const modifies = (u: Unit) =>
+        u.kind === "words" &&
+        u.tokens.length === 1 &&
+        purposeAt.some(
+          ({ from, to }) =>
+            (u.position === from - 1 && !pair(from - 1)) || (u.position === to && !pair(to - 1)),
+        );
+      const asked = parsed.units.some(modifies)
+        ? this.index.candidates({ ...parsed, units: parsed.units.filter((u) => !modifies(u)) })
+        : candidates;
+      const best = asked.find((c) => c.entry.id !== PLAN_IDENTITY && c.entry.group !== "thoi-han");
       if (!best || best.coverage < CONFIDENT || best.entry.group === "muc-dich")
         return this.group("muc-dich", answerLang);
     }
     // "Người dân như thế nào thì được coi là điển hình", "người dân bình thường thì tiêu chí thi đua là
     // gì": a kind of individual the plan sets a criterion for (its passage opens with that kind),
     // asking what makes one of them honoured, is asking for that criterion.
-    if (levels.length === 0 && this.lexicon.kinds.honour.some((p) => containsPhrase(parsed.tokens, p))) {
+    const honour = this.lexicon.kinds.honour.some((p) => containsPhrase(parsed.tokens, p));
+    if (levels.length === 0 && honour) {
       const own = this.entries.filter(
         (e) => e.level === "ca-nhan" && parsed.units.some((u) => opensWith(e.quote, unitTokens(u))),
       );
       if (own.length === 1) return this.compose.entry(own[0]!, answerLang);
+    }
+    // Nothing asked but being honoured: "which individuals can be recognised", "doanh nghiệp nào được
+    // biểu dương" is the criteria of that group; "who can be honoured", the collectives and individuals
+    // the movement honours, then the kinds of individual it names.
+    const honourWords = new Set(this.lexicon.kinds.honour.flat());
+    if (
+      honour &&
+      parsed.units.every((u) => u.kind === "words" && u.tokens.every((t) => honourWords.has(t)))
+    ) {
+      if (levels.length === 1 && (levels[0] === "ca-nhan" || levels[0] === "doanh-nghiep"))
+        return this.show(levels[0], answerLang);
+      if (levels.length === 0 && kind.who) {
+        const honoured = this.byId.get(HONOURED);
+        if (honoured)
+          return this.compose.many(
+            [honoured, ...this.entries.filter((e) => e.level === "ca-nhan")],
+            answerLang,
+            this.say(answerLang, "group_title"),
+          );
+      }
     }
     // "Sở nào là đầu mối tiếp nhận khó khăn, vướng mắc": the body's role ("đầu mối", "tiếp nhận") is
     // how the question asks who; what is asked about is the rest, and a passage of the plan's general
@@ -424,17 +531,20 @@ class PlanKnowledge implements Knowledge {
       const inSection = (c: Candidate) => c.entry.group === "yeu-cau" && c.entry.level === "ke-hoach";
       // A thing asked that only passages outside the section speak of ("dịch vụ công trực tuyến").
       // The verb that governs "yêu cầu" ("đáp ứng / bảo đảm yêu cầu gì") is the question's wording.
+      // "đáp ứng (những / các / được) yêu cầu": a plural or "được" may stand between them.
+      const governing = (v: string[]) =>
+        parsed.tokens.some((_, i) => {
+          if (!phraseAt(parsed.tokens, v, i)) return false;
+          let j = i + v.length;
+          while (j < i + v.length + 2 && BETWEEN_VERB_AND_OBJECT.has(parsed.tokens[j] ?? "")) j++;
+          return phraseAt(parsed.tokens, ["yeu", "cau"], j);
+        });
       const governs = (u: Unit) =>
         REQUIREMENT_VERBS.some(
-          (v) =>
-            (u.kind === "words" ? u.tokens : u.means).join(" ") === v.join(" ") &&
-            containsPhrase(parsed.tokens, [...v, "yeu", "cau"]),
+          (v) => (u.kind === "words" ? u.tokens : u.means).join(" ") === v.join(" ") && governing(v),
         ) ||
         (u.kind === "synonym" &&
-          REQUIREMENT_VERBS.some(
-            (v) =>
-              u.original.join(" ") === v.join(" ") && containsPhrase(parsed.tokens, [...v, "yeu", "cau"]),
-          ));
+          REQUIREMENT_VERBS.some((v) => u.original.join(" ") === v.join(" ") && governing(v)));
       const elsewhere = parsed.units.some(
         (u, i) =>
           !governs(u) &&
@@ -544,6 +654,24 @@ class PlanKnowledge implements Knowledge {
   }
 
   /** Whether a passage outside these groups speaks of everything the question asks. */
+  /**
+   * The movement's aims and requirements asked about with businesses or people named: the passage of
+   * those sections that speaks of everything else asked, or the aims as a whole when none stands out.
+   * Words no passage of the plan uses are another question (undefined: asked as usual).
+   */
+  private aims(parsed: ParsedQuestion, lang: Lang): KnowledgeAnswer | undefined {
+    const own = this.index
+      .candidates(parsed)
+      .filter(
+        (c) => c.entry.level === "ke-hoach" && (c.entry.group === "muc-dich" || c.entry.group === "yeu-cau"),
+      );
+    const best = own[0];
+    if (best && best.coverage >= 1 && (own[1]?.coverage ?? 0) < best.coverage)
+      return this.compose.entry(best.entry, lang);
+    if (parsed.units.some((u) => u.kind === "words" && u.novel)) return undefined;
+    return this.group("muc-dich", lang);
+  }
+
   private fitsElsewhere(parsed: ParsedQuestion, groups: string[]): boolean {
     if (parsed.units.length === 0) return false;
     const best = this.index.candidates(parsed)[0];
@@ -1123,6 +1251,51 @@ class PlanKnowledge implements Knowledge {
 /** How the plan states an exception to a target: "(trừ văn bản mật theo quy định)". */
 const EXCEPTION = /\(trừ\s/u;
 
+/** The passage naming whom the movement honours: "các tập thể, cá nhân có thành tích xuất sắc, tiêu biểu". */
+const HONOURED = "ke-hoach.bieu-duong-khen-thuong";
+
+/** More topics than this in one question is a list of keywords, not topics asked one by one. */
+const MAX_TOPICS = 4;
+
+/** Words that join topics: "văn bản điện tử và chữ ký số", "LGSP với SSO", "SSO or LGSP". */
+const JOINERS = new Set(["va", "and", "hoac", "or", "voi"]);
+/** "so với", "đối với", "cùng với": "với" that does not join two topics. */
+const NOT_JOINING_VOI = new Set(["so", "doi", "cung", "nhu"]);
+
+/**
+ * The question's units grouped by the commas and joining words between them, as sets of unit
+ * indices; groups without a unit (a level, the way of asking) are left out. Empty when the question's
+ * words cannot be lined up with its tokens.
+ */
+export function topicSegments(text: string, parsed: ParsedQuestion): Set<number>[] {
+  const { tokens } = parsed;
+  if (normalizeVietnamese(text).split(" ").filter(Boolean).length !== tokens.length) return [];
+  const cuts = new Set<number>();
+  for (const m of text.matchAll(/[,;]/g))
+    cuts.add(normalizeVietnamese(text.slice(0, m.index)).split(" ").filter(Boolean).length);
+  tokens.forEach((t, i) => {
+    if (JOINERS.has(t) && !(t === "voi" && NOT_JOINING_VOI.has(tokens[i - 1] ?? ""))) cuts.add(i);
+  });
+  const bounds = [...cuts].sort((a, b) => a - b);
+  const segmentOf = (position: number) => bounds.filter((b) => b <= position).length;
+  const groups = new Map<number, Set<number>>();
+  for (const [i, u] of parsed.units.entries()) {
+    if (u.position === undefined) return [];
+    const g = segmentOf(u.position);
+    if (!groups.has(g)) groups.set(g, new Set());
+    groups.get(g)!.add(i);
+  }
+  return [...groups.values()];
+}
+
+/** "làm gì", "làm những gì": asked what someone is to do. */
+const DOES = [
+  ["lam", "gi"],
+  ["lam", "j"],
+  ["lam", "nhung", "gi"],
+  ["lam", "nhung", "viec"],
+];
+
 /** The province's administrative levels, whose targets are set level by level. */
 const ADMINISTRATIVE = new Set(["tinh", "huyen", "xa"]);
 
@@ -1269,6 +1442,9 @@ const REQUIREMENT_VERBS = [
   ["dam", "bao"],
   ["bao", "dam"],
 ];
+
+/** Words that may stand between a verb and its object: "đáp ứng những yêu cầu", "bảo đảm được yêu cầu". */
+const BETWEEN_VERB_AND_OBJECT = new Set(["nhung", "cac", "moi", "duoc", "dc", "the", "all"]);
 
 /** "cấp nào", "which level": a question whose answer is the level(s) a target is set for. */
 const WHICH_LEVEL = [

@@ -123,7 +123,8 @@ export type KindName =
   | "grouping"
   | "role"
   | "honour"
-  | "spirit";
+  | "spirit"
+  | "aspire";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -238,6 +239,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     ...v.kinds.list,
     ...v.kinds.compare,
     ...v.kinds.purpose,
+    ...v.kinds.aspire,
     ...v.kinds.everyLevel,
     ...framing,
   ]) {
@@ -356,6 +358,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       role: v.kinds.role.map(phraseTokens),
       honour: v.kinds.honour.map(phraseTokens),
       spirit: v.kinds.spirit.map(phraseTokens),
+      aspire: v.kinds.aspire.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

@@ -42,6 +42,11 @@ export interface QuestionKind {
    * commune's targets).
    */
   topicOnly: boolean;
+  /**
+   * A verb of wanting ("mong muốn", "hướng tới", "want") whose subject is not the writer ("tôi muốn"
+   * is how a writer asks): with the movement named, what the movement wants, i.e. its aims.
+   */
+  aspire: boolean;
   /** "Tiêu chí chia theo những nhóm nào", "which groups": the plan's groups of criteria themselves. */
   grouping: boolean;
   /** "đến năm nào", "by when": the time frame the plan sets its targets for. */
@@ -79,6 +84,13 @@ const ABOUT_TOPIC = [
 /** "gì", "what": a question for the content of something (a duty, a requirement). */
 const ASKS_WHAT = [["gi"], ["j"], ["what"]];
 const WHAT = [["gi"], ["nao"]];
+
+/**
+ * What may stand right before a verb of wanting when the movement is what wants: its name ("phong
+ * trào", "kế hoạch 154", "thi đua"), "này", the province that launched it, or "it". After anyone
+ * else ("tôi muốn", "thủ trưởng muốn") the verb is that person's wish, or how a request is made.
+ */
+const ASPIRERS = new Set(["trao", "hoach", "dua", "154", "nay", "tinh", "movement", "plan", "campaign", "it"]);
 
 /** "nào", "which": with a figure, a question picking targets by that figure. */
 const WHICH = [["nao"], ["which"], ["what"]];
@@ -118,6 +130,15 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     when: has("when"),
     attribute: has("attribute"),
     grouping: has("grouping"),
+    aspire: lexicon.kinds.aspire.some((p) =>
+      q.tokens.some(
+        (_, i) =>
+          phraseAt(q.tokens, p, i) &&
+          (i === 0 || ASPIRERS.has(q.tokens[i - 1]!)) &&
+          // "muốn được khen": someone wanting to receive, not the movement wanting.
+          q.tokens[i + p.length] !== "duoc",
+      ),
+    ),
     everyLevel: has("everyLevel") && (list || WHICH.some((w) => containsPhrase(q.tokens, w))),
   };
   const asksWhich = list || WHICH.some((w) => containsPhrase(q.tokens, w));

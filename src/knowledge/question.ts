@@ -15,7 +15,7 @@ export type Unit =
   /** One word of one or more syllables ("hồ sơ công việc" is read as syllable pairs the plan uses). */
   | { kind: "words"; tokens: string[]; exact: (string | undefined)[]; position: number; novel?: boolean }
   /** An abbreviation or synonym, covered by what it means or by its own letters. */
-  | { kind: "synonym"; means: string[]; original: string[] };
+  | { kind: "synonym"; means: string[]; original: string[]; position?: number };
 
 export interface ParsedQuestion {
   /** The language the question is written in, when it can be told. */
@@ -651,7 +651,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       continue;
     }
     span.forEach((p) => taken.add(p));
-    units.push({ kind: "synonym", means: synonym.means, original: term });
+    units.push({ kind: "synonym", means: synonym.means, original: term, position: i });
   }
   const free = (p: number) => roles[p] === "content" && !taken.has(p);
   for (let start = 0; start < tokens.length; start++) {

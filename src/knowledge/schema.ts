@@ -147,6 +147,7 @@ export const vocabularySchema = z.object({
       role: z.array(z.string().min(1)).default([]),
       honour: z.array(z.string().min(1)).default([]),
       spirit: z.array(z.string().min(1)).default([]),
+      aspire: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -170,6 +171,7 @@ export const vocabularySchema = z.object({
       role: [],
       honour: [],
       spirit: [],
+      aspire: [],
     }),
   wrappers: z
     .object({

@@ -1,0 +1,152 @@
+/**
+ * Readings added in the eighth pass, each checked over every case the rule covers: several topics
+ * joined by commas or "và" under one level, what the movement wants (a verb of wanting with the
+ * movement as its subject), being honoured asked of a group, a word beside "purpose" ("main
+ * purpose"), and "đáp ứng những yêu cầu gì".
+ */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadKnowledge } from "../../src/knowledge/index.js";
+import { loadKnowledgeBase } from "../../src/knowledge/knowledge-base.js";
+import { foldDiacritics } from "../../src/knowledge/normalize.js";
+
+const dir = fileURLToPath(new URL("../../flows/knowledge/", import.meta.url));
+const knowledge = loadKnowledge({ dir });
+const base = loadKnowledgeBase(dir);
+const general = base.levels.find((l) => l.id === "ke-hoach")!;
+const inGeneralPart = (source: string) =>
+  source.includes(general.source.vi) || source.includes(general.source.en);
+
+describe("several topics asked together", () => {
+  // Every pair of a level's targets, each named by its first keyword, that is answered when asked
+  // alone at that level: asked together (with a comma or "và"), both are quoted.
+  const cases = ["tinh", "huyen", "xa"].flatMap((level) => {
+    const name = base.levels.find((l) => l.id === level)!.name.vi.toLowerCase();
+    const word = (e: (typeof base.entries)[number]) => e.keywords.vi[0];
+    const alone = base.entries.filter((e) => {
+      if (e.level !== level || !word(e) || word(e)!.includes(",")) return false;
+      const a = knowledge.ask(`chỉ tiêu ${word(e)} ở ${name}`, "vi");
+      return a.answered && a.text.includes(e.quote);
+    });
+    return alone.flatMap((a) =>
+      alone
+        .filter((b) => b !== a && b.topicKey !== a.topicKey)
+        .flatMap((b) =>
+          [", ", " và "].map((join) => ({
+            q: `chỉ tiêu ${word(a)}${join}${word(b)} ở ${name} gồm những gì`,
+            quotes: [a.quote, b.quote],
+          })),
+        ),
+    );
+  });
+
+  it("covers hundreds of pairs", () => expect(cases.length).toBeGreaterThan(300));
+
+  it("quotes every topic asked", () => {
+    const missed = cases.filter(({ q, quotes }) => {
+      const a = knowledge.ask(q, "vi");
+      return !a.answered || !quotes.every((quote) => a.text.includes(quote));
+    });
+    expect(missed.map((c) => c.q)).toEqual([]);
+  });
+
+  it("never answers a greeting cut by commas as topics (lone syllables are no topic)", () => {
+    expect(knowledge.ask("xin chao ad, toi la can bo, xin chào. cam on ad nhieu", "vi").answered).toBe(false);
+  });
+});
+
+describe("what the movement wants", () => {
+  const verbs = base.vocabulary.kinds.aspire.filter(
+    (w) => foldDiacritics(w) !== w || /^(mong|muon)$/.test(w),
+  );
+  const whom = ["doanh nghiệp", "người dân", "hợp tác xã", "doanh nghiệp và người dân"];
+  const wants = verbs.flatMap((v) =>
+    whom.flatMap((w) => [`phong trào ${v} gì cho ${w}`, `với ${w} thì kế hoạch ${v} điều gì`]),
+  );
+
+  it("is answered from the movement's aims, with or without diacritics, never with a group's criteria", () => {
+    expect(verbs.length).toBeGreaterThan(5);
+    const wrong = wants
+      .flatMap((q) => [q, foldDiacritics(q)])
+      .filter((q) => {
+        const a = knowledge.ask(q, "vi");
+        return !a.answered || a.kind === "level-list" || !a.sources.every(inGeneralPart);
+      });
+    expect(wrong).toEqual([]);
+  });
+
+  it("but what it wants a group to do is that group's criteria", () => {
+    const business = base.levels.find((l) => l.id === "doanh-nghiep")!;
+    for (const v of verbs)
+      for (const w of ["doanh nghiệp", "hợp tác xã"]) {
+        const a = knowledge.ask(`phong trào ${v} ${w} làm gì`, "vi");
+        expect(a.sources, `${v} ${w}`).toEqual([knowledge.ask(business.name.vi, "vi").sources[0]]);
+      }
+  });
+
+  it("and a person's wish to be honoured is not the movement's", () => {
+    const a = knowledge.ask("Người đứng đầu muốn được khen thưởng thì cần gì", "vi");
+    expect(a.sources.every(inGeneralPart)).toBe(false);
+  });
+});
+
+describe("being honoured, asked of a group", () => {
+  const honour = base.vocabulary.kinds.honour.filter((w) => /^[a-z]+$/.test(w) && /ed$/.test(w));
+  it("gives the group's criteria", () => {
+    expect(honour.length).toBeGreaterThan(2);
+    for (const [who, level] of [
+      ["individuals", "ca-nhan"],
+      ["businesses", "doanh-nghiep"],
+    ] as const) {
+      const own = base.levels.find((l) => l.id === level)!.source.en;
+      for (const w of honour) {
+        const a = knowledge.ask(`Which ${who} can be ${w} in this movement?`, "en");
+        expect(a.answered, w).toBe(true);
+        expect(a.kind, w).toBe("level-list");
+        expect(a.sources.join(" "), w).toContain(own);
+      }
+    }
+  });
+
+  it("and who can be honoured at all is the collectives and individuals the movement honours", () => {
+    const honoured = base.entries.find((e) => e.id === "ke-hoach.bieu-duong-khen-thuong")!;
+    for (const w of honour) {
+      const a = knowledge.ask(`Who can be ${w} under this movement?`, "en");
+      expect(a.answered, w).toBe(true);
+      expect(a.text, w).toContain(honoured.quote);
+    }
+  });
+});
+
+describe("a word beside the word for aim", () => {
+  const aims = base.entries.filter((e) => e.group === "muc-dich");
+  it.each(["main", "key", "chief", "primary", "overall", "real"])(
+    "“what is the %s purpose of this movement” is its aims",
+    (adjective) => {
+      const a = knowledge.ask(`what is the ${adjective} purpose of this movement`, "en");
+      expect(a.answered).toBe(true);
+      expect(a.sources.every(inGeneralPart)).toBe(true);
+      expect(aims.some((e) => a.text.includes(e.quote))).toBe(true);
+    },
+  );
+
+  it("but “định hướng tới năm nào” is still the plan's time frame", () => {
+    const a = knowledge.ask("kế hoạch định hướng tới năm nào", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("2030");
+  });
+});
+
+describe("the requirements, with words between the verb and “yêu cầu”", () => {
+  const requirements = base.entries.filter((e) => e.level === "ke-hoach" && e.group === "yeu-cau");
+  const questions = ["đáp ứng", "bảo đảm", "đảm bảo"].flatMap((v) =>
+    ["", "những ", "các ", "được "].map((between) => `triển khai phong trào phải ${v} ${between}yêu cầu gì`),
+  );
+  it.each(questions)("%s", (q) => {
+    for (const form of [q, foldDiacritics(q)]) {
+      const a = knowledge.ask(form, "vi");
+      expect(a.answered, form).toBe(true);
+      for (const e of requirements) expect(a.text, form).toContain(e.quote);
+    }
+  });
+});
