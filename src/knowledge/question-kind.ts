@@ -90,7 +90,18 @@ const WHAT = [["gi"], ["nao"]];
  * trào", "kế hoạch 154", "thi đua"), "này", the province that launched it, or "it". After anyone
  * else ("tôi muốn", "thủ trưởng muốn") the verb is that person's wish, or how a request is made.
  */
-const ASPIRERS = new Set(["trao", "hoach", "dua", "154", "nay", "tinh", "movement", "plan", "campaign", "it"]);
+const ASPIRERS = new Set([
+  "trao",
+  "hoach",
+  "dua",
+  "154",
+  "nay",
+  "tinh",
+  "movement",
+  "plan",
+  "campaign",
+  "it",
+]);
 
 /** "nào", "which": with a figure, a question picking targets by that figure. */
 const WHICH = [["nao"], ["which"], ["what"]];
