@@ -64,8 +64,9 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
   const self: KnowledgeView = {
     async answer(turn, question, firstContact) {
       const answer = kb().ask(question, turn.lang);
-      // "Did you mean": the plan is not sure any of the offered items is what was asked.
-      const unsure = !answer.answered && !!answer.choices?.length;
+      // "Did you mean", or the nearest the plan has ("no targets for villages; the commune's are"):
+      // the plan is not sure what it shows is what was asked, so an official is offered too.
+      const unsure = !answer.answered && answer.kind !== "none";
       if (answer.kind !== "none" && !unsure) {
         turn.session.browse = undefined; // a new answer: the old list is no longer what "back" means
         return show(turn, answer);
@@ -78,6 +79,8 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
         turn.session.browse = undefined;
         return k.questions.ask(turn, text, { kind: "kb-none", question: question.slice(0, 2000) });
       }
+      if (unsure && !answer.choices?.length)
+        return k.questions.ask(turn, answer.text, { kind: "kb-none", question: question.slice(0, 2000) });
       if (unsure) {
         // None of the offered items may be what was asked, so forwarding is offered too.
         k.questions.ask(turn, forChannel(turn, answer.text, answer.choices!), {
@@ -93,7 +96,7 @@ export function createKnowledgeView(k: Kit): KnowledgeView {
     },
     async aside(turn, question) {
       const answer = kb().ask(question, turn.lang);
-      const unsure = !answer.answered && !!answer.choices?.length;
+      const unsure = !answer.answered && answer.kind !== "none";
       if (answer.kind !== "none" && !unsure) return { text: answer.text, confident: true };
       for (const f of k.registry.fallbacks) {
         const text = (await f(question, k.person(turn)))?.text;

@@ -154,20 +154,46 @@ class PlanKnowledge implements Knowledge {
     return read.answered ? read : whole;
   }
 
+  /**
+   * "Chỉ tiêu cho thôn, tổ dân phố": the plan sets none; the commune's targets are the nearest, shown
+   * after a note saying so. They are not the answer asked for, so the answer is not confident (the
+   * writer is offered an official as well) unless the question itself names a level ("xã tôi …").
+   * A question that merely mentions a village (the writer's "bí thư chi bộ thôn") and is answered by
+   * passages other than the commune's gets no note.
+   */
   private askWithin(question: string, lang: Lang): KnowledgeAnswer {
     const answer = this.askYears(question, lang);
-    const note = answer.kind === "none" ? undefined : this.belowNote(question, lang);
-    return note ? { ...answer, text: `${note}\n\n${answer.text}` } : answer;
+    if (answer.kind === "none") return answer;
+    const below = this.below(question);
+    if (!below) return answer;
+    const answerLang: Lang = parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang;
+    const own = this.say(answerLang, "source", { source: below.level.source[answerLang] });
+    if (!answer.sources.includes(own)) return answer;
+    // A village where the writer lives ("mình ở thôn, …") is the story around the question, not what
+    // it asks about: only one the question itself names makes the commune's targets a stand-in.
+    const asked = this.below(unwrap(question, this.lexicon).question);
+    const named =
+      !asked || parseQuestion(asked.without, this.lexicon).levels.some((l) => ADMINISTRATIVE.has(l));
+    // "Xã tôi có 12 thôn, …": the commune asked by name is answered as such.
+    if (named && asked) return answer;
+    return {
+      ...answer,
+      answered: answer.answered && named,
+      text: `${below.level.below!.note[answerLang]}\n\n${answer.text}`,
+    };
   }
 
-  /** The note of a level whose units below it (`below.names`) the question names, if any. */
-  private belowNote(question: string, lang: Lang): string | undefined {
-    let q = ` ${fold(question)} `;
+  /** The level whose units below it (`below.names`) the question names, and the question without them. */
+  private below(question: string): { level: Level; without: string } | undefined {
     for (const level of this.levelList) {
       if (!level.below) continue;
-      const { names, except, note } = level.below;
+      let q = ` ${fold(question)} `;
+      const { names, except } = level.below;
       for (const e of [...except.vi, ...except.en]) q = q.replaceAll(` ${fold(e)} `, " ");
-      if ([...names.vi, ...names.en].some((n) => q.includes(` ${fold(n)} `))) return note[lang];
+      const named = [...names.vi, ...names.en].map((n) => ` ${fold(n)} `).sort((a, b) => b.length - a.length);
+      if (!named.some((n) => q.includes(n))) continue;
+      for (const n of named) q = q.replaceAll(n, " ");
+      return { level, without: q.trim() };
     }
     return undefined;
   }

@@ -196,7 +196,9 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       phrases[lang].push({ tokens: phraseTokens(w), role: "generic", exact: syllables(exactForm(w)) });
     for (const level of base.levels) {
       if (level.id === "ke-hoach") continue;
-      for (const alias of level.aliases[lang])
+      // The units below a level the plan sets nothing for ("bản làng" under the commune) are read as
+      // that level, so that the note saying so can follow (knowledge.ts, askWithin).
+      for (const alias of new Set([...level.aliases[lang], ...(level.below?.names[lang] ?? [])]))
         phrases[lang].push({
           tokens: phraseTokens(alias),
           role: "level",

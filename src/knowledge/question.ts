@@ -653,6 +653,11 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     span.forEach((p) => taken.add(p));
     units.push({ kind: "synonym", means: synonym.means, original: term, position: i });
   }
+  // "xã tôi có 12 thôn": a count of administrative units is the writer's story, never a figure the
+  // plan sets (its figures are shares, "mức độ 4" and "01 điện thoại").
+  tokens.forEach((t, i) => {
+    if (/^\d+$/.test(t) && roles[i] === "content" && roles[i + 1] === "level") roles[i] = "stop";
+  });
   const free = (p: number) => roles[p] === "content" && !taken.has(p);
   for (let start = 0; start < tokens.length; start++) {
     if (!free(start)) continue;

@@ -282,6 +282,19 @@ describe("the conversation engine", () => {
     ).not.toBeNull();
   });
 
+  it("shows a village the commune's nearest target with the plan's note, and offers an official too", async () => {
+    const chat = new ChatDriver(engine());
+    await chat.say("menu");
+    const r = await chat.say("thôn phải có bao nhiêu % hộ gia đình có địa chỉ số");
+    expect(text(r)).toContain("không đặt chỉ tiêu riêng cho thôn");
+    expect(text(r)).toContain("100% hộ gia đình có địa chỉ số");
+    expect(r.at(-1)!.choices!.map((c) => c.id)).toContain("forward");
+    // Asked of the commune by name, the same target is a plain answer.
+    const commune = await chat.say("xã tôi có 9 thôn, bao nhiêu % hộ gia đình phải có địa chỉ số");
+    expect(text(commune)).not.toContain("không đặt chỉ tiêu riêng cho thôn");
+    expect(commune.at(-1)!.choices?.map((c) => c.id) ?? []).not.toContain("forward");
+  });
+
   it("switches language with /ngonngu (a choice of Tiếng Việt / English) and remembers it", async () => {
     const chat = new ChatDriver(engine());
     await chat.say("/ngonngu");

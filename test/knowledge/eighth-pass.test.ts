@@ -22,7 +22,7 @@ describe("several topics asked together", () => {
   // alone at that level: asked together (with a comma or "và"), both are quoted.
   const cases = ["tinh", "huyen", "xa"].flatMap((level) => {
     const name = base.levels.find((l) => l.id === level)!.name.vi.toLowerCase();
-    const word = (e: (typeof base.entries)[number]) => e.keywords.vi[0];
+    const word = (e: (typeof base.entries)[number]) => e.keywords.vi[0] ?? e.sharedKeywords.vi[0];
     const alone = base.entries.filter((e) => {
       if (e.level !== level || !word(e) || word(e)!.includes(",")) return false;
       const a = knowledge.ask(`chỉ tiêu ${word(e)} ở ${name}`, "vi");
@@ -148,5 +148,51 @@ describe("the requirements, with words between the verb and “yêu cầu”", (
       expect(a.answered, form).toBe(true);
       for (const e of requirements) expect(a.text, form).toContain(e.quote);
     }
+  });
+});
+
+describe("villages, which the plan sets no targets for", () => {
+  const commune = base.levels.find((l) => l.id === "xa")!;
+  const villages = commune.below!.names.vi;
+  const keyword = (e: (typeof base.entries)[number]) => e.sharedKeywords.vi[0]!;
+  const own = base.entries.filter((e) => e.level === "xa" && e.sharedKeywords.vi.length);
+  const note = commune.below!.note.vi;
+
+  it("are shown the commune's nearest targets with a note, as an answer that is not confident", () => {
+    expect(own.length).toBeGreaterThan(5);
+    let shown = 0;
+    for (const v of villages)
+      for (const e of own) {
+        const a = knowledge.ask(`${v} phải đạt chỉ tiêu ${keyword(e)} bao nhiêu`, "vi");
+        expect(a.answered, `${v} / ${e.id}`).toBe(false);
+        // A topic not found at all is declined, one found at several levels offered as choices.
+        if (a.kind === "none" || a.kind === "ambiguous") continue;
+        shown++;
+        expect(a.text.startsWith(note), `${v} / ${e.id}`).toBe(true);
+      }
+    expect(shown).toBeGreaterThan(villages.length * 3);
+  });
+
+  it("but a commune asked by name, or a village that is only where the writer lives, is answered as without it", () => {
+    let answered = 0;
+    for (const v of villages.filter((x) => !x.startsWith("cấp")))
+      for (const e of own) {
+        const plain = knowledge.ask(`chỉ tiêu ${keyword(e)} cấp xã là bao nhiêu`, "vi");
+        const named = knowledge.ask(`xã tôi có 5 ${v}, chỉ tiêu ${keyword(e)} là bao nhiêu`, "vi");
+        const lives = knowledge.ask(
+          `mình ở ${v}. Kế hoạch đặt chỉ tiêu ${keyword(e)} cấp xã là bao nhiêu`,
+          "vi",
+        );
+        if (plain.answered) answered++;
+        expect(lives.answered, `${v} / ${e.id}`).toBe(plain.answered);
+        if (named.kind !== "none") expect(named.text.startsWith(note), `${v} / ${e.id}`).toBe(false);
+      }
+    expect(answered).toBeGreaterThan(villages.length * 3);
+  });
+
+  it("and a question about the movement that mentions a village gets no note", () => {
+    const a = knowledge.ask("Tôi là bí thư chi bộ thôn, phong trào này nhằm mục đích gì?", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).not.toContain(note);
   });
 });
