@@ -417,7 +417,7 @@ class PlanKnowledge implements Knowledge {
     // and people named there are whom the aims speak of, not a group whose criteria are asked.
     const movement =
       parsed.namesPlan &&
-      (kind.purpose || kind.aspire) &&
+      (kind.purpose || kind.aspire !== undefined) &&
       !parsed.asksShare &&
       !kind.figure &&
       !kind.when &&
@@ -439,8 +439,11 @@ class PlanKnowledge implements Knowledge {
       );
     // What the movement wants ("phong trào mong muốn gì cho người dân") is read in its aims even when a
     // passage elsewhere speaks of all the words (the individuals' criterion opens with "người dân").
-    if (movement && (levels.length || kind.aspire)) {
-      const aims = this.aims({ ...parsed, levels: [] }, answerLang);
+    if (movement && (levels.length || kind.aspire !== undefined)) {
+      // Words between the movement and its verb ("phong trào này rốt cuộc muốn") say how it wants.
+      const at = kind.aspire ?? 0;
+      const units = parsed.units.filter((u) => !(u.kind === "words" && u.novel && u.position < at));
+      const aims = this.aims({ ...parsed, levels: [], units }, answerLang);
       if (aims) return aims;
     }
     if (parsed.units.length === 0) {

@@ -44,9 +44,10 @@ export interface QuestionKind {
   topicOnly: boolean;
   /**
    * A verb of wanting ("mong muốn", "hướng tới", "want") whose subject is not the writer ("tôi muốn"
-   * is how a writer asks): with the movement named, what the movement wants, i.e. its aims.
+   * is how a writer asks): with the movement named, what the movement wants, i.e. its aims. The
+   * position of the verb, if any.
    */
-  aspire: boolean;
+  aspire?: number;
   /** "Tiêu chí chia theo những nhóm nào", "which groups": the plan's groups of criteria themselves. */
   grouping: boolean;
   /** "đến năm nào", "by when": the time frame the plan sets its targets for. */
@@ -141,15 +142,7 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     when: has("when"),
     attribute: has("attribute"),
     grouping: has("grouping"),
-    aspire: lexicon.kinds.aspire.some((p) =>
-      q.tokens.some(
-        (_, i) =>
-          phraseAt(q.tokens, p, i) &&
-          (i === 0 || ASPIRERS.has(q.tokens[i - 1]!)) &&
-          // "muốn được khen": someone wanting to receive, not the movement wanting.
-          q.tokens[i + p.length] !== "duoc",
-      ),
-    ),
+    aspire: aspireAt(q, lexicon),
     everyLevel: has("everyLevel") && (list || WHICH.some((w) => containsPhrase(q.tokens, w))),
   };
   const asksWhich = list || WHICH.some((w) => containsPhrase(q.tokens, w));
@@ -194,6 +187,27 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     };
   }
   return kind;
+}
+
+/**
+ * Where a verb of wanting has the movement for its subject: its name (or "này", "tỉnh") within the
+ * three words before, which a word or two may separate from it ("phong trào này rốt cuộc muốn").
+ */
+function aspireAt(q: ParsedQuestion, lexicon: Lexicon): number | undefined {
+  const { tokens } = q;
+  for (let i = 0; i < tokens.length; i++)
+    for (const p of lexicon.kinds.aspire) {
+      if (!phraseAt(tokens, p, i)) continue;
+      const before = tokens.slice(Math.max(0, i - 3), i);
+      if (i > 0 && !before.some((t) => ASPIRERS.has(t))) continue;
+      // "muốn được khen": someone wanting to receive, not the movement wanting.
+      if (tokens[i + p.length] === "duoc") continue;
+      // "định hướng tới": a word of the plan, not a verb of wanting ("phong trào nhằm" stays one).
+      const prev = tokens[i - 1];
+      if (prev !== undefined && !ASPIRERS.has(prev) && lexicon.knownPairs.has(`${prev}_${tokens[i]}`)) continue;
+      return i;
+    }
+  return undefined;
 }
 
 /** Whether a target passes the figure filter. */

@@ -304,6 +304,9 @@ const CRITERIA_WORDS = [
   ["criterion"],
 ];
 
+/** Particles that end a Vietnamese sentence ("vậy", "nhé", "ạ", "nhỉ"): what follows them addresses the reader. */
+const FINAL_PARTICLES = new Set(["vay", "nhe", "nha", "a", "nhi", "ne", "ha", "hen", "nhen"]);
+
 /** Verbs of obligation: "phải", "cần", "must". */
 const MODALS = new Set(["phai", "can", "must", "need", "needs", "should"]);
 
@@ -653,6 +656,12 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     span.forEach((p) => taken.add(p));
     units.push({ kind: "synonym", means: synonym.means, original: term, position: i });
   }
+  // "… nói gì vậy mn", "… bao nhiêu nhé ad": after a sentence-final particle, a short word or two
+  // closing the message address the reader; they are not what is asked about.
+  const final = tokens.findLastIndex((t) => FINAL_PARTICLES.has(t));
+  if (final >= 0 && final >= tokens.length - 3)
+    for (let k = final + 1; k < tokens.length; k++)
+      if (tokens[k]!.length <= 3 && !/\d/.test(tokens[k]!) && roles[k] === "content") roles[k] = "stop";
   // "xã tôi có 12 thôn": a count of administrative units is the writer's story, never a figure the
   // plan sets (its figures are shares, "mức độ 4" and "01 điện thoại").
   tokens.forEach((t, i) => {

@@ -196,3 +196,38 @@ describe("villages, which the plan sets no targets for", () => {
     expect(a.text).not.toContain(note);
   });
 });
+
+describe("a short word after a sentence-final particle addresses the reader", () => {
+  // Every target of the administrative levels, asked by its keyword, then with "vậy"/"nhé"/"ạ" and a
+  // short word nobody uses as a topic ("xq", "ab"): the same answer.
+  const cases = base.entries.flatMap((e) => {
+    const word = e.keywords.vi[0] ?? e.sharedKeywords.vi[0];
+    const level = base.levels.find((l) => l.id === e.level)!;
+    return ["tinh", "huyen", "xa"].includes(e.level) && word
+      ? [`chỉ tiêu ${word} ${level.name.vi.toLowerCase()} là bao nhiêu`]
+      : [];
+  });
+  it.each(["vậy", "nhé", "ạ", "nhỉ"])("after “%s”", (particle) => {
+    expect(cases.length).toBeGreaterThan(20);
+    for (const q of cases)
+      for (const vocative of ["xq", "ab"]) {
+        const plain = knowledge.ask(`${q} ${particle}`, "vi");
+        const addressed = knowledge.ask(`${q} ${particle} ${vocative}`, "vi");
+        expect([addressed.answered, addressed.sources], `${q} ${particle} ${vocative}`).toEqual([
+          plain.answered,
+          plain.sources,
+        ]);
+      }
+  });
+});
+
+describe("words between the movement and its verb of wanting", () => {
+  it.each(["thực sự", "rốt cuộc", "chủ yếu"])(
+    "“phong trào này %s muốn gì cho doanh nghiệp” is its aims",
+    (adverb) => {
+      const a = knowledge.ask(`phong trào này ${adverb} muốn gì cho doanh nghiệp`, "vi");
+      expect(a.answered).toBe(true);
+      expect(a.sources.every(inGeneralPart)).toBe(true);
+    },
+  );
+});
