@@ -204,7 +204,8 @@ function aspireAt(q: ParsedQuestion, lexicon: Lexicon): number | undefined {
       if (tokens[i + p.length] === "duoc") continue;
       // "định hướng tới": a word of the plan, not a verb of wanting ("phong trào nhằm" stays one).
       const prev = tokens[i - 1];
-      if (prev !== undefined && !ASPIRERS.has(prev) && lexicon.knownPairs.has(`${prev}_${tokens[i]}`)) continue;
+      if (prev !== undefined && !ASPIRERS.has(prev) && lexicon.knownPairs.has(`${prev}_${tokens[i]}`))
+        continue;
       return i;
     }
   return undefined;
