@@ -12,7 +12,7 @@ import { parseQuestion, type ParsedQuestion } from "./question.js";
 import type { Level, NominationCategory } from "./schema.js";
 import { SearchIndex, type Candidate } from "./search-index.js";
 import { containsPhrase, phraseAt, phraseTokens } from "./lexicon.js";
-import { normalizeVietnamese } from "./normalize.js";
+import { exactForm, foldDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
 import { passes, questionKind, type QuestionKind } from "./question-kind.js";
 import { unwrap, type Unwrapped } from "./wrapper.js";
 import { readPassages } from "./passages.js";
@@ -466,6 +466,8 @@ class PlanKnowledge implements Knowledge {
       (candidates[0].entry.level !== "ke-hoach" || candidates[0].coverage < CONFIDENT)
     )
       return this.compose.none(answerLang);
+    const condition = this.condition(parsed, candidates);
+    if (condition) return this.compose.entry(condition, answerLang);
     // "Phong trào này nhằm mục đích gì, nói sao cho dễ hiểu": the aims of the movement itself, whatever
     // else the writer says around them, unless the question fits a passage outside the aims.
     if (kind.purpose && levels.length === 0 && parsed.namesPlan) {
@@ -683,6 +685,39 @@ class PlanKnowledge implements Knowledge {
   }
 
   /** Whether a passage outside these groups speaks of everything the question asks. */
+  /**
+   * "Thành tích thế nào thì mới được khen": what X must be for something to follow is a condition on
+   * X, and the plan states conditions with a modal right after the thing ("thành tích khen thưởng
+   * phải thực sự xuất sắc"). Among the passages that speak of the whole question as well as the best
+   * one, the one stating X's condition answers it, when the best does not.
+   */
+  private condition(parsed: ParsedQuestion, candidates: Candidate[]): KnowledgeEntry | undefined {
+    const { tokens } = parsed;
+    const how = tokens.findIndex((_, i) => HOW.some((p) => phraseAt(tokens, p, i)));
+    if (how < 1) return undefined;
+    const then = tokens.indexOf("thi", how);
+    if (then < 0 || !["duoc", "moi"].includes(tokens[then + 1] ?? "")) return undefined;
+    const start = tokens[how - 1] === "nhu" ? how - 1 : how;
+    const x = parsed.units.find(
+      (u): u is Extract<Unit, { kind: "words" }> =>
+        u.kind === "words" && u.position + u.tokens.length === start,
+    );
+    const best = candidates[0];
+    if (!x || !best || best.coverage < CONFIDENT) return undefined;
+    // The modal as written: folded, "cần" would also be the "căn" of "căn bản" and the "cán" of "cán bộ".
+    const states = (e: KnowledgeEntry) => {
+      const exact = syllables(exactForm(e.quote));
+      const folded = exact.map(foldDiacritics);
+      return folded.some(
+        (_, i) =>
+          phraseAt(folded, x.tokens, i) &&
+          exact.slice(i + x.tokens.length, i + x.tokens.length + 3).some((w) => CONDITION_MODALS.has(w)),
+      );
+    };
+    if (states(best.entry)) return undefined;
+    return candidates.find((c) => c.coverage >= best.coverage && states(c.entry))?.entry;
+  }
+
   /**
    * The movement's aims and requirements asked about with businesses or people named: the passage of
    * those sections that speaks of everything else asked, or the aims as a whole when none stands out.
@@ -1282,6 +1317,16 @@ const EXCEPTION = /\(trừ\s/u;
 
 /** The passage naming whom the movement honours: "các tập thể, cá nhân có thành tích xuất sắc, tiêu biểu". */
 const HONOURED = "ke-hoach.bieu-duong-khen-thuong";
+
+/** "thế nào", "ra sao", "cỡ nào", "mức nào": how X must be. */
+const HOW = [
+  ["the", "nao"],
+  ["ra", "sao"],
+  ["co", "nao"],
+  ["muc", "nao"],
+];
+/** The modals a condition is stated with: "phải", "cần". */
+const CONDITION_MODALS = new Set(["phải", "cần"]);
 
 /** More topics than this in one question is a list of keywords, not topics asked one by one. */
 const MAX_TOPICS = 4;

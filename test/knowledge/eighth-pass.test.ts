@@ -231,3 +231,21 @@ describe("words between the movement and its verb of wanting", () => {
     },
   );
 });
+
+describe("a condition on a thing: “X thế nào thì mới được …”", () => {
+  // The clause of the reward principles that states the condition (a passage or the whole entry may quote it).
+  const quote = base.entries.find((e) => e.id === "ke-hoach.nguyen-tac-khen-thuong")!.quote;
+  const clause = quote.slice(quote.indexOf("thành tích"), quote.indexOf(";", quote.indexOf("thành tích")));
+  const questions = ["thế nào", "như thế nào", "ra sao", "cỡ nào", "mức nào"].flatMap((how) =>
+    ["thì mới được khen", "thì được khen thưởng", "thì mới được biểu dương"].map(
+      (then) => `thành tích ${how} ${then}`,
+    ),
+  );
+  it.each(questions)("%s: the passage stating what the achievement must be", (q) => {
+    for (const form of [q, foldDiacritics(q)]) {
+      const a = knowledge.ask(form, "vi");
+      expect(a.answered, form).toBe(true);
+      expect(a.text, form).toContain(clause);
+    }
+  });
+});
