@@ -466,7 +466,7 @@ class PlanKnowledge implements Knowledge {
       (candidates[0].entry.level !== "ke-hoach" || candidates[0].coverage < CONFIDENT)
     )
       return this.compose.none(answerLang);
-    const condition = this.condition(parsed, candidates);
+    const condition = this.condition(parsed, candidates) ?? this.ifThen(parsed);
     if (condition) return this.compose.entry(condition, answerLang);
     // "Phong trào này nhằm mục đích gì, nói sao cho dễ hiểu": the aims of the movement itself, whatever
     // else the writer says around them, unless the question fits a passage outside the aims.
@@ -716,6 +716,31 @@ class PlanKnowledge implements Knowledge {
     };
     if (states(best.entry)) return undefined;
     return candidates.find((c) => c.coverage >= best.coverage && states(c.entry))?.entry;
+  }
+
+  /**
+   * "Có khó khăn trong quá trình thực hiện thì xử lý thế nào": what to do if X is answered by the
+   * passage that itself says "nếu có X" (the plan's "nếu có khó khăn, vướng mắc, … báo cáo …"), when
+   * exactly one passage does. X is the first thing named after "có" and before "thì".
+   */
+  private ifThen(parsed: ParsedQuestion): KnowledgeEntry | undefined {
+    const { tokens } = parsed;
+    const then = tokens.indexOf("thi");
+    if (then < 2) return undefined;
+    const has = tokens.lastIndexOf("co", then);
+    const x = parsed.units.find(
+      (u): u is Extract<Unit, { kind: "words" }> =>
+        u.kind === "words" && u.position > has && u.position + u.tokens.length <= then && !u.novel,
+    );
+    if (has < 0 || !x || x.position > has + 1) return undefined;
+    const saysIf = (e: KnowledgeEntry) => {
+      const words = syllables(normalizeVietnamese(e.quote));
+      return words.some(
+        (w, i) => (w === "neu" || w === "khi") && [1, 2].some((k) => phraseAt(words, x.tokens, i + k)),
+      );
+    };
+    const found = this.entries.filter(saysIf);
+    return found.length === 1 ? found[0] : undefined;
   }
 
   /**

@@ -249,3 +249,19 @@ describe("a condition on a thing: “X thế nào thì mới được …”", (
     }
   });
 });
+
+describe("what to do if something happens: “có X thì …”", () => {
+  const passage = base.entries.find((e) => e.id === "ke-hoach.kho-khan-vuong-mac")!;
+  const questions = ["", "trong quá trình thực hiện ", "khi triển khai "].flatMap((context) =>
+    ["xử lý thế nào", "phải làm sao", "làm gì", "báo cáo ai"].map(
+      (ask) => `có khó khăn ${context}thì ${ask}`,
+    ),
+  );
+  it.each(questions)("%s: the passage that says “nếu có khó khăn”", (q) => {
+    for (const form of [q, foldDiacritics(q)]) {
+      const a = knowledge.ask(form, "vi");
+      expect(a.answered, form).toBe(true);
+      expect(a.text, form).toContain(passage.quote);
+    }
+  });
+});
