@@ -30,9 +30,39 @@ const SENTENCE_END = /(?<=[.!?\n…])\s+/u;
  *   // "cho mình hỏi chỉ tiêu hồ sơ công việc,"
  */
 export function unwrap(raw: string, lexicon: Lexicon): Unwrapped {
-  const unwrapped = unwrapClauses(raw, lexicon);
+  const cut = withoutClosingThanks(raw, lexicon);
+  let { onlyCourtesy, ...unwrapped } = unwrapClauses(cut, lexicon);
+  // A message that is all greeting and introduction once its thanks are cut is read as written.
+  if (onlyCourtesy && cut !== raw) ({ onlyCourtesy, ...unwrapped } = unwrapClauses(raw, lexicon));
   const question = withoutWritersPurpose(unwrapped.question, lexicon);
   return question === unwrapped.question ? unwrapped : { ...unwrapped, question };
+}
+
+/**
+ * "… gồm những gì cảm ơn nhiều", "… bao nhiêu vậy thanks ad": thanks that close the message with no
+ * punctuation before them (chat rarely has any) are no clause of their own, so the clause split
+ * misses them. From the first word of thanks to the end, when all of it is courtesy, the rest is cut.
+ */
+function withoutClosingThanks(raw: string, lexicon: Lexicon): string {
+  const words = raw.trim().split(/\s+/u);
+  const folded = words.map((w) => syllables(normalizeVietnamese(w)));
+  // Word index of each folded syllable, so a phrase found among syllables maps back to the words.
+  const tokens: string[] = [];
+  const wordOf: number[] = [];
+  folded.forEach((f, i) =>
+    f.forEach((t) => {
+      tokens.push(t);
+      wordOf.push(i);
+    }),
+  );
+  const w = lexicon.wrappers;
+  for (let i = 1; i < tokens.length; i++) {
+    if (!w.thanks.some((p) => phraseAt(tokens, p, i))) continue;
+    // The rest must be courtesy alone ("cảm ơn bạn nhiều nhé"), and what comes before must not.
+    if (!isCourtesy(tokens.slice(i), lexicon) || isCourtesy(tokens.slice(0, i), lexicon)) return raw;
+    return words.slice(0, wordOf[i]).join(" ");
+  }
+  return raw;
 }
 
 /** Question words after which "để …" tells what the writer will do with the answer. */
@@ -56,7 +86,7 @@ function withoutWritersPurpose(question: string, lexicon: Lexicon): string {
   return question;
 }
 
-function unwrapClauses(raw: string, lexicon: Lexicon): Unwrapped {
+function unwrapClauses(raw: string, lexicon: Lexicon): Unwrapped & { onlyCourtesy?: true } {
   const sentences = raw.split(SENTENCE_END).filter((s) => s.trim().length > 0);
   const context = contextSentences(sentences, lexicon);
   const clauses = sentences.flatMap((sentence, i) => {
@@ -77,8 +107,13 @@ function unwrapClauses(raw: string, lexicon: Lexicon): Unwrapped {
       introductions.push(clause);
       continue;
     }
+    // "…, đang làm ở xã" goes on with the introduction; "Đang làm mà gặp khó khăn thì xử lý thế nào?"
+    // asks, whatever its first words.
     const continues =
-      kept.length === 0 && introductions.length > 0 && startsWithAny(tokens, w.introContinuation);
+      kept.length === 0 &&
+      introductions.length > 0 &&
+      !/\?\s*$/u.test(clause) &&
+      startsWithAny(tokens, w.introContinuation);
     if (continues || startsWithAny(skipCourtesy(tokens, lexicon), w.selfIntro)) {
       introductions.push(clause);
       continue;
@@ -86,7 +121,7 @@ function unwrapClauses(raw: string, lexicon: Lexicon): Unwrapped {
     kept.push(clause);
   }
   // A text that is only courtesy or introduction is left whole: better read it all than nothing.
-  if (kept.length === 0) return { question: raw, introductions: [], aboutWriter: false };
+  if (kept.length === 0) return { question: raw, introductions: [], aboutWriter: false, onlyCourtesy: true };
   const question = kept.join(" ").trim();
   return { question, introductions, aboutWriter: speaksOfWriter(question, lexicon) };
 }
@@ -119,7 +154,7 @@ function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
   const asking = sentences.map((s) => {
     if (/\?\s*$/u.test(s)) return true;
     const tokens = syllables(normalizeVietnamese(s));
-    return w.askRequests.some((p) => containsPhrase(tokens, p));
+    return w.askRequests.some((p) => containsPhrase(tokens, p)) || endsAsking(tokens);
   });
   const first = asking.indexOf(true);
   if (first < 0) return context;
@@ -136,6 +171,31 @@ function contextSentences(sentences: string[], lexicon: Lexicon): Set<number> {
     if (tokens.some((_, k) => isSpeaker(tokens, k, lexicon))) context.add(i);
   }
   return context;
+}
+
+/** Words a Vietnamese question ends with ("… là bao nhiêu", "… gồm những gì", "… chưa"), before any closing particle. */
+const QUESTION_ENDINGS = new Set([
+  "gi",
+  "j",
+  "nao",
+  "nhieu",
+  "bn",
+  "khong",
+  "ko",
+  "k",
+  "chua",
+  "sao",
+  "dau",
+  "ntn",
+  "may",
+]);
+const CLOSING_PARTICLES = new Set(["vay", "a", "nhi", "nhe", "nha", "ha", "the"]);
+
+/** Whether a sentence typed without a question mark still ends as a question does. */
+function endsAsking(tokens: string[]): boolean {
+  let end = tokens.length - 1;
+  while (end > 0 && CLOSING_PARTICLES.has(tokens[end]!)) end--;
+  return end >= 1 && QUESTION_ENDINGS.has(tokens[end]!);
 }
 
 /**

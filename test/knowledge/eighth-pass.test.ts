@@ -4,9 +4,11 @@
  * movement as its subject), being honoured asked of a group, a word beside "purpose" ("main
  * purpose"), and "đáp ứng những yêu cầu gì".
  */
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadKnowledge } from "../../src/knowledge/index.js";
+import { evaluate, loadEvalCases } from "../../src/knowledge/evaluation.js";
 import { loadKnowledgeBase } from "../../src/knowledge/knowledge-base.js";
 import { foldDiacritics } from "../../src/knowledge/normalize.js";
 
@@ -263,5 +265,29 @@ describe("what to do if something happens: “có X thì …”", () => {
       expect(a.answered, form).toBe(true);
       expect(a.text, form).toContain(passage.quote);
     }
+  });
+});
+
+describe("thanks closing a message with no punctuation before them", () => {
+  // Every question of every set that is answered right as written stays right with a greeting before
+  // it and thanks run on after it, the way chat is typed ("… gồm những gì cảm ơn nhiều").
+  const sets = readdirSync(fileURLToPath(new URL(".", import.meta.url))).filter((f) =>
+    /^blind-set-.*\.yaml$/.test(f),
+  );
+  const cases = sets.flatMap((f) =>
+    loadEvalCases(fileURLToPath(new URL(f, import.meta.url))).filter(
+      (c) => c.cat !== "english" && c.cat !== "en" && !/[a-z]{4,} (the|of|is|are) /.test(c.q),
+    ),
+  );
+  const right = evaluate(knowledge, cases)
+    .results.filter((r) => r.correct)
+    .map((r) => r.case);
+  it.each(["cảm ơn nhiều", "cam on ban nhe", "thanks ad", "tks"])("“… %s”", (thanks) => {
+    expect(right.length).toBeGreaterThan(1500);
+    const wrapped = evaluate(
+      knowledge,
+      right.map((c) => ({ ...c, q: `Chào bạn. ${c.q.replace(/[?.!]+$/u, "")} ${thanks}` })),
+    );
+    expect(wrapped.results.filter((r) => !r.correct).map((r) => r.case.q)).toEqual([]);
   });
 });
