@@ -39,6 +39,19 @@ export function hasDiacritics(text: string): boolean {
   return foldDiacritics(nfc) !== nfc;
 }
 
+/**
+ * Whether the writer types with diacritics: most Vietnamese syllables carry a mark, so a text where
+ * only a word or two do ("cho mình hỏi cap xa phai dat …", "… khong nhé" from an autocorrecting
+ * keyboard) is typed without them, and its bare syllables are no deliberate spelling.
+ *
+ * @example typedWithDiacritics("chỉ tiêu cấp xã") // true; typedWithDiacritics("ad ơi chi tieu cap xa") // false
+ */
+export function typedWithDiacritics(text: string): boolean {
+  const words = exactForm(text).split(" ").filter((w) => /\p{L}/u.test(w));
+  const marked = words.filter((w) => foldDiacritics(w) !== w).length;
+  return marked > 0 && (marked >= 3 || marked / words.length >= 0.25);
+}
+
 /** Splits normalised text into syllables (Vietnamese words are one to four syllables separated by spaces). */
 export function syllables(normalised: string): string[] {
   return normalised.length ? normalised.split(" ") : [];

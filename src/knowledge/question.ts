@@ -6,7 +6,14 @@
  */
 import type { Lang } from "../i18n/locales.js";
 import { containsPhrase, phraseAt, type Lexicon, type Phrase, type Role } from "./lexicon.js";
-import { exactForm, foldDiacritics, hasDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
+import {
+  exactForm,
+  foldDiacritics,
+  hasDiacritics,
+  normalizeVietnamese,
+  syllables,
+  typedWithDiacritics,
+} from "./normalize.js";
 import { spellingVariants, telexReadings, vniReading } from "./input-method.js";
 import { isNeighbourKeySlip, isSwap, typoBudget, typoDistance, withinOneEdit } from "./typo.js";
 
@@ -341,7 +348,8 @@ function outsideByForm(
   // ("Cấp xã đã có chỉ tiêu … chưa" asks whether the plan sets one: not this.)
   const statusYet =
     lang === "vi" &&
-    tokens[tokens.length - 1] === "chua" &&
+    // "… chưa nhé", "… chưa vậy ạ": the particles that close a sentence come after its question word.
+    tokens.findLast((t) => !FINAL_PARTICLES.has(t)) === "chua" &&
     [
       ["da", "dat"],
       ["da", "hoan", "thanh"],
@@ -537,7 +545,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     lang,
     lexicon,
   );
-  const accents = hasDiacritics(raw);
+  const accents = typedWithDiacritics(raw);
 
   let outside: ParsedQuestion["outside"];
   const masked = maskCompounds(rawFolded, exactTokens, lexicon.compounds);

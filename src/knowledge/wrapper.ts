@@ -217,8 +217,8 @@ function toldBeforeAsking(clauses: string[], lexicon: Lexicon): Set<number> {
   const colon = clauses.findIndex((_, k) => k > 0 && /:\s*$/u.test(clauses[k - 1]!.trim()));
   const asking = requested > 0 ? requested : colon;
   for (let k = 0; k < asking; k++) {
-    const exact = syllables(exactForm(clauses[k]!));
-    const aboutWriter = exact.some((_, i) => isSpeaker(exact, i, lexicon));
+    // "cho mình hỏi hồ sơ công việc: …": the writer as the one asking tells nothing of themselves.
+    const aboutWriter = speaksOfWriter(clauses[k]!, lexicon);
     const statement = requested > 0 && folded[k]!.length >= 4 && !startsWithAny(folded[k]!, w.topicMarkers);
     if (aboutWriter || statement) told.add(k);
   }
@@ -256,20 +256,27 @@ function isCourtesy(tokens: string[], lexicon: Lexicon): boolean {
   return greeted;
 }
 
-/** The clause without a leading greeting and forms of address ("Hi bạn, mình là…" → "mình là…"). */
+/**
+ * The clause without a leading greeting and forms of address ("Hi bạn, mình là…" → "mình là…", "ad
+ * ơi tôi là …" → "tôi là …"); a word that opens a self-introduction ("mình là") is never skipped.
+ */
 function skipCourtesy(tokens: string[], lexicon: Lexicon): string[] {
   const w = lexicon.wrappers;
   let i = 0;
-  for (;;) {
+  while (i < tokens.length) {
     const p = w.greetings.find((c) => phraseAt(tokens, c, i));
-    if (!p) break;
-    i += p.length;
-    while (
-      i < tokens.length &&
+    if (p) {
+      i += p.length;
+      continue;
+    }
+    if (
       w.address.some((a) => a.length === 1 && a[0] === tokens[i]) &&
       !w.selfIntro.some((s) => phraseAt(tokens, s, i))
-    )
+    ) {
       i++;
+      continue;
+    }
+    break;
   }
   return tokens.slice(i);
 }
