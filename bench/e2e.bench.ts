@@ -44,9 +44,13 @@ function queueDepthSampler(prefix: string, partitions: number) {
       const counts = await Promise.all(
         qs.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")),
       );
+      // Accepted updates not yet jobs wait in the inbound inbox (src/queue/inbox.ts).
+      const inbox =
+        (await connection.llen(`${prefix}:inbound-inbox`)) +
+        (await connection.llen(`${prefix}:inbound-inbox-taken`));
       return counts.reduce(
         (n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
-        0,
+        inbox,
       );
     },
     async close() {

@@ -161,6 +161,7 @@ async function main(): Promise<void> {
     const workerPool = pools[0]!;
     if (config.workerYieldConcurrency > 0)
       watchEventLoopSaturation({
+        inFlight: system.webhooksInFlight,
         onSaturated: ({ utilization, entered }) => {
           workerPool.askToYield(YIELD_MS);
           if (entered)

@@ -3,7 +3,7 @@
  * workers call the conversation's handler for each message in per-chat order and hand the replies
  * to the outbound queue.
  */
-import type { ConnectionOptions, Worker } from "bullmq";
+import type { ConnectionOptions, JobsOptions, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import {
@@ -13,6 +13,7 @@ import {
   type Reply,
 } from "../channels/types.js";
 import type { FinalFailureHandler } from "./inbound-failure.js";
+import { appendToInbox, inboxLength, startInboxMover, type InboxKeys } from "./inbox.js";
 import { PartitionedQueue, safeJobId } from "./partitioned-queue.js";
 import { redisKeys } from "../redis/keys.js";
 
@@ -21,6 +22,9 @@ export const DEDUPE_TTL_SECONDS = 24 * 60 * 60;
 
 /** Times an inbound job may be found stalled (its worker died) before it fails. */
 export const INBOUND_MAX_STALLED = 2;
+
+/** The inbox mover's pause between batches while the workers are asked to step back (see inbox.ts). */
+const MOVER_PAUSE_WHILE_LIMITED_MS = 1_000;
 
 export type AcceptResult = "queued" | "duplicate";
 
@@ -47,8 +51,15 @@ export interface InboundQueueDeps {
 
 export class InboundQueue {
   readonly queue: PartitionedQueue<InboundMessage>;
+  private readonly inbox: InboxKeys;
+  private stopMover?: () => Promise<void>;
 
   constructor(private readonly deps: InboundQueueDeps) {
+    this.inbox = {
+      inbox: redisKeys.inboundInbox(deps.prefix),
+      taken: redisKeys.inboundInboxTaken(deps.prefix),
+      lock: redisKeys.inboundInboxLock(deps.prefix),
+    };
     this.queue = new PartitionedQueue<InboundMessage>({
       name: "inbound",
       partitions: deps.partitions,
@@ -64,29 +75,73 @@ export class InboundQueue {
   }
 
   /**
-   * Enqueues the message unless its update id was seen in the last 24 h; a repeat (the platform
+   * Accepts the message unless its update id was seen in the last 24 h; a repeat (the platform
    * retrying, or the same update reaching two web processes at once) is reported as a duplicate.
-   * The job id carries the update id, so two concurrent deliveries still make one job, and the
-   * "seen" mark is written only after the job is stored: a Redis failure in between can never
-   * turn a retried delivery into a dropped one. Throws when Redis is unreachable, so the webhook
-   * answers 503 and the platform retries.
+   * One Redis script checks the "seen" mark, appends the message to the inbox and sets the mark,
+   * atomically; the workers' inbox mover makes it a job (see inbox.ts for why, and for how nothing
+   * acknowledged is lost, nothing runs twice and each chat keeps its order). Throws when Redis is
+   * unreachable, so the webhook answers 503 and the platform retries.
    */
   async accept(msg: InboundMessage): Promise<AcceptResult> {
     const seenKey = redisKeys.seen(this.deps.prefix, msg.channel, msg.messageId);
-    if ((await this.deps.redis.exists(seenKey)) === 1) return "duplicate";
-    await this.queue.add(`${msg.channel}:${msg.chatId}`, "message", msg, {
-      jobId: safeJobId(msg.channel, msg.messageId),
-      ...(this.deps.dropCompleted?.includes(msg.channel) ? { removeOnComplete: true } : {}),
-    });
-    // The job is stored: the update is safe and the platform may be answered now. The mark is sent
-    // without waiting for its reply, which takes one of the three Redis round trips out of every
-    // webhook's acknowledgement (on a busy host each round trip is a chance to wait for a CPU).
-    // Nothing depends on it being in place first: a repeat that arrives before it (or after it was
-    // lost with Redis) finds the job under its id, which BullMQ does not add twice, or — once that
-    // job is gone — is skipped by the worker's processed marker. A later accept() on this process
-    // sees it, since Redis runs one connection's commands in order.
-    void this.deps.redis.set(seenKey, "1", "EX", this.dedupeTtl(msg.channel)).catch(() => {});
-    return "queued";
+    const queued = await appendToInbox(
+      this.deps.redis,
+      this.inbox,
+      seenKey,
+      JSON.stringify(msg),
+      this.dedupeTtl(msg.channel),
+    );
+    return queued ? "queued" : "duplicate";
+  }
+
+  /** Messages accepted and not yet run: in the inbox or waiting, active or delayed in a partition. */
+  async depth(): Promise<number> {
+    const [inbox, jobs] = await Promise.all([inboxLength(this.deps.redis, this.inbox), this.queue.depth()]);
+    return inbox + jobs;
+  }
+
+  /** Stores inbox items as jobs, in order: one pipelined addBulk per partition. */
+  private async store(items: string[], logger: Logger): Promise<void> {
+    const byPartition = new Map<number, Array<{ name: string; data: InboundMessage; opts: JobsOptions }>>();
+    for (const item of items) {
+      // Written by accept() from a validated message, and validated again when its job runs: only
+      // the fields that place the job are checked here (the full parse would be done twice).
+      let msg: InboundMessage | undefined;
+      try {
+        msg = JSON.parse(item) as InboundMessage;
+      } catch {
+        msg = undefined;
+      }
+      // A bug or a foreign write: dropped, or it would block every chat behind it.
+      if (
+        !msg ||
+        typeof msg.channel !== "string" ||
+        typeof msg.chatId !== "string" ||
+        typeof msg.messageId !== "string"
+      ) {
+        logger.error("dropping a malformed inbound inbox item");
+        continue;
+      }
+      const p = this.queue.partitionOf(`${msg.channel}:${msg.chatId}`);
+      const list = byPartition.get(p) ?? [];
+      byPartition.set(p, list);
+      list.push({
+        name: "message",
+        data: msg,
+        opts: {
+          jobId: safeJobId(msg.channel, msg.messageId),
+          ...(this.deps.dropCompleted?.includes(msg.channel) ? { removeOnComplete: true } : {}),
+        },
+      });
+    }
+    await Promise.all([...byPartition].map(([p, jobs]) => this.queue.queues[p]!.addBulk(jobs)));
+  }
+
+  /** Stops the inbox mover (if this process runs one), then closes the partitions. */
+  async close(): Promise<void> {
+    await this.stopMover?.();
+    this.stopMover = undefined;
+    await this.queue.close();
   }
 
   private dedupeTtl(channel: InboundMessage["channel"]): number {
@@ -151,6 +206,17 @@ export class InboundQueue {
         maxStalledCount: INBOUND_MAX_STALLED,
       },
     );
+    // The inbox becomes jobs here, in the processes that run them (see inbox.ts). Its blocking wait
+    // gets a connection of its own, duplicated from the workers' (it waits through outages).
+    this.stopMover ??= startInboxMover({
+      keys: this.inbox,
+      redis,
+      blocking: redis.duplicate({ enableAutoPipelining: false }),
+      store: (items) => this.store(items, logger),
+      // While asked to step back, one batch a second: about what a handful of jobs at once can run.
+      pauseMs: () => (this.queue.limited ? MOVER_PAUSE_WHILE_LIMITED_MS : 0),
+      logger,
+    });
     // The last attempt failed: nobody else will ever answer this message, so say so (see inbound-failure.ts).
     for (const w of workers) {
       w.on("failed", (job, err) => {

@@ -64,6 +64,11 @@ export class PartitionedQueue<T> {
     for (const q of this.queues) q.on("error", () => {});
   }
 
+  /** The index of the partition (in `queues`) that holds the jobs of `key`. */
+  partitionOf(key: string): number {
+    return partitionOf(key, this.opts.partitions);
+  }
+
   /** Adds a job to the partition of `key`. With `jobId`, a job already stored under that id is not added again. */
   async add(key: string, name: string, data: T, opts: JobsOptions = {}): Promise<void> {
     await this.queues[partitionOf(key, this.opts.partitions)]!.add(name, data as never, opts);
@@ -116,6 +121,11 @@ export class PartitionedQueue<T> {
     clearTimeout(this.limitTimer);
     this.limitTimer = setTimeout(() => this.lift(), ms);
     this.limitTimer.unref();
+  }
+
+  /** Whether a limitConcurrency is in force now (the HTTP process asked this one to step back). */
+  get limited(): boolean {
+    return this.limit !== Number.POSITIVE_INFINITY;
   }
 
   private lift(): void {

@@ -20,6 +20,13 @@ export const redisKeys = {
     `${prefix}:flood:${channel}:${chatId}:${window}`,
   /** An inbound update already accepted (webhook deduplication, 24 h). */
   seen: (prefix: string, channel: string, messageId: string) => `${prefix}:seen:${channel}:${messageId}`,
+  /**
+   * Accepted inbound updates not yet jobs (a list; see queue/inbox.ts), the ones a mover is storing,
+   * and the mover's lock. One colon only: the chat forgetter's patterns (":<id>") never match them.
+   */
+  inboundInbox: (prefix: string) => `${prefix}:inbound-inbox`,
+  inboundInboxTaken: (prefix: string) => `${prefix}:inbound-inbox-taken`,
+  inboundInboxLock: (prefix: string) => `${prefix}:inbound-inbox-lock`,
   /** An inbound update whose job ran to the end. */
   processed: (prefix: string, channel: string, messageId: string) =>
     `${prefix}:processed:${channel}:${messageId}`,

@@ -20,6 +20,18 @@ export interface SaturationOptions {
   intervalMs?: number;
   /** Utilisation (0–1) over one interval from which it counts as saturated (default 0.9). */
   threshold?: number;
+  /**
+   * The most webhook requests being answered at once since the last sample: at or above
+   * `inFlightThreshold` (default 16) the interval counts as saturated too. Why both: the event loop
+   * alone misses a saturated HTTP side whose CPU the worker children take — time spent waiting to
+   * be scheduled after a request arrived reads as idle — and the cheaper an acknowledgement gets,
+   * the more of a flood's time reads that way (with the inbox, src/queue/inbox.ts, the loop of a
+   * flooded `npm start` measured 50–70 % busy while 40 requests waited and the worker took 0.57
+   * cores). A platform with a backlog opens many connections at once (Telegram up to 40), whereas
+   * steady traffic keeps one or two in flight.
+   */
+  inFlight?: () => number;
+  inFlightThreshold?: number;
   /** How long saturation must last before the children are asked to step back (default 1 s). */
   sustainMs?: number;
   /** Longest run of asking (default 30 s) … */
@@ -36,6 +48,7 @@ export interface SaturationOptions {
 export function watchEventLoopSaturation(opts: SaturationOptions): () => void {
   const intervalMs = opts.intervalMs ?? 250;
   const threshold = opts.threshold ?? 0.9;
+  const inFlightThreshold = opts.inFlightThreshold ?? 16;
   const sustainMs = opts.sustainMs ?? 1_000;
   const maxMs = opts.maxMs ?? 30_000;
   const restMs = opts.restMs ?? 30_000;
@@ -53,7 +66,7 @@ export function watchEventLoopSaturation(opts: SaturationOptions): () => void {
     const { utilization } = performance.eventLoopUtilization(sample, last);
     last = sample;
     const now = performance.now();
-    if (utilization < threshold) {
+    if (utilization < threshold && !((opts.inFlight?.() ?? 0) >= inFlightThreshold)) {
       saturatedSince = undefined;
       stopAsking(now, "relieved");
       return;

@@ -90,6 +90,8 @@ const WEBCHAT = fileURLToPath(new URL("../channels/webchat/", import.meta.url));
 export interface System {
   /** Base URL of the HTTP server (role web/all), e.g. http://127.0.0.1:3000 */
   url?: string;
+  /** The most webhook requests received and not yet answered at once since the last call (role web/all). */
+  webhooksInFlight?: () => number;
   config: Config;
   db: Db;
   redis: Redis;
@@ -206,7 +208,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       dropCompleted: ["webchat"],
     });
     const inboundFinalFailures = opts.counters?.inboundFinalFailures ?? createMemoryCounter();
-    cleanups.push(() => inbound.queue.close());
+    cleanups.push(() => inbound.close());
 
     // ---- modules (each block is owned by one concern; keep edits inside your block) ----
     // Channels: the web chat unless WEBCHAT_ENABLED=false; Telegram and Zalo when their tokens are set.
@@ -621,6 +623,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
 
     let url: string | undefined;
     let closeServer: (() => Promise<void>) | undefined;
+    let webhooksInFlight: (() => number) | undefined;
     // Every role serves /healthz and /readyz (container probes); only web/all serve the rest.
     {
       const routers: Array<{ path: string; router: express.Router }> = [];
@@ -677,6 +680,23 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
       const server: Server = app.listen(opts.port ?? config.port, opts.host ?? "0.0.0.0");
       await once(server, "listening");
       server.keepAliveTimeout = 65_000;
+      // Platform webhook requests being answered now (the saturation signal of http-pressure.ts).
+      // Only webhooks: a web chat's long-poll is open for its whole wait without asking for CPU.
+      // The most at once since the last reading: a reading at one instant falls between the poll
+      // phases that take requests in and the Redis replies that answer them, and varies from 0 to 40.
+      let inFlight = 0;
+      let peak = 0;
+      const done = () => void inFlight--;
+      server.on("request", (req: { url?: string }, res: { once(e: "close", f: () => void): void }) => {
+        if (!req.url?.startsWith("/webhooks/")) return;
+        if (++inFlight > peak) peak = inFlight;
+        res.once("close", done);
+      });
+      webhooksInFlight = () => {
+        const p = peak;
+        peak = inFlight;
+        return p;
+      };
       const addr = server.address();
       url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : config.port}`;
       // Closed before anything else on shutdown: stop accepting, then drain the workers.
@@ -789,6 +809,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<S
     let stopping: Promise<void> | undefined;
     return {
       url,
+      webhooksInFlight,
       config,
       db,
       redis,
