@@ -1,14 +1,15 @@
 /**
  * What Redis holds about one chat, across the concerns that keep something there: the
  * conversation session and its lock, the flood counters, the web chat transcript and its
- * client bookkeeping, a pending answer to an information request, and the queued, completed and
- * failed jobs carrying the chat's messages. An erasure calls `forgetChat` so that none of it
+ * client bookkeeping, a pending answer to an information request, messages accepted and not yet
+ * jobs (the inbound inbox), and the queued, completed and failed jobs carrying the chat's messages. An erasure calls `forgetChat` so that none of it
  * outlives the request (jobs would otherwise keep message text for up to 7 days).
  */
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ChannelName } from "../channels/types.js";
 import { partitionOf } from "../queue/partitioned-queue.js";
+import { redisKeys } from "../redis/keys.js";
 
 export interface ChatTracesDeps {
   redis: Redis;
@@ -58,6 +59,19 @@ async function removeJobsOf(queue: Queue | undefined, channel: string, chatId: s
   return removed;
 }
 
+/** Removes a chat's items from an inbox list (JSON messages; each removed by its exact value). */
+async function removeInboxItemsOf(redis: Redis, key: string, channel: string, chatId: string): Promise<void> {
+  for (const item of await redis.lrange(key, 0, -1)) {
+    let d: { channel?: string; chatId?: string } | undefined;
+    try {
+      d = JSON.parse(item) as typeof d;
+    } catch {
+      continue;
+    }
+    if (d?.channel === channel && d.chatId === chatId) await redis.lrem(key, 0, item);
+  }
+}
+
 async function deleteMatching(redis: Redis, pattern: string, keep: (key: string) => boolean): Promise<void> {
   let cursor = "0";
   do {
@@ -95,6 +109,10 @@ export function createChatForgetter(
       ])
         await deleteMatching(redis, pattern, keep);
     }
+    // Messages accepted and not yet jobs (queue/inbox.ts), before the jobs: one the mover turns into a
+    // job meanwhile is then found among the jobs.
+    for (const key of [redisKeys.inboundInbox(prefix), redisKeys.inboundInboxTaken(prefix)])
+      await removeInboxItemsOf(redis, key, channel, chatId);
     const inbound = deps.inboundQueues[partitionOf(`${channel}:${chatId}`, deps.inboundQueues.length)];
     await removeJobsOf(inbound, channel, chatId);
     const outbound = deps.outboundQueues.filter((q) => q.name.startsWith(`out-${channel}-`));

@@ -325,7 +325,7 @@ describe("erasing a person's data", () => {
 });
 
 describe("forgetting a chat's jobs", () => {
-  it("removes failed, completed and waiting jobs with the chat's messages, and leaves other chats' jobs", async () => {
+  it("removes failed, completed and waiting jobs and inbox items with the chat's messages, and leaves other chats'", async () => {
     const prefix = `t${randomBytes(5).toString("hex")}`;
     const url = new URL(inject("redisUrl"));
     const connection = { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
@@ -364,11 +364,21 @@ describe("forgetting a chat's jobs", () => {
         { delay: 60_000 },
       );
       const { createFailFastRedis } = await import("../../src/redis/connection.js");
+      const { redisKeys } = await import("../../src/redis/keys.js");
       const redis = await createFailFastRedis(inject("redisUrl"));
+      // Messages accepted and not yet jobs: in the inbound inbox, and taken by a mover.
+      const inbox = redisKeys.inboundInbox(prefix);
+      const taken = redisKeys.inboundInboxTaken(prefix);
+      const item = (chatId: string, text: string) => JSON.stringify({ channel: "webchat", chatId, text });
+      await redis.rpush(inbox, item("chat-erased", "bí mật 4"), item("chat-other", "khác 2"));
+      await redis.rpush(taken, item("chat-erased", "bí mật 5"));
       const forget = createChatForgetter({ redis, prefix, inboundQueues: [queue], outboundQueues: [] });
       await forget("webchat", "chat-erased", "chat-erased");
       const left = await queue.getJobs(["failed", "completed", "delayed", "wait"]);
       expect(left.map((j) => (j.data as { chatId: string }).chatId)).toEqual(["chat-other"]);
+      expect(await redis.lrange(inbox, 0, -1)).toEqual([item("chat-other", "khác 2")]);
+      expect(await redis.lrange(taken, 0, -1)).toEqual([]);
+      await redis.del(inbox, taken);
       redis.disconnect();
     } finally {
       await worker.close();
