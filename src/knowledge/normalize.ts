@@ -47,7 +47,9 @@ export function hasDiacritics(text: string): boolean {
  * @example typedWithDiacritics("chỉ tiêu cấp xã") // true; typedWithDiacritics("ad ơi chi tieu cap xa") // false
  */
 export function typedWithDiacritics(text: string): boolean {
-  const words = exactForm(text).split(" ").filter((w) => /\p{L}/u.test(w));
+  const words = exactForm(text)
+    .split(" ")
+    .filter((w) => /\p{L}/u.test(w));
   const marked = words.filter((w) => foldDiacritics(w) !== w).length;
   return marked > 0 && (marked >= 3 || marked / words.length >= 0.25);
 }
