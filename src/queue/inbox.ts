@@ -28,7 +28,7 @@
  * The cost is one more hop before a job exists: the mover wakes on a blocking LMOVE, so at low
  * rates it adds a few Redis round trips (well under a millisecond on one host) to a reply.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 
@@ -68,24 +68,34 @@ const UNLOCK_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`;
 
-type InboxRedis = Redis & {
-  inboxAccept(seen: string, inbox: string, item: string, ttl: number): Promise<number>;
-  inboxCycle(inbox: string, taken: string, batch: number, ...done: string[]): Promise<string[]>;
-  inboxLock(lock: string, token: string, ms: number): Promise<number>;
-  inboxUnlock(lock: string, token: string): Promise<number>;
-};
-
-/** Defines the inbox scripts on a client once (ioredis then sends them by SHA, loading them on NOSCRIPT). */
-function withScripts(redis: Redis): InboxRedis {
-  const r = redis as InboxRedis;
-  if (typeof r.inboxAccept !== "function") {
-    redis.defineCommand("inboxAccept", { numberOfKeys: 2, lua: ACCEPT_LUA });
-    redis.defineCommand("inboxCycle", { numberOfKeys: 2, lua: CYCLE_LUA });
-    redis.defineCommand("inboxLock", { numberOfKeys: 1, lua: LOCK_LUA });
-    redis.defineCommand("inboxUnlock", { numberOfKeys: 1, lua: UNLOCK_LUA });
+/**
+ * A script run by its SHA (EVALSHA), loaded with EVAL the first time Redis answers NOSCRIPT (after a
+ * restart too). Not `defineCommand`: a custom command defined on a client whose auto-pipeline already
+ * holds commands of the same event-loop turn is missing from that pipeline, which then fails with
+ * "pipeline[functionName] is not a function" and an uncaught "results[i] is not iterable" that takes
+ * the process down (ioredis #1931, fixed upstream only in 2026). EVALSHA and EVAL are built-in
+ * commands every pipeline has.
+ */
+class Script {
+  private readonly sha: string;
+  constructor(private readonly lua: string) {
+    this.sha = createHash("sha1").update(lua).digest("hex");
   }
-  return r;
+
+  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!String((err as Error).message).startsWith("NOSCRIPT")) throw err;
+      return redis.eval(this.lua, keys.length, ...keys, ...args);
+    }
+  }
 }
+
+const accept = new Script(ACCEPT_LUA);
+const cycle = new Script(CYCLE_LUA);
+const lock = new Script(LOCK_LUA);
+const unlock = new Script(UNLOCK_LUA);
 
 export interface InboxKeys {
   inbox: string;
@@ -101,7 +111,7 @@ export async function appendToInbox(
   item: string,
   ttlSeconds: number,
 ): Promise<boolean> {
-  return (await withScripts(redis).inboxAccept(seenKey, keys.inbox, item, ttlSeconds)) === 1;
+  return (await accept.run(redis, [seenKey, keys.inbox], [item, ttlSeconds])) === 1;
 }
 
 /** Items not yet jobs (for queue depth). */
@@ -137,8 +147,9 @@ export interface InboxMoverOptions {
  * a Redis lock lets one of them move at a time (the others retry it every second).
  */
 export function startInboxMover(opts: InboxMoverOptions): () => Promise<void> {
-  const redis = withScripts(opts.redis);
-  const { keys, blocking, logger } = opts;
+  const { keys, blocking, logger, redis } = opts;
+  const cycleOf = async (batch: number, done: string[]) =>
+    (await cycle.run(redis, [keys.inbox, keys.taken], [batch, ...done])) as string[];
   const batch = opts.batch ?? 200;
   const lockMs = opts.lockMs ?? 3_000;
   const token = randomBytes(8).toString("hex");
@@ -157,11 +168,11 @@ export function startInboxMover(opts: InboxMoverOptions): () => Promise<void> {
     let done: string[] = [];
     while (!stopped) {
       try {
-        if ((await redis.inboxLock(keys.lock, token, lockMs)) !== 1) {
+        if ((await lock.run(redis, [keys.lock], [token, lockMs])) !== 1) {
           await sleep(1_000);
           continue;
         }
-        const items = await redis.inboxCycle(keys.inbox, keys.taken, batch, ...done);
+        const items = await cycleOf(batch, done);
         done = [];
         if (items.length === 0) {
           // Nothing to move: wait (at most a second, to renew the lock) for the next item, which
@@ -180,8 +191,8 @@ export function startInboxMover(opts: InboxMoverOptions): () => Promise<void> {
       }
     }
     // Items stored in the last pass leave "taken" now rather than being stored again by the next mover.
-    if (done.length) await redis.inboxCycle(keys.inbox, keys.taken, 0, ...done).catch(() => {});
-    await redis.inboxUnlock(keys.lock, token).catch(() => {});
+    if (done.length) await cycleOf(0, done).catch(() => {});
+    await unlock.run(redis, [keys.lock], [token]).catch(() => {});
   };
   const running = run();
   return async () => {

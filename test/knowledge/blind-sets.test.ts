@@ -15,27 +15,28 @@ const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowle
 // The thresholds hold what the fifth pass reached (F's first contact was 112/132 with five confident
 // out-of-scope answers).
 const minimumInScope: Record<string, number> = {
-  "blind-set-a": 125 / 126,
+  "blind-set-a": 126 / 126,
   "blind-set-b": 129 / 130,
   "blind-set-c": 127 / 130,
   "blind-set-d": 127 / 130,
   "blind-set-e": 131 / 135,
   "blind-set-f": 127 / 132,
   // First contact 116/136 after the fifth pass; what the sixth pass reached.
-  "blind-set-g": 127 / 136,
+  "blind-set-g": 129 / 136,
   // First contact 108/129 after the first half of the sixth pass (see SCORES.md).
-  "blind-set-h": 118 / 129,
+  "blind-set-h": 122 / 129,
   // First contact 116/129 at the end of the sixth pass (see SCORES.md).
-  "blind-set-i": 118 / 129,
+  "blind-set-i": 120 / 129,
   // J and K: first contact 112/129 and 121/133 at the start of the seventh pass; L: 120/130 in its
   // middle. What the pass reached.
-  "blind-set-j": 119 / 129,
-  "blind-set-k": 129 / 133,
-  "blind-set-l": 125 / 130,
+  "blind-set-j": 123 / 129,
+  "blind-set-k": 130 / 133,
+  "blind-set-l": 129 / 130,
   // M: first contact 115/130 at the end of the seventh pass.
-  "blind-set-m": 116 / 130,
-  // N: first contact 114/129 after the seventh pass (the last set scored).
-  "blind-set-n": 114 / 129,
+  "blind-set-m": 121 / 130,
+  // N: first contact 114/129 after the seventh pass. Since the eighth pass, every threshold is what
+  // that pass reached.
+  "blind-set-n": 121 / 129,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
@@ -44,20 +45,15 @@ const minimumInScope: Record<string, number> = {
  * decline: this only goes down.
  */
 const maximumConfidentOutOfScope: Record<string, number> = {
-  // G: villages (answered with the commune's targets after saying the plan sets none for villages;
-  // other sets' writers count that question in scope). Its national-day question is declined since
-  // the sixth pass.
-  "blind-set-g": 1,
+  // G's and I's villages are declined since the eighth pass (the commune's targets are still shown,
+  // with the plan's note, as an answer that is not confident).
   // H's first contact: the provincial emulation board's role, answered with the reward passages.
   "blind-set-h": 1,
-  // I: villages (as G), answered with the commune's targets after saying the plan sets none.
-  "blind-set-i": 1,
   // M: where to get a QR identity for a parent and with which papers (a procedure), answered with
   // the QR target.
   "blind-set-m": 1,
-  // N: an online-payment share the plan never sets (answered with the online-procedures target) and a
-  // village's community technology team (villages: as G and I).
-  "blind-set-n": 2,
+  // N: an online-payment share the plan never sets (answered with the online-procedures target).
+  "blind-set-n": 1,
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {

@@ -112,4 +112,29 @@ describe("inbound inbox", () => {
       await redis.del(keys.inbox, keys.taken, keys.lock);
     }
   });
+
+  it("accepts on a fresh auto-pipelining connection whose pipeline already holds commands of the same turn", async () => {
+    // The first acknowledgement after start-up shares its event-loop turn with other commands (the
+    // webhook's rate counters, metrics). A script defined on the client at that moment was missing
+    // from the pending pipeline: ioredis failed the command and threw an uncaught "results[i] is not
+    // iterable" that took the process down (ioredis #1931). Run once per fresh connection.
+    for (let round = 0; round < 5; round++) {
+      const web = await createFailFastRedis(url);
+      const prefix = `ib${randomBytes(4).toString("hex")}`;
+      const keys: InboxKeys = { inbox: `${prefix}:in`, taken: `${prefix}:tk`, lock: `${prefix}:lk` };
+      try {
+        const results = await Promise.all([
+          web.get(`${prefix}:other`),
+          appendToInbox(web, keys, `${prefix}:seen:1`, "x", 60),
+          web.incr(`${prefix}:counter`),
+          appendToInbox(web, keys, `${prefix}:seen:2`, "y", 60),
+        ]);
+        expect(results).toEqual([null, true, 1, true]);
+        expect(await web.lrange(keys.inbox, 0, -1)).toEqual(["x", "y"]);
+      } finally {
+        await web.del(keys.inbox, `${prefix}:seen:1`, `${prefix}:seen:2`, `${prefix}:counter`);
+        web.disconnect();
+      }
+    }
+  });
 });
