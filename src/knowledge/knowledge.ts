@@ -727,20 +727,30 @@ class PlanKnowledge implements Knowledge {
     const { tokens } = parsed;
     const then = tokens.indexOf("thi");
     if (then < 2) return undefined;
-    const has = tokens.lastIndexOf("co", then);
-    const x = parsed.units.find(
-      (u): u is Extract<Unit, { kind: "words" }> =>
-        u.kind === "words" && u.position > has && u.position + u.tokens.length <= then && !u.novel,
-    );
-    if (has < 0 || !x || x.position > has + 1) return undefined;
-    const saysIf = (e: KnowledgeEntry) => {
-      const words = syllables(normalizeVietnamese(e.quote));
-      return words.some(
-        (w, i) => (w === "neu" || w === "khi") && [1, 2].some((k) => phraseAt(words, x.tokens, i + k)),
+    // "có X thì", "gặp X thì", "nếu X thì": X right after a word that opens the condition (the
+    // synonym may hold the opener itself: "gặp khó"). The first such X that a passage states as its
+    // own condition ("nếu có khó khăn, vướng mắc, …", within five words of "nếu") answers.
+    const openers = tokens.flatMap((t, i) => (i < then && IF_OPENERS.includes(t) ? [i] : []));
+    for (const has of openers) {
+      const x = parsed.units.find(
+        (u) =>
+          (u.position === has + 1 || (u.kind === "synonym" && u.position === has)) &&
+          (u.kind === "synonym" || !u.novel) &&
+          (u.position ?? then) < then,
       );
-    };
-    const found = this.entries.filter(saysIf);
-    return found.length === 1 ? found[0] : undefined;
+      if (!x) continue;
+      const named = x.kind === "words" ? x.tokens : x.means.slice(0, 2);
+      const saysIf = (e: KnowledgeEntry) => {
+        const words = syllables(normalizeVietnamese(e.quote));
+        return words.some(
+          (w, i) =>
+            (w === "neu" || w === "khi") && [1, 2, 3, 4, 5].some((k) => phraseAt(words, named, i + k)),
+        );
+      };
+      const found = this.entries.filter(saysIf);
+      if (found.length === 1) return found[0];
+    }
+    return undefined;
   }
 
   /**
@@ -1342,6 +1352,9 @@ const EXCEPTION = /\(trừ\s/u;
 
 /** The passage naming whom the movement honours: "các tập thể, cá nhân có thành tích xuất sắc, tiêu biểu". */
 const HONOURED = "ke-hoach.bieu-duong-khen-thuong";
+
+/** Words that open a condition: "có X thì", "gặp X thì", "nếu X thì", "khi X thì". */
+const IF_OPENERS = ["co", "gap", "neu", "khi"];
 
 /** "thế nào", "ra sao", "cỡ nào", "mức nào": how X must be. */
 const HOW = [

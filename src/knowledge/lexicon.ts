@@ -26,6 +26,8 @@ export interface Synonym {
   /** The terms with their diacritics: typed with accents, "hồ sơ sức khỏe" holds no "sổ sức khỏe". */
   exact: string[][];
   means: string[];
+  /** The plan lists what the terms name: a count of them ("mấy trụ cột") is answered by the list. */
+  list?: boolean;
 }
 
 export interface Lexicon {
@@ -288,6 +290,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     terms: s.terms.map(phraseTokens),
     exact: s.terms.map((t) => syllables(exactForm(t))),
     means: phraseTokens(s.means),
+    ...(s.list ? { list: true } : {}),
   }));
   const synonymStarts = new Map<string, { s: number; t: number }[]>();
   synonyms.forEach((synonym, s) =>

@@ -314,6 +314,9 @@ const CRITERIA_WORDS = [
 /** Particles that end a Vietnamese sentence ("vậy", "nhé", "ạ", "nhỉ"): what follows them addresses the reader. */
 const FINAL_PARTICLES = new Set(["vay", "nhe", "nha", "a", "nhi", "ne", "ha", "hen", "nhen"]);
 
+/** Nouns that carry a number ("số 154", "khóa XVII", "ngày 12"): a count word after them asks which. */
+const NUMBERED = new Set(["so", "khoa", "ngay", "thang", "nam", "lan", "thu", "muc", "do", "dot"]);
+
 /** Verbs of obligation: "phải", "cần", "must". */
 const MODALS = new Set(["phai", "can", "must", "need", "needs", "should"]);
 
@@ -346,15 +349,18 @@ function outsideByForm(
   );
   // "Xã tôi đã đạt … chưa": whether a unit has met a target yet — its status, which no plan states.
   // ("Cấp xã đã có chỉ tiêu … chưa" asks whether the plan sets one: not this.)
+  // "… đạt bao nhiêu % rồi": "rồi" closing a question about reaching is "already", the same status.
+  const last = tokens.findLast((t) => !FINAL_PARTICLES.has(t));
   const statusYet =
     lang === "vi" &&
     // "… chưa nhé", "… chưa vậy ạ": the particles that close a sentence come after its question word.
-    tokens.findLast((t) => !FINAL_PARTICLES.has(t)) === "chua" &&
-    [
-      ["da", "dat"],
-      ["da", "hoan", "thanh"],
-      ["dat", "duoc"],
-    ].some((p) => containsPhrase(tokens, p));
+    ((last === "chua" &&
+      [
+        ["da", "dat"],
+        ["da", "hoan", "thanh"],
+        ["dat", "duoc"],
+      ].some((p) => containsPhrase(tokens, p))) ||
+      (last === "roi" && tokens.includes("dat")));
   if (
     statusYet ||
     ((lexicon.countWords.some((p) => containsPhrase(tokens, p)) || whichUnit) &&
@@ -374,17 +380,20 @@ function outsideByForm(
     // count. Only the plan's own counted nouns ("01 điện thoại") and its targets ("mấy chỉ tiêu") are answers.
     for (let i = 0; i < tokens.length; i++) {
       const n = phraseLengthAt(tokens, lexicon.countWords, i);
-      // "số mấy", "số bao nhiêu": which number (of a document), not how many.
-      if (!n || tokens[i - 1] === "so") continue;
+      // "số mấy", "khóa mấy", "ngày bao nhiêu": after a noun that is numbered, which one, not how many.
+      if (!n || NUMBERED.has(tokens[i - 1] ?? "")) continue;
       let k = i + n;
       while (CLASSIFIERS.has(tokens[k] ?? "")) k++;
       const noun = tokens[k];
       // The counted noun may be named otherwise ("mấy cái smartphone": the plan's "01 điện thoại").
-      const means = (lexicon.synonymStarts.get(noun ?? "") ?? [])
-        .filter(({ s, t }) => phraseAt(tokens, lexicon.synonyms[s]!.terms[t]!, k))
-        .map(({ s }) => lexicon.synonyms[s]!.means[0]);
+      const named = (lexicon.synonymStarts.get(noun ?? "") ?? []).filter(({ s, t }) =>
+        phraseAt(tokens, lexicon.synonyms[s]!.terms[t]!, k),
+      );
+      const means = named.map(({ s }) => lexicon.synonyms[s]!.means[0]);
       if (
         noun === undefined ||
+        // "mấy trụ cột": things the plan lists, counted by the list.
+        named.some(({ s }) => lexicon.synonyms[s]!.list) ||
         /^\d/.test(noun) ||
         lexicon.countedNouns.has(noun) ||
         means.some((m) => m !== undefined && lexicon.countedNouns.has(m)) ||

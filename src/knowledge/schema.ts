@@ -92,7 +92,14 @@ export const knowledgeFileSchema = z.object({
 });
 
 export const vocabularySchema = z.object({
-  synonyms: z.array(z.object({ terms: z.array(z.string().min(1)).min(1), means: z.string().min(1) })),
+  synonyms: z.array(
+    z.object({
+      terms: z.array(z.string().min(1)).min(1),
+      means: z.string().min(1),
+      /** The terms name things the plan lists together ("trụ cột": its three): "mấy X" is answered by the list. */
+      list: z.boolean().optional(),
+    }),
+  ),
   stopwords: bilingualList,
   generic: bilingualList,
   otherPlaces: z.array(z.string().min(1)),

@@ -191,11 +191,15 @@ const QUESTION_ENDINGS = new Set([
 ]);
 const CLOSING_PARTICLES = new Set(["vay", "a", "nhi", "nhe", "nha", "ha", "the"]);
 
-/** Whether a sentence typed without a question mark still ends as a question does. */
+/**
+ * Whether a sentence typed without a question mark still asks: it ends as a question does, or holds a
+ * question word that only questions use ("… có tác động gì tới …", "… bao nhiêu …").
+ */
 function endsAsking(tokens: string[]): boolean {
   let end = tokens.length - 1;
   while (end > 0 && CLOSING_PARTICLES.has(tokens[end]!)) end--;
-  return end >= 1 && QUESTION_ENDINGS.has(tokens[end]!);
+  if (end >= 1 && QUESTION_ENDINGS.has(tokens[end]!)) return true;
+  return tokens.some((t, i) => t === "gi" || t === "ntn" || (t === "bao" && tokens[i + 1] === "nhieu"));
 }
 
 /**

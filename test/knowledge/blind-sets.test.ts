@@ -37,6 +37,9 @@ const minimumInScope: Record<string, number> = {
   // N: first contact 114/129 after the seventh pass. Since the eighth pass, every threshold is what
   // that pass reached.
   "blind-set-n": 121 / 129,
+  // O and P: first contact 119/128 and 110/128 after the first half of the eighth pass (SCORES.md).
+  "blind-set-o": 121 / 128,
+  "blind-set-p": 115 / 128,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
@@ -54,6 +57,12 @@ const maximumConfidentOutOfScope: Record<string, number> = {
   "blind-set-m": 1,
   // N: an online-payment share the plan never sets (answered with the online-procedures target).
   "blind-set-n": 1,
+  // O: whether the Ministry of Information issued guidance for the movement, and which body issues
+  // the special-purpose digital signatures (both answered with the nearest passage).
+  "blind-set-o": 2,
+  // P: a share of commune officials to be issued personal digital signatures (a near miss of the
+  // signed-documents target).
+  "blind-set-p": 1,
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {

@@ -291,3 +291,62 @@ describe("thanks closing a message with no punctuation before them", () => {
     expect(wrapped.results.filter((r) => !r.correct).map((r) => r.case.q)).toEqual([]);
   });
 });
+
+describe("second half of the pass (sets O and P as dev sets)", () => {
+  it.each(["mấy", "bao nhiêu"])(
+    "“%s trụ cột”: the plan's three, listed, not a count the plan never makes",
+    (count) => {
+      for (const q of [
+        `kế hoạch hướng tới ${count} trụ cột, đó là gì`,
+        `phong trào phát triển ${count} trụ cột số`,
+      ]) {
+        for (const form of [q, foldDiacritics(q)]) {
+          const a = knowledge.ask(form, "vi");
+          expect(a.answered, form).toBe(true);
+          expect(a.text, form).toContain("chính quyền số, kinh tế số, xã hội số");
+        }
+      }
+    },
+  );
+
+  it.each(["ngày bao nhiêu, khóa mấy", "khóa mấy, ngày bao nhiêu", "số mấy"])(
+    "a count word after a numbered noun asks which one: Nghị quyết 48 %s",
+    (which) => {
+      const a = knowledge.ask(`Nghị quyết 48 ban hành ${which}`, "vi");
+      expect(a.answered).toBe(true);
+      expect(a.text).toContain("48-NQ/TU");
+    },
+  );
+
+  it.each(["bao nhiêu % rồi", "được bao nhiêu rồi", "bao nhiêu phần trăm rồi nhỉ"])(
+    "“… đạt %s” asks how far a unit has got (progress), which no plan states",
+    (tail) => {
+      expect(knowledge.ask(`tỉnh mình đạt ${tail}`, "vi").answered).toBe(false);
+      expect(knowledge.ask(`xã đã đạt dịch vụ công trực tuyến ${tail}`, "vi").answered).toBe(false);
+    },
+  );
+
+  it.each(["gặp khó", "gặp khó khăn", "có vướng mắc", "nếu có khó khăn"])(
+    "“%s … thì làm gì”: the passage that says what to do if so",
+    (opener) => {
+      const passage = base.entries.find((e) => e.id === "ke-hoach.kho-khan-vuong-mac")!;
+      for (const q of [
+        `trong lúc triển khai mà ${opener} thì đơn vị phải làm gì`,
+        `${opener} thì báo cáo ai`,
+      ]) {
+        const a = knowledge.ask(q, "vi");
+        expect(a.answered, q).toBe(true);
+        expect(a.text, q).toContain(passage.quote);
+      }
+    },
+  );
+
+  it("the plan's wording asked about: “kế hoạch ghi thế nào”, “cụm từ …”", () => {
+    const a = knowledge.ask("mở dữ liệu ở cấp tỉnh và cấp huyện, kế hoạch ghi thế nào", "vi");
+    expect(a.answered).toBe(true);
+    expect(a.text).toContain("mở dữ liệu");
+    const b = knowledge.ask("cụm từ 'cơ quan, tổ chức, đơn vị' gọi tắt là gồm những ai", "vi");
+    expect(b.answered).toBe(true);
+    expect(b.text).toContain("Các Sở, ban, ngành");
+  });
+});
