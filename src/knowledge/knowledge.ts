@@ -446,6 +446,10 @@ class PlanKnowledge implements Knowledge {
       const aims = this.aims({ ...parsed, levels: [], units }, answerLang);
       if (aims) return aims;
     }
+    // How something must be done may name nothing but the verb the plan uses ("phong trào phải triển
+    // khai thế nào": every word is the plan's name or a generic word).
+    const obliged = levels.length === 0 ? this.obligation(parsed) : undefined;
+    if (obliged) return this.compose.entry(obliged, answerLang);
     if (parsed.units.length === 0) {
       if (levels.length === 1) return this.levelAnswer(levels[0]!, parsed, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
@@ -751,6 +755,39 @@ class PlanKnowledge implements Knowledge {
       if (found.length === 1) return found[0];
     }
     return undefined;
+  }
+
+  /**
+   * "Phong trào phải triển khai thế nào", "… phải được triển khai theo cách nào": how X must be done
+   * is answered by the one passage that says "X phải (được) <that verb>" (the plan's "Phong trào thi
+   * đua phải được triển khai sâu rộng, …"), X within the four words before "phải".
+   */
+  private obligation(parsed: ParsedQuestion): KnowledgeEntry | undefined {
+    const { tokens } = parsed;
+    const must = tokens.indexOf("phai");
+    if (must < 1 || !HOW_DONE.some((p) => tokens.some((_, i) => i > must && phraseAt(tokens, p, i))))
+      return undefined;
+    const after = tokens[must + 1] === "duoc" ? must + 2 : must + 1;
+    const verb = tokens.slice(after, after + 2);
+    const subject = tokens.slice(Math.max(0, must - 2), must).filter((t) => !STOP_BEFORE_MUST.has(t));
+    if (verb.length < 2 || !this.lexicon.knownPairs.has(`${verb[0]}_${verb[1]}`) || subject.length === 0)
+      return undefined;
+    const says = (e: KnowledgeEntry) => {
+      const words = syllables(normalizeVietnamese(e.quote));
+      return words.some((w, i) => {
+        if (w !== "phai") return false;
+        const v = words[i + 1] === "duoc" ? i + 2 : i + 1;
+        return (
+          phraseAt(words, verb, v) &&
+          words
+            .slice(Math.max(0, i - 4), i)
+            .join(" ")
+            .includes(subject.join(" "))
+        );
+      });
+    };
+    const found = this.entries.filter(says);
+    return found.length === 1 ? found[0] : undefined;
   }
 
   /**
@@ -1352,6 +1389,11 @@ const EXCEPTION = /\(trừ\s/u;
 
 /** The passage naming whom the movement honours: "các tập thể, cá nhân có thành tích xuất sắc, tiêu biểu". */
 const HONOURED = "ke-hoach.bieu-duong-khen-thuong";
+
+/** "thế nào", "ra sao", "cách nào": how something is to be done. */
+const HOW_DONE = [["the", "nao"], ["ra", "sao"], ["cach", "nao"], ["ntn"]];
+/** Words before "phải" that name no subject ("cần phải", "có phải"). */
+const STOP_BEFORE_MUST = new Set(["can", "co", "thi", "la", "se", "dang", "nay"]);
 
 /** Words that open a condition: "có X thì", "gặp X thì", "nếu X thì", "khi X thì". */
 const IF_OPENERS = ["co", "gap", "neu", "khi"];

@@ -350,3 +350,19 @@ describe("second half of the pass (sets O and P as dev sets)", () => {
     expect(b.text).toContain("Các Sở, ban, ngành");
   });
 });
+
+describe("how something must be done: “X phải (được) V thế nào”", () => {
+  const passage = base.entries.find((e) => e.id === "ke-hoach.yeu-cau-trien-khai")!;
+  const questions = ["phải", "phải được", "cần phải"].flatMap((must) =>
+    ["thế nào", "ra sao", "theo cách nào", "như thế nào"].map(
+      (how) => `phong trào ${must} triển khai ${how}`,
+    ),
+  );
+  it.each(questions)("%s: the passage that says “phong trào … phải được triển khai …”", (q) => {
+    for (const form of [q, foldDiacritics(q)]) {
+      const a = knowledge.ask(form, "vi");
+      expect(a.answered, form).toBe(true);
+      expect(a.text, form).toContain(passage.quote);
+    }
+  });
+});
