@@ -40,6 +40,8 @@ const minimumInScope: Record<string, number> = {
   // O and P: first contact 119/128 and 110/128 after the first half of the eighth pass (SCORES.md).
   "blind-set-o": 121 / 128,
   "blind-set-p": 116 / 128,
+  // Q: first contact 119/128 and 32/32 declined at the end of the eighth pass (the last set scored).
+  "blind-set-q": 119 / 128,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
