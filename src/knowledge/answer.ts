@@ -82,7 +82,10 @@ export class AnswerComposer {
     const title =
       levelId === "ke-hoach"
         ? this.say(lang, "plan_list_title")
-        : this.say(lang, "level_list_title", { level: level.name[lang] });
+        : // The plan's own heading of the section ("Đối với các doanh nghiệp, hợp tác xã"), as written.
+          level.lead
+          ? this.say(lang, "level_list_title_lead", { level: level.name[lang], lead: level.lead[lang] })
+          : this.say(lang, "level_list_title", { level: level.name[lang] });
     // Each entry's short answer, not its topic: the figure and the plan's key words ("mã QR code")
     // are in the answer, and a list is only an answer if it states them.
     const lines = entries.map((e, i) => `${i + 1}. ${this.quoted(e, lang, false)}`);

@@ -360,8 +360,10 @@ class PlanKnowledge implements Knowledge {
     if (comparative && parsed.levels.filter((l) => ADMINISTRATIVE.has(l)).length >= 2) kind.compare = true;
     // "Tôi là chiến sĩ công an …, phong trào này có áp dụng cho tôi không?": whether the plan concerns
     // the writer is a question about who the writer said they are; the introduction is read with it.
-    if (kind.who && unwrapped.aboutWriter && unwrapped.introductions.length)
-      return this.askOne(
+    // When the introduction adds only words the plan never uses ("kế toán HTX nông nghiệp") and the
+    // question alone names the writer's kind ("… cho HTX bọn tôi"), the question alone answers.
+    if (kind.who && unwrapped.aboutWriter && unwrapped.introductions.length) {
+      const withWriter = this.askOne(
         question,
         lang,
         {
@@ -371,6 +373,8 @@ class PlanKnowledge implements Knowledge {
         },
         unwrapped.question,
       );
+      if (withWriter.kind !== "none" || parsed.levels.length === 0) return withWriter;
+    }
     // "Mình là cán bộ xã, …": a level named only in the introduction says which level's figure to
     // give when the topic is set at several levels; it never turns the question into that level's list.
     let levelHint: string | undefined;

@@ -39,9 +39,9 @@ const minimumInScope: Record<string, number> = {
   "blind-set-n": 121 / 129,
   // O and P: first contact 119/128 and 110/128 after the first half of the eighth pass (SCORES.md).
   "blind-set-o": 121 / 128,
-  "blind-set-p": 116 / 128,
+  "blind-set-p": 117 / 128,
   // Q: first contact 119/128 and 32/32 declined at the end of the eighth pass (the last set scored).
-  "blind-set-q": 119 / 128,
+  "blind-set-q": 120 / 128,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
