@@ -42,6 +42,8 @@ const minimumInScope: Record<string, number> = {
   "blind-set-p": 117 / 128,
   // Q: first contact 119/128 and 32/32 declined at the end of the eighth pass (the last set scored).
   "blind-set-q": 120 / 128,
+  // R: first contact 117/128 and 31/32 declined after a few more changes (the last set scored).
+  "blind-set-r": 117 / 128,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
@@ -65,6 +67,8 @@ const maximumConfidentOutOfScope: Record<string, number> = {
   // P: a share of commune officials to be issued personal digital signatures (a near miss of the
   // signed-documents target).
   "blind-set-p": 1,
+  // R's first contact: one near miss answered with confidence (not looked into: R is the last set).
+  "blind-set-r": 1,
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {
