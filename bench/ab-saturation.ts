@@ -15,12 +15,12 @@ import autocannon from "autocannon";
 import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
-  REDIS_URL,
   cpuSecondsOf,
   deleteRedisPrefix,
   scratchDatabase,
   startChild,
   startMain,
+  telegramEnv,
 } from "./harness.js";
 import { paced } from "./paced.js";
 import { telegramUpdate } from "./webhook.bench.js";
@@ -74,12 +74,7 @@ try {
       const sys = await startMain(
         [],
         {
-          DATABASE_URL: db.url,
-          REDIS_URL,
-          REDIS_PREFIX: prefix,
-          TELEGRAM_BOT_TOKEN: "123:bench",
-          TELEGRAM_WEBHOOK_SECRET: SECRET,
-          TELEGRAM_API_ROOT: fake.url,
+          ...telegramEnv({ database: db.url, prefix, apiRoot: fake.url, secret: SECRET }),
           TELEGRAM_MAX_PER_SECOND: "2000",
           WORKERS: "auto",
           ...extra,

@@ -15,7 +15,6 @@ import { announcementProgress, createAnnouncement } from "../src/announcements/i
 import {
   deleteRedisPrefix,
   percentile,
-  REDIS_URL,
   scratchDatabase,
   sleep,
   inboundTimes,
@@ -23,6 +22,7 @@ import {
   startMain,
   type ChildServer,
   type Figure,
+  telegramEnv,
 } from "./harness.js";
 import { telegramUpdate } from "./webhook.bench.js";
 
@@ -143,12 +143,7 @@ async function scenario(topology: (env: Record<string, string>) => Promise<Topol
   const scratch = await scratchDatabase();
   const prefix = `bench${randomBytes(3).toString("hex")}`;
   const env = {
-    DATABASE_URL: scratch.url,
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    TELEGRAM_BOT_TOKEN: "123:bench",
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: fake.url,
+    ...telegramEnv({ database: scratch.url, prefix, apiRoot: fake.url, secret: SECRET }),
     TELEGRAM_MAX_PER_SECOND: String(rate),
     BROADCAST_NICE: String(BROADCAST_NICE),
   };

@@ -22,6 +22,7 @@ import {
   startChild,
   startMain,
   type Figure,
+  telegramEnv,
 } from "./harness.js";
 import { telegramUpdate } from "./webhook.bench.js";
 
@@ -273,12 +274,7 @@ export async function benchEndToEnd(): Promise<Figure[]> {
   const partitions = Number(process.env.BENCH_INBOUND_PARTITIONS ?? 96);
   const fake = await startChild("fake-platform.ts");
   const env = (db: string, prefix: string) => ({
-    DATABASE_URL: db,
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    TELEGRAM_BOT_TOKEN: "123:bench",
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: fake.url,
+    ...telegramEnv({ database: db, prefix, apiRoot: fake.url, secret: SECRET }),
     // Telegram's own ~30 messages/s cap would make any load above 30 updates/s a measure of
     // Telegram, not of us; the benchmark lifts it (the default stays 30).
     TELEGRAM_MAX_PER_SECOND: "2000",

@@ -26,6 +26,21 @@ export const ADMIN_DB_URL =
   "postgresql://postgres@127.0.0.1:5432/postgres";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
+/**
+ * The settings every measured system starts with: its scratch database, its own Redis prefix, and a
+ * Telegram bot whose Bot API is the bench's fake platform.
+ */
+export function telegramEnv(opts: { database: string; prefix: string; apiRoot: string; secret: string }) {
+  return {
+    DATABASE_URL: opts.database,
+    REDIS_URL,
+    REDIS_PREFIX: opts.prefix,
+    TELEGRAM_BOT_TOKEN: "123:bench",
+    TELEGRAM_WEBHOOK_SECRET: opts.secret,
+    TELEGRAM_API_ROOT: opts.apiRoot,
+  };
+}
+
 export interface ChildServer {
   port: number;
   url: string;

@@ -26,6 +26,7 @@ import {
   startChild,
   startMain,
   type Figure,
+  telegramEnv,
 } from "./harness.js";
 import { redisBytesUnder } from "../test/support/redis-usage.js";
 import { telegramUpdate } from "./webhook.bench.js";
@@ -50,12 +51,7 @@ export async function benchWebchatAttack(): Promise<Figure[]> {
   const db = await scratchDatabase();
   const prefix = `bench${randomBytes(3).toString("hex")}`;
   const all = await startMain([], {
-    DATABASE_URL: db.url,
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    TELEGRAM_BOT_TOKEN: "123:bench",
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: fake.url,
+    ...telegramEnv({ database: db.url, prefix, apiRoot: fake.url, secret: SECRET }),
     WORKERS: "auto",
     // Production limits (README, security section), except a cheap proof of work and a small chat cap
     // so the Redis bound is reached within the run.

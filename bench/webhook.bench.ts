@@ -10,13 +10,13 @@
 import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
 import {
-  REDIS_URL,
   deleteRedisPrefix,
   scratchDatabase,
   startChild,
   startMain,
   type ChildServer,
   type Figure,
+  telegramEnv,
 } from "./harness.js";
 import { paced } from "./paced.js";
 
@@ -92,12 +92,7 @@ export async function benchWebhooks(): Promise<Figure[]> {
   const bare = await startChild("bare-express.ts");
   const inline = await startChild("grammy-inline.ts", { BENCH_API_ROOT: fake.url });
   const env = (database: string, keyPrefix: string) => ({
-    DATABASE_URL: database,
-    REDIS_URL,
-    REDIS_PREFIX: keyPrefix,
-    TELEGRAM_BOT_TOKEN: "123:bench",
-    TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-    TELEGRAM_API_ROOT: fake.url,
+    ...telegramEnv({ database, prefix: keyPrefix, apiRoot: fake.url, secret: TG_SECRET }),
     TELEGRAM_MAX_PER_SECOND: "2000",
     ZALO_BOT_TOKEN: "456:bench",
     ZALO_WEBHOOK_SECRET: ZALO_SECRET,

@@ -66,6 +66,8 @@ class PlanKnowledge implements Knowledge {
   private readonly compose: AnswerComposer;
   /** The years the plan's targets are set for (its entries' deadlines): "đến năm 2025" asks nothing new. */
   private readonly targetYears: Set<string>;
+  private readonly parsed = new WeakMap<Unwrapped, ParsedQuestion>();
+  private readonly quotes = new Map<string, { folded: string[]; exact: string[] }>();
 
   constructor(
     private readonly levelList: Level[],
@@ -318,7 +320,24 @@ class PlanKnowledge implements Knowledge {
 
   /** The question as the search reads it: parsed, located, without what it sets aside ("ngoài … thì"). */
   private parsedOf(unwrapped: Unwrapped): ParsedQuestion {
-    return withoutBesides(this.located(parseQuestion(unwrapped.question, this.lexicon)));
+    // askTopics reads the segments from the same parse askOne makes: parsed once per unwrapped text.
+    let parsed = this.parsed.get(unwrapped);
+    if (!parsed) {
+      parsed = withoutBesides(this.located(parseQuestion(unwrapped.question, this.lexicon)));
+      this.parsed.set(unwrapped, parsed);
+    }
+    return parsed;
+  }
+
+  /** A passage's quote as syllables, folded and as written: read once, not once per question. */
+  private quoteWords(e: KnowledgeEntry): { folded: string[]; exact: string[] } {
+    let words = this.quotes.get(e.id);
+    if (!words) {
+      const exact = syllables(exactForm(e.quote));
+      words = { exact, folded: exact.map(foldDiacritics) };
+      this.quotes.set(e.id, words);
+    }
+    return words;
   }
 
   /**
@@ -714,8 +733,7 @@ class PlanKnowledge implements Knowledge {
     if (!x || !best || best.coverage < CONFIDENT) return undefined;
     // The modal as written: folded, "cần" would also be the "căn" of "căn bản" and the "cán" of "cán bộ".
     const states = (e: KnowledgeEntry) => {
-      const exact = syllables(exactForm(e.quote));
-      const folded = exact.map(foldDiacritics);
+      const { exact, folded } = this.quoteWords(e);
       return folded.some(
         (_, i) =>
           phraseAt(folded, x.tokens, i) &&
@@ -749,7 +767,7 @@ class PlanKnowledge implements Knowledge {
       if (!x) continue;
       const named = x.kind === "words" ? x.tokens : x.means.slice(0, 2);
       const saysIf = (e: KnowledgeEntry) => {
-        const words = syllables(normalizeVietnamese(e.quote));
+        const words = this.quoteWords(e).folded;
         return words.some(
           (w, i) =>
             (w === "neu" || w === "khi") && [1, 2, 3, 4, 5].some((k) => phraseAt(words, named, i + k)),
@@ -769,7 +787,7 @@ class PlanKnowledge implements Knowledge {
   private obligation(parsed: ParsedQuestion): KnowledgeEntry | undefined {
     const { tokens } = parsed;
     const must = tokens.indexOf("phai");
-    if (must < 1 || !HOW_DONE.some((p) => tokens.some((_, i) => i > must && phraseAt(tokens, p, i))))
+    if (must < 1 || !HOW.some((p) => tokens.some((_, i) => i > must && phraseAt(tokens, p, i))))
       return undefined;
     const after = tokens[must + 1] === "duoc" ? must + 2 : must + 1;
     const verb = tokens.slice(after, after + 2);
@@ -777,7 +795,7 @@ class PlanKnowledge implements Knowledge {
     if (verb.length < 2 || !this.lexicon.knownPairs.has(`${verb[0]}_${verb[1]}`) || subject.length === 0)
       return undefined;
     const says = (e: KnowledgeEntry) => {
-      const words = syllables(normalizeVietnamese(e.quote));
+      const words = this.quoteWords(e).folded;
       return words.some((w, i) => {
         if (w !== "phai") return false;
         const v = words[i + 1] === "duoc" ? i + 2 : i + 1;
@@ -1394,20 +1412,20 @@ const EXCEPTION = /\(trừ\s/u;
 /** The passage naming whom the movement honours: "các tập thể, cá nhân có thành tích xuất sắc, tiêu biểu". */
 const HONOURED = "ke-hoach.bieu-duong-khen-thuong";
 
-/** "thế nào", "ra sao", "cách nào": how something is to be done. */
-const HOW_DONE = [["the", "nao"], ["ra", "sao"], ["cach", "nao"], ["ntn"]];
 /** Words before "phải" that name no subject ("cần phải", "có phải"). */
 const STOP_BEFORE_MUST = new Set(["can", "co", "thi", "la", "se", "dang", "nay"]);
 
 /** Words that open a condition: "có X thì", "gặp X thì", "nếu X thì", "khi X thì". */
 const IF_OPENERS = ["co", "gap", "neu", "khi"];
 
-/** "thế nào", "ra sao", "cỡ nào", "mức nào": how X must be. */
+/** "thế nào", "ra sao", "cỡ nào", "mức nào", "cách nào": how X must be, or be done. */
 const HOW = [
   ["the", "nao"],
   ["ra", "sao"],
   ["co", "nao"],
   ["muc", "nao"],
+  ["cach", "nao"],
+  ["ntn"],
 ];
 /** The modals a condition is stated with: "phải", "cần". */
 const CONDITION_MODALS = new Set(["phải", "cần"]);
@@ -1425,7 +1443,7 @@ const NOT_JOINING_VOI = new Set(["so", "doi", "cung", "nhu"]);
  * indices; groups without a unit (a level, the way of asking) are left out. Empty when the question's
  * words cannot be lined up with its tokens.
  */
-export function topicSegments(text: string, parsed: ParsedQuestion): Set<number>[] {
+function topicSegments(text: string, parsed: ParsedQuestion): Set<number>[] {
   const { tokens } = parsed;
   if (normalizeVietnamese(text).split(" ").filter(Boolean).length !== tokens.length) return [];
   const cuts = new Set<number>();
