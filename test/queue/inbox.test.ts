@@ -137,4 +137,53 @@ describe("inbound inbox", () => {
       }
     }
   });
+
+  it("stores one batch per pause while asked to pause, and all at once when not", async () => {
+    const prefix = `ib${randomBytes(4).toString("hex")}`;
+    const keys: InboxKeys = { inbox: `${prefix}:in`, taken: `${prefix}:taken`, lock: `${prefix}:lock` };
+    for (let i = 0; i < 6; i++) await appendToInbox(redis, keys, `${prefix}:seen:${i}`, `a${i}`, 60);
+    let pause = 60_000;
+    const batches: string[][] = [];
+    const stop = startInboxMover({
+      keys,
+      redis,
+      blocking: redis.duplicate(),
+      logger,
+      batch: 2,
+      pauseMs: () => pause,
+      store: async (items) => void batches.push(items),
+    });
+    try {
+      await until(() => batches.length === 1);
+      // The workers are stepping back: the next batch waits for the pause.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(batches).toEqual([["a0", "a1"]]);
+      await stop();
+      pause = 0;
+      const rest: string[] = [];
+      const again = startInboxMover({
+        keys,
+        redis,
+        blocking: redis.duplicate(),
+        logger,
+        batch: 2,
+        pauseMs: () => pause,
+        store: async (items) => void rest.push(...items),
+      });
+      try {
+        await until(() => rest.length >= 4);
+        expect(rest).toEqual(["a2", "a3", "a4", "a5"]);
+      } finally {
+        await again();
+      }
+    } finally {
+      await stop();
+      await redis.del(
+        keys.inbox,
+        keys.taken,
+        keys.lock,
+        ...Array.from({ length: 6 }, (_, i) => `${prefix}:seen:${i}`),
+      );
+    }
+  });
 });

@@ -57,4 +57,32 @@ describe("watchEventLoopSaturation", () => {
       stop();
     }
   });
+
+  it("also asks while many webhooks are in flight on an idle-looking loop, and is relieved when they drain", async () => {
+    // A flooded HTTP process whose CPU the worker takes reads as a mostly idle loop; the count of
+    // webhooks waiting at once tells it is saturated.
+    const events: string[] = [];
+    let inFlight = 20;
+    const stop = watchEventLoopSaturation({
+      intervalMs: 20,
+      sustainMs: 60,
+      inFlight: () => inFlight,
+      onSaturated: ({ entered }) => entered && events.push("asking"),
+      onRelieved: ({ reason }) => events.push(reason),
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(events).toEqual(["asking"]);
+      inFlight = 2;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(events).toEqual(["asking", "relieved"]);
+      // Below the threshold from the start: nothing is asked.
+      events.length = 0;
+      inFlight = 15;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(events).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
 });
