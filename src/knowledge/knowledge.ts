@@ -1419,14 +1419,7 @@ const STOP_BEFORE_MUST = new Set(["can", "co", "thi", "la", "se", "dang", "nay"]
 const IF_OPENERS = ["co", "gap", "neu", "khi"];
 
 /** "thế nào", "ra sao", "cỡ nào", "mức nào", "cách nào": how X must be, or be done. */
-const HOW = [
-  ["the", "nao"],
-  ["ra", "sao"],
-  ["co", "nao"],
-  ["muc", "nao"],
-  ["cach", "nao"],
-  ["ntn"],
-];
+const HOW = [["the", "nao"], ["ra", "sao"], ["co", "nao"], ["muc", "nao"], ["cach", "nao"], ["ntn"]];
 /** The modals a condition is stated with: "phải", "cần". */
 const CONDITION_MODALS = new Set(["phải", "cần"]);
 
