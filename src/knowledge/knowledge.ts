@@ -135,10 +135,23 @@ class PlanKnowledge implements Knowledge {
     // In Vietnamese the concept words are also the words of near misses ("sổ hộ khẩu", "hội đồng thi
     // đua"): measured on the development sets, they answered more questions outside the plan than
     // inside it. English questions meet the plan only through its English gloss, and gain from them.
-    if (parseQuestion(question, this.lexicon).lang !== "en") return own;
+    // A Vietnamese question that asks for the plan's targets by a sector's name ("chỉ tiêu nào về y
+    // tế") across the plan is the exception: the sector is named in everyday words only, and only
+    // targets answer it (the movement's aims, which speak of everything, do not). A level named
+    // ("các chỉ tiêu của cấp xã được báo cáo định kỳ …") makes it a question about that level.
+    const parsed = parseQuestion(question, this.lexicon);
+    if (parsed.lang !== "en" && !(parsed.asksCriteria && parsed.levels.length === 0)) return own;
     this.conceptReading ??= this.withConcepts();
     const read = this.conceptReading.askWithin(question, lang);
-    return read.answered ? read : own;
+    if (!read.answered) return own;
+    if (parsed.lang !== "en" && read.sources.includes(this.generalSource(lang))) return own;
+    return read;
+  }
+
+  /** How answers name the plan's general part as their source. */
+  private generalSource(lang: Lang): string {
+    const general = this.levelById.get("ke-hoach");
+    return general ? this.say(lang, "source", { source: general.source[lang] }) : "";
   }
 
   /**
@@ -260,16 +273,15 @@ class PlanKnowledge implements Knowledge {
     // finds nothing, the sentence is asked as a whole.
     const unwrapped = unwrap(question, this.lexicon);
     const parts = splitQuestions(unwrapped.question);
-    if (parts.length !== 2) return this.askTopics(question, lang, unwrapped);
-    const whole = this.askOne(question, lang, unwrapped);
+    if (parts.length < 2) return this.askTopics(question, lang, unwrapped);
+    const whole = this.askTopics(question, lang, unwrapped);
     const first = parseQuestion(parts[0]!, this.lexicon);
-    // The second question shares the first one's level when it names none ("… và mức hài lòng bao nhiêu").
+    // A later question shares the first one's level when it names none ("… và mức hài lòng bao nhiêu").
     const level = first.levels.length === 1 ? this.levelById.get(first.levels[0]!) : undefined;
-    const second =
-      parseQuestion(parts[1]!, this.lexicon).levels.length === 0 && level
-        ? `${parts[1]} ${level.name.vi}`
-        : parts[1]!;
-    const answers = [parts[0]!, second].map((p) => this.askOne(p, lang));
+    const asked = parts.map((p, i) =>
+      i > 0 && parseQuestion(p, this.lexicon).levels.length === 0 && level ? `${p} ${level.name.vi}` : p,
+    );
+    const answers = asked.map((p) => this.askOne(p, lang));
     if (!answers.every((a) => a.answered)) return whole;
     return {
       answered: true,
@@ -722,8 +734,11 @@ class PlanKnowledge implements Knowledge {
     const { tokens } = parsed;
     const how = tokens.findIndex((_, i) => HOW.some((p) => phraseAt(tokens, p, i)));
     if (how < 1) return undefined;
+    // "… thế nào thì mới được", or with "thì" left out: "… thế nào mới được khen".
     const then = tokens.indexOf("thi", how);
-    if (then < 0 || !["duoc", "moi"].includes(tokens[then + 1] ?? "")) return undefined;
+    const after = HOW.find((p) => phraseAt(tokens, p, how))!.length + how;
+    const next = then >= 0 ? tokens[then + 1] : tokens[after];
+    if (!["duoc", "moi"].includes(next ?? "")) return undefined;
     const start = tokens[how - 1] === "nhu" ? how - 1 : how;
     const x = parsed.units.find(
       (u): u is Extract<Unit, { kind: "words" }> =>
@@ -786,10 +801,16 @@ class PlanKnowledge implements Knowledge {
    */
   private obligation(parsed: ParsedQuestion): KnowledgeEntry | undefined {
     const { tokens } = parsed;
-    const must = tokens.indexOf("phai");
-    if (must < 1 || !HOW.some((p) => tokens.some((_, i) => i > must && phraseAt(tokens, p, i))))
-      return undefined;
-    const after = tokens[must + 1] === "duoc" ? must + 2 : must + 1;
+    const how = tokens.findIndex((_, i) => HOW.some((p) => phraseAt(tokens, p, i)));
+    if (how < 2) return undefined;
+    // "X phải (được) V thế nào"; the writer may leave the modal out ("X được V ra sao") or say the
+    // verb alone ("X V thế nào"): the plan's own sentence says "X phải (được) V" all the same.
+    let must = tokens.indexOf("phai");
+    if (must < 0 || must > how) must = tokens.indexOf("duoc");
+    if (must > how) must = -1;
+    const after = must < 0 ? how - 2 : tokens[must + 1] === "duoc" ? must + 2 : must + 1;
+    if (must < 0) must = after;
+    if (must < 1) return undefined;
     const verb = tokens.slice(after, after + 2);
     const subject = tokens.slice(Math.max(0, must - 2), must).filter((t) => !STOP_BEFORE_MUST.has(t));
     if (verb.length < 2 || !this.lexicon.knownPairs.has(`${verb[0]}_${verb[1]}`) || subject.length === 0)
@@ -1512,17 +1533,44 @@ const NEGATIONS = new Set(["khong", "ko", "k", "khg", "hong", "hok", "chua", "no
 const JOINS = [["va"], ["voi"], ["and"], ["cung"]];
 
 /** Words that ask: a part of a sentence with one of them is a question of its own. */
-const ASKS = /(^|\s)(bao nhieu|bao nhiu|gi|nao|ra sao|the nao|how many|how much|what|which)(\s|$)/u;
+const ASKS =
+  /(^|\s)(bao nhieu|bao nhiu|bn|may|gi|nao|ra sao|the nao|ntn|ai|dau|bao gio|how many|how much|what|which|who|when|where)(\s|$)/u;
 
 /**
  * Two questions joined in one sentence, each with its own question word ("X bao nhiêu và Y bao
  * nhiêu", "what is X and what is Y"); otherwise the sentence alone.
  */
 function splitQuestions(text: string): string[] {
-  const parts = text.split(/\s+(?:và|va|and)\s+|[,;]\s*(?:còn|con)\s+/iu);
-  if (parts.length !== 2) return [text];
-  return parts.every((p) => ASKS.test(normalizeVietnamese(p).replace(/[?.!,;:]/g, " "))) ? parts : [text];
+  // "KH này đến năm nào, ai ban hành, vướng thì gửi đâu?": each clause that asks is a question of
+  // its own; a clause that asks nothing ("Tỉnh thì hồ sơ xử lý trên mạng,") belongs to the next one.
+  const pieces = text
+    .split(/\s*[?;]\s*|\s+(?:và|va|and)\s+|,\s*(?:(?:và|va|còn|con|and)\s+)?/iu)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  const asks = (p: string) => ASKS.test(normalizeVietnamese(p).replace(/[?.!,;:]/g, " "));
+  // "Kỹ năng số của CBCCVC cấp tỉnh: mức cơ bản bao nhiêu, mức phân tích bao nhiêu": what stands
+  // before the colon is what every question after it is about.
+  const colon = text.indexOf(":");
+  const heading = colon > 0 ? text.slice(0, colon) : "";
+  if (heading && !asks(heading)) {
+    const rest = splitQuestions(text.slice(colon + 1));
+    return rest.length >= 2 ? rest.map((p) => `${heading}: ${p}`) : [text];
+  }
+  const parts: string[] = [];
+  let pending = "";
+  for (const piece of pieces) {
+    const joined = pending ? `${pending}, ${piece}` : piece;
+    if (asks(piece)) {
+      parts.push(joined);
+      pending = "";
+    } else pending = joined;
+  }
+  if (pending && parts.length) parts[parts.length - 1] = `${parts[parts.length - 1]}, ${pending}`;
+  return parts.length >= 2 && parts.length <= MAX_PARTS ? parts : [text];
 }
+
+/** At most this many questions are read out of one message; more is a list of topics, asked as one. */
+const MAX_PARTS = 4;
 
 /** Words for a document: the plan's own ("kế hoạch") or those it rests on ("nghị quyết"). */
 const DOCUMENT_NOUNS = [

@@ -541,6 +541,24 @@ function markPlaceNames(tokens: string[], roles: Role[], levels: string[], lexic
  *
  * @example parseQuestion("chi tieu cap xa", lexicon).levels // ["xa"]
  */
+/** Words before "mới" that make it "only then" ("thì mới", "thế nào mới", "ntn mới"). */
+const ONLY_THEN_BEFORE = new Set(["thi", "nao", "sao", "ntn", "vay"]);
+/** Verbs after "mới" that make it "only then" ("mới được", "mới có", "mới đạt"). */
+const ONLY_THEN_VERBS = new Set([
+  "duoc",
+  "dc",
+  "co",
+  "la",
+  "phai",
+  "bi",
+  "tinh",
+  "xet",
+  "dat",
+  "du",
+  "khen",
+  "thanh",
+]);
+
 export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   const typed = syllables(exactForm(raw));
   const read = readInputMethods(typed.map(foldDiacritics), typed, lexicon);
@@ -684,6 +702,14 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   tokens.forEach((t, i) => {
     if (/^\d+$/.test(t) && roles[i] === "content" && roles[i + 1] === "level") roles[i] = "stop";
   });
+  // "thế nào mới được khen", "thì mới đạt": "mới" before a verb, or after "thì" and the asking
+  // words, is "only then", not the "mới" (new) of "sản phẩm, dịch vụ mới" that follows a noun.
+  if (lang === "vi")
+    tokens.forEach((t, i) => {
+      if (t !== "moi" || roles[i] !== "content" || taken.has(i)) return;
+      if (ONLY_THEN_BEFORE.has(tokens[i - 1] ?? "") || ONLY_THEN_VERBS.has(tokens[i + 1] ?? ""))
+        roles[i] = "stop";
+    });
   const free = (p: number) => roles[p] === "content" && !taken.has(p);
   for (let start = 0; start < tokens.length; start++) {
     if (!free(start)) continue;
