@@ -214,7 +214,11 @@ class PlanKnowledge implements Knowledge {
   }
 
   private askYears(question: string, lang: Lang): KnowledgeAnswer {
-    const answer = this.askParts(question, lang);
+    const answer = this.withReason(
+      question,
+      this.everyChoice(question, this.askParts(question, lang), lang),
+      lang,
+    );
     // "Chỉ tiêu đến năm 2030 …", "giai đoạn 2016-2020": a year the question names is a period it asks
     // about. The plan sets its targets to one year only; an answer that does not itself speak of the
     // year asked is a figure for another period, however well the rest of the question fits.
@@ -264,6 +268,48 @@ class PlanKnowledge implements Knowledge {
       }
     }
     return answer;
+  }
+
+  /**
+   * "Tại sao phải biểu dương, khen thưởng": why the movement does something is the reason the plan
+   * gives for it. One of its aims stated without a reason ("Biểu dương, tôn vinh, khen thưởng …")
+   * continues, in the plan's same sentence, with the next aim and its "nhằm …": both are quoted.
+   */
+  private withReason(question: string, answer: KnowledgeAnswer, lang: Lang): KnowledgeAnswer {
+    if (!answer.answered || answer.kind !== "entry") return answer;
+    const parsed = parseQuestion(question, this.lexicon);
+    if (!WHY.some((p) => containsPhrase(parsed.tokens, p))) return answer;
+    const at = this.entries.findIndex((e) => e.level === "ke-hoach" && answer.text.includes(e.quote));
+    const entry = this.entries[at];
+    const next = this.entries[at + 1];
+    const gives = (e: KnowledgeEntry) => REASON.test(e.quote);
+    if (
+      !entry ||
+      !next ||
+      gives(entry) ||
+      !gives(next) ||
+      next.group !== entry.group ||
+      next.level !== entry.level
+    )
+      return answer;
+    const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
+    return this.compose.many([entry, next], answerLang, this.say(answerLang, "group_title"));
+  }
+
+  /**
+   * "2 chỉ tiêu tập huấn cho CBCCVC là bao nhiêu % mỗi cái", "both targets": a question that asks for
+   * each of the things it could mean is answered with all of them, not a choice among them (a near
+   * miss, which says what the plan lacks, stays as it is).
+   */
+  private everyChoice(question: string, answer: KnowledgeAnswer, lang: Lang): KnowledgeAnswer {
+    if (answer.kind !== "ambiguous" || answer.answered || !answer.choices) return answer;
+    const parsed = parseQuestion(question, this.lexicon);
+    const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
+    if (!answer.text.startsWith(this.say(answerLang, "ambiguous"))) return answer;
+    if (!this.lexicon.kinds.each.some((p) => containsPhrase(parsed.tokens, p))) return answer;
+    const entries = answer.choices.map((c) => this.byId.get(c.id));
+    if (entries.length < 2 || entries.length > 4 || entries.some((e) => e === undefined)) return answer;
+    return this.compose.many(entries as KnowledgeEntry[], answerLang, this.say(answerLang, "group_title"));
   }
 
   private askParts(question: string, lang: Lang): KnowledgeAnswer {
@@ -888,7 +934,17 @@ class PlanKnowledge implements Knowledge {
     const kinds = parsed.levels.filter((l) => !ADMINISTRATIVE.has(l) && l !== "ke-hoach");
     const own = kinds.length === 1 ? this.entries.filter((e) => e.level === kinds[0]) : [];
     const all = [...new Set([...named, ...extra, ...own])];
-    return this.compose.many(all, lang, this.say(lang, "group_title"));
+    return this.compose.many(all, lang, this.participantTitle(own.length ? kinds[0] : undefined, lang));
+  }
+
+  /**
+   * Whether the plan concerns a kind of participant is answered first by the plan's own section for
+   * that kind, when it has one ("Đối với các doanh nghiệp, hợp tác xã"): the section's existence is
+   * the plainest yes.
+   */
+  private participantTitle(level: string | undefined, lang: Lang): string {
+    const lead = level ? this.levelById.get(level)?.lead?.[lang] : undefined;
+    return lead ? this.say(lang, "participant_title", { lead }) : this.say(lang, "group_title");
   }
 
   /** The requirement passages that name a level's participants, then that level's criteria. */
@@ -898,7 +954,7 @@ class PlanKnowledge implements Knowledge {
       (e) => e.group === "yeu-cau" && aliases.some((a) => ` ${normalizeVietnamese(e.quote)} `.includes(a)),
     );
     const own = this.entries.filter((e) => e.level === level);
-    return this.compose.many([...naming, ...own], lang, this.say(lang, "group_title"));
+    return this.compose.many([...naming, ...own], lang, this.participantTitle(level, lang));
   }
 
   /** A level's list, unless the question asks for a share and the level has no figures ("bao nhiêu % doanh nghiệp…"). */
@@ -1554,7 +1610,10 @@ function splitQuestions(text: string): string[] {
   const heading = colon > 0 ? text.slice(0, colon) : "";
   if (heading && !asks(heading)) {
     const rest = splitQuestions(text.slice(colon + 1));
-    return rest.length >= 2 ? rest.map((p) => `${heading}: ${p}`) : [text];
+    // "Cho em hỏi 2 ý:": a heading that only announces the questions is no topic of theirs.
+    const announces = /(^|\s)(hoi|question|questions)(\s|$)/u.test(normalizeVietnamese(heading));
+    if (rest.length < 2) return [text];
+    return announces ? rest : rest.map((p) => `${heading}: ${p}`);
   }
   const parts: string[] = [];
   let pending = "";
@@ -1568,6 +1627,11 @@ function splitQuestions(text: string): string[] {
   if (pending && parts.length) parts[parts.length - 1] = `${parts[parts.length - 1]}, ${pending}`;
   return parts.length >= 2 && parts.length <= MAX_PARTS ? parts : [text];
 }
+
+/** Words asking why (folded). */
+const WHY = [["tai", "sao"], ["vi", "sao"], ["ly", "do"], ["why"], ["de", "lam", "gi"]];
+/** How the plan states a reason: "nhằm …", "để …". */
+const REASON = /(^|\s)(nhằm|để)\s/u;
 
 /** At most this many questions are read out of one message; more is a list of topics, asked as one. */
 const MAX_PARTS = 4;
@@ -1605,6 +1669,15 @@ const IMPLEMENTS = [
   ["refers", "to"],
   ["cite"],
   ["cites"],
+  // Documents the plan is linked with, or that came before it: those it rests on.
+  ["gan", "voi"],
+  ["lien", "quan"],
+  ["truoc", "do"],
+  ["ban", "hanh", "truoc"],
+  ["linked", "to"],
+  ["related", "to"],
+  ["earlier"],
+  ["previous"],
 ];
 
 /**

@@ -126,7 +126,8 @@ export type KindName =
   | "role"
   | "honour"
   | "spirit"
-  | "aspire";
+  | "aspire"
+  | "each";
 
 /** Folded syllables of a phrase as written in YAML. */
 export function phraseTokens(text: string): string[] {
@@ -245,6 +246,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
     ...v.kinds.purpose,
     ...v.kinds.aspire,
     ...v.kinds.everyLevel,
+    ...v.kinds.each,
     ...framing,
   ]) {
     const tokens = phraseTokens(w);
@@ -364,6 +366,7 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       honour: v.kinds.honour.map(phraseTokens),
       spirit: v.kinds.spirit.map(phraseTokens),
       aspire: v.kinds.aspire.map(phraseTokens),
+      each: v.kinds.each.map(phraseTokens),
     },
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),

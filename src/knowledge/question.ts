@@ -482,6 +482,17 @@ function bareContent(tokens: string[], at: number, lexicon: Lexicon): boolean {
   return (lexicon.planSpellings.get(t) ?? []).some((e) => e !== t && !lexicon.exactStopwords.has(e));
 }
 
+/**
+ * In a text typed with diacritics, a syllable without any that the plan writes just so, beside the
+ * syllable it makes a word with ("thông minh"), is that word: not the stopword it folds to ("mình").
+ */
+function plainPlanWord(tokens: string[], at: number, exact: string, lexicon: Lexicon): boolean {
+  const t = tokens[at]!;
+  if (exact !== t || lexicon.exactStopwords.has(exact)) return false;
+  if (!(lexicon.planSpellings.get(t) ?? []).includes(t)) return false;
+  return [`${tokens[at - 1]}_${t}`, `${t}_${tokens[at + 1]}`].some((p) => lexicon.wordPairs.has(p));
+}
+
 /** Whether an accented syllable of a phrase was typed at `at` with other diacritics, as another known word. */
 function typedOtherwise(exact: string[], typed: string[], at: number, lexicon: Lexicon): boolean {
   return exact.some((e, k) => {
@@ -626,7 +637,10 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       roles[i] = (
         accented
           ? lexicon.exactStopwords.has(exact)
-          : lexicon.stopwords[lang].has(t) && (accents || lang !== "vi" || !bareContent(tokens, i, lexicon))
+          : lexicon.stopwords[lang].has(t) &&
+            (accents
+              ? !plainPlanWord(tokens, i, exact, lexicon)
+              : lang !== "vi" || !bareContent(tokens, i, lexicon))
       )
         ? "stop"
         : "content";

@@ -155,6 +155,7 @@ export const vocabularySchema = z.object({
       honour: z.array(z.string().min(1)).default([]),
       spirit: z.array(z.string().min(1)).default([]),
       aspire: z.array(z.string().min(1)).default([]),
+      each: z.array(z.string().min(1)).default([]),
     })
     .default({
       list: [],
@@ -179,6 +180,7 @@ export const vocabularySchema = z.object({
       honour: [],
       spirit: [],
       aspire: [],
+      each: [],
     }),
   wrappers: z
     .object({
