@@ -91,6 +91,8 @@ export interface Lexicon {
   countedNouns: Set<string>;
   /** Words that say what kind of answer is wanted (a list, a comparison, the purpose, who): see question-kind.ts. */
   kinds: Record<KindName, string[][]>;
+  /** The same phrases as written, syllable by syllable, to tell "sở nào" from "số nào" when typed so. */
+  kindsExact: Record<KindName, string[][]>;
   /** Questions about the bot's own services: a service word with a request word ("đề cử" + "nộp ở đâu"). */
   services: { words: string[][]; asks: string[][]; answer: string }[];
   /** Greetings, thanks and self-introductions around a question: see wrapper.ts. */
@@ -368,6 +370,9 @@ export function buildLexicon(base: KnowledgeBase): Lexicon {
       aspire: v.kinds.aspire.map(phraseTokens),
       each: v.kinds.each.map(phraseTokens),
     },
+    kindsExact: Object.fromEntries(
+      Object.entries(v.kinds).map(([k, ws]) => [k, ws.map((w) => syllables(exactForm(w)))]),
+    ) as Record<KindName, string[][]>,
     wrappers: {
       greetings: v.wrappers.greetings.map(phraseTokens),
       thanks: v.wrappers.thanks.map(phraseTokens),

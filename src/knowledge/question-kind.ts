@@ -5,6 +5,7 @@
  * kind live in `vocabulary.yaml` (`kinds`), so the topic search never sees them.
  */
 import { containsPhrase, phraseAt, type KindName, type Lexicon } from "./lexicon.js";
+import { foldDiacritics } from "./normalize.js";
 import type { ParsedQuestion } from "./question.js";
 
 export interface QuestionKind {
@@ -112,7 +113,8 @@ const WHICH = [["nao"], ["which"], ["what"]];
  *   // { value: 100, compare: "eq" }
  */
 export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind {
-  const has = (name: KindName) => lexicon.kinds[name].some((p) => containsPhrase(q.tokens, p));
+  const has = (name: KindName) =>
+    lexicon.kinds[name].some((p, n) => typedPhrase(q, p, lexicon.kindsExact[name][n]!));
   // "những yêu cầu gì", "các văn bản nào": a plural with a question word asks for all of them.
   // "(như) thế nào" asks how, not which: it makes no list.
   const plural =
@@ -187,6 +189,23 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
     };
   }
   return kind;
+}
+
+/**
+ * Whether the question holds a phrase, as written when the writer typed diacritics: "chữ ký số
+ * nào" holds no "chứ" nor "sở nào". A syllable typed bare, or written bare in the phrase, matches
+ * whatever its marks.
+ */
+export function typedPhrase(q: ParsedQuestion, folded: string[], exact: string[]): boolean {
+  return q.tokens.some(
+    (_, i) =>
+      phraseAt(q.tokens, folded, i) &&
+      (!q.accented ||
+        exact.every((e, k) => {
+          const t = q.typed[i + k] ?? "";
+          return e === t || foldDiacritics(e) === e || foldDiacritics(t) === t;
+        })),
+  );
 }
 
 /**

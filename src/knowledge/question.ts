@@ -29,6 +29,10 @@ export interface ParsedQuestion {
   lang: Lang;
   /** Folded syllables after typo correction. */
   tokens: string[];
+  /** The syllables as typed (after input-method reading), one per token: "chữ" is not "chứ". */
+  typed: string[];
+  /** Whether the writer typed with diacritics: then a syllable's marks tell words apart. */
+  accented: boolean;
   roles: Role[];
   /** Levels named explicitly ("cấp xã", "huyện", "district"). */
   levels: string[];
@@ -798,6 +802,8 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   return {
     lang,
     tokens,
+    typed: exactTokens,
+    accented: accents,
     roles,
     levels,
     locatedOnly: levels.filter((l) => located.has(l) && !named.has(l)),
