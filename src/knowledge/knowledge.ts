@@ -14,7 +14,7 @@ import { SearchIndex, type Candidate } from "./search-index.js";
 import { containsPhrase, phraseAt, phraseTokens } from "./lexicon.js";
 import { exactForm, foldDiacritics, normalizeVietnamese, syllables } from "./normalize.js";
 import { passes, questionKind, type QuestionKind } from "./question-kind.js";
-import { unwrap, type Unwrapped } from "./wrapper.js";
+import { speaksOfWriter, unwrap, type Unwrapped } from "./wrapper.js";
 import { readPassages } from "./passages.js";
 import type { Unit } from "./question.js";
 import { loadWording, wordingFrom, type Wording } from "./wording.js";
@@ -163,10 +163,27 @@ class PlanKnowledge implements Knowledge {
   private askFocused(question: string, lang: Lang): KnowledgeAnswer {
     const whole = this.askWithin(question, lang);
     if (!declined(whole)) return whole;
-    const focus = focusOf(question);
-    if (!focus) return whole;
-    const read = this.askWithin(focus, lang);
-    return read.answered ? read : whole;
+    for (const focus of [focusOf(question), this.afterStory(question)]) {
+      if (!focus) continue;
+      const read = this.askWithin(focus, lang);
+      if (read.answered) return read;
+    }
+    return whole;
+  }
+
+  /**
+   * "Nhà tôi có 1 cái điện thoại cục gạch thôi, theo KH thì mỗi hộ phải có mấy cái …": clauses that
+   * tell the writer's own situation and ask nothing, before the clause that asks. The question is
+   * from that clause on; the story's words ("cục gạch") are no topic the plan must speak of.
+   */
+  private afterStory(question: string): string | undefined {
+    const clauses = question.split(/(?<=[,;.!])\s+/u);
+    const asks = (c: string) => ASKS.test(normalizeVietnamese(c).replace(/[?.!,;:]/g, " "));
+    const at = clauses.findIndex(asks);
+    if (at < 1) return undefined;
+    const story = clauses.slice(0, at).join(" ");
+    if (!speaksOfWriter(story, this.lexicon)) return undefined;
+    return clauses.slice(at).join(" ");
   }
 
   /**
@@ -496,8 +513,10 @@ class PlanKnowledge implements Knowledge {
     // "Phong trào mong muốn doanh nghiệp, người dân điều gì": the movement as the one that wants or
     // aims, with no administrative level, figure or time asked, is asked about its aims; businesses
     // and people named there are whom the aims speak of, not a group whose criteria are asked.
+    // "Mong muốn người dân … với tinh thần ra sao": a verb of wanting that opens the question has the
+    // movement, asked about, for its unsaid subject.
     const movement =
-      parsed.namesPlan &&
+      (parsed.namesPlan || (kind.aspire === 0 && !WRITER_WANTS.has(parsed.tokens[0] ?? ""))) &&
       (kind.purpose || kind.aspire !== undefined) &&
       !parsed.asksShare &&
       !kind.figure &&
@@ -587,10 +606,22 @@ class PlanKnowledge implements Knowledge {
     // asking what makes one of them honoured, is asking for that criterion.
     const honour = this.lexicon.kinds.honour.some((p) => containsPhrase(parsed.tokens, p));
     if (levels.length === 0 && honour) {
-      const own = this.entries.filter(
-        (e) => e.level === "ca-nhan" && parsed.units.some((u) => opensWith(e.quote, unitTokens(u))),
-      );
+      // "Em là nông dân …, bán hàng online thì có được biểu dương không": the kind may be the one the
+      // writer introduced themselves as.
+      // Only a yes/no question asks whether the writer is eligible ("… có được biểu dương không").
+      const eligible = this.lexicon.kinds.yesNo.some((p) => containsPhrase(parsed.tokens, p));
+      const introduced =
+        eligible && unwrapped.introductions.length
+          ? parseQuestion(unwrapped.introductions.join(" "), this.lexicon).units
+          : [];
+      const kindOf = (units: Unit[]) =>
+        this.entries.filter(
+          (e) => e.level === "ca-nhan" && units.some((u) => opensWith(e.quote, unitTokens(u))),
+        );
+      const own = kindOf(parsed.units);
       if (own.length === 1) return this.compose.entry(own[0]!, answerLang);
+      const theirs = own.length === 0 ? kindOf(introduced) : [];
+      if (theirs.length === 1) return this.compose.entry(theirs[0]!, answerLang);
     }
     // Nothing asked but being honoured: "which individuals can be recognised", "doanh nghiệp nào được
     // biểu dương" is the criteria of that group; "who can be honoured", the collectives and individuals
@@ -1521,6 +1552,16 @@ function topicSegments(text: string, parsed: ParsedQuestion): Set<number>[] {
     cuts.add(normalizeVietnamese(text.slice(0, m.index)).split(" ").filter(Boolean).length);
   tokens.forEach((t, i) => {
     if (JOINERS.has(t) && !(t === "voi" && NOT_JOINING_VOI.has(tokens[i - 1] ?? ""))) cuts.add(i);
+    // "điện thoại hay thiết bị di động": "hay" (or) between two words asked about; not "hay không"
+    // nor the "hay" (good) of "cách làm hay", which the plan's word holds.
+    if (
+      t === "hay" &&
+      parsed.roles[i] === "stop" &&
+      parsed.roles[i - 1] === "content" &&
+      parsed.roles[i + 1] === "content" &&
+      !NEGATIONS.has(tokens[i + 1] ?? "")
+    )
+      cuts.add(i);
   });
   const bounds = [...cuts].sort((a, b) => a - b);
   const segmentOf = (position: number) => bounds.filter((b) => b <= position).length;
@@ -1627,6 +1668,9 @@ function splitQuestions(text: string): string[] {
   if (pending && parts.length) parts[parts.length - 1] = `${parts[parts.length - 1]}, ${pending}`;
   return parts.length >= 2 && parts.length <= MAX_PARTS ? parts : [text];
 }
+
+/** "Muốn phản ánh … thì gửi đâu": a bare "muốn" opening a question is the writer's own wish. */
+const WRITER_WANTS = new Set(["muon", "want", "wants"]);
 
 /** Words asking why (folded). */
 const WHY = [["tai", "sao"], ["vi", "sao"], ["ly", "do"], ["why"], ["de", "lam", "gi"]];

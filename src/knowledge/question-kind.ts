@@ -128,7 +128,9 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
   const who = has("who");
   // Shape, not topic: a yes/no ending, a verb of taking part, and the movement (or the writer's
   // membership, "thuộc đối tượng") as what is taken part in.
-  const membership = has("yesNo") && !q.asksShare && (who || (has("participate") && q.namesPlan));
+  // "… ở xã so với ở tỉnh, đối tượng có khác không" compares; it asks no one's membership.
+  const membership =
+    has("yesNo") && !q.asksShare && !has("compare") && (who || (has("participate") && q.namesPlan));
   const duty =
     lexicon.departmentDuties.some((p) => containsPhrase(q.tokens, p)) &&
     ASKS_WHAT.some((w) => containsPhrase(q.tokens, w));
