@@ -554,6 +554,8 @@ class PlanKnowledge implements Knowledge {
       if (levels.length === 1) return this.levelAnswer(levels[0]!, parsed, answerLang);
       if (levels.length > 1) return this.compose.chooseLevel(levels, answerLang);
       if (kind.purpose) return this.group("muc-dich", answerLang);
+      // "What does the plan require?": nothing asked but what is required, the plan's requirements.
+      if (kind.requirements) return this.group("yeu-cau", answerLang);
       // "Chỉ tiêu thi đua tính đến năm nào": nothing asked but the time frame.
       if (kind.when) return this.group("thoi-han", answerLang);
       if (kind.who) return this.group("yeu-cau", answerLang);
@@ -605,7 +607,8 @@ class PlanKnowledge implements Knowledge {
     // gì": a kind of individual the plan sets a criterion for (its passage opens with that kind),
     // asking what makes one of them honoured, is asking for that criterion.
     const honour = this.lexicon.kinds.honour.some((p) => containsPhrase(parsed.tokens, p));
-    if (levels.length === 0 && honour) {
+    // A place named only as where someone is from ("quê Chiêm Hóa") asks no level.
+    if (honour && levels.every((l) => parsed.locatedOnly.includes(l))) {
       // "Em là nông dân …, bán hàng online thì có được biểu dương không": the kind may be the one the
       // writer introduced themselves as.
       // Only a yes/no question asks whether the writer is eligible ("… có được biểu dương không").
@@ -620,7 +623,19 @@ class PlanKnowledge implements Knowledge {
         );
       const own = kindOf(parsed.units);
       if (own.length === 1) return this.compose.entry(own[0]!, answerLang);
-      const theirs = own.length === 0 ? kindOf(introduced) : [];
+      // The writer's kind may also be named in other words ("Việt kiều"): the one criterion that
+      // speaks of a synonym of the introduction, when exactly one does.
+      const speaksOf = (units: Unit[]) => {
+        if (!units.length) return [];
+        const intro = { ...parsed, units, levels: [] };
+        return this.entries.filter(
+          (e) =>
+            e.level === "ca-nhan" &&
+            this.index.unitCoverage(intro, e).some((c, i) => c >= 1 && units[i]!.kind === "synonym"),
+        );
+      };
+      const byName = own.length === 0 ? kindOf(introduced) : [];
+      const theirs = byName.length ? byName : own.length === 0 ? speaksOf(introduced) : [];
       if (theirs.length === 1) return this.compose.entry(theirs[0]!, answerLang);
     }
     // Nothing asked but being honoured: "which individuals can be recognised", "doanh nghiệp nào được
@@ -692,9 +707,16 @@ class PlanKnowledge implements Knowledge {
         ) ||
         (u.kind === "synonym" &&
           REQUIREMENT_VERBS.some((v) => u.original.join(" ") === v.join(" ") && governing(v)));
+      // "yêu cầu chung", "yêu cầu chính": one word right after "yêu cầu" says which requirements.
+      const qualifies = (u: Unit) =>
+        u.kind === "words" &&
+        u.tokens.length === 1 &&
+        u.position >= 2 &&
+        phraseAt(parsed.tokens, ["yeu", "cau"], u.position - 2);
       const elsewhere = parsed.units.some(
         (u, i) =>
           !governs(u) &&
+          !qualifies(u) &&
           candidates.some((c) => !inSection(c) && c.units[i]! >= 1) &&
           !candidates.some((c) => inSection(c) && c.units[i]! >= 1),
       );

@@ -418,7 +418,8 @@ function outsideByForm(
 }
 
 /** "ở", "tại", "in", "at": before a place, where someone is. */
-const LOCATIVE = new Set(["o", "tai", "in", "at", "from"]);
+/** Words before a place that say where someone is or comes from ("ở", "tại", "quê Chiêm Hóa"). */
+const LOCATIVE = new Set(["o", "tai", "que", "in", "at", "from"]);
 
 /** "ngày mấy", "số mấy, ngày nào": a date or a number of the plan's documents, which it gives. */
 const TIME_NOUNS = new Set(["ngay", "nam", "thang", "gio", "luc"]);
