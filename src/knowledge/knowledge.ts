@@ -215,6 +215,25 @@ class PlanKnowledge implements Knowledge {
     };
   }
 
+  /**
+   * Whether the question asks what a document the plan cites (not the plan itself) contains: the
+   * document named, then what it holds asked after it. "Các nội dung về căn cứ: Nghị quyết 48 …"
+   * (the plan's words about the document) asks this plan.
+   */
+  private asksCitedContents(tokens: string[]): boolean {
+    for (const d of this.lexicon.documents)
+      for (const w of d.words)
+        for (let i = 0; i < tokens.length; i++) {
+          if (!phraseAt(tokens, w, i)) continue;
+          const after = tokens.slice(i + w.length, i + w.length + 2);
+          if (!after.some((n) => d.numbers.has(n) && n !== PLAN_NUMBER)) continue;
+          if (tokens.slice(Math.max(0, i - 4), i).some((t) => t === "ve" || t === "about")) continue;
+          const rest = tokens.slice(i + w.length);
+          if (CONTENTS.some((p) => containsPhrase(rest, p))) return true;
+        }
+    return false;
+  }
+
   /** The level whose units below it (`below.names`) the question names, and the question without them. */
   private below(question: string): { level: Level; without: string } | undefined {
     for (const level of this.levelList) {
@@ -257,6 +276,11 @@ class PlanKnowledge implements Knowledge {
       const entries = quoted.length
         ? quoted
         : this.entries.filter((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
+      // "Kế hoạch 55 gồm những nội dung gì": what a document the plan cites contains. The plan gives
+      // its number, date and title only; an answer from them would quote this plan for that one.
+      const folded0 = normalizeVietnamese(question).split(" ");
+      if (this.asksCitedContents(folded0))
+        return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
       const counts = countsTargets(normalizeVietnamese(question).split(" "), this.lexicon.countWords);
       if (
         counts &&
@@ -1693,6 +1717,22 @@ function splitQuestions(text: string): string[] {
 
 /** "Muốn phản ánh … thì gửi đâu": a bare "muốn" opening a question is the writer's own wish. */
 const WRITER_WANTS = new Set(["muon", "want", "wants"]);
+
+/** The plan's own number: every other document number it gives is a document it cites. */
+const PLAN_NUMBER = "154";
+/** Asking what a document contains ("gồm những nội dung gì", "nói gì", "what does it say"). */
+const CONTENTS = [
+  ["noi", "dung"],
+  ["gom", "nhung", "gi"],
+  ["gom", "gi"],
+  ["noi", "gi"],
+  ["quy", "dinh", "gi"],
+  ["quy", "dinh", "nhung", "gi"],
+  ["content"],
+  ["contents"],
+  ["say"],
+  ["says"],
+];
 
 /** Words asking why (folded). */
 const WHY = [["tai", "sao"], ["vi", "sao"], ["ly", "do"], ["why"], ["de", "lam", "gi"]];

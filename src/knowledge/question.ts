@@ -172,6 +172,31 @@ function mentionsAny(
   });
 }
 
+/** Whether a phrase of the list is in the text without cutting a compound of it in two. */
+function mentionsWhole(
+  folded: string[],
+  exact: string[],
+  list: { folded: string[]; exact: string[] }[],
+  accents: boolean,
+  compounds: string[][],
+): boolean {
+  const spans: [number, number][] = [];
+  for (const c of compounds)
+    for (let i = 0; i + c.length <= folded.length; i++)
+      if (phraseAt(folded, c, i)) spans.push([i, i + c.length]);
+  const tokens = accents ? exact : folded;
+  const present = new Set(tokens);
+  return list.some((p) => {
+    const phrase = accents ? p.exact : p.folded;
+    if (!present.has(phrase[0]!)) return false;
+    return tokens.some((_, i) => {
+      if (!phraseAt(tokens, phrase, i)) return false;
+      const end = i + phrase.length;
+      return spans.every(([a, b]) => b <= i || a >= end || (a >= i && b <= end));
+    });
+  });
+}
+
 /** Hides compounds ("Việt Nam") so that their syllables are not read as a place ("Nam Định"). */
 function maskCompounds(
   folded: string[],
@@ -593,7 +618,10 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   let outside: ParsedQuestion["outside"];
   const masked = maskCompounds(rawFolded, exactTokens, lexicon.compounds);
   if (mentionsAny(masked.folded, masked.exact, lexicon.otherPlaces, accents)) outside = "other-place";
-  else if (mentionsAny(masked.folded, masked.exact, lexicon.offTopic, accents)) outside = "off-topic";
+  // Off-topic phrases may hold a compound whole ("Hội đồng thi đua", "tổ công nghệ số cộng đồng"),
+  // never half of one ("địa chỉ số, điện thoại" holds no "số điện thoại").
+  else if (mentionsWhole(rawFolded, exactTokens, lexicon.offTopic, accents, lexicon.compounds))
+    outside = "off-topic";
   else if (namesOtherDocument(tokens, lexicon)) outside = "other-document";
 
   const roles: Role[] = new Array<Role>(tokens.length).fill("content");
