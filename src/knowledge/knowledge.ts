@@ -1697,10 +1697,18 @@ function splitQuestions(text: string): string[] {
   const heading = colon > 0 ? text.slice(0, colon) : "";
   if (heading && !asks(heading)) {
     const rest = splitQuestions(text.slice(colon + 1));
-    // "Cho em hỏi 2 ý:": a heading that only announces the questions is no topic of theirs.
-    const announces = /(^|\s)(hoi|question|questions)(\s|$)/u.test(normalizeVietnamese(heading));
     if (rest.length < 2) return [text];
-    return announces ? rest : rest.map((p) => `${heading}: ${p}`);
+    // "Cho em hỏi 2 ý:": what announces the questions is no topic of theirs; what follows the asking
+    // ("cho mình hỏi ở cấp xã:") is.
+    const words = heading.split(/\s+/);
+    const asked = words.findLastIndex((w) =>
+      /^(hỏi|hoi|question|questions)$/iu.test(w.replace(/[.,!?]/g, "")),
+    );
+    const topic = words
+      .slice(asked + 1)
+      .filter((w) => !ANNOUNCING.has(normalizeVietnamese(w).replace(/[.,!?]/g, "")))
+      .join(" ");
+    return topic ? rest.map((p) => `${topic}: ${p}`) : rest;
   }
   const parts: string[] = [];
   let pending = "";
@@ -1738,6 +1746,35 @@ const CONTENTS = [
 const WHY = [["tai", "sao"], ["vi", "sao"], ["ly", "do"], ["why"], ["de", "lam", "gi"]];
 /** How the plan states a reason: "nhằm …", "để …". */
 const REASON = /(^|\s)(nhằm|để)\s/u;
+
+/** Words that count or soften the questions announced ("2 ý ạ", "mấy câu nhé", "thêm chút"). */
+const ANNOUNCING = new Set([
+  "y",
+  "cau",
+  "viec",
+  "van",
+  "de",
+  "dieu",
+  "chut",
+  "xiu",
+  "them",
+  "a",
+  "nhe",
+  "nha",
+  "voi",
+  "may",
+  "hai",
+  "ba",
+  "2",
+  "3",
+  "4",
+  "things",
+  "two",
+  "three",
+  "ad",
+  "bot",
+  "oi",
+]);
 
 /** At most this many questions are read out of one message; more is a list of topics, asked as one. */
 const MAX_PARTS = 4;

@@ -51,7 +51,7 @@ export function typedWithDiacritics(text: string): boolean {
     .split(" ")
     .filter((w) => /\p{L}/u.test(w));
   const marked = words.filter((w) => foldDiacritics(w) !== w).length;
-  return marked > 0 && (marked >= 3 || marked / words.length >= 0.25);
+  return marked > 0 && marked / words.length >= 0.3;
 }
 
 /** Splits normalised text into syllables (Vietnamese words are one to four syllables separated by spaces). */

@@ -730,7 +730,13 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
       span.forEach((p) => roles[p] === "content" && (roles[p] = "generic"));
       continue;
     }
-    if (span.some((p) => taken.has(p)) || !span.some((p) => roles[p] === "content")) continue;
+    // Typed bare, a word of two syllables or more may fold to stopwords ("viet kieu": "viết", "kiểu")
+    // that, written with its marks, it is not: the term is still the writer's word.
+    const bareTerm =
+      !accents &&
+      term.length > 1 &&
+      synonym.exact[t]!.some((x) => foldDiacritics(x) !== x && !lexicon.exactStopwords.has(x));
+    if (span.some((p) => taken.has(p)) || !(bareTerm || span.some((p) => roles[p] === "content"))) continue;
     if (units.some((u) => u.kind === "synonym" && u.means.join(" ") === synonym.means.join(" "))) {
       span.forEach((p) => taken.add(p));
       continue;
