@@ -172,6 +172,24 @@ function mentionsAny(
   });
 }
 
+const wholeWordsOf = new WeakMap<Lexicon, string[][]>();
+/**
+ * Words an off-topic phrase must not cut in two: the compounds, and the plan's general words of two
+ * syllables or more ("chuyển đổi số do …" holds no "sổ đỏ" typed bare).
+ */
+function wholeWords(lexicon: Lexicon): string[][] {
+  let words = wholeWordsOf.get(lexicon);
+  if (!words) {
+    const generic = [...lexicon.phrases.vi.values()]
+      .flat()
+      .filter((p) => p.role === "generic" && p.tokens.length > 1)
+      .map((p) => p.tokens);
+    words = [...lexicon.compounds, ...generic];
+    wholeWordsOf.set(lexicon, words);
+  }
+  return words;
+}
+
 /** Whether a phrase of the list is in the text without cutting a compound of it in two. */
 function mentionsWhole(
   folded: string[],
@@ -620,7 +638,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   if (mentionsAny(masked.folded, masked.exact, lexicon.otherPlaces, accents)) outside = "other-place";
   // Off-topic phrases may hold a compound whole ("Hội đồng thi đua", "tổ công nghệ số cộng đồng"),
   // never half of one ("địa chỉ số, điện thoại" holds no "số điện thoại").
-  else if (mentionsWhole(rawFolded, exactTokens, lexicon.offTopic, accents, lexicon.compounds))
+  else if (mentionsWhole(rawFolded, exactTokens, lexicon.offTopic, accents, wholeWords(lexicon)))
     outside = "off-topic";
   else if (namesOtherDocument(tokens, lexicon)) outside = "other-document";
 
