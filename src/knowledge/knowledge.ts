@@ -318,6 +318,9 @@ class PlanKnowledge implements Knowledge {
    */
   private withReason(question: string, answer: KnowledgeAnswer, lang: Lang): KnowledgeAnswer {
     if (!answer.answered || answer.kind !== "entry") return answer;
+    // Read folded first: most answers are to no why-question, and need no second parse.
+    const folded = normalizeVietnamese(question).split(" ");
+    if (!WHY.some((p) => containsPhrase(folded, p))) return answer;
     const parsed = parseQuestion(question, this.lexicon);
     if (!WHY.some((p) => containsPhrase(parsed.tokens, p))) return answer;
     const at = this.entries.findIndex((e) => e.level === "ke-hoach" && answer.text.includes(e.quote));
@@ -361,15 +364,19 @@ class PlanKnowledge implements Knowledge {
     const unwrapped = unwrap(question, this.lexicon);
     const parts = splitQuestions(unwrapped.question);
     if (parts.length < 2) return this.askTopics(question, lang, unwrapped);
-    const whole = this.askTopics(question, lang, unwrapped);
     const first = parseQuestion(parts[0]!, this.lexicon);
     // A later question shares the first one's level when it names none ("… và mức hài lòng bao nhiêu").
     const level = first.levels.length === 1 ? this.levelById.get(first.levels[0]!) : undefined;
     const asked = parts.map((p, i) =>
       i > 0 && parseQuestion(p, this.lexicon).levels.length === 0 && level ? `${p} ${level.name.vi}` : p,
     );
-    const answers = asked.map((p) => this.askOne(p, lang));
-    if (!answers.every((a) => a.answered)) return whole;
+    // Asked one by one first: the whole is read only when a part finds nothing.
+    const answers: KnowledgeAnswer[] = [];
+    for (const p of asked) {
+      const a = this.askOne(p, lang);
+      if (!a.answered) return this.askTopics(question, lang, unwrapped);
+      answers.push(a);
+    }
     return {
       answered: true,
       kind: "list",
