@@ -544,10 +544,12 @@ class PlanKnowledge implements Knowledge {
     // "Phong trào mong muốn doanh nghiệp, người dân điều gì": the movement as the one that wants or
     // aims, with no administrative level, figure or time asked, is asked about its aims; businesses
     // and people named there are whom the aims speak of, not a group whose criteria are asked.
-    // "Mong muốn người dân … với tinh thần ra sao": a verb of wanting that opens the question has the
-    // movement, asked about, for its unsaid subject.
+    // "Mong muốn người dân … với tinh thần ra sao": a verb of wanting that opens the question (after
+    // "cho mình hỏi", if any) has the movement, asked about, for its unsaid subject.
+    const request = this.lexicon.wrappers.askRequests.find((r) => phraseAt(parsed.tokens, r, 0));
+    const opening = request?.length ?? 0;
     const movement =
-      (parsed.namesPlan || (kind.aspire === 0 && !WRITER_WANTS.has(parsed.tokens[0] ?? ""))) &&
+      (parsed.namesPlan || (kind.aspire === opening && !WRITER_WANTS.has(parsed.tokens[opening] ?? ""))) &&
       (kind.purpose || kind.aspire !== undefined) &&
       !parsed.asksShare &&
       !kind.figure &&

@@ -39,6 +39,27 @@ export function hasDiacritics(text: string): boolean {
   return foldDiacritics(nfc) !== nfc;
 }
 
+/** Particles, greetings and thanks, written with their marks. */
+const SELF_MARKED = new Set([
+  "ơi",
+  "ạ",
+  "vậy",
+  "nhé",
+  "nhỉ",
+  "à",
+  "ừ",
+  "dạ",
+  "vâng",
+  "chào",
+  "cảm",
+  "ơn",
+  "cám",
+  "nhiều",
+  "thế",
+  "hả",
+  "hở",
+]);
+
 /**
  * Whether the writer types with diacritics: most Vietnamese syllables carry a mark, so a text where
  * only a word or two do ("cho mình hỏi cap xa phai dat …", "… khong nhé" from an autocorrecting
@@ -47,9 +68,11 @@ export function hasDiacritics(text: string): boolean {
  * @example typedWithDiacritics("chỉ tiêu cấp xã") // true; typedWithDiacritics("ad ơi chi tieu cap xa") // false
  */
 export function typedWithDiacritics(text: string): boolean {
+  // Particles and greetings a keyboard marks by itself ("ad ơi … vậy ạ") say nothing of how the
+  // question's own words were typed.
   const words = exactForm(text)
     .split(" ")
-    .filter((w) => /\p{L}/u.test(w));
+    .filter((w) => /\p{L}/u.test(w) && !SELF_MARKED.has(w));
   const marked = words.filter((w) => foldDiacritics(w) !== w).length;
   return marked > 0 && marked / words.length >= 0.3;
 }

@@ -220,7 +220,9 @@ function aspireAt(q: ParsedQuestion, lexicon: Lexicon): number | undefined {
     for (const p of lexicon.kinds.aspire) {
       if (!phraseAt(tokens, p, i)) continue;
       const before = tokens.slice(Math.max(0, i - 3), i);
-      if (i > 0 && !before.some((t) => ASPIRERS.has(t))) continue;
+      // After "cho mình hỏi" the verb opens the question as much as at its start.
+      const request = lexicon.wrappers.askRequests.find((r) => r.length === i && phraseAt(tokens, r, 0));
+      if (i > 0 && !request && !before.some((t) => ASPIRERS.has(t))) continue;
       // "muốn được khen": someone wanting to receive, not the movement wanting.
       if (tokens[i + p.length] === "duoc") continue;
       // "định hướng tới": a word of the plan, not a verb of wanting ("phong trào nhằm" stays one).

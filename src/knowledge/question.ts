@@ -209,6 +209,15 @@ function mentionsWhole(
     if (!present.has(phrase[0]!)) return false;
     return tokens.some((_, i) => {
       if (!phraseAt(tokens, phrase, i)) return false;
+      // Read bare, a syllable the writer did mark is as marked ("hỏi nghị quyết" holds no "hội nghị").
+      if (
+        !accents &&
+        p.exact.some(
+          (x, k) =>
+            foldDiacritics(x) !== x && foldDiacritics(exact[i + k]!) !== exact[i + k] && exact[i + k] !== x,
+        )
+      )
+        return false;
       const end = i + phrase.length;
       return spans.every(([a, b]) => b <= i || a >= end || (a >= i && b <= end));
     });
