@@ -215,6 +215,19 @@ class PlanKnowledge implements Knowledge {
     };
   }
 
+  /** Whether the question names a document the plan cites ("Nghị quyết 48", "KH 55"), not the plan. */
+  private namesCitedDocument(tokens: string[]): boolean {
+    return this.lexicon.documents.some((d) =>
+      d.words.some((w) =>
+        tokens.some(
+          (_, i) =>
+            phraseAt(tokens, w, i) &&
+            tokens.slice(i + w.length, i + w.length + 2).some((n) => d.numbers.has(n) && n !== PLAN_NUMBER),
+        ),
+      ),
+    );
+  }
+
   /**
    * Whether the question asks what a document the plan cites (not the plan itself) contains: the
    * document named, then what it holds asked after it. "Các nội dung về căn cứ: Nghị quyết 48 …"
@@ -508,6 +521,10 @@ class PlanKnowledge implements Knowledge {
       if (introduced.length === 1) levelHint = introduced[0];
     }
     const levels = parsed.levels;
+    // "Ai phát động phong trào", "cơ quan nào ban hành kế hoạch": who issued the plan is its identity
+    // (issuer, number, date), unless a document it cites is named ("Nghị quyết 48 do ai ban hành").
+    if (levels.length === 0 && asksIssuer(parsed.tokens) && !this.namesCitedDocument(parsed.tokens))
+      return this.show(PLAN_IDENTITY, answerLang);
     // "Phong trào nhằm thực hiện những văn bản nào", "which documents does it implement": the
     // documents the plan rests on, every one of them (their passages give number, date and issuer).
     if (levels.length === 0 && asksWhichDocument(parsed.tokens)) return this.group("can-cu", answerLang);
@@ -1750,6 +1767,40 @@ const CONTENTS = [
   ["say"],
   ["says"],
 ];
+
+/** Asking who (folded). */
+const ASKS_WHO = [
+  ["ai"],
+  ["co", "quan", "nao"],
+  ["don", "vi", "nao"],
+  ["cap", "nao", "ban", "hanh"],
+  ["who"],
+  ["which", "body"],
+  ["which", "authority"],
+];
+/** Issuing or launching the plan and its movement. */
+const ISSUES = [
+  ["ban", "hanh"],
+  ["phat", "dong"],
+  ["ky", "ban", "hanh"],
+  ["issued"],
+  ["issue"],
+  ["launched"],
+  ["launch"],
+];
+
+/** "ai phát động", "cơ quan nào ban hành", "who issued": the asking word right before the verb. */
+function asksIssuer(tokens: string[]): boolean {
+  return tokens.some((_, i) =>
+    ISSUES.some(
+      (v) =>
+        phraseAt(tokens, v, i) &&
+        ASKS_WHO.some((w) =>
+          [0, 1].some((gap) => i - gap - w.length >= 0 && phraseAt(tokens, w, i - gap - w.length)),
+        ),
+    ),
+  );
+}
 
 /** Words asking why (folded). */
 const WHY = [["tai", "sao"], ["vi", "sao"], ["ly", "do"], ["why"], ["de", "lam", "gi"]];
