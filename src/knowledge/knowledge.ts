@@ -177,13 +177,20 @@ class PlanKnowledge implements Knowledge {
    * from that clause on; the story's words ("cục gạch") are no topic the plan must speak of.
    */
   private afterStory(question: string): string | undefined {
-    const clauses = question.split(/(?<=[,;.!])\s+/u);
+    const clauses = question.split(/(?<=[,;.!?])\s+/u);
     const asks = (c: string) => ASKS.test(normalizeVietnamese(c).replace(/[?.!,;:]/g, " "));
     const at = clauses.findIndex(asks);
-    if (at < 1) return undefined;
+    if (at < 0) return undefined;
+    // "SSO là gì thế ad, thấy ghi trong kế hoạch mà ko hiểu": after the asking clause, the writer
+    // says they do not understand it; that clause asks nothing more.
+    const after = clauses.slice(at + 1).join(" ");
+    const trailing = after.length > 0 && !asks(after) && NOT_UNDERSTOOD.test(after);
     const story = clauses.slice(0, at).join(" ");
-    if (!speaksOfWriter(story, this.lexicon)) return undefined;
-    return clauses.slice(at).join(" ");
+    // A story asks nothing: a clause ending in "?" before the asking one is a question of its own.
+    const before =
+      at > 0 && !clauses.slice(0, at).some((c) => /\?\s*$/u.test(c)) && speaksOfWriter(story, this.lexicon);
+    if (!before && !trailing) return undefined;
+    return (trailing ? clauses.slice(at, at + 1) : clauses.slice(at)).join(" ");
   }
 
   /**
@@ -283,6 +290,23 @@ class PlanKnowledge implements Knowledge {
             quoted.every((e) => e !== undefined && yearsIn(`${e.quote} ${e.answer.vi}`).includes(y));
       if (asked.some((y) => !states(y)))
         return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
+      // "Chỉ tiêu của cấp xã đến năm 2030 là gì": the time frame's passages say the plan sets no
+      // figure for that year. That is worth showing, but it answers no question about such targets:
+      // not a confident answer (the writer is offered an official as well).
+      const timeFrameOnly = (e: KnowledgeEntry | undefined) => e?.group === "thoi-han";
+      const shown = quoted.length
+        ? quoted
+        : this.entries.filter((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
+      // ("Năm 2030 có chỉ tiêu gì cụ thể không" asks yes or no: "no" is its confident answer.)
+      const read = parseQuestion(question, this.lexicon);
+      if (
+        asked.length &&
+        shown.length &&
+        shown.every(timeFrameOnly) &&
+        read.asksCriteria &&
+        !this.lexicon.kinds.yesNo.some((p) => containsPhrase(read.tokens, p))
+      )
+        return { ...answer, answered: false };
       // "Nghị quyết 48 có tổng cộng bao nhiêu chỉ tiêu": a count of targets answered only by passages
       // of the plan's general part (the documents it cites, its aims), which set no target. The plan
       // names those documents; what they contain is not in it.
@@ -614,6 +638,14 @@ class PlanKnowledge implements Knowledge {
       return this.compose.none(answerLang);
     }
     const candidates = this.index.candidates(parsed);
+    // "Mốc để đánh giá các chỉ tiêu là năm nào": asked when, about nothing the time frame's passages
+    // do not speak of but words the plan never uses; the plan's time frame answers.
+    if (kind.when && levels.length === 0 && !kind.figure) {
+      const frame = candidates.filter((c) => c.entry.group === "thoi-han");
+      const told = (u: Unit, i: number) =>
+        frame.some((c) => c.units[i]! >= 1) || (u.kind === "words" && u.novel);
+      if (frame.length && parsed.units.every(told)) return this.group("thoi-han", answerLang);
+    }
     // Where, by whom, under what name or with which software a target is met: the targets say
     // none of it (the plan's general part may, when it speaks of all that is asked: "đăng trên trang nào").
     if (
@@ -1669,6 +1701,9 @@ function declined(answer: KnowledgeAnswer): boolean {
 /** Words after which the writer names what they do not know: the question itself. */
 const UNKNOWING =
   /(?:^|[\s,.;:!?])(?:không rõ|chưa rõ|không biết|chưa biết|chưa hiểu|không hiểu|thắc mắc|khong ro|chua ro|khong biet|chua biet|chua hieu|khong hieu|thac mac|not sure|wondering|don't know|do not know)\s+(.+)$/iu;
+/** Words saying the writer does not understand ("… mà ko hiểu"), ending a clause that asks nothing. */
+const NOT_UNDERSTOOD =
+  /(không|ko|k|chưa|chẳng|khong|chua) (hiểu|rõ|biết|hieu|ro|biet)|not sure|don't understand|do not understand/iu;
 
 /** The part of a question after the last words saying the writer does not know it, if any. */
 function focusOf(question: string): string | undefined {
