@@ -516,7 +516,19 @@ class PlanKnowledge implements Knowledge {
     // "Xã thấp hơn tỉnh bao nhiêu", "how far below the province": a bare "tỉnh" set against another
     // level is the provincial level, and the question compares the two.
     const comparative = COMPARATIVE.some((p) => containsPhrase(parsed.tokens, p));
-    if (comparative && parsed.levels.some((l) => ADMINISTRATIVE.has(l)))
+    // "tỉnh và xã mỗi bên bao nhiêu", "tỉnh, huyện": a bare "tỉnh" listed with another level is the
+    // provincial level too.
+    const listedWithLevel = parsed.tokens.some(
+      (t, i) =>
+        t === "tinh" &&
+        parsed.roles[i] !== "level" &&
+        [1, 2].some(
+          (d) =>
+            (parsed.roles[i + d] === "level" && (d === 1 || JOINERS.has(parsed.tokens[i + 1]!))) ||
+            (parsed.roles[i - d] === "level" && (d === 1 || JOINERS.has(parsed.tokens[i - 1]!))),
+        ),
+    );
+    if ((comparative || listedWithLevel) && parsed.levels.some((l) => ADMINISTRATIVE.has(l)))
       parsed = { ...parsed, levels: withBareProvince(parsed.levels, parsed) };
     const kind = questionKind(parsed, this.lexicon);
     if (comparative && parsed.levels.filter((l) => ADMINISTRATIVE.has(l)).length >= 2) kind.compare = true;
@@ -985,33 +997,39 @@ class PlanKnowledge implements Knowledge {
     const how = tokens.findIndex((_, i) => HOW.some((p) => phraseAt(tokens, p, i)));
     if (how < 2) return undefined;
     // "X phải (được) V thế nào"; the writer may leave the modal out ("X được V ra sao") or say the
-    // verb alone ("X V thế nào"): the plan's own sentence says "X phải (được) V" all the same.
+    // verb alone ("X V thế nào", "X V đến các cấp thế nào"): the plan's own sentence says "X phải
+    // (được) V" all the same.
     let must = tokens.indexOf("phai");
     if (must < 0 || must > how) must = tokens.indexOf("duoc");
     if (must > how) must = -1;
-    const after = must < 0 ? how - 2 : tokens[must + 1] === "duoc" ? must + 2 : must + 1;
-    if (must < 0) must = after;
-    if (must < 1) return undefined;
-    const verb = tokens.slice(after, after + 2);
-    const subject = tokens.slice(Math.max(0, must - 2), must).filter((t) => !STOP_BEFORE_MUST.has(t));
-    if (verb.length < 2 || !this.lexicon.knownPairs.has(`${verb[0]}_${verb[1]}`) || subject.length === 0)
-      return undefined;
-    const says = (e: KnowledgeEntry) => {
-      const words = this.quoteWords(e).folded;
-      return words.some((w, i) => {
-        if (w !== "phai") return false;
-        const v = words[i + 1] === "duoc" ? i + 2 : i + 1;
-        return (
-          phraseAt(words, verb, v) &&
-          words
-            .slice(Math.max(0, i - 4), i)
-            .join(" ")
-            .includes(subject.join(" "))
-        );
-      });
-    };
-    const found = this.entries.filter(says);
-    return found.length === 1 ? found[0] : undefined;
+    const readings: { subject: string[]; verb: string[] }[] = [];
+    const reading = (at: number, after: number) => ({
+      verb: tokens.slice(after, after + 2),
+      subject: tokens.slice(Math.max(0, at - 2), at).filter((t) => !STOP_BEFORE_MUST.has(t)),
+    });
+    if (must >= 1) readings.push(reading(must, tokens[must + 1] === "duoc" ? must + 2 : must + 1));
+    else for (let at = 1; at <= how - 2; at++) readings.push(reading(at, at));
+    for (const { subject, verb } of readings) {
+      if (verb.length < 2 || !this.lexicon.knownPairs.has(`${verb[0]}_${verb[1]}`) || subject.length === 0)
+        continue;
+      const says = (e: KnowledgeEntry) => {
+        const words = this.quoteWords(e).folded;
+        return words.some((w, i) => {
+          if (w !== "phai") return false;
+          const v = words[i + 1] === "duoc" ? i + 2 : i + 1;
+          return (
+            phraseAt(words, verb, v) &&
+            words
+              .slice(Math.max(0, i - 4), i)
+              .join(" ")
+              .includes(subject.join(" "))
+          );
+        });
+      };
+      const found = this.entries.filter(says);
+      if (found.length === 1) return found[0];
+    }
+    return undefined;
   }
 
   /**
