@@ -190,6 +190,20 @@ function wholeWords(lexicon: Lexicon): string[][] {
   return words;
 }
 
+/**
+ * Where the writer's clauses end, in syllables ("… trụ cột số, đó là gì": after "số"): a phrase
+ * never runs across a comma. Empty when the syllables cannot be counted the same way.
+ */
+function clauseEnds(raw: string, total: number): Set<number> {
+  const ends = new Set<number>();
+  let at = 0;
+  for (const clause of raw.split(/[,.;:!?]+/u)) {
+    at += syllables(exactForm(clause)).length;
+    ends.add(at);
+  }
+  return at === total ? ends : new Set();
+}
+
 /** Whether a phrase of the list is in the text without cutting a compound of it in two. */
 function mentionsWhole(
   folded: string[],
@@ -197,6 +211,7 @@ function mentionsWhole(
   list: { folded: string[]; exact: string[] }[],
   accents: boolean,
   compounds: string[][],
+  ends: Set<number>,
 ): boolean {
   const spans: [number, number][] = [];
   for (const c of compounds)
@@ -219,6 +234,7 @@ function mentionsWhole(
       )
         return false;
       const end = i + phrase.length;
+      for (let k = i + 1; k < end; k++) if (ends.has(k)) return false;
       return spans.every(([a, b]) => b <= i || a >= end || (a >= i && b <= end));
     });
   });
@@ -647,7 +663,16 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   if (mentionsAny(masked.folded, masked.exact, lexicon.otherPlaces, accents)) outside = "other-place";
   // Off-topic phrases may hold a compound whole ("Hội đồng thi đua", "tổ công nghệ số cộng đồng"),
   // never half of one ("địa chỉ số, điện thoại" holds no "số điện thoại").
-  else if (mentionsWhole(rawFolded, exactTokens, lexicon.offTopic, accents, wholeWords(lexicon)))
+  else if (
+    mentionsWhole(
+      rawFolded,
+      exactTokens,
+      lexicon.offTopic,
+      accents,
+      wholeWords(lexicon),
+      clauseEnds(raw, typed.length),
+    )
+  )
     outside = "off-topic";
   else if (namesOtherDocument(tokens, lexicon)) outside = "other-document";
 
