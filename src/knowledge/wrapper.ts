@@ -114,7 +114,11 @@ function unwrapClauses(raw: string, lexicon: Lexicon): Unwrapped & { onlyCourtes
       introductions.length > 0 &&
       !/\?\s*$/u.test(clause) &&
       startsWithAny(tokens, w.introContinuation);
-    if (continues || startsWithAny(skipCourtesy(tokens, lexicon), w.selfIntro)) {
+    // "Cho mình hỏi, tôi là giáo viên …": the request to ask may come before the introduction.
+    const opened = skipCourtesy(tokens, lexicon);
+    const request = w.askRequests.find((r) => phraseAt(opened, r, 0));
+    const introduces = startsWithAny(request ? opened.slice(request.length) : opened, w.selfIntro);
+    if (continues || introduces) {
       introductions.push(clause);
       continue;
     }
