@@ -994,8 +994,21 @@ class PlanKnowledge implements Knowledge {
    */
   private obligation(parsed: ParsedQuestion): KnowledgeEntry | undefined {
     const { tokens } = parsed;
-    const how = tokens.findIndex((_, i) => HOW.some((p) => phraseAt(tokens, p, i)));
+    // "… thế nào", or how far it must reach: "… tới những cấp nào", "… xuống tới đâu".
+    const how = tokens.findIndex((_, i) => [...HOW, ...HOW_FAR].some((p) => phraseAt(tokens, p, i)));
     if (how < 2) return undefined;
+    // "Nội dung thi đua phải thế nào": nothing between the modal and the asking words; the one
+    // passage that holds what comes before the modal, word for word, says how it must be.
+    const modal = tokens.findIndex((t, i) => i < how && (t === "phai" || t === "can"));
+    if (modal >= 2 && modal + 1 === how) {
+      const subject = tokens.slice(Math.max(0, modal - 4), modal);
+      for (let from = 0; from + 2 <= subject.length; from++) {
+        const phrase = subject.slice(from);
+        const holding = this.entries.filter((e) => containsPhrase(this.quoteWords(e).folded, phrase));
+        if (holding.length === 1) return holding[0];
+        if (holding.length > 1) break;
+      }
+    }
     // "X phải (được) V thế nào"; the writer may leave the modal out ("X được V ra sao") or say the
     // verb alone ("X V thế nào", "X V đến các cấp thế nào"): the plan's own sentence says "X phải
     // (được) V" all the same.
@@ -1819,6 +1832,15 @@ const CONTENTS = [
   ["contents"],
   ["say"],
   ["says"],
+];
+
+/** Asking how far something reaches ("tới những cấp nào", "xuống tới đâu"). */
+const HOW_FAR = [
+  ["toi", "dau"],
+  ["den", "dau"],
+  ["nhung", "cap", "nao"],
+  ["cap", "nao"],
+  ["how", "far"],
 ];
 
 /** Asking who (folded). */

@@ -106,7 +106,7 @@ const ASPIRERS = new Set([
 ]);
 
 /** "nào", "which": with a figure, a question picking targets by that figure. */
-const WHICH = [["nao"], ["which"], ["what"]];
+const WHICH = [["nao"], ["cai", "gi"], ["nhung", "gi"], ["which"], ["what"]];
 
 /**
  * @example questionKind(parseQuestion("cap xa co nhung chi tieu 100% nao", lexicon), lexicon).figure
