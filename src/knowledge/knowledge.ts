@@ -1000,8 +1000,12 @@ class PlanKnowledge implements Knowledge {
     // "Nội dung thi đua phải thế nào": nothing between the modal and the asking words; the one
     // passage that holds what comes before the modal, word for word, says how it must be.
     const modal = tokens.findIndex((t, i) => i < how && (t === "phai" || t === "can"));
-    if (modal >= 2 && modal + 1 === how) {
-      const subject = tokens.slice(Math.max(0, modal - 4), modal);
+    const asking = tokens[modal + 1] === "nhu" ? modal + 2 : modal + 1;
+    if (modal >= 2 && asking === how) {
+      // "Nội dung thi đua thì cần …": the words before the modal, without the "thì" that ends them.
+      let end = modal;
+      while (end > 0 && STOP_BEFORE_MUST.has(tokens[end - 1]!)) end--;
+      const subject = tokens.slice(Math.max(0, end - 4), end);
       for (let from = 0; from + 2 <= subject.length; from++) {
         const phrase = subject.slice(from);
         const holding = this.entries.filter((e) => containsPhrase(this.quoteWords(e).folded, phrase));

@@ -767,7 +767,16 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
     // of "công nghệ thông tin" is not the "công nghệ" a question about skills means.
     const after = tokens[i + term.length];
     const planWord = term.every((x, k) => k === 0 || lexicon.knownPairs.has(`${term[k - 1]}_${x}`));
+    // Typed with marks the plan never writes ("nông dân trồng cam"), the next syllable is no part of
+    // the plan's word ("nhân dân trong tỉnh").
+    const typedAfter = exactTokens[i + term.length];
+    const otherWord =
+      accents &&
+      typedAfter !== undefined &&
+      foldDiacritics(typedAfter) !== typedAfter &&
+      !lexicon.planExact.has(typedAfter);
     if (
+      !otherWord &&
       term.length > 1 &&
       planWord &&
       after !== undefined &&
