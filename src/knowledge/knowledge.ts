@@ -649,7 +649,23 @@ class PlanKnowledge implements Knowledge {
       if (parsed.provinceAlone) return this.show("tinh", answerLang);
       return this.compose.none(answerLang);
     }
-    const candidates = this.index.candidates(parsed);
+    let candidates = this.index.candidates(parsed);
+    // "… cho người dân (không phải cán bộ)", "người dân chứ không phải cán bộ": what the writer says is
+    // not asked ("không phải X") is no topic, and a passage about it is no answer.
+    const negated = parsed.units.filter(
+      (u) =>
+        u.position !== undefined &&
+        !isNumberUnit(u) &&
+        NOT_THIS.some((p) => u.position! >= p.length && phraseAt(parsed.tokens, p, u.position! - p.length)),
+    );
+    if (negated.length) {
+      const excluded = { ...parsed, units: negated };
+      parsed = { ...parsed, units: parsed.units.filter((u) => !negated.includes(u)) };
+      candidates = this.index
+        .candidates(parsed)
+        .filter((c) => !this.index.unitCoverage(excluded, c.entry).some((x) => x >= 1));
+      if (!candidates[0] || candidates[0].coverage < CONFIDENT) return this.compose.none(answerLang);
+    }
     // "Mốc để đánh giá các chỉ tiêu là năm nào": asked when, about nothing the time frame's passages
     // do not speak of but words the plan never uses; the plan's time frame answers.
     if (kind.when && levels.length === 0 && !kind.figure) {
@@ -1618,6 +1634,11 @@ class PlanKnowledge implements Knowledge {
     // yes/no question ("cấp xã có cần SSO không") or a few keywords are answered by saying so.
     const asksValue =
       parsed.asksShare || this.lexicon.countWords.some((p) => containsPhrase(parsed.tokens, p));
+    // "Chỉ tiêu doanh nghiệp có mã QR … bao nhiêu %": a share asked of businesses or individuals,
+    // nearest a target whose words never name them, is another group's figure: not an answer.
+    const groupAsked = levels.filter((l) => !ADMINISTRATIVE.has(l) && l !== "ke-hoach");
+    if (mismatch && asksValue && groupAsked.length && !groupAsked.some((l) => this.namesLevel(best.entry, l)))
+      return this.compose.nearMiss(mismatch, [best.entry], lang);
     if (mismatch && asksValue && administrative.length && ADMINISTRATIVE.has(best.entry.level)) {
       const nearest = sameTopic.length > 1 ? sameTopic.map((c) => c.entry) : [best.entry];
       return this.compose.nearMiss(mismatch, nearest, lang);
@@ -1635,6 +1656,14 @@ class PlanKnowledge implements Knowledge {
       return this.compose.acrossLevels(ordered, lang, mismatch);
     }
     return this.compose.entry(best.entry, lang, mismatch);
+  }
+
+  /** Whether an entry's quote names a level's group in one of its names ("doanh nghiệp", "người dân"). */
+  private namesLevel(entry: KnowledgeEntry, level: string): boolean {
+    const quote = ` ${normalizeVietnamese(entry.quote)} `;
+    return (this.levelById.get(level)?.aliases.vi ?? []).some((a) =>
+      quote.includes(` ${normalizeVietnamese(a)} `),
+    );
   }
 
   /** The same topic's entry at a level the question names, when the plan sets it there. */
@@ -1837,6 +1866,9 @@ const CONTENTS = [
   ["say"],
   ["says"],
 ];
+
+/** Saying what is not asked: "(không phải cán bộ)", "not officials". */
+const NOT_THIS = [["khong", "phai"], ["ko", "phai"], ["k", "phai"], ["chu", "khong", "phai"], ["not"]];
 
 /** Asking how far something reaches ("tới những cấp nào", "xuống tới đâu"). */
 const HOW_FAR = [
