@@ -8,7 +8,7 @@ import type { Lang, Translator } from "../i18n/locales.js";
 import { AnswerComposer, type AnswerChoice, type KnowledgeAnswer } from "./answer.js";
 import { loadKnowledgeBase, type KnowledgeEntry } from "./knowledge-base.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
-import { parseQuestion, type ParsedQuestion } from "./question.js";
+import { parseQuestion as parseText, type ParsedQuestion } from "./question.js";
 import type { Level, NominationCategory } from "./schema.js";
 import { SearchIndex, type Candidate } from "./search-index.js";
 import { containsPhrase, phraseAt, phraseTokens } from "./lexicon.js";
@@ -128,8 +128,24 @@ class PlanKnowledge implements Knowledge {
   }
 
   private conceptReading?: PlanKnowledge;
+  /** Parsed texts of the question being asked: its paths (parts, kinds, years) read each text once. */
+  private readonly parses = new Map<string, ParsedQuestion>();
+
+  /** A text parsed once; parses are read, never changed, by every path. */
+  private parse(text: string): ParsedQuestion {
+    let parsed = this.parses.get(text);
+    if (!parsed) {
+      parsed = parseText(text, this.lexicon);
+      this.parses.set(text, parsed);
+    }
+    return parsed;
+  }
 
   ask(question: string, lang: Lang): KnowledgeAnswer {
+    // Parses are shared by the paths of one question only: a question asked again is read again
+    // (the answer cache in front of this class keeps whole answers).
+    this.parses.clear();
+    this.conceptReading?.parses.clear();
     const own = this.askFocused(question, lang);
     if (!declined(own) || !this.withConcepts) return own;
     // In Vietnamese the concept words are also the words of near misses ("sổ hộ khẩu", "hội đồng thi
@@ -139,7 +155,7 @@ class PlanKnowledge implements Knowledge {
     // tế") across the plan is the exception: the sector is named in everyday words only, and only
     // targets answer it (the movement's aims, which speak of everything, do not). A level named
     // ("các chỉ tiêu của cấp xã được báo cáo định kỳ …") makes it a question about that level.
-    const parsed = parseQuestion(question, this.lexicon);
+    const parsed = this.parse(question);
     if (parsed.lang !== "en" && !(parsed.asksCriteria && parsed.levels.length === 0)) return own;
     this.conceptReading ??= this.withConcepts();
     const read = this.conceptReading.askWithin(question, lang);
@@ -205,14 +221,13 @@ class PlanKnowledge implements Knowledge {
     if (answer.kind === "none") return answer;
     const below = this.below(question);
     if (!below) return answer;
-    const answerLang: Lang = parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang;
+    const answerLang: Lang = this.parse(question).lang === "en" ? "en" : lang;
     const own = this.say(answerLang, "source", { source: below.level.source[answerLang] });
     if (!answer.sources.includes(own)) return answer;
     // A village where the writer lives ("mình ở thôn, …") is the story around the question, not what
     // it asks about: only one the question itself names makes the commune's targets a stand-in.
     const asked = this.below(unwrap(question, this.lexicon).question);
-    const named =
-      !asked || parseQuestion(asked.without, this.lexicon).levels.some((l) => ADMINISTRATIVE.has(l));
+    const named = !asked || this.parse(asked.without).levels.some((l) => ADMINISTRATIVE.has(l));
     // "Xã tôi có 12 thôn, …": the commune asked by name is answered as such.
     if (named && asked) return answer;
     return {
@@ -254,14 +269,29 @@ class PlanKnowledge implements Knowledge {
     return false;
   }
 
+  private readonly belowFolded = new Map<string, { except: string[]; named: string[] }>();
+
+  /** A level's names of the units below it and their exceptions, folded once (longest name first). */
+  private belowNames(level: Level): { except: string[]; named: string[] } {
+    let folded = this.belowFolded.get(level.id);
+    if (!folded) {
+      const { names, except } = level.below!;
+      folded = {
+        except: [...except.vi, ...except.en].map((e) => ` ${fold(e)} `),
+        named: [...names.vi, ...names.en].map((n) => ` ${fold(n)} `).sort((a, b) => b.length - a.length),
+      };
+      this.belowFolded.set(level.id, folded);
+    }
+    return folded;
+  }
+
   /** The level whose units below it (`below.names`) the question names, and the question without them. */
   private below(question: string): { level: Level; without: string } | undefined {
     for (const level of this.levelList) {
       if (!level.below) continue;
       let q = ` ${fold(question)} `;
-      const { names, except } = level.below;
-      for (const e of [...except.vi, ...except.en]) q = q.replaceAll(` ${fold(e)} `, " ");
-      const named = [...names.vi, ...names.en].map((n) => ` ${fold(n)} `).sort((a, b) => b.length - a.length);
+      const { except, named } = this.belowNames(level);
+      for (const e of except) q = q.replaceAll(e, " ");
       if (!named.some((n) => q.includes(n))) continue;
       for (const n of named) q = q.replaceAll(n, " ");
       return { level, without: q.trim() };
@@ -289,7 +319,7 @@ class PlanKnowledge implements Knowledge {
           : quoted.length > 0 &&
             quoted.every((e) => e !== undefined && yearsIn(`${e.quote} ${e.answer.vi}`).includes(y));
       if (asked.some((y) => !states(y)))
-        return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
+        return this.compose.none(this.parse(question).lang === "en" ? "en" : lang);
       // "Chỉ tiêu của cấp xã đến năm 2030 là gì": the time frame's passages say the plan sets no
       // figure for that year. That is worth showing, but it answers no question about such targets:
       // not a confident answer (the writer is offered an official as well).
@@ -298,7 +328,7 @@ class PlanKnowledge implements Knowledge {
         ? quoted
         : this.entries.filter((e) => answer.text.includes(e.answer.vi) || answer.text.includes(e.answer.en));
       // ("Năm 2030 có chỉ tiêu gì cụ thể không" asks yes or no: "no" is its confident answer.)
-      const read = parseQuestion(question, this.lexicon);
+      const read = this.parse(question);
       if (
         asked.length &&
         shown.length &&
@@ -317,14 +347,14 @@ class PlanKnowledge implements Knowledge {
       // its number, date and title only; an answer from them would quote this plan for that one.
       const folded0 = normalizeVietnamese(question).split(" ");
       if (this.asksCitedContents(folded0))
-        return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
+        return this.compose.none(this.parse(question).lang === "en" ? "en" : lang);
       const counts = countsTargets(normalizeVietnamese(question).split(" "), this.lexicon.countWords);
       if (
         counts &&
         entries.length &&
         entries.every((e) => e && e.level === "ke-hoach" && e.targets.length === 0)
       )
-        return this.compose.none(parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang);
+        return this.compose.none(this.parse(question).lang === "en" ? "en" : lang);
       // "Cấp nào có chỉ tiêu …", "which level …": the answer to which level is the plan's own heading
       // for the targets quoted ("Đối với cấp huyện (huyện, thành phố)"), named as the plan names it.
       const folded = normalizeVietnamese(question).split(" ");
@@ -337,7 +367,7 @@ class PlanKnowledge implements Knowledge {
             }),
           ),
         ];
-        const answerLang: Lang = parseQuestion(question, this.lexicon).lang === "en" ? "en" : lang;
+        const answerLang: Lang = this.parse(question).lang === "en" ? "en" : lang;
         if (leads.length)
           return {
             ...answer,
@@ -358,7 +388,7 @@ class PlanKnowledge implements Knowledge {
     // Read folded first: most answers are to no why-question, and need no second parse.
     const folded = normalizeVietnamese(question).split(" ");
     if (!WHY.some((p) => containsPhrase(folded, p))) return answer;
-    const parsed = parseQuestion(question, this.lexicon);
+    const parsed = this.parse(question);
     if (!WHY.some((p) => containsPhrase(parsed.tokens, p))) return answer;
     const at = this.entries.findIndex((e) => e.level === "ke-hoach" && answer.text.includes(e.quote));
     const entry = this.entries[at];
@@ -384,7 +414,7 @@ class PlanKnowledge implements Knowledge {
    */
   private everyChoice(question: string, answer: KnowledgeAnswer, lang: Lang): KnowledgeAnswer {
     if (answer.kind !== "ambiguous" || answer.answered || !answer.choices) return answer;
-    const parsed = parseQuestion(question, this.lexicon);
+    const parsed = this.parse(question);
     const answerLang: Lang = parsed.lang === "en" ? "en" : lang;
     if (!answer.text.startsWith(this.say(answerLang, "ambiguous"))) return answer;
     if (!this.lexicon.kinds.each.some((p) => containsPhrase(parsed.tokens, p))) return answer;
@@ -401,11 +431,11 @@ class PlanKnowledge implements Knowledge {
     const unwrapped = unwrap(question, this.lexicon);
     const parts = splitQuestions(unwrapped.question);
     if (parts.length < 2) return this.askTopics(question, lang, unwrapped);
-    const first = parseQuestion(parts[0]!, this.lexicon);
+    const first = this.parse(parts[0]!);
     // A later question shares the first one's level when it names none ("… và mức hài lòng bao nhiêu").
     const level = first.levels.length === 1 ? this.levelById.get(first.levels[0]!) : undefined;
     const asked = parts.map((p, i) =>
-      i > 0 && parseQuestion(p, this.lexicon).levels.length === 0 && level ? `${p} ${level.name.vi}` : p,
+      i > 0 && this.parse(p).levels.length === 0 && level ? `${p} ${level.name.vi}` : p,
     );
     // Asked one by one first: the whole is read only when a part finds nothing.
     const answers: KnowledgeAnswer[] = [];
@@ -466,7 +496,7 @@ class PlanKnowledge implements Knowledge {
     // askTopics reads the segments from the same parse askOne makes: parsed once per unwrapped text.
     let parsed = this.parsed.get(unwrapped);
     if (!parsed) {
-      parsed = withoutBesides(this.located(parseQuestion(unwrapped.question, this.lexicon)));
+      parsed = withoutBesides(this.located(this.parse(unwrapped.question)));
       this.parsed.set(unwrapped, parsed);
     }
     return parsed;
@@ -510,7 +540,7 @@ class PlanKnowledge implements Knowledge {
     const placeOfWriter =
       parsed.outside === "other-place" &&
       introduced !== undefined &&
-      parseQuestion(introduced, this.lexicon).outside === undefined;
+      this.parse(introduced).outside === undefined;
     if (parsed.outside && !placeOfWriter) return this.compose.none(answerLang);
 
     // "Xã thấp hơn tỉnh bao nhiêu", "how far below the province": a bare "tỉnh" set against another
@@ -553,7 +583,7 @@ class PlanKnowledge implements Knowledge {
     // give when the topic is set at several levels; it never turns the question into that level's list.
     let levelHint: string | undefined;
     if (parsed.levels.length === 0 && unwrapped.introductions.length) {
-      const introduced = parseQuestion(unwrapped.introductions.join(" "), this.lexicon).levels;
+      const introduced = this.parse(unwrapped.introductions.join(" ")).levels;
       if (introduced.length === 1) levelHint = introduced[0];
     }
     const levels = parsed.levels;
@@ -724,9 +754,7 @@ class PlanKnowledge implements Knowledge {
       // Only a yes/no question asks whether the writer is eligible ("… có được biểu dương không").
       const eligible = this.lexicon.kinds.yesNo.some((p) => containsPhrase(parsed.tokens, p));
       const introduced =
-        eligible && unwrapped.introductions.length
-          ? parseQuestion(unwrapped.introductions.join(" "), this.lexicon).units
-          : [];
+        eligible && unwrapped.introductions.length ? this.parse(unwrapped.introductions.join(" ")).units : [];
       const kindOf = (units: Unit[]) =>
         this.entries.filter(
           (e) => e.level === "ca-nhan" && units.some((u) => opensWith(e.quote, unitTokens(u))),
@@ -1292,7 +1320,7 @@ class PlanKnowledge implements Knowledge {
   private onlyAt(parsed: ParsedQuestion, after: number | undefined, lang: Lang): KnowledgeAnswer | undefined {
     // A bare "tỉnh" beside the other levels ("nhưng tỉnh ko có") is the provincial level.
     const levelsIn = (tokens: string[]) => {
-      const p = parseQuestion(tokens.join(" "), this.lexicon);
+      const p = this.parse(tokens.join(" "));
       return withBareProvince(
         p.levels.filter((l) => ADMINISTRATIVE.has(l)),
         p,

@@ -199,6 +199,9 @@ export function questionKind(q: ParsedQuestion, lexicon: Lexicon): QuestionKind 
  * whatever its marks.
  */
 export function typedPhrase(q: ParsedQuestion, folded: string[], exact: string[]): boolean {
+  // Most phrases are absent: the folded test first, the marks only for a phrase that is there.
+  if (!containsPhrase(q.tokens, folded)) return false;
+  if (!q.accented) return true;
   return q.tokens.some(
     (_, i) =>
       phraseAt(q.tokens, folded, i) &&

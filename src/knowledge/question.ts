@@ -211,12 +211,22 @@ function mentionsWhole(
   list: { folded: string[]; exact: string[] }[],
   accents: boolean,
   compounds: string[][],
-  ends: Set<number>,
+  clauseEnds: () => Set<number>,
 ): boolean {
-  const spans: [number, number][] = [];
-  for (const c of compounds)
-    for (let i = 0; i + c.length <= folded.length; i++)
-      if (phraseAt(folded, c, i)) spans.push([i, i + c.length]);
+  // The compounds and the clause ends are read only once a phrase is found (most questions have none).
+  let spans: [number, number][] | undefined;
+  let ends: Set<number> | undefined;
+  const whole = (i: number, end: number) => {
+    if (!spans) {
+      spans = [];
+      for (const c of compounds)
+        for (let j = 0; j + c.length <= folded.length; j++)
+          if (phraseAt(folded, c, j)) spans.push([j, j + c.length]);
+    }
+    ends ??= clauseEnds();
+    for (let k = i + 1; k < end; k++) if (ends.has(k)) return false;
+    return spans.every(([a, b]) => b <= i || a >= end || (a >= i && b <= end));
+  };
   const tokens = accents ? exact : folded;
   const present = new Set(tokens);
   return list.some((p) => {
@@ -233,9 +243,7 @@ function mentionsWhole(
         )
       )
         return false;
-      const end = i + phrase.length;
-      for (let k = i + 1; k < end; k++) if (ends.has(k)) return false;
-      return spans.every(([a, b]) => b <= i || a >= end || (a >= i && b <= end));
+      return whole(i, i + phrase.length);
     });
   });
 }
@@ -664,12 +672,7 @@ export function parseQuestion(raw: string, lexicon: Lexicon): ParsedQuestion {
   // Off-topic phrases may hold a compound whole ("Hội đồng thi đua", "tổ công nghệ số cộng đồng"),
   // never half of one ("địa chỉ số, điện thoại" holds no "số điện thoại").
   else if (
-    mentionsWhole(
-      rawFolded,
-      exactTokens,
-      lexicon.offTopic,
-      accents,
-      wholeWords(lexicon),
+    mentionsWhole(rawFolded, exactTokens, lexicon.offTopic, accents, wholeWords(lexicon), () =>
       clauseEnds(raw, typed.length),
     )
   )

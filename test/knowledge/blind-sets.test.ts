@@ -17,33 +17,47 @@ const knowledge = loadKnowledge({ dir: fileURLToPath(new URL("../../flows/knowle
 const minimumInScope: Record<string, number> = {
   "blind-set-a": 126 / 126,
   "blind-set-b": 129 / 130,
-  "blind-set-c": 127 / 130,
+  "blind-set-c": 128 / 130,
   "blind-set-d": 127 / 130,
-  "blind-set-e": 131 / 135,
-  "blind-set-f": 127 / 132,
+  "blind-set-e": 132 / 135,
+  "blind-set-f": 128 / 132,
   // First contact 116/136 after the fifth pass; what the sixth pass reached.
-  "blind-set-g": 129 / 136,
+  "blind-set-g": 131 / 136,
   // First contact 108/129 after the first half of the sixth pass (see SCORES.md).
   "blind-set-h": 122 / 129,
   // First contact 116/129 at the end of the sixth pass (see SCORES.md).
-  "blind-set-i": 120 / 129,
+  "blind-set-i": 123 / 129,
   // J and K: first contact 112/129 and 121/133 at the start of the seventh pass; L: 120/130 in its
   // middle. What the pass reached.
-  "blind-set-j": 123 / 129,
-  "blind-set-k": 130 / 133,
-  "blind-set-l": 129 / 130,
+  "blind-set-j": 128 / 129,
+  "blind-set-k": 133 / 133,
+  "blind-set-l": 130 / 130,
   // M: first contact 115/130 at the end of the seventh pass.
-  "blind-set-m": 121 / 130,
+  "blind-set-m": 124 / 130,
   // N: first contact 114/129 after the seventh pass. Since the eighth pass, every threshold is what
   // that pass reached.
-  "blind-set-n": 121 / 129,
+  "blind-set-n": 125 / 129,
   // O and P: first contact 119/128 and 110/128 after the first half of the eighth pass (SCORES.md).
-  "blind-set-o": 121 / 128,
-  "blind-set-p": 117 / 128,
+  "blind-set-o": 125 / 128,
+  "blind-set-p": 122 / 128,
   // Q: first contact 119/128 and 32/32 declined at the end of the eighth pass (the last set scored).
-  "blind-set-q": 120 / 128,
+  "blind-set-q": 123 / 128,
   // R: first contact 117/128 and 31/32 declined after a few more changes (the last set scored).
-  "blind-set-r": 117 / 128,
+  "blind-set-r": 121 / 128,
+  // Ninth pass: S and T first contact 110/128 and 114/128 at its start; W and X 117/128 and 122/128
+  // after its first commits; Y 120/128 in its middle; U, V, Z, AA 117, 118, 119, 121/128 near its end;
+  // AB and AC 122/128 and 121/128 at its end (SCORES.md). Every threshold is what the pass reached.
+  "blind-set-s": 124 / 128,
+  "blind-set-t": 126 / 128,
+  "blind-set-w": 122 / 128,
+  "blind-set-x": 127 / 128,
+  "blind-set-y": 125 / 128,
+  "blind-set-u": 120 / 128,
+  "blind-set-v": 119 / 128,
+  "blind-set-z": 122 / 128,
+  "blind-set-aa": 123 / 128,
+  "blind-set-ab": 122 / 128,
+  "blind-set-ac": 121 / 128,
 };
 /**
  * Out-of-scope questions a set may still see answered with confidence: none. (F's five near-misses
@@ -52,23 +66,9 @@ const minimumInScope: Record<string, number> = {
  * decline: this only goes down.
  */
 const maximumConfidentOutOfScope: Record<string, number> = {
-  // G's and I's villages are declined since the eighth pass (the commune's targets are still shown,
-  // with the plan's note, as an answer that is not confident).
-  // H's first contact: the provincial emulation board's role, answered with the reward passages.
-  "blind-set-h": 1,
-  // M: where to get a QR identity for a parent and with which papers (a procedure), answered with
-  // the QR target.
-  "blind-set-m": 1,
-  // N: an online-payment share the plan never sets (answered with the online-procedures target).
-  "blind-set-n": 1,
-  // O: whether the Ministry of Information issued guidance for the movement, and which body issues
-  // the special-purpose digital signatures (both answered with the nearest passage).
-  "blind-set-o": 2,
-  // P: a share of commune officials to be issued personal digital signatures (a near miss of the
-  // signed-documents target).
-  "blind-set-p": 1,
-  // R's first contact: one near miss answered with confidence (not looked into: R is the last set).
-  "blind-set-r": 1,
+  // None since the ninth pass: H's emulation board, M's procedure, N's online payments, O's ministry
+  // and signature issuer, P's personal signatures and R's business QR codes are declined (bodies and
+  // programmes the plan never names, what the writer says is not asked, another group's figure).
 };
 for (const [name, minimum] of Object.entries(minimumInScope)) {
   describe(`answers on ${name}`, () => {

@@ -556,7 +556,10 @@ describe("18. “ad ơi … vậy ạ” around a question typed bare", () => {
   // just below, at 99.5% (the brief's floor was 97%). The two that changed: a long chat message with
   // its own greeting and thanks ("hi ban, minh la sinh vien …"), and "nhung chi tieu cap huyen co ma
   // cap xa khong co".
-  const bare = blindCases.filter((c) => !typedWithDiacritics(c.q));
+  // (English questions, which an out-of-scope set also holds, are no question typed bare in Vietnamese.)
+  const bare = blindCases.filter(
+    (c) => !typedWithDiacritics(c.q) && parseQuestion(c.q, lexicon).lang !== "en",
+  );
   const right = evaluate(knowledge, bare)
     .results.filter((r) => r.correct)
     .map((r) => r.case);
