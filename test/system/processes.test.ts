@@ -167,8 +167,13 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
     expect(s.logs.filter((l) => l.msg === "worker process started")).toHaveLength(startedBefore);
   });
 
+  // The broadcast children run at nice 19 by default; with the whole suite saturating both cores of a
+  // slow machine they could take over a minute to start (seen in a fresh-clone run). Whether a killed
+  // parent leaves a child behind does not depend on its niceness, so these run them at the parent's.
+  const notNiced = { BROADCAST_NICE: "0" };
+
   it("leaves no worker behind when npm start is killed with SIGKILL", async () => {
-    const s = start("2");
+    const s = start("2", notNiced);
     await s.waitFor((l) => l.msg.startsWith("ready:"));
     const children = (await s.waitFor((l) => l.msg === "worker process ready", 4)).map((l) => l.childPid!);
     s.proc.kill("SIGKILL");
@@ -183,7 +188,7 @@ describe("npm start (role all) with worker processes", { timeout: 120_000 }, () 
   });
 
   it("leaves no worker behind when npm start is killed while its workers are still starting", async () => {
-    const s = start("2");
+    const s = start("2", notNiced);
     const starting = (await s.waitFor((l) => l.msg === "worker process started", 4)).map((l) => l.childPid!);
     s.proc.kill("SIGKILL");
     const deadline = Date.now() + 20_000;
