@@ -239,15 +239,7 @@ class PlanKnowledge implements Knowledge {
 
   /** Whether the question names a document the plan cites ("Nghị quyết 48", "KH 55"), not the plan. */
   private namesCitedDocument(tokens: string[]): boolean {
-    return this.lexicon.documents.some((d) =>
-      d.words.some((w) =>
-        tokens.some(
-          (_, i) =>
-            phraseAt(tokens, w, i) &&
-            tokens.slice(i + w.length, i + w.length + 2).some((n) => d.numbers.has(n) && n !== PLAN_NUMBER),
-        ),
-      ),
-    );
+    return this.citedMentions(tokens).length > 0;
   }
 
   /**
@@ -256,17 +248,27 @@ class PlanKnowledge implements Knowledge {
    * (the plan's words about the document) asks this plan.
    */
   private asksCitedContents(tokens: string[]): boolean {
+    return this.citedMentions(tokens).some(
+      ({ at, end }) =>
+        !tokens.slice(Math.max(0, at - 4), at).some((t) => t === "ve" || t === "about") &&
+        CONTENTS.some((p) => containsPhrase(tokens.slice(end), p)),
+    );
+  }
+
+  /** Where the question names a document the plan cites by kind and number ("NQ 48", "kế hoạch 55"). */
+  private citedMentions(tokens: string[]): { at: number; end: number }[] {
+    const found: { at: number; end: number }[] = [];
     for (const d of this.lexicon.documents)
       for (const w of d.words)
-        for (let i = 0; i < tokens.length; i++) {
-          if (!phraseAt(tokens, w, i)) continue;
-          const after = tokens.slice(i + w.length, i + w.length + 2);
-          if (!after.some((n) => d.numbers.has(n) && n !== PLAN_NUMBER)) continue;
-          if (tokens.slice(Math.max(0, i - 4), i).some((t) => t === "ve" || t === "about")) continue;
-          const rest = tokens.slice(i + w.length);
-          if (CONTENTS.some((p) => containsPhrase(rest, p))) return true;
-        }
-    return false;
+        tokens.forEach((_, at) => {
+          const end = at + w.length;
+          if (
+            phraseAt(tokens, w, at) &&
+            tokens.slice(end, end + 2).some((n) => d.numbers.has(n) && n !== PLAN_NUMBER)
+          )
+            found.push({ at, end });
+        });
+    return found;
   }
 
   private readonly belowFolded = new Map<string, { except: string[]; named: string[] }>();

@@ -143,16 +143,18 @@ describe("inbound inbox", () => {
     const keys: InboxKeys = { inbox: `${prefix}:in`, taken: `${prefix}:taken`, lock: `${prefix}:lock` };
     for (let i = 0; i < 6; i++) await appendToInbox(redis, keys, `${prefix}:seen:${i}`, `a${i}`, 60);
     let pause = 60_000;
+    const mover = (store: (items: string[]) => Promise<void>) =>
+      startInboxMover({
+        keys,
+        redis,
+        blocking: redis.duplicate(),
+        logger,
+        batch: 2,
+        pauseMs: () => pause,
+        store,
+      });
     const batches: string[][] = [];
-    const stop = startInboxMover({
-      keys,
-      redis,
-      blocking: redis.duplicate(),
-      logger,
-      batch: 2,
-      pauseMs: () => pause,
-      store: async (items) => void batches.push(items),
-    });
+    const stop = mover(async (items) => void batches.push(items));
     try {
       await until(() => batches.length === 1);
       // The workers are stepping back: the next batch waits for the pause.
@@ -161,15 +163,7 @@ describe("inbound inbox", () => {
       await stop();
       pause = 0;
       const rest: string[] = [];
-      const again = startInboxMover({
-        keys,
-        redis,
-        blocking: redis.duplicate(),
-        logger,
-        batch: 2,
-        pauseMs: () => pause,
-        store: async (items) => void rest.push(...items),
-      });
+      const again = mover(async (items) => void rest.push(...items));
       try {
         await until(() => rest.length >= 4);
         expect(rest).toEqual(["a2", "a3", "a4", "a5"]);
